@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Brings a fresh Debian 12 machine (Node 20, Go, root) to the point where `npm run demo` and
+# `npm test` can run: Debian packages, pnpm through corepack, workspace packages, the TypeScript
+# build. Every step checks first, so a second run costs about a second.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf 'bootstrap: %s\n' "$*" >&2; }
+
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+  log "Node $(node --version) is too old: install Node 20 or newer"; exit 1
+fi
+
+# Debian packages the harnesses start for real: the registry, htpasswd, openssl for test certs,
+# skopeo as the peer the registry client is checked against, chromium and ripgrep for code-server.
+debs=(docker-registry apache2-utils openssl skopeo chromium ripgrep libkrb5-dev ca-certificates)
+missing=()
+for d in "${debs[@]}"; do
+  dpkg-query -W -f='${Status}' "$d" 2>/dev/null | grep -q 'install ok installed' || missing+=("$d")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    log "missing Debian packages: ${missing[*]}; run as root or: sudo apt-get install ${missing[*]}"; exit 1
+  fi
+  log "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  # The registry package enables a systemd service on :5000; policy-rc.d keeps it from starting.
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  rm -f /usr/sbin/policy-rc.d
+fi
+
+# Corepack 0.3x on Node 20 ships signing keys older than current pnpm releases; the
+# lockfile still pins what gets installed.
+export COREPACK_ENABLE_DOWNLOAD_PROMPT=0 COREPACK_INTEGRITY_KEYS=0
+pnpm() { corepack pnpm "$@"; }
+
+stamp=node_modules/.istream-install-stamp
+want=$(cat pnpm-lock.yaml package.json packages/*/package.json test/harness/package.json 2>/dev/null | sha256sum | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  log "installing workspace packages (pnpm)"
+  if [ -f pnpm-lock.yaml ] && [ "${CI:-}" = "true" ]; then
+    pnpm install --frozen-lockfile --reporter=append-only >&2
+  else
+    pnpm install --reporter=append-only >&2
+  fi
+  want=$(cat pnpm-lock.yaml package.json packages/*/package.json test/harness/package.json | sha256sum | cut -d' ' -f1)
+  echo "$want" > "$stamp"
+fi
+
+log "building (tsc -b)"
+pnpm exec tsc -b
