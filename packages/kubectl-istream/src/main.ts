@@ -1,4 +1,3 @@
-import { buildProgram } from './program.js';
+import { runCli } from './program.js';
 
-const program = buildProgram();
-await program.parseAsync(process.argv);
+process.exitCode = await runCli(process.argv.slice(2));

@@ -1,0 +1,51 @@
+// The language service's editor-agnostic vocabulary. Positions are 0-based lines and UTF-16
+// code-unit columns, as LSP and VS Code count them, so adapters convert nothing but types.
+
+export interface Position { line: number; character: number }
+export interface Range { start: Position; end: Position }
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface Diagnostic {
+  range: Range;
+  severity: Severity;
+  /** Stable kebab-case rule code, e.g. `paused-not-boolean`. */
+  code: string;
+  message: string;
+}
+
+export interface TextEdit { range: Range; newText: string }
+
+export interface CompletionItem {
+  label: string;
+  /** Text to insert; a snippet (`$1`, `${1:name}`) when `isSnippet`. */
+  insertText: string;
+  isSnippet?: boolean;
+  /** The text the insertion replaces; defaults to the word at the cursor. */
+  range?: Range;
+  detail?: string;
+  documentation?: string;
+  kind: 'value' | 'snippet' | 'reference';
+}
+
+export interface Hover {
+  /** Markdown. */
+  contents: string;
+  range: Range;
+}
+
+export interface CodeAction {
+  title: string;
+  kind: 'quickfix' | 'refactor';
+  /** The diagnostic codes this action fixes (empty for refactors). */
+  fixes: string[];
+  edits: TextEdit[];
+  isPreferred?: boolean;
+}
+
+export interface LanguageService {
+  validate(text: string): Diagnostic[];
+  complete(text: string, position: Position, signal?: AbortSignal): Promise<CompletionItem[]>;
+  hover(text: string, position: Position, signal?: AbortSignal): Promise<Hover | null>;
+  codeActions(text: string, range: Range, diagnostics: Diagnostic[]): Promise<CodeAction[]>;
+}
