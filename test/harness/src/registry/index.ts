@@ -10,3 +10,4 @@ export type { Platform } from './image-builder.js';
 export { MANIFEST_ACCEPT, MediaType, type ManifestMediaType } from './media-types.js';
 export { RegistryHttp, TokenRequestError, type RegistryAccess, type RegistryRequest } from './registry-http.js';
 export { sha256Digest } from './digest.js';
+export { skopeoFlags, skopeoInspectDigests, type SkopeoOptions } from './skopeo.js';
