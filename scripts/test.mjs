@@ -2,7 +2,8 @@
 // and control plane) started here and torn down at the end, also on failure or Ctrl-C.
 // Usage: node scripts/test.mjs [--no-sandbox] [file-or-dir-filter...]
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,7 +35,10 @@ if (files.length === 0) {
 let sandbox;
 if (withSandbox) {
   const { startSandbox } = await import(join(root, 'test/harness/dist/src/sandbox.js'));
-  sandbox = await startSandbox({ log: (line) => console.error(`sandbox: ${line}`) });
+  const dir = mkdtempSync(join(tmpdir(), 'istream-test-sandbox-'));
+  sandbox = await startSandbox({ dir, log: (line) => console.error(`sandbox: ${line}`) });
+  const { stop: stopSandbox } = sandbox;
+  sandbox.stop = async () => { await stopSandbox(); rmSync(dir, { recursive: true, force: true }); };
 }
 
 const stop = async () => { if (sandbox) { const s = sandbox; sandbox = undefined; await s.stop(); } };

@@ -1,0 +1,95 @@
+// The sandbox: one real registry per auth mode with the fixtures pushed, and one real control
+// plane. The test runner starts it once per run (tests attach through ISTREAM_SANDBOX_STATE), and
+// `npm run sandbox -- up` keeps one running for a person.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { clusterState, sandboxStateEnv, startCluster, type ClusterState, type StartedCluster } from './cluster/index.js';
+import {
+  REGISTRY_MODES, pushFixtures, startRegistry, type Fixtures, type RegistryInstance, type RegistryMode,
+} from './registry/index.js';
+
+export interface RegistryState {
+  mode: RegistryMode;
+  host: string;
+  url: string;
+  caFile?: string;
+  certDir?: string;
+  username?: string;
+  password?: string;
+  tokenRealm?: string;
+}
+
+/** What the sandbox writes for other processes (tests, the demo, a person's shell). */
+export interface SandboxState {
+  pid: number;
+  registries: Record<RegistryMode, RegistryState>;
+  fixtures: Record<RegistryMode, Fixtures>;
+  cluster?: ClusterState;
+}
+
+export interface Sandbox {
+  state: SandboxState;
+  stateFile: string;
+  registries: Record<RegistryMode, RegistryInstance>;
+  cluster?: StartedCluster;
+  /** Environment for child processes: names the state file. */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export interface StartSandboxOptions {
+  /** Directory for the state file; created if missing. */
+  dir: string;
+  log: (line: string) => void;
+  /** Start the control plane too (default true). */
+  cluster?: boolean;
+}
+
+function registryState(r: RegistryInstance): RegistryState {
+  const { mode, host, url, caFile, certDir, username, password, tokenRealm } = r;
+  return { mode, host, url, caFile, certDir, username, password, tokenRealm };
+}
+
+export async function startSandbox(options: StartSandboxOptions): Promise<Sandbox> {
+  const { log } = options;
+  const started: { stop(): Promise<void> }[] = [];
+  const stop = async (): Promise<void> => {
+    for (const s of started.splice(0).reverse()) await s.stop().catch((e: unknown) => log(`stop: ${String(e)}`));
+  };
+  try {
+    const registryStart = Date.now();
+    const registries = {} as Record<RegistryMode, RegistryInstance>;
+    const fixtures = {} as Record<RegistryMode, Fixtures>;
+    await Promise.all(REGISTRY_MODES.map(async (mode) => {
+      const registry = await startRegistry({ mode });
+      started.push(registry);
+      registries[mode] = registry;
+      fixtures[mode] = await pushFixtures(registry);
+    }));
+    log(`registries up with fixtures in ${((Date.now() - registryStart) / 1000).toFixed(1)} s`);
+
+    let cluster: StartedCluster | undefined;
+    if (options.cluster !== false) {
+      const clusterStart = Date.now();
+      cluster = await startCluster({ log });
+      started.push(cluster);
+      log(`cluster up in ${((Date.now() - clusterStart) / 1000).toFixed(1)} s`);
+    }
+
+    const state: SandboxState = {
+      pid: process.pid,
+      registries: Object.fromEntries(REGISTRY_MODES.map((m) => [m, registryState(registries[m])])) as Record<RegistryMode, RegistryState>,
+      fixtures,
+      ...(cluster ? { cluster: clusterState(cluster) } : {}),
+    };
+    await mkdir(options.dir, { recursive: true });
+    const stateFile = join(options.dir, 'state.json');
+    // Manifest bytes stay in this process: readers of the file need names and digests only.
+    const json = JSON.stringify(state, (key, value: unknown) => (key === 'bytes' ? undefined : value), 2);
+    await writeFile(stateFile, json, { mode: 0o600 });
+    return { state, stateFile, registries, cluster, env: { [sandboxStateEnv]: stateFile }, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
