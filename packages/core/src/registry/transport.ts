@@ -3,7 +3,7 @@
 // and resets with backoff and jitter, the insecure plain-HTTP fallback, and request accounting.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EnvHttpProxyAgent, fetch, type Dispatcher } from 'undici';
-import { countEvent, type RequestCounts, type RequestEvent, type RequestKind } from './counts.js';
+import { countEvent, emptyCounts, type RequestCounts, type RequestEvent, type RequestKind } from './counts.js';
 import {
   RateLimitedError, RegistryError, RegistryResponseError, RegistryTimeoutError, RegistryTlsError, RegistryUnreachableError,
 } from './errors.js';
@@ -186,7 +186,7 @@ export class Transport {
   private count(event: RequestEvent, tally: RequestCounts | undefined): void {
     let counts = this.countsByRegistry.get(event.registry);
     if (!counts) {
-      counts = { head: 0, get: 0, token: 0, retries: 0 };
+      counts = emptyCounts();
       this.countsByRegistry.set(event.registry, counts);
     }
     countEvent(counts, event);
