@@ -136,8 +136,9 @@ export class Transport {
         return await this.exchange(request, attempt, state);
       } catch (e) {
         const code = errorCode(e);
-        if (code !== undefined && plainHttpCodes.has(code) && request.insecure && 'registry' in request.target && !state.plainHttp) {
-          state.plainHttp = true; // an insecure registry without TLS: plain HTTP from now on
+        const noTls = code !== undefined && (plainHttpCodes.has(code) || code === 'ECONNREFUSED');
+        if (noTls && request.insecure && 'registry' in request.target && !state.plainHttp) {
+          state.plainHttp = true; // an insecure registry without TLS (as docker, try HTTPS first): plain HTTP from now on
           return this.exchange(request, attempt, state);
         }
         if (code !== undefined && untrustedCodes.has(code) && !request.insecure && !state.systemBundle) {

@@ -175,6 +175,11 @@ for (const mode of REGISTRY_MODES) {
         assert.equal(insecure.digest, fixtures.dockerSchema2.digest);
       });
 
+      test('a CA only in the system bundle is found after Node\'s own roots fail', async () => {
+        const c = client({ certDirs: [], systemCaFiles: [registry.caFile ?? ''] });
+        assert.equal((await c.resolve(fixtures.reference(fixtures.dockerSchema2))).digest, fixtures.dockerSchema2.digest);
+      });
+
       test('no credentials and a wrong password are clear 401s that never show the password', async () => {
         const ref = fixtures.reference(fixtures.dockerSchema2);
         await assert.rejects(client({ credentials: undefined }).resolve(ref), {
