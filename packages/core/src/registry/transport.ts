@@ -70,6 +70,8 @@ interface HostState {
   plainHttp: boolean;
   /** Set after Node's roots failed to verify the registry: use the system bundle too. */
   systemBundle: boolean;
+  /** After a 429 with Retry-After: no request to this host starts before this time (ms). */
+  pausedUntil: number;
 }
 
 export class Transport {
@@ -122,7 +124,7 @@ export class Transport {
   private hostState(host: string): HostState {
     let state = this.hosts.get(host);
     if (!state) {
-      state = { semaphore: new Semaphore(this.options.maxConcurrencyPerRegistry), plainHttp: false, systemBundle: false };
+      state = { semaphore: new Semaphore(this.options.maxConcurrencyPerRegistry), plainHttp: false, systemBundle: false, pausedUntil: 0 };
       this.hosts.set(host, state);
     }
     return state;
@@ -132,8 +134,16 @@ export class Transport {
     const host = hostOf(request);
     const state = this.hostState(host);
     return state.semaphore.run(async () => {
+      const pause = state.pausedUntil - Date.now();
+      if (pause > 0) await sleep(pause, undefined, { signal: request.signal });
       try {
-        return await this.exchange(request, attempt, state);
+        const response = await this.exchange(request, attempt, state);
+        const wait = response.status === 429 ? retryAfterMs(response.headers.get('retry-after')) : undefined;
+        // The whole registry asked for a pause, not just this request; set before the permit passes on.
+        if (wait !== undefined && wait <= this.options.retry.maxRetryAfterMs) {
+          state.pausedUntil = Math.max(state.pausedUntil, Date.now() + wait);
+        }
+        return response;
       } catch (e) {
         const code = errorCode(e);
         const noTls = code !== undefined && (plainHttpCodes.has(code) || code === 'ECONNREFUSED');

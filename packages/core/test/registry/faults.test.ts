@@ -91,6 +91,29 @@ test('Retry-After is honoured, and one longer than the limit fails at once', asy
   assert.equal(server.requests.length - before, 1);
 });
 
+test('a Retry-After pauses every request to that registry, not only the refused one', async (t) => {
+  const arrivals: number[] = [];
+  let refusedAt = 0;
+  const server = await serveFake((_req, res) => {
+    arrivals.push(Date.now());
+    if (arrivals.length === 2) {
+      refusedAt = Date.now();
+      res.writeHead(429, { 'retry-after': '1' }).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': mediaTypes.ociManifest, 'docker-content-digest': sha256(manifest) }).end();
+  });
+  t.after(() => server.close());
+  // One request at a time: while the refused one waits for its retry, the next would otherwise go out.
+  const client = new RegistryClient({ insecure: true, retry: fastRetries, maxConcurrencyPerRegistry: 1 });
+  t.after(() => client.close());
+  const results = await client.resolveTags(`${server.host}/app`, ['a', 'b', 'c', 'd']);
+  assert.ok(results.every((r) => r.result?.digest === sha256(manifest)));
+  assert.equal(arrivals.length, 5);
+  const during = arrivals.filter((at) => at > refusedAt && at < refusedAt + 950);
+  assert.deepEqual(during, [], 'nothing was sent while the registry asked to wait');
+});
+
 test('5xx answers and connection resets are retried', async (t) => {
   let calls = 0;
   const server = await serveFake((req, res) => {
