@@ -236,7 +236,9 @@ export class Transport {
     if ((e as Error).name === 'AbortError') return e as Error;
     const host = hostOf(request);
     const code = errorCode(e);
-    const detail = (e as { cause?: Error }).cause?.message ?? (e as Error).message;
+    const detail = errorDetail(e);
+    const proxyStatus = /Proxy response \((\d+)\)/.exec(detail)?.[1];
+    if (proxyStatus) return new RegistryUnreachableError(host, `the proxy refused to connect to it (HTTP ${proxyStatus} to CONNECT)`);
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new RegistryUnreachableError(host, `unknown host ${host.replace(/:\d+$/, '')}`);
     if (code === 'ECONNREFUSED') return new RegistryUnreachableError(host, 'connection refused (is the registry running on this host and port?)');
     if (code !== undefined && resetCodes.has(code)) {
@@ -261,10 +263,24 @@ function hostOf(request: HttpRequest): string {
   return 'url' in request.target ? new URL(request.target.url).host : request.target.registry;
 }
 
+/** The error and its causes, outermost first (fetch wraps the socket's error, which may wrap a proxy's). */
+function causeChain(e: unknown): Array<{ code?: unknown; message?: unknown }> {
+  const chain: Array<{ code?: unknown; message?: unknown; cause?: unknown }> = [];
+  for (let cur = e as { cause?: unknown } | undefined; cur && typeof cur === 'object' && chain.length < 5; cur = cur.cause as typeof cur) {
+    chain.push(cur);
+  }
+  return chain;
+}
+
 function errorCode(e: unknown): string | undefined {
-  const cause = (e as { cause?: { code?: unknown } }).cause;
-  const code = cause?.code ?? (e as { code?: unknown }).code;
-  return typeof code === 'string' ? code : undefined;
+  const code = causeChain(e).map((c) => c.code).find((c) => typeof c === 'string' && c !== 'UND_ERR_ABORTED');
+  return code as string | undefined;
+}
+
+/** The innermost message: the one that says what actually happened. */
+function errorDetail(e: unknown): string {
+  const messages = causeChain(e).map((c) => c.message).filter((m): m is string => typeof m === 'string' && m !== '');
+  return messages.at(-1) ?? String(e);
 }
 
 function backoff(policy: RetryPolicy, attempt: number): number {

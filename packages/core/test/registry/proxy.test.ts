@@ -19,6 +19,10 @@ before(async () => {
   proxy.on('connect', (req, client, head) => {
     tunnels.push(req.url ?? '');
     const [host = '', port = ''] = (req.url ?? '').split(':');
+    if (host !== '127.0.0.1') {
+      client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n'); // this test machine has no way out
+      return;
+    }
     const upstream = connect(Number(port), host, () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       upstream.write(head);
@@ -49,4 +53,14 @@ test('requests go through HTTPS_PROXY/HTTP_PROXY, except hosts in NO_PROXY', asy
   await assert.rejects(direct.resolve(`${registry.host}/app:missing`), RegistryNotFoundError);
   await direct.close();
   assert.deepEqual(tunnels, []);
+});
+
+test('Docker Hub references are asked of registry-1.docker.io', async () => {
+  tunnels.length = 0;
+  const client = new RegistryClient({ env: { HTTPS_PROXY: proxyUrl }, retry: { attempts: 1 } });
+  await assert.rejects(client.resolve('ubuntu:22.04'), {
+    message: 'cannot reach registry registry-1.docker.io: the proxy refused to connect to it (HTTP 502 to CONNECT)',
+  });
+  await client.close();
+  assert.deepEqual(tunnels, ['registry-1.docker.io:443']);
 });
