@@ -44,6 +44,12 @@ describe('kubectl istream digest (plain HTTP registry)', () => {
         { platform: 'linux/arm64/v8', digest: index.arm64.digest, mediaType: index.arm64.mediaType },
       ],
     });
+    const arm = deps();
+    await runDigest({ reference: fixtures.reference(index), insecure: true, output: 'json', platform: 'linux/arm64' }, arm);
+    const armJson = JSON.parse(arm.io.stdout()) as DigestJson;
+    assert.equal(armJson.digest, index.arm64.digest);
+    assert.equal(armJson.mediaType, index.arm64.mediaType);
+    assert.deepEqual(armJson.index, { digest: index.digest, mediaType: index.mediaType });
     const child = deps();
     await runCli(['digest', '--insecure', '--platform', 'linux/arm64', fixtures.reference(fixtures.dockerManifestList)], child);
     assert.equal(child.io.stdout(), `${fixtures.dockerManifestList.arm64.digest}\n`);
