@@ -114,14 +114,15 @@ async function prepareMode(mode: RegistryMode, dir: string, cleanups: (() => Pro
   const password = randomBytes(12).toString('hex');
 
   if (mode === 'tls-basic') {
-    const ca = await createTestCa(pkiDir);
-    const server = await issueServerCert(pkiDir, ca);
     const certDir = join(dir, 'certs.d');
     const caFile = join(certDir, 'ca.crt');
-    await mkdir(certDir);
-    await copyFile(ca.certFile, caFile);
     const htpasswdFile = join(dir, 'htpasswd');
-    await writeHtpasswd(htpasswdFile, USERNAME, password);
+    const [{ ca, server }] = await Promise.all([
+      createTestCa(pkiDir).then(async (ca) => ({ ca, server: await issueServerCert(pkiDir, ca) })),
+      writeHtpasswd(htpasswdFile, USERNAME, password),
+      mkdir(certDir),
+    ]);
+    await copyFile(ca.certFile, caFile);
     return {
       tls: true,
       caPem: ca.certPem,
