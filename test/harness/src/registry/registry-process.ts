@@ -43,9 +43,7 @@ export async function runRegistryProcess(options: RegistryProcessOptions): Promi
   for (const stream of [child.stdout, child.stderr]) collectLines(stream, record);
   const recentLog = (): string => lines.join('\n');
 
-  // A test process that dies without stop() must not leave a registry behind.
-  const killOnExit = (): void => { child.kill('SIGKILL'); };
-  process.once('exit', killOnExit);
+  killOnExit(child);
   const exited = new Promise<string>((resolve) => {
     child.once('error', (err) => resolve(`could not run docker-registry: ${err.message}`));
     // 'close' rather than 'exit': by then the pipes have delivered the lines that explain an exit.
@@ -54,7 +52,7 @@ export async function runRegistryProcess(options: RegistryProcessOptions): Promi
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
-    stopped ??= stopChild(child, exited).finally(() => process.removeListener('exit', killOnExit));
+    stopped ??= stopChild(child, exited).finally(() => runningRegistries.delete(child));
     return stopped;
   };
 
@@ -69,6 +67,21 @@ export async function runRegistryProcess(options: RegistryProcessOptions): Promi
     throw new RegistryStartError(outcome.failed, recentLog());
   }
   return { recentLog, stop };
+}
+
+// A test process that exits without stop() must not leave registries behind; one listener for
+// all of them, since a test file may run more registries than the default listener limit.
+const runningRegistries = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function killOnExit(child: ChildProcess): void {
+  if (!exitHookInstalled) {
+    process.once('exit', () => {
+      for (const running of runningRegistries) running.kill('SIGKILL');
+    });
+    exitHookInstalled = true;
+  }
+  runningRegistries.add(child);
 }
 
 async function waitUntilServing(
