@@ -199,6 +199,16 @@ for (const mode of REGISTRY_MODES) {
           ]);
         });
 
+        test('only the account may list the catalog', async () => {
+          const catalog = async (client: RegistryHttp): Promise<number> => {
+            const response = await client.request('GET', '/v2/_catalog', { scope: 'registry:catalog:*' });
+            await response.discard();
+            return response.status;
+          };
+          assert.equal(await catalog(anonymous), 401);
+          assert.equal(await catalog(http), 200);
+        });
+
         test('the OAuth2 password grant issues a token the registry accepts', async () => {
           const scope = `repository:${fixtures.private.repository}:pull`;
           const form = new URLSearchParams({
