@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fetch, type Dispatcher } from 'undici';
+import { onProcessExit } from './exit-cleanup.js';
 
 const LOG_LINES_KEPT = 200;
 const READY_TIMEOUT_MS = 15_000;
@@ -43,7 +44,7 @@ export async function runRegistryProcess(options: RegistryProcessOptions): Promi
   for (const stream of [child.stdout, child.stderr]) collectLines(stream, record);
   const recentLog = (): string => lines.join('\n');
 
-  killOnExit(child);
+  const forgetChild = onProcessExit(() => child.kill('SIGKILL'));
   const exited = new Promise<string>((resolve) => {
     child.once('error', (err) => resolve(`could not run docker-registry: ${err.message}`));
     // 'close' rather than 'exit': by then the pipes have delivered the lines that explain an exit.
@@ -52,7 +53,7 @@ export async function runRegistryProcess(options: RegistryProcessOptions): Promi
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
-    stopped ??= stopChild(child, exited).finally(() => runningRegistries.delete(child));
+    stopped ??= stopChild(child, exited).finally(forgetChild);
     return stopped;
   };
 
@@ -67,21 +68,6 @@ export async function runRegistryProcess(options: RegistryProcessOptions): Promi
     throw new RegistryStartError(outcome.failed, recentLog());
   }
   return { recentLog, stop };
-}
-
-// A test process that exits without stop() must not leave registries behind; one listener for
-// all of them, since a test file may run more registries than the default listener limit.
-const runningRegistries = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function killOnExit(child: ChildProcess): void {
-  if (!exitHookInstalled) {
-    process.once('exit', () => {
-      for (const running of runningRegistries) running.kill('SIGKILL');
-    });
-    exitHookInstalled = true;
-  }
-  runningRegistries.add(child);
 }
 
 async function waitUntilServing(

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'undici';
 import { certDerBase64, createTestCa, createTokenSigningCert, issueServerCert } from './certs.js';
 import { registryConfigYaml, type RegistryConfigOptions } from './config.js';
+import { onProcessExit } from './exit-cleanup.js';
 import { freeLoopbackPort } from './free-port.js';
 import { writeHtpasswd } from './htpasswd.js';
 import { RegistryStartError, runRegistryProcess, type RegistryProcess } from './registry-process.js';
@@ -56,7 +58,10 @@ const PORT_ATTEMPTS = 3;
  */
 export async function startRegistry(options: StartRegistryOptions): Promise<RegistryInstance> {
   const dir = await mkdtemp(join(tmpdir(), `istream-registry-${options.mode}-`));
-  const cleanups: (() => Promise<unknown>)[] = [() => rm(dir, { recursive: true, force: true })];
+  const forgetDir = onProcessExit(() => rmSync(dir, { recursive: true, force: true }));
+  const cleanups: (() => Promise<unknown>)[] = [
+    () => rm(dir, { recursive: true, force: true }).finally(forgetDir),
+  ];
   const cleanUp = async (): Promise<void> => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   };
