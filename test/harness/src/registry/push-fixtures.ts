@@ -19,7 +19,7 @@ export interface Fixtures extends FixtureSet {
 
 export type FixtureTarget = RegistryAccess & { host: string };
 
-const CONCURRENT_PUSHES = 8;
+const CONCURRENT_PUSHES = 4;
 
 /** Pushes every fixture (with the account, when the registry has one) and describes them. */
 export async function pushFixtures(registry: FixtureTarget): Promise<Fixtures> {
