@@ -177,8 +177,10 @@ const progressEveryMs = 30_000;
  * Returns the paths of etcd, the Kubernetes control plane, kubectl and kwok, building the missing
  * ones first (a cold build takes many minutes; progress goes to `log`).
  */
-export async function ensureKubeBinaries({ log }: { log: Log }): Promise<KubeBinaries> {
-  const dir = kubeCacheDir();
+export async function ensureKubeBinaries(
+  { log, cacheDir = kubeCacheDir() }: { log: Log; cacheDir?: string },
+): Promise<KubeBinaries> {
+  const dir = cacheDir;
   const bins = binariesIn(dir);
   if (artifactFiles(bins).every((f) => existsSync(f))) return bins;
 
