@@ -21,6 +21,18 @@ async function withScratchCache(body: (scratch: string, cached: KubeBinaries) =>
   }
 }
 
+async function within<T>(ms: number, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 test('concurrent ensureKubeBinaries calls build a missing artifact once and both get it whole', async () => {
   await withScratchCache(async (scratch, cached) => {
     const lines: string[] = [];
@@ -39,7 +51,8 @@ test('a lock left by a builder that died is taken over', async () => {
     assert.ok(dead);
     await writeFile(join(scratch, '.build.lock'), String(dead));
 
-    const bins = await ensureKubeBinaries({ log: () => {}, cacheDir: scratch });
+    // Without the takeover this would wait for the dead pid forever.
+    const bins = await within(30_000, ensureKubeBinaries({ log: () => {}, cacheDir: scratch }));
     assert.equal(await readFile(bins.kwokStages, 'utf8'), await readFile(cached.kwokStages, 'utf8'));
   });
 });
