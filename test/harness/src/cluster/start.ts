@@ -45,12 +45,14 @@ export async function startCluster({ log, nodes = 2 }: StartClusterOptions): Pro
     rmSync(dir, { recursive: true, force: true });
   };
   process.on('exit', killOnExit);
-  const stop = async () => {
+  // Once only: signalling the groups again later could hit recycled pids.
+  let stopped: Promise<void> | undefined;
+  const stop = () => stopped ??= (async () => {
     process.off('exit', killOnExit);
     // Nothing of a throwaway cluster is worth a long graceful shutdown.
     await stopGroups([...components].reverse().map((c) => c.pid), stopGraceMs);
     await rm(dir, { recursive: true, force: true });
-  };
+  })();
   try {
     const instance = await bootControlPlane(bins, dir, components, nodes, log);
     log(`cluster ready at ${instance.server} in ${formatElapsed(Date.now() - started)} (logs in ${dir})`);
