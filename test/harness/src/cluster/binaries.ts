@@ -4,7 +4,7 @@
 // half a file.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -136,6 +136,7 @@ function goOutput(args: string[], cwd: string, env: Record<string, string> = {})
 }
 
 const lockPollMs = 1000;
+const emptyLockGraceMs = 10_000;
 
 function processAlive(pid: number): boolean {
   try {
@@ -146,7 +147,19 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** Takes `path` as a lock file holding our pid; a lock whose owner died is taken over. */
+/**
+ * Who holds the lock at `path`, and whether it is stale: its owner died, or it stayed empty
+ * (the owner died between creating and writing it).
+ */
+async function inspectLock(path: string): Promise<{ owner: number | undefined; stale: boolean }> {
+  const [text, info] = await Promise.all([readFile(path, 'utf8').catch(() => ''), stat(path).catch(() => undefined)]);
+  const pid = Number(text.trim());
+  const owner = Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  if (!info) return { owner, stale: false };
+  return { owner, stale: owner ? !processAlive(owner) : Date.now() - info.mtimeMs > emptyLockGraceMs };
+}
+
+/** Takes `path` as a lock file holding our pid; a stale lock is taken over. */
 async function acquireLock(path: string, log: Log): Promise<() => Promise<void>> {
   let announced = false;
   for (;;) {
@@ -158,13 +171,15 @@ async function acquireLock(path: string, log: Log): Promise<() => Promise<void>>
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    const owner = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-    if (Number.isInteger(owner) && owner > 0 && !processAlive(owner)) {
+    const { owner, stale } = await inspectLock(path);
+    if (stale) {
+      // Two waiters may both take over a dead owner's lock and build at once; that only wastes
+      // CPU, as every artifact is still renamed into place whole.
       await rm(path, { force: true });
       continue;
     }
     if (!announced) {
-      log(`waiting for process ${owner || '?'} that is building the Kubernetes binaries (${path})`);
+      log(`waiting for process ${owner ?? '?'} that is building the Kubernetes binaries (${path})`);
       announced = true;
     }
     await new Promise((r) => setTimeout(r, lockPollMs));
@@ -177,8 +192,10 @@ const progressEveryMs = 30_000;
  * Returns the paths of etcd, the Kubernetes control plane, kubectl and kwok, building the missing
  * ones first (a cold build takes many minutes; progress goes to `log`).
  */
-export async function ensureKubeBinaries({ log }: { log: Log }): Promise<KubeBinaries> {
-  const dir = kubeCacheDir();
+export async function ensureKubeBinaries(
+  { log, cacheDir = kubeCacheDir() }: { log: Log; cacheDir?: string },
+): Promise<KubeBinaries> {
+  const dir = cacheDir;
   const bins = binariesIn(dir);
   if (artifactFiles(bins).every((f) => existsSync(f))) return bins;
 

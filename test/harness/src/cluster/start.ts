@@ -32,6 +32,7 @@ const serviceRange = '10.96.0.0/24';
 const serviceIp = '10.96.0.1';
 const kwokNodeAnnotation = 'kwok.x-k8s.io/node';
 const startTimeoutMs = 120_000;
+const stopGraceMs = 1000;
 
 export async function startCluster({ log, nodes = 2 }: StartClusterOptions): Promise<StartedCluster> {
   const bins = await ensureKubeBinaries({ log });
@@ -44,11 +45,14 @@ export async function startCluster({ log, nodes = 2 }: StartClusterOptions): Pro
     rmSync(dir, { recursive: true, force: true });
   };
   process.on('exit', killOnExit);
-  const stop = async () => {
+  // Once only: signalling the groups again later could hit recycled pids.
+  let stopped: Promise<void> | undefined;
+  const stop = () => stopped ??= (async () => {
     process.off('exit', killOnExit);
-    await stopGroups([...components].reverse().map((c) => c.pid));
+    // Nothing of a throwaway cluster is worth a long graceful shutdown.
+    await stopGroups([...components].reverse().map((c) => c.pid), stopGraceMs);
     await rm(dir, { recursive: true, force: true });
-  };
+  })();
   try {
     const instance = await bootControlPlane(bins, dir, components, nodes, log);
     log(`cluster ready at ${instance.server} in ${formatElapsed(Date.now() - started)} (logs in ${dir})`);
@@ -63,9 +67,28 @@ export async function startCluster({ log, nodes = 2 }: StartClusterOptions): Pro
 async function bootControlPlane(
   bins: KubeBinaries, dir: string, components: ComponentProcess[], nodeCount: number, log: Log,
 ): Promise<Omit<ClusterInstance, 'stop'>> {
-  const [pki, etcdPort, etcdPeerPort, apiPort, kcmPort, schedulerPort, kwokPort] = await Promise.all([
-    createClusterPki(dir, serviceIp), freePort(), freePort(), freePort(), freePort(), freePort(), freePort(),
+  const [etcdPort, etcdPeerPort, apiPort, kcmPort, schedulerPort, kwokPort] = await Promise.all(
+    Array.from({ length: 6 }, freePort),
+  );
+  const start = (name: string, binary: string, args: string[]) => {
+    const component = startComponent(name, binary, args, dir);
+    components.push(component);
+    return component;
+  };
+
+  // etcd needs no certificates: it boots while openssl works.
+  log('starting etcd');
+  const etcdUrl = `http://127.0.0.1:${etcdPort}`;
+  const etcdPeerUrl = `http://127.0.0.1:${etcdPeerPort}`;
+  start('etcd', bins.etcd, [
+    '--name=istream', `--data-dir=${join(dir, 'etcd-data')}`,
+    `--listen-client-urls=${etcdUrl}`, `--advertise-client-urls=${etcdUrl}`,
+    `--listen-peer-urls=${etcdPeerUrl}`, `--initial-advertise-peer-urls=${etcdPeerUrl}`,
+    `--initial-cluster=istream=${etcdPeerUrl}`, '--listen-metrics-urls=',
+    // A test cluster lives for minutes: durability is not worth the fsyncs on a busy machine.
+    '--unsafe-no-fsync', '--log-level=warn',
   ]);
+  const pki = await createClusterPki(dir, serviceIp);
   const server = `https://127.0.0.1:${apiPort}`;
   const kubeconfigOf = async (name: string, cert: { cert: string; key: string }) => {
     const path = join(dir, `${name}.kubeconfig`);
@@ -79,25 +102,10 @@ async function bootControlPlane(
     kubeconfigOf('kube-controller-manager', pki.controllerManager),
     kubeconfigOf('kube-scheduler', pki.scheduler),
   ]);
-  const start = (name: string, binary: string, args: string[]) => {
-    const component = startComponent(name, binary, args, dir);
-    components.push(component);
-    return component;
-  };
   const waitFor = (what: string, ready: () => Promise<boolean>) => waitUntil(what, ready, components);
 
-  log(`starting etcd and kube-apiserver (${server})`);
-  const etcdUrl = `http://127.0.0.1:${etcdPort}`;
-  const etcdPeerUrl = `http://127.0.0.1:${etcdPeerPort}`;
-  start('etcd', bins.etcd, [
-    '--name=istream', `--data-dir=${join(dir, 'etcd-data')}`,
-    `--listen-client-urls=${etcdUrl}`, `--advertise-client-urls=${etcdUrl}`,
-    `--listen-peer-urls=${etcdPeerUrl}`, `--initial-advertise-peer-urls=${etcdPeerUrl}`,
-    `--initial-cluster=istream=${etcdPeerUrl}`, '--listen-metrics-urls=',
-    // A test cluster lives for minutes: durability is not worth the fsyncs on a busy machine.
-    '--unsafe-no-fsync', '--log-level=warn',
-  ]);
-  // kube-apiserver retries etcd until it answers, so both start at once.
+  log(`starting kube-apiserver (${server})`);
+  // kube-apiserver retries etcd until it answers, so there is no waiting for etcd.
   start('kube-apiserver', bins.kubeApiserver, [
     '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${apiPort}`,
     `--etcd-servers=${etcdUrl}`, `--cert-dir=${dir}`,
