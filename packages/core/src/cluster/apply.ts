@@ -11,8 +11,7 @@ type Spec = KubernetesObject & Record<string, unknown>;
 
 /** Fields the server adds that say nothing about what we asked for. */
 function userFields(object: Record<string, unknown>): Record<string, unknown> {
-  const { metadata: _m, status: _s, ...rest } = object;
-  return rest;
+  return Object.fromEntries(Object.entries(object).filter(([k]) => k !== 'metadata' && k !== 'status'));
 }
 
 export async function applyObject(connection: ClusterConnection, object: Spec): Promise<ApplyOutcome> {

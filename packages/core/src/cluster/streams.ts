@@ -82,16 +82,16 @@ export function imageStreamClient(connection: ClusterConnection): ImageStreamCli
         }
         const desired = { ...next.stream, metadata: { ...next.stream.metadata, namespace, name } };
         let stored: ImageStream;
+        // The main resource ignores status and the status subresource ignores spec: two writes.
+        const body = { ...desired, status: undefined };
         if (current === undefined) {
-          const { status: _ignored, ...body } = desired;
           stored = await call(() => custom.createNamespacedCustomObject({ ...base, namespace, body })) as ImageStream;
         } else if (next.specChanged) {
-          const { status: _ignored, ...body } = desired;
           stored = await call(() => custom.replaceNamespacedCustomObject({ ...base, namespace, name, body })) as ImageStream;
         } else stored = current;
         if (next.statusChanged || current === undefined) {
-          const body = { ...stored, status: desired.status };
-          stored = await call(() => custom.replaceNamespacedCustomObjectStatus({ ...base, namespace, name, body })) as ImageStream;
+          const withStatus = { ...stored, status: desired.status };
+          stored = await call(() => custom.replaceNamespacedCustomObjectStatus({ ...base, namespace, name, body: withStatus })) as ImageStream;
         }
         return stored;
       }
