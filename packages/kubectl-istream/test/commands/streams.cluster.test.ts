@@ -137,7 +137,7 @@ test('bad input: a clear message, a non-zero exit and the history unchanged', as
   const after = await stream('ubi');
   assert.deepEqual(items(after, '8'), items(before, '8'), 'the history of ubi:8 is unchanged');
   const described = await cli('describe', 'is', 'ubi');
-  assert.match(described.out, /\n  ! error: Import failed \(NotFound\): dockerimage\.image\.openshift\.io "\S+:missing" not found\n/);
+  assert.match(described.out, /\n {2}! error: Import failed \(NotFound\): dockerimage\.image\.openshift\.io "\S+:missing" not found\n/);
 
   const unknownHost = await cli('import-image', 'far:1', '--from', 'nohost.invalid/x:1', '--confirm');
   assert.equal(unknownHost.code, 1);
