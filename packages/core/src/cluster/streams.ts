@@ -64,6 +64,8 @@ export interface ImageStreamImportAnswer {
 }
 
 const MAX_CONFLICT_RETRIES = 5;
+/** Names istream's writes in managedFields (instead of the HTTP library's name). */
+const FIELD_MANAGER = 'istream';
 
 export function imageStreamClient(connection: ClusterConnection): ImageStreamClient {
   const custom = connection.kubeConfig.makeApiClient(CustomObjectsApi);
@@ -116,13 +118,13 @@ export function imageStreamClient(connection: ClusterConnection): ImageStreamCli
         // The main resource ignores status and the status subresource ignores spec: two writes.
         const body = { ...desired, status: undefined };
         if (current === undefined) {
-          stored = await call(() => custom.createNamespacedCustomObject({ ...base, namespace, body })) as ImageStream;
+          stored = await call(() => custom.createNamespacedCustomObject({ ...base, namespace, body, fieldManager: FIELD_MANAGER })) as ImageStream;
         } else if (next.specChanged) {
-          stored = await call(() => custom.replaceNamespacedCustomObject({ ...base, namespace, name, body })) as ImageStream;
+          stored = await call(() => custom.replaceNamespacedCustomObject({ ...base, namespace, name, body, fieldManager: FIELD_MANAGER })) as ImageStream;
         } else stored = current;
         if (!serverWritesStatus && (next.statusChanged || current === undefined)) {
           const withStatus = { ...stored, status: desired.status };
-          stored = await call(() => custom.replaceNamespacedCustomObjectStatus({ ...base, namespace, name, body: withStatus })) as ImageStream;
+          stored = await call(() => custom.replaceNamespacedCustomObjectStatus({ ...base, namespace, name, body: withStatus, fieldManager: FIELD_MANAGER })) as ImageStream;
         }
         return stored;
       }
