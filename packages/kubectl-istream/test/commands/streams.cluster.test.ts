@@ -18,8 +18,18 @@ let namespace: string;
 const home = mkdtempSync(join(tmpdir(), 'istream-cli-home-'));
 
 async function cli(...args: string[]) {
+  return run(false, args);
+}
+
+/** As `cli`, with standard error a terminal (where progress lines go). */
+async function cliOnTerminal(...args: string[]) {
+  return run(true, args);
+}
+
+async function run(terminal: boolean, args: string[]) {
   const io = bufferIO();
-  const code = await runCli([...args, '--kubeconfig', cluster.kubeconfig, '-n', namespace], { io, env: { HOME: home, PATH: process.env.PATH } });
+  const streams = { ...io, err: { ...io.err, isTTY: terminal } };
+  const code = await runCli([...args, '--kubeconfig', cluster.kubeconfig, '-n', namespace], { io: streams, env: { HOME: home, PATH: process.env.PATH } });
   return { code, out: io.stdout(), err: io.stderr() };
 }
 
@@ -85,6 +95,10 @@ test('--all imports 50 tags by priority and reports the rest', async () => {
   assert.deepEqual(s.status?.tags?.map((t) => t.tag).sort(), expected.slice(0, 50).sort());
   assert.match(result.out, new RegExp(`info: The remote repository contained ${tags.length - 50} additional tags which were not imported: ${expected[50]!.replace(/[.]/g, '\\.')}, `));
   assert.equal(result.err, '', 'no progress line outside a terminal');
+
+  const again = await cliOnTerminal('import-image', 'many', '--all');
+  assert.equal(again.code, 0, again.err);
+  assert.match(again.err, /^\rImporting 1\/50 tags\.\.\.(\rImporting \d+\/50 tags\.\.\.)*\rImporting 50\/50 tags\.\.\.\r\x1b\[K$/);
 });
 
 test('PreserveOriginal keeps the index digest; Legacy picks linux/amd64', async () => {
