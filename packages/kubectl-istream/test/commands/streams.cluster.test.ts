@@ -174,6 +174,13 @@ test('tag: aliases follow their target, copies across streams do not, cycles are
   assert.equal(cycle.code, 1);
   assert.match(cycle.err, /^error: tag "prod" on image stream "ubi" would form a reference cycle: prod -> stage -> prod/);
   assert.equal((await stream('ubi')).spec.tags?.find((t) => t.name === 'prod')?.from?.name, 'ubi:8', 'unchanged');
+
+  const deleted = await cli('tag', '-d', 'ubi:stage');
+  assert.equal(deleted.out, `Deleted tag ${namespace}/ubi:stage.\n`);
+  const after = await stream('ubi');
+  assert.equal(after.spec.tags?.some((t) => t.name === 'stage'), false);
+  assert.equal(after.status?.tags?.some((t) => t.tag === 'stage'), false);
+  assert.equal((await cli('get', 'istag', 'ubi:prod', '-o', 'name')).out, 'imagestreamtag.image.openshift.io/ubi:prod\n');
 });
 
 test('concurrent imports into one stream both land (conflicts are retried, not overwritten)', async () => {
