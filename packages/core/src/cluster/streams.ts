@@ -7,7 +7,7 @@ import {
   IMAGE_GROUP, IMAGE_STREAM_PLURAL, IMAGE_VERSION, type ImageStream, type StreamChange, type TagImportPolicy,
   type TagReferencePolicy,
 } from '../imagestream/index.js';
-import { isConflict, isNotFound, toKubeError } from './errors.js';
+import { ImageStreamApiMissingError, isConflict, isNotFound, toKubeError } from './errors.js';
 import type { ClusterConnection } from './kubeconfig.js';
 import type { PullSecretData } from '../registry/index.js';
 import { pullSecretData, type SecretLike } from './secrets.js';
@@ -143,7 +143,7 @@ export function imageStreamClient(connection: ClusterConnection): ImageStreamCli
 
 async function requireApi(client: ImageStreamClient): Promise<void> {
   if ((await client.apiKind()) === 'absent') {
-    throw new Error(`the cluster at ${client.connection.server} does not serve image.openshift.io ImageStreams: run "kubectl istream install" first`);
+    throw new ImageStreamApiMissingError(client.connection.server);
   }
 }
 
