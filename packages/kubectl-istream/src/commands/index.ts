@@ -1,5 +1,10 @@
 import type { CommandModule } from '../program.js';
+import { describeCommand } from './describe.js';
 import { digestCommand } from './digest.js';
+import { getCommand } from './get.js';
+import { importImageCommand } from './import-image.js';
+import { installCommand } from './install.js';
+import { tagCommand } from './tag.js';
 
 /** Every subcommand of `kubectl istream`, in the order `--help` lists them. */
-export const commands: CommandModule[] = [digestCommand];
+export const commands: CommandModule[] = [installCommand, importImageCommand, tagCommand, getCommand, describeCommand, digestCommand];
