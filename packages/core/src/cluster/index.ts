@@ -1,1 +1,1 @@
-export {};
+export { KubeconfigError, loadKubeconfig, type ClusterConfig, type KubeconfigOptions } from './kubeconfig.js';

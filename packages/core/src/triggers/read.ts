@@ -147,6 +147,7 @@ function sourceOf(t: ObjectFieldTrigger, i: number, problem: (code: ProblemCode,
   return {
     index: i,
     namespace: t.from.namespace === '' ? undefined : t.from.namespace,
+    name: t.from.name,
     stream: t.from.name.slice(0, colon),
     tag: t.from.name.slice(colon + 1) || 'latest',
   };

@@ -117,5 +117,5 @@ for (const c of cases) {
 test('a cross-namespace trigger keeps its namespace; an unparsable resolving path blocks the object', () => {
   const reading = readTriggers(`[{"from":{"kind":"ImageStreamTag","name":"s:t","namespace":"shared"},"fieldPath":"${DEPLOY_APP}"},${trigger('spec.template.spec.containers[x].image')}]`, deployment);
   assert.equal(reading.triggers[0]?.namespace, 'shared');
-  assert.deepEqual(reading.blocking, [{ index: 1, namespace: undefined, stream: 'ubi', tag: '8' }]);
+  assert.deepEqual(reading.blocking, [{ index: 1, namespace: undefined, name: 'ubi:8', stream: 'ubi', tag: '8' }]);
 });
