@@ -145,7 +145,7 @@ function readDefinition(object: WorkloadObject, type: WorkloadType): Reading | {
   const images = reading.triggers.flatMap((t) => t.container
     ? [{ name: t.name, namespace: t.namespace === objectNamespace ? '' : t.namespace ?? '', auto: !t.paused, containers: [t.container.name] }]
     : []);
-  const kept = new Set(images.length ? reading.triggers.filter((t) => t.container).map((t) => t.index) : []);
+  const kept = new Set(reading.triggers.filter((t) => t.container).map((t) => t.index));
   const dropped = reading.problems
     .filter((p) => p.severity === 'error' && typeof p.path[0] === 'number' && !kept.has(p.path[0]))
     .map((p) => `trigger ${String(p.path[0])}: ${p.message}`);
