@@ -1,1 +1,5 @@
-export { KubeconfigError, loadKubeconfig, type ClusterConfig, type KubeconfigOptions } from './kubeconfig.js';
+export * from './errors.js';
+export * from './kubeconfig.js';
+export * from './secrets.js';
+export * from './streams.js';
+export * from './apply.js';

@@ -1,7 +1,10 @@
 import type { CommandModule } from '../program.js';
+import { describeCommand } from './describe.js';
+import { getCommand } from './get.js';
+import { importImageCommand } from './import-image.js';
+import { installCommand } from './install.js';
 import { setTriggersCommand } from './set-triggers.js';
+import { tagCommand } from './tag.js';
 
 /** Every subcommand of `kubectl istream`, in the order `--help` lists them. */
-export const commands: CommandModule[] = [
-  setTriggersCommand,
-];
+export const commands: CommandModule[] = [installCommand, importImageCommand, tagCommand, setTriggersCommand, getCommand, describeCommand];

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ApiException, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
-import { isMap, isScalar, parseAllDocuments, stringify, type Document } from 'yaml';
-import { KubeconfigError, loadKubeconfig } from '@istream/core/cluster';
+import { KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { isMap, isScalar, parseAllDocuments, type Document } from 'yaml';
+import { connectCluster, isConflict, isNotFound, toKubeError, type ClusterConnection } from '@istream/core/cluster';
 import {
   TRIGGER_ANNOTATION,
   containerFieldPath,
@@ -14,7 +14,10 @@ import {
   type TriggerableKind,
   type WorkloadObject,
 } from '@istream/core/triggers';
+import { asUserError, asUserErrorAsync } from '../connect.js';
 import { CliError } from '../errors.js';
+import { toJson, toYaml } from '../printers/objects.js';
+import { formatTabbed } from '../printers/tabwriter.js';
 import { addClusterFlags, addDryRunFlag, addOutputFlag, parseDryRun, type ClusterFlags, type DryRun } from '../flags.js';
 import type { CommandModule, Deps } from '../program.js';
 
@@ -300,29 +303,21 @@ function namedResources(options: SetTriggersOptions): { type: WorkloadType | { r
 
 class Cluster {
   private readonly api: KubernetesObjectApi;
-  constructor(private readonly deps: { config: Parameters<typeof KubernetesObjectApi.makeApiClient>[0] }) {
-    this.api = KubernetesObjectApi.makeApiClient(deps.config);
+  constructor(private readonly connection: ClusterConnection) {
+    this.api = KubernetesObjectApi.makeApiClient(connection.kubeConfig);
   }
 
-  async get(type: WorkloadType, namespace: string, name: string): Promise<WorkloadObject> {
-    try {
-      return await this.api.read({ apiVersion: type.apiVersion, kind: type.kind, metadata: { name, namespace } }) as WorkloadObject;
-    } catch (e) {
-      throw apiError(e, type, name);
-    }
+  get(type: WorkloadType, namespace: string, name: string): Promise<WorkloadObject> {
+    return this.call(type, name, () => this.api.read({ apiVersion: type.apiVersion, kind: type.kind, metadata: { name, namespace } }));
   }
 
   async list(type: WorkloadType, namespace: string, selector?: string): Promise<WorkloadObject[]> {
-    try {
-      const list = await this.api.list(type.apiVersion, type.kind, namespace, undefined, undefined, undefined, undefined, selector);
-      return list.items.map((item) => ({ ...item, apiVersion: type.apiVersion, kind: type.kind }) as WorkloadObject);
-    } catch (e) {
-      throw apiError(e, type);
-    }
+    const list = await this.call(type, undefined, () => this.api.list(type.apiVersion, type.kind, namespace, undefined, undefined, undefined, undefined, selector));
+    return list.items.map((item) => ({ ...item, apiVersion: type.apiVersion, kind: type.kind }) as WorkloadObject);
   }
 
   /** A JSON merge patch carrying the resourceVersion read, so a concurrent change fails with 409. */
-  async patch(target: Target & { type: WorkloadType }, edit: Edit, dryRun: boolean): Promise<WorkloadObject> {
+  patch(target: Target & { type: WorkloadType }, edit: Edit, dryRun: boolean): Promise<WorkloadObject> {
     const metadata = target.object.metadata as { resourceVersion?: string };
     const body: KubernetesObject & { spec?: unknown } = {
       apiVersion: target.type.apiVersion,
@@ -330,36 +325,24 @@ class Cluster {
       metadata: { name: target.name, namespace: target.namespace, resourceVersion: metadata.resourceVersion, annotations: { [TRIGGER_ANNOTATION]: edit.annotation } },
     };
     if (edit.paused !== undefined) body.spec = { paused: edit.paused ? true : null };
+    return this.call(target.type, target.name, () => this.api.patch(body, undefined, dryRun ? 'All' : undefined, 'kubectl-istream', undefined, PatchStrategy.MergePatch));
+  }
+
+  private async call<T>(type: WorkloadType, name: string | undefined, request: () => Promise<T>): Promise<T> {
     try {
-      return await this.api.patch(body, undefined, dryRun ? 'All' : undefined, 'kubectl-istream', undefined, PatchStrategy.MergePatch) as WorkloadObject;
+      return await request();
     } catch (e) {
-      throw apiError(e, target.type, target.name);
+      const error = toKubeError(e, this.connection.server);
+      if (isNotFound(error) && name !== undefined) throw new CliError(`${type.resource}.${type.group} "${name}" not found`);
+      throw error;
     }
   }
 }
 
-class ConflictError extends CliError {}
-
-function apiError(e: unknown, type: WorkloadType, name?: string): CliError {
-  if (!(e instanceof ApiException)) return new CliError(`cannot reach the cluster: ${(e as Error).message}`);
-  const body = typeof e.body === 'string' ? safeJson(e.body) : e.body as { message?: string } | undefined;
-  if (e.code === 404 && name !== undefined) return new CliError(`${type.resource}.${type.group} "${name}" not found`);
-  const message = body?.message ?? `the server answered ${e.code}`;
-  return e.code === 409 ? new ConflictError(message) : new CliError(message);
-}
-
-function safeJson(text: string): { message?: string } | undefined {
-  try { return JSON.parse(text) as { message?: string }; } catch { return undefined; }
-}
-
 // ---- output -----------------------------------------------------------------------------------
 
-/** Go's text/tabwriter with padding 2, as oc prints this table: the last column is not padded. */
-function table(rows: string[][]): string {
-  const width = (s: string) => [...s].length;
-  const widths = rows[0]?.slice(0, -1).map((_, i) => Math.max(...rows.map((r) => width(r[i] ?? ''))) + 2) ?? [];
-  return rows.map((r) => r.map((cell, i) => (i < widths.length ? cell + ' '.repeat((widths[i] ?? 0) - width(cell)) : cell)).join('') + '\n').join('');
-}
+/** oc prints this table with text/tabwriter: no minimum width, padding 2. */
+const TRIGGER_TABLE = { minWidth: 0, tabWidth: 2, padding: 2, padChar: ' ' } as const;
 
 function listRows(target: Target, warn: (m: string) => void): string[][] {
   const label = `${target.type.resource}/${target.name}`;
@@ -427,29 +410,26 @@ function editedDocumentText(source: NonNullable<Target['source']>, edit: Edit, o
 
 // ---- the command --------------------------------------------------------------------------------
 
-export async function runSetTriggers(options: SetTriggersOptions, deps: Deps): Promise<void> {
+export function runSetTriggers(options: SetTriggersOptions, deps: Deps): Promise<void> {
+  return asUserErrorAsync(() => setTriggers(options, deps));
+}
+
+async function setTriggers(options: SetTriggersOptions, deps: Deps): Promise<void> {
   const { io } = deps;
   const dryRun = options.dryRun ?? 'none';
   const warn = (message: string) => io.err.write(`warning: ${message}\n`);
 
   let cluster: Cluster | undefined;
   let namespace = options.namespace || 'default';
-  let explicitNamespace = Boolean(options.namespace);
-  const connect = (): Cluster => {
-    try {
-      const loaded = loadKubeconfig({ kubeconfig: options.kubeconfig, context: options.context, namespace: options.namespace, env: deps.env });
-      namespace = loaded.namespace;
-      explicitNamespace = loaded.explicitNamespace;
-      return new Cluster(loaded);
-    } catch (e) {
-      if (e instanceof KubeconfigError) throw new CliError(e.message);
-      throw e;
-    }
-  };
-  if (!options.local) cluster = connect();
-  else if (!options.namespace) {
+  const explicitNamespace = Boolean(options.namespace);
+  const flags = { kubeconfig: options.kubeconfig, context: options.context, namespace: options.namespace };
+  if (!options.local) {
+    const connection = asUserError(() => connectCluster(flags, deps.env));
+    namespace = connection.namespace;
+    cluster = new Cluster(connection);
+  } else if (!options.namespace) {
     // Offline, the namespace still comes from the kubeconfig when there is one, as kubectl does.
-    try { namespace = loadKubeconfig({ kubeconfig: options.kubeconfig, context: options.context, env: deps.env }).namespace; } catch { /* default */ }
+    try { namespace = connectCluster(flags, deps.env).namespace; } catch { /* no kubeconfig: default */ }
   }
 
   const p = plan(options, namespace);
@@ -485,7 +465,8 @@ export async function runSetTriggers(options: SetTriggersOptions, deps: Deps): P
   const singleItemImplied = targets.length === 1 && (named.length === 1 ? named[0]?.name !== undefined : fileTargets.length === 1);
 
   if (p.mode === 'list') {
-    io.out.write(table([['NAME', 'TYPE', 'VALUE', 'AUTO'], ...targets.flatMap((t) => listRows(t, warn))]));
+    const rows = [['NAME', 'TYPE', 'VALUE', 'AUTO'], ...targets.flatMap((t) => listRows(t, warn))];
+    io.out.write(formatTabbed(rows.map((r) => `${r.join('\t')}\n`).join(''), TRIGGER_TABLE));
     return;
   }
 
@@ -525,7 +506,7 @@ export async function runSetTriggers(options: SetTriggersOptions, deps: Deps): P
           result = await cluster.patch(target, edit, dryRun === 'server');
           break;
         } catch (e) {
-          if (!(e instanceof ConflictError) || attempt === 3) throw e;
+          if (!isConflict(e) || attempt === 3) throw e;
           target.object = await cluster.get(target.type, target.namespace, target.name);
           edit = withLabel(target, () => editFor(target));
           if (!changed(target.object, edit)) { result = target.object; break; }
@@ -534,11 +515,11 @@ export async function runSetTriggers(options: SetTriggersOptions, deps: Deps): P
     }
     const name = qualifiedName(target.type, target.name);
     if (options.output === 'name') io.out.write(`${name}\n`);
-    else if (options.output === 'json') io.out.write(`${JSON.stringify(result, null, 4)}\n`);
+    else if (options.output === 'json') io.out.write(toJson(result));
     else if (options.output === 'yaml') {
       const text = target.source && target.source.path.length === 0 && (options.local || dryRun === 'client')
         ? editedDocumentText(target.source, edit, target.object)
-        : stringify(result, { lineWidth: 0 });
+        : toYaml(result);
       yamlDocs.push(yamlDocs.length > 0 && !text.startsWith('---') ? `---\n${text}` : text);
     } else io.out.write(`${name} triggers updated${suffix}\n`);
   }
