@@ -105,7 +105,7 @@ const refusals: [string, string[], string][] = [
   ['a registry', ['--from-image', 'quay.io/ubi:8'], 'error: the value of --from-image must point to an image stream tag on this server\n'],
   ['a digest', ['--from-image', 'ubi@sha256:0123456789012345678901234567890123456789012345678901234567890123'], 'error: the value of --from-image must point to an image stream tag on this server\n'],
   ['no tag', ['--from-image', 'ubi'], 'error: the value of --from-image must include the tag you wish to pull from\n'],
-  ['not a reference', ['--from-image', 'UBI:8'], 'error: the value of --from-image does not appear to be a valid reference to an image: invalid reference format\n'],
+  ['not a reference', ['--from-image', 'UBI:8'], 'error: the value of --from-image does not appear to be a valid reference to an image: repository name must be lowercase\n'],
   ['several containers and no -c', ['--from-image', 'ubi:8'], 'error: deployments/myapp you must specify --containers when setting --from-image\n'],
   ['--auto and --manual', ['--auto', '--manual'], 'error: you must specify at most one of --auto or --manual\n'],
   ['--remove and --remove-all', ['--remove', '--remove-all'], 'error: you must specify either --remove or --remove-all\n'],
