@@ -73,7 +73,9 @@ function plan(options: SetTriggersOptions, defaultNamespace: string): Plan {
 }
 
 /** The objects named on the command line, in oc's forms. */
-function namedResources(options: SetTriggersOptions): { type: WorkloadType | { resource: string }; name?: string }[] {
+interface NamedResource { type: WorkloadType | { resource: string }; name?: string }
+
+function namedResources(options: SetTriggersOptions): NamedResource[] {
   const args = options.resources;
   if (args.length === 0) return [];
   if (args.every((a) => a.includes('/'))) {
@@ -118,6 +120,25 @@ function listRows(target: Target, warn: (m: string) => void): string[][] {
 
 // ---- the command --------------------------------------------------------------------------------
 
+/** The current state on the cluster of the objects named in files and on the command line. */
+async function liveTargets(
+  cluster: WorkloadClient, fromFiles: Target[], named: NamedResource[], namespace: string, selector: string | undefined,
+): Promise<Target[]> {
+  const targets: Target[] = [];
+  for (const t of fromFiles) {
+    targets.push({ ...t, object: 'kind' in t.type ? await cluster.get(t.type, t.namespace, t.name) : t.object, source: undefined });
+  }
+  for (const r of named) {
+    if (!('kind' in r.type)) targets.push({ type: r.type, name: r.name ?? '', namespace, object: {} });
+    else if (r.name !== undefined) targets.push({ type: r.type, name: r.name, namespace, object: await cluster.get(r.type, namespace, r.name) });
+    else {
+      const type = r.type;
+      for (const object of await cluster.list(type, namespace, selector)) targets.push({ type, name: object.metadata?.name ?? '', namespace, object });
+    }
+  }
+  return targets;
+}
+
 export function runSetTriggers(options: SetTriggersOptions, deps: Deps): Promise<void> {
   return asUserErrorAsync(() => setTriggers(options, deps));
 }
@@ -151,25 +172,7 @@ async function setTriggers(options: SetTriggersOptions, deps: Deps): Promise<voi
     throw new CliError('you must provide one or more resources by argument or filename: TYPE/NAME, TYPE NAME, TYPE with --all or -l, or -f FILE');
   }
 
-  let targets: Target[];
-  if (options.local || !cluster) targets = fileTargets;
-  else {
-    const live = cluster;
-    targets = [];
-    for (const t of fileTargets) {
-      targets.push('kind' in t.type ? { ...t, object: await live.get(t.type, t.namespace, t.name), source: undefined } : { ...t, source: undefined });
-    }
-    for (const r of named) {
-      if (!('kind' in r.type)) targets.push({ type: r.type, name: r.name ?? '', namespace, object: {} });
-      else if (r.name !== undefined) targets.push({ type: r.type, name: r.name, namespace, object: await live.get(r.type, namespace, r.name) });
-      else {
-        const type = r.type;
-        for (const object of await live.list(type, namespace, options.selector)) {
-          targets.push({ type, name: object.metadata?.name ?? '', namespace, object });
-        }
-      }
-    }
-  }
+  const targets = cluster && !options.local ? await liveTargets(cluster, fileTargets, named, namespace, options.selector) : fileTargets;
   const singleItemImplied = targets.length === 1 && (named.length === 1 ? named[0]?.name !== undefined : fileTargets.length === 1);
 
   if (p.mode === 'list') {
