@@ -1,6 +1,9 @@
 // set-triggers against the real apiserver of the test harness: what is stored, byte for byte.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sharedCluster, type ClusterInstance } from '@istream/test-harness/cluster/index';
 import { bufferIO } from '../../src/io.js';
 import { runCli } from '../../src/program.js';
@@ -100,6 +103,22 @@ describe('set-triggers on a cluster', () => {
     assert.deepEqual([printed.kind, printed.metadata.name], ['Deployment', 'myapp']);
     assert.equal(printed.metadata.annotations[ANNOTATION], after.annotation);
     assert.match(after.annotation ?? '', /"name":"other:1"/);
+  });
+
+  test('-f FILE edits the live object it names; --all lists every object of the types', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'set-triggers-')), 'sts.yaml');
+    writeFileSync(file, JSON.stringify(workload('StatefulSet', 'db', ['db'])));
+    assert.deepEqual(await cli('-f', file, '--from-image', 'pg:17', '-c', 'db'), { code: 0, out: 'statefulset.apps/db triggers updated\n', err: '' });
+    assert.equal((await stored('statefulset/db')).annotation, `[${entry('pg:17', path('StatefulSet', 'db'))}]`);
+    const list = await cli('statefulsets,cronjobs', '--all');
+    assert.equal(list.out, [
+      'NAME              TYPE    VALUE         AUTO',
+      'statefulsets/db   config                true',
+      'statefulsets/db   image   pg:17 (db)    true',
+      'cronjobs/nightly  config                true',
+      'cronjobs/nightly  image   jobs:2 (job)  true',
+      '',
+    ].join('\n'));
   });
 
   test('refusals leave the objects untouched', async () => {
