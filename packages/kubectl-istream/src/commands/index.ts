@@ -4,7 +4,16 @@ import { digestCommand } from './digest.js';
 import { getCommand } from './get.js';
 import { importImageCommand } from './import-image.js';
 import { installCommand } from './install.js';
+import { setTriggersCommand } from './set-triggers.js';
 import { tagCommand } from './tag.js';
 
 /** Every subcommand of `kubectl istream`, in the order `--help` lists them. */
-export const commands: CommandModule[] = [installCommand, importImageCommand, tagCommand, getCommand, describeCommand, digestCommand];
+export const commands: CommandModule[] = [
+  importImageCommand,
+  tagCommand,
+  setTriggersCommand,
+  getCommand,
+  describeCommand,
+  digestCommand,
+  installCommand,
+];
