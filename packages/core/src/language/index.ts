@@ -1,1 +1,3 @@
 export type * from './types.js';
+export { createLanguageService, type LanguageServiceOptions } from './service.js';
+export { RULES, type Rule } from './rules.js';

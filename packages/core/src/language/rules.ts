@@ -1,0 +1,37 @@
+import type { Severity } from './types.js';
+
+/** Every rule the linter reports: the catalog SARIF output and documentation are built from. */
+export interface Rule {
+  code: string;
+  severity: Severity;
+  description: string;
+}
+
+export const RULES: readonly Rule[] = [
+  { code: 'yaml-syntax', severity: 'error', description: 'The file is not valid YAML, so kubectl cannot apply it.' },
+  { code: 'yaml-alias-limit', severity: 'error', description: 'A document expands more aliases than a YAML reader allows (an alias bomb).' },
+  { code: 'not-text', severity: 'error', description: 'The file contains NUL bytes: it is binary, not a YAML manifest.' },
+  { code: 'file-too-large', severity: 'error', description: 'The file is larger than the linter reads.' },
+  { code: 'triggers-not-string', severity: 'error', description: 'The triggers annotation must be a string holding JSON; annotations are strings.' },
+  { code: 'triggers-invalid-json', severity: 'error', description: 'The triggers annotation is not valid JSON; OpenShift ignores the whole annotation.' },
+  { code: 'triggers-not-array', severity: 'error', description: 'The triggers annotation must be a JSON array of triggers.' },
+  { code: 'trigger-not-object', severity: 'error', description: 'Each trigger must be a JSON object with "from" and "fieldPath".' },
+  { code: 'paused-not-boolean', severity: 'error', description: '"paused" must be a JSON boolean; a string makes OpenShift drop every trigger of the object.' },
+  { code: 'unknown-key', severity: 'warning', description: 'A key OpenShift does not read (e.g. "pause" for "paused") is silently ignored.' },
+  { code: 'from-missing', severity: 'error', description: 'A trigger needs a "from" object naming the ImageStreamTag.' },
+  { code: 'from-kind-not-imagestreamtag', severity: 'error', description: 'from.kind must be "ImageStreamTag"; OpenShift skips any other kind silently.' },
+  { code: 'from-apiversion-set', severity: 'error', description: 'from.apiVersion must be empty; OpenShift skips a trigger that sets it.' },
+  { code: 'from-name-missing-tag', severity: 'error', description: 'from.name must be STREAM:TAG; without ":tag" OpenShift skips the trigger.' },
+  { code: 'fieldpath-missing', severity: 'error', description: 'A trigger needs a "fieldPath" naming the container image it updates.' },
+  { code: 'fieldpath-invalid', severity: 'error', description: 'OpenShift parses only containers[INDEX] or containers[?(@.name=="NAME")] followed by .image.' },
+  { code: 'fieldpath-wrong-kind', severity: 'error', description: 'The fieldPath is outside this kind\'s pod template, so OpenShift skips it.' },
+  { code: 'duplicate-fieldpath', severity: 'error', description: 'Two triggers update the same fieldPath.' },
+  { code: 'container-not-found', severity: 'error', description: 'The fieldPath names a container that is not in the pod spec.' },
+  { code: 'kind-not-triggerable', severity: 'error', description: 'OpenShift never triggers this kind; only Deployment, StatefulSet, DaemonSet and CronJob.' },
+];
+
+const BY_CODE = new Map(RULES.map((r) => [r.code, r]));
+
+export function ruleSeverity(code: string): Severity {
+  return BY_CODE.get(code)?.severity ?? 'error';
+}
