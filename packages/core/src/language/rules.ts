@@ -11,6 +11,7 @@ export const RULES: readonly Rule[] = [
   { code: 'yaml-syntax', severity: 'error', description: 'The file is not valid YAML, so kubectl cannot apply it.' },
   { code: 'yaml-alias-limit', severity: 'error', description: 'A document expands more aliases than a YAML reader allows (an alias bomb).' },
   { code: 'not-text', severity: 'error', description: 'The file contains NUL bytes: it is binary, not a YAML manifest.' },
+  { code: 'internal-error', severity: 'error', description: 'The linter failed on this file; a bug to report.' },
   { code: 'file-too-large', severity: 'error', description: 'The file is larger than the linter reads.' },
   { code: 'triggers-not-string', severity: 'error', description: 'The triggers annotation must be a string holding JSON; annotations are strings.' },
   { code: 'triggers-invalid-json', severity: 'error', description: 'The triggers annotation is not valid JSON; OpenShift ignores the whole annotation.' },
