@@ -1,17 +1,9 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type CST, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { isTriggerableKind, podSpecPath, TRIGGER_ANNOTATION } from '../triggers/index.js';
 import { LineIndex } from './positions.js';
 import { scalarSourceMap, type ScalarSourceMap } from './scalar-source.js';
 
-export const TRIGGERS_ANNOTATION = 'image.openshift.io/triggers';
-
-/** Where the pod spec sits in each kind OpenShift's trigger controller updates. */
-export const TRIGGERABLE_POD_SPEC: Readonly<Record<string, readonly string[]>> = {
-  Deployment: ['spec', 'template', 'spec'],
-  StatefulSet: ['spec', 'template', 'spec'],
-  DaemonSet: ['spec', 'template', 'spec'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-};
-/** Kinds with a pod spec that OpenShift never triggers: a trigger on them is a mistake. */
+/** Kinds with a pod spec that OpenShift never triggers: their containers still get hovers. */
 const UNTRIGGERABLE_POD_SPEC: Readonly<Record<string, readonly string[]>> = {
   Job: ['spec', 'template', 'spec'],
   Pod: ['spec'],
@@ -54,6 +46,7 @@ export interface TriggerAnnotation {
 }
 
 export interface Resource {
+  doc: Document.Parsed;
   kind: string | undefined;
   apiVersion: string | undefined;
   name: string | undefined;
@@ -162,21 +155,22 @@ export function sourceString(doc: Document.Parsed, node: unknown): SourceString 
 function readResource(doc: Document.Parsed, node: YAMLMap): Resource {
   const kind = scalarString(doc, node.get('kind', true));
   const metadata = child(doc, node, 'metadata');
-  const triggerPath = kind ? TRIGGERABLE_POD_SPEC[kind] : undefined;
-  const podSpecPath = triggerPath ?? (kind ? UNTRIGGERABLE_POD_SPEC[kind] : undefined);
+  const triggerable = isTriggerableKind(kind);
+  const specPath = triggerable ? podSpecPath(kind).split('.') : kind ? UNTRIGGERABLE_POD_SPEC[kind] : undefined;
   let podSpec: unknown = node;
-  for (const key of podSpecPath ?? []) podSpec = child(doc, podSpec, key);
-  const spec = podSpecPath && isMap(podSpec) ? podSpec : undefined;
+  for (const key of specPath ?? []) podSpec = child(doc, podSpec, key);
+  const spec = specPath && isMap(podSpec) ? podSpec : undefined;
   const annotations = child(doc, metadata, 'annotations');
   return {
+    doc,
     kind,
     apiVersion: scalarString(doc, node.get('apiVersion', true)),
     name: scalarString(doc, child(doc, metadata, 'name')),
     namespace: scalarString(doc, child(doc, metadata, 'namespace')),
     node,
     kindSpan: nodeSpan(node.get('kind', true)),
-    podSpecPath,
-    triggerable: triggerPath !== undefined,
+    podSpecPath: specPath,
+    triggerable,
     podSpec: spec,
     containers: spec ? [...readContainers(doc, spec, false), ...readContainers(doc, spec, true)] : [],
     annotation: readAnnotation(doc, annotations),
@@ -205,7 +199,7 @@ function readContainers(doc: Document.Parsed, spec: YAMLMap, init: boolean): Con
 }
 
 function readAnnotation(doc: Document.Parsed, annotations: unknown): TriggerAnnotation | undefined {
-  const pair = pairOf(doc, annotations, TRIGGERS_ANNOTATION);
+  const pair = pairOf(doc, annotations, TRIGGER_ANNOTATION);
   if (!pair) return undefined;
   const keySpan = nodeSpan(pair.key) ?? [0, 0];
   return {

@@ -35,7 +35,7 @@ test('text output is file:line:col: severity code: message, and a summary on std
   const file = join(corpus, 'paused-string.yaml');
   const { code, out, err } = await lint([file]);
   assert.equal(code, 1);
-  assert.match(out, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:6:169: error paused-not-boolean: "paused" must be true or false`));
+  assert.match(out, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:6:169: error paused-not-boolean: "paused" must be the JSON boolean false`));
   assert.equal(err, 'error: 1 error in 1 file\n');
 });
 
@@ -46,7 +46,7 @@ test('a clean file exits 0 and prints nothing', async () => {
 test('warnings alone exit 0', async () => {
   const { code, out } = await lint([join(corpus, 'unknown-key.yaml')]);
   assert.equal(code, 0);
-  assert.match(out, /warning unknown-key: OpenShift ignores the key "pause" \(did you mean "paused"\?\)/);
+  assert.match(out, /warning unknown-key: unknown key "pause" \(did you mean "paused"\?\); OpenShift ignores it/);
 });
 
 test('SARIF 2.1.0 names the rules and places results', async () => {
@@ -55,11 +55,11 @@ test('SARIF 2.1.0 names the rules and places results', async () => {
   assert.equal(log.version, '2.1.0');
   const run = log.runs[0];
   const ids = run.tool.driver.rules.map((r: { id: string }) => r.id);
-  assert.ok(ids.includes('fieldpath-wrong-kind'));
+  assert.ok(ids.includes('field-path-outside-template'));
   assert.equal(run.results.length, 2);
   const [first] = run.results;
-  assert.equal(first.ruleId, 'fieldpath-wrong-kind');
-  assert.equal(ids[first.ruleIndex], 'fieldpath-wrong-kind');
+  assert.equal(first.ruleId, 'field-path-outside-template');
+  assert.equal(ids[first.ruleIndex], 'field-path-outside-template');
   assert.equal(first.level, 'error');
   assert.deepEqual(first.locations[0].physicalLocation.region, { startLine: 6, startColumn: 102, endLine: 6, endColumn: 159 });
   assert.match(first.locations[0].physicalLocation.artifactLocation.uri, /fieldpath-wrong-kind\.yaml$/);
