@@ -1,6 +1,6 @@
 import { isAlias, visit, type Document } from 'yaml';
-import { readTriggers, type WorkloadObject } from '../triggers/index.js';
-import type { ParsedFile, Resource, Span, TriggerAnnotation } from './document.js';
+import { readTriggers, TRIGGER_ANNOTATION, type WorkloadObject } from '../triggers/index.js';
+import type { Chunk, ParsedFile, Resource, Span, TriggerAnnotation } from './document.js';
 import { ruleSeverity } from './rules.js';
 import type { Diagnostic, Severity } from './types.js';
 
@@ -13,11 +13,36 @@ export interface Finding {
   severity?: Severity;
 }
 
-/** Everything wrong with one file, in source order. */
-export function validateParsed(file: ParsedFile, maxAliasCount: number): Diagnostic[] {
-  const findings: Finding[] = file.syntax.map((s) => ({ span: s.span, code: 'yaml-syntax', message: `${s.message}: fix the YAML so kubectl can read it` }));
-  for (const doc of file.documents) findings.push(...aliasBomb(doc, maxAliasCount));
-  for (const resource of file.resources) findings.push(...resourceFindings(resource, maxAliasCount));
+export interface ValidationLimits {
+  /** Alias expansions per document before it counts as an alias bomb. */
+  maxAliasCount: number;
+  /** Characters of documents with triggers checked per file; the rest gets one diagnostic. */
+  maxCheckedSize: number;
+}
+
+/**
+ * Everything wrong with the file's triggers, in source order. Only documents that contain the
+ * annotation are parsed: the others cannot hold a trigger mistake.
+ */
+export function validateParsed(file: ParsedFile, limits: ValidationLimits): Diagnostic[] {
+  const findings: Finding[] = [];
+  let checked = 0;
+  for (const i of file.chunksContaining(TRIGGER_ANNOTATION)) {
+    const chunk = file.chunks[i] as Chunk;
+    checked += chunk.end - chunk.start;
+    if (checked > limits.maxCheckedSize) {
+      const mib = (limits.maxCheckedSize / 1024 / 1024).toFixed(1);
+      findings.push({ span: [chunk.start, chunk.start], code: 'file-too-large', message: `not checked from here on: the linter reads ${mib} MiB of documents with triggers per file; split the file to check the rest` });
+      break;
+    }
+    const parse = file.chunk(i);
+    for (const s of parse.syntax) findings.push({ span: s.span, code: 'yaml-syntax', message: `${s.message}: fix the YAML so kubectl can read it` });
+    // No '*' in the text, no alias: most documents skip the walk.
+    if (file.text.slice(chunk.start, chunk.end).includes('*')) {
+      for (const doc of parse.documents) findings.push(...aliasBomb(doc, limits.maxAliasCount));
+    }
+    for (const resource of parse.resources) findings.push(...resourceFindings(resource, limits.maxAliasCount));
+  }
   return findings
     .sort((a, b) => a.span[0] - b.span[0] || a.span[1] - b.span[1])
     .map((f) => toDiagnostic(file, f));

@@ -51,7 +51,7 @@ const cases: Record<string, Expected[]> = {
     { code: 'paused-not-boolean', line: 7, character: 17, text: '\\"true\\"' },
     { code: 'paused-not-boolean', line: 23, character: 18, text: '"yes"' },
   ],
-  'yaml-syntax.yaml': [{ code: 'yaml-syntax', line: 4, character: 0, text: 'd' }],
+  'yaml-syntax.yaml': [{ code: 'yaml-syntax', line: 4, character: 2, text: 'a' }],
 };
 
 const service = createLanguageService();
