@@ -1,7 +1,10 @@
 import { Composer, isAlias, isMap, isPair, isScalar, isSeq, Parser, type CST, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
-import { isTriggerableKind, podSpecPath, TRIGGER_ANNOTATION } from '../triggers/index.js';
+import { isTriggerableKind, podSpecPath, TRIGGER_ANNOTATION, type WorkloadObject } from '../triggers/index.js';
 import { LineIndex } from './positions.js';
 import { scalarSourceMap, type ScalarSourceMap } from './scalar-source.js';
+
+/** Alias expansions per document before it counts as an alias bomb (the yaml package's default). */
+export const MAX_ALIAS_COUNT = 100;
 
 /** Kinds with a pod spec that OpenShift never triggers: their containers still get hovers. */
 const UNTRIGGERABLE_POD_SPEC: Readonly<Record<string, readonly string[]>> = {
@@ -212,7 +215,7 @@ export function nodeSpan(node: unknown): Span | undefined {
   return range ? [range[0], range[1]] : undefined;
 }
 
-function child(doc: Document.Parsed, map: unknown, key: string): unknown {
+export function child(doc: Document.Parsed, map: unknown, key: string): unknown {
   const m = deref(doc, map);
   return isMap(m) ? deref(doc, m.get(key, true)) : undefined;
 }
@@ -298,4 +301,13 @@ function readAnnotation(doc: Document.Parsed, annotations: unknown): TriggerAnno
     text: sourceString(doc, pair.value),
     pair,
   };
+}
+
+/** The resource as plain data (for core/triggers); an alias bomb leaves only kind and apiVersion. */
+export function plainObject(resource: Resource, maxAliasCount: number): WorkloadObject {
+  try {
+    return resource.node.toJS(resource.doc, { maxAliasCount }) as WorkloadObject;
+  } catch {
+    return { kind: resource.kind, apiVersion: resource.apiVersion };
+  }
 }

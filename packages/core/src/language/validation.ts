@@ -1,6 +1,6 @@
 import { isAlias, visit, type Document } from 'yaml';
-import { readTriggers, TRIGGER_ANNOTATION, type WorkloadObject } from '../triggers/index.js';
-import type { Chunk, ParsedFile, Resource, Span, TriggerAnnotation } from './document.js';
+import { readTriggers, TRIGGER_ANNOTATION } from '../triggers/index.js';
+import { plainObject, type Chunk, type ParsedFile, type Resource, type Span, type TriggerAnnotation } from './document.js';
 import { ruleSeverity } from './rules.js';
 import type { Diagnostic, Severity } from './types.js';
 
@@ -81,7 +81,7 @@ export function resourceFindings(resource: Resource, maxAliasCount: number): Fin
   if (!text) {
     return [{ span: annotation.valueSpan, code: 'triggers-not-string', message: 'annotation values are strings: write the triggers as a quoted JSON string or a block scalar (|)' }];
   }
-  const reading = readTriggers(text.value, workloadObject(resource, maxAliasCount));
+  const reading = readTriggers(text.value, plainObject(resource, maxAliasCount));
   return reading.problems.map((p) => ({
     // A problem about the whole object (its kind) reads best on the annotation's key.
     span: p.code === 'unsupported-kind' ? annotation.keySpan : jsonSpan(annotation, [p.span.start, p.span.end]),
@@ -89,15 +89,6 @@ export function resourceFindings(resource: Resource, maxAliasCount: number): Fin
     message: p.message,
     severity: p.severity,
   }));
-}
-
-/** The resource as plain data for core/triggers; an alias bomb leaves only what needs no alias. */
-function workloadObject(resource: Resource, maxAliasCount: number): WorkloadObject {
-  try {
-    return resource.node.toJS(resource.doc, { maxAliasCount }) as WorkloadObject;
-  } catch {
-    return { kind: resource.kind, apiVersion: resource.apiVersion };
-  }
 }
 
 /** Maps a JSON range inside the annotation to the file; the whole value when it cannot be exact. */
