@@ -154,7 +154,7 @@ export function splitDocuments(text: string): Chunk[] {
 }
 
 /** Parses one chunk with file offsets, so every range its nodes carry is a file range. */
-function parseChunk(text: string, chunk: Chunk, maxErrorsPerDocument: number): ChunkParse {
+export function parseChunk(text: string, chunk: Chunk, maxErrorsPerDocument = 5): ChunkParse {
   const tokens = [...new Parser().parse(text.slice(chunk.start, chunk.end))];
   shiftOffsets(tokens, chunk.start);
   const composer = new Composer({ keepSourceTokens: true, prettyErrors: false, uniqueKeys: false });

@@ -5,7 +5,7 @@ import { complete } from './completion.js';
 import { hover } from './hover.js';
 import { documentStreamTags } from './streams.js';
 import type { CodeAction, CompletionItem, Diagnostic, Hover, ImageDescription, ImageLookup, LanguageService, Position, Range, StreamSource, StreamTagInfo } from './types.js';
-import { validateParsed } from './validation.js';
+import { FindingsCache, validateParsed } from './validation.js';
 import { LineIndex } from './positions.js';
 
 export interface LanguageServiceOptions {
@@ -35,6 +35,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
   const now = options.now ?? Date.now;
   const images = new TtlCache<ImageDescription>(options.cacheTtlMs ?? 60_000, now);
   const streams = new TtlCache<StreamTagInfo[]>(options.cacheTtlMs ?? 60_000, now);
+  const findings = new FindingsCache();
   let last: ParsedFile | undefined;
 
   /** The parse of `text`, reused while the editor asks several features about one version. */
@@ -65,7 +66,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
       const early = precheck(text, maxFileSize);
       if (early) return early;
       try {
-        return validateParsed(parse(text), { maxAliasCount, maxCheckedSize });
+        return validateParsed(parse(text), { maxAliasCount, maxCheckedSize }, findings);
       } catch (e) {
         return [internalError(e)];
       }
