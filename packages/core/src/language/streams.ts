@@ -1,5 +1,5 @@
 import { isSeq } from 'yaml';
-import { child, scalarString, type ParsedFile } from './document.js';
+import { child, ParsedFile, scalarString } from './document.js';
 import type { StreamTagInfo } from './types.js';
 
 type Item = NonNullable<StreamTagInfo['current']>;
@@ -32,4 +32,12 @@ export function documentStreamTags(file: ParsedFile): StreamTagInfo[] {
     }
   }
   return [...tags.values()];
+}
+
+/**
+ * Stream tags declared in a manifest's text, for a workspace StreamSource: the editor reads its
+ * YAML files and passes each text here.
+ */
+export function streamTagsInText(text: string): StreamTagInfo[] {
+  return documentStreamTags(new ParsedFile(text)).map((t) => ({ ...t, source: 'workspace' }));
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLanguageService, type ImageDescription, type StreamTagInfo } from '../../src/language/index.js';
+import { createLanguageService, streamTagsInText, type ImageDescription, type StreamTagInfo } from '../../src/language/index.js';
 import { applyEdits, positionOf, readFixture } from './helpers.js';
 
 const DIGEST = `sha256:${'1'.repeat(64)}`;
@@ -134,4 +134,11 @@ test('lookups are cached for the TTL by the injected clock', async () => {
   now += 2;
   await service.hover(text, at);
   assert.equal(calls, 2);
+});
+
+test('stream tags of a workspace file, for the editor\'s workspace source', () => {
+  const text = `apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: ubi\n  namespace: shared\nspec:\n  tags:\n  - name: "8"\nstatus:\n  tags:\n  - tag: "8"\n    items:\n    - image: ${DIGEST}\n      created: "2024-06-01T00:00:00Z"\n`;
+  assert.deepEqual(streamTagsInText(text), [
+    { name: 'ubi:8', namespace: 'shared', current: { image: DIGEST, dockerImageReference: undefined, created: '2024-06-01T00:00:00Z' }, history: [], source: 'workspace' },
+  ]);
 });
