@@ -25,7 +25,6 @@ export interface SourceString {
   /** Null when the scalar's characters cannot be mapped one by one (then use `span`). */
   readonly map: ScalarSourceMap | null;
   style: Scalar.Type | undefined;
-  node: Scalar;
 }
 
 export interface Container {
@@ -33,7 +32,6 @@ export interface Container {
   index: number;
   name: string | undefined;
   node: YAMLMap;
-  nameSpan: Span | undefined;
   image: SourceString | undefined;
   /** The `image:` key, or the container's start when it has none. */
   imageKeySpan: Span | undefined;
@@ -45,7 +43,6 @@ export interface TriggerAnnotation {
   valueSpan: Span;
   /** Null when the value is not a string (a map, a number, null). */
   text: SourceString | null;
-  pair: Pair;
 }
 
 export interface Resource {
@@ -55,11 +52,7 @@ export interface Resource {
   name: string | undefined;
   namespace: string | undefined;
   node: YAMLMap;
-  kindSpan: Span | undefined;
-  /** The pod spec path of a kind that has one, e.g. ['spec','template','spec']. */
-  podSpecPath: readonly string[] | undefined;
-  triggerable: boolean;
-  podSpec: YAMLMap | undefined;
+  /** The pod spec's containers, then its init containers. */
   containers: Container[];
   annotation: TriggerAnnotation | undefined;
   /** The `metadata.annotations` map, or `metadata`, where a new annotation would go. */
@@ -241,15 +234,13 @@ export function sourceString(doc: Document.Parsed, node: unknown): SourceString 
       return map;
     },
     style: n.type,
-    node: n,
   };
 }
 
 function readResource(doc: Document.Parsed, node: YAMLMap): Resource {
   const kind = scalarString(doc, node.get('kind', true));
   const metadata = child(doc, node, 'metadata');
-  const triggerable = isTriggerableKind(kind);
-  const specPath = triggerable ? podSpecPath(kind).split('.') : kind ? UNTRIGGERABLE_POD_SPEC[kind] : undefined;
+  const specPath = isTriggerableKind(kind) ? podSpecPath(kind).split('.') : kind ? UNTRIGGERABLE_POD_SPEC[kind] : undefined;
   let podSpec: unknown = node;
   for (const key of specPath ?? []) podSpec = child(doc, podSpec, key);
   const spec = specPath && isMap(podSpec) ? podSpec : undefined;
@@ -261,10 +252,6 @@ function readResource(doc: Document.Parsed, node: YAMLMap): Resource {
     name: scalarString(doc, child(doc, metadata, 'name')),
     namespace: scalarString(doc, child(doc, metadata, 'namespace')),
     node,
-    kindSpan: nodeSpan(node.get('kind', true)),
-    podSpecPath: specPath,
-    triggerable,
-    podSpec: spec,
     containers: spec ? [...readContainers(doc, spec, false), ...readContainers(doc, spec, true)] : [],
     annotation: readAnnotation(doc, annotations),
     metadata: isMap(annotations) ? annotations : isMap(metadata) ? metadata : undefined,
@@ -277,14 +264,12 @@ function readContainers(doc: Document.Parsed, spec: YAMLMap, init: boolean): Con
   return list.items.flatMap((item, index) => {
     const c = deref(doc, item);
     if (!isMap(c)) return [];
-    const nameNode = c.get('name', true);
     const imagePair = pairOf(doc, c, 'image');
     return [{
       init,
       index,
-      name: scalarString(doc, nameNode),
+      name: scalarString(doc, c.get('name', true)),
       node: c,
-      nameSpan: nodeSpan(nameNode),
       image: sourceString(doc, imagePair?.value) ?? undefined,
       imageKeySpan: nodeSpan(imagePair?.key) ?? nodeSpan(c),
     }];
@@ -299,7 +284,6 @@ function readAnnotation(doc: Document.Parsed, annotations: unknown): TriggerAnno
     keySpan,
     valueSpan: nodeSpan(deref(doc, pair.value)) ?? nodeSpan(pair.value) ?? keySpan,
     text: sourceString(doc, pair.value),
-    pair,
   };
 }
 
