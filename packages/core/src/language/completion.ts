@@ -1,7 +1,8 @@
 import type { Node as JsonNode } from 'jsonc-parser';
+import type { YAMLMap } from 'yaml';
 import { containerFieldPath, formatTriggers, isTriggerableKind, type TriggerableKind } from '../triggers/index.js';
 import { annotationAt, resourceAt, type AnnotationCursor } from './cursor.js';
-import type { ParsedFile, Resource } from './document.js';
+import { child, type ParsedFile, type Resource } from './document.js';
 import { scalarEdit } from './scalar-edit.js';
 import type { CompletionItem, StreamTagInfo } from './types.js';
 
@@ -20,8 +21,24 @@ export async function complete(file: ParsedFile, offset: number, context: Comple
     return [];
   }
   const resource = resourceAt(file, offset);
-  if (resource && !resource.annotation && isTriggerableKind(resource.kind)) return annotationSnippets(resource, resource.kind);
+  if (resource && !resource.annotation && isTriggerableKind(resource.kind)) {
+    // Offered where the annotation belongs: inside metadata (or its annotations).
+    const metadata = child(resource.doc, resource.node, 'metadata') as YAMLMap | undefined;
+    if (!metadata?.range || !insideMap(file, metadata, offset)) return [];
+    return annotationSnippets(resource, resource.kind, metadata?.has('annotations') === true);
+  }
   return [];
+}
+
+/**
+ * Whether the cursor is in the map: within its range, or on blank space after its last line
+ * indented like its entries (where the next entry would be typed).
+ */
+function insideMap(file: ParsedFile, map: YAMLMap, offset: number): boolean {
+  const [start, , end] = map.range as [number, number, number];
+  if (offset >= start && offset <= end) return true;
+  if (offset < end || !/^[ \t\r\n]*$/.test(file.text.slice(end, offset))) return false;
+  return file.lines.position(offset).character >= file.lines.position(start).character;
 }
 
 /** Every container path OpenShift follows for this kind: oc's name form, then the index forms. */
@@ -78,7 +95,7 @@ const PLACEHOLDER = '@@stream-tag@@';
 const escapeSnippet = (s: string): string => s.replace(/[\\$}]/g, (c) => `\\${c}`);
 
 /** `image.openshift.io/triggers: '[...]'` for one container, with the stream and tag as placeholders. */
-function annotationSnippets(resource: Resource, kind: TriggerableKind): CompletionItem[] {
+function annotationSnippets(resource: Resource, kind: TriggerableKind, insideAnnotations: boolean): CompletionItem[] {
   return resource.containers.filter((c) => c.name).map((c) => {
     const name = c.name as string;
     const stream = streamGuess(c.image?.value) ?? { stream: name, tag: 'latest' };
@@ -87,7 +104,8 @@ function annotationSnippets(resource: Resource, kind: TriggerableKind): Completi
     const quoted = (s: string): string => escapeSnippet(s.replace(/'/g, "''"));
     return {
       label: `image.openshift.io/triggers (${name})`,
-      insertText: `image.openshift.io/triggers: '${quoted(before)}\${1:${escapeSnippet(stream.stream)}}:\${2:${escapeSnippet(stream.tag)}}${quoted(after)}'`,
+      // Without an annotations map the snippet brings one; the editor indents the second line.
+      insertText: `${insideAnnotations ? '' : 'annotations:\n  '}image.openshift.io/triggers: '${quoted(before)}\${1:${escapeSnippet(stream.stream)}}:\${2:${escapeSnippet(stream.tag)}}${quoted(after)}'`,
       isSnippet: true,
       detail: `Follow an ImageStream tag with container "${name}"`,
       documentation: 'Adds the triggers annotation as `oc set triggers --from-image` writes it.',

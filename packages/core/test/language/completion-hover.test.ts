@@ -62,12 +62,18 @@ test('an unreachable stream source still completes from the text, within the dea
   assert.ok(performance.now() - start < 1000);
 });
 
-test('in a workload without triggers: a snippet adding the annotation for each container', async () => {
+test('in the metadata of a workload without triggers: a snippet adding the annotation for each container', async () => {
+  const service = createLanguageService();
   const text = readFixture('paused-string.yaml').replace(/ {2}annotations:\n.*\n/, '  annotations:\n    \n');
-  const items = await createLanguageService().complete(text, { line: 4, character: 4 });
+  const items = await service.complete(text, { line: 4, character: 4 });
   assert.equal(items.length, 1);
   assert.equal(items[0]!.kind, 'snippet');
   assert.equal(items[0]!.insertText, `image.openshift.io/triggers: '[{"from":{"kind":"ImageStreamTag","name":"\${1:web}:\${2:latest}"\\},"fieldPath":"spec.template.spec.containers[?(@.name==\\\\"web\\\\")].image"\\}]'`);
+
+  const noAnnotations = readFixture('paused-string.yaml').replace(/ {2}annotations:\n.*\n/, '  \n');
+  const [withMap] = await service.complete(noAnnotations, { line: 4, character: 2 });
+  assert.ok(withMap?.insertText.startsWith("annotations:\n  image.openshift.io/triggers: '"));
+  assert.deepEqual(await service.complete(noAnnotations, positionOf(noAnnotations, '- name: web', 2)), []);
 });
 
 test('hover on image: the index digest, each platform, the created time', async () => {
