@@ -25,21 +25,22 @@ export interface ValidationLimits {
  * but the one being edited is unchanged, so only that one is parsed again.
  */
 export class FindingsCache {
-  private readonly entries = new Map<string, Finding[]>();
+  private readonly entries = new Map<string, { key: string; findings: Finding[] }>();
 
   constructor(private readonly maxEntries = 2000) {}
 
   get(text: string, compute: () => Finding[]): Finding[] {
-    let hit = this.entries.get(text);
-    if (hit) {
+    let entry = this.entries.get(text);
+    if (entry) {
       // Refresh its place: the oldest entry goes first.
-      this.entries.delete(text);
+      this.entries.delete(entry.key);
     } else {
-      hit = compute();
+      // A slice keeps its whole file alive in V8; the key is a copy so old versions can go.
+      entry = { key: Buffer.from(text, 'utf16le').toString('utf16le'), findings: compute() };
       if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
     }
-    this.entries.set(text, hit);
-    return hit;
+    this.entries.set(entry.key, entry);
+    return entry.findings;
   }
 }
 
