@@ -49,3 +49,36 @@ export interface LanguageService {
   hover(text: string, position: Position, signal?: AbortSignal): Promise<Hover | null>;
   codeActions(text: string, range: Range, diagnostics: Diagnostic[]): Promise<CodeAction[]>;
 }
+
+/** What the registry says about an image reference, for hovers and pinning. */
+export interface ImageDescription {
+  /** The digest the reference resolves to: an index digest for a multi-platform image. */
+  digest: string;
+  mediaType?: string;
+  /** RFC 3339 creation time from the image config, when known. */
+  created?: string;
+  /** For an index: each child with its platform, e.g. `linux/arm64/v8`. */
+  platforms?: Array<{ platform: string; digest: string; created?: string }>;
+}
+
+/** Resolves image references; the real one wraps the registry client. */
+export interface ImageLookup {
+  describe(reference: string, signal: AbortSignal): Promise<ImageDescription>;
+}
+
+/** One tag of an ImageStream, from workspace files or the cluster. */
+export interface StreamTagInfo {
+  /** `stream:tag`, as `from.name` writes it. */
+  name: string;
+  namespace?: string;
+  /** status.tags[].items[0]: what a trigger would write now. */
+  current?: { image: string; dockerImageReference?: string; created?: string };
+  /** Older items, newest first. */
+  history?: Array<{ image: string; dockerImageReference?: string; created?: string }>;
+  source: 'document' | 'workspace' | 'cluster';
+}
+
+/** Stream tags the editor knows beyond the open text: workspace files, and the cluster when reachable. */
+export interface StreamSource {
+  streamTags(signal: AbortSignal): Promise<StreamTagInfo[]>;
+}

@@ -4,6 +4,7 @@ import { digestCommand } from './digest.js';
 import { getCommand } from './get.js';
 import { importImageCommand } from './import-image.js';
 import { installCommand } from './install.js';
+import { lintCommand } from './lint.js';
 import { setTriggersCommand } from './set-triggers.js';
 import { tagCommand } from './tag.js';
 
@@ -15,5 +16,6 @@ export const commands: CommandModule[] = [
   getCommand,
   describeCommand,
   digestCommand,
+  lintCommand,
   installCommand,
 ];

@@ -1,0 +1,112 @@
+import { MAX_ALIAS_COUNT, ParsedFile } from './document.js';
+import { TtlCache, withDeadline } from './cache.js';
+import { codeActions } from './code-actions.js';
+import { complete } from './completion.js';
+import { hover } from './hover.js';
+import { documentStreamTags } from './streams.js';
+import type { CodeAction, CompletionItem, Diagnostic, Hover, ImageDescription, ImageLookup, LanguageService, Position, Range, StreamSource, StreamTagInfo } from './types.js';
+import { FindingsCache, validateParsed } from './validation.js';
+import { LineIndex } from './positions.js';
+
+export interface LanguageServiceOptions {
+  /** Digest, platforms and creation time of image references (hover, "Pin image to digest"). */
+  imageLookup?: ImageLookup;
+  /** ImageStream tags from the workspace and the cluster (completion of from.name, hover). */
+  streams?: StreamSource;
+  /** How long hover and completion wait for a lookup before answering without it; default 2000 ms. */
+  lookupTimeoutMs?: number;
+  /** How long a lookup result is reused; default 60 s. */
+  cacheTtlMs?: number;
+  /** Milliseconds since the epoch; injectable so cache expiry is testable. */
+  now?: () => number;
+  /** Files larger than this many characters get one diagnostic instead of a parse; default 64 MiB. */
+  maxFileSize?: number;
+  /** Characters of documents with triggers checked per file; default 2 MiB. */
+  maxCheckedSize?: number;
+  /** Alias expansions per document before it counts as an alias bomb; default 100. */
+  maxAliasCount?: number;
+}
+
+export function createLanguageService(options: LanguageServiceOptions = {}): LanguageService {
+  const maxFileSize = options.maxFileSize ?? 64 * 1024 * 1024;
+  const maxCheckedSize = options.maxCheckedSize ?? 2 * 1024 * 1024;
+  const maxAliasCount = options.maxAliasCount ?? MAX_ALIAS_COUNT;
+  const timeoutMs = options.lookupTimeoutMs ?? 2000;
+  const now = options.now ?? Date.now;
+  const images = new TtlCache<ImageDescription>(options.cacheTtlMs ?? 60_000, now);
+  const streams = new TtlCache<StreamTagInfo[]>(options.cacheTtlMs ?? 60_000, now);
+  const findings = new FindingsCache();
+  let last: ParsedFile | undefined;
+
+  /** The parse of `text`, reused while the editor asks several features about one version. */
+  const parse = (text: string): ParsedFile => {
+    if (last?.text !== text) last = new ParsedFile(text);
+    return last;
+  };
+
+  const lookup = options.imageLookup;
+  /** Shared by every caller; a caller's cancellation stops its wait, not the cached lookup. */
+  const describe = (reference: string, signal?: AbortSignal): Promise<ImageDescription> => {
+    if (!lookup) return Promise.reject(new Error('no image lookup configured'));
+    const cached = images.get(reference, () => withDeadline(timeoutMs, undefined, (s) => lookup.describe(reference, s)));
+    return signal ? withDeadline(timeoutMs, signal, () => cached) : cached;
+  };
+  const streamTags = async (file: ParsedFile, signal?: AbortSignal): Promise<StreamTagInfo[]> => {
+    const local = documentStreamTags(file);
+    const source = options.streams;
+    if (!source) return local;
+    const external = await streams.get('all', () => withDeadline(timeoutMs, undefined, (s) => source.streamTags(s)))
+      .then((tags) => (signal ? withDeadline(timeoutMs, signal, async () => tags) : tags))
+      .catch(() => [] as StreamTagInfo[]);
+    return [...local, ...external];
+  };
+
+  return {
+    validate(text: string): Diagnostic[] {
+      const early = precheck(text, maxFileSize);
+      if (early) return early;
+      try {
+        return validateParsed(parse(text), { maxAliasCount, maxCheckedSize }, findings);
+      } catch (e) {
+        return [internalError(e)];
+      }
+    },
+    async complete(text: string, position: Position, signal?: AbortSignal): Promise<CompletionItem[]> {
+      if (precheck(text, maxFileSize)) return [];
+      const file = parse(text);
+      return complete(file, file.lines.offset(position), { streamTags: (s) => streamTags(file, s) }, signal);
+    },
+    async hover(text: string, position: Position, signal?: AbortSignal): Promise<Hover | null> {
+      if (precheck(text, maxFileSize)) return null;
+      const file = parse(text);
+      return hover(file, file.lines.offset(position), { describe, streamTags: (s) => streamTags(file, s), canDescribe: lookup !== undefined }, signal);
+    },
+    async codeActions(text: string, range: Range, diagnostics: Diagnostic[]): Promise<CodeAction[]> {
+      if (precheck(text, maxFileSize)) return [];
+      const file = parse(text);
+      const span: [number, number] = [file.lines.offset(range.start), file.lines.offset(range.end)];
+      return codeActions(file, span, diagnostics, { describe: (r) => describe(r), canDescribe: lookup !== undefined });
+    },
+  };
+}
+
+/** Inputs refused before parsing: binary files and files too large to read in an editor's time. */
+function precheck(text: string, maxFileSize: number): Diagnostic[] | undefined {
+  const start = { line: 0, character: 0 };
+  if (text.length > maxFileSize) {
+    const mib = (n: number): string => (n / 1024 / 1024).toFixed(1);
+    return [{ range: { start, end: start }, severity: 'error', code: 'file-too-large', message: `the file has ${mib(text.length)} MiB; the linter reads files up to ${mib(maxFileSize)} MiB: split it into smaller manifests` }];
+  }
+  const nul = text.indexOf('\0');
+  if (nul >= 0) {
+    const at = new LineIndex(text).position(nul);
+    return [{ range: { start: at, end: { line: at.line, character: at.character + 1 } }, severity: 'error', code: 'not-text', message: 'the file contains a NUL byte: it is binary, not a YAML manifest' }];
+  }
+  return undefined;
+}
+
+/** A bug of ours must not take the editor down: it becomes one diagnostic that says so. */
+function internalError(e: unknown): Diagnostic {
+  const start = { line: 0, character: 0 };
+  return { range: { start, end: start }, severity: 'error', code: 'internal-error', message: `the linter failed on this file (${e instanceof Error ? e.message : String(e)}): please report it` };
+}
