@@ -1,17 +1,9 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type CST, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { Composer, isAlias, isMap, isPair, isScalar, isSeq, Parser, type CST, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { isTriggerableKind, podSpecPath, TRIGGER_ANNOTATION } from '../triggers/index.js';
 import { LineIndex } from './positions.js';
 import { scalarSourceMap, type ScalarSourceMap } from './scalar-source.js';
 
-export const TRIGGERS_ANNOTATION = 'image.openshift.io/triggers';
-
-/** Where the pod spec sits in each kind OpenShift's trigger controller updates. */
-export const TRIGGERABLE_POD_SPEC: Readonly<Record<string, readonly string[]>> = {
-  Deployment: ['spec', 'template', 'spec'],
-  StatefulSet: ['spec', 'template', 'spec'],
-  DaemonSet: ['spec', 'template', 'spec'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-};
-/** Kinds with a pod spec that OpenShift never triggers: a trigger on them is a mistake. */
+/** Kinds with a pod spec that OpenShift never triggers: their containers still get hovers. */
 const UNTRIGGERABLE_POD_SPEC: Readonly<Record<string, readonly string[]>> = {
   Job: ['spec', 'template', 'spec'],
   Pod: ['spec'],
@@ -28,7 +20,7 @@ export interface SourceString {
   /** The scalar's whole source, quotes and block header included. */
   span: Span;
   /** Null when the scalar's characters cannot be mapped one by one (then use `span`). */
-  map: ScalarSourceMap | null;
+  readonly map: ScalarSourceMap | null;
   style: Scalar.Type | undefined;
   node: Scalar;
 }
@@ -54,6 +46,7 @@ export interface TriggerAnnotation {
 }
 
 export interface Resource {
+  doc: Document.Parsed;
   kind: string | undefined;
   apiVersion: string | undefined;
   name: string | undefined;
@@ -76,37 +69,116 @@ export interface SyntaxProblem {
   code: string;
 }
 
-export interface ParsedFile {
-  text: string;
-  lines: LineIndex;
+/** One YAML document's text, [start, end) in the file, split off without parsing. */
+export interface Chunk {
+  start: number;
+  end: number;
+}
+
+/** What parsing one chunk gave. */
+export interface ChunkParse {
   documents: Document.Parsed[];
   resources: Resource[];
   syntax: SyntaxProblem[];
 }
 
-export interface ParseLimits {
-  /** Syntax errors kept per document; binary junk would give thousands. */
-  maxErrorsPerDocument: number;
+/**
+ * A file split into documents, each parsed when first asked for: a linter of triggers needs only
+ * the documents that carry one, an editor feature only the document under the cursor.
+ */
+export class ParsedFile {
+  readonly lines: LineIndex;
+  readonly chunks: Chunk[];
+  private readonly parsed = new Map<number, ChunkParse>();
+
+  constructor(readonly text: string, private readonly maxErrorsPerDocument = 5) {
+    this.lines = new LineIndex(text);
+    this.chunks = splitDocuments(text);
+  }
+
+  chunk(i: number): ChunkParse {
+    let parse = this.parsed.get(i);
+    if (!parse) {
+      parse = parseChunk(this.text, this.chunks[i] as Chunk, this.maxErrorsPerDocument);
+      this.parsed.set(i, parse);
+    }
+    return parse;
+  }
+
+  /** The index of the chunk holding `offset`. */
+  chunkAt(offset: number): number {
+    let lo = 0;
+    let hi = this.chunks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.chunks[mid] as Chunk).start <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Indexes of the chunks whose text contains `needle` (a cheap filter before parsing). */
+  chunksContaining(needle: string): number[] {
+    const found: number[] = [];
+    for (let at = this.text.indexOf(needle); at >= 0;) {
+      const i = this.chunkAt(at);
+      found.push(i);
+      at = this.text.indexOf(needle, (this.chunks[i] as Chunk).end);
+    }
+    return found;
+  }
 }
 
-export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxErrorsPerDocument: 5 };
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+const DIRECTIVES_ONLY = /^(?:[ \t]*(?:[%#][^\r\n]*)?(?:\r?\n|\r|$))*$/;
 
-export function parseFile(text: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): ParsedFile {
-  const documents = parseAllDocuments(text, {
-    keepSourceTokens: true,
-    prettyErrors: false,
-    uniqueKeys: false,
-  });
-  const docs = Array.isArray(documents) ? documents : [];
+/**
+ * Splits at `---` and `...` lines. At the start of a line those can only be document markers
+ * (YAML forbids them inside scalars), so the split never cuts a node. Directives and comments
+ * before a `---` stay with the document they introduce.
+ */
+export function splitDocuments(text: string): Chunk[] {
+  const chunks: Chunk[] = [];
+  let start = 0;
+  for (const m of text.matchAll(DOCUMENT_MARKER)) {
+    const at = m.index ?? 0;
+    if (at === 0 || (m[0] === '---' && DIRECTIVES_ONLY.test(text.slice(start, at)))) continue;
+    chunks.push({ start, end: at });
+    start = at;
+  }
+  chunks.push({ start, end: text.length });
+  return chunks;
+}
+
+/** Parses one chunk with file offsets, so every range its nodes carry is a file range. */
+function parseChunk(text: string, chunk: Chunk, maxErrorsPerDocument: number): ChunkParse {
+  const tokens = [...new Parser().parse(text.slice(chunk.start, chunk.end))];
+  shiftOffsets(tokens, chunk.start);
+  const composer = new Composer({ keepSourceTokens: true, prettyErrors: false, uniqueKeys: false });
+  const documents = [...composer.compose(tokens, false, chunk.end)];
   const syntax: SyntaxProblem[] = [];
   const resources: Resource[] = [];
-  for (const doc of docs) {
-    for (const e of doc.errors.slice(0, limits.maxErrorsPerDocument)) {
+  for (const doc of documents) {
+    for (const e of doc.errors.slice(0, maxErrorsPerDocument)) {
       syntax.push({ span: [e.pos[0], Math.max(e.pos[1], e.pos[0])], message: firstLine(e.message), code: e.code });
     }
     for (const node of resourceNodes(doc)) resources.push(readResource(doc, node));
   }
-  return { text, lines: new LineIndex(text), documents: docs, resources, syntax };
+  return { documents, resources, syntax };
+}
+
+/** Adds `by` to every `offset` in a CST token tree. */
+function shiftOffsets(value: unknown, by: number): void {
+  if (by === 0 || value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (const v of value) shiftOffsets(v, by);
+    return;
+  }
+  const token = value as Record<string, unknown>;
+  for (const key of Object.keys(token)) {
+    if (key === 'offset' && typeof token.offset === 'number') token.offset += by;
+    else shiftOffsets(token[key], by);
+  }
 }
 
 function firstLine(message: string): string {
@@ -154,29 +226,41 @@ function pairOf(doc: Document.Parsed, map: unknown, key: string): Pair | undefin
 export function sourceString(doc: Document.Parsed, node: unknown): SourceString | null {
   const n = deref(doc, node);
   if (!isScalar(n) || typeof n.value !== 'string' || !n.range) return null;
+  const value = n.value;
   const token = n.srcToken as CST.FlowScalar | CST.BlockScalar | undefined;
-  const map = token ? scalarSourceMap(token, n.value) : null;
-  return { value: n.value, span: [n.range[0], n.range[1]], map, style: n.type, node: n };
+  let map: ScalarSourceMap | null | undefined;
+  return {
+    value,
+    span: [n.range[0], n.range[1]],
+    // Built on first use: most scalars are never asked where their characters are.
+    get map() {
+      if (map === undefined) map = token ? scalarSourceMap(token, value) : null;
+      return map;
+    },
+    style: n.type,
+    node: n,
+  };
 }
 
 function readResource(doc: Document.Parsed, node: YAMLMap): Resource {
   const kind = scalarString(doc, node.get('kind', true));
   const metadata = child(doc, node, 'metadata');
-  const triggerPath = kind ? TRIGGERABLE_POD_SPEC[kind] : undefined;
-  const podSpecPath = triggerPath ?? (kind ? UNTRIGGERABLE_POD_SPEC[kind] : undefined);
+  const triggerable = isTriggerableKind(kind);
+  const specPath = triggerable ? podSpecPath(kind).split('.') : kind ? UNTRIGGERABLE_POD_SPEC[kind] : undefined;
   let podSpec: unknown = node;
-  for (const key of podSpecPath ?? []) podSpec = child(doc, podSpec, key);
-  const spec = podSpecPath && isMap(podSpec) ? podSpec : undefined;
+  for (const key of specPath ?? []) podSpec = child(doc, podSpec, key);
+  const spec = specPath && isMap(podSpec) ? podSpec : undefined;
   const annotations = child(doc, metadata, 'annotations');
   return {
+    doc,
     kind,
     apiVersion: scalarString(doc, node.get('apiVersion', true)),
     name: scalarString(doc, child(doc, metadata, 'name')),
     namespace: scalarString(doc, child(doc, metadata, 'namespace')),
     node,
     kindSpan: nodeSpan(node.get('kind', true)),
-    podSpecPath,
-    triggerable: triggerPath !== undefined,
+    podSpecPath: specPath,
+    triggerable,
     podSpec: spec,
     containers: spec ? [...readContainers(doc, spec, false), ...readContainers(doc, spec, true)] : [],
     annotation: readAnnotation(doc, annotations),
@@ -205,7 +289,7 @@ function readContainers(doc: Document.Parsed, spec: YAMLMap, init: boolean): Con
 }
 
 function readAnnotation(doc: Document.Parsed, annotations: unknown): TriggerAnnotation | undefined {
-  const pair = pairOf(doc, annotations, TRIGGERS_ANNOTATION);
+  const pair = pairOf(doc, annotations, TRIGGER_ANNOTATION);
   if (!pair) return undefined;
   const keySpan = nodeSpan(pair.key) ?? [0, 0];
   return {

@@ -1,4 +1,4 @@
-import { parseFile, type ParsedFile } from './document.js';
+import { ParsedFile } from './document.js';
 import type { CodeAction, CompletionItem, Diagnostic, Hover, ImageLookup, LanguageService, Position, Range, StreamSource } from './types.js';
 import { validateParsed } from './validation.js';
 import { LineIndex } from './positions.js';
@@ -14,20 +14,23 @@ export interface LanguageServiceOptions {
   cacheTtlMs?: number;
   /** Milliseconds since the epoch; injectable so cache expiry is testable. */
   now?: () => number;
-  /** Files larger than this many characters get one diagnostic instead of a parse; default 16 MiB. */
+  /** Files larger than this many characters get one diagnostic instead of a parse; default 64 MiB. */
   maxFileSize?: number;
+  /** Characters of documents with triggers checked per file; default 2 MiB. */
+  maxCheckedSize?: number;
   /** Alias expansions per document before it counts as an alias bomb; default 100. */
   maxAliasCount?: number;
 }
 
 export function createLanguageService(options: LanguageServiceOptions = {}): LanguageService {
-  const maxFileSize = options.maxFileSize ?? 16 * 1024 * 1024;
+  const maxFileSize = options.maxFileSize ?? 64 * 1024 * 1024;
+  const maxCheckedSize = options.maxCheckedSize ?? 2 * 1024 * 1024;
   const maxAliasCount = options.maxAliasCount ?? 100;
   let last: ParsedFile | undefined;
 
   /** The parse of `text`, reused while the editor asks several features about one version. */
   const parse = (text: string): ParsedFile => {
-    if (last?.text !== text) last = parseFile(text);
+    if (last?.text !== text) last = new ParsedFile(text);
     return last;
   };
 
@@ -36,7 +39,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
       const early = precheck(text, maxFileSize);
       if (early) return early;
       try {
-        return validateParsed(parse(text), maxAliasCount);
+        return validateParsed(parse(text), { maxAliasCount, maxCheckedSize });
       } catch (e) {
         return [internalError(text, e)];
       }

@@ -1,31 +1,55 @@
 import { isAlias, visit, type Document } from 'yaml';
-import { checkAnnotationValue, type ContainerRef } from './annotation-checks.js';
-import { locate, parseAnnotationJson, type JsonLocation } from './annotation-json.js';
-import type { ParsedFile, Resource, Span, TriggerAnnotation } from './document.js';
+import { readTriggers, TRIGGER_ANNOTATION, type WorkloadObject } from '../triggers/index.js';
+import type { Chunk, ParsedFile, Resource, Span, TriggerAnnotation } from './document.js';
 import { ruleSeverity } from './rules.js';
-import type { Diagnostic } from './types.js';
-
-const FIELD_PATH_SHAPE = new Set(['fieldpath-invalid', 'fieldpath-wrong-kind']);
+import type { Diagnostic, Severity } from './types.js';
 
 /** A problem before it has a line and column: a source span and a rule code. */
 export interface Finding {
   span: Span;
   code: string;
   message: string;
+  /** Defaults to the rule's severity. */
+  severity?: Severity;
 }
 
-/** Everything wrong with one file, in source order. */
-export function validateParsed(file: ParsedFile, maxAliasCount: number): Diagnostic[] {
-  const findings: Finding[] = file.syntax.map((s) => ({ span: s.span, code: 'yaml-syntax', message: `${s.message}: fix the YAML so kubectl can read it` }));
-  for (const doc of file.documents) findings.push(...aliasBomb(doc, maxAliasCount));
-  for (const resource of file.resources) findings.push(...resourceFindings(resource));
+export interface ValidationLimits {
+  /** Alias expansions per document before it counts as an alias bomb. */
+  maxAliasCount: number;
+  /** Characters of documents with triggers checked per file; the rest gets one diagnostic. */
+  maxCheckedSize: number;
+}
+
+/**
+ * Everything wrong with the file's triggers, in source order. Only documents that contain the
+ * annotation are parsed: the others cannot hold a trigger mistake.
+ */
+export function validateParsed(file: ParsedFile, limits: ValidationLimits): Diagnostic[] {
+  const findings: Finding[] = [];
+  let checked = 0;
+  for (const i of file.chunksContaining(TRIGGER_ANNOTATION)) {
+    const chunk = file.chunks[i] as Chunk;
+    checked += chunk.end - chunk.start;
+    if (checked > limits.maxCheckedSize) {
+      const mib = (limits.maxCheckedSize / 1024 / 1024).toFixed(1);
+      findings.push({ span: [chunk.start, chunk.start], code: 'file-too-large', message: `not checked from here on: the linter reads ${mib} MiB of documents with triggers per file; split the file to check the rest` });
+      break;
+    }
+    const parse = file.chunk(i);
+    for (const s of parse.syntax) findings.push({ span: s.span, code: 'yaml-syntax', message: `${s.message}: fix the YAML so kubectl can read it` });
+    // No '*' in the text, no alias: most documents skip the walk.
+    if (file.text.slice(chunk.start, chunk.end).includes('*')) {
+      for (const doc of parse.documents) findings.push(...aliasBomb(doc, limits.maxAliasCount));
+    }
+    for (const resource of parse.resources) findings.push(...resourceFindings(resource, limits.maxAliasCount));
+  }
   return findings
     .sort((a, b) => a.span[0] - b.span[0] || a.span[1] - b.span[1])
     .map((f) => toDiagnostic(file, f));
 }
 
 export function toDiagnostic(file: ParsedFile, f: Finding): Diagnostic {
-  return { range: file.lines.range(f.span[0], f.span[1]), severity: ruleSeverity(f.code), code: f.code, message: f.message };
+  return { range: file.lines.range(f.span[0], f.span[1]), severity: f.severity ?? ruleSeverity(f.code), code: f.code, message: f.message };
 }
 
 /**
@@ -46,53 +70,34 @@ function aliasBomb(doc: Document.Parsed, maxAliasCount: number): Finding[] {
   }
 }
 
-/** The annotation's findings plus those that need the rest of the document. */
-export function resourceFindings(resource: Resource): Finding[] {
+/**
+ * The annotation's problems as core/triggers reads it against this object (OpenShift's exact
+ * rules), mapped from offsets in the annotation value to the file.
+ */
+export function resourceFindings(resource: Resource, maxAliasCount: number): Finding[] {
   const annotation = resource.annotation;
   if (!annotation) return [];
-  const findings: Finding[] = [];
-  if (!resource.triggerable && resource.kind !== undefined) {
-    findings.push({ span: annotation.keySpan, code: 'kind-not-triggerable', message: `OpenShift never triggers a ${resource.kind}: move the trigger to the Deployment, StatefulSet, DaemonSet or CronJob that owns it, or remove it` });
-  }
   const text = annotation.text;
   if (!text) {
-    findings.push({ span: annotation.valueSpan, code: 'triggers-not-string', message: 'annotation values are strings: write the triggers as a quoted JSON string or a block scalar (|)' });
-    return findings;
+    return [{ span: annotation.valueSpan, code: 'triggers-not-string', message: 'annotation values are strings: write the triggers as a quoted JSON string or a block scalar (|)' }];
   }
-  const json = parseAnnotationJson(text.value);
-  const at = (where: JsonLocation): Span => jsonSpan(annotation, locate(json, where));
-  if (json.error) {
-    const { offset, length, message } = json.error;
-    findings.push({ span: jsonSpan(annotation, [offset, offset + length]), code: 'triggers-invalid-json', message: `the triggers annotation is not valid JSON (${message}): OpenShift ignores all of it` });
-    return findings;
-  }
-  const check = checkAnnotationValue(JSON.parse(text.value), resource.triggerable ? resource.kind : undefined);
-  for (const p of check.problems) {
-    // On a kind OpenShift never triggers, where the path points matters less than the kind itself.
-    if (!resource.triggerable && FIELD_PATH_SHAPE.has(p.code)) continue;
-    findings.push({ span: at(p.where), code: p.code, message: p.message });
-  }
-  if (resource.podSpec) {
-    for (const ref of check.containers) {
-      if (!containerExists(resource, ref)) {
-        findings.push({ span: at({ index: ref.trigger, path: ['fieldPath'] }), code: 'container-not-found', message: missingContainerMessage(resource, ref) });
-      }
-    }
-  }
-  return findings;
+  const reading = readTriggers(text.value, workloadObject(resource, maxAliasCount));
+  return reading.problems.map((p) => ({
+    // A problem about the whole object (its kind) reads best on the annotation's key.
+    span: p.code === 'unsupported-kind' ? annotation.keySpan : jsonSpan(annotation, [p.span.start, p.span.end]),
+    code: p.code,
+    message: p.message,
+    severity: p.severity,
+  }));
 }
 
-/** OpenShift's lookup: an index counts within its list; a name matches containers and init containers. */
-export function containerExists(resource: Resource, ref: ContainerRef): boolean {
-  if (ref.byIndex !== undefined) return resource.containers.some((c) => c.init === ref.init && c.index === ref.byIndex);
-  return resource.containers.some((c) => c.name === ref.byName);
-}
-
-function missingContainerMessage(resource: Resource, ref: ContainerRef): string {
-  const names = resource.containers.map((c) => c.name).filter((n): n is string => n !== undefined);
-  const list = names.length ? `: this pod spec has ${names.map((n) => `"${n}"`).join(', ')}` : '';
-  const what = ref.byName !== undefined ? `no container is named "${ref.byName}"` : `there is no ${ref.init ? 'init container' : 'container'} at index ${ref.byIndex}`;
-  return `${what}${list}`;
+/** The resource as plain data for core/triggers; an alias bomb leaves only what needs no alias. */
+function workloadObject(resource: Resource, maxAliasCount: number): WorkloadObject {
+  try {
+    return resource.node.toJS(resource.doc, { maxAliasCount }) as WorkloadObject;
+  } catch {
+    return { kind: resource.kind, apiVersion: resource.apiVersion };
+  }
 }
 
 /** Maps a JSON range inside the annotation to the file; the whole value when it cannot be exact. */
