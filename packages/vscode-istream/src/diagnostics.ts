@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import type { LanguageService } from '@istream/core/language';
+import { KeyedCoalescer } from './coalesce.js';
 import type { Converter } from './convert.js';
 import { KeyedDebouncer } from './debounce.js';
+import type { RemoteLanguageService } from './language-client.js';
 
 /** Quiet time after the last keystroke before a document is validated again. */
 export const validateDelayMs = 200;
@@ -17,10 +18,11 @@ export function isManifest(document: vscode.TextDocument): boolean {
 export class DiagnosticsController implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('istream');
   private readonly debouncer = new KeyedDebouncer<string>(validateDelayMs);
+  private readonly coalescer = new KeyedCoalescer<string>();
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(
-    private readonly service: () => LanguageService,
+    private readonly service: () => RemoteLanguageService,
     private readonly convert: Converter,
     private readonly log: vscode.LogOutputChannel,
   ) {
@@ -48,15 +50,29 @@ export class DiagnosticsController implements vscode.Disposable {
       this.collection.delete(document.uri);
       return;
     }
+    void this.coalescer.run(document.uri.toString(), () => this.validateNow(document));
+  }
+
+  private async validateNow(document: vscode.TextDocument): Promise<void> {
     if (document.isClosed) return;
+    const version = document.version;
     const started = Date.now();
-    const diagnostics = this.service().validate(document.getText());
+    let diagnostics;
+    try {
+      diagnostics = await this.service().validate(document.getText());
+    } catch (err) {
+      this.log.error(`validating ${document.uri.fsPath} failed: ${(err as Error).message}`);
+      return;
+    }
+    // An answer for text that has changed since would put problems in the wrong places; the
+    // change has scheduled its own validation.
+    if (document.isClosed || document.version !== version) return;
     this.collection.set(document.uri, diagnostics.map((d) => {
       const converted = this.convert.toDiagnostic(d);
       converted.range = document.validateRange(converted.range);
       return converted;
     }));
-    this.log.trace(`validated ${document.uri.fsPath} v${document.version}: ${diagnostics.length} problems in ${Date.now() - started} ms`);
+    this.log.trace(`validated ${document.uri.fsPath} v${version}: ${diagnostics.length} problems in ${Date.now() - started} ms`);
   }
 
   dispose(): void {

@@ -2,24 +2,23 @@
 // file only decides when to ask (open, typing, settings changes) and where the answer goes.
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import { createLanguageService, type LanguageService } from '@istream/core/language';
 import { createConverter } from './convert.js';
 import { DiagnosticsController } from './diagnostics.js';
 import { resolveKubeContext } from './kube-context.js';
+import { startLanguageWorker, type RemoteLanguageService } from './language-client.js';
 import { registerProviders } from './providers.js';
-import { readSettings, settingsSection, type IstreamSettings } from './settings.js';
+import { readSettings, settingsSection } from './settings.js';
 import { ClusterStatusItem } from './status-bar.js';
-
-function createService(settings: IstreamSettings): LanguageService {
-  return createLanguageService({ cacheTtlMs: settings.hoverCacheTtlSeconds * 1000 });
-}
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('istream', { log: true });
   const convert = createConverter(vscode);
   let settings = readSettings(vscode.workspace.getConfiguration(settingsSection));
-  let service = createService(settings);
-  const currentService = (): LanguageService => service;
+  // Bundled beside extension.cjs (see the bundle script).
+  const workerScript = context.asAbsolutePath('out/language-worker.cjs');
+  const startService = (): RemoteLanguageService => startLanguageWorker(workerScript, settings, (line) => log.error(line));
+  let service = startService();
+  const currentService = (): RemoteLanguageService => service;
 
   const diagnostics = new DiagnosticsController(currentService, convert, log);
   const status = new ClusterStatusItem();
@@ -36,13 +35,15 @@ export function activate(context: vscode.ExtensionContext): void {
 
   context.subscriptions.push(
     log,
+    { dispose: () => void service.dispose() },
     diagnostics,
     status,
     ...registerProviders(currentService, convert),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration(settingsSection)) return;
       settings = readSettings(vscode.workspace.getConfiguration(settingsSection));
-      service = createService(settings);
+      void service.dispose();
+      service = startService();
       diagnostics.validateAll();
       void showContext();
     }),

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { LanguageService } from '@istream/core/language';
+import type { RemoteLanguageService } from './language-client.js';
 import { withAbortSignal } from './cancellation.js';
 import type { Converter } from './convert.js';
 
@@ -10,7 +10,7 @@ const yamlFiles: vscode.DocumentSelector = { language: 'yaml' };
 const completionTriggers = ['"', '.', '[', ':'];
 
 /** Registers completion, hover and code actions, each a thin call into the language service. */
-export function registerProviders(service: () => LanguageService, convert: Converter): vscode.Disposable[] {
+export function registerProviders(service: () => RemoteLanguageService, convert: Converter): vscode.Disposable[] {
   return [
     vscode.languages.registerCompletionItemProvider(yamlFiles, {
       async provideCompletionItems(document, position, token) {

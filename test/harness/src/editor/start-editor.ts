@@ -200,8 +200,10 @@ export async function startEditor(options: StartEditorOptions): Promise<Editor> 
       viewport: { width: 1280, height: 800 },
     });
     const page = context.pages()[0] ?? await context.newPage();
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // The workbench's scripts load for a long time on a busy machine: wait for the DOM, then the
+    // workbench element, rather than the load event.
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded', timeout: 120_000 });
+    await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
 
     return {
       url: server.url,
