@@ -1,7 +1,10 @@
 import { Composer, isAlias, isMap, isPair, isScalar, isSeq, Parser, type CST, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
-import { isTriggerableKind, podSpecPath, TRIGGER_ANNOTATION } from '../triggers/index.js';
+import { isTriggerableKind, podSpecPath, TRIGGER_ANNOTATION, type WorkloadObject } from '../triggers/index.js';
 import { LineIndex } from './positions.js';
 import { scalarSourceMap, type ScalarSourceMap } from './scalar-source.js';
+
+/** Alias expansions per document before it counts as an alias bomb (the yaml package's default). */
+export const MAX_ALIAS_COUNT = 100;
 
 /** Kinds with a pod spec that OpenShift never triggers: their containers still get hovers. */
 const UNTRIGGERABLE_POD_SPEC: Readonly<Record<string, readonly string[]>> = {
@@ -22,7 +25,6 @@ export interface SourceString {
   /** Null when the scalar's characters cannot be mapped one by one (then use `span`). */
   readonly map: ScalarSourceMap | null;
   style: Scalar.Type | undefined;
-  node: Scalar;
 }
 
 export interface Container {
@@ -30,7 +32,6 @@ export interface Container {
   index: number;
   name: string | undefined;
   node: YAMLMap;
-  nameSpan: Span | undefined;
   image: SourceString | undefined;
   /** The `image:` key, or the container's start when it has none. */
   imageKeySpan: Span | undefined;
@@ -42,7 +43,6 @@ export interface TriggerAnnotation {
   valueSpan: Span;
   /** Null when the value is not a string (a map, a number, null). */
   text: SourceString | null;
-  pair: Pair;
 }
 
 export interface Resource {
@@ -52,11 +52,7 @@ export interface Resource {
   name: string | undefined;
   namespace: string | undefined;
   node: YAMLMap;
-  kindSpan: Span | undefined;
-  /** The pod spec path of a kind that has one, e.g. ['spec','template','spec']. */
-  podSpecPath: readonly string[] | undefined;
-  triggerable: boolean;
-  podSpec: YAMLMap | undefined;
+  /** The pod spec's containers, then its init containers. */
   containers: Container[];
   annotation: TriggerAnnotation | undefined;
   /** The `metadata.annotations` map, or `metadata`, where a new annotation would go. */
@@ -151,7 +147,7 @@ export function splitDocuments(text: string): Chunk[] {
 }
 
 /** Parses one chunk with file offsets, so every range its nodes carry is a file range. */
-function parseChunk(text: string, chunk: Chunk, maxErrorsPerDocument: number): ChunkParse {
+export function parseChunk(text: string, chunk: Chunk, maxErrorsPerDocument = 5): ChunkParse {
   const tokens = [...new Parser().parse(text.slice(chunk.start, chunk.end))];
   shiftOffsets(tokens, chunk.start);
   const composer = new Composer({ keepSourceTokens: true, prettyErrors: false, uniqueKeys: false });
@@ -212,7 +208,7 @@ export function nodeSpan(node: unknown): Span | undefined {
   return range ? [range[0], range[1]] : undefined;
 }
 
-function child(doc: Document.Parsed, map: unknown, key: string): unknown {
+export function child(doc: Document.Parsed, map: unknown, key: string): unknown {
   const m = deref(doc, map);
   return isMap(m) ? deref(doc, m.get(key, true)) : undefined;
 }
@@ -238,15 +234,13 @@ export function sourceString(doc: Document.Parsed, node: unknown): SourceString 
       return map;
     },
     style: n.type,
-    node: n,
   };
 }
 
 function readResource(doc: Document.Parsed, node: YAMLMap): Resource {
   const kind = scalarString(doc, node.get('kind', true));
   const metadata = child(doc, node, 'metadata');
-  const triggerable = isTriggerableKind(kind);
-  const specPath = triggerable ? podSpecPath(kind).split('.') : kind ? UNTRIGGERABLE_POD_SPEC[kind] : undefined;
+  const specPath = isTriggerableKind(kind) ? podSpecPath(kind).split('.') : kind ? UNTRIGGERABLE_POD_SPEC[kind] : undefined;
   let podSpec: unknown = node;
   for (const key of specPath ?? []) podSpec = child(doc, podSpec, key);
   const spec = specPath && isMap(podSpec) ? podSpec : undefined;
@@ -258,10 +252,6 @@ function readResource(doc: Document.Parsed, node: YAMLMap): Resource {
     name: scalarString(doc, child(doc, metadata, 'name')),
     namespace: scalarString(doc, child(doc, metadata, 'namespace')),
     node,
-    kindSpan: nodeSpan(node.get('kind', true)),
-    podSpecPath: specPath,
-    triggerable,
-    podSpec: spec,
     containers: spec ? [...readContainers(doc, spec, false), ...readContainers(doc, spec, true)] : [],
     annotation: readAnnotation(doc, annotations),
     metadata: isMap(annotations) ? annotations : isMap(metadata) ? metadata : undefined,
@@ -274,14 +264,12 @@ function readContainers(doc: Document.Parsed, spec: YAMLMap, init: boolean): Con
   return list.items.flatMap((item, index) => {
     const c = deref(doc, item);
     if (!isMap(c)) return [];
-    const nameNode = c.get('name', true);
     const imagePair = pairOf(doc, c, 'image');
     return [{
       init,
       index,
-      name: scalarString(doc, nameNode),
+      name: scalarString(doc, c.get('name', true)),
       node: c,
-      nameSpan: nodeSpan(nameNode),
       image: sourceString(doc, imagePair?.value) ?? undefined,
       imageKeySpan: nodeSpan(imagePair?.key) ?? nodeSpan(c),
     }];
@@ -296,6 +284,14 @@ function readAnnotation(doc: Document.Parsed, annotations: unknown): TriggerAnno
     keySpan,
     valueSpan: nodeSpan(deref(doc, pair.value)) ?? nodeSpan(pair.value) ?? keySpan,
     text: sourceString(doc, pair.value),
-    pair,
   };
+}
+
+/** The resource as plain data (for core/triggers); an alias bomb leaves only kind and apiVersion. */
+export function plainObject(resource: Resource, maxAliasCount: number): WorkloadObject {
+  try {
+    return resource.node.toJS(resource.doc, { maxAliasCount }) as WorkloadObject;
+  } catch {
+    return { kind: resource.kind, apiVersion: resource.apiVersion };
+  }
 }

@@ -9,6 +9,8 @@ import type { CST } from 'yaml';
 export interface ScalarSourceMap {
   /** The source range [start, end) of value characters [start, end). */
   span(start: number, end: number): [number, number];
+  /** The value index of the character at (or first after) a source offset: where a cursor sits. */
+  indexAt(sourceOffset: number): number;
 }
 
 /**
@@ -31,6 +33,16 @@ export function scalarSourceMap(token: CST.FlowScalar | CST.BlockScalar, value: 
       const from = start < value.length ? (starts[Math.max(0, start)] as number) : tail;
       if (end <= start) return [from, from];
       return [from, end - 1 < value.length ? (ends[end - 1] as number) : tail];
+    },
+    indexAt(sourceOffset) {
+      let lo = 0;
+      let hi = value.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((starts[mid] as number) < sourceOffset) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
     },
   };
 }

@@ -1,6 +1,11 @@
-import { ParsedFile } from './document.js';
-import type { CodeAction, CompletionItem, Diagnostic, Hover, ImageLookup, LanguageService, Position, Range, StreamSource } from './types.js';
-import { validateParsed } from './validation.js';
+import { MAX_ALIAS_COUNT, ParsedFile } from './document.js';
+import { TtlCache, withDeadline } from './cache.js';
+import { codeActions } from './code-actions.js';
+import { complete } from './completion.js';
+import { hover } from './hover.js';
+import { documentStreamTags } from './streams.js';
+import type { CodeAction, CompletionItem, Diagnostic, Hover, ImageDescription, ImageLookup, LanguageService, Position, Range, StreamSource, StreamTagInfo } from './types.js';
+import { FindingsCache, validateParsed } from './validation.js';
 import { LineIndex } from './positions.js';
 
 export interface LanguageServiceOptions {
@@ -25,7 +30,12 @@ export interface LanguageServiceOptions {
 export function createLanguageService(options: LanguageServiceOptions = {}): LanguageService {
   const maxFileSize = options.maxFileSize ?? 64 * 1024 * 1024;
   const maxCheckedSize = options.maxCheckedSize ?? 2 * 1024 * 1024;
-  const maxAliasCount = options.maxAliasCount ?? 100;
+  const maxAliasCount = options.maxAliasCount ?? MAX_ALIAS_COUNT;
+  const timeoutMs = options.lookupTimeoutMs ?? 2000;
+  const now = options.now ?? Date.now;
+  const images = new TtlCache<ImageDescription>(options.cacheTtlMs ?? 60_000, now);
+  const streams = new TtlCache<StreamTagInfo[]>(options.cacheTtlMs ?? 60_000, now);
+  const findings = new FindingsCache();
   let last: ParsedFile | undefined;
 
   /** The parse of `text`, reused while the editor asks several features about one version. */
@@ -34,24 +44,48 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     return last;
   };
 
+  const lookup = options.imageLookup;
+  /** Shared by every caller; a caller's cancellation stops its wait, not the cached lookup. */
+  const describe = (reference: string, signal?: AbortSignal): Promise<ImageDescription> => {
+    if (!lookup) return Promise.reject(new Error('no image lookup configured'));
+    const cached = images.get(reference, () => withDeadline(timeoutMs, undefined, (s) => lookup.describe(reference, s)));
+    return signal ? withDeadline(timeoutMs, signal, () => cached) : cached;
+  };
+  const streamTags = async (file: ParsedFile, signal?: AbortSignal): Promise<StreamTagInfo[]> => {
+    const local = documentStreamTags(file);
+    const source = options.streams;
+    if (!source) return local;
+    const external = await streams.get('all', () => withDeadline(timeoutMs, undefined, (s) => source.streamTags(s)))
+      .then((tags) => (signal ? withDeadline(timeoutMs, signal, async () => tags) : tags))
+      .catch(() => [] as StreamTagInfo[]);
+    return [...local, ...external];
+  };
+
   return {
     validate(text: string): Diagnostic[] {
       const early = precheck(text, maxFileSize);
       if (early) return early;
       try {
-        return validateParsed(parse(text), { maxAliasCount, maxCheckedSize });
+        return validateParsed(parse(text), { maxAliasCount, maxCheckedSize }, findings);
       } catch (e) {
-        return [internalError(text, e)];
+        return [internalError(e)];
       }
     },
-    async complete(_text: string, _position: Position, _signal?: AbortSignal): Promise<CompletionItem[]> {
-      return [];
+    async complete(text: string, position: Position, signal?: AbortSignal): Promise<CompletionItem[]> {
+      if (precheck(text, maxFileSize)) return [];
+      const file = parse(text);
+      return complete(file, file.lines.offset(position), { streamTags: (s) => streamTags(file, s) }, signal);
     },
-    async hover(_text: string, _position: Position, _signal?: AbortSignal): Promise<Hover | null> {
-      return null;
+    async hover(text: string, position: Position, signal?: AbortSignal): Promise<Hover | null> {
+      if (precheck(text, maxFileSize)) return null;
+      const file = parse(text);
+      return hover(file, file.lines.offset(position), { describe, streamTags: (s) => streamTags(file, s), canDescribe: lookup !== undefined }, signal);
     },
-    async codeActions(_text: string, _range: Range, _diagnostics: Diagnostic[]): Promise<CodeAction[]> {
-      return [];
+    async codeActions(text: string, range: Range, diagnostics: Diagnostic[]): Promise<CodeAction[]> {
+      if (precheck(text, maxFileSize)) return [];
+      const file = parse(text);
+      const span: [number, number] = [file.lines.offset(range.start), file.lines.offset(range.end)];
+      return codeActions(file, span, diagnostics, { describe: (r) => describe(r), canDescribe: lookup !== undefined });
     },
   };
 }
@@ -72,8 +106,7 @@ function precheck(text: string, maxFileSize: number): Diagnostic[] | undefined {
 }
 
 /** A bug of ours must not take the editor down: it becomes one diagnostic that says so. */
-function internalError(text: string, e: unknown): Diagnostic {
+function internalError(e: unknown): Diagnostic {
   const start = { line: 0, character: 0 };
-  void text;
   return { range: { start, end: start }, severity: 'error', code: 'internal-error', message: `the linter failed on this file (${e instanceof Error ? e.message : String(e)}): please report it` };
 }

@@ -1,6 +1,6 @@
 import { isAlias, visit, type Document } from 'yaml';
-import { readTriggers, TRIGGER_ANNOTATION, type WorkloadObject } from '../triggers/index.js';
-import type { Chunk, ParsedFile, Resource, Span, TriggerAnnotation } from './document.js';
+import { readTriggers, TRIGGER_ANNOTATION } from '../triggers/index.js';
+import { parseChunk, plainObject, type Chunk, type ParsedFile, type Resource, type Span, type TriggerAnnotation } from './document.js';
 import { ruleSeverity } from './rules.js';
 import type { Diagnostic, Severity } from './types.js';
 
@@ -21,10 +21,34 @@ export interface ValidationLimits {
 }
 
 /**
+ * Findings per document text, with offsets relative to the document: while typing, every document
+ * but the one being edited is unchanged, so only that one is parsed again.
+ */
+export class FindingsCache {
+  private readonly entries = new Map<string, { key: string; findings: Finding[] }>();
+
+  constructor(private readonly maxEntries = 2000) {}
+
+  get(text: string, compute: () => Finding[]): Finding[] {
+    let entry = this.entries.get(text);
+    if (entry) {
+      // Refresh its place: the oldest entry goes first.
+      this.entries.delete(entry.key);
+    } else {
+      // A slice keeps its whole file alive in V8; the key is a copy so old versions can go.
+      entry = { key: Buffer.from(text, 'utf16le').toString('utf16le'), findings: compute() };
+      if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    }
+    this.entries.set(entry.key, entry);
+    return entry.findings;
+  }
+}
+
+/**
  * Everything wrong with the file's triggers, in source order. Only documents that contain the
  * annotation are parsed: the others cannot hold a trigger mistake.
  */
-export function validateParsed(file: ParsedFile, limits: ValidationLimits): Diagnostic[] {
+export function validateParsed(file: ParsedFile, limits: ValidationLimits, cache: FindingsCache): Diagnostic[] {
   const findings: Finding[] = [];
   let checked = 0;
   for (const i of file.chunksContaining(TRIGGER_ANNOTATION)) {
@@ -35,17 +59,26 @@ export function validateParsed(file: ParsedFile, limits: ValidationLimits): Diag
       findings.push({ span: [chunk.start, chunk.start], code: 'file-too-large', message: `not checked from here on: the linter reads ${mib} MiB of documents with triggers per file; split the file to check the rest` });
       break;
     }
-    const parse = file.chunk(i);
-    for (const s of parse.syntax) findings.push({ span: s.span, code: 'yaml-syntax', message: `${s.message}: fix the YAML so kubectl can read it` });
-    // No '*' in the text, no alias: most documents skip the walk.
-    if (file.text.slice(chunk.start, chunk.end).includes('*')) {
-      for (const doc of parse.documents) findings.push(...aliasBomb(doc, limits.maxAliasCount));
+    const text = file.text.slice(chunk.start, chunk.end);
+    for (const f of cache.get(text, () => documentFindings(text, limits))) {
+      findings.push({ ...f, span: [f.span[0] + chunk.start, f.span[1] + chunk.start] });
     }
-    for (const resource of parse.resources) findings.push(...resourceFindings(resource, limits.maxAliasCount));
   }
   return findings
     .sort((a, b) => a.span[0] - b.span[0] || a.span[1] - b.span[1])
     .map((f) => toDiagnostic(file, f));
+}
+
+/** The findings of one document's text, offsets relative to it. */
+function documentFindings(text: string, limits: ValidationLimits): Finding[] {
+  const parse = parseChunk(text, { start: 0, end: text.length });
+  const findings: Finding[] = parse.syntax.map((s) => ({ span: s.span, code: 'yaml-syntax', message: `${s.message}: fix the YAML so kubectl can read it` }));
+  // No '*' in the text, no alias: most documents skip the walk.
+  if (text.includes('*')) {
+    for (const doc of parse.documents) findings.push(...aliasBomb(doc, limits.maxAliasCount));
+  }
+  for (const resource of parse.resources) findings.push(...resourceFindings(resource, limits.maxAliasCount));
+  return findings;
 }
 
 export function toDiagnostic(file: ParsedFile, f: Finding): Diagnostic {
@@ -81,7 +114,7 @@ export function resourceFindings(resource: Resource, maxAliasCount: number): Fin
   if (!text) {
     return [{ span: annotation.valueSpan, code: 'triggers-not-string', message: 'annotation values are strings: write the triggers as a quoted JSON string or a block scalar (|)' }];
   }
-  const reading = readTriggers(text.value, workloadObject(resource, maxAliasCount));
+  const reading = readTriggers(text.value, plainObject(resource, maxAliasCount));
   return reading.problems.map((p) => ({
     // A problem about the whole object (its kind) reads best on the annotation's key.
     span: p.code === 'unsupported-kind' ? annotation.keySpan : jsonSpan(annotation, [p.span.start, p.span.end]),
@@ -89,15 +122,6 @@ export function resourceFindings(resource: Resource, maxAliasCount: number): Fin
     message: p.message,
     severity: p.severity,
   }));
-}
-
-/** The resource as plain data for core/triggers; an alias bomb leaves only what needs no alias. */
-function workloadObject(resource: Resource, maxAliasCount: number): WorkloadObject {
-  try {
-    return resource.node.toJS(resource.doc, { maxAliasCount }) as WorkloadObject;
-  } catch {
-    return { kind: resource.kind, apiVersion: resource.apiVersion };
-  }
 }
 
 /** Maps a JSON range inside the annotation to the file; the whole value when it cannot be exact. */

@@ -82,3 +82,14 @@ test('columns count UTF-16 code units, as LSP does', () => {
   assert.equal(d?.code, 'paused-not-boolean');
   assert.deepEqual(d?.range, { start: { line: 5, character: 169 }, end: { line: 5, character: 176 } });
 });
+
+test('a document moved by an edit above it keeps exact ranges (findings are reused per document)', () => {
+  const text = read('paused-string.yaml');
+  const editing = createLanguageService();
+  const before = editing.validate(`${text}---\n${text}`);
+  const after = editing.validate(`# note\n${text}---\n${text}`);
+  assert.deepEqual(after.map((d) => d.range.start.line), before.map((d) => d.range.start.line + 1));
+  assert.deepEqual(after.map((d) => d.range.start.character), before.map((d) => d.range.start.character));
+  const fixedFirst = editing.validate(`${text.replace('"paused":"false"', '"paused":false')}---\n${text}`);
+  assert.deepEqual(fixedFirst.map((d) => d.range.start.line), [before[1]?.range.start.line]);
+});

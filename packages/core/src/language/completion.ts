@@ -1,0 +1,127 @@
+import type { Node as JsonNode } from 'jsonc-parser';
+import type { YAMLMap } from 'yaml';
+import { containerFieldPath, formatTriggers, isTriggerableKind, type TriggerableKind } from '../triggers/index.js';
+import { annotationAt, resourceAt, type AnnotationCursor } from './cursor.js';
+import { child, type ParsedFile, type Resource } from './document.js';
+import { scalarEdit } from './scalar-edit.js';
+import type { CompletionItem, StreamTagInfo } from './types.js';
+
+export interface CompletionContext {
+  /** Stream tags beyond the open text; resolves to [] when unavailable. */
+  streamTags(signal?: AbortSignal): Promise<StreamTagInfo[]>;
+}
+
+export async function complete(file: ParsedFile, offset: number, context: CompletionContext, signal?: AbortSignal): Promise<CompletionItem[]> {
+  const cursor = annotationAt(file, offset);
+  if (cursor) {
+    const path = cursor.location.path;
+    if (cursor.location.isAtPropertyKey) return [];
+    if (path[path.length - 1] === 'fieldPath') return fieldPathItems(file, cursor);
+    if (path[path.length - 1] === 'name' && path[path.length - 2] === 'from') return streamTagItems(file, cursor, await context.streamTags(signal));
+    return [];
+  }
+  const resource = resourceAt(file, offset);
+  if (resource && !resource.annotation && isTriggerableKind(resource.kind)) {
+    // Offered where the annotation belongs: inside metadata (or its annotations).
+    const metadata = child(resource.doc, resource.node, 'metadata') as YAMLMap | undefined;
+    if (!metadata?.range || !insideMap(file, metadata, offset)) return [];
+    return annotationSnippets(resource, resource.kind, metadata?.has('annotations') === true);
+  }
+  return [];
+}
+
+/**
+ * Whether the cursor is in the map: within its range, or on blank space after its last line
+ * indented like its entries (where the next entry would be typed).
+ */
+function insideMap(file: ParsedFile, map: YAMLMap, offset: number): boolean {
+  const [start, , end] = map.range as [number, number, number];
+  if (offset >= start && offset <= end) return true;
+  if (offset < end || !/^[ \t\r\n]*$/.test(file.text.slice(end, offset))) return false;
+  return file.lines.position(offset).character >= file.lines.position(start).character;
+}
+
+/** Every container path OpenShift follows for this kind: oc's name form, then the index forms. */
+function fieldPathItems(file: ParsedFile, cursor: AnnotationCursor): CompletionItem[] {
+  const kind = cursor.resource.kind;
+  if (!isTriggerableKind(kind)) return [];
+  const base = containerFieldPath(kind, '').split('.containers[')[0];
+  return cursor.resource.containers.flatMap((c) => {
+    const what = c.init ? 'init container' : 'container';
+    const byIndex = `${base}.${c.init ? 'initContainers' : 'containers'}[${c.index}].image`;
+    const items: CompletionItem[] = [];
+    if (c.name) items.push(stringItem(file, cursor, containerFieldPath(kind, c.name), `${what} "${c.name}" (as oc set triggers writes it)`));
+    items.push(stringItem(file, cursor, byIndex, `${what} ${c.index}${c.name ? ` ("${c.name}")` : ''} by index`));
+    return items;
+  });
+}
+
+function streamTagItems(file: ParsedFile, cursor: AnnotationCursor, external: StreamTagInfo[]): CompletionItem[] {
+  const seen = new Set<string>();
+  const items: CompletionItem[] = [];
+  for (const tag of external) {
+    const key = `${tag.namespace ?? ''}/${tag.name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const where = tag.source === 'cluster' ? `cluster${tag.namespace ? `, namespace ${tag.namespace}` : ''}` : tag.source === 'workspace' ? 'workspace' : 'this file';
+    const digest = tag.current ? `, now ${tag.current.image}` : '';
+    items.push({ ...stringItem(file, cursor, tag.name, `ImageStream tag (${where}${digest})`), kind: 'reference' });
+  }
+  return items;
+}
+
+/** An item replacing the JSON string under the cursor (quotes included), written in the scalar's style. */
+function stringItem(file: ParsedFile, cursor: AnnotationCursor, value: string, detail: string): CompletionItem {
+  const json = JSON.stringify(value);
+  const node = cursor.location.previousNode;
+  const target: [number, number] = node && isStringAround(node, cursor.jsonOffset) ? [node.offset, node.offset + node.length] : [cursor.jsonOffset, cursor.jsonOffset];
+  const edit = scalarEdit(cursor.text, target[0], target[1], json);
+  return {
+    label: value,
+    insertText: edit?.newText ?? json,
+    ...(edit ? { range: file.lines.range(edit.span[0], edit.span[1]) } : {}),
+    detail,
+    kind: 'value',
+  };
+}
+
+function isStringAround(node: JsonNode, offset: number): boolean {
+  return node.type === 'string' && node.offset <= offset && offset <= node.offset + node.length;
+}
+
+/** Stands for the stream:tag placeholders while oc's bytes are built around them. */
+const PLACEHOLDER = '@@stream-tag@@';
+
+const escapeSnippet = (s: string): string => s.replace(/[\\$}]/g, (c) => `\\${c}`);
+
+/** `image.openshift.io/triggers: '[...]'` for one container, with the stream and tag as placeholders. */
+function annotationSnippets(resource: Resource, kind: TriggerableKind, insideAnnotations: boolean): CompletionItem[] {
+  return resource.containers.filter((c) => c.name).map((c) => {
+    const name = c.name as string;
+    const stream = streamGuess(c.image?.value) ?? { stream: name, tag: 'latest' };
+    const json = formatTriggers([{ name: PLACEHOLDER, fieldPath: containerFieldPath(kind, name) }]);
+    const [before, after] = json.split(PLACEHOLDER) as [string, string];
+    const quoted = (s: string): string => escapeSnippet(s.replace(/'/g, "''"));
+    return {
+      label: `image.openshift.io/triggers (${name})`,
+      // Without an annotations map the snippet brings one; the editor indents the second line.
+      insertText: `${insideAnnotations ? '' : 'annotations:\n  '}image.openshift.io/triggers: '${quoted(before)}\${1:${escapeSnippet(stream.stream)}}:\${2:${escapeSnippet(stream.tag)}}${quoted(after)}'`,
+      isSnippet: true,
+      detail: `Follow an ImageStream tag with container "${name}"`,
+      documentation: 'Adds the triggers annotation as `oc set triggers --from-image` writes it.',
+      kind: 'snippet',
+    };
+  });
+}
+
+/** The stream and tag an image most likely comes from: its last path segment and tag. */
+export function streamGuess(image: string | undefined): { stream: string; tag: string } | undefined {
+  if (!image) return undefined;
+  const withoutDigest = image.split('@')[0] as string;
+  const lastSlash = withoutDigest.lastIndexOf('/');
+  const last = withoutDigest.slice(lastSlash + 1);
+  const colon = last.indexOf(':');
+  const stream = colon >= 0 ? last.slice(0, colon) : last;
+  if (!/^[a-z0-9][a-z0-9._-]*$/.test(stream)) return undefined;
+  return { stream, tag: colon >= 0 ? last.slice(colon + 1) : 'latest' };
+}

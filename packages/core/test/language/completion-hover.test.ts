@@ -1,0 +1,150 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createLanguageService, streamTagsInText, type ImageDescription, type StreamTagInfo } from '../../src/language/index.js';
+import { applyEdits, positionOf, readFixture } from './helpers.js';
+
+const DIGEST = `sha256:${'1'.repeat(64)}`;
+const AMD = `sha256:${'2'.repeat(64)}`;
+const ARM = `sha256:${'3'.repeat(64)}`;
+const index: ImageDescription = {
+  digest: DIGEST,
+  created: '2024-05-01T10:00:00Z',
+  platforms: [{ platform: 'linux/amd64', digest: AMD }, { platform: 'linux/arm64/v8', digest: ARM }],
+};
+
+test('inside fieldPath: every container and init container path of this kind, in the scalar\'s quoting', async () => {
+  const text = readFixture('valid.yaml');
+  const service = createLanguageService();
+  const at = positionOf(text, 'spec.template.spec.containers[?(@.name==\\"web\\")]', 5);
+  const items = await service.complete(text, at);
+  assert.deepEqual(items.map((i) => i.label), [
+    'spec.template.spec.containers[?(@.name=="web")].image',
+    'spec.template.spec.containers[0].image',
+    'spec.template.spec.containers[?(@.name=="migrate")].image',
+    'spec.template.spec.initContainers[0].image',
+  ]);
+  // Choosing the init container's item keeps the single-quoted YAML valid and the trigger clean.
+  const chosen = items[3]!;
+  const after = applyEdits(text, [{ range: chosen.range!, newText: chosen.insertText }]);
+  assert.deepEqual(service.validate(after), []);
+  assert.ok(after.includes(`"fieldPath":"spec.template.spec.initContainers[0].image"},{`));
+});
+
+test('a CronJob gets its jobTemplate paths', async () => {
+  const text = readFixture('valid.yaml');
+  const at = positionOf(text, '"fieldPath": "spec.jobTemplate', 14);
+  const items = await createLanguageService().complete(text, at);
+  assert.deepEqual(items.map((i) => i.label), [
+    'spec.jobTemplate.spec.template.spec.containers[?(@.name=="report")].image',
+    'spec.jobTemplate.spec.template.spec.containers[0].image',
+  ]);
+});
+
+test('inside from.name: stream tags of ImageStreams in the text and from the injected source', async () => {
+  const stream = 'apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: web\nspec:\n  tags:\n  - name: latest\n  - name: canary\n---\n';
+  const text = stream + readFixture('paused-string.yaml');
+  const cluster: StreamTagInfo[] = [{ name: 'base:9', namespace: 'shared', source: 'cluster', current: { image: DIGEST } }];
+  const service = createLanguageService({ streams: { streamTags: async () => cluster } });
+  const items = await service.complete(text, positionOf(text, '"name":"web:latest"', 9));
+  assert.deepEqual(items.map((i) => [i.label, i.detail]), [
+    ['web:latest', 'ImageStream tag (this file)'],
+    ['web:canary', 'ImageStream tag (this file)'],
+    ['base:9', `ImageStream tag (cluster, namespace shared, now ${DIGEST})`],
+  ]);
+  assert.equal(items[1]!.insertText, '"web:canary"');
+});
+
+test('an unreachable stream source still completes from the text, within the deadline', async () => {
+  const text = readFixture('paused-string.yaml');
+  const service = createLanguageService({ lookupTimeoutMs: 100, streams: { streamTags: () => new Promise(() => {}) } });
+  const start = performance.now();
+  assert.deepEqual(await service.complete(text, positionOf(text, '"name":"web:latest"', 9)), []);
+  assert.ok(performance.now() - start < 1000);
+});
+
+test('in the metadata of a workload without triggers: a snippet adding the annotation for each container', async () => {
+  const service = createLanguageService();
+  const text = readFixture('paused-string.yaml').replace(/ {2}annotations:\n.*\n/, '  annotations:\n    \n');
+  const items = await service.complete(text, { line: 4, character: 4 });
+  assert.equal(items.length, 1);
+  assert.equal(items[0]!.kind, 'snippet');
+  assert.equal(items[0]!.insertText, `image.openshift.io/triggers: '[{"from":{"kind":"ImageStreamTag","name":"\${1:web}:\${2:latest}"\\},"fieldPath":"spec.template.spec.containers[?(@.name==\\\\"web\\\\")].image"\\}]'`);
+
+  const noAnnotations = readFixture('paused-string.yaml').replace(/ {2}annotations:\n.*\n/, '  \n');
+  const [withMap] = await service.complete(noAnnotations, { line: 4, character: 2 });
+  assert.ok(withMap?.insertText.startsWith("annotations:\n  image.openshift.io/triggers: '"));
+  assert.deepEqual(await service.complete(noAnnotations, positionOf(noAnnotations, '- name: web', 2)), []);
+});
+
+test('hover on image: the index digest, each platform, the created time', async () => {
+  const text = readFixture('valid.yaml');
+  const service = createLanguageService({ imageLookup: { describe: async (ref) => (ref === 'postgres:15' ? index : Promise.reject(new Error('unexpected'))) } });
+  const hover = await service.hover(text, positionOf(text, 'image: postgres:15', 10));
+  assert.ok(hover);
+  assert.match(hover.contents, new RegExp(`Digest: \`${DIGEST}\` \\(index\\)`));
+  assert.match(hover.contents, /Created: 2024-05-01T10:00:00Z/);
+  assert.match(hover.contents, new RegExp(`- linux/arm64/v8: \`${ARM}\``));
+  assert.deepEqual(hover.range, { start: positionOf(text, 'postgres:15'), end: positionOf(text, 'postgres:15', 11) });
+});
+
+test('hover on a triggered container: the stream tag, its current digest and history', async () => {
+  const stream = [
+    'apiVersion: image.openshift.io/v1', 'kind: ImageStream', 'metadata:', '  name: report', 'status:', '  tags:', '  - tag: stable', '    items:',
+    `    - image: ${AMD}`, `      dockerImageReference: registry.example.com/report@${AMD}`, '      created: "2024-06-01T00:00:00Z"',
+    `    - image: ${ARM}`, '      created: "2024-05-01T00:00:00Z"', '---', '',
+  ].join('\n');
+  const text = stream + readFixture('valid.yaml');
+  const service = createLanguageService({ imageLookup: { describe: async () => index } });
+  const hover = await service.hover(text, positionOf(text, 'image: report:stable', 8));
+  assert.match(hover?.contents ?? '', /Triggered by ImageStreamTag `report:stable`/);
+  assert.match(hover?.contents ?? '', new RegExp(`Current: \`registry.example.com/report@${AMD}\` \\(2024-06-01T00:00:00Z\\)`));
+  assert.match(hover?.contents ?? '', new RegExp(`History:\n- \`${ARM}\` \\(2024-05-01T00:00:00Z\\)`));
+});
+
+test('a registry that never answers gives a short message within the deadline, never a hang', async () => {
+  const text = readFixture('valid.yaml');
+  const service = createLanguageService({ lookupTimeoutMs: 2000, imageLookup: { describe: () => new Promise(() => {}) } });
+  const start = performance.now();
+  const hover = await service.hover(text, positionOf(text, 'image: postgres:15', 10));
+  const seconds = (performance.now() - start) / 1000;
+  assert.ok(seconds >= 1.9 && seconds < 2.5, `answered after ${seconds} s`);
+  assert.match(hover?.contents ?? '', /Registry: no answer within 2\.0 s/);
+});
+
+test('a lookup that fails says why; the signal the lookup gets is aborted at the deadline', async () => {
+  const text = readFixture('valid.yaml');
+  let seen: AbortSignal | undefined;
+  const service = createLanguageService({
+    lookupTimeoutMs: 50,
+    imageLookup: { describe: (_ref, signal) => { seen = signal; return new Promise((_r, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))); } },
+  });
+  const hover = await service.hover(text, positionOf(text, 'image: postgres:15', 10));
+  assert.match(hover?.contents ?? '', /Registry: no answer within 0\.1 s/);
+  assert.equal(seen?.aborted, true);
+  const offline = createLanguageService({ imageLookup: { describe: async () => { throw new Error('cannot reach registry.example.com: connection refused'); } } });
+  assert.match((await offline.hover(text, positionOf(text, 'image: postgres:15', 10)))?.contents ?? '', /Registry: cannot reach registry.example.com/);
+});
+
+test('lookups are cached for the TTL by the injected clock', async () => {
+  const text = readFixture('valid.yaml');
+  let calls = 0;
+  let now = 1_000_000;
+  const service = createLanguageService({ cacheTtlMs: 60_000, now: () => now, imageLookup: { describe: async () => { calls++; return index; } } });
+  const at = positionOf(text, 'image: postgres:15', 10);
+  await service.hover(text, at);
+  await service.hover(text, at);
+  assert.equal(calls, 1);
+  now += 59_999;
+  await service.hover(text, at);
+  assert.equal(calls, 1);
+  now += 2;
+  await service.hover(text, at);
+  assert.equal(calls, 2);
+});
+
+test('stream tags of a workspace file, for the editor\'s workspace source', () => {
+  const text = `apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: ubi\n  namespace: shared\nspec:\n  tags:\n  - name: "8"\nstatus:\n  tags:\n  - tag: "8"\n    items:\n    - image: ${DIGEST}\n      created: "2024-06-01T00:00:00Z"\n`;
+  assert.deepEqual(streamTagsInText(text), [
+    { name: 'ubi:8', namespace: 'shared', current: { image: DIGEST, dockerImageReference: undefined, created: '2024-06-01T00:00:00Z' }, history: [], source: 'workspace' },
+  ]);
+});
