@@ -56,7 +56,12 @@ export function createConverter(vs: VscodeValues) {
   function toCompletionItem(item: language.CompletionItem): vscode.CompletionItem {
     const completion = new vs.CompletionItem(item.label, completionKinds[item.kind]);
     completion.insertText = item.isSnippet ? new vs.SnippetString(item.insertText) : item.insertText;
-    if (item.range) completion.range = toRange(item.range);
+    if (item.range) {
+      completion.range = toRange(item.range);
+      // VS Code keeps an item only if the text between the range's start and the cursor matches
+      // its filter text; a range that starts at a JSON string's opening quote needs the quote.
+      if (!item.isSnippet) completion.filterText = item.insertText;
+    }
     if (item.detail !== undefined) completion.detail = item.detail;
     if (item.documentation !== undefined) completion.documentation = new vs.MarkdownString(item.documentation);
     return completion;

@@ -50,11 +50,17 @@ test('completion items: snippets become snippet strings, documentation markdown,
   assert.equal((snippet.documentation as vscode.MarkdownString).value, 'Adds a trigger for **web**');
   assert.deepEqual(convert.fromRange(snippet.range as vscode.Range), range);
 
-  const path = convert.toCompletionItem({ label: 'spec.template.spec.containers[?(@.name=="web")].image', insertText: 'x', kind: 'value', detail: 'container web' });
-  assert.equal(path.insertText, 'x', 'plain text stays plain: no $ expansion');
+  const label = 'spec.template.spec.containers[?(@.name=="web")].image';
+  const quoted = JSON.stringify(label);
+  const path = convert.toCompletionItem({ label, insertText: quoted, range, kind: 'value', detail: 'container web' });
+  assert.equal(path.insertText, quoted, 'plain text stays plain: no $ expansion');
   assert.equal(path.kind, 11);
   assert.equal(path.detail, 'container web');
-  assert.equal(path.range, undefined, 'without a range VS Code replaces the word at the cursor');
+  assert.equal(path.filterText, quoted, 'typed text from the opening quote on still matches the item');
+
+  const word = convert.toCompletionItem({ label: 'web:latest', insertText: 'web:latest', kind: 'reference' });
+  assert.equal(word.range, undefined, 'without a range VS Code replaces the word at the cursor');
+  assert.equal(word.filterText, undefined);
 });
 
 test('a hover is markdown over its range', () => {

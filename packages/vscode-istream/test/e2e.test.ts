@@ -125,6 +125,7 @@ test('vscode-istream in code-server: diagnostics, quick fix, completion, hover, 
     assert.ok(row, `the Problems panel lists paused-not-boolean: ${JSON.stringify(rows)}`);
     assert.ok(row.text.includes(paused.message), `the Problems panel shows the message: ${row.text}`);
     assert.ok(row.text.includes(`[Ln ${paused.range.start.line + 1}, Col ${paused.range.start.character + 1}]`), row.text);
+    await goTo(page, paused.range.start); // scrolls the squiggle into view for the screenshot
     await editor.screenshot('1-paused-string-diagnostic');
   });
 

@@ -14,6 +14,7 @@ enum CompletionItemKind { Value = 11, Snippet = 14, Reference = 17 }
 class CompletionItem {
   insertText?: unknown;
   range?: Range;
+  filterText?: string;
   detail?: string;
   documentation?: unknown;
   constructor(readonly label: string, readonly kind: CompletionItemKind) {}
