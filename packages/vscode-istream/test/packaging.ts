@@ -9,6 +9,12 @@ const run = promisify(execFile);
 export const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
 const vsce = join(packageRoot, 'node_modules/.bin/vsce');
 
+/** Bundles the extension as it ships (out/extension.cjs, out/language-worker.cjs); returns out/. */
+export async function bundleExtension(): Promise<string> {
+  await run('npm', ['run', '--silent', 'bundle'], { cwd: packageRoot, maxBuffer: 16 * 1024 * 1024 });
+  return join(packageRoot, 'out');
+}
+
 /** Bundles and packages the extension from the current build; returns the .vsix path. */
 export async function packageExtension(): Promise<string> {
   await run('npm', ['run', '--silent', 'package'], { cwd: packageRoot, maxBuffer: 16 * 1024 * 1024 });
