@@ -10,6 +10,7 @@ function plain(text: string): string {
 
 /** Moves the cursor to a 0-based position (as the language service counts) with Go to Line. */
 export async function goTo(page: Page, position: { line: number; character: number }): Promise<void> {
+  await closeWidgets(page);
   await page.keyboard.press('Control+G');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ timeout: uiTimeoutMs });
@@ -58,8 +59,13 @@ export async function openCodeActions(page: Page): Promise<string[]> {
   return (await items.allInnerTexts()).map(plain);
 }
 
+/** Picks an entry of the open lightbulb menu with the keyboard (the menu focuses its first entry). */
 export async function chooseCodeAction(page: Page, title: string): Promise<void> {
-  await page.locator('.action-widget .monaco-list-row.action', { hasText: title }).first().click();
+  const titles = (await page.locator('.action-widget .monaco-list-row.action').allInnerTexts()).map(plain);
+  const index = titles.findIndex((t) => t.includes(title));
+  if (index < 0) throw new Error(`the lightbulb menu has no "${title}": ${JSON.stringify(titles)}`);
+  for (let i = 0; i < index; i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
   await page.locator('.action-widget').waitFor({ state: 'hidden', timeout: uiTimeoutMs });
 }
 
