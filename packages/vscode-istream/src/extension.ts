@@ -16,9 +16,17 @@ export function activate(context: vscode.ExtensionContext): void {
   let settings = readSettings(vscode.workspace.getConfiguration(settingsSection));
   // Bundled beside extension.cjs (see the bundle script).
   const workerScript = context.asAbsolutePath('out/language-worker.cjs');
-  const startService = (): RemoteLanguageService => startLanguageWorker(workerScript, settings, (line) => log.error(line));
+  const startService = (): RemoteLanguageService => startLanguageWorker(workerScript, {
+    settings,
+    workspaceFolders: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
+  }, (line) => log.error(line));
   let service = startService();
   const currentService = (): RemoteLanguageService => service;
+  const restartService = (): void => {
+    void service.dispose();
+    service = startService();
+    diagnostics.validateAll();
+  };
 
   const diagnostics = new DiagnosticsController(currentService, convert, log);
   const status = new ClusterStatusItem();
@@ -42,11 +50,10 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration(settingsSection)) return;
       settings = readSettings(vscode.workspace.getConfiguration(settingsSection));
-      void service.dispose();
-      service = startService();
-      diagnostics.validateAll();
+      restartService();
       void showContext();
     }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => restartService()),
   );
   diagnostics.validateAll();
   void showContext();

@@ -3,7 +3,7 @@
 // flight and is started afresh by the next call.
 import { Worker } from 'node:worker_threads';
 import type { CodeAction, CompletionItem, Diagnostic, Hover, Position, Range } from '@istream/core/language';
-import type { IstreamSettings } from './settings.js';
+import type { WorkerConfig } from './service-options.js';
 import type { ServiceCall, WorkerRequest, WorkerResponse } from './worker-protocol.js';
 
 export interface RemoteLanguageService {
@@ -22,7 +22,7 @@ interface Pending {
 // A hostile file may make the parser allocate without bound; the worker dies, the editor does not.
 const workerHeapLimitMb = 1024;
 
-export function startLanguageWorker(script: string, settings: IstreamSettings, log: (line: string) => void): RemoteLanguageService {
+export function startLanguageWorker(script: string, config: WorkerConfig, log: (line: string) => void): RemoteLanguageService {
   let worker: Worker | undefined;
   let nextId = 1;
   const pending = new Map<number, Pending>();
@@ -34,7 +34,7 @@ export function startLanguageWorker(script: string, settings: IstreamSettings, l
 
   const running = (): Worker => {
     if (worker) return worker;
-    const started = new Worker(script, { workerData: settings, resourceLimits: { maxOldGenerationSizeMb: workerHeapLimitMb } });
+    const started = new Worker(script, { workerData: config, resourceLimits: { maxOldGenerationSizeMb: workerHeapLimitMb } });
     started.on('message', (response: WorkerResponse) => {
       const call = pending.get(response.id);
       if (!call) return;

@@ -2,14 +2,13 @@
 // answers slowly, must never stall VS Code's extension host, which every extension shares.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLanguageService, type LanguageService } from '@istream/core/language';
-import { serviceOptions } from './service-options.js';
-import type { IstreamSettings } from './settings.js';
+import { serviceOptions, type WorkerConfig } from './service-options.js';
 import type { ServiceCall, WorkerRequest, WorkerResponse } from './worker-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('language-worker runs only as a worker thread');
 
-const service: LanguageService = createLanguageService(serviceOptions(workerData as IstreamSettings));
+const service: LanguageService = createLanguageService(serviceOptions(workerData as WorkerConfig));
 const inFlight = new Map<number, AbortController>();
 
 async function answer(call: ServiceCall, signal: AbortSignal): Promise<unknown> {

@@ -2,12 +2,21 @@ import { registryImageLookup, type ImageLookup, type LanguageServiceOptions } fr
 import { parseImageReference } from '@istream/core/reference';
 import { RegistryClient, dockerConfigCredentials } from '@istream/core/registry';
 import type { IstreamSettings } from './settings.js';
+import { workspaceStreamSource } from './workspace-streams.js';
+
+/** What the worker thread is started with. */
+export interface WorkerConfig {
+  settings: IstreamSettings;
+  /** Paths of the workspace folders, searched for ImageStream manifests. */
+  workspaceFolders: string[];
+}
 
 /** The language service's options for the user's settings (built inside the worker thread). */
-export function serviceOptions(settings: IstreamSettings): LanguageServiceOptions {
+export function serviceOptions({ settings, workspaceFolders }: WorkerConfig): LanguageServiceOptions {
   return {
     cacheTtlMs: settings.hoverCacheTtlSeconds * 1000,
     imageLookup: imageLookupFor(settings.insecureRegistryHosts),
+    streams: workspaceStreamSource(workspaceFolders),
   };
 }
 

@@ -10,7 +10,7 @@ import { bundleExtension } from './packaging.js';
 // requires its own files at run time) breaks only there, so the bundled worker is exercised here.
 test('the bundled language worker validates a manifest', async (t) => {
   const out = await bundleExtension();
-  const remote = startLanguageWorker(join(out, 'language-worker.cjs'), readSettings({ get: () => undefined }), (line) => t.diagnostic(line));
+  const remote = startLanguageWorker(join(out, 'language-worker.cjs'), { settings: readSettings({ get: () => undefined }), workspaceFolders: [] }, (line) => t.diagnostic(line));
   t.after(() => remote.dispose());
   const text = await readFile(new URL('../../../core/test/fixtures/manifests/paused-string.yaml', import.meta.url), 'utf8');
   const codes = (await remote.validate(text)).map((d) => d.code);

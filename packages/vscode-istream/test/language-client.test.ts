@@ -9,10 +9,10 @@ import { readSettings } from '../src/settings.js';
 // The tsc output of the worker entry; the extension runs the esbuild bundle of the same file.
 const workerScript = fileURLToPath(new URL('../src/language-worker.js', import.meta.url));
 const corpus = new URL('../../../core/test/fixtures/manifests/', import.meta.url);
-const settings = readSettings({ get: () => undefined });
+const config = { settings: readSettings({ get: () => undefined }), workspaceFolders: [] };
 
 test('the worker thread answers as the language service does in-process', async (t) => {
-  const remote = startLanguageWorker(workerScript, settings, (line) => t.diagnostic(line));
+  const remote = startLanguageWorker(workerScript, config, (line) => t.diagnostic(line));
   t.after(() => remote.dispose());
   const local = createLanguageService();
   for (const name of ['paused-string.yaml', 'fieldpath-unparseable.yaml', 'valid.yaml']) {
@@ -26,7 +26,7 @@ test('the worker thread answers as the language service does in-process', async 
 });
 
 test('the extension host keeps running while the worker validates a megabyte', async (t) => {
-  const remote = startLanguageWorker(workerScript, settings, (line) => t.diagnostic(line));
+  const remote = startLanguageWorker(workerScript, config, (line) => t.diagnostic(line));
   t.after(() => remote.dispose());
   await remote.validate('warm: up\n');
   const big = `metadata:\n  annotations:\n    image.openshift.io/triggers: '[${'{"fieldPath":"x"},'.repeat(60_000)}'\n`;
@@ -41,7 +41,7 @@ test('the extension host keeps running while the worker validates a megabyte', a
 });
 
 test('stopping the worker fails the calls in flight; the next call starts a fresh one', async (t) => {
-  const remote = startLanguageWorker(workerScript, settings, (line) => t.diagnostic(line));
+  const remote = startLanguageWorker(workerScript, config, (line) => t.diagnostic(line));
   t.after(() => remote.dispose());
   await remote.validate('a: 1\n');
   const inFlight = assert.rejects(remote.validate('b: 2\n'), /stopped/);
