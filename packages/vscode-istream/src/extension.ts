@@ -1,3 +1,62 @@
-import type * as vscode from 'vscode';
+// Wires @istream/core's language service into VS Code. Every answer comes from the service; this
+// file only decides when to ask (open, typing, settings changes) and where the answer goes.
+import { homedir } from 'node:os';
+import * as vscode from 'vscode';
+import { createConverter } from './convert.js';
+import { DiagnosticsController } from './diagnostics.js';
+import { resolveKubeContext } from './kube-context.js';
+import { startLanguageWorker, type RemoteLanguageService } from './language-client.js';
+import { registerProviders } from './providers.js';
+import { readSettings, settingsSection } from './settings.js';
+import { ClusterStatusItem } from './status-bar.js';
 
-export function activate(_context: vscode.ExtensionContext): void {}
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('istream', { log: true });
+  const convert = createConverter(vscode);
+  let settings = readSettings(vscode.workspace.getConfiguration(settingsSection));
+  // Bundled beside extension.cjs (see the bundle script).
+  const workerScript = context.asAbsolutePath('out/language-worker.cjs');
+  const startService = (): RemoteLanguageService => startLanguageWorker(workerScript, {
+    settings,
+    workspaceFolders: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
+  }, (line) => log.error(line));
+  let service = startService();
+  const currentService = (): RemoteLanguageService => service;
+  const restartService = (): void => {
+    void service.dispose();
+    service = startService();
+    diagnostics.validateAll();
+  };
+
+  const diagnostics = new DiagnosticsController(currentService, convert, log);
+  const status = new ClusterStatusItem();
+  const showContext = async (): Promise<void> => {
+    const kube = await resolveKubeContext({
+      clusterEnabled: settings.clusterEnabled,
+      configuredContext: settings.clusterContext,
+      kubeconfigEnv: process.env['KUBECONFIG'],
+      home: homedir(),
+    });
+    status.show(kube);
+    log.info(kube.kind === 'context' ? `kube context: ${kube.name}` : `no cluster: ${kube.reason}`);
+  };
+
+  context.subscriptions.push(
+    log,
+    { dispose: () => void service.dispose() },
+    diagnostics,
+    status,
+    ...registerProviders(currentService, convert),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!event.affectsConfiguration(settingsSection)) return;
+      settings = readSettings(vscode.workspace.getConfiguration(settingsSection));
+      restartService();
+      void showContext();
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => restartService()),
+  );
+  diagnostics.validateAll();
+  void showContext();
+}
+
+export function deactivate(): void {}

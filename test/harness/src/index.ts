@@ -1,1 +1,2 @@
+export * from './editor/index.js';
 export * from './registry/index.js';

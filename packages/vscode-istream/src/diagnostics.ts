@@ -1,0 +1,82 @@
+import * as vscode from 'vscode';
+import { KeyedCoalescer } from './coalesce.js';
+import type { Converter } from './convert.js';
+import { KeyedDebouncer } from './debounce.js';
+import type { RemoteLanguageService } from './language-client.js';
+
+/** Quiet time after the last keystroke before a document is validated again. */
+export const validateDelayMs = 200;
+
+export function isManifest(document: vscode.TextDocument): boolean {
+  return document.languageId === 'yaml';
+}
+
+/**
+ * Keeps the Problems panel in step with every open YAML document: validated at once when opened,
+ * again once typing pauses, and cleared when closed.
+ */
+export class DiagnosticsController implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection('istream');
+  private readonly debouncer = new KeyedDebouncer<string>(validateDelayMs);
+  private readonly coalescer = new KeyedCoalescer<string>();
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(
+    private readonly service: () => RemoteLanguageService,
+    private readonly convert: Converter,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.subscriptions = [
+      this.collection,
+      vscode.workspace.onDidOpenTextDocument((doc) => this.validate(doc)),
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        const doc = event.document;
+        if (isManifest(doc)) this.debouncer.schedule(doc.uri.toString(), () => this.validate(doc));
+      }),
+      vscode.workspace.onDidCloseTextDocument((doc) => {
+        this.debouncer.cancel(doc.uri.toString());
+        this.collection.delete(doc.uri);
+      }),
+    ];
+  }
+
+  validateAll(): void {
+    for (const doc of vscode.workspace.textDocuments) this.validate(doc);
+  }
+
+  private validate(document: vscode.TextDocument): void {
+    if (!isManifest(document)) {
+      // A document switched away from YAML keeps no stale problems.
+      this.collection.delete(document.uri);
+      return;
+    }
+    void this.coalescer.run(document.uri.toString(), () => this.validateNow(document));
+  }
+
+  private async validateNow(document: vscode.TextDocument): Promise<void> {
+    if (document.isClosed) return;
+    const version = document.version;
+    const started = Date.now();
+    let diagnostics;
+    try {
+      diagnostics = await this.service().validate(document.getText());
+    } catch (err) {
+      this.log.error(`validating ${document.uri.fsPath} failed: ${(err as Error).message}`);
+      return;
+    }
+    // An answer for text that has changed since would put problems in the wrong places; the
+    // change has scheduled its own validation.
+    if (document.isClosed || document.version !== version) return;
+    this.collection.set(document.uri, diagnostics.map((d) => {
+      const converted = this.convert.toDiagnostic(d);
+      converted.range = document.validateRange(converted.range);
+      return converted;
+    }));
+    this.log.trace(`validated ${document.uri.fsPath} v${version}: ${diagnostics.length} problems in ${Date.now() - started} ms`);
+  }
+
+  dispose(): void {
+    this.debouncer.dispose();
+    for (const s of this.subscriptions) s.dispose();
+  }
+}

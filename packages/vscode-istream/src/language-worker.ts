@@ -1,0 +1,37 @@
+// The language service in its own thread: parsing a megabyte of annotation, or a registry that
+// answers slowly, must never stall VS Code's extension host, which every extension shares.
+import { parentPort, workerData } from 'node:worker_threads';
+import { createLanguageService, type LanguageService } from '@istream/core/language';
+import { serviceOptions, type WorkerConfig } from './service-options.js';
+import type { ServiceCall, WorkerRequest, WorkerResponse } from './worker-protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('language-worker runs only as a worker thread');
+
+const service: LanguageService = createLanguageService(serviceOptions(workerData as WorkerConfig));
+const inFlight = new Map<number, AbortController>();
+
+async function answer(call: ServiceCall, signal: AbortSignal): Promise<unknown> {
+  switch (call.method) {
+    case 'validate': return service.validate(...call.args);
+    case 'complete': return service.complete(...call.args, signal);
+    case 'hover': return service.hover(...call.args, signal);
+    case 'codeActions': return service.codeActions(...call.args);
+  }
+}
+
+port.on('message', (request: WorkerRequest) => {
+  if (request.kind === 'cancel') {
+    inFlight.get(request.id)?.abort();
+    return;
+  }
+  const controller = new AbortController();
+  inFlight.set(request.id, controller);
+  answer(request, controller.signal).then(
+    (value): WorkerResponse => ({ id: request.id, ok: true, value }),
+    (err: unknown): WorkerResponse => ({ id: request.id, ok: false, error: err instanceof Error ? err.message : String(err) }),
+  ).then((response) => {
+    inFlight.delete(request.id);
+    port.postMessage(response);
+  });
+});

@@ -1,0 +1,231 @@
+// The packaged extension in a real VS Code (code-server 4.100.3) driven through chromium: what a
+// user sees for the trigger mistakes, the quick fix, completion, hover against a real registry, and
+// a 1 MB annotation. Screenshots of each step go to test-results/vscode/.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { createLanguageService } from '@istream/core/language';
+import { pushFixtures, startEditor, startRegistry } from '@istream/test-harness';
+import { packageExtension, packageProbe } from './packaging.js';
+import { readProbe, waitForProbe, type ProbeDiagnostic } from './probe.js';
+import {
+  chooseCodeAction, closeWidgets, goTo, hoverText, openCodeActions, problems, squiggles, suggestions, visibleText,
+} from './workbench.js';
+
+const run = promisify(execFile);
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const corpus = join(repoRoot, 'packages/core/test/fixtures/manifests');
+const kubectlIstream = join(repoRoot, 'packages/kubectl-istream/bin/kubectl-istream');
+const screenshotDir = join(repoRoot, 'test-results/vscode');
+
+function positionOf(text: string, needle: string): { line: number; character: number } {
+  const offset = text.indexOf(needle);
+  assert.ok(offset >= 0, `the fixture contains ${needle}`);
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length - 1, character: (before.at(-1) ?? '').length };
+}
+
+/** `kubectl istream lint -o json FILE` in the editor's terms: 0-based ranges. */
+async function lintJson(file: string): Promise<ProbeDiagnostic[]> {
+  const { stdout } = await run(process.execPath, [kubectlIstream, 'lint', '-o', 'json', file]).catch((err: { stdout?: string }) => {
+    if (typeof err.stdout === 'string' && err.stdout.startsWith('[')) return { stdout: err.stdout }; // exit 1: errors found
+    throw err;
+  });
+  const entries = JSON.parse(stdout) as Array<{ line: number; column: number; endLine: number; endColumn: number; severity: string; code: string; message: string }>;
+  return entries.map((e) => ({
+    code: e.code,
+    severity: e.severity,
+    message: e.message,
+    range: { start: { line: e.line - 1, character: e.column - 1 }, end: { line: e.endLine - 1, character: e.endColumn - 1 } },
+  }));
+}
+
+const deploymentWithContainers = (annotation: string): string => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: shop
+  annotations:
+    image.openshift.io/triggers: '${annotation}'
+spec:
+  template:
+    spec:
+      initContainers:
+      - name: migrate
+        image: shop-migrate:latest
+      containers:
+      - name: web
+        image: shop-web:latest
+      - name: cache
+        image: redis:7
+`;
+
+test('vscode-istream in code-server: diagnostics, quick fix, completion, hover, a 1 MB annotation', { timeout: 15 * 60_000 }, async (t) => {
+  const log = (line: string): void => t.diagnostic(line);
+  const work = await mkdtemp(join(tmpdir(), 'istream-vscode-e2e-'));
+  t.after(() => rm(work, { recursive: true, force: true }));
+  const workspace = join(work, 'workspace');
+  await run('mkdir', ['-p', workspace]);
+
+  let started = Date.now();
+  const [vsix, probeVsix] = await Promise.all([packageExtension(), packageProbe(work)]);
+  log(`packaged the extension and the probe in ${Date.now() - started} ms`);
+
+  const registry = await startRegistry({ mode: 'plain' });
+  t.after(() => registry.stop());
+  const fixtures = await pushFixtures(registry);
+  const imageRef = fixtures.reference(fixtures.dockerSchema2);
+
+  const pausedFile = join(workspace, 'paused-string.yaml');
+  await copyFile(join(corpus, 'paused-string.yaml'), pausedFile);
+  const completionFile = join(workspace, 'complete-fieldpath.yaml');
+  const completionText = deploymentWithContainers('[{"from":{"kind":"ImageStreamTag","name":"shop:latest"},"fieldPath":""}]');
+  await writeFile(completionFile, completionText);
+  const hoverFile = join(workspace, 'hover-image.yaml');
+  const hoverText_ = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: ${imageRef}\n`;
+  await writeFile(hoverFile, hoverText_);
+  const bigFile = join(workspace, 'big-annotation.yaml');
+  await writeFile(bigFile, bigAnnotationManifest());
+
+  const probeOut = join(work, 'probe.json');
+  started = Date.now();
+  const editor = await startEditor({
+    vsix: [probeVsix, vsix],
+    workspace,
+    screenshotDir,
+    settings: { 'istream.registry.insecureHosts': [registry.host], 'istream.cluster.enabled': false },
+    env: { ISTREAM_PROBE_OUT: probeOut },
+    log,
+  });
+  t.after(() => editor.stop());
+  log(`editor up in ${Date.now() - started} ms`);
+  const { page } = editor;
+
+  await t.test('"paused":"false" is flagged on that text, with its message, as kubectl istream lint reports it', async () => {
+    const text = await readFile(pausedFile, 'utf8');
+    await editor.openFile(pausedFile);
+    const opened = Date.now();
+    await squiggles(page).first().waitFor({ timeout: 60_000 });
+    log(`first diagnostic shown ${Date.now() - opened} ms after the file opened`);
+
+    const fromEditor = await waitForProbe(probeOut, (p) => (p.diagnostics[pausedFile]?.length ?? 0) > 0);
+    const shown = fromEditor.diagnostics[pausedFile] ?? [];
+    assert.deepEqual(shown, await lintJson(pausedFile), 'the editor and kubectl istream lint -o json agree on codes, ranges and messages');
+    const paused = shown.find((d) => d.code === 'paused-not-boolean');
+    assert.ok(paused, 'paused-not-boolean is reported');
+    const line = text.split('\n')[paused.range.start.line] ?? '';
+    assert.equal(line.slice(paused.range.start.character, paused.range.end.character), '"false"');
+
+    const rows = await problems(page);
+    const row = rows.find((r) => r.label.includes('paused-not-boolean') || r.text.includes('paused-not-boolean'));
+    assert.ok(row, `the Problems panel lists paused-not-boolean: ${JSON.stringify(rows)}`);
+    assert.ok(row.text.includes(paused.message), `the Problems panel shows the message: ${row.text}`);
+    assert.ok(row.text.includes(`[Ln ${paused.range.start.line + 1}, Col ${paused.range.start.character + 1}]`), row.text);
+    await goTo(page, paused.range.start); // scrolls the squiggle into view for the screenshot
+    await editor.screenshot('1-paused-string-diagnostic');
+  });
+
+  await t.test('the quick fix makes "paused" a boolean and the diagnostic goes', async () => {
+    const before = (await readProbe(probeOut)).diagnostics[pausedFile] ?? [];
+    const paused = before.find((d) => d.code === 'paused-not-boolean');
+    assert.ok(paused);
+    await goTo(page, paused.range.start);
+    const titles = await openCodeActions(page);
+    const fix = titles.find((title) => /paused/i.test(title));
+    assert.ok(fix, `a quick fix for "paused" is offered: ${JSON.stringify(titles)}`);
+    await editor.screenshot('2-quick-fix-menu');
+    await chooseCodeAction(page, fix);
+
+    await squiggles(page).first().waitFor({ state: 'detached', timeout: 30_000 });
+    const text = await visibleText(page);
+    assert.ok(text.includes('"paused":false}'), `the text now reads "paused":false: ${text}`);
+    assert.ok(!text.includes('"paused":"false"'));
+    const after = await waitForProbe(probeOut, (p) => (p.diagnostics[pausedFile] ?? []).length === 0);
+    assert.deepEqual(after.diagnostics[pausedFile] ?? [], []);
+    await editor.screenshot('3-quick-fix-applied');
+  });
+
+  await t.test('completion inside fieldPath lists the path of every container', async () => {
+    await editor.openFile(completionFile);
+    const inside = positionOf(completionText, '"fieldPath":""');
+    const cursor = { line: inside.line, character: inside.character + '"fieldPath":"'.length };
+    const expected = await createLanguageService().complete(completionText, cursor);
+    for (const name of ['web', 'cache', 'migrate']) {
+      assert.ok(expected.some((item) => item.label.includes(`"${name}"`) || item.label.includes(`\\"${name}\\"`)),
+        `the language service offers a path for container ${name}: ${JSON.stringify(expected.map((i) => i.label))}`);
+    }
+    await goTo(page, cursor);
+    const labels = await suggestions(page);
+    await editor.screenshot('4-fieldpath-completion');
+    await closeWidgets(page);
+    for (const item of expected) {
+      assert.ok(labels.some((label) => label.startsWith(item.label)), `VS Code lists ${item.label}: ${JSON.stringify(labels)}`);
+    }
+  });
+
+  await t.test('hover on an image: line shows the digest skopeo inspect reports', async () => {
+    const { stdout } = await run('skopeo', ['inspect', '--tls-verify=false', '--format', '{{.Digest}}', `docker://${imageRef}`]);
+    const digest = stdout.trim();
+    assert.match(digest, /^sha256:[0-9a-f]{64}$/);
+    await editor.openFile(hoverFile);
+    const at = positionOf(hoverText_, imageRef);
+    await goTo(page, { line: at.line, character: at.character + 3 });
+    const shown = await hoverText(page, digest);
+    assert.ok(shown.includes(digest));
+    await editor.screenshot('5-image-hover');
+    await closeWidgets(page);
+  });
+
+  await t.test('a 1 MB annotation gets its diagnostic and the extension host stays responsive', async () => {
+    const opened = Date.now();
+    await editor.openFile(bigFile);
+    const first = await waitForProbe(probeOut, (p) => (p.diagnostics[bigFile]?.length ?? 0) > 0, 60_000);
+    log(`1 MB annotation: first diagnostics after ${Date.now() - opened} ms: ${JSON.stringify(first.diagnostics[bigFile]?.map((d) => d.code))}`);
+
+    // Type at the top of the file: every pause re-validates the whole megabyte.
+    const typing = Date.now();
+    await goTo(page, { line: 3, character: 'metadata:'.length });
+    for (const key of ['Enter', '#', ' ', 'x', 'Backspace', 'Backspace', 'Backspace', 'Backspace']) {
+      await page.keyboard.press(key);
+      await page.waitForTimeout(250);
+    }
+    const typed = Date.now();
+    // A report written a second after the last keystroke covers the last re-validation.
+    const settled = await waitForProbe(probeOut, (p) => p.writtenAt > typed + 1000 && (p.diagnostics[bigFile]?.length ?? 0) > 0);
+    const stalls = settled.stalls.filter(([at]) => at >= typing);
+    const worst = Math.max(0, ...stalls.map(([, ms]) => ms));
+    log(`1 MB annotation: worst extension-host stall while typing ${worst} ms (${stalls.length} stalls over 100 ms)`);
+    await editor.screenshot('6-one-megabyte-annotation');
+    assert.ok(worst < 2000, `the extension host's event loop never stops for 2 s (worst ${worst} ms)`);
+  });
+});
+
+/** A Deployment whose triggers annotation is 1 MB of JSON, cut off before its end. */
+function bigAnnotationManifest(): string {
+  const trigger = (i: number): string =>
+    `{"from":{"kind":"ImageStreamTag","name":"web:v${i}"},"fieldPath":"spec.template.spec.containers[?(@.name==\\"web\\")].image"}`;
+  const parts: string[] = [];
+  let size = 0;
+  for (let i = 0; size < 1024 * 1024; i++) {
+    const part = trigger(i);
+    parts.push(part);
+    size += part.length + 1;
+  }
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: big
+  annotations:
+    image.openshift.io/triggers: '[${parts.join(',')}'
+spec:
+  template:
+    spec:
+      containers:
+      - name: web
+        image: web:latest
+`;
+}

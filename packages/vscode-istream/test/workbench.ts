@@ -1,0 +1,109 @@
+// What the e2e tests do in the VS Code workbench, through the keyboard and the DOM as a user sees it.
+import type { Locator, Page } from '@istream/test-harness';
+
+const uiTimeoutMs = 30_000;
+
+/** Monaco renders spaces as U+00A0; tests compare with the file's text. */
+function plain(text: string): string {
+  return text.replace(/\u00a0/g, ' ');
+}
+
+/** Moves the cursor to a 0-based position (as the language service counts) with Go to Line. */
+export async function goTo(page: Page, position: { line: number; character: number }): Promise<void> {
+  await closeWidgets(page);
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: uiTimeoutMs });
+  await input.fill(`:${position.line + 1}:${position.character + 1}`);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: uiTimeoutMs });
+}
+
+/** The text of the active editor's rendered lines. */
+export async function visibleText(page: Page): Promise<string> {
+  return plain(await page.locator('.editor-instance .monaco-editor .view-lines').first().innerText());
+}
+
+export function squiggles(page: Page, severity: 'error' | 'warning' = 'error'): Locator {
+  return page.locator(`.editor-instance .monaco-editor .squiggly-${severity}`);
+}
+
+export interface ProblemRow {
+  /** The row's accessible label: severity, message, position, source and code. */
+  label: string;
+  text: string;
+}
+
+/** Opens the Problems panel and reads its rows (file rows and problem rows). */
+export async function problems(page: Page): Promise<ProblemRow[]> {
+  const panel = page.locator('.markers-panel');
+  if (!(await panel.isVisible())) {
+    await page.keyboard.press('Control+Shift+M');
+    await panel.waitFor({ timeout: uiTimeoutMs });
+  }
+  const rows = panel.locator('.monaco-list-row');
+  const count = await rows.count();
+  const result: ProblemRow[] = [];
+  for (let i = 0; i < count; i++) {
+    const row = rows.nth(i);
+    result.push({ label: plain((await row.getAttribute('aria-label')) ?? ''), text: plain(await row.innerText()) });
+  }
+  return result;
+}
+
+/** Opens the lightbulb menu at the cursor (Ctrl+.) and returns its entries' titles. */
+export async function openCodeActions(page: Page): Promise<string[]> {
+  await page.keyboard.press('Control+.');
+  const items = page.locator('.action-widget .monaco-list-row.action');
+  await items.first().waitFor({ timeout: uiTimeoutMs });
+  return (await items.allInnerTexts()).map(plain);
+}
+
+/** Picks an entry of the open lightbulb menu with the keyboard (the menu focuses its first entry). */
+export async function chooseCodeAction(page: Page, title: string): Promise<void> {
+  const titles = (await page.locator('.action-widget .monaco-list-row.action').allInnerTexts()).map(plain);
+  const index = titles.findIndex((t) => t.includes(title));
+  if (index < 0) throw new Error(`the lightbulb menu has no "${title}": ${JSON.stringify(titles)}`);
+  for (let i = 0; i < index; i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.locator('.action-widget').waitFor({ state: 'hidden', timeout: uiTimeoutMs });
+}
+
+/** Triggers suggestions at the cursor (Ctrl+Space) and returns the labels VS Code lists. */
+export async function suggestions(page: Page): Promise<string[]> {
+  await page.keyboard.press('Control+Space');
+  const rows = page.locator('.editor-widget.suggest-widget.visible .monaco-list-row');
+  await rows.first().waitFor({ timeout: uiTimeoutMs });
+  const labels: string[] = [];
+  for (const row of await rows.all()) labels.push(plain((await row.getAttribute('aria-label')) ?? ''));
+  return labels;
+}
+
+export async function closeWidgets(page: Page): Promise<void> {
+  await page.keyboard.press('Escape');
+}
+
+/**
+ * Shows the hover at the cursor (Ctrl+K Ctrl+I) and returns its text once it contains `expected`.
+ * A hover asked for before the language service answers comes back empty and Monaco does not ask
+ * again by itself, so the hover is closed and asked for again until the deadline.
+ */
+export async function hoverText(page: Page, expected: string | RegExp, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  const hover = page.locator('.monaco-hover:not(.hidden) .hover-contents');
+  let last = '';
+  while (Date.now() < deadline) {
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    try {
+      await hover.first().waitFor({ timeout: 5000 });
+      last = plain((await hover.allInnerTexts()).join('\n'));
+      if (typeof expected === 'string' ? last.includes(expected) : expected.test(last)) return last;
+    } catch {
+      // No hover yet: ask again.
+    }
+    await closeWidgets(page);
+    await page.waitForTimeout(500);
+  }
+  throw new Error(`the hover never showed ${String(expected)}; last hover text: ${JSON.stringify(last)}`);
+}
