@@ -4,10 +4,11 @@
 // half a file.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withLockFile } from '../lock-file.js';
 import { type Log, formatElapsed } from './log.js';
 
 export const KUBE_VERSION = 'v1.36.3';
@@ -135,57 +136,6 @@ function goOutput(args: string[], cwd: string, env: Record<string, string> = {})
   });
 }
 
-const lockPollMs = 1000;
-const emptyLockGraceMs = 10_000;
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Who holds the lock at `path`, and whether it is stale: its owner died, or it stayed empty
- * (the owner died between creating and writing it).
- */
-async function inspectLock(path: string): Promise<{ owner: number | undefined; stale: boolean }> {
-  const [text, info] = await Promise.all([readFile(path, 'utf8').catch(() => ''), stat(path).catch(() => undefined)]);
-  const pid = Number(text.trim());
-  const owner = Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  if (!info) return { owner, stale: false };
-  return { owner, stale: owner ? !processAlive(owner) : Date.now() - info.mtimeMs > emptyLockGraceMs };
-}
-
-/** Takes `path` as a lock file holding our pid; a stale lock is taken over. */
-async function acquireLock(path: string, log: Log): Promise<() => Promise<void>> {
-  let announced = false;
-  for (;;) {
-    try {
-      const handle = await open(path, 'wx');
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return () => rm(path, { force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    const { owner, stale } = await inspectLock(path);
-    if (stale) {
-      // Two waiters may both take over a dead owner's lock and build at once; that only wastes
-      // CPU, as every artifact is still renamed into place whole.
-      await rm(path, { force: true });
-      continue;
-    }
-    if (!announced) {
-      log(`waiting for process ${owner ?? '?'} that is building the Kubernetes binaries (${path})`);
-      announced = true;
-    }
-    await new Promise((r) => setTimeout(r, lockPollMs));
-  }
-}
-
 const progressEveryMs = 30_000;
 
 /**
@@ -200,8 +150,7 @@ export async function ensureKubeBinaries(
   if (artifactFiles(bins).every((f) => existsSync(f))) return bins;
 
   await mkdir(dir, { recursive: true });
-  const release = await acquireLock(join(dir, '.build.lock'), log);
-  try {
+  await withLockFile(join(dir, '.build.lock'), (owner) => log(`waiting for ${owner}, which is building the Kubernetes binaries in ${dir}`), async () => {
     const missing = buildSteps(dir).filter((step) => !existsSync(join(dir, step.file)));
     const timings: Record<string, number> = {};
     const startAll = Date.now();
@@ -225,9 +174,7 @@ export async function ensureKubeBinaries(
       log(`Kubernetes binaries ready in ${formatElapsed(Date.now() - startAll)}`);
       await recordTimings(dir, timings);
     }
-  } finally {
-    await release();
-  }
+  });
   return bins;
 }
 

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { withInstallLock } from './install-lock.js';
+import { withLockFile } from '../lock-file.js';
 import { runCommand } from './run-command.js';
 
 /** The last code-server whose `engines.node` accepts Node 20; it serves VS Code 1.100. */
@@ -45,7 +45,7 @@ export async function ensureCodeServer({ log = () => {} }: EnsureCodeServerOptio
   if (existsSync(join(dir, completeMarker))) return installAt(dir);
 
   await mkdir(dirname(dir), { recursive: true });
-  return withInstallLock(`${dir}.lock`, (owner) => log(`waiting for ${owner}, which is installing code-server into ${dir}`), async () => {
+  return withLockFile(`${dir}.lock`, (owner) => log(`waiting for ${owner}, which is installing code-server into ${dir}`), async () => {
     if (existsSync(join(dir, completeMarker))) return installAt(dir);
     checkPrerequisites();
     // Installing beside the target and renaming means a reader never sees half an install.
