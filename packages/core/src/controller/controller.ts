@@ -1,0 +1,210 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import { StreamAccessChecker } from './access.js';
+import { KubeEventRecorder } from './events.js';
+import { parseBindAddress, startHealthServer, type HealthServer } from './health-server.js';
+import { startInformer, type ResourceInformer } from './informer.js';
+import { KubeJson } from './kube-json.js';
+import { LeaderElector } from './leader.js';
+import { ControllerMetrics } from './metrics.js';
+import { StreamIndex, streamKey } from './stream-index.js';
+import { readTriggers, type StreamLike } from './trigger-port.js';
+import { reconcileWorkload } from './trigger-reconciler.js';
+import { WorkQueue } from './workqueue.js';
+import { objectKey, resourcePath, workloadKey, workloadKinds, type WorkloadKind } from './workload-kinds.js';
+
+export interface LeaderElectionConfig {
+  /** Namespace of the Lease. */
+  namespace: string;
+  name?: string;
+  identity?: string;
+  leaseDurationSeconds?: number;
+  renewDeadlineMs?: number;
+  retryPeriodMs?: number;
+}
+
+export interface ControllerOptions {
+  kubeConfig: KubeConfig;
+  /** Watch one namespace; all namespaces when undefined. */
+  namespace?: string;
+  leaderElection?: LeaderElectionConfig;
+  /** kube-style bind address for /healthz, /readyz, /metrics; "0" turns the server off. */
+  metricsBindAddress?: string;
+  workers?: number;
+  /** Every workload with triggers is reconciled again this often (catches RBAC changes). */
+  resyncIntervalMs?: number;
+  log?: (line: string) => void;
+}
+
+export type StopReason = 'stopped' | 'lost-leadership';
+
+export interface RunningController {
+  readonly metrics: ControllerMetrics;
+  /** Where /metrics is served ("host:port"), when it is. */
+  readonly metricsAddress?: string;
+  /** Resolves once the caches are synced and this replica is acting. */
+  readonly leading: Promise<void>;
+  /** Resolves when the controller has stopped and released everything. */
+  readonly done: Promise<StopReason>;
+  stop(): Promise<StopReason>;
+}
+
+const streamsApiVersion = 'image.openshift.io/v1';
+
+/**
+ * The istream controller: informers for image streams and the four workload kinds, an index
+ * from stream to the workloads whose triggers name it, and a work queue that reconciles one
+ * workload at a time. Everything it decides comes from the cluster, so a restarted replica (or a
+ * new leader) converges from a fresh list alone.
+ */
+export async function startController(options: ControllerOptions): Promise<RunningController> {
+  const log = options.log ?? (() => undefined);
+  const api = new KubeJson(options.kubeConfig);
+  const metrics = new ControllerMetrics();
+  const identity = options.leaderElection?.identity ?? `${hostname()}_${randomBytes(4).toString('hex')}`;
+  const events = new KubeEventRecorder(api, identity);
+  const access = new StreamAccessChecker(api);
+  const index = new StreamIndex();
+  const queue = new WorkQueue();
+  /** When the stream change that queued a workload was observed, for the latency histogram. */
+  const queuedForStreamAt = new Map<string, number>();
+  let acting = false;
+
+  const streams = startInformer<StreamLike>(api, resourcePath(streamsApiVersion, 'imagestreams', options.namespace), {
+    onChange: (stream) => {
+      const { namespace, name } = objectKey(stream);
+      const now = performance.now();
+      for (const key of index.workloadsOf(streamKey(namespace, name))) {
+        if (!queuedForStreamAt.has(key)) queuedForStreamAt.set(key, now);
+        queue.add(key);
+      }
+    },
+    onDelete: () => undefined,
+    onError: (e) => log(`imagestreams watch: ${(e as Error).message ?? e}`),
+  });
+
+  const workloads = new Map<WorkloadKind, ResourceInformer<KubernetesObject>>();
+  for (const kind of workloadKinds) {
+    workloads.set(kind, startInformer<KubernetesObject>(api, resourcePath(kind.apiVersion, kind.resource, options.namespace), {
+      onChange: (obj) => {
+        const { namespace, name } = objectKey(obj);
+        const key = workloadKey(kind.kind, namespace, name);
+        const triggers = readTriggers({ ...obj, kind: kind.kind });
+        index.set(key, triggers.map((t) => streamKey(t.streamNamespace, t.stream)));
+        if (triggers.length > 0) queue.add(key);
+      },
+      onDelete: (obj) => {
+        const { namespace, name } = objectKey(obj);
+        index.remove(workloadKey(kind.kind, namespace, name));
+      },
+      onError: (e) => log(`${kind.resource} watch: ${(e as Error).message ?? e}`),
+    }));
+  }
+  const informers = [streams, ...workloads.values()];
+  const synced = (): boolean => informers.every((i) => i.hasSynced());
+
+  const deps = {
+    api, events,
+    inputs: {
+      stream: (namespace: string, name: string) => streams.get(name, namespace),
+      mayRead: (from: string, to: string) => access.mayRead(from, to),
+    },
+    // List results lack kind; the reactor needs it to pick the pod template.
+    cached: (kind: WorkloadKind, namespace: string, name: string) => {
+      const obj = workloads.get(kind)?.get(name, namespace);
+      return obj ? { ...obj, apiVersion: kind.apiVersion, kind: kind.kind } : undefined;
+    },
+    onWrite: (key: string) => {
+      metrics.triggerUpdates.inc({ kind: key.split('/')[0] ?? '' });
+      const seen = queuedForStreamAt.get(key);
+      if (seen !== undefined) metrics.triggerLatency.observe((performance.now() - seen) / 1000);
+    },
+  };
+
+  let health: HealthServer | undefined;
+  const bind = parseBindAddress(options.metricsBindAddress ?? '0');
+  if (bind) {
+    health = await startHealthServer(bind, {
+      healthy: () => true,
+      ready: () => synced() && (acting || options.leaderElection !== undefined),
+      metrics: () => metrics.render(),
+    });
+    log(`serving /healthz, /readyz and /metrics on ${health.address}`);
+  }
+
+  const elector = options.leaderElection
+    ? new LeaderElector(api, {
+      namespace: options.leaderElection.namespace,
+      name: options.leaderElection.name ?? 'istream-controller',
+      identity,
+      leaseDurationSeconds: options.leaderElection.leaseDurationSeconds,
+      renewDeadlineMs: options.leaderElection.renewDeadlineMs,
+      retryPeriodMs: options.leaderElection.retryPeriodMs,
+      log,
+    })
+    : undefined;
+
+  let resyncTimer: NodeJS.Timeout | undefined;
+  let resolveLeading!: () => void;
+  const leading = new Promise<void>((resolve) => { resolveLeading = resolve; });
+
+  let requestStop!: () => void;
+  const stopRequested = new Promise<'stopped'>((resolve) => { requestStop = () => resolve('stopped'); });
+
+  const act = async (): Promise<StopReason> => {
+    if (elector && !(await elector.acquire())) return 'stopped';
+    const allSynced = Promise.all(informers.map((i) => i.synced())).then(() => 'synced' as const);
+    if (await Promise.race([allSynced, stopRequested]) === 'stopped') return 'stopped';
+    acting = true;
+    log(`caches synced; reconciling ${index.allWorkloads().length} workloads with triggers`);
+    for (const key of index.allWorkloads()) queue.add(key);
+    resyncTimer = setInterval(() => { for (const key of index.allWorkloads()) queue.add(key); }, options.resyncIntervalMs ?? 5 * 60_000);
+    resyncTimer.unref();
+    resolveLeading();
+    const workers = queue.run(options.workers ?? 4, async (key) => {
+      const stamp = queuedForStreamAt.get(key);
+      try {
+        await reconcileWorkload(deps, key);
+        metrics.reconciles.inc({ queue: 'triggers', result: 'success' });
+      } catch (error) {
+        metrics.reconciles.inc({ queue: 'triggers', result: 'error' });
+        throw error;
+      } finally {
+        if (queuedForStreamAt.get(key) === stamp) queuedForStreamAt.delete(key);
+      }
+    }, (key, error) => {
+      metrics.reconcileErrors.inc({ queue: 'triggers' });
+      log(`reconcile ${key} failed (retry ${queue.retries(key) + 1}): ${(error as Error).message}`);
+    });
+    const lost = elector ? elector.holdUntilLost().then((l): StopReason => (l ? 'lost-leadership' : 'stopped')) : stopRequested;
+    const reason = await Promise.race([lost, stopRequested]);
+    // Workers finish the reconcile they hold, so no write is cut off halfway.
+    queue.shutDown();
+    await workers;
+    return reason;
+  };
+
+  const done = act().then(async (reason) => {
+    acting = false;
+    if (resyncTimer) clearInterval(resyncTimer);
+    queue.shutDown();
+    if (elector) {
+      if (reason === 'lost-leadership') elector.stop();
+      else await elector.release();
+    }
+    await Promise.all(informers.map((i) => i.stop()));
+    await health?.close();
+    api.close();
+    log(reason === 'lost-leadership' ? 'lost the leader lease; stopped' : 'stopped');
+    return reason;
+  });
+
+  return {
+    metrics,
+    metricsAddress: health?.address,
+    leading,
+    done,
+    stop: async () => { requestStop(); elector?.stop(); return done; },
+  };
+}
