@@ -32,6 +32,8 @@ export interface ControllerOptions {
   /** kube-style bind address for /healthz, /readyz, /metrics; "0" turns the server off. */
   metricsBindAddress?: string;
   workers?: number;
+  /** How often tags with importPolicy.scheduled are imported again (default 15 minutes). */
+  importIntervalMs?: number;
   /** Every workload with triggers is reconciled again this often (catches RBAC changes). */
   resyncIntervalMs?: number;
   log?: (line: string) => void;

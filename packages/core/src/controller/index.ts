@@ -4,3 +4,4 @@ export { parseBindAddress } from './health-server.js';
 export { WorkQueue } from './workqueue.js';
 export { workloadKinds } from './workload-kinds.js';
 export type { WorkloadKind } from './workload-kinds.js';
+export { parseDuration } from './duration.js';

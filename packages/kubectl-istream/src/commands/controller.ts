@@ -1,0 +1,76 @@
+import { KubeConfig } from '@kubernetes/client-node';
+import { startController, parseBindAddress, parseDuration, type StopReason } from '@istream/core/controller';
+import { addClusterFlags, type ClusterFlags } from '../flags.js';
+import { CliError } from '../errors.js';
+import type { CommandModule, Deps } from '../program.js';
+
+export interface ControllerOptions extends ClusterFlags {
+  leaderElect?: boolean;
+  leaderElectNamespace?: string;
+  importInterval?: string;
+  metricsBindAddress?: string;
+  /** Stops the controller (the command wires SIGTERM and SIGINT to it). */
+  signal?: AbortSignal;
+}
+
+function loadKubeConfig(flags: ClusterFlags, env: NodeJS.ProcessEnv): KubeConfig {
+  const kc = new KubeConfig();
+  if (flags.kubeconfig) kc.loadFromFile(flags.kubeconfig);
+  else if (env.KUBECONFIG) kc.loadFromFile(env.KUBECONFIG.split(':')[0] ?? '');
+  else kc.loadFromDefault();
+  if (flags.context) kc.setCurrentContext(flags.context);
+  return kc;
+}
+
+/** Runs the controller until the signal fires; resolves with why it stopped. */
+export async function runController(options: ControllerOptions, deps: Deps): Promise<StopReason> {
+  const err = deps.io.err;
+  try {
+    parseBindAddress(options.metricsBindAddress ?? ':8080');
+  } catch (e) {
+    throw new CliError(`--metrics-bind-address: ${(e as Error).message}`);
+  }
+  let importIntervalMs: number;
+  try {
+    importIntervalMs = parseDuration(options.importInterval ?? '15m');
+  } catch (e) {
+    throw new CliError(`--import-interval: ${(e as Error).message}`);
+  }
+  const running = await startController({
+    kubeConfig: loadKubeConfig(options, deps.env),
+    namespace: options.namespace,
+    metricsBindAddress: options.metricsBindAddress ?? ':8080',
+    importIntervalMs,
+    leaderElection: options.leaderElect
+      ? { namespace: options.leaderElectNamespace ?? deps.env.POD_NAMESPACE ?? 'istream-system' }
+      : undefined,
+    log: (line) => err.write(`${new Date().toISOString()} ${line}\n`),
+  });
+  if (options.signal?.aborted) void running.stop();
+  options.signal?.addEventListener('abort', () => { void running.stop(); }, { once: true });
+  return running.done;
+}
+
+export const controllerCommand: CommandModule = {
+  register(program, deps) {
+    const cmd = program.command('controller')
+      .description('Run the image stream controller: image-change triggers, spec and scheduled imports')
+      .option('--leader-elect', 'hold a coordination.k8s.io Lease so only one replica acts', false)
+      .option('--leader-elect-namespace <namespace>', 'namespace of the leader Lease (default: $POD_NAMESPACE or istream-system)')
+      .option('--import-interval <duration>', 'how often tags with importPolicy.scheduled are re-imported', '15m')
+      .option('--metrics-bind-address <address>', 'where /healthz, /readyz and /metrics are served; 0 turns it off', ':8080');
+    addClusterFlags(cmd).action(async (opts: ControllerOptions) => {
+      const abort = new AbortController();
+      const onSignal = (): void => abort.abort();
+      process.once('SIGTERM', onSignal);
+      process.once('SIGINT', onSignal);
+      try {
+        const reason = await runController({ ...opts, signal: abort.signal }, deps);
+        if (reason === 'lost-leadership') throw new CliError('lost the leader lease', 1);
+      } finally {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+      }
+    });
+  },
+};
