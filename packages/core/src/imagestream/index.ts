@@ -1,1 +1,10 @@
-export {};
+export * from './types.js';
+export * from './names.js';
+export * from './history.js';
+export * from './tagrefs.js';
+export * from './record.js';
+export * from './priority.js';
+export * from './resolve.js';
+export * from './importer.js';
+export { kubeTime } from './time.js';
+export { jsonEqual } from './equal.js';

@@ -1,0 +1,130 @@
+// Turns import requests into results by asking a registry for digests. The registry is a port so
+// that the stream rules do not depend on the HTTP client (the real one lives in ../registry).
+import type { TagImportOutcome, TagImportRequest, TagImportResult } from './record.js';
+import { digestReference, withTag } from './resolve.js';
+import { selectTagsForImport, DEFAULT_MAX_TAGS_PER_IMPORT } from './priority.js';
+import { PREFER_ARCH_ANNOTATION, PREFER_OS_ANNOTATION, type ImportMode, type TagImportPolicy, type TagReferencePolicy } from './types.js';
+
+export interface Platform {
+  os: string;
+  architecture: string;
+}
+
+export interface ResolveOptions {
+  insecure: boolean;
+  /** Legacy: a manifest list resolves to one child; PreserveOriginal: to the list itself. */
+  importMode: ImportMode;
+  /** Legacy only: the child to prefer before linux/amd64 and the first entry. */
+  preferPlatform?: Partial<Platform>;
+}
+
+export interface ResolvedImage {
+  /** The manifest digest to record (`sha256:...`). */
+  digest: string;
+  mediaType?: string;
+}
+
+/** What the importer needs from a registry client. */
+export interface ImageSource {
+  resolve(reference: string, options: ResolveOptions): Promise<ResolvedImage>;
+  /** Every tag of the repository `reference` names (its tag, if any, ignored). */
+  listTags(reference: string, options: { insecure: boolean }): Promise<string[]>;
+}
+
+export type ImportErrorKind = 'not-found' | 'unauthorized' | 'invalid-reference' | 'other';
+
+/** The error an ImageSource throws for a failure the user should see in the stream's status. */
+export class ImageSourceError extends Error {
+  constructor(readonly kind: ImportErrorKind, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ImageSourceError';
+  }
+}
+
+/** OpenShift's reason and message for a failed tag import (openshift-apiserver importer wording). */
+export function failureOutcome(reference: string, error: unknown): TagImportOutcome & { ok: false } {
+  const detail = error instanceof Error ? error.message : String(error);
+  const kind = error instanceof ImageSourceError ? error.kind : 'other';
+  switch (kind) {
+    case 'not-found':
+      return { ok: false, reason: 'NotFound', message: `dockerimage.image.openshift.io "${reference}" not found` };
+    case 'unauthorized':
+      return { ok: false, reason: 'Unauthorized', message: `you may not have access to the container image "${reference}"` };
+    case 'invalid-reference':
+      return { ok: false, reason: 'Invalid', message: `from.name: Invalid value: "${reference}": invalid name: ${detail}` };
+    default:
+      return { ok: false, reason: 'InternalError', message: `Internal error occurred: ${reference}: ${detail}` };
+  }
+}
+
+export interface ImportProgress {
+  done: number;
+  total: number;
+  tag: string;
+}
+
+export interface ImportOptions {
+  /** Per-tag annotations (prefer-arch/os) by tag name. */
+  annotations?: (tag: string) => Record<string, string> | null | undefined;
+  /** Tags resolved at once; the registry client bounds per-registry concurrency itself. */
+  concurrency?: number;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+/** Resolves every request; a failure becomes that tag's failed outcome, never an exception. */
+export async function importTags(source: ImageSource, requests: TagImportRequest[], options: ImportOptions = {}): Promise<TagImportResult[]> {
+  const results: TagImportResult[] = new Array(requests.length);
+  let next = 0;
+  let done = 0;
+  const worker = async (): Promise<void> => {
+    while (next < requests.length) {
+      const index = next++;
+      const request = requests[index]!;
+      results[index] = { request, outcome: await importOne(source, request, options) };
+      done++;
+      options.onProgress?.({ done, total: requests.length, tag: request.tag });
+    }
+  };
+  const workers = Math.max(1, Math.min(options.concurrency ?? 8, requests.length));
+  await Promise.all(Array.from({ length: workers }, worker));
+  return results;
+}
+
+async function importOne(source: ImageSource, request: TagImportRequest, options: ImportOptions): Promise<TagImportOutcome> {
+  const annotations = options.annotations?.(request.tag) ?? {};
+  const preferPlatform: Partial<Platform> = {};
+  if (annotations[PREFER_OS_ANNOTATION]) preferPlatform.os = annotations[PREFER_OS_ANNOTATION];
+  if (annotations[PREFER_ARCH_ANNOTATION]) preferPlatform.architecture = annotations[PREFER_ARCH_ANNOTATION];
+  try {
+    const resolved = await source.resolve(request.from, {
+      insecure: request.importPolicy.insecure === true,
+      importMode: request.importPolicy.importMode ?? 'Legacy',
+      ...(Object.keys(preferPlatform).length > 0 ? { preferPlatform } : {}),
+    });
+    return { ok: true, image: resolved.digest, dockerImageReference: digestReference(request.from, resolved.digest) };
+  } catch (error) {
+    return failureOutcome(request.from, error);
+  }
+}
+
+export interface RepositoryImportPlan {
+  requests: TagImportRequest[];
+  /** Tags beyond the cap, in priority order, to report as not imported. */
+  additionalTags: string[];
+}
+
+/**
+ * `import-image --all`: lists the repository's tags and plans an import of the first `maxTags` by
+ * OpenShift's priority, each into a stream tag of the same name from `<repository>:<tag>`.
+ */
+export async function planRepositoryImport(
+  source: ImageSource, repository: string, policies: { importPolicy: TagImportPolicy; referencePolicy: TagReferencePolicy },
+  maxTags = DEFAULT_MAX_TAGS_PER_IMPORT,
+): Promise<RepositoryImportPlan> {
+  const tags = await source.listTags(repository, { insecure: policies.importPolicy.insecure === true });
+  const { selected, additional } = selectTagsForImport(tags, maxTags);
+  return {
+    requests: selected.map((tag) => ({ tag, from: withTag(repository, tag), ...policies })),
+    additionalTags: additional,
+  };
+}
