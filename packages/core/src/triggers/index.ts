@@ -1,1 +1,37 @@
-export {};
+// The `image.openshift.io/triggers` annotation, pure (no I/O): read it exactly as OpenShift does
+// and report what it does silently, write it byte-identical to `oc set triggers`, and apply
+// resolved stream tags to a workload as OpenShift's trigger controller does.
+
+export { TRIGGER_ANNOTATION } from './types.js';
+export type {
+  ContainerRef,
+  ContainerSelector,
+  EffectiveTrigger,
+  ObjectFieldTrigger,
+  ProblemCode,
+  ProblemSeverity,
+  TriggerProblem,
+  TriggerReading,
+  TriggerSource,
+  WorkloadObject,
+} from './types.js';
+
+/** Read and validate an annotation value (optionally against its workload object). */
+export { readTriggers } from './read.js';
+/** Write an annotation value as `oc set triggers` does. */
+export { formatTriggers, type TriggerToWrite } from './write.js';
+/** Kinds, pod template paths, fieldPath generation and parsing, container lookup. */
+export {
+  containerFieldPath,
+  findContainer,
+  isTriggerableKind,
+  listContainers,
+  parseFieldPath,
+  podSpecOf,
+  podSpecPath,
+  type FieldPathReading,
+  type TriggerableKind,
+} from './field-path.js';
+/** What a stream tag resolves to (DESIGN 3.2) and applying that to a workload. */
+export { resolveStreamTag, type ResolvableStream } from './resolve.js';
+export { applyTriggers, type ApplyResult, type ImageChange, type TagResolver } from './apply.js';

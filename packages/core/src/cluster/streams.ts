@@ -1,0 +1,131 @@
+// ImageStreams on a cluster. Both flavours serve group image.openshift.io: on plain Kubernetes the
+// kind comes from istream's CRD and the status is ours to write (through the status subresource);
+// on OpenShift it is the built-in API and the server writes status itself when asked to import
+// (ImageStreamImport), so clients there never write status.
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import {
+  IMAGE_GROUP, IMAGE_STREAM_PLURAL, IMAGE_VERSION, type ImageStream, type StreamChange,
+} from '../imagestream/index.js';
+import { isConflict, isNotFound, toKubeError } from './errors.js';
+import type { ClusterConnection } from './kubeconfig.js';
+import { dockerAuthsFromSecrets, DOCKER_CFG_TYPE, DOCKER_CONFIG_JSON_TYPE, type DockerAuths, type SecretLike } from './secrets.js';
+
+/** How this cluster serves ImageStreams. */
+export type ImageStreamApiKind = 'crd' | 'openshift' | 'absent';
+
+export interface ImageStreamClient {
+  readonly connection: ClusterConnection;
+  /** Found by discovery once per client. */
+  apiKind(): Promise<ImageStreamApiKind>;
+  get(namespace: string, name: string): Promise<ImageStream | undefined>;
+  list(namespace: string): Promise<ImageStream[]>;
+  /**
+   * Reads the stream, asks `change` for its next version and writes what changed (spec and
+   * metadata, then status through the status subresource), each write carrying the resourceVersion
+   * it was computed from. On a conflict it re-reads and asks again, so a concurrent writer's
+   * history is kept. `change` gets undefined for a missing stream; returning undefined (or an
+   * unchanged result) writes nothing. Resolves to the stream as stored.
+   */
+  update(namespace: string, name: string, change: (current: ImageStream | undefined) => StreamChange | undefined): Promise<ImageStream | undefined>;
+  /** Registry credentials from the namespace's pull secrets. */
+  pullSecretAuths(namespace: string): Promise<DockerAuths>;
+}
+
+const MAX_CONFLICT_RETRIES = 5;
+
+export function imageStreamClient(connection: ClusterConnection): ImageStreamClient {
+  const custom = connection.kubeConfig.makeApiClient(CustomObjectsApi);
+  const core = connection.kubeConfig.makeApiClient(CoreV1Api);
+  const base = { group: IMAGE_GROUP, version: IMAGE_VERSION, plural: IMAGE_STREAM_PLURAL };
+  const call = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (e) {
+      throw toKubeError(e, connection.server);
+    }
+  };
+  let kind: Promise<ImageStreamApiKind> | undefined;
+
+  const client: ImageStreamClient = {
+    connection,
+    apiKind: () => (kind ??= detectImageStreamApi(custom, connection.server)),
+    async get(namespace, name) {
+      try {
+        return await call(() => custom.getNamespacedCustomObject({ ...base, namespace, name })) as ImageStream;
+      } catch (e) {
+        if (isNotFound(e)) {
+          await requireApi(client);
+          return undefined;
+        }
+        throw e;
+      }
+    },
+    async list(namespace) {
+      await requireApi(client);
+      const list = await call(() => custom.listNamespacedCustomObject({ ...base, namespace })) as { items?: ImageStream[] };
+      return list.items ?? [];
+    },
+    async update(namespace, name, change) {
+      for (let attempt = 0; ; attempt++) {
+        const current = await client.get(namespace, name);
+        const next = change(current);
+        if (next === undefined || !next.changed) return current;
+        try {
+          return await write(current, next);
+        } catch (e) {
+          if (!isConflict(e) || attempt >= MAX_CONFLICT_RETRIES) throw e;
+        }
+      }
+      async function write(current: ImageStream | undefined, next: StreamChange): Promise<ImageStream> {
+        if ((await client.apiKind()) === 'openshift') {
+          throw new Error('on OpenShift the server writes image stream status; import through an ImageStreamImport instead');
+        }
+        const desired = { ...next.stream, metadata: { ...next.stream.metadata, namespace, name } };
+        let stored: ImageStream;
+        // The main resource ignores status and the status subresource ignores spec: two writes.
+        const body = { ...desired, status: undefined };
+        if (current === undefined) {
+          stored = await call(() => custom.createNamespacedCustomObject({ ...base, namespace, body })) as ImageStream;
+        } else if (next.specChanged) {
+          stored = await call(() => custom.replaceNamespacedCustomObject({ ...base, namespace, name, body })) as ImageStream;
+        } else stored = current;
+        if (next.statusChanged || current === undefined) {
+          const withStatus = { ...stored, status: desired.status };
+          stored = await call(() => custom.replaceNamespacedCustomObjectStatus({ ...base, namespace, name, body: withStatus })) as ImageStream;
+        }
+        return stored;
+      }
+    },
+    async pullSecretAuths(namespace) {
+      const list = await call(() => core.listNamespacedSecret({ namespace }));
+      const secrets = (list.items as SecretLike[])
+        .filter((s) => s.type === DOCKER_CONFIG_JSON_TYPE || s.type === DOCKER_CFG_TYPE)
+        .sort((a, b) => ((a.metadata?.name ?? '') < (b.metadata?.name ?? '') ? -1 : 1));
+      return dockerAuthsFromSecrets(secrets);
+    },
+  };
+  return client;
+}
+
+async function requireApi(client: ImageStreamClient): Promise<void> {
+  if ((await client.apiKind()) === 'absent') {
+    throw new Error(`the cluster at ${client.connection.server} does not serve image.openshift.io ImageStreams: run "kubectl istream install" first`);
+  }
+}
+
+/**
+ * OpenShift's image API serves the whole family (imagestreamimports, imagestreamtags, images...);
+ * istream's CRD serves only imagestreams. The resource list is readable by every authenticated user.
+ */
+export async function detectImageStreamApi(custom: CustomObjectsApi, server?: string): Promise<ImageStreamApiKind> {
+  try {
+    const resources = await custom.getAPIResources({ group: IMAGE_GROUP, version: IMAGE_VERSION });
+    const names = new Set(resources.resources.map((r) => r.name));
+    if (names.has('imagestreamimports')) return 'openshift';
+    return names.has(IMAGE_STREAM_PLURAL) ? 'crd' : 'absent';
+  } catch (e) {
+    const error = toKubeError(e, server);
+    if (isNotFound(error)) return 'absent';
+    throw error;
+  }
+}

@@ -1,0 +1,110 @@
+import type { ContainerRef, ContainerSelector, WorkloadObject } from './types.js';
+
+/** The kinds OpenShift's trigger controller watches for the annotation. */
+export type TriggerableKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'CronJob';
+
+const POD_SPEC_PATHS: Record<TriggerableKind, string[]> = {
+  Deployment: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+export function isTriggerableKind(kind: unknown): kind is TriggerableKind {
+  return typeof kind === 'string' && Object.hasOwn(POD_SPEC_PATHS, kind);
+}
+
+/** Where the kind keeps its pod spec, dotted as OpenShift writes it: `spec.template.spec`. */
+export function podSpecPath(kind: TriggerableKind): string {
+  return POD_SPEC_PATHS[kind].join('.');
+}
+
+/**
+ * The fieldPath `oc set triggers` writes for a container: always the `containers[...]` form, which
+ * also finds an init container of that name. The name goes in unescaped, as oc does.
+ */
+export function containerFieldPath(kind: TriggerableKind, containerName: string): string {
+  return `${podSpecPath(kind)}.containers[?(@.name=="${containerName}")].image`;
+}
+
+export type FieldPathReading =
+  | { ok: true; selector: ContainerSelector }
+  | { ok: false; reason: 'outside-template' | 'invalid'; detail: string };
+
+const NAME_PREFIX = '?(@.name=="';
+const NAME_SUFFIX = '")';
+
+/**
+ * Reads a fieldPath with the fixed grammar of library-go's trigger code, not as general JSONPath:
+ * `<pod spec path>.` then `containers[` or `initContainers[`, then an integer or exactly
+ * `?(@.name=="N")`, then `]`, an optional `.`, and `image`.
+ */
+export function parseFieldPath(kind: TriggerableKind, fieldPath: string): FieldPathReading {
+  const base = `${podSpecPath(kind)}.`;
+  if (!fieldPath.startsWith(base)) {
+    return { ok: false, reason: 'outside-template', detail: `it does not start with "${base}"` };
+  }
+  const rest = fieldPath.slice(base.length);
+  const init = rest.startsWith('initContainers[');
+  if (!init && !rest.startsWith('containers[')) {
+    return { ok: false, reason: 'invalid', detail: `"${base}" must be followed by "containers[" or "initContainers["` };
+  }
+  const open = rest.indexOf('[') + 1;
+  const close = rest.indexOf(']', open);
+  if (close === -1) return { ok: false, reason: 'invalid', detail: 'the "[" is never closed by "]"' };
+  const selectorText = rest.slice(open, close);
+  let remainder = rest.slice(close + 1);
+  if (remainder.startsWith('.')) remainder = remainder.slice(1);
+  if (remainder !== 'image') {
+    return { ok: false, reason: 'invalid', detail: `it must end in "].image", not "]${rest.slice(close + 1)}"` };
+  }
+  // strconv.Atoi: an optional sign and decimal digits.
+  if (/^[+-]?[0-9]+$/.test(selectorText)) return { ok: true, selector: { by: 'index', index: Number(selectorText), init } };
+  if (selectorText.startsWith(NAME_PREFIX) && selectorText.endsWith(NAME_SUFFIX) && selectorText.length >= NAME_PREFIX.length + NAME_SUFFIX.length) {
+    return { ok: true, selector: { by: 'name', name: selectorText.slice(NAME_PREFIX.length, -NAME_SUFFIX.length), init } };
+  }
+  return {
+    ok: false,
+    reason: 'invalid',
+    detail: `the selector "[${selectorText}]" must be an index or exactly [?(@.name=="NAME")] (double quotes, no spaces)`,
+  };
+}
+
+interface ContainerLike { name?: unknown; image?: unknown }
+
+/** The pod spec of a workload of a triggerable kind, or undefined when it has none yet. */
+export function podSpecOf(object: WorkloadObject, kind: TriggerableKind): Record<string, unknown> | undefined {
+  let node: unknown = object;
+  for (const key of POD_SPEC_PATHS[kind]) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node !== null && typeof node === 'object' ? (node as Record<string, unknown>) : undefined;
+}
+
+function containerList(podSpec: Record<string, unknown> | undefined, init: boolean): ContainerLike[] {
+  const list = podSpec?.[init ? 'initContainers' : 'containers'];
+  return Array.isArray(list) ? (list as ContainerLike[]) : [];
+}
+
+/** Every container of the pod spec, init containers first (the order OpenShift searches names in). */
+export function listContainers(podSpec: Record<string, unknown> | undefined): ContainerRef[] {
+  return [true, false].flatMap((init) =>
+    containerList(podSpec, init).map((c, index) => ({ name: typeof c.name === 'string' ? c.name : '', init, index })));
+}
+
+/** The container a selector picks, as OpenShift finds it: names search init containers first. */
+export function findContainer(podSpec: Record<string, unknown> | undefined, selector: ContainerSelector): ContainerRef | undefined {
+  if (selector.by === 'index') {
+    const list = containerList(podSpec, selector.init);
+    return selector.index >= 0 && selector.index < list.length
+      ? { name: String(list[selector.index]?.name ?? ''), init: selector.init, index: selector.index }
+      : undefined;
+  }
+  return listContainers(podSpec).find((c) => c.name === selector.name);
+}
+
+/** The image field of a container, read or written in place. */
+export function containerAt(podSpec: Record<string, unknown> | undefined, ref: ContainerRef): ContainerLike | undefined {
+  return containerList(podSpec, ref.init)[ref.index];
+}

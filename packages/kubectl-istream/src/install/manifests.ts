@@ -1,0 +1,178 @@
+// Everything `kubectl istream install` puts on a cluster, as plain objects: the ImageStream CRD
+// (same group, kind and schema as OpenShift's built-in API) and the controller with its RBAC.
+import { IMAGE_GROUP, IMAGE_STREAM_KIND, IMAGE_STREAM_PLURAL, IMAGE_VERSION } from '@istream/core/imagestream';
+
+export const INSTALL_NAMESPACE = 'istream-system';
+export const CONTROLLER_NAME = 'istream-controller';
+/** Overridable with `install --image`; the controller runs `kubectl-istream controller` from it. */
+export const DEFAULT_CONTROLLER_IMAGE = 'ghcr.io/istream/kubectl-istream:0.1.0';
+
+export interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  [field: string]: unknown;
+}
+
+/**
+ * What the controller may do, cluster-wide. Owned by the controller: edit here when it needs more
+ * (or less). Streams and their status; pull secrets for registry credentials; the workloads that
+ * carry trigger annotations; events; leases for leader election; access reviews for
+ * cross-namespace triggers.
+ */
+export const CONTROLLER_RULES = [
+  { apiGroups: [IMAGE_GROUP], resources: [IMAGE_STREAM_PLURAL], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'] },
+  { apiGroups: [IMAGE_GROUP], resources: [`${IMAGE_STREAM_PLURAL}/status`], verbs: ['get', 'update', 'patch'] },
+  { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'daemonsets'], verbs: ['get', 'list', 'watch', 'update', 'patch'] },
+  { apiGroups: ['batch'], resources: ['cronjobs'], verbs: ['get', 'list', 'watch', 'update', 'patch'] },
+  { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
+  { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
+];
+
+const labels = { 'app.kubernetes.io/name': 'istream', 'app.kubernetes.io/component': 'controller' };
+
+const str = { type: 'string' };
+const bool = { type: 'boolean' };
+const int64 = { type: 'integer', format: 'int64' };
+const time = { type: 'string', format: 'date-time' };
+
+const tagReference = {
+  type: 'object',
+  required: ['name'],
+  properties: {
+    name: str,
+    annotations: { type: 'object', nullable: true, additionalProperties: str },
+    from: {
+      type: 'object',
+      properties: { kind: str, name: str, namespace: str, apiVersion: str, uid: str, resourceVersion: str, fieldPath: str },
+    },
+    reference: bool,
+    generation: { ...int64, nullable: true },
+    importPolicy: {
+      type: 'object',
+      properties: { insecure: bool, scheduled: bool, importMode: { type: 'string', enum: ['', 'Legacy', 'PreserveOriginal'] } },
+    },
+    referencePolicy: { type: 'object', properties: { type: { type: 'string', enum: ['', 'Source', 'Local'] } } },
+  },
+};
+
+const namedTagEventList = {
+  type: 'object',
+  required: ['tag'],
+  properties: {
+    tag: str,
+    items: {
+      type: 'array',
+      nullable: true,
+      items: {
+        type: 'object',
+        properties: { created: time, dockerImageReference: str, image: str, generation: int64, platforms: { type: 'array', items: str } },
+      },
+    },
+    conditions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['type', 'status'],
+        properties: { type: str, status: str, lastTransitionTime: time, reason: str, message: str, generation: int64 },
+      },
+    },
+  },
+};
+
+export function imageStreamCrd(): Manifest {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${IMAGE_STREAM_PLURAL}.${IMAGE_GROUP}`, labels: { 'app.kubernetes.io/name': 'istream' } },
+    spec: {
+      group: IMAGE_GROUP,
+      scope: 'Namespaced',
+      names: { plural: IMAGE_STREAM_PLURAL, singular: 'imagestream', kind: IMAGE_STREAM_KIND, listKind: 'ImageStreamList', shortNames: ['is'] },
+      versions: [{
+        name: IMAGE_VERSION,
+        served: true,
+        storage: true,
+        subresources: { status: {} },
+        additionalPrinterColumns: [
+          { name: 'Image Repository', type: 'string', jsonPath: '.status.dockerImageRepository' },
+          { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+        ],
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: {
+              apiVersion: str,
+              kind: str,
+              metadata: { type: 'object' },
+              spec: {
+                type: 'object',
+                properties: {
+                  lookupPolicy: { type: 'object', properties: { local: bool } },
+                  dockerImageRepository: str,
+                  tags: { type: 'array', items: tagReference, 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] },
+                },
+              },
+              status: {
+                type: 'object',
+                properties: {
+                  dockerImageRepository: str,
+                  publicDockerImageRepository: str,
+                  tags: { type: 'array', items: namedTagEventList, 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['tag'] },
+                },
+              },
+            },
+          },
+        },
+      }],
+    },
+  };
+}
+
+export interface InstallOptions {
+  image?: string;
+  /** OpenShift serves ImageStreams itself: no CRD then. */
+  includeCrd: boolean;
+}
+
+export function installManifests(options: InstallOptions): Manifest[] {
+  const image = options.image ?? DEFAULT_CONTROLLER_IMAGE;
+  const namespaced = { name: CONTROLLER_NAME, namespace: INSTALL_NAMESPACE, labels };
+  return [
+    ...(options.includeCrd ? [imageStreamCrd()] : []),
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: INSTALL_NAMESPACE, labels: { 'app.kubernetes.io/name': 'istream' } } },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: namespaced },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: CONTROLLER_NAME, labels }, rules: CONTROLLER_RULES },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: CONTROLLER_NAME, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: CONTROLLER_NAME },
+      subjects: [{ kind: 'ServiceAccount', name: CONTROLLER_NAME, namespace: INSTALL_NAMESPACE }],
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: namespaced,
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: CONTROLLER_NAME,
+            containers: [{
+              name: 'controller',
+              image,
+              args: ['controller'],
+              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
+              resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+            }],
+          },
+        },
+      },
+    },
+  ];
+}

@@ -1,0 +1,211 @@
+// Builds the control-plane binaries from their Go modules once per version and caches them under
+// the user's cache dir. Two test processes may call this at the same time: one builds under a lock
+// file, the other waits; every binary is written to a temp name and renamed, so a reader never sees
+// half a file.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Log, formatElapsed } from './log.js';
+
+export const KUBE_VERSION = 'v1.36.3';
+export const ETCD_VERSION = 'v3.6.8';
+export const KWOK_VERSION = 'v0.8.0';
+
+export interface KubeBinaries {
+  dir: string;
+  etcd: string;
+  kubeApiserver: string;
+  kubeControllerManager: string;
+  kubeScheduler: string;
+  kubectl: string;
+  kwok: string;
+  /** kwok's default node and pod stages (kwok v0.8 ships them as YAML, not inside the binary). */
+  kwokStages: string;
+}
+
+interface BuildStep {
+  file: string;
+  /** Runs `go` to write the artifact to `out`. */
+  build(out: string): Promise<void>;
+}
+
+const buildRoot = fileURLToPath(new URL('../../../../cluster/build/', import.meta.url));
+const goBuildFlags = ['-trimpath', '-ldflags=-s -w'];
+
+export function kubeCacheDir(): string {
+  const cacheHome = process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache');
+  return join(cacheHome, 'istream', `kube-${KUBE_VERSION}`);
+}
+
+function binariesIn(dir: string): KubeBinaries {
+  return {
+    dir,
+    etcd: join(dir, 'etcd'),
+    kubeApiserver: join(dir, 'kube-apiserver'),
+    kubeControllerManager: join(dir, 'kube-controller-manager'),
+    kubeScheduler: join(dir, 'kube-scheduler'),
+    kubectl: join(dir, 'kubectl'),
+    kwok: join(dir, 'kwok'),
+    kwokStages: join(dir, 'kwok-stages.yaml'),
+  };
+}
+
+function artifactFiles(bins: KubeBinaries): string[] {
+  return Object.entries(bins).filter(([key]) => key !== 'dir').map(([, path]) => path);
+}
+
+function buildSteps(dir: string): BuildStep[] {
+  const kubeModule = join(buildRoot, 'kube');
+  const kubeCommand = (name: string): BuildStep => ({
+    file: name,
+    build: (out) => go(['build', ...goBuildFlags, '-o', out, `k8s.io/kubernetes/cmd/${name}`], kubeModule),
+  });
+  // etcd and kwok first: they share no packages with Kubernetes, whose build is the long pole.
+  return [
+    {
+      file: 'etcd',
+      build: (out) => go(['build', ...goBuildFlags, '-o', out, '.'], join(buildRoot, 'etcd')),
+    },
+    {
+      file: 'kwok',
+      // kwok's go.mod has no replace directives, so `go install pkg@version` resolves it as is.
+      build: async (out) => {
+        const gobin = `${out}.gobin`;
+        await go(['install', ...goBuildFlags, `sigs.k8s.io/kwok/cmd/kwok@${KWOK_VERSION}`], dir, { GOBIN: gobin });
+        await rename(join(gobin, 'kwok'), out);
+        await rm(gobin, { recursive: true, force: true });
+      },
+    },
+    { file: 'kwok-stages.yaml', build: writeKwokStages },
+    kubeCommand('kube-apiserver'),
+    kubeCommand('kube-controller-manager'),
+    kubeCommand('kube-scheduler'),
+    kubeCommand('kubectl'),
+  ];
+}
+
+// The stages kwokctl configures for its binary runtime: nodes become Ready and keep heartbeating,
+// pods become Running/Ready, finish when their containers would, and are removed on deletion.
+const kwokStageFiles = [
+  'kustomize/stage/node/fast/node-initialize.yaml',
+  'kustomize/stage/node/heartbeat/node-heartbeat.yaml',
+  'kustomize/stage/pod/fast/pod-ready.yaml',
+  'kustomize/stage/pod/fast/pod-complete.yaml',
+  'kustomize/stage/pod/fast/pod-delete.yaml',
+];
+
+async function writeKwokStages(out: string): Promise<void> {
+  const json = await goOutput(['mod', 'download', '-json', `sigs.k8s.io/kwok@${KWOK_VERSION}`], buildRoot);
+  const moduleDir = (JSON.parse(json) as { Dir: string }).Dir;
+  const docs = await Promise.all(kwokStageFiles.map((f) => readFile(join(moduleDir, f), 'utf8')));
+  await writeFile(out, docs.map((d) => d.trim()).join('\n---\n') + '\n');
+}
+
+function go(args: string[], cwd: string, env: Record<string, string> = {}): Promise<void> {
+  return goOutput(args, cwd, env).then(() => undefined);
+}
+
+function goOutput(args: string[], cwd: string, env: Record<string, string> = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('go', args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('error', (err) => reject(new Error(`cannot run go (is Go >= 1.26 on PATH?): ${err.message}`)));
+    child.on('close', (code) => {
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`go ${args.join(' ')} (in ${cwd}) exited ${code}:\n${stderr.slice(-4000)}`));
+    });
+  });
+}
+
+const lockPollMs = 1000;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Takes `path` as a lock file holding our pid; a lock whose owner died is taken over. */
+async function acquireLock(path: string, log: Log): Promise<() => Promise<void>> {
+  let announced = false;
+  for (;;) {
+    try {
+      const handle = await open(path, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return () => rm(path, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const owner = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+    if (Number.isInteger(owner) && owner > 0 && !processAlive(owner)) {
+      await rm(path, { force: true });
+      continue;
+    }
+    if (!announced) {
+      log(`waiting for process ${owner || '?'} that is building the Kubernetes binaries (${path})`);
+      announced = true;
+    }
+    await new Promise((r) => setTimeout(r, lockPollMs));
+  }
+}
+
+const progressEveryMs = 30_000;
+
+/**
+ * Returns the paths of etcd, the Kubernetes control plane, kubectl and kwok, building the missing
+ * ones first (a cold build takes many minutes; progress goes to `log`).
+ */
+export async function ensureKubeBinaries({ log }: { log: Log }): Promise<KubeBinaries> {
+  const dir = kubeCacheDir();
+  const bins = binariesIn(dir);
+  if (artifactFiles(bins).every((f) => existsSync(f))) return bins;
+
+  await mkdir(dir, { recursive: true });
+  const release = await acquireLock(join(dir, '.build.lock'), log);
+  try {
+    const missing = buildSteps(dir).filter((step) => !existsSync(join(dir, step.file)));
+    const timings: Record<string, number> = {};
+    const startAll = Date.now();
+    for (const [i, step] of missing.entries()) {
+      const target = join(dir, step.file);
+      const temp = `${target}.tmp-${process.pid}`;
+      const started = Date.now();
+      log(`building ${step.file} (${i + 1}/${missing.length}) into ${dir}`);
+      const ticker = setInterval(() => log(`  still building ${step.file}: ${formatElapsed(Date.now() - started)}`), progressEveryMs);
+      try {
+        await step.build(temp);
+        await rename(temp, target);
+      } finally {
+        clearInterval(ticker);
+        await rm(temp, { force: true });
+      }
+      timings[step.file] = Date.now() - started;
+      log(`built ${step.file} in ${formatElapsed(timings[step.file] ?? 0)}`);
+    }
+    if (missing.length > 0) {
+      log(`Kubernetes binaries ready in ${formatElapsed(Date.now() - startAll)}`);
+      await recordTimings(dir, timings);
+    }
+  } finally {
+    await release();
+  }
+  return bins;
+}
+
+/** Keeps the build times of this machine next to the binaries, for the README's figures. */
+async function recordTimings(dir: string, timings: Record<string, number>): Promise<void> {
+  const path = join(dir, 'build-times.json');
+  const previous = JSON.parse(await readFile(path, 'utf8').catch(() => '{}')) as Record<string, unknown>;
+  const seconds = Object.fromEntries(Object.entries(timings).map(([k, ms]) => [k, Math.round(ms / 1000)]));
+  await writeFile(path, JSON.stringify({ ...previous, ...seconds }, null, 2) + '\n');
+}
