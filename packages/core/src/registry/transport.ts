@@ -1,0 +1,283 @@
+// The HTTP layer under the registry client: one pooled dispatcher per registry (its own CAs, the
+// environment's proxies), bounded concurrency per host, per-request timeouts, retries of 429, 5xx
+// and resets with backoff and jitter, the insecure plain-HTTP fallback, and request accounting.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EnvHttpProxyAgent, fetch, type Dispatcher } from 'undici';
+import { countEvent, type RequestCounts, type RequestEvent, type RequestKind } from './counts.js';
+import {
+  RateLimitedError, RegistryError, RegistryResponseError, RegistryTimeoutError, RegistryTlsError, RegistryUnreachableError,
+} from './errors.js';
+import { Semaphore } from './semaphore.js';
+import { hostTrust, type TrustOptions } from './trust.js';
+
+export interface RetryPolicy {
+  /** Tries in all, the first included. */
+  attempts: number;
+  /** Backoff before retry n is random in [0, min(maxDelayMs, baseDelayMs * 2^n)] ("full jitter"). */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A Retry-After longer than this fails at once instead of stalling the caller. */
+  maxRetryAfterMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = { attempts: 4, baseDelayMs: 200, maxDelayMs: 5_000, maxRetryAfterMs: 60_000 };
+
+export interface TransportOptions {
+  env: NodeJS.ProcessEnv;
+  trust: TrustOptions;
+  timeoutMs: number;
+  retry: RetryPolicy;
+  maxConcurrencyPerRegistry: number;
+  userAgent: string;
+  onRequest?: (event: RequestEvent) => void;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'HEAD' | 'POST';
+  /** A registry host and a `/v2/...` path (the scheme is the registry's), or an absolute URL. */
+  target: { registry: string; path: string } | { url: string };
+  kind: RequestKind;
+  /** For messages: `HEAD manifest library/ubuntu:22.04`. */
+  what: string;
+  insecure: boolean;
+  headers?: Record<string, string>;
+  body?: string;
+  maxBodyBytes?: number;
+  /** Per-call counts (a tag's requests), in addition to the per-registry ones. */
+  tally?: RequestCounts;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  body: Buffer;
+  /** The URL that answered (after redirects): the base for relative Link headers. */
+  url: string;
+}
+
+const retriedStatuses = new Set([500, 502, 503, 504]);
+const resetCodes = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ETIMEDOUT']);
+const plainHttpCodes = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'EPROTO']);
+const untrustedCodes = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT', 'CERT_UNTRUSTED',
+]);
+
+interface HostState {
+  semaphore: Semaphore;
+  /** Set once an insecure registry turned out to speak plain HTTP. */
+  plainHttp: boolean;
+  /** Set after Node's roots failed to verify the registry: use the system bundle too. */
+  systemBundle: boolean;
+}
+
+export class Transport {
+  readonly countsByRegistry = new Map<string, RequestCounts>();
+  private readonly hosts = new Map<string, HostState>();
+  private readonly dispatchers = new Map<string, Promise<Dispatcher>>();
+
+  constructor(private readonly options: TransportOptions) {}
+
+  /** Sends with retries; throws typed errors for connection failures and exhausted 429/5xx. */
+  async send(request: HttpRequest): Promise<HttpResponse> {
+    const { retry } = this.options;
+    for (let attempt = 1; ; attempt++) {
+      let response: HttpResponse;
+      try {
+        response = await this.attempt(request, attempt);
+      } catch (e) {
+        const code = errorCode(e);
+        if (code !== undefined && resetCodes.has(code) && attempt < retry.attempts) {
+          await sleep(backoff(retry, attempt), undefined, { signal: request.signal });
+          continue;
+        }
+        throw e instanceof RegistryError ? e : this.describeFailure(request, e);
+      }
+      if (response.status === 429) {
+        const wait = retryAfterMs(response.headers.get('retry-after'));
+        if (wait !== undefined && wait > retry.maxRetryAfterMs) {
+          throw new RateLimitedError(hostOf(request), `it asks to wait ${Math.ceil(wait / 1000)}s (Retry-After), longer than the ${retry.maxRetryAfterMs / 1000}s istream waits; try again later`);
+        }
+        if (attempt >= retry.attempts) {
+          throw new RateLimitedError(hostOf(request), `still refused after ${attempt} attempts with backoff; try again later or lower the concurrency`);
+        }
+        await sleep(Math.max(wait ?? 0, backoff(retry, attempt)), undefined, { signal: request.signal });
+        continue;
+      }
+      if (retriedStatuses.has(response.status) && attempt < retry.attempts) {
+        await sleep(backoff(retry, attempt), undefined, { signal: request.signal });
+        continue;
+      }
+      return response;
+    }
+  }
+
+  async close(): Promise<void> {
+    const dispatchers = await Promise.allSettled(this.dispatchers.values());
+    this.dispatchers.clear();
+    await Promise.all(dispatchers.map((d) => (d.status === 'fulfilled' ? d.value.close() : undefined)));
+  }
+
+  private hostState(host: string): HostState {
+    let state = this.hosts.get(host);
+    if (!state) {
+      state = { semaphore: new Semaphore(this.options.maxConcurrencyPerRegistry), plainHttp: false, systemBundle: false };
+      this.hosts.set(host, state);
+    }
+    return state;
+  }
+
+  private async attempt(request: HttpRequest, attempt: number): Promise<HttpResponse> {
+    const host = hostOf(request);
+    const state = this.hostState(host);
+    return state.semaphore.run(async () => {
+      try {
+        return await this.exchange(request, attempt, state);
+      } catch (e) {
+        const code = errorCode(e);
+        if (code !== undefined && plainHttpCodes.has(code) && request.insecure && 'registry' in request.target && !state.plainHttp) {
+          state.plainHttp = true; // an insecure registry without TLS: plain HTTP from now on
+          return this.exchange(request, attempt, state);
+        }
+        if (code !== undefined && untrustedCodes.has(code) && !request.insecure && !state.systemBundle) {
+          state.systemBundle = true; // Node's bundled roots are not the system store: try that too
+          return this.exchange(request, attempt, state);
+        }
+        throw e;
+      }
+    });
+  }
+
+  private async exchange(request: HttpRequest, attempt: number, state: HostState): Promise<HttpResponse> {
+    const url = 'url' in request.target
+      ? new URL(request.target.url)
+      : new URL(`${state.plainHttp && request.insecure ? 'http' : 'https'}://${request.target.registry}${request.target.path}`);
+    const dispatcher = await this.dispatcher(url.host, request.insecure, state.systemBundle);
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    const started = performance.now();
+    let status = 0;
+    try {
+      const response = await fetch(url, {
+        method: request.method,
+        headers: { 'user-agent': this.options.userAgent, ...request.headers },
+        ...(request.body !== undefined ? { body: request.body } : {}),
+        dispatcher,
+        signal,
+      });
+      status = response.status;
+      const body = await readCapped(response, request.maxBodyBytes ?? 4 * 1024 * 1024, request, url.host);
+      return { status, headers: response.headers as unknown as Headers, body, url: response.url || url.href };
+    } catch (e) {
+      if (timeout.aborted && !request.signal?.aborted) {
+        throw new RegistryTimeoutError(url.host, request.what, this.options.timeoutMs);
+      }
+      throw e;
+    } finally {
+      const event: RequestEvent = {
+        registry: url.host, method: request.method, kind: request.kind, url: `${url.origin}${url.pathname}`,
+        status, attempt, durationMs: performance.now() - started,
+      };
+      this.count(event, request.tally);
+    }
+  }
+
+  private count(event: RequestEvent, tally: RequestCounts | undefined): void {
+    let counts = this.countsByRegistry.get(event.registry);
+    if (!counts) {
+      counts = { head: 0, get: 0, token: 0, retries: 0 };
+      this.countsByRegistry.set(event.registry, counts);
+    }
+    countEvent(counts, event);
+    if (tally) countEvent(tally, event);
+    this.options.onRequest?.(event);
+  }
+
+  private dispatcher(host: string, insecure: boolean, systemBundle: boolean): Promise<Dispatcher> {
+    const key = dispatcherKey(host, insecure, systemBundle);
+    let dispatcher = this.dispatchers.get(key);
+    if (!dispatcher) {
+      dispatcher = this.createDispatcher(host, insecure, systemBundle);
+      this.dispatchers.set(key, dispatcher);
+      dispatcher.catch(() => this.dispatchers.delete(key));
+    }
+    return dispatcher;
+  }
+
+  private async createDispatcher(host: string, insecure: boolean, systemBundle: boolean): Promise<Dispatcher> {
+    const { env } = this.options;
+    const tls = insecure
+      ? { rejectUnauthorized: false }
+      : { ...(await hostTrust(host, this.options.trust, systemBundle).then((t) => t.secureContext && { secureContext: t.secureContext })) };
+    return new EnvHttpProxyAgent({
+      httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
+      httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
+      noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
+      connections: this.options.maxConcurrencyPerRegistry,
+      connect: tls,
+      requestTls: tls,
+    });
+  }
+
+  /** A connection-level failure, in words that say what to do. */
+  private describeFailure(request: HttpRequest, e: unknown): RegistryError | Error {
+    if ((e as Error).name === 'AbortError') return e as Error;
+    const host = hostOf(request);
+    const code = errorCode(e);
+    const detail = (e as { cause?: Error }).cause?.message ?? (e as Error).message;
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new RegistryUnreachableError(host, `unknown host ${host.replace(/:\d+$/, '')}`);
+    if (code === 'ECONNREFUSED') return new RegistryUnreachableError(host, 'connection refused (is the registry running on this host and port?)');
+    if (code !== undefined && resetCodes.has(code)) {
+      return new RegistryUnreachableError(host, `the connection was reset (${code}) after ${this.options.retry.attempts} attempts`);
+    }
+    if (code !== undefined && plainHttpCodes.has(code)) {
+      return new RegistryTlsError(host, 'the registry does not speak HTTPS (it answered in plain HTTP); use --insecure to allow plain HTTP');
+    }
+    if (code !== undefined && (untrustedCodes.has(code) || code.startsWith('CERT_') || code === 'ERR_TLS_CERT_ALTNAME_INVALID')) {
+      return new RegistryTlsError(host, `its certificate is not trusted (${code}); add the CA to /etc/containers/certs.d/${host}/ca.crt `
+        + 'or NODE_EXTRA_CA_CERTS, or use --insecure to skip verification');
+    }
+    return new RegistryUnreachableError(host, `${request.what} failed: ${code ?? ''}${code ? ' ' : ''}${detail}`);
+  }
+}
+
+function dispatcherKey(host: string, insecure: boolean, systemBundle: boolean): string {
+  return `${host}|${insecure ? 'insecure' : 'verify'}|${systemBundle ? 'system' : 'default'}`;
+}
+
+function hostOf(request: HttpRequest): string {
+  return 'url' in request.target ? new URL(request.target.url).host : request.target.registry;
+}
+
+function errorCode(e: unknown): string | undefined {
+  const cause = (e as { cause?: { code?: unknown } }).cause;
+  const code = cause?.code ?? (e as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function backoff(policy: RetryPolicy, attempt: number): number {
+  return Math.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+}
+
+/** Retry-After as delta-seconds or an HTTP date, in milliseconds. */
+export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+async function readCapped(response: Awaited<ReturnType<typeof fetch>>, max: number, request: HttpRequest, host: string): Promise<Buffer> {
+  if (!response.body) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    size += (chunk as Uint8Array).byteLength;
+    if (size > max) {
+      throw new RegistryResponseError(host, response.status, request.what, `the response is larger than ${max} bytes; refusing to read it`);
+    }
+    chunks.push(Buffer.from(chunk as Uint8Array));
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,10 @@
+export { type KubeBinaries, KUBE_VERSION, ensureKubeBinaries, kubeCacheDir } from './binaries.js';
+export type { ClusterInstance } from './instance.js';
+export {
+  type CommandResult, type Kubectl, type KubectlOptions, type KubectlResult, kubectlFor, runCommand,
+} from './kubectl.js';
+export type { Log } from './log.js';
+export {
+  type ClusterState, attachCluster, clusterState, sandboxStateEnv, sharedCluster, stopClusterFromState,
+} from './shared.js';
+export { type StartClusterOptions, type StartedCluster, startCluster } from './start.js';

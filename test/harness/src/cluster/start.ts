@@ -1,0 +1,201 @@
+// Starts a real control plane on loopback: etcd, kube-apiserver (RBAC, ServiceAccount tokens),
+// kube-controller-manager, kube-scheduler, and kwok faking the nodes so pods become Running.
+import { rmSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, fetch } from 'undici';
+import { type KubeBinaries, ensureKubeBinaries } from './binaries.js';
+import { type ClusterInstance, clusterOperations } from './instance.js';
+import { kubectlFor, kubectlOk } from './kubectl.js';
+import { writeKubeconfig } from './kubeconfig.js';
+import { type Log, formatElapsed } from './log.js';
+import { createClusterPki } from './pki.js';
+import { freePort } from './ports.js';
+import { type ComponentProcess, killGroupsNow, logTail, startComponent, stopGroups } from './processes.js';
+
+export interface StartClusterOptions {
+  log: Log;
+  /** Fake nodes kwok manages (default 2). */
+  nodes?: number;
+}
+
+/** A started cluster also exposes what `clusterState` records for other processes. */
+export interface StartedCluster extends ClusterInstance {
+  /** Temp dir with certificates, kubeconfigs, etcd data and one `<component>.log` per process. */
+  dir: string;
+  /** Process group ids of the components, in start order. */
+  pids: number[];
+}
+
+const serviceRange = '10.96.0.0/24';
+const serviceIp = '10.96.0.1';
+const kwokNodeAnnotation = 'kwok.x-k8s.io/node';
+const startTimeoutMs = 120_000;
+
+export async function startCluster({ log, nodes = 2 }: StartClusterOptions): Promise<StartedCluster> {
+  const bins = await ensureKubeBinaries({ log });
+  const started = Date.now();
+  const dir = await mkdtemp(join(tmpdir(), 'istream-cluster-'));
+  const components: ComponentProcess[] = [];
+  // A test process that exits without calling stop() must not leave a control plane behind.
+  const killOnExit = () => {
+    killGroupsNow(components.map((c) => c.pid));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.on('exit', killOnExit);
+  const stop = async () => {
+    process.off('exit', killOnExit);
+    await stopGroups([...components].reverse().map((c) => c.pid));
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    const instance = await bootControlPlane(bins, dir, components, nodes, log);
+    log(`cluster ready at ${instance.server} in ${formatElapsed(Date.now() - started)} (logs in ${dir})`);
+    return { ...instance, dir, pids: components.map((c) => c.pid), stop };
+  } catch (err) {
+    const tails = await Promise.all(components.map(async (c) => `--- ${c.name} (${c.logFile}) ---\n${await logTail(c)}`));
+    await stop();
+    throw new Error(`cluster failed to start: ${(err as Error).message}\n${tails.join('\n')}`, { cause: err });
+  }
+}
+
+async function bootControlPlane(
+  bins: KubeBinaries, dir: string, components: ComponentProcess[], nodeCount: number, log: Log,
+): Promise<Omit<ClusterInstance, 'stop'>> {
+  const [pki, etcdPort, etcdPeerPort, apiPort, kcmPort, schedulerPort, kwokPort] = await Promise.all([
+    createClusterPki(dir, serviceIp), freePort(), freePort(), freePort(), freePort(), freePort(), freePort(),
+  ]);
+  const server = `https://127.0.0.1:${apiPort}`;
+  const kubeconfigOf = async (name: string, cert: { cert: string; key: string }) => {
+    const path = join(dir, `${name}.kubeconfig`);
+    await writeKubeconfig(path, {
+      name, server, caPem: pki.caPem, user: { clientCertificate: cert.cert, clientKey: cert.key },
+    });
+    return path;
+  };
+  const [adminKubeconfig, kcmKubeconfig, schedulerKubeconfig] = await Promise.all([
+    kubeconfigOf('admin', pki.admin),
+    kubeconfigOf('kube-controller-manager', pki.controllerManager),
+    kubeconfigOf('kube-scheduler', pki.scheduler),
+  ]);
+  const start = (name: string, binary: string, args: string[]) => {
+    const component = startComponent(name, binary, args, dir);
+    components.push(component);
+    return component;
+  };
+  const waitFor = (what: string, ready: () => Promise<boolean>) => waitUntil(what, ready, components);
+
+  log(`starting etcd and kube-apiserver (${server})`);
+  const etcdUrl = `http://127.0.0.1:${etcdPort}`;
+  const etcdPeerUrl = `http://127.0.0.1:${etcdPeerPort}`;
+  start('etcd', bins.etcd, [
+    '--name=istream', `--data-dir=${join(dir, 'etcd-data')}`,
+    `--listen-client-urls=${etcdUrl}`, `--advertise-client-urls=${etcdUrl}`,
+    `--listen-peer-urls=${etcdPeerUrl}`, `--initial-advertise-peer-urls=${etcdPeerUrl}`,
+    `--initial-cluster=istream=${etcdPeerUrl}`, '--listen-metrics-urls=',
+    // A test cluster lives for minutes: durability is not worth the fsyncs on a busy machine.
+    '--unsafe-no-fsync', '--log-level=warn',
+  ]);
+  // kube-apiserver retries etcd until it answers, so both start at once.
+  start('kube-apiserver', bins.kubeApiserver, [
+    '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${apiPort}`,
+    `--etcd-servers=${etcdUrl}`, `--cert-dir=${dir}`,
+    `--tls-cert-file=${pki.apiserver.cert}`, `--tls-private-key-file=${pki.apiserver.key}`,
+    `--client-ca-file=${pki.ca.cert}`,
+    '--authorization-mode=Node,RBAC',
+    '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+    `--service-account-key-file=${pki.serviceAccount.pub}`,
+    `--service-account-signing-key-file=${pki.serviceAccount.key}`,
+    `--service-cluster-ip-range=${serviceRange}`,
+    '--profiling=false',
+  ]);
+  const tls = new Agent({ connect: { ca: pki.caPem } });
+  try {
+    await waitFor('kube-apiserver /readyz', async () => {
+      const res = await fetch(`${server}/readyz`, { dispatcher: tls }).catch(() => undefined);
+      if (!res) return false;
+      await res.text();
+      return res.status === 200;
+    });
+  } finally {
+    await tls.close();
+  }
+
+  log('starting kube-controller-manager, kube-scheduler and kwok');
+  start('kube-controller-manager', bins.kubeControllerManager, [
+    `--kubeconfig=${kcmKubeconfig}`, `--authentication-kubeconfig=${kcmKubeconfig}`,
+    `--authorization-kubeconfig=${kcmKubeconfig}`,
+    '--bind-address=127.0.0.1', `--secure-port=${kcmPort}`, `--cert-dir=${dir}`,
+    '--leader-elect=false', '--use-service-account-credentials=true',
+    `--service-account-private-key-file=${pki.serviceAccount.key}`, `--root-ca-file=${pki.ca.cert}`,
+    `--cluster-signing-cert-file=${pki.ca.cert}`, `--cluster-signing-key-file=${pki.ca.key}`,
+    `--service-cluster-ip-range=${serviceRange}`,
+    '--controllers=*',
+    '--profiling=false',
+  ]);
+  start('kube-scheduler', bins.kubeScheduler, [
+    `--kubeconfig=${schedulerKubeconfig}`, `--authentication-kubeconfig=${schedulerKubeconfig}`,
+    `--authorization-kubeconfig=${schedulerKubeconfig}`,
+    '--bind-address=127.0.0.1', `--secure-port=${schedulerPort}`, '--leader-elect=false', '--profiling=false',
+  ]);
+  start('kwok', bins.kwok, [
+    `--kubeconfig=${adminKubeconfig}`, `--config=${bins.kwokStages}`,
+    '--manage-all-nodes=false', `--manage-nodes-with-annotation-selector=${kwokNodeAnnotation}=fake`,
+    `--server-address=127.0.0.1:${kwokPort}`,
+  ]);
+
+  const kubectl = kubectlFor(bins.kubectl, adminKubeconfig);
+  const nodeNames = Array.from({ length: nodeCount }, (_, i) => `kwok-node-${i}`);
+  await kubectlOk(kubectl, ['apply', '-f', '-'], { input: JSON.stringify(fakeNodes(nodeNames)) });
+  await waitFor('the default ServiceAccount and Ready fake nodes', async () => {
+    const sa = await kubectl(['get', 'serviceaccount', 'default', '-n', 'default', '-o', 'name']);
+    if (sa.code !== 0) return false;
+    const ready = await kubectl(['get', 'nodes', '-o',
+      'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}']);
+    return ready.code === 0 && ready.stdout.split('\n').filter((s) => s === 'True').length === nodeCount;
+  });
+
+  return {
+    kubeconfig: adminKubeconfig,
+    server,
+    caPem: pki.caPem,
+    kubectlPath: bins.kubectl,
+    kubectl,
+    ...clusterOperations({ kubectl, server, caPem: pki.caPem, workDir: dir }),
+  };
+}
+
+/** Nodes as kwokctl makes them, minus its NoSchedule taint: ordinary pods should land on them. */
+function fakeNodes(names: string[]): object {
+  return {
+    apiVersion: 'v1',
+    kind: 'List',
+    items: names.map((name) => ({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: {
+        name,
+        annotations: { [kwokNodeAnnotation]: 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
+        labels: {
+          'kubernetes.io/arch': 'amd64', 'kubernetes.io/os': 'linux', 'kubernetes.io/hostname': name,
+          'node-role.kubernetes.io/agent': '', type: 'kwok',
+        },
+      },
+    })),
+  };
+}
+
+const pollMs = 250;
+
+/** Polls `ready` until it holds; fails at once if a component exits meanwhile. */
+async function waitUntil(what: string, ready: () => Promise<boolean>, components: ComponentProcess[]): Promise<void> {
+  const deadline = Date.now() + startTimeoutMs;
+  for (;;) {
+    const dead = components.find((c) => !c.running());
+    if (dead) throw new Error(`${dead.name} ${await dead.exited} while waiting for ${what}`);
+    if (await ready()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${formatElapsed(startTimeoutMs)} waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
