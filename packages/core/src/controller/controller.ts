@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import { IMAGE_API_VERSION, IMAGE_STREAM_PLURAL, type ImageStream } from '../imagestream/index.js';
 import { StreamAccessChecker } from './access.js';
 import { KubeEventRecorder } from './events.js';
 import { parseBindAddress, startHealthServer, type HealthServer } from './health-server.js';
@@ -9,7 +10,7 @@ import { KubeJson } from './kube-json.js';
 import { LeaderElector } from './leader.js';
 import { ControllerMetrics } from './metrics.js';
 import { StreamIndex, streamKey } from './stream-index.js';
-import { readTriggers, type StreamLike } from './trigger-port.js';
+import { triggerStreams } from './reactor.js';
 import { reconcileWorkload } from './trigger-reconciler.js';
 import { WorkQueue } from './workqueue.js';
 import { objectKey, resourcePath, workloadKey, workloadKinds, type WorkloadKind } from './workload-kinds.js';
@@ -52,8 +53,6 @@ export interface RunningController {
   stop(): Promise<StopReason>;
 }
 
-const streamsApiVersion = 'image.openshift.io/v1';
-
 /**
  * The istream controller: informers for image streams and the four workload kinds, an index
  * from stream to the workloads whose triggers name it, and a work queue that reconciles one
@@ -73,7 +72,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
   const queuedForStreamAt = new Map<string, number>();
   let acting = false;
 
-  const streams = startInformer<StreamLike>(api, resourcePath(streamsApiVersion, 'imagestreams', options.namespace), {
+  const streams = startInformer<ImageStream & KubernetesObject>(api, resourcePath(IMAGE_API_VERSION, IMAGE_STREAM_PLURAL, options.namespace), {
     onChange: (stream) => {
       const { namespace, name } = objectKey(stream);
       const now = performance.now();
@@ -92,9 +91,9 @@ export async function startController(options: ControllerOptions): Promise<Runni
       onChange: (obj) => {
         const { namespace, name } = objectKey(obj);
         const key = workloadKey(kind.kind, namespace, name);
-        const triggers = readTriggers({ ...obj, kind: kind.kind });
-        index.set(key, triggers.map((t) => streamKey(t.streamNamespace, t.stream)));
-        if (triggers.length > 0) queue.add(key);
+        const streamsNamed = triggerStreams({ ...obj, kind: kind.kind });
+        index.set(key, streamsNamed.map((s) => streamKey(s.namespace, s.stream)));
+        if (streamsNamed.length > 0) queue.add(key);
       },
       onDelete: (obj) => {
         const { namespace, name } = objectKey(obj);

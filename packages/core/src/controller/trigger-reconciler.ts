@@ -18,13 +18,13 @@ const conflictRetries = 5;
 
 function changeMessage(kind: WorkloadKind, obj: KubernetesObject, c: TriggerChange): string {
   if (!c.revertsManualEdit) {
-    return `Image of container ${c.container} changed to ${c.to} by image stream tag ${c.trigger.source} (was ${c.from || 'empty'})`;
+    return `Image of container ${c.container} changed to ${c.to} by image stream tag ${c.source.display} (was ${c.from || 'empty'})`;
   }
   const ns = obj.metadata?.namespace;
   const name = obj.metadata?.name;
-  return `Container ${c.container} was set by hand to ${c.from}, but its image follows image stream tag ${c.trigger.source}, ` +
+  return `Container ${c.container} was set by hand to ${c.from}, but its image follows image stream tag ${c.source.display}, ` +
     `so it was set back to ${c.to}. To keep a hand-set image, pause the trigger: ` +
-    `kubectl istream set-triggers ${kind.cliName}/${name} -n ${ns} --manual --from-image ${c.trigger.source} -c ${c.container}`;
+    `kubectl istream set-triggers ${kind.cliName}/${name} -n ${ns} --manual --from-image ${c.source.display} -c ${c.container}`;
 }
 
 /**
@@ -39,11 +39,12 @@ export async function reconcileWorkload(deps: TriggerReconcilerDeps, key: string
   let obj = deps.cached(kind, namespace, name);
   for (let attempt = 0; obj; attempt++) {
     const plan = await planTriggers(obj, deps.inputs);
-    for (const trigger of plan.denied) {
+    for (const source of plan.denied) {
       await deps.events.record(obj, 'Warning', 'ImageTriggerForbidden',
-        `Trigger ${trigger.source} was not applied: service accounts of namespace ${namespace} may not get imagestreams in namespace ${trigger.streamNamespace}. ` +
-        `To allow it, bind a role that may get imagestreams.image.openshift.io in ${trigger.streamNamespace} to the group system:serviceaccounts:${namespace}.`);
+        `Trigger ${source.display} was not applied: service accounts of namespace ${namespace} may not get imagestreams in namespace ${source.namespace}. ` +
+        `To allow it, bind a role that may get imagestreams.image.openshift.io in ${source.namespace} to the group system:serviceaccounts:${namespace}.`);
     }
+    if (plan.refused) await deps.events.record(obj, 'Warning', 'ImageTriggerInvalid', plan.refused);
     if (!plan.updated) return plan;
     const path = resourcePath(kind.apiVersion, kind.resource, namespace, name);
     try {

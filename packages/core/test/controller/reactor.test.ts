@@ -1,18 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubernetesObject } from '@kubernetes/client-node';
+import type { ImageStream } from '../../src/imagestream/index.js';
 import { planTriggers, type ReactorInputs } from '../../src/controller/reactor.js';
 
 const A = 'reg.test/team/ubi@sha256:' + 'a'.repeat(64);
 const B = 'reg.test/team/ubi@sha256:' + 'b'.repeat(64);
 
-function stream(namespace: string, items: string[], extra: Record<string, unknown> = {}): KubernetesObject {
+function stream(namespace: string, items: string[], extra: Record<string, unknown> = {}): ImageStream {
   return {
     apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name: 'ubi', namespace },
     spec: { tags: [{ name: '8', from: { kind: 'DockerImage', name: 'reg.test/team/ubi:8' } }] },
     status: { tags: [{ tag: '8', items: items.map((r) => ({ dockerImageReference: r, image: r.split('@')[1] })) }] },
     ...extra,
-  } as KubernetesObject;
+  } as unknown as ImageStream;
 }
 
 function deployment(triggers: unknown[], containers: Array<{ name: string; image: string }>, init: Array<{ name: string; image: string }> = []): KubernetesObject {
@@ -27,7 +28,7 @@ const byName = (c: string): string => `spec.template.spec.containers[?(@.name=="
 const trigger = (name: string, c: string, more: Record<string, unknown> = {}): unknown =>
   ({ from: { kind: 'ImageStreamTag', name, ...more }, fieldPath: byName(c) });
 
-function inputs(streams: Record<string, KubernetesObject>, allowed = true): ReactorInputs {
+function inputs(streams: Record<string, ImageStream>, allowed = true): ReactorInputs {
   return { stream: (ns, name) => streams[`${ns}/${name}`], mayRead: async () => allowed };
 }
 
@@ -62,7 +63,7 @@ test('nothing changes when the workload already shows the current item, the tag 
 
 test('two triggers change two containers in one copy; an init container is found by the containers[...] form', async () => {
   const other = stream('app', [A]);
-  (other.metadata as { name: string }).name = 'tools';
+  other.metadata.name = 'tools';
   const obj = deployment([trigger('ubi:8', 'myapp'), trigger('tools:8', 'setup')],
     [{ name: 'myapp', image: 'x' }], [{ name: 'setup', image: 'y' }]);
   const plan = await planTriggers(obj, inputs({ 'app/ubi': stream('app', [B]), 'app/tools': other }));
@@ -76,15 +77,15 @@ test('a cross-namespace trigger is refused without read access and applied with 
   const streams = { 'shared/ubi': stream('shared', [A]) };
   const refused = await planTriggers(obj, inputs(streams, false));
   assert.equal(refused.updated, undefined);
-  assert.equal(refused.denied[0]?.source, 'shared/ubi:8');
+  assert.equal(refused.denied[0]?.display, 'shared/ubi:8');
   const allowed = await planTriggers(obj, inputs(streams, true));
   assert.deepEqual(images(allowed.updated), [A]);
 });
 
 test('with referencePolicy Local the pull spec is the stream\'s own repository at the digest', async () => {
   const s = stream('app', [A], {});
-  (s as unknown as { spec: { tags: Array<Record<string, unknown>> } }).spec.tags[0]!.referencePolicy = { type: 'Local' };
-  (s as unknown as { status: Record<string, unknown> }).status.dockerImageRepository = 'registry.local/app/ubi';
+  s.spec.tags![0]!.referencePolicy = { type: 'Local' };
+  s.status!.dockerImageRepository = 'registry.local/app/ubi';
   const plan = await planTriggers(deployment([trigger('ubi:8', 'myapp')], [{ name: 'myapp', image: 'x' }]), inputs({ 'app/ubi': s }));
   assert.deepEqual(images(plan.updated), [`registry.local/app/ubi@sha256:${'a'.repeat(64)}`]);
 });

@@ -1,4 +1,4 @@
-import { KubeConfig } from '@kubernetes/client-node';
+import { connectCluster } from '@istream/core/cluster';
 import { startController, parseBindAddress, parseDuration, type StopReason } from '@istream/core/controller';
 import { addClusterFlags, type ClusterFlags } from '../flags.js';
 import { CliError } from '../errors.js';
@@ -11,15 +11,6 @@ export interface ControllerOptions extends ClusterFlags {
   metricsBindAddress?: string;
   /** Stops the controller (the command wires SIGTERM and SIGINT to it). */
   signal?: AbortSignal;
-}
-
-function loadKubeConfig(flags: ClusterFlags, env: NodeJS.ProcessEnv): KubeConfig {
-  const kc = new KubeConfig();
-  if (flags.kubeconfig) kc.loadFromFile(flags.kubeconfig);
-  else if (env.KUBECONFIG) kc.loadFromFile(env.KUBECONFIG.split(':')[0] ?? '');
-  else kc.loadFromDefault();
-  if (flags.context) kc.setCurrentContext(flags.context);
-  return kc;
 }
 
 /** Runs the controller until the signal fires; resolves with why it stopped. */
@@ -36,8 +27,15 @@ export async function runController(options: ControllerOptions, deps: Deps): Pro
   } catch (e) {
     throw new CliError(`--import-interval: ${(e as Error).message}`);
   }
+  let connection;
+  try {
+    // The namespace flag narrows what is watched; without it the controller watches all namespaces.
+    connection = connectCluster({ kubeconfig: options.kubeconfig, context: options.context }, deps.env);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
   const running = await startController({
-    kubeConfig: loadKubeConfig(options, deps.env),
+    kubeConfig: connection.kubeConfig,
     namespace: options.namespace,
     metricsBindAddress: options.metricsBindAddress ?? ':8080',
     importIntervalMs,
