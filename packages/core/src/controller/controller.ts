@@ -4,6 +4,9 @@ import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { IMAGE_API_VERSION, IMAGE_STREAM_PLURAL, type ImageStream } from '../imagestream/index.js';
 import { StreamAccessChecker } from './access.js';
 import { KubeEventRecorder } from './events.js';
+import { ImportReconciler, type ImportSession } from './imports.js';
+import { RegistryBudget } from './registry-budget.js';
+import { imageStreamClient } from '../cluster/index.js';
 import { parseBindAddress, startHealthServer, type HealthServer } from './health-server.js';
 import { startInformer, type ResourceInformer } from './informer.js';
 import { KubeJson } from './kube-json.js';
@@ -25,6 +28,13 @@ export interface LeaderElectionConfig {
   retryPeriodMs?: number;
 }
 
+export interface ImportSettings {
+  /** A registry session for a namespace's imports (its pull secrets as credentials). */
+  openSession(namespace: string): Promise<ImportSession>;
+  /** Imports started per registry and minute (default 60). */
+  perRegistryPerMinute?: number;
+}
+
 export interface ControllerOptions {
   kubeConfig: KubeConfig;
   /** Watch one namespace; all namespaces when undefined. */
@@ -35,6 +45,8 @@ export interface ControllerOptions {
   workers?: number;
   /** How often tags with importPolicy.scheduled are imported again (default 15 minutes). */
   importIntervalMs?: number;
+  /** Spec and scheduled imports; without it the controller only runs triggers. */
+  imports?: ImportSettings;
   /** Every workload with triggers is reconciled again this often (catches RBAC changes). */
   resyncIntervalMs?: number;
   log?: (line: string) => void;
@@ -68,6 +80,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
   const access = new StreamAccessChecker(api);
   const index = new StreamIndex();
   const queue = new WorkQueue();
+  const importQueue = new WorkQueue({ baseDelayMs: 1000 });
   /** When the stream change that queued a workload was observed, for the latency histogram. */
   const queuedForStreamAt = new Map<string, number>();
   let acting = false;
@@ -76,6 +89,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
     onChange: (stream) => {
       const { namespace, name } = objectKey(stream);
       const now = performance.now();
+      if (options.imports) importQueue.add(streamKey(namespace, name));
       for (const key of index.workloadsOf(streamKey(namespace, name))) {
         if (!queuedForStreamAt.has(key)) queuedForStreamAt.set(key, now);
         queue.add(key);
@@ -122,6 +136,19 @@ export async function startController(options: ControllerOptions): Promise<Runni
       if (seen !== undefined) metrics.triggerLatency.observe((performance.now() - seen) / 1000);
     },
   };
+
+  const server = options.kubeConfig.getCurrentCluster()?.server ?? '';
+  const streamClient = imageStreamClient({ kubeConfig: options.kubeConfig, namespace: options.namespace ?? 'default', server });
+  const importer = options.imports && new ImportReconciler({
+    cached: (namespace, name) => streams.get(name, namespace),
+    update: (namespace, name, change) => streamClient.update(namespace, name, change),
+    openSession: options.imports.openSession,
+    budget: new RegistryBudget(options.imports.perRegistryPerMinute ?? 60),
+    intervalMs: options.importIntervalMs ?? 15 * 60_000,
+    now: () => new Date(),
+    random: Math.random,
+    onImport: (kind, ok) => metrics.imports.inc({ kind, result: ok ? 'success' : 'failure' }),
+  });
 
   let health: HealthServer | undefined;
   const bind = parseBindAddress(options.metricsBindAddress ?? '0');
@@ -178,11 +205,28 @@ export async function startController(options: ControllerOptions): Promise<Runni
       metrics.reconcileErrors.inc({ queue: 'triggers' });
       log(`reconcile ${key} failed (retry ${queue.retries(key) + 1}): ${(error as Error).message}`);
     });
+    const importWorkers = importer
+      ? importQueue.run(2, async (key) => {
+        const [namespace = '', name = ''] = key.split('/');
+        try {
+          const next = await importer.reconcile(namespace, name);
+          metrics.reconciles.inc({ queue: 'imports', result: 'success' });
+          if (next !== undefined) importQueue.addAfter(key, next);
+        } catch (error) {
+          metrics.reconciles.inc({ queue: 'imports', result: 'error' });
+          throw error;
+        }
+      }, (key, error) => {
+        metrics.reconcileErrors.inc({ queue: 'imports' });
+        log(`import ${key} failed (retry ${importQueue.retries(key) + 1}): ${(error as Error).message}`);
+      })
+      : Promise.resolve();
     const lost = elector ? elector.holdUntilLost().then((l): StopReason => (l ? 'lost-leadership' : 'stopped')) : stopRequested;
     const reason = await Promise.race([lost, stopRequested]);
     // Workers finish the reconcile they hold, so no write is cut off halfway.
     queue.shutDown();
-    await workers;
+    importQueue.shutDown();
+    await Promise.all([workers, importWorkers]);
     return reason;
   };
 
@@ -190,6 +234,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
     acting = false;
     if (resyncTimer) clearInterval(resyncTimer);
     queue.shutDown();
+    importQueue.shutDown();
     if (elector) {
       if (reason === 'lost-leadership') elector.stop();
       else await elector.release();

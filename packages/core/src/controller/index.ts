@@ -5,3 +5,7 @@ export { WorkQueue } from './workqueue.js';
 export { workloadKinds } from './workload-kinds.js';
 export type { WorkloadKind } from './workload-kinds.js';
 export { parseDuration } from './duration.js';
+export type { ImportSettings } from './controller.js';
+export type { ImportSession } from './imports.js';
+export { pinTag, resumeTag, pinnedImage, tagRevisions, pinnedFromAnnotation, RollbackError } from './rollback.js';
+export type { RollbackTarget, RollbackResult, TagRevision } from './rollback.js';
