@@ -8,7 +8,8 @@ import {
 } from '../imagestream/index.js';
 import { isConflict, isNotFound, toKubeError } from './errors.js';
 import type { ClusterConnection } from './kubeconfig.js';
-import { dockerAuthsFromSecrets, DOCKER_CFG_TYPE, DOCKER_CONFIG_JSON_TYPE, type DockerAuths, type SecretLike } from './secrets.js';
+import type { PullSecretData } from '../registry/index.js';
+import { pullSecretData, type SecretLike } from './secrets.js';
 
 /** How this cluster serves ImageStreams. */
 export type ImageStreamApiKind = 'crd' | 'openshift' | 'absent';
@@ -27,8 +28,8 @@ export interface ImageStreamClient {
    * unchanged result) writes nothing. Resolves to the stream as stored.
    */
   update(namespace: string, name: string, change: (current: ImageStream | undefined) => StreamChange | undefined): Promise<ImageStream | undefined>;
-  /** Registry credentials from the namespace's pull secrets. */
-  pullSecretAuths(namespace: string): Promise<DockerAuths>;
+  /** The namespace's pull secrets, decoded, for the registry client's secretCredentials. */
+  pullSecrets(namespace: string): Promise<PullSecretData[]>;
 }
 
 const MAX_CONFLICT_RETRIES = 5;
@@ -96,12 +97,9 @@ export function imageStreamClient(connection: ClusterConnection): ImageStreamCli
         return stored;
       }
     },
-    async pullSecretAuths(namespace) {
+    async pullSecrets(namespace) {
       const list = await call(() => core.listNamespacedSecret({ namespace }));
-      const secrets = (list.items as SecretLike[])
-        .filter((s) => s.type === DOCKER_CONFIG_JSON_TYPE || s.type === DOCKER_CFG_TYPE)
-        .sort((a, b) => ((a.metadata?.name ?? '') < (b.metadata?.name ?? '') ? -1 : 1));
-      return dockerAuthsFromSecrets(secrets);
+      return pullSecretData(list.items as SecretLike[]);
     },
   };
   return client;

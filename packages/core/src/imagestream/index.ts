@@ -8,3 +8,4 @@ export * from './resolve.js';
 export * from './importer.js';
 export { kubeTime } from './time.js';
 export { jsonEqual } from './equal.js';
+export * from './registry-source.js';

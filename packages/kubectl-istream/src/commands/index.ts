@@ -1,6 +1,13 @@
 import type { CommandModule } from '../program.js';
 import { controllerCommand } from './controller.js';
+import { describeCommand } from './describe.js';
+import { getCommand } from './get.js';
+import { importImageCommand } from './import-image.js';
+import { installCommand } from './install.js';
 import { rollbackCommand } from './rollback.js';
+import { tagCommand } from './tag.js';
 
 /** Every subcommand of `kubectl istream`, in the order `--help` lists them. */
-export const commands: CommandModule[] = [rollbackCommand, controllerCommand];
+export const commands: CommandModule[] = [
+  installCommand, importImageCommand, tagCommand, getCommand, describeCommand, rollbackCommand, controllerCommand,
+];

@@ -35,6 +35,18 @@ interface BuildStep {
 const buildRoot = fileURLToPath(new URL('../../../../cluster/build/', import.meta.url));
 const goBuildFlags = ['-trimpath', '-ldflags=-s -w'];
 
+/**
+ * Kubernetes' own build stamps its version with -X; without it the binaries say
+ * v0.0.0-master and kubectl warns about version skew. Link-time only: compiled packages stay cached.
+ */
+function kubeVersionStamp(): string {
+  const [major, minor] = KUBE_VERSION.slice(1).split('.');
+  const vars = { gitVersion: KUBE_VERSION, gitMajor: major, gitMinor: minor, gitTreeState: 'clean' };
+  return ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version']
+    .flatMap((pkg) => Object.entries(vars).map(([name, value]) => `-X ${pkg}.${name}=${value}`))
+    .join(' ');
+}
+
 export function kubeCacheDir(): string {
   const cacheHome = process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache');
   return join(cacheHome, 'istream', `kube-${KUBE_VERSION}`);
@@ -61,7 +73,7 @@ function buildSteps(dir: string): BuildStep[] {
   const kubeModule = join(buildRoot, 'kube');
   const kubeCommand = (name: string): BuildStep => ({
     file: name,
-    build: (out) => go(['build', ...goBuildFlags, '-o', out, `k8s.io/kubernetes/cmd/${name}`], kubeModule),
+    build: (out) => go(['build', '-trimpath', `-ldflags=-s -w ${kubeVersionStamp()}`, '-o', out, `k8s.io/kubernetes/cmd/${name}`], kubeModule),
   });
   // etcd and kwok first: they share no packages with Kubernetes, whose build is the long pole.
   return [

@@ -108,6 +108,8 @@ async function bootControlPlane(
     `--service-account-key-file=${pki.serviceAccount.pub}`,
     `--service-account-signing-key-file=${pki.serviceAccount.key}`,
     `--service-cluster-ip-range=${serviceRange}`,
+    // The `kubernetes` Service cannot point at a loopback address, and nothing in-cluster dials it.
+    '--endpoint-reconciler-type=none',
     '--profiling=false',
   ]);
   const tls = new Agent({ connect: { ca: pki.caPem } });
@@ -131,7 +133,8 @@ async function bootControlPlane(
     `--service-account-private-key-file=${pki.serviceAccount.key}`, `--root-ca-file=${pki.ca.cert}`,
     `--cluster-signing-cert-file=${pki.ca.cert}`, `--cluster-signing-key-file=${pki.ca.key}`,
     `--service-cluster-ip-range=${serviceRange}`,
-    '--controllers=*',
+    // No cloud provider here: its controllers would only log that they do nothing.
+    '--controllers=*,-service-lb-controller,-node-route-controller,-cloud-node-lifecycle-controller',
     '--profiling=false',
   ]);
   start('kube-scheduler', bins.kubeScheduler, [

@@ -1,0 +1,92 @@
+// kubectl istream get is|istag [NAME]: oc's columns (NAME IMAGE REPOSITORY TAGS UPDATED for
+// streams, NAME IMAGE REFERENCE UPDATED for tags) or the objects as json, yaml or names.
+import type { Command } from 'commander';
+import { parseStreamTag, validateStreamName, type ImageStream } from '@istream/core/imagestream';
+import { asUserError, asUserErrorAsync, openCluster } from '../connect.js';
+import { CliError } from '../errors.js';
+import { addClusterFlags, addOutputFlag, type ClusterFlags } from '../flags.js';
+import { IMAGE_STREAM_RESOURCE } from '../import-output.js';
+import { formatObjects } from '../printers/objects.js';
+import {
+  IMAGE_STREAM_HEADERS, IMAGE_STREAM_TAG_HEADERS, IMAGE_STREAM_TAG_WIDE_HEADERS, imageStreamRow, imageStreamTagRow,
+  imageStreamTags, type ImageStreamTagObject,
+} from '../printers/streams.js';
+import { formatTable } from '../printers/table.js';
+import type { CommandModule, Deps } from '../program.js';
+
+export type StreamResource = 'imagestreams' | 'imagestreamtags';
+
+const RESOURCE_ALIASES: Record<string, StreamResource> = {
+  is: 'imagestreams', imagestream: 'imagestreams', imagestreams: 'imagestreams',
+  [`imagestreams.${'image.openshift.io'}`]: 'imagestreams',
+  istag: 'imagestreamtags', imagestreamtag: 'imagestreamtags', imagestreamtags: 'imagestreamtags',
+};
+
+export function parseResource(name: string): StreamResource {
+  const resource = RESOURCE_ALIASES[name.toLowerCase()];
+  if (resource === undefined) throw new CliError(`unknown resource type "${name}": use is (imagestreams) or istag (imagestreamtags)`);
+  return resource;
+}
+
+export const GET_FORMATS = ['wide', 'json', 'yaml', 'name'] as const;
+
+export interface GetOptions extends ClusterFlags {
+  resource: string;
+  name?: string;
+  output?: (typeof GET_FORMATS)[number];
+  now?: () => Date;
+}
+
+export async function runGet(options: GetOptions, deps: Deps): Promise<void> {
+  const resource = parseResource(options.resource);
+  const now = (options.now ?? (() => new Date()))();
+  const { client, namespace } = openCluster(options, deps);
+  await asUserErrorAsync(async () => {
+    if (resource === 'imagestreams') {
+      if (options.name !== undefined) asUserError(() => validateStreamName(options.name!));
+      const streams = await loadStreams(options.name, () => client.list(namespace), (n) => client.get(namespace, n));
+      if (streams.length === 0) return void deps.io.err.write(`No resources found in ${namespace} namespace.\n`);
+      if (options.output === undefined || options.output === 'wide') {
+        deps.io.out.write(formatTable(IMAGE_STREAM_HEADERS, streams.map((s) => imageStreamRow(s, now))));
+      } else deps.io.out.write(formatObjects(streams, options.output, IMAGE_STREAM_RESOURCE, options.name === undefined));
+      return;
+    }
+    let tags: ImageStreamTagObject[];
+    if (options.name !== undefined) {
+      const parsed = asUserError(() => parseStreamTag(options.name!));
+      if (!parsed.explicitTag) throw new CliError(`"${options.name}" must be of the form <stream_name>:<tag>`);
+      const stream = await client.get(namespace, parsed.stream);
+      tags = stream === undefined ? [] : imageStreamTags(stream).filter((t) => t.metadata.name === options.name);
+      if (tags.length === 0) throw new CliError(`imagestreamtags.image.openshift.io "${options.name}" not found`);
+    } else {
+      tags = (await client.list(namespace)).flatMap(imageStreamTags);
+      if (tags.length === 0) return void deps.io.err.write(`No resources found in ${namespace} namespace.\n`);
+    }
+    if (options.output === undefined || options.output === 'wide') {
+      const wide = options.output === 'wide';
+      deps.io.out.write(formatTable(wide ? IMAGE_STREAM_TAG_WIDE_HEADERS : IMAGE_STREAM_TAG_HEADERS, tags.map((t) => imageStreamTagRow(t, now, wide))));
+    } else deps.io.out.write(formatObjects(tags, options.output, 'imagestreamtag.image.openshift.io', options.name === undefined));
+  });
+}
+
+async function loadStreams(
+  name: string | undefined, list: () => Promise<ImageStream[]>, get: (name: string) => Promise<ImageStream | undefined>,
+): Promise<ImageStream[]> {
+  if (name === undefined) return [...(await list())].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+  const stream = await get(name);
+  if (stream === undefined) throw new CliError(`imagestreams.image.openshift.io "${name}" not found`);
+  return [stream];
+}
+
+export const getCommand: CommandModule = {
+  register(program: Command, deps: Deps) {
+    const cmd = program.command('get')
+      .argument('<resource>', 'is (imagestreams) or istag (imagestreamtags)')
+      .argument('[name]', 'a stream name, or stream:tag for istag')
+      .description('Display image streams or image stream tags');
+    addOutputFlag(cmd, GET_FORMATS);
+    addClusterFlags(cmd);
+    cmd.action(async (resource: string, name: string | undefined, opts: ClusterFlags & { output?: GetOptions['output'] }) =>
+      runGet({ ...opts, resource, ...(name === undefined ? {} : { name }) }, deps));
+  },
+};

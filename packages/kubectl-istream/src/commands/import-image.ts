@@ -1,0 +1,196 @@
+// kubectl istream import-image NAME[:TAG]: oc's import-image, done by the CLI itself (resolve the
+// digests, write the stream's spec and status), so it works with no controller installed.
+import type { Command } from 'commander';
+import {
+  DEFAULT_MAX_TAGS_PER_IMPORT, followTagReference, parseStreamTag, planRepositoryImport, specTag,
+  type ImageStream, type ImportMode, type TagImportPolicy, type TagImportRequest, type TagReferencePolicy,
+} from '@istream/core/imagestream';
+import { parseImageReference } from '@istream/core/reference';
+import { asUserError, asUserErrorAsync, openCluster } from '../connect.js';
+import { CliError } from '../errors.js';
+import { addClusterFlags, addDryRunFlag, parseDryRun, type ClusterFlags } from '../flags.js';
+import { reportImport } from '../import-output.js';
+import type { CommandModule, Deps } from '../program.js';
+import { importIntoStream, openImportSession } from '../stream-import.js';
+
+export interface ImportImageOptions extends ClusterFlags {
+  target: string;
+  from?: string;
+  confirm?: boolean;
+  all?: boolean;
+  scheduled?: boolean;
+  insecure?: boolean;
+  referencePolicy?: string;
+  importMode?: string;
+  dryRun?: unknown;
+  /** How many tags one --all import takes (OpenShift's default 50). */
+  maxTags?: number;
+  now?: () => Date;
+}
+
+const INSECURE_ANNOTATION = 'openshift.io/image.insecureRepository';
+
+export function parseReferencePolicy(value: string | undefined): TagReferencePolicy {
+  if (value === undefined || value === 'source') return { type: 'Source' };
+  if (value === 'local') return { type: 'Local' };
+  throw new CliError(`reference policy must be set to 'source' or 'local' (got "${value}")`);
+}
+
+export function parseImportMode(value: string | undefined): ImportMode {
+  if (value === undefined || value === 'Legacy') return 'Legacy';
+  if (value === 'PreserveOriginal') return 'PreserveOriginal';
+  throw new CliError(`invalid --import-mode "${value}": use Legacy or PreserveOriginal`);
+}
+
+export function validateSource(from: string, flag: string): void {
+  asUserError(() => {
+    try {
+      parseImageReference(from);
+    } catch (e) {
+      throw new CliError(`invalid ${flag} "${from}": ${(e as Error).message}`);
+    }
+  });
+}
+
+interface Plan {
+  requests: TagImportRequest[];
+  additionalTags: string[];
+  needsRepositoryListing?: { repository: string };
+}
+
+export async function runImportImage(options: ImportImageOptions, deps: Deps): Promise<void> {
+  const now = options.now ?? (() => new Date());
+  const dryRun = parseDryRun(options.dryRun) !== 'none';
+  const target = asUserError(() => parseStreamTag(options.target));
+  if (target.namespace !== undefined) {
+    throw new CliError(`"${options.target}" names a namespace: give the image stream name alone and the namespace with -n`);
+  }
+  if (options.all && target.explicitTag) throw new CliError(`cannot specify a tag "${options.target}" as well as --all`);
+  if (options.from !== undefined) validateSource(options.from, '--from');
+  const referencePolicy = parseReferencePolicy(options.referencePolicy);
+  const importMode = parseImportMode(options.importMode);
+  const maxTags = options.maxTags ?? DEFAULT_MAX_TAGS_PER_IMPORT;
+
+  const { client, namespace } = openCluster(options, deps);
+  await asUserErrorAsync(async () => {
+    if ((await client.apiKind()) === 'openshift') {
+      throw new CliError('this cluster is OpenShift: its API server imports images itself; use "oc import-image"');
+    }
+    const stream = await client.get(namespace, target.stream);
+    if (stream === undefined && !options.confirm) {
+      throw new CliError(`no image stream named "${target.stream}" exists, pass --confirm to create and import`);
+    }
+    const insecureFromStream = stream?.metadata.annotations?.[INSECURE_ANNOTATION] === 'true';
+    const policy = (tagPolicy?: TagImportPolicy): TagImportPolicy => ({
+      ...((options.insecure ?? insecureFromStream) || tagPolicy?.insecure ? { insecure: true } : {}),
+      ...(options.scheduled || tagPolicy?.scheduled ? { scheduled: true } : {}),
+      importMode: options.importMode === undefined ? (tagPolicy?.importMode ?? importMode) : importMode,
+    });
+    const plan = planImport(options, target.tag, stream, policy, referencePolicy);
+    const session = await openImportSession(client, namespace, deps.env);
+    try {
+      let { requests, additionalTags } = plan;
+      if (plan.needsRepositoryListing !== undefined) {
+        validateSource(plan.needsRepositoryListing.repository, 'repository');
+        ({ requests, additionalTags } = await planRepositoryImport(session.source, plan.needsRepositoryListing.repository,
+          { importPolicy: policy(), referencePolicy }, maxTags));
+      }
+      const progress = options.all && deps.io.err.isTTY
+        ? (p: { done: number; total: number }) => deps.io.err.write(`\rImporting ${p.done}/${p.total} tags...`)
+        : undefined;
+      const recorded = await importIntoStream(client, namespace, target.stream, requests, session, {
+        dryRun, now, ...(progress ? { onProgress: progress } : {}), ...(stream ? { existing: stream } : {}),
+      });
+      if (progress) deps.io.err.write('\r\x1b[K');
+      reportImport(deps.io, target.stream, recorded.stream, recorded.results, { dryRun, now: now(), additionalTags });
+    } finally {
+      await session.close();
+    }
+  });
+}
+
+/** Which tags to import from where, with oc's rules and wording for existing streams. */
+function planImport(
+  options: ImportImageOptions, tag: string, stream: ImageStream | undefined,
+  policy: (tagPolicy?: TagImportPolicy) => TagImportPolicy, referencePolicy: TagReferencePolicy,
+): Plan {
+  const request = (name: string, from: string): TagImportRequest => ({
+    tag: name, from, importPolicy: policy(stream === undefined ? undefined : specTag(stream, name)?.importPolicy), referencePolicy,
+  });
+  if (stream === undefined) {
+    const from = options.from ?? options.target;
+    validateSource(from, options.from === undefined ? 'image name' : '--from');
+    if (options.all) return { requests: [], additionalTags: [], needsRepositoryListing: { repository: from } };
+    return { requests: [request(tag, from)], additionalTags: [] };
+  }
+  if (options.all) {
+    const repository = options.from ?? stream.spec.dockerImageRepository;
+    if (repository === undefined || repository === '') {
+      const requests = (stream.spec.tags ?? []).filter((t) => t.from?.kind === 'DockerImage').map((t) => request(t.name, t.from!.name));
+      if (requests.length === 0) throw new CliError('image stream does not have tags pointing to external container images');
+      return { requests, additionalTags: [] };
+    }
+    if (repository !== stream.spec.dockerImageRepository && !options.confirm) {
+      if (!stream.spec.dockerImageRepository) {
+        throw new CliError('the image stream does not currently import an entire Docker repository, pass --confirm to update');
+      }
+      throw new CliError(`the image stream has a different import spec "${stream.spec.dockerImageRepository}", pass --confirm to update`);
+    }
+    return { requests: [], additionalTags: [], needsRepositoryListing: { repository } };
+  }
+  const followed = followTagReference(stream, tag);
+  switch (followed.problem) {
+    case 'invalid':
+      throw new CliError(`tag "${tag}" points to an invalid imagestreamtag`);
+    case 'cross-stream':
+      throw new CliError(`tag "${tag}" points to an imagestreamtag from another ImageStream`);
+    case 'circular':
+      throw new CliError(`tag "${tag}" on the image stream is a reference to same tag (${followed.path.join(' -> ')})`);
+    case 'not-found': {
+      const from = options.from ?? (tag === 'latest' ? stream.spec.dockerImageRepository : undefined);
+      if (!from) {
+        throw new CliError(`the tag "${tag}" does not exist on the image stream - choose an existing tag to import or use the 'tag' command to create a new tag`);
+      }
+      return { requests: [request(tag, from)], additionalTags: [] };
+    }
+    default: {
+      const existing = followed.ref!;
+      if (existing.from !== undefined && existing.from.kind !== 'DockerImage') {
+        throw new CliError(`tag "${tag}" points to existing ${existing.from.kind} "${existing.from.name}", it cannot be re-imported`);
+      }
+      if (existing.from === undefined) {
+        throw new CliError(`tag "${tag}" already exists - you must use the 'tag' command if you want to change the source to "${options.from ?? ''}"`);
+      }
+      if (options.from !== undefined && options.from !== existing.from.name) {
+        if (followed.multiple) {
+          throw new CliError(`the tag "${tag}" points to the tag "${followed.finalTag}" which points to "${existing.from.name}" - use the 'tag' command if you want to change the source to "${options.from}"`);
+        }
+        throw new CliError(`the tag "${tag}" points to "${existing.from.name}" - use the 'tag' command if you want to change the source to "${options.from}"`);
+      }
+      return { requests: [request(followed.finalTag, existing.from.name)], additionalTags: [] };
+    }
+  }
+}
+
+export const importImageCommand: CommandModule = {
+  register(program: Command, deps: Deps) {
+    const cmd = program.command('import-image')
+      .argument('<name[:tag]>', 'image stream and tag to import into')
+      .description('Import the latest image information from a tag in a container image registry')
+      .option('--from <ref>', 'a container image repository to import images from')
+      .option('--confirm', 'allow the image stream to be created or its import location changed')
+      .option('--all', 'import all tags from the source (the first 50 by priority)')
+      .option('--scheduled', 'set each imported image to be periodically re-imported')
+      .option('--insecure', 'allow registries with invalid HTTPS certificates or plain HTTP')
+      .option('--reference-policy <policy>', "'source' or 'local' (pull through the stream's repository)")
+      .option('--import-mode <mode>', 'Legacy (one platform of a manifest list) or PreserveOriginal (the list itself)')
+      .option('--max-tags <n>', 'how many tags --all imports', (v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1) throw new CliError(`invalid --max-tags "${v}": use a positive integer`);
+        return n;
+      });
+    addDryRunFlag(cmd);
+    addClusterFlags(cmd);
+    cmd.action(async (target: string, opts: Omit<ImportImageOptions, 'target'>) => runImportImage({ ...opts, target }, deps));
+  },
+};

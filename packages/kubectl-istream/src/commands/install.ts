@@ -1,0 +1,78 @@
+// kubectl istream install: the ImageStream CRD and the controller. On OpenShift, whose API server
+// serves image.openshift.io itself, no CRD is installed (ours would shadow nothing and confuse oc).
+import type { Command } from 'commander';
+import { applyObject, waitForCrdEstablished, type ApplyOutcome } from '@istream/core/cluster';
+import { asUserErrorAsync, openCluster } from '../connect.js';
+import { CliError } from '../errors.js';
+import { addClusterFlags, addDryRunFlag, addOutputFlag, parseDryRun, type ClusterFlags } from '../flags.js';
+import { installManifests, type Manifest } from '../install/manifests.js';
+import { toJson, toYaml } from '../printers/objects.js';
+import type { CommandModule, Deps } from '../program.js';
+
+export interface InstallOptions extends ClusterFlags {
+  dryRun?: unknown;
+  output?: 'yaml' | 'json' | 'name';
+  image?: string;
+}
+
+const GROUPS: Record<string, string> = {
+  CustomResourceDefinition: 'customresourcedefinition.apiextensions.k8s.io',
+  Namespace: 'namespace',
+  ServiceAccount: 'serviceaccount',
+  ClusterRole: 'clusterrole.rbac.authorization.k8s.io',
+  ClusterRoleBinding: 'clusterrolebinding.rbac.authorization.k8s.io',
+  Deployment: 'deployment.apps',
+};
+
+const qualifiedName = (m: Manifest): string => `${GROUPS[m.kind] ?? m.kind.toLowerCase()}/${m.metadata.name}`;
+
+function printManifests(manifests: Manifest[], output: InstallOptions['output'], deps: Deps): void {
+  if (output === 'yaml') deps.io.out.write(manifests.map((m) => toYaml(m)).join('---\n'));
+  else if (output === 'json') deps.io.out.write(toJson({ apiVersion: 'v1', kind: 'List', items: manifests, metadata: { resourceVersion: '' } }));
+  else deps.io.out.write(manifests.map((m) => `${qualifiedName(m)}\n`).join(''));
+}
+
+export async function runInstall(options: InstallOptions, deps: Deps): Promise<void> {
+  const dryRun = parseDryRun(options.dryRun);
+  if (dryRun === 'server') throw new CliError('install supports --dry-run=client only');
+  const image = options.image === undefined ? {} : { image: options.image };
+  if (dryRun === 'client') {
+    // Printing the manifests needs no cluster; the CRD is left out only when one says it is OpenShift.
+    let openshift = false;
+    try {
+      openshift = (await openCluster(options, deps).client.apiKind()) === 'openshift';
+    } catch {
+      openshift = false;
+    }
+    const manifests = installManifests({ includeCrd: !openshift, ...image });
+    if (options.output !== undefined) printManifests(manifests, options.output, deps);
+    else deps.io.out.write(manifests.map((m) => `${qualifiedName(m)} created (dry run)\n`).join(''));
+    return;
+  }
+  const { client } = openCluster(options, deps);
+  await asUserErrorAsync(async () => {
+    const openshift = (await client.apiKind()) === 'openshift';
+    if (openshift) {
+      deps.io.err.write('This cluster is OpenShift: it serves image.openshift.io ImageStreams itself, so no CRD is installed.\n');
+    }
+    const manifests = installManifests({ includeCrd: !openshift, ...image });
+    for (const manifest of manifests) {
+      const outcome: ApplyOutcome = await applyObject(client.connection, manifest as never);
+      if (manifest.kind === 'CustomResourceDefinition') await waitForCrdEstablished(client.connection, manifest.metadata.name);
+      if (options.output === 'name') deps.io.out.write(`${qualifiedName(manifest)}\n`);
+      else deps.io.out.write(`${qualifiedName(manifest)} ${outcome}\n`);
+    }
+  });
+}
+
+export const installCommand: CommandModule = {
+  register(program: Command, deps: Deps) {
+    const cmd = program.command('install')
+      .description('Install the ImageStream CRD (not on OpenShift) and the istream controller')
+      .option('--image <image>', 'controller image');
+    addDryRunFlag(cmd);
+    addOutputFlag(cmd, ['yaml', 'json', 'name']);
+    addClusterFlags(cmd);
+    cmd.action(async (opts: InstallOptions) => runInstall(opts, deps));
+  },
+};

@@ -1,0 +1,49 @@
+// Importing tags into a stream from the CLI, with no controller needed: resolve digests with the
+// registry client (credentials from the namespace's pull secrets, as OpenShift's import uses),
+// then record the results through the conflict-safe stream update.
+import type { ImageStreamClient } from '@istream/core/cluster';
+import {
+  applyImportResults, importTags, newImageStream, registryImageSource, specTag,
+  type ImageSource, type ImageStream, type ImportProgress, type TagImportRequest, type TagImportResult,
+} from '@istream/core/imagestream';
+import { RegistryClient, secretCredentials } from '@istream/core/registry';
+
+export interface ImportSession {
+  source: ImageSource;
+  close(): Promise<void>;
+}
+
+/** A registry session whose credentials are the namespace's pull secrets. */
+export async function openImportSession(client: ImageStreamClient, namespace: string, env: NodeJS.ProcessEnv): Promise<ImportSession> {
+  const registry = new RegistryClient({ credentials: secretCredentials(await client.pullSecrets(namespace)), env });
+  return { source: registryImageSource(registry), close: () => registry.close() };
+}
+
+export interface RecordedImport {
+  results: TagImportResult[];
+  /** The stream as stored (or as it would be, for a dry run); undefined when nothing was created. */
+  stream: ImageStream | undefined;
+}
+
+export async function importIntoStream(
+  client: ImageStreamClient, namespace: string, name: string, requests: TagImportRequest[], session: ImportSession,
+  options: { dryRun: boolean; now: () => Date; onProgress?: (p: ImportProgress) => void; existing?: ImageStream },
+): Promise<RecordedImport> {
+  const results = await importTags(session.source, requests, {
+    annotations: (tag) => (options.existing === undefined ? undefined : specTag(options.existing, tag)?.annotations),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  const anySuccess = results.some((r) => r.outcome.ok);
+  const change = (current: ImageStream | undefined) => {
+    // A stream that does not exist yet is created only when something was imported into it.
+    if (current === undefined && !anySuccess) return undefined;
+    const base = current ?? newImageStream(name, namespace);
+    return applyImportResults(base, results, options.now(), current === undefined);
+  };
+  if (options.dryRun) {
+    const current = await client.get(namespace, name);
+    return { results, stream: change(current)?.stream ?? current };
+  }
+  const stream = await client.update(namespace, name, change);
+  return { results, stream };
+}

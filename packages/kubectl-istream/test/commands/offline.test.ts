@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parse } from 'yaml';
+import { runCli } from '../../src/program.js';
+import { bufferIO } from '../../src/io.js';
+
+// Input errors are reported before any cluster is contacted: an empty environment proves it.
+async function cli(args: string[]) {
+  const io = bufferIO();
+  const code = await runCli(args, { io, env: { HOME: '/nonexistent' } });
+  return { code, out: io.stdout(), err: io.stderr() };
+}
+
+test('bad input names the input and the fix, exits non-zero, prints nothing on stdout', async () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['import-image', 'ubi:8', '--from', 'Registry.example/UBI:8'], /^error: invalid --from "Registry.example\/UBI:8": invalid reference/],
+    [['import-image', 'ubi:bad!tag'], /^error: invalid tag name "bad!tag"/],
+    [['import-image', 'ubi:8', '--all'], /^error: cannot specify a tag "ubi:8" as well as --all/],
+    [['import-image', 'ubi', '--reference-policy', 'remote'], /^error: reference policy must be set to 'source' or 'local'/],
+    [['import-image', 'ubi', '--import-mode', 'Everything'], /^error: invalid --import-mode "Everything": use Legacy or PreserveOriginal/],
+    [['tag', 'ubi:8', 'ubi:x y'], /^error: invalid tag name "x y"/],
+    [['tag', 'ubi:8', 'app:1', '--alias', '--scheduled'], /error: /],
+    [['tag', 'ubi:8', 'other'], /^error: "other" must be of the form <stream_name>:<tag>/],
+    [['get', 'pods'], /^error: unknown resource type "pods"/],
+    [['import-image', 'ubi'], /^error: no kubeconfig found: pass --kubeconfig, set KUBECONFIG/],
+  ];
+  for (const [args, expected] of cases) {
+    const { code, out, err } = await cli(args);
+    assert.notEqual(code, 0, args.join(' '));
+    assert.equal(out, '', args.join(' '));
+    assert.match(err, expected, args.join(' '));
+  }
+});
+
+test('install --dry-run=client -o yaml prints installable manifests without a cluster', async () => {
+  const { code, out } = await cli(['install', '--dry-run=client', '-o', 'yaml']);
+  assert.equal(code, 0);
+  const docs = out.split(/^---\n/m).map((d) => parse(d));
+  assert.deepEqual(docs.map((d) => d.kind), ['CustomResourceDefinition', 'Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Deployment']);
+  const crd = docs[0];
+  assert.equal(crd.metadata.name, 'imagestreams.image.openshift.io');
+  assert.deepEqual(crd.spec.names.shortNames, ['is']);
+  assert.deepEqual(crd.spec.versions[0].subresources, { status: {} });
+  assert.equal(docs[5].metadata.namespace, 'istream-system');
+  assert.deepEqual(docs[5].spec.template.spec.containers[0].args, ['controller']);
+});
