@@ -1,8 +1,9 @@
-import { connectCluster } from '@istream/core/cluster';
+import { connectCluster, imageStreamClient } from '@istream/core/cluster';
 import { startController, parseBindAddress, parseDuration, type StopReason } from '@istream/core/controller';
 import { addClusterFlags, type ClusterFlags } from '../flags.js';
 import { CliError } from '../errors.js';
 import type { CommandModule, Deps } from '../program.js';
+import { openImportSession } from '../stream-import.js';
 
 export interface ControllerOptions extends ClusterFlags {
   leaderElect?: boolean;
@@ -34,11 +35,13 @@ export async function runController(options: ControllerOptions, deps: Deps): Pro
   } catch (e) {
     throw new CliError((e as Error).message);
   }
+  const streams = imageStreamClient(connection);
   const running = await startController({
     kubeConfig: connection.kubeConfig,
     namespace: options.namespace,
     metricsBindAddress: options.metricsBindAddress ?? ':8080',
     importIntervalMs,
+    imports: { openSession: (namespace) => openImportSession(streams, namespace, deps.env) },
     leaderElection: options.leaderElect
       ? { namespace: options.leaderElectNamespace ?? deps.env.POD_NAMESPACE ?? 'istream-system' }
       : undefined,
