@@ -27,8 +27,9 @@ function typeName(node: JsonNode): string {
 }
 
 /** Reads the members of an object into a record of strings, as Go fills a struct of strings. */
-function decodeStrings<F extends string>(node: JsonMember[], fields: readonly F[], path: Path, findings: Findings, what: string): Record<F, string> {
-  const out = Object.fromEntries(fields.map((f) => [f, ''])) as Record<F, string>;
+function decodeStrings<F extends string>(node: JsonMember[], fields: readonly F[], path: Path, findings: Findings, what: string, into: Record<F, string>): Record<F, string> {
+  // Go decodes into the struct already there: a repeated object updates, it does not reset.
+  const out = { ...into };
   for (const m of node) {
     const field = fieldFor(m.key, fields);
     if (field === undefined) {
@@ -94,7 +95,7 @@ function decodeMembers(node: JsonNode, index: number, findings: Findings): Objec
         findings.add('wrong-type', 'error', `"fieldPath" must be a string, not ${typeName(value)}; OpenShift ignores every trigger of this object until it is fixed`, path, value);
       }
     } else if (value.type === 'object') {
-      trigger.from = decodeStrings(value.members, FROM_FIELDS, path, findings, '"from"');
+      trigger.from = decodeStrings(value.members, FROM_FIELDS, path, findings, '"from"', trigger.from);
     } else {
       findings.fatal = true;
       findings.add('wrong-type', 'error', `"from" must be an object {"kind":"ImageStreamTag","name":"STREAM:TAG"}, not ${typeName(value)}; OpenShift ignores every trigger of this object until it is fixed`, path, value);
@@ -147,6 +148,7 @@ function sourceOf(t: ObjectFieldTrigger, i: number, problem: (code: ProblemCode,
   return {
     index: i,
     namespace: t.from.namespace === '' ? undefined : t.from.namespace,
+    name: t.from.name,
     stream: t.from.name.slice(0, colon),
     tag: t.from.name.slice(colon + 1) || 'latest',
   };

@@ -24,6 +24,8 @@ export interface TriggerSource {
   index: number;
   /** `from.namespace` as written; undefined means the object's namespace. */
   namespace: string | undefined;
+  /** `from.name` as written: `STREAM:TAG`. */
+  name: string;
   stream: string;
   /** The tag; `STREAM:` means `latest`, as in OpenShift. */
   tag: string;

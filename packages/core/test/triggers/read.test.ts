@@ -64,6 +64,9 @@ const cases: Case[] = [
     ] },
   { name: 'the last duplicate key wins, as in Go', value: `[${trigger(DEPLOY_APP, ',"paused":true,"paused":false')}]`, object: deployment,
     accepted: true, triggers: [['ubi:8', 'app', false]], problems: [] },
+  { name: 'a repeated "from" updates the first, as Go decodes into the same struct',
+    value: `[{"from":{"kind":"ImageStreamTag","name":"ubi:7"},"from":{"name":"ubi:8","kind":null},"fieldPath":"${DEPLOY_APP}"}]`, object: deployment,
+    accepted: true, triggers: [['ubi:8', 'app', false]], problems: [] },
   { name: 'from.kind must be ImageStreamTag', value: `[{"from":{"kind":"DockerImage","name":"ubi:8"},"fieldPath":"${DEPLOY_APP}"}]`, object: deployment,
     accepted: true, triggers: [], problems: [['from-kind-not-imagestreamtag', 'error', [0, 'from', 'kind'], '"DockerImage"']] },
   { name: 'from.apiVersion must be empty', value: `[{"from":{"kind":"ImageStreamTag","name":"ubi:8","apiVersion":"image.openshift.io/v1"},"fieldPath":"${DEPLOY_APP}"}]`,
@@ -117,5 +120,5 @@ for (const c of cases) {
 test('a cross-namespace trigger keeps its namespace; an unparsable resolving path blocks the object', () => {
   const reading = readTriggers(`[{"from":{"kind":"ImageStreamTag","name":"s:t","namespace":"shared"},"fieldPath":"${DEPLOY_APP}"},${trigger('spec.template.spec.containers[x].image')}]`, deployment);
   assert.equal(reading.triggers[0]?.namespace, 'shared');
-  assert.deepEqual(reading.blocking, [{ index: 1, namespace: undefined, stream: 'ubi', tag: '8' }]);
+  assert.deepEqual(reading.blocking, [{ index: 1, namespace: undefined, name: 'ubi:8', stream: 'ubi', tag: '8' }]);
 });

@@ -5,9 +5,10 @@ import { getCommand } from './get.js';
 import { importImageCommand } from './import-image.js';
 import { installCommand } from './install.js';
 import { rollbackCommand } from './rollback.js';
+import { setTriggersCommand } from './set-triggers.js';
 import { tagCommand } from './tag.js';
 
 /** Every subcommand of `kubectl istream`, in the order `--help` lists them. */
 export const commands: CommandModule[] = [
-  installCommand, importImageCommand, tagCommand, getCommand, describeCommand, rollbackCommand, controllerCommand,
+  installCommand, importImageCommand, tagCommand, setTriggersCommand, getCommand, describeCommand, rollbackCommand, controllerCommand,
 ];

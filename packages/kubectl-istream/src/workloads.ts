@@ -1,0 +1,90 @@
+// The workload kinds that carry image triggers, how kubectl names them, and reading and writing
+// them on the cluster.
+import { KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import type { Document } from 'yaml';
+import { isNotFound, toKubeError, type ClusterConnection } from '@istream/core/cluster';
+import { TRIGGER_ANNOTATION, type TriggerableKind, type WorkloadObject } from '@istream/core/triggers';
+import { CliError } from './errors.js';
+import type { Edit } from './trigger-definition.js';
+
+export interface WorkloadType { kind: TriggerableKind; apiVersion: string; group: string; resource: string; aliases: string[] }
+
+const WORKLOAD_TYPES: WorkloadType[] = [
+  { kind: 'Deployment', apiVersion: 'apps/v1', group: 'apps', resource: 'deployments', aliases: ['deploy'] },
+  { kind: 'StatefulSet', apiVersion: 'apps/v1', group: 'apps', resource: 'statefulsets', aliases: ['sts'] },
+  { kind: 'DaemonSet', apiVersion: 'apps/v1', group: 'apps', resource: 'daemonsets', aliases: ['ds'] },
+  { kind: 'CronJob', apiVersion: 'batch/v1', group: 'batch', resource: 'cronjobs', aliases: ['cj'] },
+];
+
+// Resources that exist on every cluster but carry no triggers: named so oc's refusal can be given.
+const UNTRIGGERABLE: Record<string, string[]> = {
+  pods: ['po', 'pod'], jobs: ['job'], replicasets: ['rs', 'replicaset'], replicationcontrollers: ['rc', 'replicationcontroller'],
+  services: ['svc', 'service'], configmaps: ['cm', 'configmap'], secrets: ['secret'],
+};
+
+export function typeByName(typed: string): WorkloadType | { resource: string } {
+  const name = typed.toLowerCase();
+  for (const t of WORKLOAD_TYPES) {
+    const singular = t.kind.toLowerCase();
+    const forms = [singular, t.resource, ...t.aliases].flatMap((f) => [f, `${f}.${t.group}`]);
+    if (forms.includes(name)) return t;
+  }
+  for (const [resource, aliases] of Object.entries(UNTRIGGERABLE)) {
+    if (name === resource || aliases.includes(name)) return { resource };
+  }
+  throw new CliError(`the server doesn't have a resource type "${typed}"`);
+}
+
+export function typeOfObject(object: WorkloadObject): WorkloadType | undefined {
+  return WORKLOAD_TYPES.find((t) => t.kind === object.kind);
+}
+
+/** `deployment.apps/NAME`, as kubectl's printers name an object. */
+export const qualifiedName = (t: WorkloadType, name: string) => `${t.kind.toLowerCase()}.${t.group}/${name}`;
+
+export interface Target {
+  type: WorkloadType | { resource: string };
+  name: string;
+  namespace: string;
+  object: WorkloadObject;
+  /** For objects read from a file: the document, its text and offset in the file, and where the object sits in it. */
+  source?: { doc: Document; text: string; offset: number; path: (string | number)[] };
+}
+
+export class WorkloadClient {
+  private readonly api: KubernetesObjectApi;
+  constructor(private readonly connection: ClusterConnection) {
+    this.api = KubernetesObjectApi.makeApiClient(connection.kubeConfig);
+  }
+
+  get(type: WorkloadType, namespace: string, name: string): Promise<WorkloadObject> {
+    return this.call(type, name, () => this.api.read({ apiVersion: type.apiVersion, kind: type.kind, metadata: { name, namespace } }));
+  }
+
+  async list(type: WorkloadType, namespace: string, selector?: string): Promise<WorkloadObject[]> {
+    const list = await this.call(type, undefined, () => this.api.list(type.apiVersion, type.kind, namespace, undefined, undefined, undefined, undefined, selector));
+    return list.items.map((item) => ({ ...item, apiVersion: type.apiVersion, kind: type.kind }) as WorkloadObject);
+  }
+
+  /** A JSON merge patch carrying the resourceVersion read, so a concurrent change fails with 409. */
+  patch(target: Target & { type: WorkloadType }, edit: Edit, dryRun: boolean): Promise<WorkloadObject> {
+    const metadata = target.object.metadata as { resourceVersion?: string };
+    const body: KubernetesObject & { spec?: unknown } = {
+      apiVersion: target.type.apiVersion,
+      kind: target.type.kind,
+      metadata: { name: target.name, namespace: target.namespace, resourceVersion: metadata.resourceVersion, annotations: { [TRIGGER_ANNOTATION]: edit.annotation } },
+    };
+    if (edit.paused !== undefined) body.spec = { paused: edit.paused ? true : null };
+    return this.call(target.type, target.name, () => this.api.patch(body, undefined, dryRun ? 'All' : undefined, 'kubectl-istream', undefined, PatchStrategy.MergePatch));
+  }
+
+  private async call<T>(type: WorkloadType, name: string | undefined, request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (e) {
+      const error = toKubeError(e, this.connection.server);
+      if (isNotFound(error) && name !== undefined) throw new CliError(`${type.resource}.${type.group} "${name}" not found`);
+      throw error;
+    }
+  }
+}
