@@ -4,7 +4,8 @@
 // (ImageStreamImport), so clients there never write status.
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import {
-  IMAGE_GROUP, IMAGE_STREAM_PLURAL, IMAGE_VERSION, type ImageStream, type StreamChange,
+  IMAGE_GROUP, IMAGE_STREAM_PLURAL, IMAGE_VERSION, type ImageStream, type StreamChange, type TagImportPolicy,
+  type TagReferencePolicy,
 } from '../imagestream/index.js';
 import { isConflict, isNotFound, toKubeError } from './errors.js';
 import type { ClusterConnection } from './kubeconfig.js';
@@ -25,11 +26,41 @@ export interface ImageStreamClient {
    * metadata, then status through the status subresource), each write carrying the resourceVersion
    * it was computed from. On a conflict it re-reads and asks again, so a concurrent writer's
    * history is kept. `change` gets undefined for a missing stream; returning undefined (or an
-   * unchanged result) writes nothing. Resolves to the stream as stored.
+   * unchanged result) writes nothing. Resolves to the stream as stored. On OpenShift only spec and
+   * metadata are written: its API server keeps status itself.
    */
   update(namespace: string, name: string, change: (current: ImageStream | undefined) => StreamChange | undefined): Promise<ImageStream | undefined>;
+  /**
+   * OpenShift only: posts an ImageStreamImport; the API server resolves the images with the
+   * namespace's secrets and writes the stream itself. Resolves to the answered object.
+   */
+  importOnServer(namespace: string, request: ImageStreamImportRequest): Promise<ImageStreamImportAnswer>;
   /** The namespace's pull secrets, decoded, for the registry client's secretCredentials. */
   pullSecrets(namespace: string): Promise<PullSecretData[]>;
+}
+
+/** image.openshift.io/v1 ImageStreamImport as a client sends it (OpenShift's server-side import). */
+export interface ImageStreamImportRequest {
+  metadata: { name: string; resourceVersion?: string };
+  spec: {
+    import: boolean;
+    images?: Array<{ from: { kind: 'DockerImage'; name: string }; to: { name: string }; importPolicy: TagImportPolicy; referencePolicy: TagReferencePolicy }>;
+    repository?: { from: { kind: 'DockerImage'; name: string }; importPolicy: TagImportPolicy; referencePolicy: TagReferencePolicy };
+  };
+}
+
+interface ImportStatus {
+  status?: { status?: string; reason?: string; message?: string };
+  tag?: string;
+  image?: { metadata?: { name?: string }; dockerImageReference?: string };
+}
+
+export interface ImageStreamImportAnswer {
+  status?: {
+    import?: ImageStream;
+    images?: ImportStatus[];
+    repository?: { status?: ImportStatus['status']; images?: ImportStatus[]; additionalTags?: string[] };
+  };
 }
 
 const MAX_CONFLICT_RETRIES = 5;
@@ -78,9 +109,8 @@ export function imageStreamClient(connection: ClusterConnection): ImageStreamCli
         }
       }
       async function write(current: ImageStream | undefined, next: StreamChange): Promise<ImageStream> {
-        if ((await client.apiKind()) === 'openshift') {
-          throw new Error('on OpenShift the server writes image stream status; import through an ImageStreamImport instead');
-        }
+        // OpenShift derives status from spec itself (and imports through ImageStreamImport): spec only.
+        const serverWritesStatus = (await client.apiKind()) === 'openshift';
         const desired = { ...next.stream, metadata: { ...next.stream.metadata, namespace, name } };
         let stored: ImageStream;
         // The main resource ignores status and the status subresource ignores spec: two writes.
@@ -90,12 +120,16 @@ export function imageStreamClient(connection: ClusterConnection): ImageStreamCli
         } else if (next.specChanged) {
           stored = await call(() => custom.replaceNamespacedCustomObject({ ...base, namespace, name, body })) as ImageStream;
         } else stored = current;
-        if (next.statusChanged || current === undefined) {
+        if (!serverWritesStatus && (next.statusChanged || current === undefined)) {
           const withStatus = { ...stored, status: desired.status };
           stored = await call(() => custom.replaceNamespacedCustomObjectStatus({ ...base, namespace, name, body: withStatus })) as ImageStream;
         }
         return stored;
       }
+    },
+    async importOnServer(namespace, request) {
+      const body = { apiVersion: `${IMAGE_GROUP}/${IMAGE_VERSION}`, kind: 'ImageStreamImport', ...request, metadata: { ...request.metadata, namespace } };
+      return await call(() => custom.createNamespacedCustomObject({ ...base, plural: 'imagestreamimports', namespace, body })) as ImageStreamImportAnswer;
     },
     async pullSecrets(namespace) {
       const list = await call(() => core.listNamespacedSecret({ namespace }));

@@ -3,8 +3,10 @@
 import type { Command } from 'commander';
 import {
   DEFAULT_MAX_TAGS_PER_IMPORT, followTagReference, parseStreamTag, planRepositoryImport, specTag,
-  type ImageStream, type ImportMode, type TagImportPolicy, type TagImportRequest, type TagReferencePolicy,
+  type ImageStream, type ImportMode, type TagImportPolicy, type TagImportRequest, type TagImportResult,
+  type TagReferencePolicy,
 } from '@istream/core/imagestream';
+import type { ImageStreamClient } from '@istream/core/cluster';
 import { parseImageReference } from '@istream/core/reference';
 import { asUserError, asUserErrorAsync, openCluster } from '../connect.js';
 import { CliError } from '../errors.js';
@@ -73,9 +75,6 @@ export async function runImportImage(options: ImportImageOptions, deps: Deps): P
 
   const { client, namespace } = openCluster(options, deps);
   await asUserErrorAsync(async () => {
-    if ((await client.apiKind()) === 'openshift') {
-      throw new CliError('this cluster is OpenShift: its API server imports images itself; use "oc import-image"');
-    }
     const stream = await client.get(namespace, target.stream);
     if (stream === undefined && !options.confirm) {
       throw new CliError(`no image stream named "${target.stream}" exists, pass --confirm to create and import`);
@@ -87,6 +86,11 @@ export async function runImportImage(options: ImportImageOptions, deps: Deps): P
       importMode: options.importMode === undefined ? (tagPolicy?.importMode ?? importMode) : importMode,
     });
     const plan = planImport(options, target.tag, stream, policy, referencePolicy);
+    if ((await client.apiKind()) === 'openshift') {
+      const answer = await importOnOpenShift(client, namespace, target.stream, stream, plan, { importPolicy: policy(), referencePolicy }, dryRun);
+      reportImport(deps.io, target.stream, answer.stream, answer.results, { dryRun, now: now(), additionalTags: answer.additionalTags });
+      return;
+    }
     const session = await openImportSession(client, namespace, deps.env);
     try {
       let { requests, additionalTags } = plan;
@@ -107,6 +111,35 @@ export async function runImportImage(options: ImportImageOptions, deps: Deps): P
       await session.close();
     }
   });
+}
+
+/**
+ * On OpenShift the API server imports (with the namespace's secrets) and writes the stream; the
+ * CLI only asks through an ImageStreamImport and reads the answer.
+ */
+async function importOnOpenShift(
+  client: ImageStreamClient, namespace: string, name: string, stream: ImageStream | undefined, plan: Plan,
+  policies: { importPolicy: TagImportPolicy; referencePolicy: TagReferencePolicy }, dryRun: boolean,
+): Promise<{ stream: ImageStream | undefined; results: TagImportResult[]; additionalTags: string[] }> {
+  const repository = plan.needsRepositoryListing?.repository;
+  const answer = await client.importOnServer(namespace, {
+    metadata: { name, ...(stream?.metadata.resourceVersion ? { resourceVersion: stream.metadata.resourceVersion } : {}) },
+    spec: {
+      import: !dryRun,
+      ...(repository !== undefined
+        ? { repository: { from: { kind: 'DockerImage', name: repository }, ...policies } }
+        : { images: plan.requests.map((r) => ({ from: { kind: 'DockerImage' as const, name: r.from }, to: { name: r.tag }, importPolicy: r.importPolicy, referencePolicy: r.referencePolicy })) }),
+    },
+  });
+  const statuses = repository !== undefined ? answer.status?.repository?.images ?? [] : answer.status?.images ?? [];
+  const results = statuses.map((status, i): TagImportResult => {
+    const request = plan.requests[i] ?? { tag: status.tag ?? '', from: `${repository}:${status.tag ?? ''}`, ...policies };
+    const image = status.image;
+    return status.status?.status === 'Success' && image?.metadata?.name
+      ? { request, outcome: { ok: true, image: image.metadata.name, dockerImageReference: image.dockerImageReference ?? '' } }
+      : { request, outcome: { ok: false, reason: status.status?.reason ?? '', message: status.status?.message ?? 'unknown error prevented import' } };
+  });
+  return { stream: answer.status?.import ?? stream, results, additionalTags: answer.status?.repository?.additionalTags ?? [] };
 }
 
 /** Which tags to import from where, with oc's rules and wording for existing streams. */

@@ -188,7 +188,8 @@ export async function runTag(options: TagOptions, deps: Deps): Promise<void> {
       else if (options.scheduled) deps.io.out.write(`Tag ${where} set to import ${source.display} periodically.\n`);
       else deps.io.out.write(`Tag ${where} set to ${source.display}.\n`);
 
-      if (source.kind === 'DockerImage' && !options.reference && stored !== undefined) {
+      // OpenShift's API server imports a changed registry tag itself.
+      if (source.kind === 'DockerImage' && !options.reference && stored !== undefined && (await client.apiKind()) !== 'openshift') {
         await importNow(stored, dest.tag, destNamespace);
       }
     }

@@ -1,0 +1,173 @@
+// import-image, tag, get and describe against a real registry and a real API server.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { prioritizeTags, type ImageStream } from '@istream/core/imagestream';
+import { sharedCluster } from '@istream/test-harness/cluster/index';
+import { pushFixtures, startRegistry, type Fixtures, type RegistryInstance } from '@istream/test-harness/registry/index';
+import type { ClusterInstance } from '@istream/test-harness/cluster/index';
+import { runCli } from '../../src/program.js';
+import { bufferIO } from '../../src/io.js';
+
+let cluster: ClusterInstance;
+let registry: RegistryInstance;
+let fixtures: Fixtures;
+let namespace: string;
+const home = mkdtempSync(join(tmpdir(), 'istream-cli-home-'));
+
+async function cli(...args: string[]) {
+  const io = bufferIO();
+  const code = await runCli([...args, '--kubeconfig', cluster.kubeconfig, '-n', namespace], { io, env: { HOME: home, PATH: process.env.PATH } });
+  return { code, out: io.stdout(), err: io.stderr() };
+}
+
+async function stream(name: string): Promise<ImageStream> {
+  const { code, out, err } = await cli('get', 'is', name, '-o', 'json');
+  assert.equal(code, 0, err);
+  return JSON.parse(out) as ImageStream;
+}
+
+const items = (s: ImageStream, tag: string) => s.status?.tags?.find((t) => t.tag === tag)?.items ?? [];
+
+before(async () => {
+  cluster = await sharedCluster();
+  registry = await startRegistry({ mode: 'token' });
+  fixtures = await pushFixtures(registry);
+  namespace = await cluster.createNamespace('istream-streams');
+  const installed = await cli('install');
+  assert.equal(installed.code, 0, installed.err);
+});
+
+after(async () => {
+  await registry?.stop();
+});
+
+test('the seed flow: one item, the tag moves, two items newest first, re-import adds nothing', async () => {
+  const { repository, tag, A, B } = fixtures.floating;
+  const from = `${fixtures.host}/${repository}:${tag}`;
+  const first = await cli('import-image', 'ubi:8', '--from', from, '--confirm', '--insecure');
+  assert.equal(first.code, 0, first.err);
+  assert.match(first.out, /^imagestream\.image\.openshift\.io\/ubi imported\n\nName:\t+ubi\n/);
+  let s = await stream('ubi');
+  assert.deepEqual(items(s, '8').map((i) => [i.dockerImageReference, i.image, i.generation]),
+    [[`${fixtures.host}/${repository}@${A.digest}`, A.digest, 1]]);
+  assert.equal(s.metadata.generation, 1);
+
+  await fixtures.moveFloatingTag('B');
+  const second = await cli('import-image', 'ubi:8');
+  assert.equal(second.code, 0, second.err);
+  s = await stream('ubi');
+  assert.deepEqual(items(s, '8').map((i) => [i.image, i.generation]), [[B.digest, 2], [A.digest, 1]]);
+  assert.equal(s.metadata.generation, 2);
+  assert.equal(s.spec.tags?.find((t) => t.name === '8')?.generation, 2);
+
+  const described = await cli('describe', 'is', 'ubi');
+  assert.equal(described.code, 0, described.err);
+  assert.match(described.out, new RegExp(`\\n8\\n  tagged from ${from.replace(/[.]/g, '\\.')}\\n\\n  \\* \\S+@${B.digest}\\n      \\S.* ago\\n    \\S+@${A.digest}\\n`));
+
+  const again = await cli('import-image', 'ubi:8');
+  assert.equal(again.code, 0, again.err);
+  const unchanged = await stream('ubi');
+  assert.equal(unchanged.metadata.resourceVersion, s.metadata.resourceVersion, 'nothing was written');
+
+  const table = await cli('get', 'istag');
+  assert.match(table.out, new RegExp(`^NAME\\s+IMAGE REFERENCE\\s+UPDATED\\nubi:8\\s+${fixtures.host}/${repository}@${B.digest}\\s+\\S`));
+});
+
+test('--all imports 50 tags by priority and reports the rest', async () => {
+  const { repository, tags } = fixtures.manyTags;
+  const result = await cli('import-image', 'many', '--from', `${fixtures.host}/${repository}`, '--all', '--confirm', '--insecure');
+  assert.equal(result.code, 0, result.err);
+  const expected = prioritizeTags(tags);
+  const s = await stream('many');
+  assert.deepEqual(s.status?.tags?.map((t) => t.tag).sort(), expected.slice(0, 50).sort());
+  assert.match(result.out, new RegExp(`info: The remote repository contained ${tags.length - 50} additional tags which were not imported: ${expected[50]!.replace(/[.]/g, '\\.')}, `));
+  assert.equal(result.err, '', 'no progress line outside a terminal');
+});
+
+test('PreserveOriginal keeps the index digest; Legacy picks linux/amd64', async () => {
+  for (const index of [fixtures.ociIndex, fixtures.dockerManifestList]) {
+    const from = fixtures.reference(index);
+    const name = index === fixtures.ociIndex ? 'oci' : 'list';
+    const legacy = await cli('import-image', `${name}:legacy`, '--from', from, '--confirm', '--insecure', '--import-mode', 'Legacy');
+    assert.equal(legacy.code, 0, legacy.err);
+    const preserve = await cli('import-image', `${name}:preserve`, '--from', from, '--insecure', '--import-mode', 'PreserveOriginal');
+    assert.equal(preserve.code, 0, preserve.err);
+    const s = await stream(name);
+    assert.equal(items(s, 'legacy')[0]?.image, index.amd64.digest);
+    assert.equal(items(s, 'preserve')[0]?.image, index.digest);
+    assert.equal(s.spec.tags?.find((t) => t.name === 'preserve')?.importPolicy?.importMode, 'PreserveOriginal');
+  }
+});
+
+test('a private repository imports with a dockerconfigjson Secret and fails clearly without one', async () => {
+  const from = fixtures.reference(fixtures.private);
+  const denied = await cli('import-image', 'secret:1', '--from', from, '--confirm', '--insecure');
+  assert.equal(denied.code, 1);
+  assert.equal(denied.err, `error: tag 1 failed: you may not have access to the container image "${from}"\n`);
+  assert.equal((await cli('get', 'is', 'secret')).code, 1, 'no stream was created');
+
+  const created = await cluster.kubectl(['create', 'secret', 'docker-registry', 'pull', `--docker-server=${fixtures.host}`,
+    `--docker-username=${registry.username}`, `--docker-password=${registry.password}`], { namespace });
+  assert.equal(created.code, 0, created.stderr);
+  const allowed = await cli('import-image', 'secret:1', '--from', from, '--confirm', '--insecure');
+  assert.equal(allowed.code, 0, allowed.err);
+  assert.equal(items(await stream('secret'), '1')[0]?.image, fixtures.private.digest);
+  assert.ok(!(allowed.out + allowed.err + denied.out + denied.err).includes(registry.password!), 'no credential printed');
+});
+
+test('bad input: a clear message, a non-zero exit and the history unchanged', async () => {
+  const before = await stream('ubi');
+  const host = fixtures.host;
+  const cases: Array<[string[], RegExp]> = [
+    [['import-image', 'nothere:1', '--from', `${host}/ubi8/ubi:8`, '--insecure'], /^error: no image stream named "nothere" exists, pass --confirm to create and import\n$/],
+    [['import-image', 'ubi:8', '--from', 'UPPER/case'], /^error: invalid --from "UPPER\/case": /],
+    [['import-image', 'ubi:8', '--from', `${host}/other:1`], /^error: the tag "8" points to "\S+" - use the 'tag' command if you want to change the source to "\S+"\n$/],
+    [['tag', `${host}/${fixtures.floating.repository}:missing`, 'ubi:gone', '--insecure'], /^error: tag gone failed: dockerimage\.image\.openshift\.io "\S+:missing" not found\n$/],
+    [['tag', 'nohost.invalid/x:1', 'ubi:far'], /^error: tag far failed: Internal error occurred: nohost\.invalid\/x:1: /],
+    [['tag', `${host}/x:1`, 'ubi:bad!'], /^error: invalid tag name "bad!"/],
+  ];
+  for (const [args, expected] of cases) {
+    const { code, err } = await cli(...args);
+    assert.equal(code, 1, args.join(' '));
+    assert.match(err, expected, args.join(' '));
+  }
+  const after = await stream('ubi');
+  assert.deepEqual(items(after, '8'), items(before, '8'), 'the history of ubi:8 is unchanged');
+  const described = await cli('describe', 'is', 'ubi');
+  assert.match(described.out, /\n {2}! error: Import failed \(NotFound\): dockerimage\.image\.openshift\.io "\S+:missing" not found\n/);
+
+  const unknownHost = await cli('import-image', 'far:1', '--from', 'nohost.invalid/x:1', '--confirm');
+  assert.equal(unknownHost.code, 1);
+  assert.match(unknownHost.err, /^error: tag 1 failed: Internal error occurred: nohost\.invalid\/x:1: cannot reach registry nohost\.invalid/);
+  assert.equal((await cli('get', 'is', 'far')).code, 1);
+});
+
+test('tag: aliases follow their target, copies across streams do not, cycles are refused', async () => {
+  assert.equal((await cli('tag', 'ubi:8', 'ubi:prod', '--alias')).out, 'Tag ubi:prod set up to track ubi:8.\n');
+  assert.equal((await cli('tag', 'ubi:8', 'app:live')).code, 0);
+  const ubi = await stream('ubi');
+  const current = items(ubi, '8')[0]!;
+  assert.equal(items(ubi, 'prod')[0]?.image, current.image);
+  assert.equal(items(await stream('app'), 'live')[0]?.dockerImageReference, current.dockerImageReference);
+
+  assert.equal((await cli('tag', 'ubi:prod', 'ubi:stage', '--alias')).code, 0);
+  const cycle = await cli('tag', 'ubi:stage', 'ubi:prod', '--alias');
+  assert.equal(cycle.code, 1);
+  assert.match(cycle.err, /^error: tag "prod" on image stream "ubi" would form a reference cycle: prod -> stage -> prod/);
+  assert.equal((await stream('ubi')).spec.tags?.find((t) => t.name === 'prod')?.from?.name, '8');
+});
+
+test('concurrent imports into one stream both land (conflicts are retried, not overwritten)', async () => {
+  const host = fixtures.host;
+  const [a, b] = await Promise.all([
+    cli('import-image', 'both:a', '--from', fixtures.reference(fixtures.dockerSchema2), '--confirm', '--insecure'),
+    cli('import-image', 'both:b', '--from', `${host}/${fixtures.floating.repository}:${fixtures.floating.tag}`, '--confirm', '--insecure'),
+  ]);
+  assert.equal(a.code, 0, a.err);
+  assert.equal(b.code, 0, b.err);
+  const s = await stream('both');
+  assert.deepEqual(s.status?.tags?.map((t) => t.tag), ['a', 'b']);
+});
