@@ -2,6 +2,8 @@
 // annotated workloads; refusals and reverts show up as Events.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { bufferIO } from '../../src/io.js';
+import { runCli } from '../../src/program.js';
 import {
   clusterWithCrd, containerImage, deployment, digestA, digestB, eventsFor, ok, putStream, runController, setItems,
   triggerAnnotation, waitFor,
@@ -93,8 +95,10 @@ test('a hand-set image on a triggered container is reverted with a Warning that 
   assert.match(warning.message, /nginx:1\.25/);
   assert.match(warning.message, new RegExp(`kubectl istream set-triggers deployment/myapp -n ${ns} --manual --from-image ubi:8 -c myapp`));
 
-  await ok(cluster, ['annotate', '--overwrite', 'deployment/myapp',
-    `image.openshift.io/triggers=${triggerAnnotation([{ stream: 'ubi:8', container: 'myapp', paused: true }])}`], { namespace: ns });
+  // The command the Warning suggests, as printed there.
+  const io = bufferIO();
+  const pause = ['set-triggers', 'deployment/myapp', '-n', ns, '--manual', '--from-image', 'ubi:8', '-c', 'myapp', '--kubeconfig', cluster.kubeconfig];
+  assert.equal(await runCli(pause, { io, env: process.env }), 0, io.stderr());
   await ok(cluster, ['set', 'image', 'deployment/myapp', 'myapp=nginx:1.25'], { namespace: ns });
   await setItems(cluster, ns, 'ubi', '8', [B, A]);
   await new Promise((r) => setTimeout(r, 2000));
