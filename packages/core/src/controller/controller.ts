@@ -42,6 +42,7 @@ export interface ControllerOptions {
   leaderElection?: LeaderElectionConfig;
   /** kube-style bind address for /healthz, /readyz, /metrics; "0" turns the server off. */
   metricsBindAddress?: string;
+  /** Workloads reconciled at once (default 16). */
   workers?: number;
   /** How often tags with importPolicy.scheduled are imported again (default 15 minutes). */
   importIntervalMs?: number;
@@ -76,7 +77,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
   const api = new KubeJson(options.kubeConfig);
   const metrics = new ControllerMetrics();
   const identity = options.leaderElection?.identity ?? `${hostname()}_${randomBytes(4).toString('hex')}`;
-  const events = new KubeEventRecorder(api, identity);
+  const events = new KubeEventRecorder(api, identity, (e) => log(`event not recorded: ${(e as Error).message}`));
   const access = new StreamAccessChecker(api);
   const index = new StreamIndex();
   const queue = new WorkQueue();
@@ -190,7 +191,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
     resyncTimer = setInterval(() => { for (const key of index.allWorkloads()) queue.add(key); }, options.resyncIntervalMs ?? 5 * 60_000);
     resyncTimer.unref();
     resolveLeading();
-    const workers = queue.run(options.workers ?? 4, async (key) => {
+    const workers = queue.run(options.workers ?? 16, async (key) => {
       const stamp = queuedForStreamAt.get(key);
       try {
         await reconcileWorkload(deps, key);
@@ -239,6 +240,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
       if (reason === 'lost-leadership') elector.stop();
       else await elector.release();
     }
+    await events.flush();
     await Promise.all(informers.map((i) => i.stop()));
     await health?.close();
     api.close();

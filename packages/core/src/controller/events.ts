@@ -4,7 +4,8 @@ import { KubeJson, isStatus } from './kube-json.js';
 export const eventSource = 'istream-controller';
 
 export interface EventRecorder {
-  record(obj: KubernetesObject, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
+  /** Queues an Event; it is written in the background so a reconcile never waits for it. */
+  record(obj: KubernetesObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
 }
 
 interface Recorded { name: string; namespace: string; count: number; at: number }
@@ -16,13 +17,22 @@ interface Recorded { name: string; namespace: string; count: number; at: number 
  */
 export class KubeEventRecorder implements EventRecorder {
   private readonly recent = new Map<string, Recorded>();
-  private readonly host: string;
+  private readonly pending = new Set<Promise<void>>();
 
-  constructor(private readonly api: KubeJson, host: string) {
-    this.host = host;
+  constructor(private readonly api: KubeJson, private readonly host: string, private readonly onError: (error: unknown) => void) {}
+
+  record(obj: KubernetesObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
+    const write = this.write(obj, type, reason, message).catch(this.onError);
+    this.pending.add(write);
+    void write.finally(() => this.pending.delete(write));
   }
 
-  async record(obj: KubernetesObject, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
+  /** Waits for the Events still being written (on shutdown). */
+  async flush(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  private async write(obj: KubernetesObject, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
     const namespace = obj.metadata?.namespace ?? 'default';
     const uid = obj.metadata?.uid ?? '';
     const key = `${uid}\u0000${type}\u0000${reason}\u0000${message}`;

@@ -40,18 +40,18 @@ export async function reconcileWorkload(deps: TriggerReconcilerDeps, key: string
   for (let attempt = 0; obj; attempt++) {
     const plan = await planTriggers(obj, deps.inputs);
     for (const source of plan.denied) {
-      await deps.events.record(obj, 'Warning', 'ImageTriggerForbidden',
+      deps.events.record(obj, 'Warning', 'ImageTriggerForbidden',
         `Trigger ${source.display} was not applied: service accounts of namespace ${namespace} may not get imagestreams in namespace ${source.namespace}. ` +
         `To allow it, bind a role that may get imagestreams.image.openshift.io in ${source.namespace} to the group system:serviceaccounts:${namespace}.`);
     }
-    if (plan.refused) await deps.events.record(obj, 'Warning', 'ImageTriggerInvalid', plan.refused);
+    if (plan.refused) deps.events.record(obj, 'Warning', 'ImageTriggerInvalid', plan.refused);
     if (!plan.updated) return plan;
     const path = resourcePath(kind.apiVersion, kind.resource, namespace, name);
     try {
       const written = await deps.api.call<KubernetesObject>(path, { method: 'PUT', body: plan.updated });
       deps.onWrite?.(key, plan);
       for (const change of plan.changes) {
-        await deps.events.record(written, change.revertsManualEdit ? 'Warning' : 'Normal',
+        deps.events.record(written, change.revertsManualEdit ? 'Warning' : 'Normal',
           change.revertsManualEdit ? 'ManualImageChangeReverted' : 'ImageTriggered', changeMessage(kind, obj, change));
       }
       return plan;

@@ -33,7 +33,7 @@ test('a 409 on the workload write is retried from a fresh read without losing th
   const recorded: string[] = [];
   const plan = await reconcileWorkload({
     api,
-    events: { record: async (_o, _type, reason) => { recorded.push(reason); } },
+    events: { record: (_o, _type, reason) => { recorded.push(reason); } },
     inputs: { stream: (n, name) => (n === ns && name === 'ubi' ? stream : undefined), mayRead: async () => true },
     cached: () => ({ ...stale, kind: 'Deployment', apiVersion: 'apps/v1' }),
   }, `Deployment/${ns}/app`);
