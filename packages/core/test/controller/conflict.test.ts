@@ -18,7 +18,7 @@ test('a 409 on the workload write is retried from a fresh read without losing th
   const manifest = {
     apiVersion: 'apps/v1', kind: 'Deployment',
     metadata: { name: 'app', namespace: ns, annotations: { 'image.openshift.io/triggers': triggers } },
-    spec: { replicas: 0, selector: { matchLabels: { app: 'app' } }, template: { metadata: { labels: { app: 'app' } }, spec: { containers: [{ name: 'app', image: 'busybox' }] } } },
+    spec: { replicas: 0, selector: { matchLabels: { app: 'app' } }, template: { metadata: { labels: { app: 'app' } }, spec: { containers: [{ name: 'app', image: 'registry.test/ubi:8' }] } } },
   };
   const kc = new KubeConfig();
   kc.loadFromFile(cluster.kubeconfig);
@@ -28,7 +28,7 @@ test('a 409 on the workload write is retried from a fresh read without losing th
   const label = await cluster.kubectl(['label', 'deployment/app', 'team=blue'], { namespace: ns });
   assert.equal(label.code, 0, label.stderr);
 
-  const stream = { metadata: { name: 'ubi', namespace: ns }, spec: { tags: [] },
+  const stream = { metadata: { name: 'ubi', namespace: ns }, spec: { tags: [{ name: '8', from: { kind: 'DockerImage', name: 'registry.test/ubi:8' } }] },
     status: { dockerImageRepository: '', tags: [{ tag: '8', items: [{ created: '2026-01-01T00:00:00Z', dockerImageReference: image, image: 'sha256:x', generation: 1 }] }] } } as unknown as ImageStream;
   const recorded: string[] = [];
   const plan = await reconcileWorkload({
