@@ -114,8 +114,8 @@ async function main() {
   const fixtures = await pushFixtures(registry);
   const repo = `${registry.host}/${fixtures.floating.repository}`;
   const floating = `${repo}:${fixtures.floating.tag}`;
-  const aRef = fixtures.digestReference(fixtures.floating.A);
-  const bRef = fixtures.digestReference(fixtures.floating.B);
+  const aRef = fixtures.digestReference(fixtures.floating.A, fixtures.floating.repository);
+  const bRef = fixtures.digestReference(fixtures.floating.B, fixtures.floating.repository);
   process.stdout.write(`  ${floating} -> ${fixtures.floating.A.digest}   (image A, pushed over the registry's HTTP API)\n`);
 
   heading('2. Install istream and create the Deployment from the floating tag');
@@ -164,7 +164,8 @@ async function main() {
   await kubectl(['get', 'pods']);
 
   heading('3. Create the image stream from the registry');
-  await istream(['import-image', 'ubi', '--confirm', '--all', '--from', repo]);
+  // The sandbox registry speaks plain HTTP on loopback: the stream is marked insecure.
+  await istream(['import-image', 'ubi', '--confirm', '--all', '--insecure', '--from', repo]);
   await istream(['get', 'istag']);
   check("the stream's current image for ubi:8 is A", (await currentItem()) === aRef, await currentItem());
 

@@ -58,7 +58,9 @@ function chooseRevision(stream: ImageStream, tag: string, target: RollbackTarget
 
 export interface RollbackResult {
   stream: ImageStream;
-  /** The item the tag points to now. */
+  /** The history item that was chosen (its revision as numbered before the rollback). */
+  chosen: TagRevision;
+  /** The item the tag points to now: the chosen image again, as the newest revision. */
   pinned: TagRevision;
   /** Whether the stream changed (false: already pinned to that image). */
   changed: boolean;
@@ -86,7 +88,7 @@ export function pinTag(stream: ImageStream, tag: string, target: RollbackTarget,
   });
   const change = applySpecChange(stream, next, now, false);
   const current = tagRevisions(change.stream, tag)[0]!;
-  return { stream: change.stream, pinned: current, changed: change.changed };
+  return { stream: change.stream, chosen, pinned: current, changed: change.changed };
 }
 
 /** Returns a pinned tag to the source it tracked before; its next import moves it again. */

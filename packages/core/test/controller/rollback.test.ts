@@ -35,6 +35,8 @@ test('rollback with no target pins the previous image, keeps the history and rem
 test('--to-revision and --to-image select from the numbered history; bad choices are refused', () => {
   const byRevision = pinTag(imported(), '8', { revision: 1 }, new Date());
   assert.equal(byRevision.pinned.event.image, dA);
+  assert.equal(byRevision.chosen.revision, 1);
+  assert.equal(byRevision.pinned.revision, 3, 'the pin is the newest revision');
   const byImage = pinTag(imported(), '8', { image: 'aaaa' }, new Date());
   assert.equal(byImage.pinned.event.image, dA);
   assert.throws(() => pinTag(imported(), '8', { revision: 7 }, new Date()), /no revision 7: it has revisions 1 to 2/);

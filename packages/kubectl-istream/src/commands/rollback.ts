@@ -69,7 +69,7 @@ export async function runRollback(streamTag: string, options: RollbackOptions, d
       return { stream: resumed.stream, changed: true, specChanged: true, statusChanged: false };
     }
     const result = pinTag(current, name.tag, choice, now());
-    message = `rolled back to revision ${result.pinned.revision} (${result.pinned.event.dockerImageReference})`;
+    message = `rolled back to revision ${result.chosen.revision} (${result.pinned.event.dockerImageReference})`;
     return { stream: result.stream, changed: result.changed, specChanged: true, statusChanged: true };
   };
   try {

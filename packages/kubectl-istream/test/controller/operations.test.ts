@@ -107,7 +107,7 @@ test('a scheduled import with a short interval rolls the Deployment with no comm
   const flags = ['-n', ns, '--kubeconfig', cluster.kubeconfig];
   const io = bufferIO();
   const floating = `${registry.host}/${fixtures.floating.repository}:${fixtures.floating.tag}`;
-  assert.equal(await runCli(['import-image', 'ubi:8', '--confirm', '--scheduled', '--from', floating, ...flags], { io, env: process.env }), 0, io.stderr());
+  assert.equal(await runCli(['import-image', 'ubi:8', '--confirm', '--scheduled', '--insecure', '--from', floating, ...flags], { io, env: process.env }), 0, io.stderr());
   const connection = connectCluster({ kubeconfig: cluster.kubeconfig }, {});
   const streams = imageStreamClient(connection);
   const controller = await runController(cluster.kubeconfig, ns, {
@@ -116,8 +116,8 @@ test('a scheduled import with a short interval rolls the Deployment with no comm
   t.after(() => controller.stop());
   await ok(cluster, ['apply', '-f', '-'], { namespace: ns,
     input: JSON.stringify(deployment('myapp', [{ name: 'myapp', image: floating }], triggerAnnotation([{ stream: 'ubi:8', container: 'myapp' }]))) });
-  const aRef = fixtures.digestReference(fixtures.floating.A);
-  const bRef = fixtures.digestReference(fixtures.floating.B);
+  const aRef = fixtures.digestReference(fixtures.floating.A, fixtures.floating.repository);
+  const bRef = fixtures.digestReference(fixtures.floating.B, fixtures.floating.repository);
   await waitFor('myapp at A', async () => (await containerImage(cluster, ns, 'deployment/myapp', 'myapp')) === aRef);
   await fixtures.moveFloatingTag('B');
   await waitFor('myapp at B with no command typed', async () => (await containerImage(cluster, ns, 'deployment/myapp', 'myapp')) === bRef, 30_000);

@@ -42,8 +42,8 @@ test('the seed walkthrough: import, set-triggers, tag moved, import, describe, r
   const fixtures = await pushFixtures(registry);
   const { repository, tag } = fixtures.floating;
   const floating = `${registry.host}/${repository}:${tag}`;
-  const aRef = fixtures.digestReference(fixtures.floating.A);
-  const bRef = fixtures.digestReference(fixtures.floating.B);
+  const aRef = fixtures.digestReference(fixtures.floating.A, fixtures.floating.repository);
+  const bRef = fixtures.digestReference(fixtures.floating.B, fixtures.floating.repository);
 
   const cluster = await clusterWithCrd();
   const ns = await cluster.createNamespace('walkthrough');
@@ -55,7 +55,8 @@ test('the seed walkthrough: import, set-triggers, tag moved, import, describe, r
   let replicaSets = await rolledOutTo(cluster, ns, floating);
   assert.equal(replicaSets.length, 1);
 
-  await cli(['import-image', 'ubi', '--confirm', '--all', '--from', `${registry.host}/${repository}`, ...flags]);
+  // The sandbox registry speaks plain HTTP on loopback, so the import is marked insecure.
+  await cli(['import-image', 'ubi', '--confirm', '--all', '--insecure', '--from', `${registry.host}/${repository}`, ...flags]);
   assert.equal(await currentReference(cluster, ns), aRef);
 
   assert.match(await cli(['set-triggers', 'deployment/myapp', '--from-image', 'ubi:8', '-c', 'myapp', ...flags]),
