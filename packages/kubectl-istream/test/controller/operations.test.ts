@@ -34,7 +34,7 @@ test('the controller works under the install RBAC with its own ServiceAccount to
   const controller = await runController(kubeconfig, ns, { leaderElection: { namespace: ns, retryPeriodMs: 500 } });
   t.after(() => controller.stop());
   await ok(cluster, ['apply', '-f', '-'], { namespace: ns,
-    input: JSON.stringify(deployment('myapp', [{ name: 'myapp', image: 'busybox' }], triggerAnnotation([{ stream: 'ubi:8', container: 'myapp' }]))) });
+    input: JSON.stringify(deployment('myapp', [{ name: 'myapp', image: `${repo}:8` }], triggerAnnotation([{ stream: 'ubi:8', container: 'myapp' }]))) });
   await waitFor('myapp at A', async () => (await containerImage(cluster, ns, 'deployment/myapp', 'myapp')) === A.ref);
   await waitFor('the trigger Event', async () => (await eventsFor(cluster, ns, 'myapp')).some((e) => e.reason === 'ImageTriggered'));
   const lease = await getJson<{ spec: { holderIdentity: string } }>(cluster, ns, 'lease/istream-controller');
@@ -80,8 +80,9 @@ test('a controller killed mid-work and started again converges from cluster stat
   const first = start();
   let firstLog = '';
   first.stderr.on('data', (d: Buffer) => { firstLog += d.toString(); });
-  await waitFor('the first controller to sync', async () => firstLog.includes('caches synced'));
-  await waitFor('some workloads at A', async () => (await containerImage(cluster, ns, 'deployment/app-0', 'app')) === A.ref);
+  // Starting a CLI process can take several seconds on a loaded machine.
+  await waitFor('the first controller to sync', async () => firstLog.includes('caches synced'), 90_000);
+  await waitFor('some workloads at A', async () => (await containerImage(cluster, ns, 'deployment/app-0', 'app')) === A.ref, 60_000);
   await setItems(cluster, ns, 'ubi', '8', [B, A]);
   await new Promise((r) => setTimeout(r, 30));
   first.kill('SIGKILL');
@@ -92,7 +93,7 @@ test('a controller killed mid-work and started again converges from cluster stat
     const list = await getJson<{ items: Array<{ spec: { template: { spec: { containers: Array<{ image: string }> } } } }> }>(cluster, ns, 'deployments');
     return list.items.map((d) => d.spec.template.spec.containers[0]!.image);
   };
-  await waitFor('every workload at B', async () => (await images()).every((i) => i === B.ref), 30_000);
+  await waitFor('every workload at B', async () => (await images()).every((i) => i === B.ref), 120_000);
   const stopped = new Promise<number | null>((resolve) => second.once('exit', (code) => resolve(code)));
   second.kill('SIGTERM');
   assert.equal(await stopped, 0, 'SIGTERM stops the controller cleanly');
