@@ -6,7 +6,7 @@
 // Usage: node bench/trigger-latency/run.mjs [--sizes 1,100,1000] [--no-write]
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -116,6 +116,7 @@ async function measure(cluster, api, size) {
   }
 }
 
+const loadAtStart = loadavg()[0];
 const cluster = await startCluster({ log });
 const results = [];
 try {
@@ -144,7 +145,9 @@ From an ImageStream status write (what an import does) to each annotated Deploym
 showing the new image, observed through a watch. One stream, N Deployments with one trigger each
 (replicas 0: the template write is measured, not pod churn), \`kubectl istream controller\` as its own
 process; each round prepends one item to the tag's history. Real control plane (kube-apiserver,
-etcd, kwok) on loopback; ${cpus().length} cores shared with other work; ${new Date().toISOString().slice(0, 10)}.
+etcd, kwok) on loopback; ${cpus().length} cores shared with other work (1-minute load average
+${loadAtStart.toFixed(1)} at the start); ${new Date().toISOString().slice(0, 10)}. The apiserver is the bottleneck at
+1,000: every template write also makes the deployment controller create a ReplicaSet.
 
 Command: \`node bench/trigger-latency/run.mjs\` (after \`npm run build\`).
 
