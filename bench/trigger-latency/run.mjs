@@ -146,8 +146,8 @@ showing the new image, observed through a watch. One stream, N Deployments with 
 (replicas 0: the template write is measured, not pod churn), \`kubectl istream controller\` as its own
 process; each round prepends one item to the tag's history. Real control plane (kube-apiserver,
 etcd, kwok) on loopback; ${cpus().length} cores shared with other work (1-minute load average
-${loadAtStart.toFixed(1)} at the start); ${new Date().toISOString().slice(0, 10)}. The apiserver is the bottleneck at
-1,000: every template write also makes the deployment controller create a ReplicaSet.
+${loadAtStart.toFixed(1)} at the start); ${new Date().toISOString().slice(0, 10)}. Every template write also makes the
+deployment controller create a ReplicaSet, so the apiserver does several writes per trigger.
 
 Command: \`node bench/trigger-latency/run.mjs\` (after \`npm run build\`).
 
