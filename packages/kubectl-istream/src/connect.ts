@@ -1,6 +1,9 @@
 // What every cluster command does first: find the cluster from -n/--context/--kubeconfig and the
 // environment, and turn the errors a user can fix into `error: ...` lines.
-import { connectCluster, imageStreamClient, KubeApiError, KubeconfigError, type ImageStreamClient } from '@istream/core/cluster';
+import {
+  connectCluster, imageStreamClient, ImageStreamApiMissingError, KubeApiError, KubeconfigError, KubeUnreachableError,
+  type ImageStreamClient,
+} from '@istream/core/cluster';
 import { InvalidNameError, TagCycleError } from '@istream/core/imagestream';
 import { InvalidReferenceError } from '@istream/core/reference';
 import { CliError } from './errors.js';
@@ -17,13 +20,13 @@ export function openCluster(flags: ClusterFlags, deps: Deps): CommandCluster {
   return { client: imageStreamClient(connection), namespace: connection.namespace };
 }
 
-const userErrors = [KubeconfigError, KubeApiError, InvalidNameError, TagCycleError, InvalidReferenceError];
+const userErrors = [
+  KubeconfigError, KubeApiError, KubeUnreachableError, ImageStreamApiMissingError, InvalidNameError, TagCycleError, InvalidReferenceError,
+];
 
 function toUserError(error: unknown): unknown {
   if (error instanceof CliError) return error;
   if (userErrors.some((type) => error instanceof type)) return new CliError((error as Error).message);
-  if (error instanceof Error && error.message.startsWith('cannot reach the Kubernetes API')) return new CliError(error.message);
-  if (error instanceof Error && error.message.includes('does not serve image.openshift.io')) return new CliError(error.message);
   return error;
 }
 

@@ -26,7 +26,7 @@ function statusBody(body: unknown): StatusBody {
 
 /** Converts whatever client-node threw into a KubeApiError (HTTP answers) or a connection error message. */
 export function toKubeError(error: unknown, server?: string): Error {
-  if (error instanceof KubeApiError) return error;
+  if (error instanceof KubeApiError || error instanceof KubeUnreachableError) return error;
   const e = error as { code?: unknown; body?: unknown; message?: string; cause?: { code?: string } };
   if (typeof e?.code === 'number') {
     const body = statusBody(e.body);
@@ -34,8 +34,23 @@ export function toKubeError(error: unknown, server?: string): Error {
     return new KubeApiError(e.code, body.reason ?? '', message, { cause: error });
   }
   const code = e?.cause?.code ?? (typeof e?.code === 'string' ? e.code : undefined);
-  const where = server ? ` at ${server}` : '';
-  return new Error(`cannot reach the Kubernetes API${where}: ${code ?? e?.message ?? String(error)}`, { cause: error });
+  return new KubeUnreachableError(server, code ?? e?.message ?? String(error), error);
+}
+
+/** The API server did not answer at all (DNS, refused connection, TLS, timeout). */
+export class KubeUnreachableError extends Error {
+  constructor(readonly server: string | undefined, detail: string, cause: unknown) {
+    super(`cannot reach the Kubernetes API${server ? ` at ${server}` : ''}: ${detail}`, { cause });
+    this.name = 'KubeUnreachableError';
+  }
+}
+
+/** The cluster serves no ImageStreams: neither istream's CRD nor OpenShift's API. */
+export class ImageStreamApiMissingError extends Error {
+  constructor(readonly server: string) {
+    super(`the cluster at ${server} does not serve image.openshift.io ImageStreams: run "kubectl istream install" first`);
+    this.name = 'ImageStreamApiMissingError';
+  }
 }
 
 export function isNotFound(error: unknown): boolean {

@@ -7,7 +7,7 @@ import {
   IMAGE_GROUP, IMAGE_STREAM_PLURAL, IMAGE_VERSION, type ImageStream, type StreamChange, type TagImportPolicy,
   type TagReferencePolicy,
 } from '../imagestream/index.js';
-import { isConflict, isNotFound, toKubeError } from './errors.js';
+import { ImageStreamApiMissingError, isConflict, isNotFound, toKubeError } from './errors.js';
 import type { ClusterConnection } from './kubeconfig.js';
 import type { PullSecretData } from '../registry/index.js';
 import { pullSecretData, type SecretLike } from './secrets.js';
@@ -64,6 +64,8 @@ export interface ImageStreamImportAnswer {
 }
 
 const MAX_CONFLICT_RETRIES = 5;
+/** Names istream's writes in managedFields (instead of the HTTP library's name). */
+const FIELD_MANAGER = 'istream';
 
 export function imageStreamClient(connection: ClusterConnection): ImageStreamClient {
   const custom = connection.kubeConfig.makeApiClient(CustomObjectsApi);
@@ -116,13 +118,13 @@ export function imageStreamClient(connection: ClusterConnection): ImageStreamCli
         // The main resource ignores status and the status subresource ignores spec: two writes.
         const body = { ...desired, status: undefined };
         if (current === undefined) {
-          stored = await call(() => custom.createNamespacedCustomObject({ ...base, namespace, body })) as ImageStream;
+          stored = await call(() => custom.createNamespacedCustomObject({ ...base, namespace, body, fieldManager: FIELD_MANAGER })) as ImageStream;
         } else if (next.specChanged) {
-          stored = await call(() => custom.replaceNamespacedCustomObject({ ...base, namespace, name, body })) as ImageStream;
+          stored = await call(() => custom.replaceNamespacedCustomObject({ ...base, namespace, name, body, fieldManager: FIELD_MANAGER })) as ImageStream;
         } else stored = current;
         if (!serverWritesStatus && (next.statusChanged || current === undefined)) {
           const withStatus = { ...stored, status: desired.status };
-          stored = await call(() => custom.replaceNamespacedCustomObjectStatus({ ...base, namespace, name, body: withStatus })) as ImageStream;
+          stored = await call(() => custom.replaceNamespacedCustomObjectStatus({ ...base, namespace, name, body: withStatus, fieldManager: FIELD_MANAGER })) as ImageStream;
         }
         return stored;
       }
@@ -141,7 +143,7 @@ export function imageStreamClient(connection: ClusterConnection): ImageStreamCli
 
 async function requireApi(client: ImageStreamClient): Promise<void> {
   if ((await client.apiKind()) === 'absent') {
-    throw new Error(`the cluster at ${client.connection.server} does not serve image.openshift.io ImageStreams: run "kubectl istream install" first`);
+    throw new ImageStreamApiMissingError(client.connection.server);
   }
 }
 

@@ -38,13 +38,6 @@ export function digestReference(typedSource: string, digest: string): string {
   return `${withoutTagOrDigest(typedSource)}@${digest}`;
 }
 
-/** The tag a typed source names, if any (`host:5000/repo` has none). */
-export function tagOfReference(reference: string): string | undefined {
-  const name = reference.split('@')[0] ?? '';
-  const colon = name.lastIndexOf(':');
-  return colon > name.lastIndexOf('/') ? name.slice(colon + 1) : undefined;
-}
-
 /** Replaces (or adds) the tag of a typed source, dropping any digest. */
 export function withTag(reference: string, tag: string): string {
   return `${withoutTagOrDigest(reference)}:${tag}`;

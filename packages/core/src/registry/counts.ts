@@ -17,21 +17,24 @@ export interface RequestEvent {
 }
 
 export interface RequestCounts {
-  /** Manifest, blob and tag-list requests, by method, including retries. */
+  /** Manifest, blob and tag-list requests the registry answered, by method, retries included. */
   head: number;
   get: number;
-  /** Requests to token services. */
+  /** Requests a token service answered. */
   token: number;
+  /** Attempts that got no answer (reset, refused, TLS handshake to a plain-HTTP registry). */
+  failed: number;
   /** How many of all the above were retries. */
   retries: number;
 }
 
 export function emptyCounts(): RequestCounts {
-  return { head: 0, get: 0, token: 0, retries: 0 };
+  return { head: 0, get: 0, token: 0, failed: 0, retries: 0 };
 }
 
 export function countEvent(counts: RequestCounts, event: RequestEvent): void {
-  if (event.kind === 'token') counts.token++;
+  if (event.status === 0) counts.failed++;
+  else if (event.kind === 'token') counts.token++;
   else if (event.method === 'HEAD') counts.head++;
   else counts.get++;
   if (event.attempt > 1) counts.retries++;

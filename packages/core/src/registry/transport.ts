@@ -3,7 +3,7 @@
 // and resets with backoff and jitter, the insecure plain-HTTP fallback, and request accounting.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EnvHttpProxyAgent, fetch, type Dispatcher } from 'undici';
-import { countEvent, type RequestCounts, type RequestEvent, type RequestKind } from './counts.js';
+import { countEvent, emptyCounts, type RequestCounts, type RequestEvent, type RequestKind } from './counts.js';
 import {
   RateLimitedError, RegistryError, RegistryResponseError, RegistryTimeoutError, RegistryTlsError, RegistryUnreachableError,
 } from './errors.js';
@@ -70,6 +70,8 @@ interface HostState {
   plainHttp: boolean;
   /** Set after Node's roots failed to verify the registry: use the system bundle too. */
   systemBundle: boolean;
+  /** After a 429 with Retry-After: no request to this host starts before this time (ms). */
+  pausedUntil: number;
 }
 
 export class Transport {
@@ -122,7 +124,7 @@ export class Transport {
   private hostState(host: string): HostState {
     let state = this.hosts.get(host);
     if (!state) {
-      state = { semaphore: new Semaphore(this.options.maxConcurrencyPerRegistry), plainHttp: false, systemBundle: false };
+      state = { semaphore: new Semaphore(this.options.maxConcurrencyPerRegistry), plainHttp: false, systemBundle: false, pausedUntil: 0 };
       this.hosts.set(host, state);
     }
     return state;
@@ -132,12 +134,21 @@ export class Transport {
     const host = hostOf(request);
     const state = this.hostState(host);
     return state.semaphore.run(async () => {
+      const pause = state.pausedUntil - Date.now();
+      if (pause > 0) await sleep(pause, undefined, { signal: request.signal });
       try {
-        return await this.exchange(request, attempt, state);
+        const response = await this.exchange(request, attempt, state);
+        const wait = response.status === 429 ? retryAfterMs(response.headers.get('retry-after')) : undefined;
+        // The whole registry asked for a pause, not just this request; set before the permit passes on.
+        if (wait !== undefined && wait <= this.options.retry.maxRetryAfterMs) {
+          state.pausedUntil = Math.max(state.pausedUntil, Date.now() + wait);
+        }
+        return response;
       } catch (e) {
         const code = errorCode(e);
-        if (code !== undefined && plainHttpCodes.has(code) && request.insecure && 'registry' in request.target && !state.plainHttp) {
-          state.plainHttp = true; // an insecure registry without TLS: plain HTTP from now on
+        const noTls = code !== undefined && (plainHttpCodes.has(code) || code === 'ECONNREFUSED');
+        if (noTls && request.insecure && 'registry' in request.target && !state.plainHttp) {
+          state.plainHttp = true; // an insecure registry without TLS (as docker, try HTTPS first): plain HTTP from now on
           return this.exchange(request, attempt, state);
         }
         if (code !== undefined && untrustedCodes.has(code) && !request.insecure && !state.systemBundle) {
@@ -186,7 +197,7 @@ export class Transport {
   private count(event: RequestEvent, tally: RequestCounts | undefined): void {
     let counts = this.countsByRegistry.get(event.registry);
     if (!counts) {
-      counts = { head: 0, get: 0, token: 0, retries: 0 };
+      counts = emptyCounts();
       this.countsByRegistry.set(event.registry, counts);
     }
     countEvent(counts, event);
@@ -225,7 +236,9 @@ export class Transport {
     if ((e as Error).name === 'AbortError') return e as Error;
     const host = hostOf(request);
     const code = errorCode(e);
-    const detail = (e as { cause?: Error }).cause?.message ?? (e as Error).message;
+    const detail = errorDetail(e);
+    const proxyStatus = /Proxy response \((\d+)\)/.exec(detail)?.[1];
+    if (proxyStatus) return new RegistryUnreachableError(host, `the proxy refused to connect to it (HTTP ${proxyStatus} to CONNECT)`);
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new RegistryUnreachableError(host, `unknown host ${host.replace(/:\d+$/, '')}`);
     if (code === 'ECONNREFUSED') return new RegistryUnreachableError(host, 'connection refused (is the registry running on this host and port?)');
     if (code !== undefined && resetCodes.has(code)) {
@@ -250,10 +263,24 @@ function hostOf(request: HttpRequest): string {
   return 'url' in request.target ? new URL(request.target.url).host : request.target.registry;
 }
 
+/** The error and its causes, outermost first (fetch wraps the socket's error, which may wrap a proxy's). */
+function causeChain(e: unknown): Array<{ code?: unknown; message?: unknown }> {
+  const chain: Array<{ code?: unknown; message?: unknown; cause?: unknown }> = [];
+  for (let cur = e as { cause?: unknown } | undefined; cur && typeof cur === 'object' && chain.length < 5; cur = cur.cause as typeof cur) {
+    chain.push(cur);
+  }
+  return chain;
+}
+
 function errorCode(e: unknown): string | undefined {
-  const cause = (e as { cause?: { code?: unknown } }).cause;
-  const code = cause?.code ?? (e as { code?: unknown }).code;
-  return typeof code === 'string' ? code : undefined;
+  const code = causeChain(e).map((c) => c.code).find((c) => typeof c === 'string' && c !== 'UND_ERR_ABORTED');
+  return code as string | undefined;
+}
+
+/** The innermost message: the one that says what actually happened. */
+function errorDetail(e: unknown): string {
+  const messages = causeChain(e).map((c) => c.message).filter((m): m is string => typeof m === 'string' && m !== '');
+  return messages.at(-1) ?? String(e);
 }
 
 function backoff(policy: RetryPolicy, attempt: number): number {

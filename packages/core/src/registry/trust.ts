@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 
 export interface TrustOptions {
-  /** Directories holding `HOST[:PORT]/*.crt` CAs and `*.cert`+`*.key` client pairs. */
+  /** Directories holding `HOST[:PORT]/*.crt` CA files. */
   certDirs?: readonly string[];
   /** System CA bundles; the first one that exists is used. */
   systemCaFiles?: readonly string[];
@@ -36,22 +36,12 @@ export interface HostTrust {
 export async function hostTrust(host: string, options: TrustOptions = {}, withSystemBundle = false): Promise<HostTrust> {
   const hostFiles: string[] = [];
   const hostCas: string[] = [];
-  let cert: string | undefined;
-  let key: string | undefined;
   for (const dir of options.certDirs ?? defaultCertDirs) {
     const hostDir = join(dir, host);
     const names = await readdir(hostDir).catch(() => [] as string[]);
-    for (const name of names.sort()) {
-      const file = join(hostDir, name);
-      const pairKey = `${name.slice(0, -'.cert'.length)}.key`;
-      if (name.endsWith('.crt')) {
-        hostCas.push(await readFile(file, 'utf8'));
-        hostFiles.push(file);
-      } else if (name.endsWith('.cert') && cert === undefined && names.includes(pairKey)) {
-        cert = await readFile(file, 'utf8');
-        key = await readFile(join(hostDir, pairKey), 'utf8');
-        hostFiles.push(file);
-      }
+    for (const name of names.filter((n) => n.endsWith('.crt')).sort()) {
+      hostCas.push(await readFile(join(hostDir, name), 'utf8'));
+      hostFiles.push(join(hostDir, name));
     }
   }
   const extraIsLoaded = options.extraCaFile === undefined || options.extraCaFile === process.env.NODE_EXTRA_CA_CERTS;
@@ -65,7 +55,7 @@ export async function hostTrust(host: string, options: TrustOptions = {}, withSy
     ca.push(extra);
   }
   ca.push(...hostCas);
-  return { secureContext: createSecureContext({ ca, ...(cert && key ? { cert, key } : {}) }), hostFiles };
+  return { secureContext: createSecureContext({ ca }), hostFiles };
 }
 
 async function firstReadable(files: readonly string[]): Promise<string | undefined> {

@@ -1,6 +1,7 @@
 import type { CommandModule } from '../program.js';
 import { controllerCommand } from './controller.js';
 import { describeCommand } from './describe.js';
+import { digestCommand } from './digest.js';
 import { getCommand } from './get.js';
 import { importImageCommand } from './import-image.js';
 import { installCommand } from './install.js';
@@ -10,5 +11,6 @@ import { tagCommand } from './tag.js';
 
 /** Every subcommand of `kubectl istream`, in the order `--help` lists them. */
 export const commands: CommandModule[] = [
-  installCommand, importImageCommand, tagCommand, setTriggersCommand, getCommand, describeCommand, rollbackCommand, controllerCommand,
+  installCommand, importImageCommand, tagCommand, setTriggersCommand, getCommand, describeCommand, digestCommand,
+  rollbackCommand, controllerCommand,
 ];

@@ -96,9 +96,12 @@ export function imageStreamCrd(): Manifest {
         served: true,
         storage: true,
         subresources: { status: {} },
+        // Plain `kubectl get is` comes close to oc's NAME IMAGE REPOSITORY TAGS UPDATED; `kubectl
+        // istream get is` prints oc's columns exactly (Updated there is the newest tag's time).
         additionalPrinterColumns: [
           { name: 'Image Repository', type: 'string', jsonPath: '.status.dockerImageRepository' },
-          { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+          { name: 'Tags', type: 'string', jsonPath: '.status.tags[*].tag' },
+          { name: 'Updated', type: 'date', jsonPath: '.status.tags[0].items[0].created' },
         ],
         schema: {
           openAPIV3Schema: {

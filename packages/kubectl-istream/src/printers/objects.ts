@@ -1,5 +1,6 @@
 // `-o json|yaml|name` as kubectl prints objects: keys sorted (Go marshals maps that way), JSON
-// indented by four spaces, YAML with sequences flush with their key, several objects as a List.
+// indented by four spaces, YAML with sequences flush with their key and strings quoted where
+// go-yaml quotes them, several objects as a List.
 import { stringify } from 'yaml';
 
 export type ObjectFormat = 'json' | 'yaml' | 'name';
@@ -12,7 +13,8 @@ function sortKeys(value: unknown): unknown {
 }
 
 export function toYaml(value: unknown): string {
-  return stringify(sortKeys(value), { indentSeq: false, lineWidth: 0, minContentWidth: 0 });
+  // YAML 1.1 rules quote what go-yaml quotes (timestamps, yes/on, numbers-as-strings).
+  return stringify(sortKeys(value), { version: '1.1', indentSeq: false, lineWidth: 0, minContentWidth: 0 });
 }
 
 export function toJson(value: unknown): string {

@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { runCli } from '../../src/program.js';
 import { bufferIO } from '../../src/io.js';
@@ -43,4 +46,19 @@ test('install --dry-run=client -o yaml prints installable manifests without a cl
   assert.deepEqual(crd.spec.versions[0].subresources, { status: {} });
   assert.equal(docs[5].metadata.namespace, 'istream-system');
   assert.deepEqual(docs[5].spec.template.spec.containers[0].args, ['controller']);
+});
+
+test('an API server that does not answer is named in the error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'istream-offline-'));
+  const kubeconfig = join(dir, 'config');
+  writeFileSync(kubeconfig, JSON.stringify({
+    apiVersion: 'v1', kind: 'Config', 'current-context': 'x',
+    clusters: [{ name: 'x', cluster: { server: 'https://127.0.0.1:1' } }],
+    users: [{ name: 'x', user: { token: 't' } }],
+    contexts: [{ name: 'x', context: { cluster: 'x', user: 'x' } }],
+  }));
+  const { code, out, err } = await cli(['get', 'is', '--kubeconfig', kubeconfig]);
+  assert.equal(code, 1);
+  assert.equal(out, '');
+  assert.match(err, /^error: cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:1: ECONNREFUSED\n$/);
 });

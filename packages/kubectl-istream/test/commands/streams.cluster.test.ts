@@ -18,8 +18,18 @@ let namespace: string;
 const home = mkdtempSync(join(tmpdir(), 'istream-cli-home-'));
 
 async function cli(...args: string[]) {
+  return run(false, args);
+}
+
+/** As `cli`, with standard error a terminal (where progress lines go). */
+async function cliOnTerminal(...args: string[]) {
+  return run(true, args);
+}
+
+async function run(terminal: boolean, args: string[]) {
   const io = bufferIO();
-  const code = await runCli([...args, '--kubeconfig', cluster.kubeconfig, '-n', namespace], { io, env: { HOME: home, PATH: process.env.PATH } });
+  const streams = { ...io, err: { ...io.err, isTTY: terminal } };
+  const code = await runCli([...args, '--kubeconfig', cluster.kubeconfig, '-n', namespace], { io: streams, env: { HOME: home, PATH: process.env.PATH } });
   return { code, out: io.stdout(), err: io.stderr() };
 }
 
@@ -65,7 +75,7 @@ test('the seed flow: one item, the tag moves, two items newest first, re-import 
 
   const described = await cli('describe', 'is', 'ubi');
   assert.equal(described.code, 0, described.err);
-  assert.match(described.out, new RegExp(`\\n8\\n  tagged from ${from.replace(/[.]/g, '\\.')}\\n\\n  \\* \\S+@${B.digest}\\n      \\S.* ago\\n    \\S+@${A.digest}\\n`));
+  assert.match(described.out, new RegExp(`\\n8\\n  tagged from ${from.replace(/[.]/g, '\\.')}\\n    will use insecure HTTPS or HTTP connections\\n\\n  \\* \\S+@${B.digest}\\n      \\S.* ago\\n    \\S+@${A.digest}\\n`));
 
   const again = await cli('import-image', 'ubi:8');
   assert.equal(again.code, 0, again.err);
@@ -85,6 +95,12 @@ test('--all imports 50 tags by priority and reports the rest', async () => {
   assert.deepEqual(s.status?.tags?.map((t) => t.tag).sort(), expected.slice(0, 50).sort());
   assert.match(result.out, new RegExp(`info: The remote repository contained ${tags.length - 50} additional tags which were not imported: ${expected[50]!.replace(/[.]/g, '\\.')}, `));
   assert.equal(result.err, '', 'no progress line outside a terminal');
+
+  const again = await cliOnTerminal('import-image', 'many', '--all');
+  assert.equal(again.code, 0, again.err);
+  const clearLine = '\r\u001b[K';
+  assert.ok(again.err.endsWith(`\rImporting 50/50 tags...${clearLine}`), JSON.stringify(again.err.slice(-60)));
+  assert.match(again.err, /^\rImporting 1\/50 tags\.\.\.(\rImporting \d+\/50 tags\.\.\.)*\rImporting 50\/50 tags\.\.\./);
 });
 
 test('PreserveOriginal keeps the index digest; Legacy picks linux/amd64', async () => {
@@ -123,7 +139,7 @@ test('bad input: a clear message, a non-zero exit and the history unchanged', as
   const host = fixtures.host;
   const cases: Array<[string[], RegExp]> = [
     [['import-image', 'nothere:1', '--from', `${host}/ubi8/ubi:8`, '--insecure'], /^error: no image stream named "nothere" exists, pass --confirm to create and import\n$/],
-    [['import-image', 'ubi:8', '--from', 'UPPER/case'], /^error: invalid --from "UPPER\/case": /],
+    [['import-image', 'ubi:8', '--from', 'registry.example/Ubi:8'], /^error: invalid --from "registry\.example\/Ubi:8": invalid reference/],
     [['import-image', 'ubi:8', '--from', `${host}/other:1`], /^error: the tag "8" points to "\S+" - use the 'tag' command if you want to change the source to "\S+"\n$/],
     [['tag', `${host}/${fixtures.floating.repository}:missing`, 'ubi:gone', '--insecure'], /^error: tag gone failed: dockerimage\.image\.openshift\.io "\S+:missing" not found\n$/],
     [['tag', 'nohost.invalid/x:1', 'ubi:far'], /^error: tag far failed: Internal error occurred: nohost\.invalid\/x:1: /],
@@ -157,7 +173,14 @@ test('tag: aliases follow their target, copies across streams do not, cycles are
   const cycle = await cli('tag', 'ubi:stage', 'ubi:prod', '--alias');
   assert.equal(cycle.code, 1);
   assert.match(cycle.err, /^error: tag "prod" on image stream "ubi" would form a reference cycle: prod -> stage -> prod/);
-  assert.equal((await stream('ubi')).spec.tags?.find((t) => t.name === 'prod')?.from?.name, '8');
+  assert.equal((await stream('ubi')).spec.tags?.find((t) => t.name === 'prod')?.from?.name, 'ubi:8', 'unchanged');
+
+  const deleted = await cli('tag', '-d', 'ubi:stage');
+  assert.equal(deleted.out, `Deleted tag ${namespace}/ubi:stage.\n`);
+  const after = await stream('ubi');
+  assert.equal(after.spec.tags?.some((t) => t.name === 'stage'), false);
+  assert.equal(after.status?.tags?.some((t) => t.tag === 'stage'), false);
+  assert.equal((await cli('get', 'istag', 'ubi:prod', '-o', 'name')).out, 'imagestreamtag.image.openshift.io/ubi:prod\n');
 });
 
 test('concurrent imports into one stream both land (conflicts are retried, not overwritten)', async () => {

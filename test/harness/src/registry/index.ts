@@ -8,5 +8,8 @@ export {
 } from './fixture-set.js';
 export type { Platform } from './image-builder.js';
 export { MANIFEST_ACCEPT, MediaType, type ManifestMediaType } from './media-types.js';
-export { RegistryHttp, TokenRequestError, type RegistryAccess, type RegistryRequest } from './registry-http.js';
+export {
+  RegistryHttp, TokenRequestError, type RegistryAccess, type RegistryRequest, type RegistryResponse, type UrlRequest,
+} from './registry-http.js';
 export { sha256Digest } from './digest.js';
+export { skopeoFlags, skopeoInspectDigests, type SkopeoOptions } from './skopeo.js';

@@ -1,6 +1,5 @@
-import type { Response } from 'undici';
 import type { Blob, BuiltManifest } from './image-builder.js';
-import type { RegistryHttp } from './registry-http.js';
+import type { RegistryHttp, RegistryResponse } from './registry-http.js';
 
 export class PushError extends Error {
   constructor(what: string, status: number, body: string) {
@@ -30,7 +29,7 @@ export class ManifestPusher {
       body: manifest.bytes,
     });
     await expectStatus(response, 201, `PUT manifest ${repository}:${reference}`);
-    const stored = response.headers.get('docker-content-digest');
+    const stored = response.header('docker-content-digest');
     if (stored !== manifest.digest) {
       throw new Error(`registry stored ${repository}:${reference} as ${stored}, expected ${manifest.digest}`);
     }
@@ -47,10 +46,10 @@ export class ManifestPusher {
     const scope = pushScope(repository);
     const started = await this.http.request('POST', `/v2/${repository}/blobs/uploads/`, { scope });
     await expectStatus(started, 202, `start blob upload to ${repository}`);
-    const location = started.headers.get('location');
+    const location = started.header('location');
     if (!location) throw new Error(`blob upload to ${repository} answered without a Location`);
     // Location already carries the upload state as a query, so the digest is appended to it.
-    const target = new URL(location, `${new URL(started.url).origin}/`);
+    const target = new URL(location, started.url);
     target.searchParams.append('digest', blob.digest);
     const finished = await this.http.request('PUT', target.pathname + target.search, {
       scope,
@@ -66,7 +65,7 @@ function pushScope(repository: string): string {
   return `repository:${repository}:pull,push`;
 }
 
-async function expectStatus(response: Response, status: number, what: string): Promise<void> {
+async function expectStatus(response: RegistryResponse, status: number, what: string): Promise<void> {
   const body = await response.text();
   if (response.status !== status) throw new PushError(what, response.status, body);
 }

@@ -1,3 +1,4 @@
+import { mapConcurrently } from './concurrency.js';
 import { fixturePlan, type FixtureSet, type FloatingImage, type ManifestFixture, type PushStep } from './fixture-set.js';
 import { ManifestPusher } from './push-client.js';
 import { RegistryHttp, type RegistryAccess } from './registry-http.js';
@@ -23,7 +24,7 @@ const CONCURRENT_PUSHES = 4;
 /** Pushes every fixture (with the account, when the registry has one) and describes them. */
 export async function pushFixtures(registry: FixtureTarget): Promise<Fixtures> {
   const plan = fixturePlan();
-  await withPusher(registry, (pusher) => runPool(plan.steps, CONCURRENT_PUSHES, (step: PushStep) =>
+  await withPusher(registry, (pusher) => mapConcurrently(plan.steps, CONCURRENT_PUSHES, (step: PushStep) =>
     pusher.push(step.repository, step.reference, step.manifest)));
 
   const digestReference = (fixture: ManifestFixture, repository = fixture.repository): string =>
@@ -49,12 +50,4 @@ async function withPusher<T>(registry: RegistryAccess, work: (pusher: ManifestPu
   } finally {
     await http.close();
   }
-}
-
-async function runPool<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
 }

@@ -1,4 +1,4 @@
-import { Agent, fetch, type Response } from 'undici';
+import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 
 /** Where a registry is and how to sign in; a RegistryInstance fits, and so does a subset. */
 export interface RegistryAccess {
@@ -13,6 +13,24 @@ export interface RegistryRequest {
   body?: Buffer;
   /** Token scope the request needs (`repository:NAME:pull,push`); also the key tokens are cached by. */
   scope?: string;
+}
+
+/** A registry answer; the body must be read or discarded so the connection can be reused. */
+export interface RegistryResponse {
+  readonly status: number;
+  /** The URL that was requested, to resolve a relative `Location` against. */
+  readonly url: string;
+  header(name: string): string | undefined;
+  text(): Promise<string>;
+  bytes(): Promise<Buffer>;
+  json<T>(): Promise<T>;
+  discard(): Promise<void>;
+}
+
+export interface UrlRequest {
+  method?: Dispatcher.HttpMethod;
+  headers?: Record<string, string>;
+  body?: Buffer;
 }
 
 export class TokenRequestError extends Error {
@@ -35,31 +53,57 @@ export class RegistryHttp {
     this.dispatcher = new Agent(access.caPem ? { connect: { ca: access.caPem } } : {});
   }
 
-  async request(method: string, path: string, request: RegistryRequest = {}): Promise<Response> {
+  async request(method: Dispatcher.HttpMethod, path: string, request: RegistryRequest = {}): Promise<RegistryResponse> {
     const cacheKey = request.scope ?? '';
     const response = await this.send(method, path, request, this.authorizations.get(cacheKey));
     if (response.status !== 401) return response;
-    const authorization = await this.answerChallenge(response.headers.get('www-authenticate'), request.scope);
+    const authorization = await this.answerChallenge(response.header('www-authenticate'), request.scope);
     if (authorization === undefined) return response;
-    await response.body?.cancel();
+    await response.discard();
     this.authorizations.set(cacheKey, authorization);
     return this.send(method, path, request, authorization);
   }
 
-  /** Fetches a URL outside the registry (a token realm, a Location) through the same TLS trust. */
-  fetchUrl(url: string, init: { method?: string; headers?: Record<string, string>; body?: Buffer } = {}): Promise<Response> {
-    return fetch(url, { ...init, dispatcher: this.dispatcher });
+  /**
+   * Requests any URL (a token realm, an upload Location) through the same TLS trust and pool.
+   * undici's request() rather than fetch(): pushing hundreds of fixtures, fetch's web streams
+   * cost about half as much CPU again per request.
+   */
+  async requestUrl(url: string, init: UrlRequest = {}): Promise<RegistryResponse> {
+    const { statusCode, headers, body } = await undiciRequest(url, {
+      method: init.method ?? 'GET',
+      dispatcher: this.dispatcher,
+      ...(init.headers ? { headers: init.headers } : {}),
+      ...(init.body ? { body: init.body } : {}),
+    });
+    return {
+      status: statusCode,
+      url,
+      header: (name) => {
+        const value = headers[name.toLowerCase()];
+        return Array.isArray(value) ? value.join(', ') : value;
+      },
+      text: () => body.text(),
+      bytes: async () => Buffer.from(await body.arrayBuffer()),
+      json: async <T>() => (await body.json()) as T,
+      discard: () => body.dump(),
+    };
   }
 
   close(): Promise<void> {
     return this.dispatcher.close();
   }
 
-  private send(method: string, path: string, request: RegistryRequest, authorization?: string): Promise<Response> {
+  private send(
+    method: Dispatcher.HttpMethod,
+    path: string,
+    request: RegistryRequest,
+    authorization?: string,
+  ): Promise<RegistryResponse> {
     const headers: Record<string, string> = { ...request.headers };
     if (authorization) headers.authorization = authorization;
     const url = new URL(path, this.access.url).toString();
-    return this.fetchUrl(url, { method, headers, ...(request.body ? { body: request.body } : {}) });
+    return this.requestUrl(url, { method, headers, ...(request.body ? { body: request.body } : {}) });
   }
 
   private basicAuthorization(): string | undefined {
@@ -68,7 +112,7 @@ export class RegistryHttp {
     return 'Basic ' + Buffer.from(`${username}:${password}`).toString('base64');
   }
 
-  private async answerChallenge(header: string | null, scope: string | undefined): Promise<string | undefined> {
+  private async answerChallenge(header: string | undefined, scope: string | undefined): Promise<string | undefined> {
     const challenge = parseChallenge(header ?? '');
     if (challenge?.scheme === 'basic') return this.basicAuthorization();
     if (challenge?.scheme !== 'bearer' || !challenge.params.realm) return undefined;
@@ -77,9 +121,9 @@ export class RegistryHttp {
     const wanted = challenge.params.scope ?? scope;
     if (wanted) tokenUrl.searchParams.set('scope', wanted);
     const basic = this.basicAuthorization();
-    const response = await this.fetchUrl(tokenUrl.toString(), basic ? { headers: { authorization: basic } } : {});
+    const response = await this.requestUrl(tokenUrl.toString(), basic ? { headers: { authorization: basic } } : {});
     const text = await response.text();
-    if (!response.ok) throw new TokenRequestError(response.status, text);
+    if (response.status !== 200) throw new TokenRequestError(response.status, text);
     const body = JSON.parse(text) as { token?: string; access_token?: string };
     const token = body.token ?? body.access_token;
     if (!token) throw new TokenRequestError(response.status, 'no token in the answer');

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fetch, type Dispatcher } from 'undici';
+import { onProcessExit } from './exit-cleanup.js';
 
 const LOG_LINES_KEPT = 200;
 const READY_TIMEOUT_MS = 15_000;
@@ -43,9 +44,7 @@ export async function runRegistryProcess(options: RegistryProcessOptions): Promi
   for (const stream of [child.stdout, child.stderr]) collectLines(stream, record);
   const recentLog = (): string => lines.join('\n');
 
-  // A test process that dies without stop() must not leave a registry behind.
-  const killOnExit = (): void => { child.kill('SIGKILL'); };
-  process.once('exit', killOnExit);
+  const forgetChild = onProcessExit(() => child.kill('SIGKILL'));
   const exited = new Promise<string>((resolve) => {
     child.once('error', (err) => resolve(`could not run docker-registry: ${err.message}`));
     // 'close' rather than 'exit': by then the pipes have delivered the lines that explain an exit.
@@ -54,7 +53,7 @@ export async function runRegistryProcess(options: RegistryProcessOptions): Promi
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
-    stopped ??= stopChild(child, exited).finally(() => process.removeListener('exit', killOnExit));
+    stopped ??= stopChild(child, exited).finally(forgetChild);
     return stopped;
   };
 

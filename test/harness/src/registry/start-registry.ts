@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'undici';
 import { certDerBase64, createTestCa, createTokenSigningCert, issueServerCert } from './certs.js';
 import { registryConfigYaml, type RegistryConfigOptions } from './config.js';
+import { onProcessExit } from './exit-cleanup.js';
 import { freeLoopbackPort } from './free-port.js';
 import { writeHtpasswd } from './htpasswd.js';
 import { RegistryStartError, runRegistryProcess, type RegistryProcess } from './registry-process.js';
@@ -56,7 +58,10 @@ const PORT_ATTEMPTS = 3;
  */
 export async function startRegistry(options: StartRegistryOptions): Promise<RegistryInstance> {
   const dir = await mkdtemp(join(tmpdir(), `istream-registry-${options.mode}-`));
-  const cleanups: (() => Promise<unknown>)[] = [() => rm(dir, { recursive: true, force: true })];
+  const forgetDir = onProcessExit(() => rmSync(dir, { recursive: true, force: true }));
+  const cleanups: (() => Promise<unknown>)[] = [
+    () => rm(dir, { recursive: true, force: true }).finally(forgetDir),
+  ];
   const cleanUp = async (): Promise<void> => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   };
@@ -114,14 +119,15 @@ async function prepareMode(mode: RegistryMode, dir: string, cleanups: (() => Pro
   const password = randomBytes(12).toString('hex');
 
   if (mode === 'tls-basic') {
-    const ca = await createTestCa(pkiDir);
-    const server = await issueServerCert(pkiDir, ca);
     const certDir = join(dir, 'certs.d');
     const caFile = join(certDir, 'ca.crt');
-    await mkdir(certDir);
-    await copyFile(ca.certFile, caFile);
     const htpasswdFile = join(dir, 'htpasswd');
-    await writeHtpasswd(htpasswdFile, USERNAME, password);
+    const [{ ca, server }] = await Promise.all([
+      createTestCa(pkiDir).then(async (ca) => ({ ca, server: await issueServerCert(pkiDir, ca) })),
+      writeHtpasswd(htpasswdFile, USERNAME, password),
+      mkdir(certDir),
+    ]);
+    await copyFile(ca.certFile, caFile);
     return {
       tls: true,
       caPem: ca.certPem,
