@@ -61,41 +61,60 @@ export function editedDocumentText(source: NonNullable<Target['source']>, edit: 
   const { doc, path, offset } = source;
   const splices: { start: number; end: number; text: string }[] = [];
   const singleQuoted = (v: string) => `'${v.replace(/'/g, "''")}'`;
+  const currentPaused = (object.spec as { paused?: unknown } | undefined)?.paused === true;
+  const pausedChanges = edit.paused !== undefined && edit.paused !== currentPaused;
+  const metadataPath = [...path, 'metadata'];
+  const annotationsPath = [...metadataPath, 'annotations'];
+  const triggers = singleQuoted(edit.annotation);
+  // Where the text cannot be spliced safely, the document is edited and printed whole.
   const fallback = () => {
-    doc.setIn([...path, 'metadata', 'annotations', TRIGGER_ANNOTATION], edit.annotation);
-    if (edit.paused !== undefined) doc.setIn([...path, 'spec', 'paused'], edit.paused);
-    return doc.toString({ lineWidth: 0 });
+    const value = doc.createNode(edit.annotation);
+    value.type = 'QUOTE_SINGLE';
+    const annotations = doc.getIn(annotationsPath, true);
+    if (isMap(annotations)) annotations.set(TRIGGER_ANNOTATION, value);
+    else doc.setIn(annotationsPath, doc.createNode({ [TRIGGER_ANNOTATION]: value }));
+    if (pausedChanges) doc.setIn([...path, 'spec', 'paused'], edit.paused);
+    return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
   };
 
-  // Adds lines as the first entry of a block map, at its indentation.
-  const insertInto = (mapPath: (string | number)[], lines: (indent: string) => string): boolean => {
+  // Adds `key: value` to a map in its own style: a first line at its indentation (block), or a
+  // last entry before the closing brace (flow).
+  const insertInto = (mapPath: (string | number)[], key: string, value: (flow: boolean, indent: string) => string): boolean => {
     const map = doc.getIn(mapPath, true);
-    if (!isMap(map) || map.flow || map.items.length === 0) return false;
+    if (!isMap(map) || !map.range) return false;
+    if (map.flow) {
+      const close = map.range[1] - offset - 1;
+      if (source.text[close] !== '}') return false;
+      const at = source.text.slice(0, close).trimEnd().length;
+      const separator = map.items.length === 0 || source.text[at - 1] === ',' ? ' ' : ', ';
+      splices.push({ start: at, end: at, text: `${separator}${key}: ${value(true, '')}` });
+      return true;
+    }
     const firstKey = map.items[0]?.key as { range?: [number, number, number] } | undefined;
     const at = firstKey?.range?.[0];
     if (at === undefined) return false;
     const lineStart = source.text.lastIndexOf('\n', at - offset - 1) + 1;
     const indent = source.text.slice(lineStart, at - offset);
     if (!/^ *$/.test(indent)) return false;
-    splices.push({ start: lineStart, end: lineStart, text: lines(indent) });
+    const rendered = value(false, indent);
+    splices.push({ start: lineStart, end: lineStart, text: `${indent}${key}:${rendered.startsWith('\n') ? '' : ' '}${rendered}\n` });
     return true;
   };
 
-  const annotationPath = [...path, 'metadata', 'annotations', TRIGGER_ANNOTATION];
-  const node = doc.getIn(annotationPath, true);
+  const node = doc.getIn([...annotationsPath, TRIGGER_ANNOTATION], true);
   if (isScalar(node) && node.range) {
-    const text = node.type === 'QUOTE_DOUBLE' ? JSON.stringify(edit.annotation) : singleQuoted(edit.annotation);
+    const text = node.type === 'QUOTE_DOUBLE' ? JSON.stringify(edit.annotation) : triggers;
     const end = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED' ? node.range[1] - 1 : node.range[1];
     splices.push({ start: node.range[0] - offset, end: end - offset, text });
-  } else if (!insertInto([...path, 'metadata', 'annotations'], (indent) => `${indent}${TRIGGER_ANNOTATION}: ${singleQuoted(edit.annotation)}\n`)
-    && !insertInto([...path, 'metadata'], (indent) => `${indent}annotations:\n${indent}  ${TRIGGER_ANNOTATION}: ${singleQuoted(edit.annotation)}\n`)) {
+  } else if (doc.hasIn(annotationsPath)
+    ? !insertInto(annotationsPath, TRIGGER_ANNOTATION, () => triggers)
+    : !insertInto(metadataPath, 'annotations', (flow, indent) => (flow ? `{${TRIGGER_ANNOTATION}: ${triggers}}` : `\n${indent}  ${TRIGGER_ANNOTATION}: ${triggers}`))) {
     return fallback();
   }
-  const currentPaused = (object.spec as { paused?: unknown } | undefined)?.paused === true;
-  if (edit.paused !== undefined && edit.paused !== currentPaused) {
+  if (pausedChanges) {
     const paused = doc.getIn([...path, 'spec', 'paused'], true);
     if (isScalar(paused) && paused.range) splices.push({ start: paused.range[0] - offset, end: paused.range[1] - offset, text: String(edit.paused) });
-    else if (!insertInto([...path, 'spec'], (indent) => `${indent}paused: ${String(edit.paused)}\n`)) return fallback();
+    else if (!insertInto([...path, 'spec'], 'paused', () => String(edit.paused))) return fallback();
   }
   let text = source.text;
   for (const s of splices.sort((a, b) => b.start - a.start)) text = text.slice(0, s.start) + s.text + text.slice(s.end);

@@ -2,7 +2,7 @@ import { containerAt, isTriggerableKind, podSpecOf } from './field-path.js';
 import { readTriggers } from './read.js';
 import { TRIGGER_ANNOTATION, type ContainerRef, type TriggerSource, type WorkloadObject } from './types.js';
 
-/** Looks up the image a stream tag currently resolves to (see resolveStreamTag); undefined: none yet. */
+/** The image a stream tag resolves to now (resolveStreamTag of the stream); undefined: none yet. */
 export type TagResolver = (namespace: string, stream: string, tag: string) => string | undefined;
 
 export interface ImageChange {

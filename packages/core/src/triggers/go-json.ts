@@ -28,8 +28,11 @@ export class JsonSyntaxError extends Error {
 // annotation (`[[[[...`) from exhausting the stack.
 const MAX_DEPTH = 10000;
 
+const SIMPLE_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+
 // Go strings are UTF-8, so an unpaired UTF-16 surrogate can only ever reach Go as U+FFFD.
 function wellFormed(s: string): string {
+  if (!/[\uD800-\uDFFF]/.test(s)) return s;
   return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
@@ -55,14 +58,20 @@ export function parseGoJson(text: string): JsonNode {
     pos++; // opening quote
     let value = '';
     for (;;) {
+      // Copy the run of plain characters up to the next quote or backslash in one slice.
+      let run = pos;
+      while (run < text.length) {
+        const c = text.charCodeAt(run);
+        if (c === 0x22 || c === 0x5c) break;
+        if (c < 0x20) fail(`invalid character ${describe(run)} in string literal`, run);
+        run++;
+      }
+      value += text.slice(pos, run);
+      pos = run;
       if (pos >= text.length) fail('unexpected end of JSON input');
-      const c = text.charCodeAt(pos);
-      if (c === 0x22) { pos++; break; }
-      if (c < 0x20) fail(`invalid character ${describe(pos)} in string literal`);
-      if (c !== 0x5c) { value += text[pos]; pos++; continue; }
+      if (text.charCodeAt(pos) === 0x22) { pos++; break; }
       const e = text[pos + 1];
-      const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-      if (e !== undefined && e in simple) { value += simple[e]; pos += 2; continue; }
+      if (e !== undefined && e in SIMPLE_ESCAPES) { value += SIMPLE_ESCAPES[e]; pos += 2; continue; }
       if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(pos + 2, pos + 6))) {
         value += String.fromCharCode(parseInt(text.slice(pos + 2, pos + 6), 16));
         pos += 6;

@@ -32,6 +32,6 @@ export {
   type FieldPathReading,
   type TriggerableKind,
 } from './field-path.js';
-/** What a stream tag resolves to (DESIGN 3.2) and applying that to a workload. */
-export { resolveStreamTag, type ResolvableStream } from './resolve.js';
+/** What a stream tag resolves to now (DESIGN 3.2; core/imagestream's rule) and applying that to a workload. */
+export { resolveTag as resolveStreamTag } from '../imagestream/resolve.js';
 export { applyTriggers, type ApplyResult, type ImageChange, type TagResolver } from './apply.js';

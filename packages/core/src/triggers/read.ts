@@ -187,8 +187,10 @@ export function readTriggers(value: string, object?: WorkloadObject): TriggerRea
     return { path: hit.path, span: hit.node };
   };
 
+  const firstUse = new Map<string, number>();
   decoded.forEach((t, i) => {
-    const first = decoded.findIndex((o) => o.fieldPath === t.fieldPath);
+    const first = firstUse.get(t.fieldPath) ?? i;
+    firstUse.set(t.fieldPath, first);
     if (first < i) {
       findings.fatal = true;
       const { path, span } = at([i, 'fieldPath']);

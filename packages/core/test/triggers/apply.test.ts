@@ -2,17 +2,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   applyTriggers, containerFieldPath, formatTriggers, podSpecOf, resolveStreamTag,
-  type ResolvableStream, type TagResolver, type TriggerableKind, type WorkloadObject,
+  type TagResolver, type TriggerableKind, type WorkloadObject,
 } from '@istream/core/triggers';
+import { newImageStream, type ImageStream, type TagReference } from '@istream/core/imagestream';
 
 const A = 'registry.example:5000/team/app@sha256:aaaa';
 const B = 'registry.example:5000/team/app@sha256:bbbb';
 
-function stream(items: { dockerImageReference: string; image: string }[], policy?: string): ResolvableStream {
-  return {
-    spec: { tags: [{ name: '8', ...(policy ? { referencePolicy: { type: policy } } : {}) }] },
-    status: { dockerImageRepository: 'in-cluster.local:5000/team/ubi', tags: [{ tag: '8', items }] },
-  };
+function stream(items: { dockerImageReference: string; image: string }[], policy?: 'Local' | 'Source', repository = 'in-cluster.local:5000/team/ubi'): ImageStream {
+  const s = newImageStream('ubi', 'team');
+  const tag: TagReference = { name: '8', ...(policy ? { referencePolicy: { type: policy } } : {}) };
+  s.spec.tags = [tag];
+  s.status = { dockerImageRepository: repository, tags: [{ tag: '8', items: items.map((i) => ({ ...i, created: '2026-01-01T00:00:00Z', generation: 1 })) }] };
+  return s;
 }
 
 test('resolveStreamTag: newest item; Local policy pulls through the stream repository; no items is no change', () => {
@@ -22,8 +24,7 @@ test('resolveStreamTag: newest item; Local policy pulls through the stream repos
   assert.equal(resolveStreamTag(stream(items, 'Local'), '8'), 'in-cluster.local:5000/team/ubi@sha256:bbbb');
   assert.equal(resolveStreamTag(stream([]), '8'), undefined);
   assert.equal(resolveStreamTag(stream(items), '9'), undefined);
-  const noRepo = { ...stream(items, 'Local'), status: { tags: [{ tag: '8', items }] } };
-  assert.equal(resolveStreamTag(noRepo, '8'), B);
+  assert.equal(resolveStreamTag(stream(items, 'Local', ''), '8'), B);
 });
 
 function workload(kind: string, annotation: string, podSpec: object): WorkloadObject {

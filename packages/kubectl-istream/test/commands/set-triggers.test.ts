@@ -144,3 +144,23 @@ test('a broken annotation: listed as <error> with the reason; edits refuse; --re
   const repaired = readFileSync(await edit(file, '--remove-all'), 'utf8');
   assert.match(repaired, /^ {4}image\.openshift\.io\/triggers: "null"\n/m, 'the double-quoted style stays');
 });
+
+test('--local -o yaml keeps flow maps, block scalars and empty annotations in their style', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'set-triggers-'));
+  const write = (name: string, text: string) => { writeFileSync(join(dir, name), text); return join(dir, name); };
+  const pod = '  template: {spec: {containers: [{name: a, image: b}]}}\n';
+  const seedA = SEED.replace('myapp', 'a');
+
+  const flow = write('flow.yaml', `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w, labels: {x: y}}\nspec:\n${pod}`);
+  assert.equal(readFileSync(await edit(flow, '--from-image', 'ubi:8'), 'utf8'),
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w, labels: {x: y}, annotations: {image.openshift.io/triggers: '${seedA}'}}\nspec:\n${pod}`);
+
+  const folded = write('folded.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: w\n  annotations:\n    image.openshift.io/triggers: >-\n'
+    + `      [{"from":{"kind":"ImageStreamTag","name":"old:1"},\n      "fieldPath":"spec.template.spec.containers[?(@.name==\\"a\\")].image"}]\n    other: x  # kept\nspec:\n${pod}`);
+  assert.equal(readFileSync(await edit(folded, '--from-image', 'ubi:8', '-c', 'a'), 'utf8'),
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: w\n  annotations:\n    image.openshift.io/triggers: '${seedA}'\n    other: x  # kept\nspec:\n${pod}`);
+
+  const empty = write('empty.yaml', `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: w\n  annotations:\nspec:\n${pod}`);
+  assert.equal(readFileSync(await edit(empty, '--from-image', 'ubi:8'), 'utf8'),
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: w\n  annotations:\n    image.openshift.io/triggers: '${seedA}'\nspec:\n${pod}`);
+});
