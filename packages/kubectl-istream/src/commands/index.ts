@@ -1,10 +1,12 @@
 import type { CommandModule } from '../program.js';
+import { controllerCommand } from './controller.js';
 import { describeCommand } from './describe.js';
 import { digestCommand } from './digest.js';
 import { getCommand } from './get.js';
 import { importImageCommand } from './import-image.js';
 import { installCommand } from './install.js';
 import { lintCommand } from './lint.js';
+import { rollbackCommand } from './rollback.js';
 import { setTriggersCommand } from './set-triggers.js';
 import { tagCommand } from './tag.js';
 
@@ -15,7 +17,9 @@ export const commands: CommandModule[] = [
   setTriggersCommand,
   getCommand,
   describeCommand,
+  rollbackCommand,
   digestCommand,
   lintCommand,
   installCommand,
+  controllerCommand,
 ];

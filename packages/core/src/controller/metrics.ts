@@ -1,0 +1,72 @@
+/**
+ * The few Prometheus series the controller exposes, rendered in the text exposition format
+ * (version 0.0.4). Small enough that a client library would be more code than it saves.
+ */
+type Labels = Record<string, string>;
+
+function labelText(labels: Labels): string {
+  const parts = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
+  return parts.length ? `{${parts.join(',')}}` : '';
+}
+
+class Counter {
+  private readonly values = new Map<string, { labels: Labels; value: number }>();
+  constructor(readonly name: string, readonly help: string) {}
+
+  inc(labels: Labels = {}, by = 1): void {
+    const key = labelText(labels);
+    const entry = this.values.get(key) ?? { labels, value: 0 };
+    entry.value += by;
+    this.values.set(key, entry);
+  }
+
+  get(labels: Labels = {}): number {
+    return this.values.get(labelText(labels))?.value ?? 0;
+  }
+
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
+    for (const { labels, value } of this.values.values()) lines.push(`${this.name}${labelText(labels)} ${value}`);
+    return lines.join('\n');
+  }
+}
+
+class Histogram {
+  private readonly counts: number[];
+  private sum = 0;
+  private count = 0;
+  constructor(readonly name: string, readonly help: string, readonly buckets: readonly number[]) {
+    this.counts = buckets.map(() => 0);
+  }
+
+  observe(value: number): void {
+    this.sum += value;
+    this.count += 1;
+    this.buckets.forEach((le, i) => {
+      if (value <= le) this.counts[i] = (this.counts[i] ?? 0) + 1;
+    });
+  }
+
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
+    this.buckets.forEach((le, i) => lines.push(`${this.name}_bucket{le="${le}"} ${this.counts[i]}`));
+    lines.push(`${this.name}_bucket{le="+Inf"} ${this.count}`, `${this.name}_sum ${this.sum}`, `${this.name}_count ${this.count}`);
+    return lines.join('\n');
+  }
+}
+
+export class ControllerMetrics {
+  readonly reconciles = new Counter('istream_reconciles_total', 'Reconciles run, by queue and result.');
+  readonly reconcileErrors = new Counter('istream_reconcile_errors_total', 'Reconciles that failed and were retried, by queue.');
+  readonly triggerUpdates = new Counter('istream_trigger_updates_total', 'Workload writes made by image-change triggers, by kind.');
+  readonly imports = new Counter('istream_imports_total', 'Image stream tag imports, by kind (spec or scheduled) and result.');
+  /** From the stream change the controller saw to the workload write that followed it. */
+  readonly triggerLatency = new Histogram('istream_trigger_latency_seconds',
+    'Seconds from an image stream change being observed to the triggered workload being written.',
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
+
+  render(): string {
+    return [this.reconciles, this.reconcileErrors, this.triggerUpdates, this.imports, this.triggerLatency]
+      .map((m) => m.render()).join('\n') + '\n';
+  }
+}

@@ -1,0 +1,113 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { resolveTagEvent, specTag, statusTag, type ImageStream } from '../imagestream/index.js';
+import {
+  applyTriggers, readTriggers, resolveStreamTag, TRIGGER_ANNOTATION, type ImageChange, type WorkloadObject,
+} from '../triggers/index.js';
+
+/** A trigger's stream tag as the annotation names it: `[NS/]STREAM:TAG`. */
+export interface TriggerSourceName {
+  namespace: string;
+  stream: string;
+  tag: string;
+  /** How a person would type it relative to the workload (namespace only when it differs). */
+  display: string;
+}
+
+/** One container image the reactor changes. */
+export interface TriggerChange {
+  source: TriggerSourceName;
+  container: string;
+  from: string;
+  to: string;
+  /**
+   * The image being replaced was never an item of the tag nor its source: someone edited it by
+   * hand while the stream stood still, and the trigger puts the stream's image back.
+   */
+  revertsManualEdit: boolean;
+}
+
+export interface TriggerPlan {
+  changes: TriggerChange[];
+  /** Cross-namespace triggers the workload's namespace may not read. */
+  denied: TriggerSourceName[];
+  /** OpenShift would refuse to update this workload at all (e.g. an unfollowable fieldPath). */
+  refused?: string;
+  /** The workload with every change applied (a copy); undefined when nothing changes. */
+  updated?: KubernetesObject;
+}
+
+export interface ReactorInputs {
+  stream(namespace: string, name: string): ImageStream | undefined;
+  /** May service accounts of `workloadNamespace` get image streams in `streamNamespace`? */
+  mayRead(workloadNamespace: string, streamNamespace: string): Promise<boolean>;
+}
+
+/**
+ * Namespace/stream pairs of every trigger the annotation names (for the stream -> workload index).
+ * `obj.kind` must be set: the kind decides which fieldPaths count.
+ */
+export function triggerStreams(obj: KubernetesObject): Array<{ namespace: string; stream: string }> {
+  const value = obj.metadata?.annotations?.[TRIGGER_ANNOTATION];
+  if (value === undefined) return [];
+  const own = obj.metadata?.namespace ?? '';
+  return readTriggers(value, obj as WorkloadObject).triggers.map((t) => ({ namespace: t.namespace ?? own, stream: t.stream }));
+}
+
+function sourceName(workloadNamespace: string, s: ImageChange['source']): TriggerSourceName {
+  const name = `${s.stream}:${s.tag}`;
+  return { ...s, display: s.namespace === workloadNamespace ? name : `${s.namespace}/${name}` };
+}
+
+/** Whether `image` is an item the tag once pointed to, or the source the tag is imported from. */
+function knownToTag(stream: ImageStream, tag: string, image: string): boolean {
+  if (image === '') return true;
+  const items = statusTag(stream, tag)?.items ?? [];
+  if (items.some((event) => resolveTagEvent(stream, tag, event) === image || event.dockerImageReference === image)) return true;
+  const from = specTag(stream, tag)?.from;
+  return from?.kind === 'DockerImage' && from.name === image;
+}
+
+/**
+ * Decides what the triggers of one workload change (DESIGN 3.2) with core/triggers' rules: every
+ * non-paused trigger whose tag has a current item and whose container shows another image; all
+ * changes land in one copy. A cross-namespace trigger counts only where access is granted.
+ */
+export async function planTriggers(obj: KubernetesObject, inputs: ReactorInputs): Promise<TriggerPlan> {
+  const plan: TriggerPlan = { changes: [], denied: [] };
+  const namespace = obj.metadata?.namespace ?? '';
+  const allowed = new Set<string>([namespace]);
+  for (const { namespace: other } of triggerStreams(obj)) {
+    if (!allowed.has(other) && (await inputs.mayRead(namespace, other))) allowed.add(other);
+  }
+  const deniedSeen = new Set<string>();
+  const result = applyTriggers(obj as WorkloadObject, (ns, name, tag) => {
+    const stream = inputs.stream(ns, name);
+    const image = stream ? resolveStreamTag(stream, tag) : undefined;
+    if (image === undefined) return undefined;
+    if (!allowed.has(ns)) {
+      const key = `${ns}/${name}:${tag}`;
+      if (!deniedSeen.has(key)) {
+        deniedSeen.add(key);
+        plan.denied.push(sourceName(namespace, { namespace: ns, stream: name, tag }));
+      }
+      return undefined;
+    }
+    return image;
+  });
+  if (!result.ok) {
+    plan.refused = result.reason;
+    return plan;
+  }
+  for (const change of result.changes) {
+    const stream = inputs.stream(change.source.namespace, change.source.stream);
+    plan.changes.push({
+      source: sourceName(namespace, change.source),
+      container: change.container.name,
+      from: change.oldImage,
+      to: change.newImage,
+      revertsManualEdit: stream !== undefined && !knownToTag(stream, change.source.tag, change.oldImage),
+    });
+  }
+  if (plan.changes.length > 0) plan.updated = result.object as KubernetesObject;
+  return plan;
+}

@@ -1,0 +1,58 @@
+// A watch that expires (410 Gone) must lead to a fresh list. A real apiserver only answers 410 once
+// etcd has compacted past the watch's resourceVersion (minutes), so this one fault is played by a
+// small hand-written server that speaks the list and watch protocol.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { KubeJson } from '../../src/controller/kube-json.js';
+import { startInformer } from '../../src/controller/informer.js';
+
+const deployment = (name: string, rv: string): KubernetesObject =>
+  ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'ns', resourceVersion: rv } });
+
+test('a watch answered with 410 Gone relists: objects gone meanwhile are deleted, new ones added', async (t) => {
+  const lists: string[] = [];
+  const open: ServerResponse[] = [];
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.searchParams.get('watch') !== 'true') {
+      lists.push(url.pathname);
+      const items = lists.length === 1 ? [deployment('old', '5')] : [deployment('new', '9')];
+      res.writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ kind: 'DeploymentList', metadata: { resourceVersion: lists.length === 1 ? '5' : '9' }, items }));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    if (url.searchParams.get('resourceVersion') === '5') {
+      res.end(JSON.stringify({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version' } }) + '\n');
+    } else {
+      open.push(res);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => { open.forEach((r) => r.destroy()); server.closeAllConnections(); server.close(() => resolve()); }));
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'c', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
+    users: [{ name: 'u', token: 't' }], contexts: [{ name: 'x', cluster: 'c', user: 'u' }], currentContext: 'x',
+  });
+  const api = new KubeJson(kc);
+  const changes: string[] = [];
+  const deletes: string[] = [];
+  const informer = startInformer<KubernetesObject>(api, '/apis/apps/v1/deployments', {
+    onChange: (o) => changes.push(o.metadata?.name ?? ''),
+    onDelete: (o) => deletes.push(o.metadata?.name ?? ''),
+  });
+  t.after(async () => { await informer.stop(); api.close(); });
+  await informer.synced();
+  const deadline = Date.now() + 5000;
+  while (lists.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(lists.length, 2, 'listed again after the 410');
+  assert.deepEqual(changes, ['old', 'new']);
+  assert.deepEqual(deletes, ['old']);
+  assert.equal(informer.get('new', 'ns')?.metadata?.resourceVersion, '9');
+  assert.equal(informer.get('old', 'ns'), undefined);
+});

@@ -1,0 +1,91 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { ImageStream } from '../../src/imagestream/index.js';
+import { planTriggers, type ReactorInputs } from '../../src/controller/reactor.js';
+
+const A = 'reg.test/team/ubi@sha256:' + 'a'.repeat(64);
+const B = 'reg.test/team/ubi@sha256:' + 'b'.repeat(64);
+
+function stream(namespace: string, items: string[], extra: Record<string, unknown> = {}): ImageStream {
+  return {
+    apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name: 'ubi', namespace },
+    spec: { tags: [{ name: '8', from: { kind: 'DockerImage', name: 'reg.test/team/ubi:8' } }] },
+    status: { tags: [{ tag: '8', items: items.map((r) => ({ dockerImageReference: r, image: r.split('@')[1] })) }] },
+    ...extra,
+  } as unknown as ImageStream;
+}
+
+function deployment(triggers: unknown[], containers: Array<{ name: string; image: string }>, init: Array<{ name: string; image: string }> = []): KubernetesObject {
+  return {
+    apiVersion: 'apps/v1', kind: 'Deployment',
+    metadata: { name: 'myapp', namespace: 'app', annotations: { 'image.openshift.io/triggers': JSON.stringify(triggers) } },
+    spec: { template: { spec: { containers, initContainers: init } } },
+  } as KubernetesObject;
+}
+
+const byName = (c: string): string => `spec.template.spec.containers[?(@.name=="${c}")].image`;
+const trigger = (name: string, c: string, more: Record<string, unknown> = {}): unknown =>
+  ({ from: { kind: 'ImageStreamTag', name, ...more }, fieldPath: byName(c) });
+
+function inputs(streams: Record<string, ImageStream>, allowed = true): ReactorInputs {
+  return { stream: (ns, name) => streams[`${ns}/${name}`], mayRead: async () => allowed };
+}
+
+const images = (obj: KubernetesObject | undefined): string[] =>
+  ((obj as { spec: { template: { spec: { containers: Array<{ image: string }> } } } }).spec.template.spec.containers).map((c) => c.image);
+
+test('the floating tag in the template is pinned to the tag\'s current item, not reported as a hand edit', async () => {
+  const obj = deployment([trigger('ubi:8', 'myapp')], [{ name: 'myapp', image: 'reg.test/team/ubi:8' }]);
+  const plan = await planTriggers(obj, inputs({ 'app/ubi': stream('app', [B, A]) }));
+  assert.deepEqual(images(plan.updated), [B]);
+  assert.equal(plan.changes[0]?.revertsManualEdit, false);
+  assert.equal(images(obj)[0], 'reg.test/team/ubi:8', 'the cached object is not modified');
+});
+
+test('an image set by hand is put back and flagged; an older stream item is a normal roll', async () => {
+  const manual = await planTriggers(deployment([trigger('ubi:8', 'myapp')], [{ name: 'myapp', image: 'nginx:1.25' }]),
+    inputs({ 'app/ubi': stream('app', [B, A]) }));
+  assert.equal(manual.changes[0]?.revertsManualEdit, true);
+  const roll = await planTriggers(deployment([trigger('ubi:8', 'myapp')], [{ name: 'myapp', image: A }]),
+    inputs({ 'app/ubi': stream('app', [B, A]) }));
+  assert.equal(roll.changes[0]?.revertsManualEdit, false);
+  assert.deepEqual(images(roll.updated), [B]);
+});
+
+test('nothing changes when the workload already shows the current item, the tag has no items, or the trigger is paused', async () => {
+  const s = { 'app/ubi': stream('app', [B, A]) };
+  assert.equal((await planTriggers(deployment([trigger('ubi:8', 'myapp')], [{ name: 'myapp', image: B }]), inputs(s))).updated, undefined);
+  assert.equal((await planTriggers(deployment([trigger('ubi:8', 'myapp')], [{ name: 'myapp', image: A }]), inputs({ 'app/ubi': stream('app', []) }))).updated, undefined);
+  const paused = deployment([{ ...(trigger('ubi:8', 'myapp') as object), paused: true }], [{ name: 'myapp', image: A }]);
+  assert.equal((await planTriggers(paused, inputs(s))).updated, undefined);
+});
+
+test('two triggers change two containers in one copy; an init container is found by the containers[...] form', async () => {
+  const other = stream('app', [A]);
+  other.metadata.name = 'tools';
+  const obj = deployment([trigger('ubi:8', 'myapp'), trigger('tools:8', 'setup')],
+    [{ name: 'myapp', image: 'x' }], [{ name: 'setup', image: 'y' }]);
+  const plan = await planTriggers(obj, inputs({ 'app/ubi': stream('app', [B]), 'app/tools': other }));
+  assert.deepEqual(plan.changes.map((c) => [c.container, c.to]), [['myapp', B], ['setup', A]]);
+  const spec = (plan.updated as { spec: { template: { spec: { initContainers: Array<{ image: string }> } } } }).spec.template.spec;
+  assert.equal(spec.initContainers[0]?.image, A);
+});
+
+test('a cross-namespace trigger is refused without read access and applied with it', async () => {
+  const obj = deployment([trigger('ubi:8', 'myapp', { namespace: 'shared' })], [{ name: 'myapp', image: 'x' }]);
+  const streams = { 'shared/ubi': stream('shared', [A]) };
+  const refused = await planTriggers(obj, inputs(streams, false));
+  assert.equal(refused.updated, undefined);
+  assert.equal(refused.denied[0]?.display, 'shared/ubi:8');
+  const allowed = await planTriggers(obj, inputs(streams, true));
+  assert.deepEqual(images(allowed.updated), [A]);
+});
+
+test('with referencePolicy Local the pull spec is the stream\'s own repository at the digest', async () => {
+  const s = stream('app', [A], {});
+  s.spec.tags![0]!.referencePolicy = { type: 'Local' };
+  s.status!.dockerImageRepository = 'registry.local/app/ubi';
+  const plan = await planTriggers(deployment([trigger('ubi:8', 'myapp')], [{ name: 'myapp', image: 'x' }]), inputs({ 'app/ubi': s }));
+  assert.deepEqual(images(plan.updated), [`registry.local/app/ubi@sha256:${'a'.repeat(64)}`]);
+});

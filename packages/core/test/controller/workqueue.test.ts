@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { WorkQueue } from '../../src/controller/workqueue.js';
+
+const tick = (ms = 5): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+test('a key added many times while waiting is handled once', async () => {
+  const q = new WorkQueue();
+  const seen: string[] = [];
+  for (let i = 0; i < 5; i++) q.add('a');
+  q.add('b');
+  const run = q.run(1, async (k) => { seen.push(k); }, () => undefined);
+  await tick();
+  q.shutDown();
+  await run;
+  assert.deepEqual(seen, ['a', 'b']);
+});
+
+test('a key is never handled by two workers at once, and an add during handling runs it again after', async () => {
+  const q = new WorkQueue();
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let runs = 0;
+  const run = q.run(4, async () => {
+    inFlight++; runs++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    await tick(20);
+    inFlight--;
+  }, () => undefined);
+  q.add('k');
+  while (inFlight === 0) await tick(1);
+  q.add('k');
+  q.add('k');
+  while (runs < 2 || inFlight > 0) await tick(5);
+  await tick(50);
+  q.shutDown();
+  await run;
+  assert.equal(maxInFlight, 1);
+  assert.equal(runs, 2);
+});
+
+test('a failing key is retried with growing delays until it succeeds', async () => {
+  const q = new WorkQueue({ baseDelayMs: 10 });
+  const at: number[] = [];
+  const errors: string[] = [];
+  const run = q.run(1, async () => {
+    at.push(performance.now());
+    if (at.length < 3) throw new Error(`fail ${at.length}`);
+  }, (_k, e) => errors.push((e as Error).message));
+  q.add('x');
+  for (let waited = 0; at.length < 3 && waited < 5000; waited += 10) await tick(10);
+  q.shutDown();
+  await run;
+  assert.equal(at.length, 3);
+  assert.deepEqual(errors, ['fail 1', 'fail 2']);
+  const [a = 0, b = 0, c = 0] = at;
+  assert.ok(c - b >= b - a, 'second backoff is not shorter than the first');
+  assert.equal(q.retries('x'), 0, 'success forgets the failures');
+});

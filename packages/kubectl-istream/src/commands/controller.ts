@@ -1,0 +1,77 @@
+import { connectCluster, imageStreamClient } from '@istream/core/cluster';
+import { startController, parseBindAddress, parseDuration, type StopReason } from '@istream/core/controller';
+import { addClusterFlags, type ClusterFlags } from '../flags.js';
+import { CliError } from '../errors.js';
+import type { CommandModule, Deps } from '../program.js';
+import { openImportSession } from '../stream-import.js';
+
+export interface ControllerOptions extends ClusterFlags {
+  leaderElect?: boolean;
+  leaderElectNamespace?: string;
+  importInterval?: string;
+  metricsBindAddress?: string;
+  /** Stops the controller (the command wires SIGTERM and SIGINT to it). */
+  signal?: AbortSignal;
+}
+
+/** Runs the controller until the signal fires; resolves with why it stopped. */
+export async function runController(options: ControllerOptions, deps: Deps): Promise<StopReason> {
+  const err = deps.io.err;
+  try {
+    parseBindAddress(options.metricsBindAddress ?? ':8080');
+  } catch (e) {
+    throw new CliError(`--metrics-bind-address: ${(e as Error).message}`);
+  }
+  let importIntervalMs: number;
+  try {
+    importIntervalMs = parseDuration(options.importInterval ?? '15m');
+  } catch (e) {
+    throw new CliError(`--import-interval: ${(e as Error).message}`);
+  }
+  let connection;
+  try {
+    // The namespace flag narrows what is watched; without it the controller watches all namespaces.
+    connection = connectCluster({ kubeconfig: options.kubeconfig, context: options.context }, deps.env);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  const streams = imageStreamClient(connection);
+  const running = await startController({
+    kubeConfig: connection.kubeConfig,
+    namespace: options.namespace,
+    metricsBindAddress: options.metricsBindAddress ?? ':8080',
+    importIntervalMs,
+    imports: { openSession: (namespace) => openImportSession(streams, namespace, deps.env) },
+    leaderElection: options.leaderElect
+      ? { namespace: options.leaderElectNamespace ?? deps.env.POD_NAMESPACE ?? 'istream-system' }
+      : undefined,
+    log: (line) => err.write(`${new Date().toISOString()} ${line}\n`),
+  });
+  if (options.signal?.aborted) void running.stop();
+  options.signal?.addEventListener('abort', () => { void running.stop(); }, { once: true });
+  return running.done;
+}
+
+export const controllerCommand: CommandModule = {
+  register(program, deps) {
+    const cmd = program.command('controller')
+      .description('Run the image stream controller: image-change triggers, spec and scheduled imports')
+      .option('--leader-elect', 'hold a coordination.k8s.io Lease so only one replica acts', false)
+      .option('--leader-elect-namespace <namespace>', 'namespace of the leader Lease (default: $POD_NAMESPACE or istream-system)')
+      .option('--import-interval <duration>', 'how often tags with importPolicy.scheduled are re-imported', '15m')
+      .option('--metrics-bind-address <address>', 'where /healthz, /readyz and /metrics are served; 0 turns it off', ':8080');
+    addClusterFlags(cmd).action(async (opts: ControllerOptions) => {
+      const abort = new AbortController();
+      const onSignal = (): void => abort.abort();
+      process.once('SIGTERM', onSignal);
+      process.once('SIGINT', onSignal);
+      try {
+        const reason = await runController({ ...opts, signal: abort.signal }, deps);
+        if (reason === 'lost-leadership') throw new CliError('lost the leader lease', 1);
+      } finally {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+      }
+    });
+  },
+};

@@ -1,0 +1,31 @@
+// Bad rollback input is refused before any cluster is contacted, with a message naming the fix.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { bufferIO } from '../../src/io.js';
+import { runCli } from '../../src/program.js';
+
+async function refused(args: string[]): Promise<string> {
+  const io = bufferIO();
+  const code = await runCli(['rollback', ...args, '--kubeconfig', '/nonexistent/kubeconfig'], { io, env: {} });
+  assert.notEqual(code, 0);
+  assert.equal(io.stdout(), '');
+  return io.stderr();
+}
+
+test('rollback refuses input it cannot act on, naming the input and the fix', async () => {
+  assert.match(await refused(['ubi']), /error: "ubi" must include the tag: use STREAM:TAG, e.g. ubi:latest/);
+  assert.match(await refused(['ubi:8', '--to-revision', '0']), /invalid --to-revision "0"/);
+  assert.match(await refused(['ubi:8', '--to-image', 'latest']), /invalid --to-image "latest": use an image digest/);
+  assert.match(await refused(['ubi:8', '--to-revision', '1', '--to-image', 'sha256:abcd']), /cannot be used together/);
+  assert.match(await refused(['ubi:8', '--resume', '--to-revision', '1']), /--resume cannot be combined/);
+  assert.match(await refused(['ubi@sha256:abcd']), /image stream image/);
+});
+
+test('controller refuses a malformed --import-interval or --metrics-bind-address', async () => {
+  const io = bufferIO();
+  assert.notEqual(await runCli(['controller', '--import-interval', 'soon', '--kubeconfig', '/nonexistent'], { io, env: {} }), 0);
+  assert.match(io.stderr(), /--import-interval: invalid duration "soon"/);
+  const io2 = bufferIO();
+  assert.notEqual(await runCli(['controller', '--metrics-bind-address', 'localhost', '--kubeconfig', '/nonexistent'], { io: io2, env: {} }), 0);
+  assert.match(io2.stderr(), /--metrics-bind-address: invalid bind address "localhost"/);
+});

@@ -1,0 +1,120 @@
+// What the controller's cluster tests share: the shared control plane with the ImageStream CRD
+// from `install`, a controller started in-process for one namespace, and small kubectl helpers.
+import { connectCluster } from '@istream/core/cluster';
+import { sharedCluster, type ClusterInstance } from '@istream/test-harness/cluster/index';
+import { startController, type RunningController, type ControllerOptions } from '@istream/core/controller';
+import { imageStreamCrd } from '../../src/install/manifests.js';
+
+export type Cluster = ClusterInstance;
+
+let crdReady: Promise<void> | undefined;
+
+/** The run's cluster, with the ImageStream CRD installed and established. */
+export async function clusterWithCrd(): Promise<Cluster> {
+  const cluster = await sharedCluster();
+  crdReady ??= (async () => {
+    await ok(cluster, ['apply', '-f', '-'], { input: JSON.stringify(imageStreamCrd()) });
+    await ok(cluster, ['wait', '--for=condition=Established', '--timeout=60s', 'crd/imagestreams.image.openshift.io']);
+  })();
+  await crdReady;
+  return cluster;
+}
+
+export async function ok(cluster: Cluster, args: string[], options: { input?: string; namespace?: string } = {}): Promise<string> {
+  const result = await cluster.kubectl(args, options);
+  if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${result.code}: ${result.stderr.trim()}`);
+  return result.stdout;
+}
+
+export async function getJson<T = Record<string, unknown>>(cluster: Cluster, namespace: string, resource: string): Promise<T> {
+  return JSON.parse(await ok(cluster, ['get', resource, '-o', 'json'], { namespace })) as T;
+}
+
+export function kubeConfigFrom(path: string): ReturnType<typeof connectCluster>['kubeConfig'] {
+  return connectCluster({ kubeconfig: path }, {}).kubeConfig;
+}
+
+/** A controller for one namespace ('' for all), acting once this resolves; stop it in t.after. */
+export async function runController(kubeconfig: string, namespace: string, extra: Partial<ControllerOptions> = {}): Promise<RunningController> {
+  const lines: string[] = [];
+  const controller = await startController({
+    kubeConfig: kubeConfigFrom(kubeconfig), namespace: namespace || undefined, metricsBindAddress: '127.0.0.1:0',
+    log: (line) => lines.push(line), ...extra,
+  });
+  await Promise.race([controller.leading, controller.done.then(() => { throw new Error(`controller stopped: ${lines.join('\n')}`); })]);
+  return controller;
+}
+
+export const digestA = `sha256:${'a1'.repeat(32)}`;
+export const digestB = `sha256:${'b2'.repeat(32)}`;
+
+export interface Item { ref: string; image: string }
+
+/** Creates or updates a stream with tag `tag` from `source`, its status listing `items` (newest first). */
+export async function putStream(cluster: Cluster, namespace: string, name: string, tag: string, source: string, items: Item[]): Promise<void> {
+  const stream = {
+    apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name, namespace },
+    spec: { lookupPolicy: { local: false }, tags: [{ name: tag, from: { kind: 'DockerImage', name: source }, generation: 1, referencePolicy: { type: 'Source' } }] },
+  };
+  await ok(cluster, ['apply', '-f', '-'], { input: JSON.stringify(stream) });
+  await setItems(cluster, namespace, name, tag, items);
+}
+
+/** Writes the stream's status as an import would (the tag's history, newest first). */
+export async function setItems(cluster: Cluster, namespace: string, name: string, tag: string, items: Item[]): Promise<void> {
+  const status = {
+    dockerImageRepository: '',
+    tags: [{ tag, items: items.map((item, i) => ({
+      created: new Date(Date.now() - i * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
+      dockerImageReference: item.ref, image: item.image, generation: 1,
+    })) }],
+  };
+  await ok(cluster, ['patch', 'imagestream', name, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })], { namespace });
+}
+
+export function triggerAnnotation(entries: Array<{ stream: string; container: string; namespace?: string; paused?: boolean; path?: string }>): string {
+  return JSON.stringify(entries.map((e) => ({
+    from: { kind: 'ImageStreamTag', name: e.stream, ...(e.namespace ? { namespace: e.namespace } : {}) },
+    fieldPath: e.path ?? `spec.template.spec.containers[?(@.name=="${e.container}")].image`,
+    ...(e.paused ? { paused: true } : {}),
+  })));
+}
+
+export function deployment(name: string, containers: Array<{ name: string; image: string }>, triggers?: string, initContainers: Array<{ name: string; image: string }> = []): object {
+  return {
+    apiVersion: 'apps/v1', kind: 'Deployment',
+    metadata: { name, labels: { app: name }, ...(triggers ? { annotations: { 'image.openshift.io/triggers': triggers } } : {}) },
+    spec: {
+      replicas: 1, selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers, initContainers } },
+    },
+  };
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+interface PodTemplateOwner { spec: { template: { spec: { containers: Array<{ name: string; image: string }>; initContainers?: Array<{ name: string; image: string }> } } } }
+
+export async function containerImage(cluster: Cluster, namespace: string, resource: string, container: string): Promise<string | undefined> {
+  const obj = await getJson<PodTemplateOwner & { spec: { jobTemplate?: { spec: PodTemplateOwner['spec'] } } }>(cluster, namespace, resource);
+  const spec = obj.spec.jobTemplate ? obj.spec.jobTemplate.spec.template.spec : obj.spec.template.spec;
+  return [...spec.containers, ...(spec.initContainers ?? [])].find((c) => c.name === container)?.image;
+}
+
+export async function eventsFor(cluster: Cluster, namespace: string, name: string): Promise<Array<{ type: string; reason: string; message: string }>> {
+  const text = await ok(cluster, ['get', 'events', `--field-selector=involvedObject.name=${name}`, '-o', 'json'], { namespace });
+  return (JSON.parse(text) as { items: Array<{ type: string; reason: string; message: string }> }).items;
+}

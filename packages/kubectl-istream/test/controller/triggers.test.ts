@@ -1,0 +1,129 @@
+// The trigger reactor on the real control plane: stream status writes (what an import does) move
+// annotated workloads; refusals and reverts show up as Events.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { bufferIO } from '../../src/io.js';
+import { runCli } from '../../src/program.js';
+import {
+  clusterWithCrd, containerImage, deployment, digestA, digestB, eventsFor, ok, putStream, runController, setItems,
+  triggerAnnotation, waitFor,
+} from './support.js';
+
+const repo = 'registry.test/team/ubi';
+const A = { ref: `${repo}@${digestA}`, image: digestA };
+const B = { ref: `${repo}@${digestB}`, image: digestB };
+
+test('a Deployment follows its stream tag: pinned to the current item, rolled when the tag moves, with Events', async (t) => {
+  const cluster = await clusterWithCrd();
+  const ns = await cluster.createNamespace('trig-deploy');
+  await putStream(cluster, ns, 'ubi', '8', `${repo}:8`, [A]);
+  const controller = await runController(cluster.kubeconfig, ns);
+  t.after(() => controller.stop());
+  await ok(cluster, ['apply', '-f', '-'], { namespace: ns,
+    input: JSON.stringify(deployment('myapp', [{ name: 'myapp', image: `${repo}:8` }], triggerAnnotation([{ stream: 'ubi:8', container: 'myapp' }]))) });
+  await waitFor('myapp at A', async () => (await containerImage(cluster, ns, 'deployment/myapp', 'myapp')) === A.ref);
+  await setItems(cluster, ns, 'ubi', '8', [B, A]);
+  await waitFor('myapp at B', async () => (await containerImage(cluster, ns, 'deployment/myapp', 'myapp')) === B.ref);
+  const events = await waitFor('two trigger events', async () => {
+    const list = (await eventsFor(cluster, ns, 'myapp')).filter((e) => e.reason === 'ImageTriggered');
+    return list.length >= 2 ? list : undefined;
+  });
+  assert.ok(events.some((e) => e.type === 'Normal' && e.message.includes(B.ref) && e.message.includes('ubi:8')));
+  const metrics = await (await fetch(`http://${controller.metricsAddress}/metrics`)).text();
+  assert.match(metrics, /istream_trigger_updates_total\{kind="Deployment"\} 2/);
+  assert.match(metrics, /istream_trigger_latency_seconds_count [1-9]/);
+  assert.equal((await fetch(`http://${controller.metricsAddress}/readyz`)).status, 200);
+});
+
+test('StatefulSet, DaemonSet and CronJob triggers, and an init container named in the containers[...] form', async (t) => {
+  const cluster = await clusterWithCrd();
+  const ns = await cluster.createNamespace('trig-kinds');
+  await putStream(cluster, ns, 'ubi', '8', `${repo}:8`, [A]);
+  const controller = await runController(cluster.kubeconfig, ns);
+  t.after(() => controller.stop());
+  const template = (containers: object[], initContainers: object[] = []) => ({ metadata: { labels: { app: 'x' } }, spec: { containers, initContainers } });
+  const annotations = (path: string) => ({ 'image.openshift.io/triggers': triggerAnnotation([{ stream: 'ubi:8', container: 'c', path }]) });
+  const podPath = 'spec.template.spec.containers[?(@.name=="c")].image';
+  const objects = [
+    { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'sts', annotations: annotations(podPath) },
+      spec: { serviceName: 'sts', selector: { matchLabels: { app: 'x' } }, template: template([{ name: 'c', image: 'busybox' }]) } },
+    { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'ds', annotations: annotations(podPath) },
+      spec: { selector: { matchLabels: { app: 'x' } }, template: template([{ name: 'c', image: 'busybox' }]) } },
+    { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'cj', annotations: annotations('spec.jobTemplate.spec.template.spec.containers[?(@.name=="c")].image') },
+      spec: { schedule: '0 0 1 1 *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } } } } } },
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'init', annotations: annotations(podPath) },
+      spec: { selector: { matchLabels: { app: 'x' } }, template: template([{ name: 'main', image: 'busybox' }], [{ name: 'c', image: 'busybox' }]) } },
+  ];
+  await ok(cluster, ['apply', '-f', '-'], { namespace: ns, input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }) });
+  for (const resource of ['statefulset/sts', 'daemonset/ds', 'cronjob/cj', 'deployment/init']) {
+    await waitFor(`${resource} at A`, async () => (await containerImage(cluster, ns, resource, 'c')) === A.ref);
+  }
+  assert.equal(await containerImage(cluster, ns, 'deployment/init', 'main'), 'busybox', 'the main container is not touched');
+});
+
+test('a paused trigger never fires while a second trigger on the same workload fires on its own', async (t) => {
+  const cluster = await clusterWithCrd();
+  const ns = await cluster.createNamespace('trig-paused');
+  await putStream(cluster, ns, 'ubi', '8', `${repo}:8`, [A]);
+  await putStream(cluster, ns, 'tools', '1', `${repo}-tools:1`, [A]);
+  const controller = await runController(cluster.kubeconfig, ns);
+  t.after(() => controller.stop());
+  const triggers = triggerAnnotation([{ stream: 'ubi:8', container: 'app' }, { stream: 'tools:1', container: 'tools', paused: true }]);
+  await ok(cluster, ['apply', '-f', '-'], { namespace: ns,
+    input: JSON.stringify(deployment('two', [{ name: 'app', image: 'busybox' }, { name: 'tools', image: 'busybox' }], triggers)) });
+  await waitFor('app at A', async () => (await containerImage(cluster, ns, 'deployment/two', 'app')) === A.ref);
+  await setItems(cluster, ns, 'ubi', '8', [B, A]);
+  await setItems(cluster, ns, 'tools', '1', [B, A]);
+  await waitFor('app at B', async () => (await containerImage(cluster, ns, 'deployment/two', 'app')) === B.ref);
+  assert.equal(await containerImage(cluster, ns, 'deployment/two', 'tools'), 'busybox', 'the paused trigger did not fire');
+});
+
+test('a hand-set image on a triggered container is reverted with a Warning that says how to pause; a paused trigger keeps it', async (t) => {
+  const cluster = await clusterWithCrd();
+  const ns = await cluster.createNamespace('trig-manual');
+  await putStream(cluster, ns, 'ubi', '8', `${repo}:8`, [A]);
+  const controller = await runController(cluster.kubeconfig, ns);
+  t.after(() => controller.stop());
+  await ok(cluster, ['apply', '-f', '-'], { namespace: ns,
+    input: JSON.stringify(deployment('myapp', [{ name: 'myapp', image: `${repo}:8` }], triggerAnnotation([{ stream: 'ubi:8', container: 'myapp' }]))) });
+  await waitFor('myapp at A', async () => (await containerImage(cluster, ns, 'deployment/myapp', 'myapp')) === A.ref);
+  await ok(cluster, ['set', 'image', 'deployment/myapp', 'myapp=nginx:1.25'], { namespace: ns });
+  await waitFor('myapp back at A', async () => (await containerImage(cluster, ns, 'deployment/myapp', 'myapp')) === A.ref);
+  const warning = await waitFor('revert warning', async () =>
+    (await eventsFor(cluster, ns, 'myapp')).find((e) => e.reason === 'ManualImageChangeReverted'));
+  assert.equal(warning.type, 'Warning');
+  assert.match(warning.message, /nginx:1\.25/);
+  assert.match(warning.message, new RegExp(`kubectl istream set-triggers deployment/myapp -n ${ns} --manual --from-image ubi:8 -c myapp`));
+
+  // The command the Warning suggests, as printed there.
+  const io = bufferIO();
+  const pause = ['set-triggers', 'deployment/myapp', '-n', ns, '--manual', '--from-image', 'ubi:8', '-c', 'myapp', '--kubeconfig', cluster.kubeconfig];
+  assert.equal(await runCli(pause, { io, env: process.env }), 0, io.stderr());
+  await ok(cluster, ['set', 'image', 'deployment/myapp', 'myapp=nginx:1.25'], { namespace: ns });
+  await setItems(cluster, ns, 'ubi', '8', [B, A]);
+  await new Promise((r) => setTimeout(r, 2000));
+  assert.equal(await containerImage(cluster, ns, 'deployment/myapp', 'myapp'), 'nginx:1.25');
+});
+
+test('a cross-namespace trigger applies only where a RoleBinding lets the workload namespace read the stream', async (t) => {
+  const cluster = await clusterWithCrd();
+  const shared = await cluster.createNamespace('trig-shared');
+  const denied = await cluster.createNamespace('trig-denied');
+  const allowed = await cluster.createNamespace('trig-allowed');
+  await putStream(cluster, shared, 'ubi', '8', `${repo}:8`, [A]);
+  await ok(cluster, ['create', 'role', 'stream-reader', '--verb=get', '--resource=imagestreams.image.openshift.io'], { namespace: shared });
+  await ok(cluster, ['create', 'rolebinding', 'allowed-reads', '--role=stream-reader', `--group=system:serviceaccounts:${allowed}`], { namespace: shared });
+  // Cross-namespace streams are only visible to a controller that watches every namespace.
+  const controller = await runController(cluster.kubeconfig, '');
+  t.after(() => controller.stop());
+  const triggers = triggerAnnotation([{ stream: 'ubi:8', container: 'app', namespace: shared }]);
+  for (const ns of [denied, allowed]) {
+    await ok(cluster, ['apply', '-f', '-'], { namespace: ns, input: JSON.stringify(deployment('app', [{ name: 'app', image: 'busybox' }], triggers)) });
+  }
+  await waitFor('allowed workload at A', async () => (await containerImage(cluster, allowed, 'deployment/app', 'app')) === A.ref);
+  const refusal = await waitFor('refusal event', async () =>
+    (await eventsFor(cluster, denied, 'app')).find((e) => e.reason === 'ImageTriggerForbidden'));
+  assert.equal(refusal.type, 'Warning');
+  assert.match(refusal.message, new RegExp(`${shared}/ubi:8`));
+  assert.equal(await containerImage(cluster, denied, 'deployment/app', 'app'), 'busybox');
+});

@@ -1,0 +1,241 @@
+// `npm run demo`: replays the seed article ("Using Red Hat OpenShift image streams with Kubernetes
+// deployments") on a sandbox: a real registry on loopback, a real control plane with kwok nodes,
+// and the real `kubectl istream` commands. Every step prints the command and its real output, and
+// is checked; the last line reads `walkthrough: OK` only when every check held. Everything started
+// here is stopped at the end, also on failure or Ctrl-C, so the demo can be run again at once.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cliBin = join(root, 'packages/kubectl-istream/bin/kubectl-istream');
+const harness = join(root, 'test/harness/dist/src');
+
+const failures = [];
+const cleanups = [];
+const log = (line) => process.stderr.write(`  ... ${line}\n`);
+
+function heading(text) {
+  process.stdout.write(`\n== ${text}\n`);
+}
+
+function check(what, ok, detail = '') {
+  process.stdout.write(`   check: ${what}: ${ok ? 'ok' : `FAILED${detail ? ` (${detail})` : ''}`}\n`);
+  if (!ok) failures.push(what);
+  return ok;
+}
+
+function indent(text) {
+  return text.replace(/\s+$/, '').split('\n').map((l) => `  ${l}`).join('\n');
+}
+
+/** Runs a program, prints `$ display` and its output, and returns stdout. */
+function run(display, file, args, { env = process.env, input, quiet = false } = {}) {
+  process.stdout.write(`$ ${display}\n`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const shown = (out + err).trim();
+      if (shown && !quiet) process.stdout.write(`${indent(shown)}\n`);
+      if (code !== 0) reject(new Error(`${display} exited ${code}: ${err.trim()}`));
+      else resolve(out);
+    });
+    child.stdin.end(input ?? '');
+  });
+}
+
+async function waitFor(what, probe, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(250);
+  }
+}
+
+/** The sandbox from the harness (registry + control plane), or both started directly. */
+async function startEnvironment() {
+  const sandboxModule = join(harness, 'sandbox.js');
+  if (existsSync(sandboxModule)) {
+    const { startSandbox } = await import(sandboxModule);
+    const sandbox = await startSandbox({ log });
+    const registry = sandbox.registries?.plain ?? sandbox.registry;
+    if (sandbox.cluster && registry) {
+      return { cluster: sandbox.cluster, registry, stop: () => sandbox.stop() };
+    }
+    await sandbox.stop();
+  }
+  const { startRegistry } = await import(join(harness, 'index.js'));
+  const { startCluster } = await import(join(harness, 'cluster/index.js'));
+  const registry = await startRegistry({ mode: 'plain' });
+  try {
+    const cluster = await startCluster({ log });
+    return { cluster, registry, stop: async () => { await cluster.stop(); await registry.stop(); } };
+  } catch (e) {
+    await registry.stop();
+    throw e;
+  }
+}
+
+async function main() {
+  process.stdout.write('istream demo: the seed walkthrough on a sandbox (registry + Kubernetes control plane)\n');
+  log('starting the sandbox (the first run builds Kubernetes from source and takes a while)');
+  const env = await startEnvironment();
+  cleanups.push(() => env.stop());
+  const { cluster, registry } = env;
+  const { pushFixtures } = await import(join(harness, 'index.js'));
+  const work = await mkdtemp(join(tmpdir(), 'istream-demo-'));
+  cleanups.push(() => rm(work, { recursive: true, force: true }));
+  const kubeEnv = { ...process.env, KUBECONFIG: cluster.kubeconfig };
+  const kubectl = (args, opts = {}) => run(`kubectl ${args.join(' ')}`, cluster.kubectlPath, args, { env: kubeEnv, ...opts });
+  const istream = (args, opts = {}) => run(`kubectl istream ${args.join(' ')}`, process.execPath, [cliBin, ...args], { env: kubeEnv, ...opts });
+  const json = async (args) => JSON.parse(await run(`kubectl ${args.join(' ')}`, cluster.kubectlPath, args, { env: kubeEnv, quiet: true }));
+  const silentJson = async (args) => {
+    const out = await new Promise((resolve, reject) => {
+      const c = spawn(cluster.kubectlPath, args, { env: kubeEnv });
+      let o = '';
+      c.stdout.on('data', (d) => { o += d; });
+      c.on('close', (code) => (code === 0 ? resolve(o) : reject(new Error(`kubectl ${args.join(' ')} exited ${code}`))));
+    });
+    return JSON.parse(out);
+  };
+
+  heading('1. Push image A (ubi8 8.0-122) to the floating tag');
+  const fixtures = await pushFixtures(registry);
+  const repo = `${registry.host}/${fixtures.floating.repository}`;
+  const floating = `${repo}:${fixtures.floating.tag}`;
+  const aRef = fixtures.digestReference(fixtures.floating.A, fixtures.floating.repository);
+  const bRef = fixtures.digestReference(fixtures.floating.B, fixtures.floating.repository);
+  process.stdout.write(`  ${floating} -> ${fixtures.floating.A.digest}   (image A, pushed over the registry's HTTP API)\n`);
+
+  heading('2. Install istream and create the Deployment from the floating tag');
+  await istream(['install']);
+  // kwok simulates the sandbox's nodes, so the installed controller Deployment has no real pod:
+  // the controller runs here as a local process instead (as `kubectl istream controller`).
+  await kubectl(['-n', 'istream-system', 'scale', 'deployment/istream-controller', '--replicas=0']);
+  const nsName = `demo-${Date.now().toString(36)}`;
+  await kubectl(['create', 'namespace', nsName]);
+  await kubectl(['config', 'set-context', '--current', `--namespace=${nsName}`], { quiet: true });
+  await waitFor('the default ServiceAccount', () => silentJson(['get', 'serviceaccount', 'default', '-o', 'json']));
+  const myapp = {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'myapp', labels: { app: 'myapp' } },
+    spec: { selector: { matchLabels: { app: 'myapp' } }, replicas: 1, template: { metadata: { labels: { app: 'myapp' } }, spec: {
+      containers: [{ name: 'myapp', image: floating, command: ['/bin/bash', '-c', 'while true; do ls /root/buildinfo/; sleep 30; done'] }],
+    } } },
+  };
+  await kubectl(['create', '-f', '-'], { input: JSON.stringify(myapp) });
+
+  const controllerArgs = ['controller', '--namespace', nsName, '--metrics-bind-address', '127.0.0.1:0'];
+  process.stdout.write(`$ kubectl istream ${controllerArgs.join(' ')} &\n`);
+  const controller = spawn(process.execPath, [cliBin, ...controllerArgs], { env: kubeEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+  let controllerLog = '';
+  controller.stderr.on('data', (d) => { controllerLog += d; });
+  const controllerExited = new Promise((resolve) => controller.on('exit', (code, signal) => resolve(code ?? signal)));
+  cleanups.unshift(async () => { if (controller.exitCode === null) { controller.kill('SIGTERM'); await controllerExited; } });
+  await waitFor('the controller to sync', async () => controllerLog.includes('caches synced'), 30_000);
+  process.stdout.write(`${indent(controllerLog)}\n`);
+
+  const templateImage = async () => (await silentJson(['get', 'deployment', 'myapp', '-o', 'json'])).spec.template.spec.containers[0].image;
+  const currentItem = async () => (await silentJson(['get', 'imagestream', 'ubi', '-o', 'json']))
+    .status.tags.find((t) => t.tag === '8').items[0].dockerImageReference;
+  const replicaSets = async () => (await silentJson(['get', 'replicasets', '-l', 'app=myapp', '-o', 'json'])).items;
+  const rolledOut = async (image, label) => {
+    const seen = await waitFor(`myapp at ${label}`, async () => ((await templateImage()) === image ? image : undefined), 60_000).catch(() => undefined);
+    check(`the Deployment's template image is ${label}`, seen === image, `it is ${await templateImage()}`);
+    await kubectl(['rollout', 'status', 'deployment/myapp', '--timeout=90s']).catch((e) => check('rollout completes', false, e.message));
+    const settled = await waitFor('old ReplicaSets scaled to 0', async () => {
+      const active = (await replicaSets()).filter((rs) => rs.spec.replicas > 0 || (rs.status.replicas ?? 0) > 0);
+      return active.length === 1 && active[0].spec.template.spec.containers[0].image === image;
+    }, 60_000).catch(() => false);
+    check('exactly one ReplicaSet runs it; the older ones are scaled to 0', settled);
+  };
+  await rolledOut(floating, 'the floating tag');
+  await kubectl(['get', 'deployment']);
+  await kubectl(['get', 'pods']);
+
+  heading('3. Create the image stream from the registry');
+  // The sandbox registry speaks plain HTTP on loopback: the stream is marked insecure.
+  await istream(['import-image', 'ubi', '--confirm', '--all', '--insecure', '--from', repo]);
+  await istream(['get', 'istag']);
+  check("the stream's current image for ubi:8 is A", (await currentItem()) === aRef, await currentItem());
+
+  heading('4. Add the image-change trigger: the Deployment is pinned to A\'s digest');
+  await istream(['set-triggers', 'deployment/myapp', '--from-image', 'ubi:8', '-c', 'myapp']);
+  const annotations = (await silentJson(['get', 'deployment', 'myapp', '-o', 'json'])).metadata.annotations;
+  process.stdout.write(`$ kubectl get deployment myapp -o yaml | grep -A2 annotations:\n  annotations:\n${Object.entries(annotations)
+    .map(([k, v]) => `    ${k}: ${k === 'image.openshift.io/triggers' ? `'${v}'` : JSON.stringify(v)}`).join('\n')}\n`);
+  await rolledOut(await currentItem(), "A's digest (the stream's current item)");
+  await kubectl(['get', 'pods', '-o', 'custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[0].image,STATUS:.status.phase']);
+
+  heading('5. Push image B (ubi8 8.0-154) over the same tag');
+  await fixtures.moveFloatingTag('B');
+  process.stdout.write(`  ${floating} -> ${fixtures.floating.B.digest}   (image B)\n`);
+  check('nothing moves before the stream is updated', (await templateImage()) === aRef);
+
+  heading('6. Update the image stream: the Deployment rolls to B\'s digest');
+  await istream(['import-image', 'ubi', '--confirm', '--all']);
+  await istream(['get', 'istag']);
+  check("the stream's current image for ubi:8 is B", (await currentItem()) === bRef, await currentItem());
+  await rolledOut(bRef, "B's digest");
+  await kubectl(['get', 'pods', '-o', 'custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[0].image,STATUS:.status.phase']);
+
+  heading('7. The stream keeps the history, newest first');
+  const described = await istream(['describe', 'is', 'ubi']);
+  check('describe marks B as current and lists A below it',
+    described.includes(`* ${bRef}`) && described.indexOf(aRef) > described.indexOf(bRef));
+
+  heading('8. Roll back: pin ubi:8 to the previous image; the Deployment follows');
+  await istream(['rollback', 'ubi:8']);
+  check("the stream's current image for ubi:8 is A again", (await currentItem()) === aRef, await currentItem());
+  await rolledOut(aRef, "A's digest again");
+  await istream(['describe', 'is', 'ubi']);
+
+  heading('9. The Deployment\'s events: one scale-up and one scale-down per rollout');
+  // The apiserver folds repeats of one event into a count (scaling A's ReplicaSet up again on
+  // rollback repeats its first message), so counts are summed, in order of first occurrence.
+  const events = (await json(['get', 'events', '--field-selector=involvedObject.name=myapp', '-o', 'json'])).items
+    .sort((a, b) => (a.firstTimestamp ?? a.eventTime ?? '').localeCompare(b.firstTimestamp ?? b.eventTime ?? ''));
+  process.stdout.write(`  ${'TYPE'.padEnd(8)}${'REASON'.padEnd(20)}${'COUNT'.padEnd(7)}${'FROM'.padEnd(23)}MESSAGE\n`);
+  for (const e of events) {
+    process.stdout.write(`  ${e.type.padEnd(8)}${e.reason.padEnd(20)}${String(e.count ?? 1).padEnd(7)}${(e.source?.component ?? e.reportingComponent ?? '').padEnd(23)}${e.message}\n`);
+  }
+  const total = (pattern) => events.filter((e) => e.reason === 'ScalingReplicaSet' && pattern.test(e.message)).reduce((n, e) => n + (e.count ?? 1), 0);
+  check('four rollouts show as ReplicaSet scale events (4 up, 3 down)', total(/Scaled up/) === 4 && total(/Scaled down/) === 3,
+    `${total(/Scaled up/)} up, ${total(/Scaled down/)} down`);
+  check('the controller recorded an Event for each trigger change', events.filter((e) => e.reason === 'ImageTriggered').length >= 3);
+}
+
+let exitCode = 0;
+const cleanup = async () => {
+  for (const step of cleanups.splice(0)) {
+    try { await step(); } catch (e) { process.stderr.write(`cleanup: ${e.message}\n`); }
+  }
+};
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => { void cleanup().finally(() => process.exit(130)); });
+}
+try {
+  await main();
+} catch (e) {
+  failures.push(e.message);
+  process.stdout.write(`\nerror: ${e.message}\n`);
+} finally {
+  await cleanup();
+}
+if (failures.length === 0) {
+  process.stdout.write('\nwalkthrough: OK\n');
+} else {
+  process.stdout.write(`\nwalkthrough: FAILED (${failures.length}: ${failures.join('; ')})\n`);
+  exitCode = 1;
+}
+process.exit(exitCode);
