@@ -4,6 +4,7 @@
 import {
   followTagReference, latestObservedGeneration, prioritizeTags, specTag, statusTag, type ImageStream,
 } from '@istream/core/imagestream';
+import { pinnedFromAnnotation, pinnedImage } from '@istream/core/controller';
 import { ago, humanDuration } from './age.js';
 import { formatTabbed, OC_DESCRIBE } from './tabwriter.js';
 
@@ -25,6 +26,18 @@ function digestOf(reference: string): string | undefined {
   return at >= 0 ? reference.slice(at + 1) : undefined;
 }
 
+/** How to undo a rollback pin, naming the source the tag will track again when it is readable. */
+function resumeHint(stream: ImageStream, tag: string, savedSource: string | undefined): string {
+  const command = `kubectl istream rollback --resume ${stream.metadata.name}:${tag}`;
+  try {
+    const source = JSON.parse(savedSource ?? '') as { name?: unknown };
+    if (typeof source.name === 'string') return `${command} tracks ${source.name} again`;
+  } catch {
+    // An unreadable annotation is reported by the resume command itself.
+  }
+  return `${command} tracks its source again`;
+}
+
 function tagSection(stream: ImageStream, tag: string, aliases: string[], now: Date): string {
   let out = aliases.length > 0 ? `${tag} (${prioritizeTags(aliases).join(', ')})\n` : `${tag}\n`;
   const ref = specTag(stream, tag);
@@ -38,6 +51,9 @@ function tagSection(stream: ImageStream, tag: string, aliases: string[], now: Da
     out += ref.reference ? `  reference to ${name}\n` : scheduled ? `  updates automatically from ${name}\n` : `  tagged from ${name}\n`;
   } else if (from.kind === 'DockerImage') {
     out += ref.reference ? `  reference to registry ${name}\n` : scheduled ? `  updates automatically from registry ${name}\n` : `  tagged from ${name}\n`;
+  } else if (from.kind === 'ImageStreamImage' && pinnedImage(stream, tag) !== undefined) {
+    out += `  pinned to ${name} by a rollback; triggered workloads stay on it\n`;
+    out += `    ${resumeHint(stream, tag, ref.annotations?.[pinnedFromAnnotation])}\n`;
   } else if (from.kind === 'ImageStreamImage') {
     out += ref.reference ? `  reference to image ${name}\n` : `  tagged from ${name}\n`;
   } else out += ref.reference ? `  reference to ${from.kind} ${name}\n` : `  updates from ${from.kind} ${name}\n`;

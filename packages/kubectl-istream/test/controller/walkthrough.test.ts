@@ -79,4 +79,6 @@ test('the seed walkthrough: import, set-triggers, tag moved, import, describe, r
   assert.equal(await currentReference(cluster, ns), aRef);
   replicaSets = await rolledOutTo(cluster, ns, aRef);
   assert.equal(replicaSets.length, 3, 'rolling back to A scales A\'s ReplicaSet up again');
+  assert.match(await cli(['describe', 'is', 'ubi', ...flags]), /pinned to ubi@sha256:[0-9a-f]{64} by a rollback/,
+    'describe says the tag is pinned');
 });

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { pinTag } from '@istream/core/controller';
 import type { ImageStream } from '@istream/core/imagestream';
 import { describeImageStream } from '../../src/printers/describe-stream.js';
 import { imageStreamRow, imageStreamTags, imageStreamTagRow, tagsUpToWidth } from '../../src/printers/streams.js';
@@ -75,4 +76,14 @@ test('get is and get istag rows carry oc\'s columns', () => {
 test('a long tag list is cut with "+ N more..."', () => {
   const many: ImageStream = { ...stream, status: { dockerImageRepository: '', tags: Array.from({ length: 20 }, (_, i) => ({ tag: `tag-${String(i).padStart(2, '0')}`, items: [] })) } };
   assert.equal(tagsUpToWidth(many), 'tag-00,tag-01,tag-02,tag-03,tag-04 + 15 more...');
+});
+
+test('describe is: a tag pinned by rollback says so and how to resume tracking its source', () => {
+  const pinned = pinTag(stream, '8', { previous: true }, now).stream;
+  const described = describeImageStream(pinned, now);
+  const section = described.slice(described.indexOf('\n8 '), described.indexOf('\nbroken'));
+  assert.match(section, new RegExp(`  pinned to ubi@${A} by a rollback; triggered workloads stay on it\\n`));
+  assert.match(section, /    kubectl istream rollback --resume ubi:8 tracks reg\.example\/ubi8\/ubi:8 again\n/);
+  assert.match(section, new RegExp(`  \\* reg\\.example/ubi8/ubi@${A}\\n`), 'the pinned image is the current item');
+  assert.doesNotMatch(describeImageStream(stream, now), /pinned/, 'a tracking tag is not called pinned');
 });
