@@ -52,3 +52,8 @@ fi
 
 log "building (tsc -b)"
 pnpm exec tsc -b
+
+if [ "${1:-}" = "--package-extension" ]; then
+  log "packaging the VS Code extension (esbuild + vsce)"
+  pnpm --filter vscode-istream run package >&2
+fi

@@ -83,7 +83,7 @@ test('describe is: a tag pinned by rollback says so and how to resume tracking i
   const described = describeImageStream(pinned, now);
   const section = described.slice(described.indexOf('\n8 '), described.indexOf('\nbroken'));
   assert.match(section, new RegExp(`  pinned to ubi@${A} by a rollback; triggered workloads stay on it\\n`));
-  assert.match(section, /    kubectl istream rollback --resume ubi:8 tracks reg\.example\/ubi8\/ubi:8 again\n/);
+  assert.match(section, / {4}kubectl istream rollback --resume ubi:8 tracks reg\.example\/ubi8\/ubi:8 again\n/);
   assert.match(section, new RegExp(`  \\* reg\\.example/ubi8/ubi@${A}\\n`), 'the pinned image is the current item');
   assert.doesNotMatch(describeImageStream(stream, now), /pinned/, 'a tracking tag is not called pinned');
 });
