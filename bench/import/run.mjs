@@ -7,14 +7,15 @@
 // Wall times are measured straight against the registry; the request counts come from one
 // extra pass through a counting proxy (a pass-through adds latency, so it is not timed), once
 // per tool: sequential and parallel skopeo send the same requests.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { prioritizeTags } from '../../packages/core/dist/src/imagestream/index.js';
-import { runCommand, sharedCluster } from '../../test/harness/dist/src/cluster/index.js';
+import { sharedCluster } from '../../test/harness/dist/src/cluster/index.js';
 import { pushFixtures, startRegistry } from '../../test/harness/dist/src/registry/index.js';
 import { startCountingProxy } from './counting-proxy.mjs';
 
@@ -24,11 +25,18 @@ const PARALLEL = 8;
 const MODES = process.argv.length > 2 ? process.argv.slice(2) : ['plain', 'tls-basic'];
 const PLUGIN_DIR = fileURLToPath(new URL('../../packages/kubectl-istream/bin', import.meta.url));
 
-/** Runs a command; a non-zero exit is an error carrying its stderr. */
+const execFileAsync = promisify(execFile);
+
+/**
+ * Runs a command with no stdin (a child that exits early cannot fail the run with EPIPE); a
+ * non-zero exit is an error carrying its stderr but not its arguments (skopeo's hold a password).
+ */
 async function checked(command, args, env) {
-  const result = await runCommand(command, args, { env });
-  if (result.code !== 0) throw new Error(`${command} ${args[0]} exited ${result.code}: ${result.stderr.trim()}`);
-  return result.stdout;
+  try {
+    return (await execFileAsync(command, args, { env, maxBuffer: 64 * 1024 * 1024 })).stdout;
+  } catch (error) {
+    throw new Error(`${command} ${args[0]} exited ${error.code}: ${String(error.stderr ?? error.message).trim()}`);
+  }
 }
 
 async function timed(work) {
@@ -206,7 +214,7 @@ function otherRequests(counts) {
 function table(rows) {
   const seconds = (ms) => (ms / 1000).toFixed(2);
   const lines = [
-    '| Registry | Run | Wall time, median (s) | Rounds (s) | istream import is faster by | HEAD manifest / tag | GET manifest / tag | GET blob / tag | Other requests (whole run) |',
+    '| Registry | Run | Wall time, median (s) | Rounds (s) | Time / istream import | HEAD manifest / tag | GET manifest / tag | GET blob / tag | Other requests (whole run) |',
     '|---|---|---:|---|---:|---:|---:|---:|---|',
   ];
   for (const row of rows) {
