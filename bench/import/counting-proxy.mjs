@@ -6,7 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 
 /** `manifest`, `blob`, `tags` (tags/list), `ping` (/v2/) or `other`, from a distribution API path. */
-export function requestKind(path) {
+function requestKind(path) {
   const pathname = new URL(path, 'http://registry').pathname;
   if (pathname === '/v2/' || pathname === '/v2') return 'ping';
   const match = /^\/v2\/.+\/(manifests|blobs|tags)\/[^/]+$/.exec(pathname);

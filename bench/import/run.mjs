@@ -64,7 +64,7 @@ async function mapPool(items, width, work) {
   return results;
 }
 
-/** The registry, the fixtures in it, and a namespace whose pull secrets reach it (directly and through `proxyHost`). */
+/** The registry, the fixtures in it, and a namespace whose pull secrets reach it (directly and through the counting proxy). */
 async function prepareTarget(cluster, mode) {
   const registry = await startRegistry({ mode });
   const fixtures = await pushFixtures(registry);
