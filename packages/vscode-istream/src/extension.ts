@@ -1,12 +1,12 @@
 // Wires @istream/core's language service into VS Code. Every answer comes from the service; this
 // file only decides when to ask (open, typing, settings changes) and where the answer goes.
-import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { createConverter } from './convert.js';
 import { DiagnosticsController } from './diagnostics.js';
 import { resolveKubeContext } from './kube-context.js';
 import { startLanguageWorker, type RemoteLanguageService } from './language-client.js';
 import { registerProviders } from './providers.js';
+import { clusterTimeoutMs } from './service-options.js';
 import { readSettings, settingsSection } from './settings.js';
 import { ClusterStatusItem } from './status-bar.js';
 
@@ -34,11 +34,12 @@ export function activate(context: vscode.ExtensionContext): void {
     const kube = await resolveKubeContext({
       clusterEnabled: settings.clusterEnabled,
       configuredContext: settings.clusterContext,
-      kubeconfigEnv: process.env['KUBECONFIG'],
-      home: homedir(),
+      env: process.env,
+      timeoutMs: clusterTimeoutMs,
     });
     status.show(kube);
-    log.info(kube.kind === 'context' ? `kube context: ${kube.name}` : `no cluster: ${kube.reason}`);
+    log.info(kube.kind === 'none' ? `no cluster: ${kube.reason}`
+      : kube.reachable ? `kube context: ${kube.name}, namespace ${kube.namespace}` : `kube context ${kube.name} unreachable: ${kube.reason}`);
   };
 
   context.subscriptions.push(

@@ -1,8 +1,14 @@
 import { registryImageLookup, type ImageLookup, type LanguageServiceOptions } from '@istream/core/language';
 import { parseImageReference } from '@istream/core/reference';
 import { RegistryClient, dockerConfigCredentials } from '@istream/core/registry';
+import { clusterStreamSource, combinedStreamSource } from './cluster-streams.js';
 import type { IstreamSettings } from './settings.js';
 import { workspaceStreamSource } from './workspace-streams.js';
+
+/** How long hover and completion wait for a registry or the cluster. */
+export const lookupTimeoutMs = 2000;
+/** The cluster's share of that wait: the rest is left for scanning the workspace's files. */
+export const clusterTimeoutMs = 1500;
 
 /** What the worker thread is started with. */
 export interface WorkerConfig {
@@ -15,8 +21,12 @@ export interface WorkerConfig {
 export function serviceOptions({ settings, workspaceFolders }: WorkerConfig): LanguageServiceOptions {
   return {
     cacheTtlMs: settings.hoverCacheTtlSeconds * 1000,
+    lookupTimeoutMs,
     imageLookup: imageLookupFor(settings.insecureRegistryHosts),
-    streams: workspaceStreamSource(workspaceFolders),
+    streams: combinedStreamSource([
+      workspaceStreamSource(workspaceFolders),
+      ...(settings.clusterEnabled ? [clusterStreamSource(settings.clusterContext, clusterTimeoutMs)] : []),
+    ]),
   };
 }
 

@@ -11,9 +11,12 @@ export class ClusterStatusItem implements vscode.Disposable {
   }
 
   show(context: KubeContext): void {
-    if (context.kind === 'context') {
+    if (context.kind === 'context' && context.reachable) {
       this.item.text = `$(cloud) istream: ${context.name}`;
-      this.item.tooltip = `Image streams are looked up in kube context "${context.name}" (${context.kubeconfig.join(', ')})`;
+      this.item.tooltip = `Image streams are looked up in kube context "${context.name}", namespace ${context.namespace} (${context.server}): ${context.streamTags} stream tags`;
+    } else if (context.kind === 'context') {
+      this.item.text = `$(warning) istream: ${context.name} unreachable`;
+      this.item.tooltip = `No image streams from kube context "${context.name}", namespace ${context.namespace}: ${context.reason}`;
     } else {
       this.item.text = '$(circle-slash) istream: no cluster';
       this.item.tooltip = `No cluster lookups: ${context.reason}`;

@@ -85,6 +85,13 @@ test('vscode-istream in code-server: diagnostics, quick fix, completion, hover, 
   const completionFile = join(workspace, 'complete-fieldpath.yaml');
   const completionText = deploymentWithContainers('[{"from":{"kind":"ImageStreamTag","name":"shop:latest"},"fieldPath":""}]');
   await writeFile(completionFile, completionText);
+  // An ImageStream in another file of the workspace: its tag is offered inside from.name.
+  await run('mkdir', ['-p', join(workspace, 'streams')]);
+  await writeFile(join(workspace, 'streams/shop-api.yaml'),
+    'apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: shop-api\nspec:\n  tags:\n  - name: v2\n');
+  const fromNameFile = join(workspace, 'complete-from-name.yaml');
+  const fromNameText = deploymentWithContainers('[{"from":{"kind":"ImageStreamTag","name":""},"fieldPath":"spec.template.spec.containers[?(@.name==\\"web\\")].image"}]');
+  await writeFile(fromNameFile, fromNameText);
   const hoverFile = join(workspace, 'hover-image.yaml');
   const hoverText_ = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: ${imageRef}\n`;
   await writeFile(hoverFile, hoverText_);
@@ -165,6 +172,16 @@ test('vscode-istream in code-server: diagnostics, quick fix, completion, hover, 
     for (const item of expected) {
       assert.ok(labels.some((label) => label.startsWith(item.label)), `VS Code lists ${item.label}: ${JSON.stringify(labels)}`);
     }
+  });
+
+  await t.test('completion inside from.name lists a stream tag declared in another workspace file', async () => {
+    await editor.openFile(fromNameFile);
+    const inside = positionOf(fromNameText, '"name":""');
+    await goTo(page, { line: inside.line, character: inside.character + '"name":"'.length });
+    const labels = await suggestions(page);
+    await editor.screenshot('4b-from-name-completion');
+    await closeWidgets(page);
+    assert.ok(labels.some((label) => label.startsWith('shop-api:v2')), `VS Code lists shop-api:v2 from streams/shop-api.yaml: ${JSON.stringify(labels)}`);
   });
 
   await t.test('hover on an image: line shows the digest skopeo inspect reports', async () => {

@@ -3,15 +3,23 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { test } from 'node:test';
-import { resolveKubeContext } from '../src/kube-context.js';
+import { resolveKubeContext, type KubeContextInputs } from '../src/kube-context.js';
 
-function kubeconfig(current: string | undefined, contexts: string[]): string {
+// Port 1 refuses connections at once: a cluster that is configured but not reachable.
+const unreachableServer = 'https://127.0.0.1:1';
+
+/** `names` keeps cluster and user names apart across files (client-node refuses to merge duplicates). */
+function kubeconfig(current: string | undefined, contexts: string[], namespace?: string, names = 'c'): string {
   return [
     'apiVersion: v1',
     'kind: Config',
     ...(current === undefined ? [] : [`current-context: ${current}`]),
+    'clusters:',
+    `- name: ${names}\n  cluster: {server: "${unreachableServer}"}`,
+    'users:',
+    `- name: ${names}\n  user: {token: t}`,
     'contexts:',
-    ...contexts.map((name) => `- name: ${name}\n  context: {cluster: c, user: u}`),
+    ...contexts.map((name) => `- name: ${name}\n  context: {cluster: ${names}, user: ${names}${namespace ? `, namespace: ${namespace}` : ''}}`),
   ].join('\n');
 }
 
@@ -21,17 +29,28 @@ async function tempHome(t: { after(fn: () => Promise<void>): void }): Promise<st
   return home;
 }
 
-test('the current context of ~/.kube/config, unless a setting names another', async (t) => {
+const inputs = (env: NodeJS.ProcessEnv, configuredContext?: string): KubeContextInputs =>
+  ({ clusterEnabled: true, configuredContext, env, timeoutMs: 1500 });
+
+test('the current context of ~/.kube/config, unless a setting names another; an unreachable one says why', async (t) => {
   const home = await tempHome(t);
   await mkdir(join(home, '.kube'));
-  await writeFile(join(home, '.kube/config'), kubeconfig('dev', ['dev', 'prod']));
-  const base = { clusterEnabled: true, configuredContext: undefined, kubeconfigEnv: undefined, home };
+  await writeFile(join(home, '.kube/config'), kubeconfig('dev', ['dev', 'prod'], 'team-a'));
 
-  assert.deepEqual(await resolveKubeContext(base), { kind: 'context', name: 'dev', kubeconfig: [join(home, '.kube/config')] });
-  assert.equal((await resolveKubeContext({ ...base, configuredContext: 'prod' })).kind === 'context', true);
-  assert.deepEqual(await resolveKubeContext({ ...base, configuredContext: 'staging' }),
-    { kind: 'none', reason: 'the kubeconfig has no context named "staging"' });
-  assert.deepEqual(await resolveKubeContext({ ...base, clusterEnabled: false }),
+  const dev = await resolveKubeContext(inputs({ HOME: home }));
+  assert.equal(dev.kind, 'context');
+  assert.ok(dev.kind === 'context' && !dev.reachable);
+  assert.equal(dev.name, 'dev');
+  assert.equal(dev.namespace, 'team-a');
+  assert.equal(dev.server, unreachableServer);
+  assert.match(dev.reason, /127\.0\.0\.1:1/);
+
+  const prod = await resolveKubeContext(inputs({ HOME: home }, 'prod'));
+  assert.equal(prod.kind === 'context' && prod.name, 'prod');
+  const staging = await resolveKubeContext(inputs({ HOME: home }, 'staging'));
+  assert.equal(staging.kind, 'none');
+  assert.match(staging.kind === 'none' ? staging.reason : '', /context "staging" does not exist in the kubeconfig \(contexts: dev, prod\)/);
+  assert.deepEqual(await resolveKubeContext({ ...inputs({ HOME: home }), clusterEnabled: false }),
     { kind: 'none', reason: 'cluster lookups are off (istream.cluster.enabled)' });
 });
 
@@ -39,23 +58,25 @@ test('KUBECONFIG lists files: the first current-context wins, contexts come from
   const home = await tempHome(t);
   const first = join(home, 'a.yaml');
   const second = join(home, 'b.yaml');
-  await writeFile(first, kubeconfig(undefined, ['from-a']));
-  await writeFile(second, kubeconfig('from-a', ['from-b']));
-  const kubeconfigEnv = [join(home, 'missing.yaml'), first, second].join(delimiter);
-  const resolved = await resolveKubeContext({ clusterEnabled: true, configuredContext: undefined, kubeconfigEnv, home });
+  await writeFile(first, kubeconfig(undefined, ['from-a'], undefined, 'a'));
+  await writeFile(second, kubeconfig('from-a', ['from-b'], undefined, 'b'));
+  const KUBECONFIG = [join(home, 'missing.yaml'), first, second].join(delimiter);
+  const resolved = await resolveKubeContext(inputs({ HOME: home, KUBECONFIG }));
   assert.equal(resolved.kind === 'context' && resolved.name, 'from-a');
+  assert.equal(resolved.kind === 'context' && resolved.namespace, 'default');
 });
 
 test('no kubeconfig, a broken one or one without a current context means no cluster', async (t) => {
   const home = await tempHome(t);
-  const inputs = { clusterEnabled: true, configuredContext: undefined, kubeconfigEnv: undefined, home };
-  assert.deepEqual(await resolveKubeContext(inputs), { kind: 'none', reason: `no kubeconfig at ${join(home, '.kube/config')}` });
+  const none = await resolveKubeContext(inputs({ HOME: home }));
+  assert.match(none.kind === 'none' ? none.reason : '', /no kubeconfig found/);
 
   await mkdir(join(home, '.kube'));
   await writeFile(join(home, '.kube/config'), '{ not: [yaml');
-  assert.equal((await resolveKubeContext(inputs)).kind, 'none');
+  const broken = await resolveKubeContext(inputs({ HOME: home }));
+  assert.match(broken.kind === 'none' ? broken.reason : '', /cannot read kubeconfig/);
 
   await writeFile(join(home, '.kube/config'), kubeconfig(undefined, ['dev']));
-  assert.deepEqual(await resolveKubeContext(inputs),
-    { kind: 'none', reason: 'the kubeconfig has no current context; set istream.cluster.context' });
+  const noCurrent = await resolveKubeContext(inputs({ HOME: home }));
+  assert.match(noCurrent.kind === 'none' ? noCurrent.reason : '', /no current context/);
 });

@@ -53,7 +53,7 @@ function loadKubeConfig(selection: ClusterSelection, env: NodeJS.ProcessEnv): Ku
       if (!loaded) {
         kc.loadFromString(one.exportConfig());
         loaded = true;
-      } else kc.mergeConfig(one, true);
+      } else kc.mergeConfig(one, Boolean(kc.getCurrentContext())); // the first file that sets current-context wins
     }
     if (loaded) return kc;
     throw new KubeconfigError(`none of the files in KUBECONFIG exist: ${listed.join(', ')}`);

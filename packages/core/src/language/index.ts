@@ -2,4 +2,4 @@ export type * from './types.js';
 export { createLanguageService, type LanguageServiceOptions } from './service.js';
 export { RULES, type Rule } from './rules.js';
 export { registryImageLookup } from './registry-lookup.js';
-export { streamTagsInText } from './streams.js';
+export { imageStreamTagInfos, streamTagsInText, type ImageStreamTagFields } from './streams.js';

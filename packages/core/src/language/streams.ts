@@ -4,6 +4,31 @@ import type { StreamTagInfo } from './types.js';
 
 type Item = NonNullable<StreamTagInfo['current']>;
 
+/**
+ * The parts of an ImageStream that name its tags. A stored `ImageStream` fits as it is; a
+ * manifest being typed is read into this shape, so both give the same StreamTagInfo.
+ */
+export interface ImageStreamTagFields {
+  metadata: { name: string; namespace?: string };
+  spec?: { tags?: ReadonlyArray<{ name: string }> | null };
+  status?: { tags?: ReadonlyArray<{ tag: string; items?: readonly Item[] | null }> | null };
+}
+
+/** One entry per tag: spec tags, then status tags (newest item first) replacing a spec tag of the same name. */
+export function imageStreamTagInfos(stream: ImageStreamTagFields, source: StreamTagInfo['source']): StreamTagInfo[] {
+  const { name: streamName, namespace } = stream.metadata;
+  const tags = new Map<string, StreamTagInfo>();
+  for (const { name } of stream.spec?.tags ?? []) {
+    if (name) tags.set(name, { name: `${streamName}:${name}`, namespace, source });
+  }
+  for (const { tag, items } of stream.status?.tags ?? []) {
+    if (!tag) continue;
+    const known = (items ?? []).filter((item) => item.image).map(({ image, dockerImageReference, created }) => ({ image, dockerImageReference, created }));
+    tags.set(tag, { name: `${streamName}:${tag}`, namespace, current: known[0], history: known.slice(1), source });
+  }
+  return [...tags.values()];
+}
+
 /** Stream tags declared by ImageStreams in the open text: spec tags and status tags with their items. */
 export function documentStreamTags(file: ParsedFile): StreamTagInfo[] {
   const tags = new Map<string, StreamTagInfo>();
@@ -11,24 +36,23 @@ export function documentStreamTags(file: ParsedFile): StreamTagInfo[] {
     for (const r of file.chunk(i).resources) {
       if (r.kind !== 'ImageStream' || !r.name) continue;
       const doc = r.doc;
-      const key = (tag: string): string => `${r.namespace ?? ''}/${r.name}:${tag}`;
-      const specTags = child(doc, child(doc, r.node, 'spec'), 'tags');
-      for (const t of isSeq(specTags) ? specTags.items : []) {
-        const name = scalarString(doc, child(doc, t, 'name'));
-        if (name) tags.set(key(name), { name: `${r.name}:${name}`, namespace: r.namespace, source: 'document' });
-      }
-      const statusTags = child(doc, child(doc, r.node, 'status'), 'tags');
-      for (const t of isSeq(statusTags) ? statusTags.items : []) {
-        const name = scalarString(doc, child(doc, t, 'tag'));
-        if (!name) continue;
-        const itemsNode = child(doc, t, 'items');
-        const items: Item[] = (isSeq(itemsNode) ? itemsNode.items : []).flatMap((item) => {
-          const image = scalarString(doc, child(doc, item, 'image'));
-          if (!image) return [];
-          return [{ image, dockerImageReference: scalarString(doc, child(doc, item, 'dockerImageReference')), created: scalarString(doc, child(doc, item, 'created')) }];
-        });
-        tags.set(key(name), { name: `${r.name}:${name}`, namespace: r.namespace, current: items[0], history: items.slice(1), source: 'document' });
-      }
+      const seq = (node: unknown): unknown[] => (isSeq(node) ? node.items : []);
+      const text = (node: unknown, key: string): string => scalarString(doc, child(doc, node, key)) ?? '';
+      const fields: ImageStreamTagFields = {
+        metadata: { name: r.name, namespace: r.namespace },
+        spec: { tags: seq(child(doc, child(doc, r.node, 'spec'), 'tags')).map((t) => ({ name: text(t, 'name') })) },
+        status: {
+          tags: seq(child(doc, child(doc, r.node, 'status'), 'tags')).map((t) => ({
+            tag: text(t, 'tag'),
+            items: seq(child(doc, t, 'items')).map((item) => ({
+              image: text(item, 'image'),
+              dockerImageReference: scalarString(doc, child(doc, item, 'dockerImageReference')),
+              created: scalarString(doc, child(doc, item, 'created')),
+            })),
+          })),
+        },
+      };
+      for (const tag of imageStreamTagInfos(fields, 'document')) tags.set(`${r.namespace ?? ''}/${tag.name}`, tag);
     }
   }
   return [...tags.values()];
