@@ -210,8 +210,9 @@ async function restartComponent(name: string, components: ComponentProcess[], di
   const old = components[index];
   if (!old) throw new Error(`no ${name} in this cluster`);
   await stopGroups([old.pid], graceMs);
-  // Its port is free only once the process is gone.
-  await old.exited;
+  // Its port is free only once the process is gone. Polled, not `await old.exited`: the child is
+  // unref'd, so a process with nothing else pending would exit while waiting on it.
+  while (old.running()) await new Promise((r) => setTimeout(r, 50));
   components[index] = startComponent(old.name, old.binary, old.args, dir);
 }
 
