@@ -40,8 +40,18 @@ test('a controller whose apiserver restarts under it reconnects and rolls the De
   const restartMs = Date.now() - restartStarted;
   await setItems(cluster, ns, 'ubi', '8', [B, A]);
   const moved = Date.now();
+  const withLog = (err: Error) => { throw new Error(`${err.message}\ncontroller log:\n${log}`); };
   await waitFor('myapp at B after the restart', async () => (await containerImage(cluster, ns, 'deployment/myapp', 'myapp')) === B.ref, 60_000)
-    .catch((err: Error) => { throw new Error(`${err.message}\ncontroller log:\n${log}`); });
-  t.diagnostic(`apiserver restart ${restartMs} ms; myapp at B ${Date.now() - moved} ms after the stream moved`);
+    .catch(withLog);
+  const streamMs = Date.now() - moved;
+  // The stream watch alone would do for myapp; a workload created now needs the workload watch too.
+  await ok(cluster, ['apply', '-f', '-'], { namespace: ns,
+    input: JSON.stringify(deployment('late', [{ name: 'late', image: `${repo}:8` }], triggerAnnotation([{ stream: 'ubi:8', container: 'late' }]))) });
+  const created = Date.now();
+  await waitFor('late, created after the restart, at B', async () => (await containerImage(cluster, ns, 'deployment/late', 'late')) === B.ref, 60_000)
+    .catch(withLog);
+  t.diagnostic(`apiserver restart ${restartMs} ms; myapp at B ${streamMs} ms after the stream moved, late at B ${Date.now() - created} ms after it was created`);
+  // Otherwise the restart went unnoticed and proved nothing.
+  assert.match(log, /deployments watch: /, 'the controller saw its watches break');
   assert.equal(exit, undefined, `the controller kept running through the restart:\n${log}`);
 });
