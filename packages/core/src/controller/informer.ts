@@ -32,11 +32,13 @@ export function startInformer<T extends KubernetesObject>(
   let stopped = false;
   let delayMs = 500;
   let restartTimer: NodeJS.Timeout | undefined;
+  let failedSinceStart = false;
 
   lw.on('add', (obj) => handlers.onChange(obj));
   lw.on('update', (obj) => handlers.onChange(obj));
   lw.on('delete', (obj) => handlers.onDelete(obj));
   lw.on('error', (error) => {
+    failedSinceStart = true;
     handlers.onError?.(error);
     if (stopped) return;
     restartTimer = setTimeout(() => { void start(); }, delayMs);
@@ -44,14 +46,16 @@ export function startInformer<T extends KubernetesObject>(
   });
 
   const start = async (): Promise<void> => {
-    // Resolves after the list and the watch request; a failed list leaves no resourceVersion.
+    failedSinceStart = false;
+    // Resolves after the list and the watch request, failed or not.
     await lw.start();
-    if (!stopped && lw.latestResourceVersion() !== '') {
-      delayMs = 500;
-      if (!synced) {
-        synced = true;
-        markSynced();
-      }
+    if (stopped) return;
+    // A failed watch keeps the resourceVersion: only the absence of an error says the apiserver is back.
+    if (!failedSinceStart) delayMs = 500;
+    // A failed list leaves no resourceVersion; a landed one fills the cache even if the watch failed.
+    if (!synced && lw.latestResourceVersion() !== '') {
+      synced = true;
+      markSynced();
     }
   };
   void start();

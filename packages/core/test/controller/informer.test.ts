@@ -56,3 +56,35 @@ test('a watch answered with 410 Gone relists: objects gone meanwhile are deleted
   assert.equal(informer.get('new', 'ns')?.metadata?.resourceVersion, '9');
   assert.equal(informer.get('old', 'ns'), undefined);
 });
+
+test('a watch that keeps failing is retried with growing delays, not at the first delay forever', async (t) => {
+  // An apiserver that lists but answers every watch with 503 (as a restarting one does for a while);
+  // a real one cannot be held in that state, so this fault is played by a hand-written server too.
+  const watchesAt: number[] = [];
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.searchParams.get('watch') === 'true') {
+      watchesAt.push(Date.now());
+      res.writeHead(503).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ kind: 'DeploymentList', metadata: { resourceVersion: '5' }, items: [deployment('app', '5')] }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'c', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
+    users: [{ name: 'u', token: 't' }], contexts: [{ name: 'x', cluster: 'c', user: 'u' }], currentContext: 'x',
+  });
+  const api = new KubeJson(kc);
+  const informer = startInformer<KubernetesObject>(api, '/apis/apps/v1/deployments', { onChange: () => undefined, onDelete: () => undefined });
+  t.after(async () => { await informer.stop(); api.close(); });
+  const deadline = Date.now() + 10_000;
+  while (watchesAt.length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const gaps = watchesAt.slice(1, 4).map((at, i) => at - watchesAt[i]!);
+  // Delays of 0.5, 1 and 2 s; a delay reset after each failure would leave every gap near 0.5 s.
+  assert.equal(gaps.length, 3, `${watchesAt.length} watch requests in 10 s`);
+  assert.ok(gaps[2]! >= 1500 && gaps[2]! > gaps[0]!, `the delay grew: gaps ${gaps.join(', ')} ms`);
+});

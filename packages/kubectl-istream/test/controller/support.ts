@@ -12,12 +12,15 @@ let crdReady: Promise<void> | undefined;
 /** The run's cluster, with the ImageStream CRD installed and established. */
 export async function clusterWithCrd(): Promise<Cluster> {
   const cluster = await sharedCluster();
-  crdReady ??= (async () => {
-    await ok(cluster, ['apply', '-f', '-'], { input: JSON.stringify(imageStreamCrd()) });
-    await ok(cluster, ['wait', '--for=condition=Established', '--timeout=60s', 'crd/imagestreams.image.openshift.io']);
-  })();
+  crdReady ??= installCrd(cluster);
   await crdReady;
   return cluster;
+}
+
+/** Installs the ImageStream CRD and waits until it is established (for a test's private cluster). */
+export async function installCrd(cluster: Cluster): Promise<void> {
+  await ok(cluster, ['apply', '-f', '-'], { input: JSON.stringify(imageStreamCrd()) });
+  await ok(cluster, ['wait', '--for=condition=Established', '--timeout=60s', 'crd/imagestreams.image.openshift.io']);
 }
 
 export async function ok(cluster: Cluster, args: string[], options: { input?: string; namespace?: string } = {}): Promise<string> {

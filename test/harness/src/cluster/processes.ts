@@ -7,6 +7,9 @@ import { join } from 'node:path';
 
 export interface ComponentProcess {
   name: string;
+  /** What it was started with, so that it can be started again as it was. */
+  binary: string;
+  args: string[];
   /** Also the process group id (the process leads its own group). */
   pid: number;
   logFile: string;
@@ -28,7 +31,7 @@ export function startComponent(name: string, binary: string, args: string[], log
       child.on('error', (err) => { alive = false; resolve(`failed to start: ${err.message}`); });
       child.on('exit', (code, signal) => { alive = false; resolve(signal ? `killed by ${signal}` : `exited ${code}`); });
     });
-    return { name, pid: child.pid, logFile, exited, running: () => alive };
+    return { name, binary, args, pid: child.pid, logFile, exited, running: () => alive };
   } finally {
     closeSync(fd);
   }

@@ -26,6 +26,12 @@ export interface StartedCluster extends ClusterInstance {
   dir: string;
   /** Process group ids of the components, in start order. */
   pids: number[];
+  /**
+   * Stops kube-apiserver (SIGTERM, SIGKILL after 5 s) and starts it again with the same
+   * arguments and port; resolves once /readyz answers. A fault for clients to survive: their
+   * connections and watches break, the data in etcd stays.
+   */
+  restartApiServer(): Promise<void>;
 }
 
 const serviceRange = '10.96.0.0/24';
@@ -33,6 +39,9 @@ const serviceIp = '10.96.0.1';
 const kwokNodeAnnotation = 'kwok.x-k8s.io/node';
 const startTimeoutMs = 120_000;
 const stopGraceMs = 1000;
+// On SIGTERM kube-apiserver stops listening and clears its lease at once, but keeps open watches
+// until its 60 s request timeout; clients see the same broken connections when it is killed sooner.
+const apiServerStopGraceMs = 5000;
 
 export async function startCluster({ log, nodes = 2 }: StartClusterOptions): Promise<StartedCluster> {
   const bins = await ensureKubeBinaries({ log });
@@ -56,7 +65,16 @@ export async function startCluster({ log, nodes = 2 }: StartClusterOptions): Pro
   try {
     const instance = await bootControlPlane(bins, dir, components, nodes, log);
     log(`cluster ready at ${instance.server} in ${formatElapsed(Date.now() - started)} (logs in ${dir})`);
-    return { ...instance, dir, pids: components.map((c) => c.pid), stop };
+    const restartApiServer = async () => {
+      log('restarting kube-apiserver');
+      await restartComponent('kube-apiserver', components, dir, apiServerStopGraceMs);
+      await waitForApiServer(instance.server, instance.caPem, components);
+    };
+    return {
+      ...instance, dir, stop, restartApiServer,
+      // A getter: a restarted component has a new pid.
+      get pids() { return components.map((c) => c.pid); },
+    };
   } catch (err) {
     const tails = await Promise.all(components.map(async (c) => `--- ${c.name} (${c.logFile}) ---\n${await logTail(c)}`));
     await stop();
@@ -120,17 +138,7 @@ async function bootControlPlane(
     '--endpoint-reconciler-type=none',
     '--profiling=false',
   ]);
-  const tls = new Agent({ connect: { ca: pki.caPem } });
-  try {
-    await waitFor('kube-apiserver /readyz', async () => {
-      const res = await fetch(`${server}/readyz`, { dispatcher: tls }).catch(() => undefined);
-      if (!res) return false;
-      await res.text();
-      return res.status === 200;
-    });
-  } finally {
-    await tls.close();
-  }
+  await waitForApiServer(server, pki.caPem, components);
 
   log('starting kube-controller-manager, kube-scheduler and kwok');
   start('kube-controller-manager', bins.kubeControllerManager, [
@@ -195,6 +203,32 @@ function fakeNodes(names: string[]): object {
       },
     })),
   };
+}
+
+/** Stops the component named `name` and starts it again in its place, with the same binary and arguments. */
+async function restartComponent(name: string, components: ComponentProcess[], dir: string, graceMs: number): Promise<void> {
+  const index = components.findIndex((c) => c.name === name);
+  const old = components[index];
+  if (!old) throw new Error(`no ${name} in this cluster`);
+  await stopGroups([old.pid], graceMs);
+  // Its port is free only once the process is gone. Polled, not `await old.exited`: the child is
+  // unref'd, so a process with nothing else pending would exit while waiting on it.
+  while (old.running()) await new Promise((r) => setTimeout(r, 50));
+  components[index] = startComponent(old.name, old.binary, old.args, dir);
+}
+
+async function waitForApiServer(server: string, caPem: string, components: ComponentProcess[]): Promise<void> {
+  const tls = new Agent({ connect: { ca: caPem } });
+  try {
+    await waitUntil('kube-apiserver /readyz', async () => {
+      const res = await fetch(`${server}/readyz`, { dispatcher: tls }).catch(() => undefined);
+      if (!res) return false;
+      await res.text();
+      return res.status === 200;
+    }, components);
+  } finally {
+    await tls.close();
+  }
 }
 
 const pollMs = 250;
