@@ -1,4 +1,4 @@
-// kubectl istream install: the ImageStream CRD and the controller. On OpenShift, whose API server
+// kubectl istream install: the ImageStream CRD, the controller's RBAC and, given an image, its Deployment. On OpenShift, whose API server
 // serves image.openshift.io itself, no CRD is installed (ours would shadow nothing and confuse oc).
 import type { Command } from 'commander';
 import { applyObject, waitForCrdEstablished, type ApplyOutcome } from '@istream/core/cluster';
@@ -23,6 +23,10 @@ const GROUPS: Record<string, string> = {
   ClusterRoleBinding: 'clusterrolebinding.rbac.authorization.k8s.io',
   Deployment: 'deployment.apps',
 };
+
+const NO_IMAGE_NOTE = 'No controller Deployment was installed: no istream controller image is published yet.\n'
+  + 'Run `kubectl istream controller` where a kubeconfig reaches this cluster, or build an image whose\n'
+  + 'entrypoint is kubectl-istream and run `kubectl istream install --image IMAGE`.\n';
 
 const qualifiedName = (m: Manifest): string => `${GROUPS[m.kind] ?? m.kind.toLowerCase()}/${m.metadata.name}`;
 
@@ -62,6 +66,7 @@ export async function runInstall(options: InstallOptions, deps: Deps): Promise<v
       if (options.output === 'name') deps.io.out.write(`${qualifiedName(manifest)}\n`);
       else deps.io.out.write(`${qualifiedName(manifest)} ${outcome}\n`);
     }
+    if (options.image === undefined) deps.io.err.write(NO_IMAGE_NOTE);
   });
 }
 
@@ -69,7 +74,7 @@ export const installCommand: CommandModule = {
   register(program: Command, deps: Deps) {
     const cmd = program.command('install')
       .description('Install the ImageStream CRD (not on OpenShift) and the istream controller')
-      .option('--image <image>', 'controller image');
+      .option('--image <image>', 'controller image (entrypoint kubectl-istream); without it no controller Deployment is installed');
     addDryRunFlag(cmd);
     addOutputFlag(cmd, ['yaml', 'json', 'name']);
     addClusterFlags(cmd);

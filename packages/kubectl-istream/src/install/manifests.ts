@@ -4,8 +4,6 @@ import { IMAGE_GROUP, IMAGE_STREAM_KIND, IMAGE_STREAM_PLURAL, IMAGE_VERSION } fr
 
 export const INSTALL_NAMESPACE = 'istream-system';
 export const CONTROLLER_NAME = 'istream-controller';
-/** Overridable with `install --image`; the controller runs `kubectl-istream controller` from it. */
-export const DEFAULT_CONTROLLER_IMAGE = 'ghcr.io/istream/kubectl-istream:0.1.0';
 
 export interface Manifest {
   apiVersion: string;
@@ -135,13 +133,17 @@ export function imageStreamCrd(): Manifest {
 }
 
 export interface InstallOptions {
+  /**
+   * The controller image (entrypoint `kubectl-istream`). No image is published, so without one
+   * the controller Deployment is left out rather than pointed at an image that does not exist.
+   */
   image?: string;
   /** OpenShift serves ImageStreams itself: no CRD then. */
   includeCrd: boolean;
 }
 
 export function installManifests(options: InstallOptions): Manifest[] {
-  const image = options.image ?? DEFAULT_CONTROLLER_IMAGE;
+  const { image } = options;
   const namespaced = { name: CONTROLLER_NAME, namespace: INSTALL_NAMESPACE, labels };
   return [
     ...(options.includeCrd ? [imageStreamCrd()] : []),
@@ -155,7 +157,7 @@ export function installManifests(options: InstallOptions): Manifest[] {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: CONTROLLER_NAME },
       subjects: [{ kind: 'ServiceAccount', name: CONTROLLER_NAME, namespace: INSTALL_NAMESPACE }],
     },
-    {
+    ...(image === undefined ? [] : [{
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: namespaced,
@@ -176,6 +178,6 @@ export function installManifests(options: InstallOptions): Manifest[] {
           },
         },
       },
-    },
+    }]),
   ];
 }

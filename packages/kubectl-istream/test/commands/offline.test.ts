@@ -36,7 +36,7 @@ test('bad input names the input and the fix, exits non-zero, prints nothing on s
 });
 
 test('install --dry-run=client -o yaml prints installable manifests without a cluster', async () => {
-  const { code, out } = await cli(['install', '--dry-run=client', '-o', 'yaml']);
+  const { code, out } = await cli(['install', '--dry-run=client', '-o', 'yaml', '--image', 'registry.example/istream:dev']);
   assert.equal(code, 0);
   const docs = out.split(/^---\n/m).map((d) => parse(d));
   assert.deepEqual(docs.map((d) => d.kind), ['CustomResourceDefinition', 'Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Deployment']);
@@ -46,6 +46,14 @@ test('install --dry-run=client -o yaml prints installable manifests without a cl
   assert.deepEqual(crd.spec.versions[0].subresources, { status: {} });
   assert.equal(docs[5].metadata.namespace, 'istream-system');
   assert.deepEqual(docs[5].spec.template.spec.containers[0].args, ['controller']);
+  assert.equal(docs[5].spec.template.spec.containers[0].image, 'registry.example/istream:dev');
+});
+
+test('install without --image leaves the controller Deployment out instead of naming an image that does not exist', async () => {
+  const { code, out } = await cli(['install', '--dry-run=client', '-o', 'yaml']);
+  assert.equal(code, 0);
+  const kinds = out.split(/^---\n/m).map((d) => parse(d).kind);
+  assert.deepEqual(kinds, ['CustomResourceDefinition', 'Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding']);
 });
 
 test('an API server that does not answer is named in the error', async () => {
