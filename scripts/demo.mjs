@@ -4,7 +4,6 @@
 // is checked; the last line reads `walkthrough: OK` only when every check held. Everything started
 // here is stopped at the end, also on failure or Ctrl-C, so the demo can be run again at once.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -63,39 +62,22 @@ async function waitFor(what, probe, timeoutMs = 60_000) {
   }
 }
 
-/** The sandbox from the harness (registry + control plane), or both started directly. */
-async function startEnvironment() {
-  const sandboxModule = join(harness, 'sandbox.js');
-  if (existsSync(sandboxModule)) {
-    const { startSandbox } = await import(sandboxModule);
-    const sandbox = await startSandbox({ log });
-    const registry = sandbox.registries?.plain ?? sandbox.registry;
-    if (sandbox.cluster && registry) {
-      return { cluster: sandbox.cluster, registry, stop: () => sandbox.stop() };
-    }
-    await sandbox.stop();
-  }
-  const { startRegistry } = await import(join(harness, 'index.js'));
-  const { startCluster } = await import(join(harness, 'cluster/index.js'));
-  const registry = await startRegistry({ mode: 'plain' });
-  try {
-    const cluster = await startCluster({ log });
-    return { cluster, registry, stop: async () => { await cluster.stop(); await registry.stop(); } };
-  } catch (e) {
-    await registry.stop();
-    throw e;
-  }
+/** The harness's sandbox (registries with fixtures, control plane); the demo uses the plain registry. */
+async function startEnvironment(dir) {
+  const { startSandbox } = await import(join(harness, 'sandbox.js'));
+  const sandbox = await startSandbox({ dir, log });
+  return { cluster: sandbox.cluster, registry: sandbox.registries.plain, stop: () => sandbox.stop() };
 }
 
 async function main() {
   process.stdout.write('istream demo: the seed walkthrough on a sandbox (registry + Kubernetes control plane)\n');
   log('starting the sandbox (the first run builds Kubernetes from source and takes a while)');
-  const env = await startEnvironment();
+  const work = await mkdtemp(join(tmpdir(), 'istream-demo-'));
+  cleanups.push(() => rm(work, { recursive: true, force: true }));
+  const env = await startEnvironment(work);
   cleanups.push(() => env.stop());
   const { cluster, registry } = env;
   const { pushFixtures } = await import(join(harness, 'index.js'));
-  const work = await mkdtemp(join(tmpdir(), 'istream-demo-'));
-  cleanups.push(() => rm(work, { recursive: true, force: true }));
   const kubeEnv = { ...process.env, KUBECONFIG: cluster.kubeconfig };
   const kubectl = (args, opts = {}) => run(`kubectl ${args.join(' ')}`, cluster.kubectlPath, args, { env: kubeEnv, ...opts });
   const istream = (args, opts = {}) => run(`kubectl istream ${args.join(' ')}`, process.execPath, [cliBin, ...args], { env: kubeEnv, ...opts });
@@ -119,10 +101,9 @@ async function main() {
   process.stdout.write(`  ${floating} -> ${fixtures.floating.A.digest}   (image A, pushed over the registry's HTTP API)\n`);
 
   heading('2. Install istream and create the Deployment from the floating tag');
+  // No controller image is published, so install sets up the CRD and RBAC and the controller runs
+  // here as a local process (`kubectl istream controller`), as install's own message suggests.
   await istream(['install']);
-  // kwok simulates the sandbox's nodes, so the installed controller Deployment has no real pod:
-  // the controller runs here as a local process instead (as `kubectl istream controller`).
-  await kubectl(['-n', 'istream-system', 'scale', 'deployment/istream-controller', '--replicas=0']);
   const nsName = `demo-${Date.now().toString(36)}`;
   await kubectl(['create', 'namespace', nsName]);
   await kubectl(['config', 'set-context', '--current', `--namespace=${nsName}`], { quiet: true });
