@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withLockFile } from '../lock-file.js';
 import { type Log, formatElapsed } from './log.js';
@@ -117,13 +117,19 @@ async function writeKwokStages(out: string): Promise<void> {
   await writeFile(out, docs.map((d) => d.trim()).join('\n---\n') + '\n');
 }
 
+// The official Go tarball installs to /usr/local/go/bin, which a non-login shell (CI) may not
+// have on PATH; Go on PATH wins.
+const goBinary = (process.env['PATH'] ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, 'go')))
+  ? 'go'
+  : existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : 'go';
+
 function go(args: string[], cwd: string, env: Record<string, string> = {}): Promise<void> {
   return goOutput(args, cwd, env).then(() => undefined);
 }
 
 function goOutput(args: string[], cwd: string, env: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('go', args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(goBinary, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
