@@ -20,6 +20,11 @@ export function openCluster(flags: ClusterFlags, deps: Deps): CommandCluster {
   return { client: imageStreamClient(connection), namespace: connection.namespace };
 }
 
+/** kubectl's wording for a stream that does not exist. */
+export function streamNotFound(name: string): CliError {
+  return new CliError(`imagestreams.image.openshift.io "${name}" not found`);
+}
+
 const userErrors = [
   KubeconfigError, KubeApiError, KubeUnreachableError, ImageStreamApiMissingError, InvalidNameError, TagCycleError, InvalidReferenceError,
 ];

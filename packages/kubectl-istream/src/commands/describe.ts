@@ -2,7 +2,7 @@
 // current image, `! error: Import failed (...)` for a failed import).
 import type { Command } from 'commander';
 import { validateStreamName } from '@istream/core/imagestream';
-import { asUserError, asUserErrorAsync, openCluster } from '../connect.js';
+import { asUserError, asUserErrorAsync, openCluster, streamNotFound } from '../connect.js';
 import { CliError } from '../errors.js';
 import { addClusterFlags, type ClusterFlags } from '../flags.js';
 import { describeImageStream } from '../printers/describe-stream.js';
@@ -21,7 +21,7 @@ export async function runDescribe(options: DescribeOptions, deps: Deps): Promise
   const { client, namespace } = openCluster(options, deps);
   await asUserErrorAsync(async () => {
     const stream = await client.get(namespace, options.name);
-    if (stream === undefined) throw new CliError(`imagestreams.image.openshift.io "${options.name}" not found`);
+    if (stream === undefined) throw streamNotFound(options.name);
     deps.io.out.write(describeImageStream(stream, (options.now ?? (() => new Date()))()));
   });
 }

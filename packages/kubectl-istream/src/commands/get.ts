@@ -2,7 +2,7 @@
 // streams, NAME IMAGE REFERENCE UPDATED for tags) or the objects as json, yaml or names.
 import type { Command } from 'commander';
 import { parseStreamTag, validateStreamName, type ImageStream } from '@istream/core/imagestream';
-import { asUserError, asUserErrorAsync, openCluster } from '../connect.js';
+import { asUserError, asUserErrorAsync, openCluster, streamNotFound } from '../connect.js';
 import { CliError } from '../errors.js';
 import { addClusterFlags, addOutputFlag, type ClusterFlags } from '../flags.js';
 import { IMAGE_STREAM_RESOURCE } from '../import-output.js';
@@ -74,7 +74,7 @@ async function loadStreams(
 ): Promise<ImageStream[]> {
   if (name === undefined) return [...(await list())].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
   const stream = await get(name);
-  if (stream === undefined) throw new CliError(`imagestreams.image.openshift.io "${name}" not found`);
+  if (stream === undefined) throw streamNotFound(name);
   return [stream];
 }
 

@@ -1,7 +1,7 @@
-import { connectCluster, imageStreamClient } from '@istream/core/cluster';
 import { pinTag, resumeTag, RollbackError, type RollbackTarget } from '@istream/core/controller';
 import { parseStreamTag, type ImageStream } from '@istream/core/imagestream';
 import { addClusterFlags, addDryRunFlag, parseDryRun, type ClusterFlags } from '../flags.js';
+import { openCluster } from '../connect.js';
 import { CliError } from '../errors.js';
 import type { CommandModule, Deps } from '../program.js';
 
@@ -52,14 +52,9 @@ export async function runRollback(streamTag: string, options: RollbackOptions, d
   const choice = options.resume ? undefined : target(options);
   const dryRun = parseDryRun(options.dryRun);
   const now = options.now ?? (() => new Date());
-  let connection;
-  try {
-    connection = connectCluster(options, deps.env);
-  } catch (e) {
-    throw new CliError((e as Error).message);
-  }
-  const namespace = name.namespace ?? connection.namespace;
-  const client = imageStreamClient(connection);
+  const cluster = openCluster(options, deps);
+  const namespace = name.namespace ?? cluster.namespace;
+  const { client } = cluster;
   let message = '';
   const change = (current: ImageStream | undefined) => {
     if (!current) throw new CliError(`imagestream "${name.stream}" not found in namespace ${namespace}`);

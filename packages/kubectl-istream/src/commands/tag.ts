@@ -6,7 +6,7 @@ import {
   applySpecChange, assertNoCycle, latestTagEvent, newImageStream, parseStreamTag, putSpecTag, removeSpecTag,
   specTag, type ImageStream, type TagReference, type TagSourceKind,
 } from '@istream/core/imagestream';
-import { asUserError, asUserErrorAsync, openCluster } from '../connect.js';
+import { asUserError, asUserErrorAsync, openCluster, streamNotFound } from '../connect.js';
 import { CliError } from '../errors.js';
 import { addClusterFlags, type ClusterFlags } from '../flags.js';
 import { reportImport } from '../import-output.js';
@@ -134,7 +134,7 @@ export async function runTag(options: TagOptions, deps: Deps): Promise<void> {
           // Without --alias, the destination gets the source's current image, once.
           const srcNamespace = parsed.namespace ?? namespace;
           const stream = await client.get(srcNamespace, parsed.stream);
-          if (stream === undefined) throw new CliError(`imagestreams.image.openshift.io "${parsed.stream}" not found`);
+          if (stream === undefined) throw streamNotFound(parsed.stream);
           const event = latestTagEvent(stream, parsed.tag);
           if (event === undefined) throw new CliError(`"${typed}" is not currently pointing to an image, cannot use it as the source of a tag`);
           lookups.set(`${srcNamespace}/${parsed.stream}`, stream);
@@ -150,7 +150,7 @@ export async function runTag(options: TagOptions, deps: Deps): Promise<void> {
         const parsed = parseStreamImage(typed);
         const srcNamespace = parsed.namespace ?? namespace;
         const stream = await client.get(srcNamespace, parsed.stream);
-        if (stream === undefined) throw new CliError(`imagestreams.image.openshift.io "${parsed.stream}" not found`);
+        if (stream === undefined) throw streamNotFound(parsed.stream);
         lookups.set(`${srcNamespace}/${parsed.stream}`, stream);
         source = { kind, name: `${parsed.stream}@${parsed.id}`, ...(parsed.namespace ? { namespace: parsed.namespace } : {}), display: typed };
       }
