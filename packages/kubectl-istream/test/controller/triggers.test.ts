@@ -1,27 +1,37 @@
 // The trigger reactor on the real control plane: stream status writes (what an import does) move
 // annotated workloads; refusals and reverts show up as Events.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { bufferIO } from '../../src/io.js';
 import { runCli } from '../../src/program.js';
+import type { RunningController } from '@istream/core/controller';
 import {
   clusterWithCrd, containerImage, deployment, digestA, digestB, eventsFor, ok, putStream, runController, setItems,
-  triggerAnnotation, waitFor,
+  triggerAnnotation, waitFor, type Cluster,
 } from './support.js';
 
 const repo = 'registry.test/team/ubi';
 const A = { ref: `${repo}@${digestA}`, image: digestA };
 const B = { ref: `${repo}@${digestB}`, image: digestB };
 
-test('a Deployment follows its stream tag: pinned to the current item, rolled when the tag moves, with Events', async (t) => {
+/**
+ * The seed's setup: stream ubi:8 at A, a controller for a fresh namespace, and Deployment myapp
+ * created from the floating tag with a trigger on ubi:8, already rolled to A.
+ */
+async function myappFollowingUbi(t: TestContext, namespacePrefix: string): Promise<{ cluster: Cluster; ns: string; controller: RunningController }> {
   const cluster = await clusterWithCrd();
-  const ns = await cluster.createNamespace('trig-deploy');
+  const ns = await cluster.createNamespace(namespacePrefix);
   await putStream(cluster, ns, 'ubi', '8', `${repo}:8`, [A]);
   const controller = await runController(cluster.kubeconfig, ns);
   t.after(() => controller.stop());
   await ok(cluster, ['apply', '-f', '-'], { namespace: ns,
     input: JSON.stringify(deployment('myapp', [{ name: 'myapp', image: `${repo}:8` }], triggerAnnotation([{ stream: 'ubi:8', container: 'myapp' }]))) });
   await waitFor('myapp at A', async () => (await containerImage(cluster, ns, 'deployment/myapp', 'myapp')) === A.ref);
+  return { cluster, ns, controller };
+}
+
+test('a Deployment follows its stream tag: pinned to the current item, rolled when the tag moves, with Events', async (t) => {
+  const { cluster, ns, controller } = await myappFollowingUbi(t, 'trig-deploy');
   await setItems(cluster, ns, 'ubi', '8', [B, A]);
   await waitFor('myapp at B', async () => (await containerImage(cluster, ns, 'deployment/myapp', 'myapp')) === B.ref);
   const events = await waitFor('two trigger events', async () => {
@@ -79,14 +89,7 @@ test('a paused trigger never fires while a second trigger on the same workload f
 });
 
 test('a hand-set image on a triggered container is reverted with a Warning that says how to pause; a paused trigger keeps it', async (t) => {
-  const cluster = await clusterWithCrd();
-  const ns = await cluster.createNamespace('trig-manual');
-  await putStream(cluster, ns, 'ubi', '8', `${repo}:8`, [A]);
-  const controller = await runController(cluster.kubeconfig, ns);
-  t.after(() => controller.stop());
-  await ok(cluster, ['apply', '-f', '-'], { namespace: ns,
-    input: JSON.stringify(deployment('myapp', [{ name: 'myapp', image: `${repo}:8` }], triggerAnnotation([{ stream: 'ubi:8', container: 'myapp' }]))) });
-  await waitFor('myapp at A', async () => (await containerImage(cluster, ns, 'deployment/myapp', 'myapp')) === A.ref);
+  const { cluster, ns } = await myappFollowingUbi(t, 'trig-manual');
   await ok(cluster, ['set', 'image', 'deployment/myapp', 'myapp=nginx:1.25'], { namespace: ns });
   await waitFor('myapp back at A', async () => (await containerImage(cluster, ns, 'deployment/myapp', 'myapp')) === A.ref);
   const warning = await waitFor('revert warning', async () =>
