@@ -1,7 +1,7 @@
 // `npm run sandbox -- up|down|status`: the test sandbox kept running for a person, in a detached
 // daemon process so the shell gets its prompt back.
 import { spawn } from 'node:child_process';
-import { existsSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +42,7 @@ async function up(): Promise<number> {
   const running = readState();
   if (running) { console.log(describe(running)); return 0; }
   rmSync(stateFile, { force: true });
-  await import('node:fs/promises').then((fs) => fs.mkdir(dir, { recursive: true }));
+  mkdirSync(dir, { recursive: true });
   const out = openSync(logFile, 'w');
   const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'daemon'], { detached: true, stdio: ['ignore', out, out] });
   let exited = false;
