@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startLanguageWorker } from '../src/language-client.js';
@@ -10,6 +10,7 @@ import { bundleExtension } from './packaging.js';
 // requires its own files at run time) breaks only there, so the bundled worker is exercised here.
 test('the bundled language worker validates a manifest', async (t) => {
   const out = await bundleExtension();
+  t.after(() => rm(out, { recursive: true, force: true }));
   const remote = startLanguageWorker(join(out, 'language-worker.cjs'), { settings: readSettings({ get: () => undefined }), workspaceFolders: [] }, (line) => t.diagnostic(line));
   t.after(() => remote.dispose());
   const text = await readFile(new URL('../../../core/test/fixtures/manifests/paused-string.yaml', import.meta.url), 'utf8');

@@ -123,6 +123,7 @@ test('a forbidden cluster gives no tags and no error; the status says why', asyn
 // client-node bundled by esbuild (and minified) is what VS Code runs: list streams through it.
 test('the bundled language worker completes from.name with the cluster\'s stream tags', async (t) => {
   const out = await bundleExtension();
+  t.after(() => rm(out, { recursive: true, force: true }));
   const saved = process.env.KUBECONFIG;
   process.env.KUBECONFIG = kubeconfig;
   t.after(() => { process.env.KUBECONFIG = saved; });

@@ -1,6 +1,8 @@
 // Builds the .vsix files the e2e tests install: the extension exactly as it ships (npm run
 // package: esbuild bundle + vsce), and the test-only probe extension.
 import { execFile } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,10 +11,16 @@ const run = promisify(execFile);
 export const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
 const vsce = join(packageRoot, 'node_modules/.bin/vsce');
 
-/** Bundles the extension as it ships (out/extension.cjs, out/language-worker.cjs); returns out/. */
+/**
+ * Bundles the extension as it ships (extension.cjs, language-worker.cjs) into a new directory of
+ * its own and returns it: test files run in parallel, and a worker loading out/ while another test
+ * rewrites it dies on a half-written bundle. The caller removes the directory.
+ */
 export async function bundleExtension(): Promise<string> {
-  await run('npm', ['run', '--silent', 'bundle'], { cwd: packageRoot, maxBuffer: 16 * 1024 * 1024 });
-  return join(packageRoot, 'out');
+  const outdir = await mkdtemp(join(tmpdir(), 'istream-vscode-bundle-'));
+  // esbuild takes the last --outdir, so the package's own bundle script is reused as it is.
+  await run('npm', ['run', '--silent', 'bundle', '--', `--outdir=${outdir}`], { cwd: packageRoot, maxBuffer: 16 * 1024 * 1024 });
+  return outdir;
 }
 
 /** Bundles and packages the extension from the current build; returns the .vsix path. */
