@@ -8,6 +8,9 @@ import {
 } from '@istream/core/imagestream';
 import { RegistryClient, secretCredentials } from '@istream/core/registry';
 
+/** OpenShift's stream annotation: imports from this stream's repository may use plain HTTP or unverified TLS. */
+export const INSECURE_ANNOTATION = 'openshift.io/image.insecureRepository';
+
 export interface ImportSession {
   source: ImageSource;
   close(): Promise<void>;
@@ -27,7 +30,15 @@ export interface RecordedImport {
 
 export async function importIntoStream(
   client: ImageStreamClient, namespace: string, name: string, requests: TagImportRequest[], session: ImportSession,
-  options: { dryRun: boolean; now: () => Date; onProgress?: (p: ImportProgress) => void; existing?: ImageStream },
+  options: {
+    dryRun: boolean; now: () => Date; onProgress?: (p: ImportProgress) => void; existing?: ImageStream;
+    /**
+     * `--all` from a repository: recorded as `spec.dockerImageRepository`, as oc does, so the next
+     * `--all` needs no `--from`; an insecure one also as OpenShift's insecure-repository annotation,
+     * so it needs no `--insecure` either.
+     */
+    repository?: { name: string; insecure: boolean };
+  },
 ): Promise<RecordedImport> {
   const results = await importTags(session.source, requests, {
     annotations: (tag) => (options.existing === undefined ? undefined : specTag(options.existing, tag)?.annotations),
@@ -38,7 +49,15 @@ export async function importIntoStream(
     // A stream that does not exist yet is created only when something was imported into it.
     if (current === undefined && !anySuccess) return undefined;
     const base = current ?? newImageStream(name, namespace);
-    return applyImportResults(base, results, options.now(), current === undefined);
+    const change = applyImportResults(base, results, options.now(), current === undefined);
+    const repository = options.repository;
+    if (repository === undefined) return change;
+    const recorded = change.stream;
+    const insecureMissing = repository.insecure && recorded.metadata.annotations?.[INSECURE_ANNOTATION] !== 'true';
+    if (recorded.spec.dockerImageRepository === repository.name && !insecureMissing) return change;
+    recorded.spec = { ...recorded.spec, dockerImageRepository: repository.name };
+    if (insecureMissing) recorded.metadata.annotations = { ...recorded.metadata.annotations, [INSECURE_ANNOTATION]: 'true' };
+    return { ...change, changed: true, specChanged: true };
   };
   if (options.dryRun) {
     const current = await client.get(namespace, name);

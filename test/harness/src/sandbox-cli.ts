@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox, type SandboxState } from './sandbox.js';
 
-const dir = join(process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'istream', 'sandbox');
+// ISTREAM_SANDBOX_DIR lets a second sandbox (or a test of this command) run beside the usual one.
+const dir = process.env['ISTREAM_SANDBOX_DIR'] || join(process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'istream', 'sandbox');
 const stateFile = join(dir, 'state.json');
 const logFile = join(dir, 'sandbox.log');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -10,6 +10,15 @@ export interface EventRecorder {
 
 interface Recorded { name: string; namespace: string; count: number; at: number }
 
+interface QueuedEvent { obj: KubernetesObject; type: 'Normal' | 'Warning'; reason: string; message: string }
+
+/**
+ * Events in flight at once. A stream move that rolls 1,000 workloads makes 1,000 Events; written
+ * as they come they would take most of the connection pool and the apiserver's time from the
+ * workload writes themselves. Like client-go's broadcaster, they are written behind, a few at a time.
+ */
+const eventWriters = 2;
+
 /**
  * Writes core/v1 Events (what `kubectl describe` lists). A repeat of the same event on the same
  * object within ten minutes bumps its count instead of adding another, as kubelet and the
@@ -17,19 +26,28 @@ interface Recorded { name: string; namespace: string; count: number; at: number 
  */
 export class KubeEventRecorder implements EventRecorder {
   private readonly recent = new Map<string, Recorded>();
-  private readonly pending = new Set<Promise<void>>();
+  private readonly queued: QueuedEvent[] = [];
+  private readonly writers = new Set<Promise<void>>();
 
   constructor(private readonly api: KubeJson, private readonly host: string, private readonly onError: (error: unknown) => void) {}
 
   record(obj: KubernetesObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
-    const write = this.write(obj, type, reason, message).catch(this.onError);
-    this.pending.add(write);
-    void write.finally(() => this.pending.delete(write));
+    this.queued.push({ obj, type, reason, message });
+    if (this.writers.size >= eventWriters) return;
+    const writer = this.drain();
+    this.writers.add(writer);
+    void writer.finally(() => this.writers.delete(writer));
   }
 
-  /** Waits for the Events still being written (on shutdown). */
+  /** Waits for the Events still queued or being written (on shutdown). */
   async flush(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
+    while (this.writers.size > 0) await Promise.all([...this.writers]);
+  }
+
+  private async drain(): Promise<void> {
+    for (let next = this.queued.shift(); next; next = this.queued.shift()) {
+      await this.write(next.obj, next.type, next.reason, next.message).catch(this.onError);
+    }
   }
 
   private async write(obj: KubernetesObject, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {

@@ -1,5 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { resolveTagEvent, specTag, statusTag, type ImageStream } from '../imagestream/index.js';
+import { parseImageReference, referenceString } from '../reference/index.js';
 import {
   applyTriggers, readTriggers, resolveStreamTag, TRIGGER_ANNOTATION, type ImageChange, type WorkloadObject,
 } from '../triggers/index.js';
@@ -58,13 +59,31 @@ function sourceName(workloadNamespace: string, s: ImageChange['source']): Trigge
   return { ...s, display: s.namespace === workloadNamespace ? name : `${s.namespace}/${name}` };
 }
 
-/** Whether `image` is an item the tag once pointed to, or the source the tag is imported from. */
+/** `ubi` and `docker.io/library/ubi:latest` are one image; spellings that do not parse stay as they are. */
+function normalised(image: string): string {
+  try {
+    return referenceString(parseImageReference(image));
+  } catch {
+    return image;
+  }
+}
+
+/**
+ * Whether `image` is what a person writes before the first rollout (a blank placeholder, the stream
+ * tag's own name), an item the tag once pointed to, or the source the tag is imported from, in any
+ * spelling of the same reference.
+ */
 function knownToTag(stream: ImageStream, tag: string, image: string): boolean {
-  if (image === '') return true;
+  if (image.trim() === '') return true;
+  const streamName = stream.metadata?.name ?? '';
+  if (image === `${streamName}:${tag}` || image === `${stream.metadata?.namespace ?? ''}/${streamName}:${tag}`) return true;
   const items = statusTag(stream, tag)?.items ?? [];
-  if (items.some((event) => resolveTagEvent(stream, tag, event) === image || event.dockerImageReference === image)) return true;
+  if (items.some((event) => resolveTagEvent(stream, tag, event) === image)) return true;
+  const known = items.map((event) => event.dockerImageReference);
   const from = specTag(stream, tag)?.from;
-  return from?.kind === 'DockerImage' && from.name === image;
+  if (from?.kind === 'DockerImage') known.push(from.name);
+  const wanted = normalised(image);
+  return known.some((ref) => normalised(ref) === wanted);
 }
 
 /**

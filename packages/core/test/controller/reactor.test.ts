@@ -43,6 +43,22 @@ test('the floating tag in the template is pinned to the tag\'s current item, not
   assert.equal(images(obj)[0], 'reg.test/team/ubi:8', 'the cached object is not modified');
 });
 
+test('the first pin from a placeholder, the stream tag\'s name or another spelling of the source is not a hand edit', async () => {
+  const s = { 'app/ubi': stream('app', [B, A]) };
+  for (const image of [' ', 'ubi:8', 'app/ubi:8', 'reg.test/team/ubi:8']) {
+    const plan = await planTriggers(deployment([trigger('ubi:8', 'myapp')], [{ name: 'myapp', image }]), inputs(s));
+    assert.deepEqual(images(plan.updated), [B], image);
+    assert.equal(plan.changes[0]?.revertsManualEdit, false, image);
+  }
+  const unknownDigest = 'reg.test/team/ubi@sha256:' + 'c'.repeat(64);
+  const pinnedByHand = await planTriggers(deployment([trigger('ubi:8', 'myapp')], [{ name: 'myapp', image: unknownDigest }]), inputs(s));
+  assert.equal(pinnedByHand.changes[0]?.revertsManualEdit, true, 'a digest the tag never had was set by hand');
+  const docker = stream('app', [B]);
+  docker.spec!.tags![0]!.from = { kind: 'DockerImage', name: 'ubuntu:22.04' };
+  const fromHub = await planTriggers(deployment([trigger('ubi:8', 'myapp')], [{ name: 'myapp', image: 'docker.io/library/ubuntu:22.04' }]), inputs({ 'app/ubi': docker }));
+  assert.equal(fromHub.changes[0]?.revertsManualEdit, false);
+});
+
 test('an image set by hand is put back and flagged; an older stream item is a normal roll', async () => {
   const manual = await planTriggers(deployment([trigger('ubi:8', 'myapp')], [{ name: 'myapp', image: 'nginx:1.25' }]),
     inputs({ 'app/ubi': stream('app', [B, A]) }));

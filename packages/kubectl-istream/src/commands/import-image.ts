@@ -7,13 +7,14 @@ import {
   type TagReferencePolicy,
 } from '@istream/core/imagestream';
 import type { ImageStreamClient } from '@istream/core/cluster';
+import { pinnedImage } from '@istream/core/controller';
 import { parseImageReference } from '@istream/core/reference';
 import { asUserError, asUserErrorAsync, openCluster } from '../connect.js';
 import { CliError } from '../errors.js';
 import { addClusterFlags, addDryRunFlag, parseDryRun, type ClusterFlags } from '../flags.js';
 import { reportImport } from '../import-output.js';
 import type { CommandModule, Deps } from '../program.js';
-import { importIntoStream, openImportSession } from '../stream-import.js';
+import { INSECURE_ANNOTATION, importIntoStream, openImportSession } from '../stream-import.js';
 
 export interface ImportImageOptions extends ClusterFlags {
   target: string;
@@ -29,8 +30,6 @@ export interface ImportImageOptions extends ClusterFlags {
   maxTags?: number;
   now?: () => Date;
 }
-
-const INSECURE_ANNOTATION = 'openshift.io/image.insecureRepository';
 
 export function parseReferencePolicy(value: string | undefined): TagReferencePolicy {
   if (value === undefined || value === 'source') return { type: 'Source' };
@@ -98,18 +97,35 @@ export async function runImportImage(options: ImportImageOptions, deps: Deps): P
         validateSource(plan.needsRepositoryListing.repository, 'repository');
         ({ requests, additionalTags } = await planRepositoryImport(session.source, plan.needsRepositoryListing.repository,
           { importPolicy: policy(), referencePolicy }, maxTags));
+        requests = withoutPinnedTags(requests, stream, deps);
       }
       const progress = options.all && deps.io.err.isTTY
         ? (p: { done: number; total: number }) => deps.io.err.write(`\rImporting ${p.done}/${p.total} tags...`)
         : undefined;
       const recorded = await importIntoStream(client, namespace, target.stream, requests, session, {
         dryRun, now, ...(progress ? { onProgress: progress } : {}), ...(stream ? { existing: stream } : {}),
+        ...(plan.needsRepositoryListing ? { repository: { name: plan.needsRepositoryListing.repository, insecure: policy().insecure === true } } : {}),
       });
       if (progress) deps.io.err.write('\r\x1b[K');
       reportImport(deps.io, target.stream, recorded.stream, recorded.results, { dryRun, now: now(), additionalTags });
     } finally {
       await session.close();
     }
+  });
+}
+
+/**
+ * A tag pinned by `rollback` holds its image until `rollback --resume`, also against a repository
+ * import that lists the same tag: it is left out and said so.
+ */
+function withoutPinnedTags(requests: TagImportRequest[], stream: ImageStream | undefined, deps: Deps): TagImportRequest[] {
+  if (stream === undefined) return requests;
+  return requests.filter((request) => {
+    const pinned = pinnedImage(stream, request.tag);
+    if (pinned === undefined) return true;
+    deps.io.err.write(`info: tag ${request.tag} is pinned to ${pinned} by a rollback and was not imported; ` +
+      `to follow the repository again: kubectl istream rollback --resume ${stream.metadata.name}:${request.tag}\n`);
+    return false;
   });
 }
 

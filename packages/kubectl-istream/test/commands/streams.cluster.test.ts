@@ -103,6 +103,27 @@ test('--all imports 50 tags by priority and reports the rest', async () => {
   assert.match(again.err, /^\rImporting 1\/50 tags\.\.\.(\rImporting \d+\/50 tags\.\.\.)*\rImporting 50\/50 tags\.\.\./);
 });
 
+test('--all leaves a tag pinned by rollback where it is and says how to resume it', async () => {
+  const { repository, tag, A, B } = fixtures.floating;
+  await fixtures.moveFloatingTag('A');
+  const first = await cli('import-image', 'whole', '--from', `${fixtures.host}/${repository}`, '--all', '--confirm', '--insecure');
+  assert.equal(first.code, 0, first.err);
+  const created = await stream('whole');
+  assert.equal(created.spec.dockerImageRepository, `${fixtures.host}/${repository}`, 'the repository is recorded, as oc does');
+  assert.equal(created.metadata.annotations?.['openshift.io/image.insecureRepository'], 'true', 'so is --insecure');
+  await fixtures.moveFloatingTag('B');
+  assert.equal((await cli('import-image', 'whole', '--all')).code, 0);
+  assert.deepEqual(items(await stream('whole'), tag).map((i) => i.image), [B.digest, A.digest]);
+
+  const rolledBack = await cli('rollback', `whole:${tag}`);
+  assert.equal(rolledBack.code, 0, rolledBack.err);
+  const again = await cli('import-image', 'whole', '--all');
+  assert.equal(again.code, 0, again.err);
+  assert.match(again.err, new RegExp(`^info: tag ${tag} is pinned to ${A.digest} by a rollback and was not imported; ` +
+    `to follow the repository again: kubectl istream rollback --resume whole:${tag}\n$`));
+  assert.equal(items(await stream('whole'), tag)[0]?.image, A.digest, 'the pin holds');
+});
+
 test('PreserveOriginal keeps the index digest; Legacy picks linux/amd64', async () => {
   for (const index of [fixtures.ociIndex, fixtures.dockerManifestList]) {
     const from = fixtures.reference(index);
