@@ -15,6 +15,22 @@ export function addClusterFlags(cmd: Command): Command {
     .option('--kubeconfig <path>', 'path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)');
 }
 
+/** How images are imported: the flags `import-image` and `tag` share, with oc's names. */
+export interface ImportPolicyFlags {
+  scheduled?: boolean;
+  insecure?: boolean;
+  referencePolicy?: string;
+  importMode?: string;
+}
+
+export function addImportPolicyFlags(cmd: Command, scheduledDescription: string): Command {
+  return cmd
+    .option('--scheduled', scheduledDescription)
+    .option('--insecure', 'allow registries with invalid HTTPS certificates or plain HTTP')
+    .option('--reference-policy <policy>', "'source' or 'local' (pull through the stream's repository)")
+    .option('--import-mode <mode>', 'Legacy (one platform of a manifest list) or PreserveOriginal (the list itself)');
+}
+
 export function addOutputFlag(cmd: Command, formats: readonly string[], description = 'output format'): Command {
   return cmd.addOption(new Option('-o, --output <format>', `${description}: ${formats.join('|')}`).choices(formats));
 }

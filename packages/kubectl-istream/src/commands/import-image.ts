@@ -11,20 +11,16 @@ import { pinnedImage } from '@istream/core/controller';
 import { parseImageReference } from '@istream/core/reference';
 import { asUserError, asUserErrorAsync, openCluster } from '../connect.js';
 import { CliError } from '../errors.js';
-import { addClusterFlags, addDryRunFlag, parseDryRun, type ClusterFlags } from '../flags.js';
+import { addClusterFlags, addDryRunFlag, addImportPolicyFlags, parseDryRun, type ClusterFlags, type ImportPolicyFlags } from '../flags.js';
 import { reportImport } from '../import-output.js';
 import type { CommandModule, Deps } from '../program.js';
 import { INSECURE_ANNOTATION, importIntoStream, openImportSession } from '../stream-import.js';
 
-export interface ImportImageOptions extends ClusterFlags {
+export interface ImportImageOptions extends ClusterFlags, ImportPolicyFlags {
   target: string;
   from?: string;
   confirm?: boolean;
   all?: boolean;
-  scheduled?: boolean;
-  insecure?: boolean;
-  referencePolicy?: string;
-  importMode?: string;
   dryRun?: unknown;
   /** How many tags one --all import takes (OpenShift's default 50). */
   maxTags?: number;
@@ -229,15 +225,12 @@ export const importImageCommand: CommandModule = {
       .option('--from <ref>', 'a container image repository to import images from')
       .option('--confirm', 'allow the image stream to be created or its import location changed')
       .option('--all', 'import all tags from the source (the first 50 by priority)')
-      .option('--scheduled', 'set each imported image to be periodically re-imported')
-      .option('--insecure', 'allow registries with invalid HTTPS certificates or plain HTTP')
-      .option('--reference-policy <policy>', "'source' or 'local' (pull through the stream's repository)")
-      .option('--import-mode <mode>', 'Legacy (one platform of a manifest list) or PreserveOriginal (the list itself)')
       .option('--max-tags <n>', 'how many tags --all imports', (v) => {
         const n = Number(v);
         if (!Number.isInteger(n) || n < 1) throw new CliError(`invalid --max-tags "${v}": use a positive integer`);
         return n;
       });
+    addImportPolicyFlags(cmd, 'set each imported image to be periodically re-imported');
     addDryRunFlag(cmd);
     addClusterFlags(cmd);
     cmd.action(async (target: string, opts: Omit<ImportImageOptions, 'target'>) => runImportImage({ ...opts, target }, deps));

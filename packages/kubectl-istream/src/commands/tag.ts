@@ -8,21 +8,17 @@ import {
 } from '@istream/core/imagestream';
 import { asUserError, asUserErrorAsync, openCluster, streamNotFound } from '../connect.js';
 import { CliError } from '../errors.js';
-import { addClusterFlags, type ClusterFlags } from '../flags.js';
+import { addClusterFlags, addImportPolicyFlags, type ClusterFlags, type ImportPolicyFlags } from '../flags.js';
 import { reportImport } from '../import-output.js';
 import type { CommandModule, Deps } from '../program.js';
 import { importIntoStream, openImportSession } from '../stream-import.js';
 import { parseImportMode, parseReferencePolicy, validateSource } from './import-image.js';
 
-export interface TagOptions extends ClusterFlags {
+export interface TagOptions extends ClusterFlags, ImportPolicyFlags {
   args: string[];
   source?: string;
   alias?: boolean;
   reference?: boolean;
-  scheduled?: boolean;
-  insecure?: boolean;
-  referencePolicy?: string;
-  importMode?: string;
   delete?: boolean;
   now?: () => Date;
 }
@@ -217,11 +213,8 @@ export const tagCommand: CommandModule = {
       .option('--source <kind>', 'source type: docker, istag (imagestreamtag) or isimage (imagestreamimage)')
       .option('--alias', 'make the destination follow the source tag (same image stream only)')
       .option('--reference', 'record the source without importing it')
-      .option('--scheduled', 'periodically re-import the source (container images only)')
-      .option('--insecure', 'allow HTTP or an unverified certificate for the source registry')
-      .option('--reference-policy <policy>', "'source' or 'local'", 'source')
-      .option('--import-mode <mode>', 'Legacy or PreserveOriginal')
       .option('-d, --delete', 'delete the given spec tags');
+    addImportPolicyFlags(cmd, 'periodically re-import the source (container images only)');
     addClusterFlags(cmd);
     cmd.action(async (args: string[], opts: Omit<TagOptions, 'args'>) => runTag({ ...opts, args }, deps));
   },
