@@ -200,6 +200,11 @@ function planImport(
     }
     default: {
       const existing = followed.ref!;
+      const pinned = pinnedImage(stream, followed.finalTag);
+      if (pinned !== undefined) {
+        throw new CliError(`tag "${followed.finalTag}" is pinned to ${pinned} by a rollback, so it is not imported; ` +
+          `to follow its source again: kubectl istream rollback --resume ${stream.metadata.name}:${followed.finalTag}`);
+      }
       if (existing.from !== undefined && existing.from.kind !== 'DockerImage') {
         throw new CliError(`tag "${tag}" points to existing ${existing.from.kind} "${existing.from.name}", it cannot be re-imported`);
       }

@@ -122,6 +122,10 @@ test('--all leaves a tag pinned by rollback where it is and says how to resume i
   assert.match(again.err, new RegExp(`^info: tag ${tag} is pinned to ${A.digest} by a rollback and was not imported; ` +
     `to follow the repository again: kubectl istream rollback --resume whole:${tag}\n$`));
   assert.equal(items(await stream('whole'), tag)[0]?.image, A.digest, 'the pin holds');
+  const one = await cli('import-image', `whole:${tag}`);
+  assert.equal(one.code, 1);
+  assert.equal(one.err, `error: tag "${tag}" is pinned to ${A.digest} by a rollback, so it is not imported; ` +
+    `to follow its source again: kubectl istream rollback --resume whole:${tag}\n`);
 });
 
 test('PreserveOriginal keeps the index digest; Legacy picks linux/amd64', async () => {
