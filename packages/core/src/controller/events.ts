@@ -10,7 +10,16 @@ export interface EventRecorder {
 
 interface Recorded { name: string; namespace: string; count: number; at: number }
 
-interface QueuedEvent { obj: KubernetesObject; type: 'Normal' | 'Warning'; reason: string; message: string }
+interface QueuedEvent {
+  /** Object, type, reason and message: what makes two Events the same one. */
+  key: string;
+  obj: KubernetesObject;
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+  /** How often it was recorded while it waited. */
+  occurrences: number;
+}
 
 /**
  * Events in flight at once. A stream move that rolls 1,000 workloads makes 1,000 Events; written
@@ -19,20 +28,33 @@ interface QueuedEvent { obj: KubernetesObject; type: 'Normal' | 'Warning'; reaso
  */
 const eventWriters = 2;
 
+/** How long a repeat bumps the count of the Event already written instead of adding another. */
+const aggregationWindowMs = 10 * 60_000;
+
 /**
  * Writes core/v1 Events (what `kubectl describe` lists). A repeat of the same event on the same
  * object within ten minutes bumps its count instead of adding another, as kubelet and the
  * controller-manager do, so a trigger refused on every resync does not flood the namespace.
+ * Repeats that arrive while the first is still waiting or being written are folded into it.
  */
 export class KubeEventRecorder implements EventRecorder {
   private readonly recent = new Map<string, Recorded>();
-  private readonly queued: QueuedEvent[] = [];
+  /** In the order recorded; a key is queued at most once. */
+  private readonly queued = new Map<string, QueuedEvent>();
+  /** Keys being written now: their repeats wait, so they bump this Event rather than race it. */
+  private readonly writing = new Set<string>();
   private readonly writers = new Set<Promise<void>>();
 
   constructor(private readonly api: KubeJson, private readonly host: string, private readonly onError: (error: unknown) => void) {}
 
   record(obj: KubernetesObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
-    this.queued.push({ obj, type, reason, message });
+    const key = `${obj.metadata?.uid ?? ''}\u0000${type}\u0000${reason}\u0000${message}`;
+    const waiting = this.queued.get(key);
+    if (waiting) {
+      waiting.occurrences += 1;
+      return;
+    }
+    this.queued.set(key, { key, obj, type, reason, message, occurrences: 1 });
     if (this.writers.size >= eventWriters) return;
     const writer = this.drain();
     this.writers.add(writer);
@@ -44,20 +66,36 @@ export class KubeEventRecorder implements EventRecorder {
     while (this.writers.size > 0) await Promise.all([...this.writers]);
   }
 
+  /** The oldest queued Event whose key is not being written; a writer that finds none stops. */
+  private next(): QueuedEvent | undefined {
+    for (const [key, event] of this.queued) {
+      if (this.writing.has(key)) continue;
+      this.queued.delete(key);
+      return event;
+    }
+    return undefined;
+  }
+
   private async drain(): Promise<void> {
-    for (let next = this.queued.shift(); next; next = this.queued.shift()) {
-      await this.write(next.obj, next.type, next.reason, next.message).catch(this.onError);
+    for (let event = this.next(); event; event = this.next()) {
+      this.writing.add(event.key);
+      try {
+        await this.write(event);
+      } catch (error) {
+        this.onError(error);
+      } finally {
+        this.writing.delete(event.key);
+      }
     }
   }
 
-  private async write(obj: KubernetesObject, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
+  private async write(event: QueuedEvent): Promise<void> {
+    const { obj, type, reason, message, key, occurrences } = event;
     const namespace = obj.metadata?.namespace ?? 'default';
-    const uid = obj.metadata?.uid ?? '';
-    const key = `${uid}\u0000${type}\u0000${reason}\u0000${message}`;
     const now = new Date();
     const prior = this.recent.get(key);
-    if (prior && now.getTime() - prior.at < 10 * 60_000) {
-      prior.count += 1;
+    if (prior && now.getTime() - prior.at < aggregationWindowMs) {
+      prior.count += occurrences;
       prior.at = now.getTime();
       try {
         await this.api.call(`/api/v1/namespaces/${encodeURIComponent(prior.namespace)}/events/${encodeURIComponent(prior.name)}`, {
@@ -77,15 +115,15 @@ export class KubeEventRecorder implements EventRecorder {
         metadata: { name, namespace },
         involvedObject: {
           apiVersion: obj.apiVersion, kind: obj.kind, namespace, name: obj.metadata?.name,
-          uid, resourceVersion: obj.metadata?.resourceVersion,
+          uid: obj.metadata?.uid ?? '', resourceVersion: obj.metadata?.resourceVersion,
         },
         type, reason, message,
         source: { component: eventSource, host: this.host },
         reportingComponent: eventSource, reportingInstance: this.host,
-        firstTimestamp: now.toISOString(), lastTimestamp: now.toISOString(), count: 1,
+        firstTimestamp: now.toISOString(), lastTimestamp: now.toISOString(), count: occurrences,
       },
     });
-    this.recent.set(key, { name, namespace, count: 1, at: now.getTime() });
+    this.recent.set(key, { name, namespace, count: occurrences, at: now.getTime() });
     if (this.recent.size > 10_000) this.recent.delete(this.recent.keys().next().value as string);
   }
 }

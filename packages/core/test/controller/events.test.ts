@@ -1,0 +1,41 @@
+// Events are written behind the reconciles that record them: every one lands on the real apiserver,
+// and a repeat recorded while the first is still waiting or being written bumps its count instead
+// of adding a second Event, as `kubectl describe` shows it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { sharedCluster } from '@istream/test-harness/cluster/index';
+import { KubeEventRecorder } from '../../src/controller/events.js';
+import { KubeJson } from '../../src/controller/kube-json.js';
+
+interface EventList { items: Array<{ reason: string; message: string; count: number; involvedObject: { uid: string } }> }
+
+test('a burst of Events all land, and repeats fold into one Event with their count', async (t) => {
+  const cluster = await sharedCluster();
+  const ns = await cluster.createNamespace('events');
+  const kc = new KubeConfig();
+  kc.loadFromFile(cluster.kubeconfig);
+  const api = new KubeJson(kc);
+  t.after(() => api.close());
+  const target = await api.call<KubernetesObject>(`/api/v1/namespaces/${ns}/configmaps`, {
+    method: 'POST', body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'target' } },
+  });
+  const errors: unknown[] = [];
+  const recorder = new KubeEventRecorder(api, 'test-host', (e) => errors.push(e));
+
+  for (let i = 0; i < 40; i++) recorder.record(target, 'Normal', 'ImageTriggered', `change ${i}`);
+  for (let i = 0; i < 5; i++) recorder.record(target, 'Warning', 'ImageTriggerForbidden', 'refused');
+  await recorder.flush();
+  recorder.record(target, 'Warning', 'ImageTriggerForbidden', 'refused');
+  await recorder.flush();
+
+  assert.deepEqual(errors, []);
+  const events = (await api.call<EventList>(`/api/v1/namespaces/${ns}/events`)).items
+    .filter((e) => e.involvedObject.uid === target.metadata?.uid);
+  const changes = events.filter((e) => e.reason === 'ImageTriggered');
+  assert.deepEqual(changes.map((e) => e.message).sort(), Array.from({ length: 40 }, (_, i) => `change ${i}`).sort());
+  assert.ok(changes.every((e) => e.count === 1));
+  const refused = events.filter((e) => e.reason === 'ImageTriggerForbidden');
+  assert.equal(refused.length, 1, 'repeats are one Event');
+  assert.equal(refused[0]?.count, 6, 'five folded while queued, one more bumped after it was written');
+});
