@@ -125,6 +125,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
     inputs: {
       stream: (namespace: string, name: string) => streams.get(name, namespace),
       mayRead: (from: string, to: string) => access.mayRead(from, to),
+      ...(options.namespace === undefined ? {} : { watches: (namespace: string) => namespace === options.namespace }),
     },
     // List results lack kind; the reactor needs it to pick the pod template.
     cached: (kind: WorkloadKind, namespace: string, name: string) => {

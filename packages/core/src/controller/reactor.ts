@@ -31,6 +31,8 @@ export interface TriggerPlan {
   changes: TriggerChange[];
   /** Cross-namespace triggers the workload's namespace may not read. */
   denied: TriggerSourceName[];
+  /** Triggers whose stream lives in a namespace this controller does not watch (`--namespace`). */
+  unwatched: TriggerSourceName[];
   /** OpenShift would refuse to update this workload at all (e.g. an unfollowable fieldPath). */
   refused?: string;
   /** The workload with every change applied (a copy); undefined when nothing changes. */
@@ -41,6 +43,8 @@ export interface ReactorInputs {
   stream(namespace: string, name: string): ImageStream | undefined;
   /** May service accounts of `workloadNamespace` get image streams in `streamNamespace`? */
   mayRead(workloadNamespace: string, streamNamespace: string): Promise<boolean>;
+  /** Whether streams of this namespace are watched at all (all are when this is absent). */
+  watches?(namespace: string): boolean;
 }
 
 /**
@@ -92,14 +96,23 @@ function knownToTag(stream: ImageStream, tag: string, image: string): boolean {
  * changes land in one copy. A cross-namespace trigger counts only where access is granted.
  */
 export async function planTriggers(obj: KubernetesObject, inputs: ReactorInputs): Promise<TriggerPlan> {
-  const plan: TriggerPlan = { changes: [], denied: [] };
+  const plan: TriggerPlan = { changes: [], denied: [], unwatched: [] };
   const namespace = obj.metadata?.namespace ?? '';
   const allowed = new Set<string>([namespace]);
-  for (const { namespace: other } of triggerStreams(obj)) {
-    if (!allowed.has(other) && (await inputs.mayRead(namespace, other))) allowed.add(other);
+  const unwatched = new Map<string, TriggerSourceName>();
+  for (const trigger of readTriggers(obj.metadata?.annotations?.[TRIGGER_ANNOTATION] ?? '[]', obj as WorkloadObject).triggers) {
+    const other = trigger.namespace ?? namespace;
+    if (inputs.watches?.(other) === false) {
+      const source = sourceName(namespace, { namespace: other, stream: trigger.stream, tag: trigger.tag });
+      unwatched.set(source.display, source);
+    } else if (!allowed.has(other) && (await inputs.mayRead(namespace, other))) {
+      allowed.add(other);
+    }
   }
+  plan.unwatched = [...unwatched.values()];
   const deniedSeen = new Set<string>();
   const result = applyTriggers(obj as WorkloadObject, (ns, name, tag) => {
+    if (inputs.watches?.(ns) === false) return undefined;
     const stream = inputs.stream(ns, name);
     const image = stream ? resolveStreamTag(stream, tag) : undefined;
     if (image === undefined) return undefined;

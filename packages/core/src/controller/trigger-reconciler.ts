@@ -44,6 +44,11 @@ export async function reconcileWorkload(deps: TriggerReconcilerDeps, key: string
         `Trigger ${source.display} was not applied: service accounts of namespace ${namespace} may not get imagestreams in namespace ${source.namespace}. ` +
         `To allow it, bind a role that may get imagestreams.image.openshift.io in ${source.namespace} to the group system:serviceaccounts:${namespace}.`);
     }
+    for (const source of plan.unwatched) {
+      deps.events.record(obj, 'Warning', 'ImageTriggerNotWatched',
+        `Trigger ${source.display} was not applied: this istream controller watches image streams in namespace ${namespace} only (--namespace). ` +
+        `To follow streams of namespace ${source.namespace}, run the controller without --namespace.`);
+    }
     if (plan.refused) deps.events.record(obj, 'Warning', 'ImageTriggerInvalid', plan.refused);
     if (!plan.updated) return plan;
     const path = resourcePath(kind.apiVersion, kind.resource, namespace, name);

@@ -105,3 +105,16 @@ test('with referencePolicy Local the pull spec is the stream\'s own repository a
   const plan = await planTriggers(deployment([trigger('ubi:8', 'myapp')], [{ name: 'myapp', image: 'x' }]), inputs({ 'app/ubi': s }));
   assert.deepEqual(images(plan.updated), [`registry.local/app/ubi@sha256:${'a'.repeat(64)}`]);
 });
+
+test('a controller watching one namespace names the triggers whose streams live elsewhere and changes nothing for them', async () => {
+  const obj = deployment([trigger('ubi:8', 'myapp'), trigger('tools:8', 'setup', { namespace: 'shared' })],
+    [{ name: 'myapp', image: 'x' }], [{ name: 'setup', image: 'y' }]);
+  const streams = { 'app/ubi': stream('app', [B]), 'shared/tools': stream('shared', [A]) };
+  const plan = await planTriggers(obj, { ...inputs(streams), watches: (ns) => ns === 'app' });
+  assert.deepEqual(plan.unwatched.map((s) => s.display), ['shared/tools:8']);
+  assert.deepEqual(plan.denied, [], 'not watched is not the same as not allowed');
+  assert.deepEqual(plan.changes.map((c) => [c.container, c.to]), [['myapp', B]]);
+  const everywhere = await planTriggers(obj, inputs(streams));
+  assert.deepEqual(everywhere.unwatched, []);
+  assert.equal(everywhere.changes.length, 2);
+});

@@ -130,3 +130,19 @@ test('a cross-namespace trigger applies only where a RoleBinding lets the worklo
   assert.match(refusal.message, new RegExp(`${shared}/ubi:8`));
   assert.equal(await containerImage(cluster, denied, 'deployment/app', 'app'), 'busybox');
 });
+
+test('a controller for one namespace says so on a workload whose trigger names a stream in another', async (t) => {
+  const cluster = await clusterWithCrd();
+  const shared = await cluster.createNamespace('trig-elsewhere');
+  const ns = await cluster.createNamespace('trig-one-ns');
+  await putStream(cluster, shared, 'ubi', '8', `${repo}:8`, [A]);
+  const controller = await runController(cluster.kubeconfig, ns);
+  t.after(() => controller.stop());
+  const triggers = triggerAnnotation([{ stream: 'ubi:8', container: 'app', namespace: shared }]);
+  await ok(cluster, ['apply', '-f', '-'], { namespace: ns, input: JSON.stringify(deployment('app', [{ name: 'app', image: 'busybox' }], triggers)) });
+  const warning = await waitFor('not-watched event', async () =>
+    (await eventsFor(cluster, ns, 'app')).find((e) => e.reason === 'ImageTriggerNotWatched'));
+  assert.equal(warning.type, 'Warning');
+  assert.match(warning.message, new RegExp(`Trigger ${shared}/ubi:8 was not applied: .*namespace ${ns} only .*run the controller without --namespace`));
+  assert.equal(await containerImage(cluster, ns, 'deployment/app', 'app'), 'busybox');
+});
