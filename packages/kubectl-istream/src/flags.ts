@@ -8,9 +8,9 @@ export interface ClusterFlags {
   namespace?: string;
 }
 
-export function addClusterFlags(cmd: Command): Command {
+export function addClusterFlags(cmd: Command, namespaceDescription = 'namespace to use (default: the context\'s namespace)'): Command {
   return cmd
-    .option('-n, --namespace <namespace>', 'namespace to use (default: the context\'s namespace)')
+    .option('-n, --namespace <namespace>', namespaceDescription)
     .option('--context <context>', 'kubeconfig context to use')
     .option('--kubeconfig <path>', 'path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)');
 }

@@ -60,7 +60,7 @@ export const controllerCommand: CommandModule = {
       .option('--leader-elect-namespace <namespace>', 'namespace of the leader Lease (default: $POD_NAMESPACE or istream-system)')
       .option('--import-interval <duration>', 'how often tags with importPolicy.scheduled are re-imported', '15m')
       .option('--metrics-bind-address <address>', 'where /healthz, /readyz and /metrics are served; 0 turns it off', ':8080');
-    addClusterFlags(cmd).action(async (opts: ControllerOptions) => {
+    addClusterFlags(cmd, 'watch only this namespace (default: every namespace)').action(async (opts: ControllerOptions) => {
       const abort = new AbortController();
       const onSignal = (): void => abort.abort();
       process.once('SIGTERM', onSignal);
