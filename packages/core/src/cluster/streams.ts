@@ -20,7 +20,8 @@ export interface ImageStreamClient {
   /** Found by discovery once per client. */
   apiKind(): Promise<ImageStreamApiKind>;
   get(namespace: string, name: string): Promise<ImageStream | undefined>;
-  list(namespace: string): Promise<ImageStream[]>;
+  /** The streams of one namespace, or of every namespace when it is undefined. */
+  list(namespace: string | undefined): Promise<ImageStream[]>;
   /**
    * Reads the stream, asks `change` for its next version and writes what changed (spec and
    * metadata, then status through the status subresource), each write carrying the resourceVersion
@@ -96,7 +97,9 @@ export function imageStreamClient(connection: ClusterConnection): ImageStreamCli
     },
     async list(namespace) {
       await requireApi(client);
-      const list = await call(() => custom.listNamespacedCustomObject({ ...base, namespace })) as { items?: ImageStream[] };
+      const list = await call(() => (namespace === undefined
+        ? custom.listClusterCustomObject(base)
+        : custom.listNamespacedCustomObject({ ...base, namespace }))) as { items?: ImageStream[] };
       return list.items ?? [];
     },
     async update(namespace, name, change) {

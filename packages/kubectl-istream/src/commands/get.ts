@@ -34,20 +34,39 @@ export interface GetOptions extends ClusterFlags {
   resource: string;
   name?: string;
   output?: (typeof GET_FORMATS)[number];
+  /** kubectl's -A: every namespace, with a NAMESPACE column. */
+  allNamespaces?: boolean;
   now?: () => Date;
 }
+
+/** A table, with kubectl's leading NAMESPACE column when it spans namespaces. */
+function table(headers: string[], rows: string[][], namespaces: string[] | undefined): string {
+  if (namespaces === undefined) return formatTable(headers, rows);
+  return formatTable(['Namespace', ...headers], rows.map((row, i) => [namespaces[i] ?? '', ...row]));
+}
+
+// Byte order, as the apiserver lists by storage key (namespace/name).
+const byNamespaceAndName = (a: ImageStream, b: ImageStream): number => {
+  const key = (s: ImageStream): string => `${s.metadata.namespace ?? ''}/${s.metadata.name}`;
+  return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+};
 
 export async function runGet(options: GetOptions, deps: Deps): Promise<void> {
   const resource = parseResource(options.resource);
   const now = (options.now ?? (() => new Date()))();
+  if (options.allNamespaces && options.name !== undefined) throw new CliError('a resource cannot be retrieved by name across all namespaces');
   const { client, namespace } = openCluster(options, deps);
+  const scope = options.allNamespaces ? undefined : namespace;
+  const nothingFound = (): void => void deps.io.err.write(scope === undefined ? 'No resources found\n' : `No resources found in ${scope} namespace.\n`);
+  const listed = async (): Promise<ImageStream[]> => [...(await client.list(scope))].sort(byNamespaceAndName);
   await asUserErrorAsync(async () => {
     if (resource === 'imagestreams') {
       if (options.name !== undefined) asUserError(() => validateStreamName(options.name!));
-      const streams = await loadStreams(options.name, () => client.list(namespace), (n) => client.get(namespace, n));
-      if (streams.length === 0) return void deps.io.err.write(`No resources found in ${namespace} namespace.\n`);
+      const streams = options.name === undefined ? await listed() : [await namedStream(options.name, (n) => client.get(namespace, n))];
+      if (streams.length === 0) return nothingFound();
       if (options.output === undefined || options.output === 'wide') {
-        deps.io.out.write(formatTable(IMAGE_STREAM_HEADERS, streams.map((s) => imageStreamRow(s, now))));
+        const namespaces = scope === undefined ? streams.map((s) => s.metadata.namespace ?? '') : undefined;
+        deps.io.out.write(table(IMAGE_STREAM_HEADERS, streams.map((s) => imageStreamRow(s, now)), namespaces));
       } else deps.io.out.write(formatObjects(streams, options.output, IMAGE_STREAM_RESOURCE, options.name === undefined));
       return;
     }
@@ -59,23 +78,21 @@ export async function runGet(options: GetOptions, deps: Deps): Promise<void> {
       tags = stream === undefined ? [] : imageStreamTags(stream).filter((t) => t.metadata.name === options.name);
       if (tags.length === 0) throw new CliError(`imagestreamtags.image.openshift.io "${options.name}" not found`);
     } else {
-      tags = (await client.list(namespace)).flatMap(imageStreamTags);
-      if (tags.length === 0) return void deps.io.err.write(`No resources found in ${namespace} namespace.\n`);
+      tags = (await listed()).flatMap(imageStreamTags);
+      if (tags.length === 0) return nothingFound();
     }
     if (options.output === undefined || options.output === 'wide') {
       const wide = options.output === 'wide';
-      deps.io.out.write(formatTable(wide ? IMAGE_STREAM_TAG_WIDE_HEADERS : IMAGE_STREAM_TAG_HEADERS, tags.map((t) => imageStreamTagRow(t, now, wide))));
+      const namespaces = scope === undefined ? tags.map((t) => t.metadata.namespace ?? '') : undefined;
+      deps.io.out.write(table(wide ? IMAGE_STREAM_TAG_WIDE_HEADERS : IMAGE_STREAM_TAG_HEADERS, tags.map((t) => imageStreamTagRow(t, now, wide)), namespaces));
     } else deps.io.out.write(formatObjects(tags, options.output, 'imagestreamtag.image.openshift.io', options.name === undefined));
   });
 }
 
-async function loadStreams(
-  name: string | undefined, list: () => Promise<ImageStream[]>, get: (name: string) => Promise<ImageStream | undefined>,
-): Promise<ImageStream[]> {
-  if (name === undefined) return [...(await list())].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+async function namedStream(name: string, get: (name: string) => Promise<ImageStream | undefined>): Promise<ImageStream> {
   const stream = await get(name);
   if (stream === undefined) throw streamNotFound(name);
-  return [stream];
+  return stream;
 }
 
 export const getCommand: CommandModule = {
@@ -85,8 +102,9 @@ export const getCommand: CommandModule = {
       .argument('[name]', 'a stream name, or stream:tag for istag')
       .description('Display image streams or image stream tags');
     addOutputFlag(cmd, GET_FORMATS);
+    cmd.option('-A, --all-namespaces', 'list the requested objects across all namespaces');
     addClusterFlags(cmd);
-    cmd.action(async (resource: string, name: string | undefined, opts: ClusterFlags & { output?: GetOptions['output'] }) =>
+    cmd.action(async (resource: string, name: string | undefined, opts: ClusterFlags & Pick<GetOptions, 'output' | 'allNamespaces'>) =>
       runGet({ ...opts, resource, ...(name === undefined ? {} : { name }) }, deps));
   },
 };

@@ -84,6 +84,15 @@ test('the seed flow: one item, the tag moves, two items newest first, re-import 
 
   const table = await cli('get', 'istag');
   assert.match(table.out, new RegExp(`^NAME\\s+IMAGE REFERENCE\\s+UPDATED\\nubi:8\\s+${fixtures.host}/${repository}@${B.digest}\\s+\\S`));
+
+  const everywhere = await cli('get', 'is', '-A');
+  assert.equal(everywhere.code, 0, everywhere.err);
+  assert.match(everywhere.out, /^NAMESPACE\s+NAME\s+IMAGE REPOSITORY\s+TAGS\s+UPDATED\n/);
+  assert.match(everywhere.out, new RegExp(`\\n${namespace}\\s+ubi\\s+8\\s`));
+  const everyTag = await cli('get', 'istag', '--all-namespaces');
+  assert.match(everyTag.out, new RegExp(`^NAMESPACE\\s+NAME\\s+IMAGE REFERENCE\\s+UPDATED\\n(.*\\n)*${namespace}\\s+ubi:8\\s+${fixtures.host}/${repository}@${B.digest}\\s`));
+  const named = await cli('get', 'is', 'ubi', '-A');
+  assert.deepEqual([named.code, named.err], [1, 'error: a resource cannot be retrieved by name across all namespaces\n']);
 });
 
 test('--all imports 50 tags by priority and reports the rest', async () => {
