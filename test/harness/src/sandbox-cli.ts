@@ -2,13 +2,13 @@
 // daemon process so the shell gets its prompt back.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { istreamCacheDir } from './cache-dir.js';
 import { startSandbox, type SandboxState } from './sandbox.js';
 
 // ISTREAM_SANDBOX_DIR lets a second sandbox (or a test of this command) run beside the usual one.
-const dir = process.env['ISTREAM_SANDBOX_DIR'] || join(process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'istream', 'sandbox');
+const dir = process.env['ISTREAM_SANDBOX_DIR'] || istreamCacheDir('sandbox');
 const stateFile = join(dir, 'state.json');
 const logFile = join(dir, 'sandbox.log');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

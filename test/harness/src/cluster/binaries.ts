@@ -5,9 +5,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { istreamCacheDir } from '../cache-dir.js';
 import { withLockFile } from '../lock-file.js';
 import { type Log, formatElapsed } from './log.js';
 
@@ -49,8 +49,7 @@ function kubeVersionStamp(): string {
 }
 
 export function kubeCacheDir(): string {
-  const cacheHome = process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache');
-  return join(cacheHome, 'istream', `kube-${KUBE_VERSION}`);
+  return istreamCacheDir(`kube-${KUBE_VERSION}`);
 }
 
 function binariesIn(dir: string): KubeBinaries {

@@ -4,8 +4,8 @@
 // postinstall's steps by hand, with Debian's ripgrep in place of the download.
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { istreamCacheDir } from '../cache-dir.js';
 import { withLockFile } from '../lock-file.js';
 import { runCommand } from './run-command.js';
 
@@ -28,8 +28,7 @@ export interface EnsureCodeServerOptions {
 }
 
 export function codeServerCacheDir(): string {
-  const cacheHome = process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache');
-  return join(cacheHome, 'istream', `code-server-${CODE_SERVER_VERSION}`);
+  return istreamCacheDir(`code-server-${CODE_SERVER_VERSION}`);
 }
 
 function installAt(dir: string): CodeServerInstall {
