@@ -48,14 +48,15 @@ export interface ReactorInputs {
 }
 
 /**
- * Namespace/stream pairs of every trigger the annotation names (for the stream -> workload index).
+ * The stream tag of every trigger the annotation names, with its namespace filled in (for the
+ * stream -> workload index, and for the reactor's access checks).
  * `obj.kind` must be set: the kind decides which fieldPaths count.
  */
-export function triggerStreams(obj: KubernetesObject): Array<{ namespace: string; stream: string }> {
+export function triggerStreams(obj: KubernetesObject): Array<{ namespace: string; stream: string; tag: string }> {
   const value = obj.metadata?.annotations?.[TRIGGER_ANNOTATION];
   if (value === undefined) return [];
   const own = obj.metadata?.namespace ?? '';
-  return readTriggers(value, obj as WorkloadObject).triggers.map((t) => ({ namespace: t.namespace ?? own, stream: t.stream }));
+  return readTriggers(value, obj as WorkloadObject).triggers.map((t) => ({ namespace: t.namespace ?? own, stream: t.stream, tag: t.tag }));
 }
 
 function sourceName(workloadNamespace: string, s: ImageChange['source']): TriggerSourceName {
@@ -100,13 +101,12 @@ export async function planTriggers(obj: KubernetesObject, inputs: ReactorInputs)
   const namespace = obj.metadata?.namespace ?? '';
   const allowed = new Set<string>([namespace]);
   const unwatched = new Map<string, TriggerSourceName>();
-  for (const trigger of readTriggers(obj.metadata?.annotations?.[TRIGGER_ANNOTATION] ?? '[]', obj as WorkloadObject).triggers) {
-    const other = trigger.namespace ?? namespace;
-    if (inputs.watches?.(other) === false) {
-      const source = sourceName(namespace, { namespace: other, stream: trigger.stream, tag: trigger.tag });
+  for (const trigger of triggerStreams(obj)) {
+    if (inputs.watches?.(trigger.namespace) === false) {
+      const source = sourceName(namespace, trigger);
       unwatched.set(source.display, source);
-    } else if (!allowed.has(other) && (await inputs.mayRead(namespace, other))) {
-      allowed.add(other);
+    } else if (!allowed.has(trigger.namespace) && (await inputs.mayRead(namespace, trigger.namespace))) {
+      allowed.add(trigger.namespace);
     }
   }
   plan.unwatched = [...unwatched.values()];
