@@ -1,6 +1,7 @@
 // kubectl istream get is|istag [NAME]: oc's columns (NAME IMAGE REPOSITORY TAGS UPDATED for
 // streams, NAME IMAGE REFERENCE UPDATED for tags) or the objects as json, yaml or names.
 import type { Command } from 'commander';
+import type { ImageStreamClient } from '@istream/core/cluster';
 import { parseStreamTag, validateStreamName, type ImageStream } from '@istream/core/imagestream';
 import { asUserError, asUserErrorAsync, openCluster, streamNotFound } from '../connect.js';
 import { CliError } from '../errors.js';
@@ -39,10 +40,12 @@ export interface GetOptions extends ClusterFlags {
   now?: () => Date;
 }
 
-/** A table, with kubectl's leading NAMESPACE column when it spans namespaces. */
-function table(headers: string[], rows: string[][], namespaces: string[] | undefined): string {
-  if (namespaces === undefined) return formatTable(headers, rows);
-  return formatTable(['Namespace', ...headers], rows.map((row, i) => [namespaces[i] ?? '', ...row]));
+/** One row per object, with kubectl's leading NAMESPACE column when the list spans namespaces. */
+function table<T extends { metadata: { namespace?: string } }>(
+  headers: string[], objects: T[], row: (object: T) => string[], allNamespaces: boolean,
+): string {
+  if (!allNamespaces) return formatTable(headers, objects.map(row));
+  return formatTable(['Namespace', ...headers], objects.map((o) => [o.metadata.namespace ?? '', ...row(o)]));
 }
 
 // Byte order, as the apiserver lists by storage key (namespace/name).
@@ -62,11 +65,10 @@ export async function runGet(options: GetOptions, deps: Deps): Promise<void> {
   await asUserErrorAsync(async () => {
     if (resource === 'imagestreams') {
       if (options.name !== undefined) asUserError(() => validateStreamName(options.name!));
-      const streams = options.name === undefined ? await listed() : [await namedStream(options.name, (n) => client.get(namespace, n))];
+      const streams = options.name === undefined ? await listed() : [await namedStream(client, namespace, options.name)];
       if (streams.length === 0) return nothingFound();
       if (options.output === undefined || options.output === 'wide') {
-        const namespaces = scope === undefined ? streams.map((s) => s.metadata.namespace ?? '') : undefined;
-        deps.io.out.write(table(IMAGE_STREAM_HEADERS, streams.map((s) => imageStreamRow(s, now)), namespaces));
+        deps.io.out.write(table(IMAGE_STREAM_HEADERS, streams, (s) => imageStreamRow(s, now), scope === undefined));
       } else deps.io.out.write(formatObjects(streams, options.output, IMAGE_STREAM_RESOURCE, options.name === undefined));
       return;
     }
@@ -83,14 +85,13 @@ export async function runGet(options: GetOptions, deps: Deps): Promise<void> {
     }
     if (options.output === undefined || options.output === 'wide') {
       const wide = options.output === 'wide';
-      const namespaces = scope === undefined ? tags.map((t) => t.metadata.namespace ?? '') : undefined;
-      deps.io.out.write(table(wide ? IMAGE_STREAM_TAG_WIDE_HEADERS : IMAGE_STREAM_TAG_HEADERS, tags.map((t) => imageStreamTagRow(t, now, wide)), namespaces));
+      deps.io.out.write(table(wide ? IMAGE_STREAM_TAG_WIDE_HEADERS : IMAGE_STREAM_TAG_HEADERS, tags, (t) => imageStreamTagRow(t, now, wide), scope === undefined));
     } else deps.io.out.write(formatObjects(tags, options.output, 'imagestreamtag.image.openshift.io', options.name === undefined));
   });
 }
 
-async function namedStream(name: string, get: (name: string) => Promise<ImageStream | undefined>): Promise<ImageStream> {
-  const stream = await get(name);
+async function namedStream(client: ImageStreamClient, namespace: string, name: string): Promise<ImageStream> {
+  const stream = await client.get(namespace, name);
   if (stream === undefined) throw streamNotFound(name);
   return stream;
 }
