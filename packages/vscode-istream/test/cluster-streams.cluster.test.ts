@@ -18,6 +18,7 @@ import { startLanguageWorker } from '../src/language-client.js';
 import { clusterTimeoutMs, serviceOptions } from '../src/service-options.js';
 import { readSettings } from '../src/settings.js';
 import { bundleExtension } from './packaging.js';
+import { defer } from '@istream/test-harness';
 
 const current = 'sha256:' + 'a'.repeat(64);
 const previous = 'sha256:' + 'b'.repeat(64);
@@ -91,7 +92,7 @@ test('the extension\'s service completes from.name with workspace and cluster ta
   ].join('\n'));
   const saved = process.env.KUBECONFIG;
   process.env.KUBECONFIG = kubeconfig;
-  t.after(() => { process.env.KUBECONFIG = saved; });
+  defer(t, () => { process.env.KUBECONFIG = saved; });
   const settings = readSettings({ get: () => undefined });
   const service = createLanguageService(serviceOptions({ settings, workspaceFolders: [folder] }));
 
@@ -123,12 +124,12 @@ test('a forbidden cluster gives no tags and no error; the status says why', asyn
 // client-node bundled by esbuild (and minified) is what VS Code runs: list streams through it.
 test('the bundled language worker completes from.name with the cluster\'s stream tags', async (t) => {
   const out = await bundleExtension();
-  t.after(() => rm(out, { recursive: true, force: true }));
+  defer(t, () => rm(out, { recursive: true, force: true }));
   const saved = process.env.KUBECONFIG;
   process.env.KUBECONFIG = kubeconfig;
-  t.after(() => { process.env.KUBECONFIG = saved; });
+  defer(t, () => { process.env.KUBECONFIG = saved; });
   const remote = startLanguageWorker(join(out, 'language-worker.cjs'), { settings: readSettings({ get: () => undefined }), workspaceFolders: [] }, (l) => t.diagnostic(l));
-  t.after(() => remote.dispose());
+  defer(t, () => remote.dispose());
   const labels = (await remote.complete(deployment, insideFromName)).map((i) => i.label);
   assert.deepEqual(labels, ['app:v1']);
 });

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createLanguageService } from '@istream/core/language';
-import { pushFixtures, startEditor, startRegistry } from '@istream/test-harness';
+import { defer, pushFixtures, startEditor, startRegistry } from '@istream/test-harness';
 import { packageExtension, packageProbe } from './packaging.js';
 import { readProbe, waitForProbe, type ProbeDiagnostic } from './probe.js';
 import {
@@ -67,7 +67,7 @@ spec:
 test('vscode-istream in code-server: diagnostics, quick fix, completion, hover, a 1 MB annotation', { timeout: 15 * 60_000 }, async (t) => {
   const log = (line: string): void => t.diagnostic(line);
   const work = await mkdtemp(join(tmpdir(), 'istream-vscode-e2e-'));
-  t.after(() => rm(work, { recursive: true, force: true }));
+  defer(t, () => rm(work, { recursive: true, force: true }));
   const workspace = join(work, 'workspace');
   await run('mkdir', ['-p', workspace]);
 
@@ -76,7 +76,7 @@ test('vscode-istream in code-server: diagnostics, quick fix, completion, hover, 
   log(`packaged the extension and the probe in ${Date.now() - started} ms`);
 
   const registry = await startRegistry({ mode: 'plain' });
-  t.after(() => registry.stop());
+  defer(t, () => registry.stop());
   const fixtures = await pushFixtures(registry);
   const imageRef = fixtures.reference(fixtures.dockerSchema2);
 
@@ -108,7 +108,7 @@ test('vscode-istream in code-server: diagnostics, quick fix, completion, hover, 
     env: { ISTREAM_PROBE_OUT: probeOut },
     log,
   });
-  t.after(() => editor.stop());
+  defer(t, () => editor.stop());
   log(`editor up in ${Date.now() - started} ms`);
   const { page } = editor;
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { test } from 'node:test';
 import { resolveKubeContext, type KubeContextInputs } from '../src/kube-context.js';
+import { defer } from '@istream/test-harness';
 
 // Port 1 refuses connections at once: a cluster that is configured but not reachable.
 const unreachableServer = 'https://127.0.0.1:1';
@@ -25,7 +26,7 @@ function kubeconfig(current: string | undefined, contexts: string[], namespace?:
 
 async function tempHome(t: { after(fn: () => Promise<void>): void }): Promise<string> {
   const home = await mkdtemp(join(tmpdir(), 'istream-kube-context-'));
-  t.after(() => rm(home, { recursive: true, force: true }));
+  defer(t, () => rm(home, { recursive: true, force: true }));
   return home;
 }
 

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { createLanguageService } from '@istream/core/language';
 import { startLanguageWorker } from '../src/language-client.js';
 import { readSettings } from '../src/settings.js';
+import { defer } from '@istream/test-harness';
 
 // The tsc output of the worker entry; the extension runs the esbuild bundle of the same file.
 const workerScript = fileURLToPath(new URL('../src/language-worker.js', import.meta.url));
@@ -13,7 +14,7 @@ const config = { settings: readSettings({ get: () => undefined }), workspaceFold
 
 test('the worker thread answers as the language service does in-process', async (t) => {
   const remote = startLanguageWorker(workerScript, config, (line) => t.diagnostic(line));
-  t.after(() => remote.dispose());
+  defer(t, () => remote.dispose());
   const local = createLanguageService();
   for (const name of ['paused-string.yaml', 'fieldpath-unparseable.yaml', 'valid.yaml']) {
     const text = await readFile(new URL(name, corpus), 'utf8');
@@ -27,7 +28,7 @@ test('the worker thread answers as the language service does in-process', async 
 
 test('the extension host keeps running while the worker validates a megabyte', async (t) => {
   const remote = startLanguageWorker(workerScript, config, (line) => t.diagnostic(line));
-  t.after(() => remote.dispose());
+  defer(t, () => remote.dispose());
   await remote.validate('warm: up\n');
   const big = `metadata:\n  annotations:\n    image.openshift.io/triggers: '[${'{"fieldPath":"x"},'.repeat(60_000)}'\n`;
   let ticks = 0;
@@ -42,7 +43,7 @@ test('the extension host keeps running while the worker validates a megabyte', a
 
 test('stopping the worker fails the calls in flight; the next call starts a fresh one', async (t) => {
   const remote = startLanguageWorker(workerScript, config, (line) => t.diagnostic(line));
-  t.after(() => remote.dispose());
+  defer(t, () => remote.dispose());
   await remote.validate('a: 1\n');
   const inFlight = assert.rejects(remote.validate('b: 2\n'), /stopped/);
   await remote.dispose();

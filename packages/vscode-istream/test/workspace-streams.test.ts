@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { createLanguageService } from '@istream/core/language';
 import { workspaceStreamSource } from '../src/workspace-streams.js';
+import { defer } from '@istream/test-harness';
 
 const stream = (name: string, tag: string): string =>
   `apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: ${name}\nspec:\n  tags:\n  - name: "${tag}"\n`;
 
 test('from.name completion offers the stream tags of ImageStreams elsewhere in the workspace', async (t) => {
   const root = await mkdtemp(join(tmpdir(), 'istream-ws-streams-'));
-  t.after(() => rm(root, { recursive: true, force: true }));
+  defer(t, () => rm(root, { recursive: true, force: true }));
   await mkdir(join(root, 'streams'));
   await mkdir(join(root, 'node_modules/pkg'), { recursive: true });
   await writeFile(join(root, 'streams/ubi.yaml'), stream('ubi', '8'));

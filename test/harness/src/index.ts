@@ -1,2 +1,3 @@
 export * from './editor/index.js';
 export * from './registry/index.js';
+export * from './defer.js';

@@ -5,16 +5,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { startEditor } from '../src/editor/index.js';
+import { defer } from '../src/defer.js';
 
 const screenshotDir = fileURLToPath(new URL('../../../../test-results/vscode/harness', import.meta.url));
 
 test('code-server opens a workspace file in chromium and shows its text', async (t) => {
   const workspace = await mkdtemp(join(tmpdir(), 'istream-editor-ws-'));
-  t.after(() => rm(workspace, { recursive: true, force: true }));
+  defer(t, () => rm(workspace, { recursive: true, force: true }));
   await writeFile(join(workspace, 'hello.yaml'), 'greeting: hello from the editor harness\n');
 
   const editor = await startEditor({ workspace, screenshotDir, log: (line) => t.diagnostic(line) });
-  t.after(() => editor.stop());
+  defer(t, () => editor.stop());
 
   await editor.openFile('hello.yaml');
   await editor.page.locator('.view-lines', { hasText: 'hello from the editor harness' }).waitFor({ timeout: 10_000 });

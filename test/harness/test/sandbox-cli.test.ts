@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { SandboxState } from '../src/sandbox.js';
+import { defer } from '../src/defer.js';
 
 const run = promisify(execFile);
 const cli = fileURLToPath(new URL('../src/sandbox-cli.js', import.meta.url));
@@ -23,7 +24,7 @@ test('sandbox up prints how to reach it, status and a second up reuse it, down s
   const env: NodeJS.ProcessEnv = { ...process.env, ISTREAM_SANDBOX_DIR: dir };
   delete env['ISTREAM_SANDBOX_STATE'];
   const sandbox = async (command: string) => run(process.execPath, [cli, command], { env });
-  t.after(async () => {
+  defer(t, async () => {
     await sandbox('down').catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   });

@@ -8,6 +8,7 @@ import { sharedCluster } from '@istream/test-harness/cluster/index';
 import type { ImageStream } from '../../src/imagestream/index.js';
 import { KubeJson } from '../../src/controller/kube-json.js';
 import { reconcileWorkload } from '../../src/controller/trigger-reconciler.js';
+import { defer } from '@istream/test-harness';
 
 const image = `registry.test/ubi@sha256:${'c3'.repeat(32)}`;
 
@@ -23,7 +24,7 @@ test('a 409 on the workload write is retried from a fresh read without losing th
   const kc = new KubeConfig();
   kc.loadFromFile(cluster.kubeconfig);
   const api = new KubeJson(kc);
-  t.after(() => api.close());
+  defer(t, () => api.close());
   const stale = await api.call<KubernetesObject>(`/apis/apps/v1/namespaces/${ns}/deployments`, { method: 'POST', body: manifest });
   const label = await cluster.kubectl(['label', 'deployment/app', 'team=blue'], { namespace: ns });
   assert.equal(label.code, 0, label.stderr);

@@ -7,6 +7,7 @@ import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { sharedCluster } from '@istream/test-harness/cluster/index';
 import { KubeEventRecorder } from '../../src/controller/events.js';
 import { KubeJson } from '../../src/controller/kube-json.js';
+import { defer } from '@istream/test-harness';
 
 interface EventList { items: Array<{ reason: string; message: string; count: number; involvedObject: { uid: string } }> }
 
@@ -16,7 +17,7 @@ test('a burst of Events all land, and repeats fold into one Event with their cou
   const kc = new KubeConfig();
   kc.loadFromFile(cluster.kubeconfig);
   const api = new KubeJson(kc);
-  t.after(() => api.close());
+  defer(t, () => api.close());
   const target = await api.call<KubernetesObject>(`/api/v1/namespaces/${ns}/configmaps`, {
     method: 'POST', body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'target' } },
   });

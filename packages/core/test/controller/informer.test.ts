@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { KubeJson } from '../../src/controller/kube-json.js';
 import { startInformer } from '../../src/controller/informer.js';
+import { defer } from '@istream/test-harness';
 
 const deployment = (name: string, rv: string): KubernetesObject =>
   ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'ns', resourceVersion: rv } });
@@ -32,7 +33,7 @@ test('a watch answered with 410 Gone relists: objects gone meanwhile are deleted
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => { open.forEach((r) => r.destroy()); server.closeAllConnections(); server.close(() => resolve()); }));
+  defer(t, () => new Promise<void>((resolve) => { open.forEach((r) => r.destroy()); server.closeAllConnections(); server.close(() => resolve()); }));
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [{ name: 'c', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
@@ -45,7 +46,7 @@ test('a watch answered with 410 Gone relists: objects gone meanwhile are deleted
     onChange: (o) => changes.push(o.metadata?.name ?? ''),
     onDelete: (o) => deletes.push(o.metadata?.name ?? ''),
   });
-  t.after(async () => { await informer.stop(); api.close(); });
+  defer(t, async () => { await informer.stop(); api.close(); });
   await informer.synced();
   const deadline = Date.now() + 5000;
   while (lists.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -72,7 +73,7 @@ test('a watch that keeps failing is retried with growing delays, not at the firs
       .end(JSON.stringify({ kind: 'DeploymentList', metadata: { resourceVersion: '5' }, items: [deployment('app', '5')] }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+  defer(t, () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [{ name: 'c', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
@@ -80,7 +81,7 @@ test('a watch that keeps failing is retried with growing delays, not at the firs
   });
   const api = new KubeJson(kc);
   const informer = startInformer<KubernetesObject>(api, '/apis/apps/v1/deployments', { onChange: () => undefined, onDelete: () => undefined });
-  t.after(async () => { await informer.stop(); api.close(); });
+  defer(t, async () => { await informer.stop(); api.close(); });
   const deadline = Date.now() + 10_000;
   while (watchesAt.length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   const gaps = watchesAt.slice(1, 4).map((at, i) => at - watchesAt[i]!);

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { RegistryAuthError, RegistryClient, mediaTypes, staticCredentials } from '@istream/core/registry';
 import { serveFake, type FakeServer } from './fake-server.js';
+import { defer } from '@istream/test-harness';
 
 const digest = `sha256:${createHash('sha256').update('manifest').digest('hex')}`;
 
@@ -48,9 +49,9 @@ async function tokenProtectedRegistry(lifetimeSeconds: number): Promise<TokenSer
 
 test('a cached token is reused until it expires, then renewed before the registry has to refuse it', async (t) => {
   const { server } = await tokenProtectedRegistry(1);
-  t.after(() => server.close());
+  defer(t, () => server.close());
   const client = new RegistryClient({ insecure: true });
-  t.after(() => client.close());
+  defer(t, () => client.close());
   const ref = `${server.host}/team/app:v1`;
   const heads = () => server.requests.filter((r) => r.startsWith('HEAD')).length;
   const tokens = () => server.requests.filter((r) => r.startsWith('GET /token')).length;
@@ -68,9 +69,9 @@ test('a cached token is reused until it expires, then renewed before the registr
 
 test('an identity token is exchanged with the OAuth2 refresh-token grant', async (t) => {
   const { server, posts } = await tokenProtectedRegistry(300);
-  t.after(() => server.close());
+  defer(t, () => server.close());
   const good = new RegistryClient({ insecure: true, credentials: staticCredentials(server.host, { identityToken: 'refresh-123' }) });
-  t.after(() => good.close());
+  defer(t, () => good.close());
   assert.equal((await good.resolve(`${server.host}/team/app:v1`)).digest, digest);
   const form = new URLSearchParams(posts[0]);
   assert.equal(form.get('grant_type'), 'refresh_token');
@@ -81,18 +82,18 @@ test('an identity token is exchanged with the OAuth2 refresh-token grant', async
 test('a refused identity token falls back to an anonymous token', async (t) => {
   // This double grants anonymous tokens for everything, so the fallback succeeds.
   const { server } = await tokenProtectedRegistry(300);
-  t.after(() => server.close());
+  defer(t, () => server.close());
   const client = new RegistryClient({ insecure: true, credentials: staticCredentials(server.host, { identityToken: 'stale-999' }, 'docker config /x') });
-  t.after(() => client.close());
+  defer(t, () => client.close());
   assert.equal((await client.resolve(`${server.host}/team/app:v1`)).digest, digest);
   assert.deepEqual(server.requests.filter((r) => r.includes('/token')).map((r) => r.split('?')[0]), ['POST /token', 'GET /token']);
 });
 
 test('a registry 401 without a usable challenge is explained', async (t) => {
   const server = await serveFake((_req, res) => res.writeHead(401).end());
-  t.after(() => server.close());
+  defer(t, () => server.close());
   const client = new RegistryClient({ insecure: true });
-  t.after(() => client.close());
+  defer(t, () => client.close());
   await assert.rejects(client.resolve(`${server.host}/team/app:v1`), (e: unknown) => {
     assert.ok(e instanceof RegistryAuthError);
     assert.equal(e.message, `authentication required for team/app at ${server.host}: the registry answered 401 with no Basic or Bearer challenge (WWW-Authenticate: missing)`);

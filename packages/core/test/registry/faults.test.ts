@@ -8,6 +8,7 @@ import {
   parsePlatform, retryAfterMs,
 } from '@istream/core/registry';
 import { serveFake } from './fake-server.js';
+import { defer } from '@istream/test-harness';
 
 const sha256 = (data: string | Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 const fastRetries = { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 };
@@ -22,9 +23,9 @@ test('a manifest body that does not hash to Docker-Content-Digest is refused, ne
     res.writeHead(200, { 'content-type': mediaTypes.ociManifest, 'docker-content-digest': claimed });
     res.end(manifest);
   });
-  t.after(() => server.close());
+  defer(t, () => server.close());
   const client = new RegistryClient({ insecure: true });
-  t.after(() => client.close());
+  defer(t, () => client.close());
   await assert.rejects(client.manifest(`${server.host}/app:v1`), (e: unknown) => {
     assert.ok(e instanceof DigestMismatchError);
     assert.equal(e.code, 'digest-mismatch');
@@ -41,9 +42,9 @@ test('an index fetched by digest for a platform must hash to that digest', async
     res.writeHead(200, { 'content-type': mediaTypes.ociIndex, 'docker-content-digest': headDigest });
     res.end(index);
   });
-  t.after(() => server.close());
+  defer(t, () => server.close());
   const client = new RegistryClient({ insecure: true });
-  t.after(() => client.close());
+  defer(t, () => client.close());
   await assert.rejects(client.resolve(`${server.host}/app:multi`, { platform: parsePlatform('linux/arm64') }), DigestMismatchError);
   assert.deepEqual(server.requests.slice(-1), [`GET /v2/app/manifests/${headDigest}`], 'the body is asked for by the HEAD digest');
 });
@@ -53,9 +54,9 @@ test('a 429 storm ends in RateLimitedError after the bounded attempts', async (t
     res.writeHead(429, { 'retry-after': '0' });
     res.end();
   });
-  t.after(() => server.close());
+  defer(t, () => server.close());
   const client = new RegistryClient({ insecure: true, retry: fastRetries });
-  t.after(() => client.close());
+  defer(t, () => client.close());
   await assert.rejects(client.resolve(`${server.host}/app:v1`), (e: unknown) => {
     assert.ok(e instanceof RateLimitedError);
     assert.match(e.message, new RegExp(`^registry ${server.host} is rate limiting requests \\(429 Too Many Requests\\): still refused after 3 attempts`));
@@ -80,9 +81,9 @@ test('Retry-After is honoured, and one longer than the limit fails at once', asy
       res.end();
     }
   });
-  t.after(() => server.close());
+  defer(t, () => server.close());
   const client = new RegistryClient({ insecure: true, retry: fastRetries });
-  t.after(() => client.close());
+  defer(t, () => client.close());
   const started = Date.now();
   assert.equal((await client.resolve(`${server.host}/app:v1`)).digest, sha256(manifest));
   assert.ok(Date.now() - started >= 1000, 'waited the second the registry asked for');
@@ -103,10 +104,10 @@ test('a Retry-After pauses every request to that registry, not only the refused 
     }
     res.writeHead(200, { 'content-type': mediaTypes.ociManifest, 'docker-content-digest': sha256(manifest) }).end();
   });
-  t.after(() => server.close());
+  defer(t, () => server.close());
   // One request at a time: while the refused one waits for its retry, the next would otherwise go out.
   const client = new RegistryClient({ insecure: true, retry: fastRetries, maxConcurrencyPerRegistry: 1 });
-  t.after(() => client.close());
+  defer(t, () => client.close());
   const results = await client.resolveTags(`${server.host}/app`, ['a', 'b', 'c', 'd']);
   assert.ok(results.every((r) => r.result?.digest === sha256(manifest)));
   assert.equal(arrivals.length, 5);
@@ -128,18 +129,18 @@ test('5xx answers and connection resets are retried', async (t) => {
       res.end();
     }
   });
-  t.after(() => server.close());
+  defer(t, () => server.close());
   const client = new RegistryClient({ insecure: true, retry: { ...fastRetries, attempts: 4 } });
-  t.after(() => client.close());
+  defer(t, () => client.close());
   assert.equal((await client.resolve(`${server.host}/app:v1`)).digest, sha256(manifest));
   assert.equal(calls, 3);
 });
 
 test('a registry that never answers times out with a clear error', async (t) => {
   const server = await serveFake(() => { /* never answers */ });
-  t.after(() => server.close());
+  defer(t, () => server.close());
   const client = new RegistryClient({ insecure: true, timeoutMs: 300 });
-  t.after(() => client.close());
+  defer(t, () => client.close());
   await assert.rejects(client.resolve(`${server.host}/app:v1`), (e: unknown) => {
     assert.ok(e instanceof RegistryTimeoutError);
     assert.match(e.message, /HEAD manifest app:v1 at registry 127\.0\.0\.1:\d+ timed out after 0\.3s/);
@@ -149,7 +150,7 @@ test('a registry that never answers times out with a clear error', async (t) => 
 
 test('an unknown host and a refused connection say so', async (t) => {
   const client = new RegistryClient();
-  t.after(() => client.close());
+  defer(t, () => client.close());
   await assert.rejects(client.resolve('registry.nonexistent.invalid/app:v1'), (e: unknown) => {
     assert.ok(e instanceof RegistryUnreachableError);
     assert.equal(e.message, 'cannot reach registry registry.nonexistent.invalid: unknown host registry.nonexistent.invalid');

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RegistryClient, nextLink } from '@istream/core/registry';
 import { serveFake } from './fake-server.js';
+import { defer } from '@istream/test-harness';
 
 const pages: Record<string, { tags: string[]; next?: string }> = {
   start: { tags: ['a', 'b'], next: '/v2/team/app/tags/list?next_page=opaque%3D1' },
@@ -31,9 +32,9 @@ async function pagedServer(overrides: Partial<typeof pages> = {}) {
 
 test('follows rel="next" exactly as given until the last page', async (t) => {
   const server = await pagedServer();
-  t.after(() => server.close());
+  defer(t, () => server.close());
   const client = new RegistryClient({ insecure: true });
-  t.after(() => client.close());
+  defer(t, () => client.close());
   assert.deepEqual(await client.listTags(`${server.host}/team/app`), { tags: ['a', 'b', 'c', 'd', 'e'], truncated: false });
   assert.deepEqual(server.requests.filter((r) => r.startsWith('GET')), [
     'GET /v2/team/app/tags/list',
@@ -44,20 +45,20 @@ test('follows rel="next" exactly as given until the last page', async (t) => {
 
 test('stops at maxTags and says the list was cut', async (t) => {
   const server = await pagedServer();
-  t.after(() => server.close());
+  defer(t, () => server.close());
   const client = new RegistryClient({ insecure: true });
-  t.after(() => client.close());
+  defer(t, () => client.close());
   assert.deepEqual(await client.listTags(`${server.host}/team/app`, { maxTags: 3 }), { tags: ['a', 'b', 'c'], truncated: true });
   assert.equal(server.requests.filter((r) => r.startsWith('GET')).length, 2, 'no page beyond the cap is read');
 });
 
 test('refuses a Link that loops or leaves the registry', async (t) => {
   const looping = await pagedServer({ 'opaque=2': { tags: ['e'], next: '/v2/team/app/tags/list?next_page=opaque%3D1' } });
-  t.after(() => looping.close());
+  defer(t, () => looping.close());
   const elsewhere = await pagedServer({ 'opaque=1': { tags: ['c'], next: 'http://other.example.com/v2/team/app/tags/list' } });
-  t.after(() => elsewhere.close());
+  defer(t, () => elsewhere.close());
   const client = new RegistryClient({ insecure: true });
-  t.after(() => client.close());
+  defer(t, () => client.close());
   await assert.rejects(client.listTags(`${looping.host}/team/app`), /points back to a page already read/);
   await assert.rejects(client.listTags(`${elsewhere.host}/team/app`), /the next page is on another host \(http:\/\/other\.example\.com\)/);
 });

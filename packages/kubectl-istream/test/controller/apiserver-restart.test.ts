@@ -9,6 +9,7 @@ import { startCluster } from '@istream/test-harness/cluster/index';
 import {
   containerImage, deployment, digestA, digestB, installCrd, ok, putStream, setItems, triggerAnnotation, waitFor,
 } from './support.js';
+import { defer } from '@istream/test-harness';
 
 const repo = 'registry.test/team/ubi';
 const A = { ref: `${repo}@${digestA}`, image: digestA };
@@ -17,7 +18,7 @@ const cliBin = fileURLToPath(new URL('../../../bin/kubectl-istream', import.meta
 
 test('a controller whose apiserver restarts under it reconnects and rolls the Deployment', async (t) => {
   const cluster = await startCluster({ log: (line) => process.stderr.write(`cluster: ${line}\n`) });
-  t.after(() => cluster.stop());
+  defer(t, () => cluster.stop());
   await installCrd(cluster);
   const ns = await cluster.createNamespace('apiserver-restart');
   await putStream(cluster, ns, 'ubi', '8', `${repo}:8`, [A]);
@@ -30,7 +31,7 @@ test('a controller whose apiserver restarts under it reconnects and rolls the De
   controller.stderr.on('data', (d: Buffer) => { log += d.toString(); });
   let exit: string | undefined;
   controller.once('exit', (code, signal) => { exit = signal ? `killed by ${signal}` : `exited ${code}`; });
-  t.after(() => { controller.kill('SIGTERM'); });
+  defer(t, () => { controller.kill('SIGTERM'); });
   // Starting a CLI process can take several seconds on a loaded machine.
   await waitFor('the controller to sync', async () => log.includes('caches synced'), 90_000);
   await waitFor('myapp at A', async () => (await containerImage(cluster, ns, 'deployment/myapp', 'myapp')) === A.ref, 30_000);

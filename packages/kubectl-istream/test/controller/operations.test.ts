@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startRegistry, pushFixtures } from '@istream/test-harness';
+import { defer, pushFixtures, startRegistry } from '@istream/test-harness';
 import { connectCluster, imageStreamClient } from '@istream/core/cluster';
 import { CONTROLLER_RULES } from '../../src/install/manifests.js';
 import { bufferIO } from '../../src/io.js';
@@ -26,13 +26,13 @@ test('the controller works under the install RBAC with its own ServiceAccount to
   const role = `istream-test-${ns}`;
   await ok(cluster, ['apply', '-f', '-'], { input: JSON.stringify({
     apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: role }, rules: CONTROLLER_RULES }) });
-  t.after(() => cluster.kubectl(['delete', 'clusterrole', role, 'clusterrolebinding', role]).then(() => undefined));
+  defer(t, () => cluster.kubectl(['delete', 'clusterrole', role, 'clusterrolebinding', role]).then(() => undefined));
   await ok(cluster, ['create', 'serviceaccount', 'istream-controller'], { namespace: ns });
   await ok(cluster, ['create', 'clusterrolebinding', role, `--clusterrole=${role}`, `--serviceaccount=${ns}:istream-controller`]);
   const kubeconfig = await cluster.serviceAccountKubeconfig(ns, 'istream-controller');
   await putStream(cluster, ns, 'ubi', '8', `${repo}:8`, [A]);
   const controller = await runController(kubeconfig, ns, { leaderElection: { namespace: ns, retryPeriodMs: 500 } });
-  t.after(() => controller.stop());
+  defer(t, () => controller.stop());
   await ok(cluster, ['apply', '-f', '-'], { namespace: ns,
     input: JSON.stringify(deployment('myapp', [{ name: 'myapp', image: `${repo}:8` }], triggerAnnotation([{ stream: 'ubi:8', container: 'myapp' }]))) });
   await waitFor('myapp at A', async () => (await containerImage(cluster, ns, 'deployment/myapp', 'myapp')) === A.ref);
@@ -47,13 +47,13 @@ test('with --leader-elect only one of two replicas acts; the other takes over wh
   await putStream(cluster, ns, 'ubi', '8', `${repo}:8`, [A]);
   const election = { namespace: ns, leaseDurationSeconds: 4, renewDeadlineMs: 3000, retryPeriodMs: 300 };
   const first = await runController(cluster.kubeconfig, ns, { leaderElection: { ...election, identity: 'first' } });
-  t.after(() => first.stop());
+  defer(t, () => first.stop());
   const { startController } = await import('@istream/core/controller');
   const second = await startController({
     kubeConfig: connectCluster({ kubeconfig: cluster.kubeconfig }, {}).kubeConfig, namespace: ns,
     leaderElection: { ...election, identity: 'second' }, metricsBindAddress: '127.0.0.1:0',
   });
-  t.after(() => second.stop());
+  defer(t, () => second.stop());
   let secondLeads = false;
   void second.leading.then(() => { secondLeads = true; });
   await new Promise((r) => setTimeout(r, 1500));
@@ -88,7 +88,7 @@ test('a controller killed mid-work and started again converges from cluster stat
   first.kill('SIGKILL');
   await new Promise((r) => first.once('exit', r));
   const second = start();
-  t.after(() => { second.kill('SIGTERM'); });
+  defer(t, () => { second.kill('SIGTERM'); });
   const images = async () => {
     const list = await getJson<{ items: Array<{ spec: { template: { spec: { containers: Array<{ image: string }> } } } }> }>(cluster, ns, 'deployments');
     return list.items.map((d) => d.spec.template.spec.containers[0]!.image);
@@ -101,7 +101,7 @@ test('a controller killed mid-work and started again converges from cluster stat
 
 test('a scheduled import with a short interval rolls the Deployment with no command typed', async (t) => {
   const registry = await startRegistry({ mode: 'plain' });
-  t.after(() => registry.stop());
+  defer(t, () => registry.stop());
   const fixtures = await pushFixtures(registry);
   const cluster = await clusterWithCrd();
   const ns = await cluster.createNamespace('scheduled');
@@ -114,7 +114,7 @@ test('a scheduled import with a short interval rolls the Deployment with no comm
   const controller = await runController(cluster.kubeconfig, ns, {
     importIntervalMs: 2000, imports: { openSession: (namespace) => openImportSession(streams, namespace, process.env) },
   });
-  t.after(() => controller.stop());
+  defer(t, () => controller.stop());
   await ok(cluster, ['apply', '-f', '-'], { namespace: ns,
     input: JSON.stringify(deployment('myapp', [{ name: 'myapp', image: floating }], triggerAnnotation([{ stream: 'ubi:8', container: 'myapp' }]))) });
   const aRef = fixtures.digestReference(fixtures.floating.A, fixtures.floating.repository);

@@ -9,6 +9,7 @@ import {
   clusterWithCrd, containerImage, deployment, digestA, digestB, eventsFor, ok, putStream, runController, setItems,
   triggerAnnotation, waitFor, type Cluster,
 } from './support.js';
+import { defer } from '@istream/test-harness';
 
 const repo = 'registry.test/team/ubi';
 const A = { ref: `${repo}@${digestA}`, image: digestA };
@@ -23,7 +24,7 @@ async function myappFollowingUbi(t: TestContext, namespacePrefix: string): Promi
   const ns = await cluster.createNamespace(namespacePrefix);
   await putStream(cluster, ns, 'ubi', '8', `${repo}:8`, [A]);
   const controller = await runController(cluster.kubeconfig, ns);
-  t.after(() => controller.stop());
+  defer(t, () => controller.stop());
   await ok(cluster, ['apply', '-f', '-'], { namespace: ns,
     input: JSON.stringify(deployment('myapp', [{ name: 'myapp', image: `${repo}:8` }], triggerAnnotation([{ stream: 'ubi:8', container: 'myapp' }]))) });
   await waitFor('myapp at A', async () => (await containerImage(cluster, ns, 'deployment/myapp', 'myapp')) === A.ref);
@@ -50,7 +51,7 @@ test('StatefulSet, DaemonSet and CronJob triggers, and an init container named i
   const ns = await cluster.createNamespace('trig-kinds');
   await putStream(cluster, ns, 'ubi', '8', `${repo}:8`, [A]);
   const controller = await runController(cluster.kubeconfig, ns);
-  t.after(() => controller.stop());
+  defer(t, () => controller.stop());
   const template = (containers: object[], initContainers: object[] = []) => ({ metadata: { labels: { app: 'x' } }, spec: { containers, initContainers } });
   const annotations = (path: string) => ({ 'image.openshift.io/triggers': triggerAnnotation([{ stream: 'ubi:8', container: 'c', path }]) });
   const podPath = 'spec.template.spec.containers[?(@.name=="c")].image';
@@ -77,7 +78,7 @@ test('a paused trigger never fires while a second trigger on the same workload f
   await putStream(cluster, ns, 'ubi', '8', `${repo}:8`, [A]);
   await putStream(cluster, ns, 'tools', '1', `${repo}-tools:1`, [A]);
   const controller = await runController(cluster.kubeconfig, ns);
-  t.after(() => controller.stop());
+  defer(t, () => controller.stop());
   const triggers = triggerAnnotation([{ stream: 'ubi:8', container: 'app' }, { stream: 'tools:1', container: 'tools', paused: true }]);
   await ok(cluster, ['apply', '-f', '-'], { namespace: ns,
     input: JSON.stringify(deployment('two', [{ name: 'app', image: 'busybox' }, { name: 'tools', image: 'busybox' }], triggers)) });
@@ -118,7 +119,7 @@ test('a cross-namespace trigger applies only where a RoleBinding lets the worklo
   await ok(cluster, ['create', 'rolebinding', 'allowed-reads', '--role=stream-reader', `--group=system:serviceaccounts:${allowed}`], { namespace: shared });
   // Cross-namespace streams are only visible to a controller that watches every namespace.
   const controller = await runController(cluster.kubeconfig, '');
-  t.after(() => controller.stop());
+  defer(t, () => controller.stop());
   const triggers = triggerAnnotation([{ stream: 'ubi:8', container: 'app', namespace: shared }]);
   for (const ns of [denied, allowed]) {
     await ok(cluster, ['apply', '-f', '-'], { namespace: ns, input: JSON.stringify(deployment('app', [{ name: 'app', image: 'busybox' }], triggers)) });
@@ -137,7 +138,7 @@ test('a controller for one namespace says so on a workload whose trigger names a
   const ns = await cluster.createNamespace('trig-one-ns');
   await putStream(cluster, shared, 'ubi', '8', `${repo}:8`, [A]);
   const controller = await runController(cluster.kubeconfig, ns);
-  t.after(() => controller.stop());
+  defer(t, () => controller.stop());
   const triggers = triggerAnnotation([{ stream: 'ubi:8', container: 'app', namespace: shared }]);
   await ok(cluster, ['apply', '-f', '-'], { namespace: ns, input: JSON.stringify(deployment('app', [{ name: 'app', image: 'busybox' }], triggers)) });
   const warning = await waitFor('not-watched event', async () =>

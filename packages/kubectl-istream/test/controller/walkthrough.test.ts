@@ -4,7 +4,7 @@
 // completed (one ReplicaSet with replicas, the others scaled to 0).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startRegistry, pushFixtures } from '@istream/test-harness';
+import { defer, pushFixtures, startRegistry } from '@istream/test-harness';
 import { bufferIO } from '../../src/io.js';
 import { runCli } from '../../src/program.js';
 import { clusterWithCrd, containerImage, deployment, getJson, ok, runController, waitFor, type Cluster } from './support.js';
@@ -38,7 +38,7 @@ async function rolledOutTo(cluster: Cluster, ns: string, image: string): Promise
 
 test('the seed walkthrough: import, set-triggers, tag moved, import, describe, rollback', async (t) => {
   const registry = await startRegistry({ mode: 'plain' });
-  t.after(() => registry.stop());
+  defer(t, () => registry.stop());
   const fixtures = await pushFixtures(registry);
   const { repository, tag } = fixtures.floating;
   const floating = `${registry.host}/${repository}:${tag}`;
@@ -48,7 +48,7 @@ test('the seed walkthrough: import, set-triggers, tag moved, import, describe, r
   const cluster = await clusterWithCrd();
   const ns = await cluster.createNamespace('walkthrough');
   const controller = await runController(cluster.kubeconfig, ns);
-  t.after(() => controller.stop());
+  defer(t, () => controller.stop());
   const flags = ['-n', ns, '--kubeconfig', cluster.kubeconfig];
 
   await ok(cluster, ['apply', '-f', '-'], { namespace: ns, input: JSON.stringify(deployment('myapp', [{ name: 'myapp', image: floating }])) });
