@@ -1,5 +1,5 @@
-// Command etcd is the upstream etcd server, built from its Go module because
-// `go install` refuses modules that carry replace directives.
+// Command etcd is the upstream etcd server. etcd's own main package lives in a module that carries
+// replace directives, which a dependency cannot honour, so this calls the same entry point.
 package main
 
 import (

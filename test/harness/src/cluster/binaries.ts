@@ -5,15 +5,13 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { basename, delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { istreamCacheDir } from '../cache-dir.js';
 import { withLockFile } from '../lock-file.js';
 import { type Log, formatElapsed } from './log.js';
 
 export const KUBE_VERSION = 'v1.36.3';
-export const ETCD_VERSION = 'v3.6.8';
-export const KWOK_VERSION = 'v0.8.0';
 
 export interface KubeBinaries {
   dir: string;
@@ -26,15 +24,6 @@ export interface KubeBinaries {
   /** kwok's default node and pod stages (kwok v0.8 ships them as YAML, not inside the binary). */
   kwokStages: string;
 }
-
-interface BuildStep {
-  file: string;
-  /** Runs `go` to write the artifact to `out`. */
-  build(out: string): Promise<void>;
-}
-
-const buildRoot = fileURLToPath(new URL('../../../../cluster/build/', import.meta.url));
-const goBuildFlags = ['-trimpath', '-ldflags=-s -w'];
 
 /**
  * Kubernetes' own build stamps its version with -X; without it the binaries say
@@ -69,34 +58,29 @@ function artifactFiles(bins: KubeBinaries): string[] {
   return Object.entries(bins).filter(([key]) => key !== 'dir').map(([, path]) => path);
 }
 
-function buildSteps(dir: string): BuildStep[] {
-  const kubeModule = join(buildRoot, 'kube');
-  const kubeCommand = (name: string): BuildStep => ({
-    file: name,
-    build: (out) => go(['build', '-trimpath', `-ldflags=-s -w ${kubeVersionStamp()}`, '-o', out, `k8s.io/kubernetes/cmd/${name}`], kubeModule),
-  });
-  // etcd and kwok first: they share no packages with Kubernetes, whose build is the long pole.
-  return [
-    {
-      file: 'etcd',
-      build: (out) => go(['build', ...goBuildFlags, '-o', out, '.'], join(buildRoot, 'etcd')),
-    },
-    {
-      file: 'kwok',
-      // kwok's go.mod has no replace directives, so `go install pkg@version` resolves it as is.
-      build: async (out) => {
-        const gobin = `${out}.gobin`;
-        await go(['install', ...goBuildFlags, `sigs.k8s.io/kwok/cmd/kwok@${KWOK_VERSION}`], dir, { GOBIN: gobin });
-        await rename(join(gobin, 'kwok'), out);
-        await rm(gobin, { recursive: true, force: true });
-      },
-    },
-    { file: 'kwok-stages.yaml', build: writeKwokStages },
-    kubeCommand('kube-apiserver'),
-    kubeCommand('kube-controller-manager'),
-    kubeCommand('kube-scheduler'),
-    kubeCommand('kubectl'),
-  ];
+/** Each Go binary of the control plane and the package in `test/cluster/build` that `go build` makes it from. */
+const goPackages: Record<string, string> = {
+  'etcd': './etcd',
+  'kube-apiserver': 'k8s.io/kubernetes/cmd/kube-apiserver',
+  'kube-controller-manager': 'k8s.io/kubernetes/cmd/kube-controller-manager',
+  'kube-scheduler': 'k8s.io/kubernetes/cmd/kube-scheduler',
+  'kubectl': 'k8s.io/kubernetes/cmd/kubectl',
+  'kwok': 'sigs.k8s.io/kwok/cmd/kwok',
+};
+
+const buildModule = fileURLToPath(new URL('../../../../cluster/build/', import.meta.url));
+
+/**
+ * One `go build` for every missing binary: Go then schedules all their packages on every core and
+ * links one binary while it compiles the next. The compiler's DWARF is skipped because `-w` drops
+ * it at link time anyway.
+ */
+async function buildGoBinaries(names: string[], outDir: string): Promise<void> {
+  await mkdir(outDir, { recursive: true });
+  await go([
+    'build', '-trimpath', '-gcflags=all=-dwarf=false', `-ldflags=-s -w ${kubeVersionStamp()}`,
+    '-o', `${outDir}/`, ...names.map((name) => goPackages[name] ?? name),
+  ], buildModule);
 }
 
 // The stages kwokctl configures for its binary runtime: nodes become Ready and keep heartbeating,
@@ -109,8 +93,9 @@ const kwokStageFiles = [
   'kustomize/stage/pod/fast/pod-delete.yaml',
 ];
 
+/** kwok's version is the one `test/cluster/build/go.mod` requires. */
 async function writeKwokStages(out: string): Promise<void> {
-  const json = await goOutput(['mod', 'download', '-json', `sigs.k8s.io/kwok@${KWOK_VERSION}`], buildRoot);
+  const json = await goOutput(['mod', 'download', '-json', 'sigs.k8s.io/kwok'], buildModule);
   const moduleDir = (JSON.parse(json) as { Dir: string }).Dir;
   const docs = await Promise.all(kwokStageFiles.map((f) => readFile(join(moduleDir, f), 'utf8')));
   await writeFile(out, docs.map((d) => d.trim()).join('\n---\n') + '\n');
@@ -156,29 +141,35 @@ export async function ensureKubeBinaries(
 
   await mkdir(dir, { recursive: true });
   await withLockFile(join(dir, '.build.lock'), (owner) => log(`waiting for ${owner}, which is building the Kubernetes binaries in ${dir}`), async () => {
-    const missing = buildSteps(dir).filter((step) => !existsSync(join(dir, step.file)));
+    const missing = Object.keys(goPackages).filter((name) => !existsSync(join(dir, name)));
     const timings: Record<string, number> = {};
-    const startAll = Date.now();
-    for (const [i, step] of missing.entries()) {
-      const target = join(dir, step.file);
-      const temp = `${target}.tmp-${process.pid}`;
+    if (missing.length > 0) {
+      // Built beside the cache and renamed in, so a reader never sees half a binary.
+      const staging = join(dir, `.build-${process.pid}`);
       const started = Date.now();
-      log(`building ${step.file} (${i + 1}/${missing.length}) into ${dir}`);
-      const ticker = setInterval(() => log(`  still building ${step.file}: ${formatElapsed(Date.now() - started)}`), progressEveryMs);
+      log(`building ${missing.join(', ')} into ${dir} (one go build; a cold one takes many minutes)`);
+      const ticker = setInterval(() => log(`  still building: ${formatElapsed(Date.now() - started)}`), progressEveryMs);
       try {
-        await step.build(temp);
-        await rename(temp, target);
+        await buildGoBinaries(missing, staging);
+        for (const name of missing) await rename(join(staging, name), join(dir, name));
       } finally {
         clearInterval(ticker);
+        await rm(staging, { recursive: true, force: true });
+      }
+      timings[`go build ${missing.join(' ')}`] = Date.now() - started;
+      log(`built ${missing.join(', ')} in ${formatElapsed(Date.now() - started)}`);
+    }
+    if (!existsSync(bins.kwokStages)) {
+      log(`building ${basename(bins.kwokStages)}`);
+      const temp = `${bins.kwokStages}.tmp-${process.pid}`;
+      try {
+        await writeKwokStages(temp);
+        await rename(temp, bins.kwokStages);
+      } finally {
         await rm(temp, { force: true });
       }
-      timings[step.file] = Date.now() - started;
-      log(`built ${step.file} in ${formatElapsed(timings[step.file] ?? 0)}`);
     }
-    if (missing.length > 0) {
-      log(`Kubernetes binaries ready in ${formatElapsed(Date.now() - startAll)}`);
-      await recordTimings(dir, timings);
-    }
+    if (missing.length > 0) await recordTimings(dir, timings);
   });
   return bins;
 }
