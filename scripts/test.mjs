@@ -32,6 +32,15 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// A cold code-server install is mostly downloads; started now, it overlaps the control plane's
+// CPU-bound Go build instead of holding up the editor tests later. A failure is left for those
+// tests to report.
+const editorInstall = files.some((f) => /\/(e2e|editor)\.test\.js$/.test(f))
+  ? import(join(root, 'test/harness/dist/src/editor/index.js'))
+    .then(({ ensureCodeServer }) => ensureCodeServer({ log: (line) => console.error(`editor: ${line}`) }))
+    .catch((err) => console.error(`editor: code-server install failed, the editor tests will retry: ${err.message}`))
+  : undefined;
+
 let sandbox;
 if (withSandbox) {
   const { startSandbox } = await import(join(root, 'test/harness/dist/src/sandbox.js'));
@@ -43,6 +52,8 @@ if (withSandbox) {
 
 const stop = async () => { if (sandbox) { const s = sandbox; sandbox = undefined; await s.stop(); } };
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { void stop().finally(() => process.exit(130)); });
+
+await editorInstall;
 
 const child = spawn(process.execPath, [
   '--enable-source-maps', '--test', '--test-concurrency=2', '--test-timeout=600000', ...files,
