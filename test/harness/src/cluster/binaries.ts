@@ -75,11 +75,11 @@ const buildModule = fileURLToPath(new URL('../../../../cluster/build/', import.m
  * links one binary while it compiles the next. The compiler's DWARF is skipped because `-w` drops
  * it at link time anyway.
  */
-async function buildGoBinaries(names: string[], outDir: string): Promise<void> {
+async function buildGoBinaries(packages: string[], outDir: string): Promise<void> {
   await mkdir(outDir, { recursive: true });
   await go([
     'build', '-trimpath', '-gcflags=all=-dwarf=false', `-ldflags=-s -w ${kubeVersionStamp()}`,
-    '-o', `${outDir}/`, ...names.map((name) => goPackages[name] ?? name),
+    '-o', `${outDir}/`, ...packages,
   ], buildModule);
 }
 
@@ -107,13 +107,13 @@ const goBinary = (process.env['PATH'] ?? '').split(delimiter).some((dir) => dir 
   ? 'go'
   : existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : 'go';
 
-function go(args: string[], cwd: string, env: Record<string, string> = {}): Promise<void> {
-  return goOutput(args, cwd, env).then(() => undefined);
+function go(args: string[], cwd: string): Promise<void> {
+  return goOutput(args, cwd).then(() => undefined);
 }
 
-function goOutput(args: string[], cwd: string, env: Record<string, string> = {}): Promise<string> {
+function goOutput(args: string[], cwd: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(goBinary, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(goBinary, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
@@ -141,23 +141,24 @@ export async function ensureKubeBinaries(
 
   await mkdir(dir, { recursive: true });
   await withLockFile(join(dir, '.build.lock'), (owner) => log(`waiting for ${owner}, which is building the Kubernetes binaries in ${dir}`), async () => {
-    const missing = Object.keys(goPackages).filter((name) => !existsSync(join(dir, name)));
-    const timings: Record<string, number> = {};
+    const missing = Object.entries(goPackages).filter(([name]) => !existsSync(join(dir, name)));
     if (missing.length > 0) {
+      const names = missing.map(([name]) => name);
       // Built beside the cache and renamed in, so a reader never sees half a binary.
       const staging = join(dir, `.build-${process.pid}`);
       const started = Date.now();
-      log(`building ${missing.join(', ')} into ${dir} (one go build; a cold one takes many minutes)`);
+      log(`building ${names.join(', ')} into ${dir} (one go build; a cold one takes many minutes)`);
       const ticker = setInterval(() => log(`  still building: ${formatElapsed(Date.now() - started)}`), progressEveryMs);
       try {
-        await buildGoBinaries(missing, staging);
-        for (const name of missing) await rename(join(staging, name), join(dir, name));
+        await buildGoBinaries(missing.map(([, pkg]) => pkg), staging);
+        for (const name of names) await rename(join(staging, name), join(dir, name));
       } finally {
         clearInterval(ticker);
         await rm(staging, { recursive: true, force: true });
       }
-      timings[`go build ${missing.join(' ')}`] = Date.now() - started;
-      log(`built ${missing.join(', ')} in ${formatElapsed(Date.now() - started)}`);
+      const elapsed = Date.now() - started;
+      log(`built ${names.join(', ')} in ${formatElapsed(elapsed)}`);
+      await recordTimings(dir, { [`go build ${names.join(' ')}`]: elapsed });
     }
     if (!existsSync(bins.kwokStages)) {
       log(`building ${basename(bins.kwokStages)}`);
@@ -169,7 +170,6 @@ export async function ensureKubeBinaries(
         await rm(temp, { force: true });
       }
     }
-    if (missing.length > 0) await recordTimings(dir, timings);
   });
   return bins;
 }
