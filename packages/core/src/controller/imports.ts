@@ -3,7 +3,7 @@
 // conflict-safe stream update.
 import {
   applyImportResults, importTags, latestObservedGeneration, REPOSITORY_CHECK_ANNOTATION, statusTag,
-  updateChangedTrackingTags, type ImageSource, type ImageStream, type StreamChange, type TagImportRequest,
+  updateChangedTrackingTags, type ImageSource, type ImageStream, type ImportSession, type StreamChange, type TagImportRequest,
 } from '../imagestream/index.js';
 import { parseImageReference } from '../reference/index.js';
 import { RateLimitedError } from '../registry/index.js';
@@ -15,11 +15,6 @@ export interface DueImport {
   request: TagImportRequest;
   kind: ImportKind;
   registry: string;
-}
-
-export interface ImportSession {
-  source: ImageSource;
-  close(): Promise<void>;
 }
 
 export interface ImportReconcilerDeps {

@@ -31,6 +31,12 @@ export interface ImageSource {
   listTags(reference: string, options: { insecure: boolean }): Promise<string[]>;
 }
 
+/** A registry connection for one import: the source, and closing its connections when done. */
+export interface ImportSession {
+  source: ImageSource;
+  close(): Promise<void>;
+}
+
 export type ImportErrorKind = 'not-found' | 'unauthorized' | 'invalid-reference' | 'other';
 
 /** The error an ImageSource throws for a failure the user should see in the stream's status. */
