@@ -11,7 +11,7 @@ import type { Edit } from './trigger-definition.js';
 /** A kind `set-triggers` acts on: a triggerable kind of core/workloads. */
 export type WorkloadType = TriggerableWorkloadKind;
 
-// Resources that exist on every cluster but are no workloads: named so oc's refusal can be given.
+// Resources that exist on every cluster but are not workloads: named so oc's refusal can be given.
 const NOT_WORKLOADS: Record<string, string[]> = {
   services: ['svc', 'service'], configmaps: ['cm', 'configmap'], secrets: ['secret'],
 };

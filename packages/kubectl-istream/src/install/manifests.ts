@@ -16,7 +16,9 @@ export interface Manifest {
 /** One rule per API group for the workload kinds the controller triggers. */
 function workloadRules(verbs: string[]): { apiGroups: string[]; resources: string[]; verbs: string[] }[] {
   const groups = [...new Set(TRIGGERABLE_KINDS.map((k) => k.group))];
-  return groups.map((group) => ({ apiGroups: [group], resources: TRIGGERABLE_KINDS.filter((k) => k.group === group).map((k) => k.resource), verbs }));
+  return groups.map((group) => ({
+    apiGroups: [group], resources: TRIGGERABLE_KINDS.filter((k) => k.group === group).map((k) => k.resource), verbs,
+  }));
 }
 
 /**
