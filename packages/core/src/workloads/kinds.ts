@@ -15,25 +15,48 @@ interface KindRow {
   podSpecPath: readonly string[];
   /** Whether OpenShift's trigger controller watches this kind for `image.openshift.io/triggers`. */
   triggers: boolean;
+  /** Whether `spec.paused` stops its rollouts: oc's config-change trigger is that field's negation. */
+  pausable: boolean;
 }
 
 const POD_TEMPLATE = ['spec', 'template', 'spec'] as const;
 
 // Order matters where it shows: triggerable kinds are listed to users, and watched, in this order.
 const TABLE = [
-  { kind: 'Deployment', group: 'apps', version: 'v1', resource: 'deployments', shortNames: ['deploy'], podSpecPath: POD_TEMPLATE, triggers: true },
-  { kind: 'StatefulSet', group: 'apps', version: 'v1', resource: 'statefulsets', shortNames: ['sts'], podSpecPath: POD_TEMPLATE, triggers: true },
-  { kind: 'DaemonSet', group: 'apps', version: 'v1', resource: 'daemonsets', shortNames: ['ds'], podSpecPath: POD_TEMPLATE, triggers: true },
   {
-    kind: 'CronJob', group: 'batch', version: 'v1', resource: 'cronjobs', shortNames: ['cj'],
-    podSpecPath: ['spec', 'jobTemplate', 'spec', 'template', 'spec'], triggers: true,
+    kind: 'Deployment', group: 'apps', version: 'v1', resource: 'deployments',
+    shortNames: ['deploy'], podSpecPath: POD_TEMPLATE, triggers: true, pausable: true,
+  },
+  {
+    kind: 'StatefulSet', group: 'apps', version: 'v1', resource: 'statefulsets',
+    shortNames: ['sts'], podSpecPath: POD_TEMPLATE, triggers: true, pausable: false,
+  },
+  {
+    kind: 'DaemonSet', group: 'apps', version: 'v1', resource: 'daemonsets',
+    shortNames: ['ds'], podSpecPath: POD_TEMPLATE, triggers: true, pausable: false,
+  },
+  {
+    kind: 'CronJob', group: 'batch', version: 'v1', resource: 'cronjobs',
+    shortNames: ['cj'], podSpecPath: ['spec', 'jobTemplate', 'spec', 'template', 'spec'], triggers: true, pausable: false,
   },
   // Kinds with a pod spec that OpenShift never triggers: named so the CLI can refuse them as oc
   // does, and so the editor still knows their containers.
-  { kind: 'Job', group: 'batch', version: 'v1', resource: 'jobs', shortNames: [], podSpecPath: POD_TEMPLATE, triggers: false },
-  { kind: 'Pod', group: '', version: 'v1', resource: 'pods', shortNames: ['po'], podSpecPath: ['spec'], triggers: false },
-  { kind: 'ReplicaSet', group: 'apps', version: 'v1', resource: 'replicasets', shortNames: ['rs'], podSpecPath: POD_TEMPLATE, triggers: false },
-  { kind: 'ReplicationController', group: '', version: 'v1', resource: 'replicationcontrollers', shortNames: ['rc'], podSpecPath: POD_TEMPLATE, triggers: false },
+  {
+    kind: 'Job', group: 'batch', version: 'v1', resource: 'jobs',
+    shortNames: [], podSpecPath: POD_TEMPLATE, triggers: false, pausable: false,
+  },
+  {
+    kind: 'Pod', group: '', version: 'v1', resource: 'pods',
+    shortNames: ['po'], podSpecPath: ['spec'], triggers: false, pausable: false,
+  },
+  {
+    kind: 'ReplicaSet', group: 'apps', version: 'v1', resource: 'replicasets',
+    shortNames: ['rs'], podSpecPath: POD_TEMPLATE, triggers: false, pausable: false,
+  },
+  {
+    kind: 'ReplicationController', group: '', version: 'v1', resource: 'replicationcontrollers',
+    shortNames: ['rc'], podSpecPath: POD_TEMPLATE, triggers: false, pausable: false,
+  },
 ] as const satisfies readonly KindRow[];
 
 /** The kinds OpenShift's trigger controller watches for the annotation. */
