@@ -3,18 +3,10 @@
 // then record the results through the conflict-safe stream update.
 import type { ImageStreamClient } from '@istream/core/cluster';
 import {
-  applyImportResults, importTags, newImageStream, registryImageSource, specTag,
-  type ImageSource, type ImageStream, type ImportProgress, type TagImportRequest, type TagImportResult,
+  applyImportResults, importTags, newImageStream, recordRepository, registryImageSource, specTag,
+  type ImageStream, type ImportProgress, type ImportSession, type TagImportRequest, type TagImportResult,
 } from '@istream/core/imagestream';
 import { RegistryClient, secretCredentials } from '@istream/core/registry';
-
-/** OpenShift's stream annotation: imports from this stream's repository may use plain HTTP or unverified TLS. */
-export const INSECURE_ANNOTATION = 'openshift.io/image.insecureRepository';
-
-export interface ImportSession {
-  source: ImageSource;
-  close(): Promise<void>;
-}
 
 /** A registry session whose credentials are the namespace's pull secrets. */
 export async function openImportSession(client: ImageStreamClient, namespace: string, env: NodeJS.ProcessEnv): Promise<ImportSession> {
@@ -50,14 +42,7 @@ export async function importIntoStream(
     if (current === undefined && !anySuccess) return undefined;
     const base = current ?? newImageStream(name, namespace);
     const change = applyImportResults(base, results, options.now(), current === undefined);
-    const repository = options.repository;
-    if (repository === undefined) return change;
-    const recorded = change.stream;
-    const insecureMissing = repository.insecure && recorded.metadata.annotations?.[INSECURE_ANNOTATION] !== 'true';
-    if (recorded.spec.dockerImageRepository === repository.name && !insecureMissing) return change;
-    recorded.spec = { ...recorded.spec, dockerImageRepository: repository.name };
-    if (insecureMissing) recorded.metadata.annotations = { ...recorded.metadata.annotations, [INSECURE_ANNOTATION]: 'true' };
-    return { ...change, changed: true, specChanged: true };
+    return options.repository === undefined ? change : recordRepository(change, options.repository);
   };
   if (options.dryRun) {
     const current = await client.get(namespace, name);

@@ -1,10 +1,10 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
-import { IMAGE_API_VERSION, IMAGE_STREAM_PLURAL, type ImageStream } from '../imagestream/index.js';
+import { IMAGE_API_VERSION, IMAGE_STREAM_PLURAL, type ImageStream, type ImportSession } from '../imagestream/index.js';
 import { StreamAccessChecker } from './access.js';
 import { KubeEventRecorder } from './events.js';
-import { ImportReconciler, type ImportSession } from './imports.js';
+import { ImportReconciler } from './imports.js';
 import { RegistryBudget } from './registry-budget.js';
 import { imageStreamClient } from '../cluster/index.js';
 import { parseBindAddress, startHealthServer, type HealthServer } from './health-server.js';

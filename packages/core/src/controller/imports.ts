@@ -3,10 +3,10 @@
 // conflict-safe stream update.
 import {
   applyImportResults, importTags, latestObservedGeneration, REPOSITORY_CHECK_ANNOTATION, statusTag,
-  updateChangedTrackingTags, type ImageSource, type ImageStream, type StreamChange, type TagImportRequest,
+  updateChangedTrackingTags, type ImageSource, type ImageStream, type ImportSession, type SourceAnswer, type StreamChange,
+  type TagImportRequest,
 } from '../imagestream/index.js';
 import { parseImageReference } from '../reference/index.js';
-import { RateLimitedError } from '../registry/index.js';
 import type { RegistryBudget } from './registry-budget.js';
 
 export type ImportKind = 'spec' | 'scheduled';
@@ -15,11 +15,6 @@ export interface DueImport {
   request: TagImportRequest;
   kind: ImportKind;
   registry: string;
-}
-
-export interface ImportSession {
-  source: ImageSource;
-  close(): Promise<void>;
 }
 
 export interface ImportReconcilerDeps {
@@ -136,18 +131,15 @@ export class ImportReconciler {
     return next === undefined ? undefined : next + Math.floor(this.deps.random() * this.deps.intervalMs * 0.1);
   }
 
-  /** A 429 from a registry pauses every import from it, not just this tag's. */
+  /** A 429 from a registry pauses every import from it, not just this tag's, for as long as it asked. */
   private watchRateLimits(source: ImageSource): ImageSource {
-    const pauseOn = (error: unknown): never => {
-      if (error instanceof RateLimitedError) this.deps.budget.pause(error.registry);
-      else if ((error as { cause?: unknown })?.cause instanceof RateLimitedError) {
-        this.deps.budget.pause(((error as { cause: RateLimitedError }).cause).registry);
-      }
-      throw error;
+    const observe = <T>(answer: SourceAnswer<T>): SourceAnswer<T> => {
+      if (answer.kind === 'rate-limited') this.deps.budget.pause(answer.registry, answer.retryAfterMs);
+      return answer;
     };
     return {
-      resolve: (reference, options) => source.resolve(reference, options).catch(pauseOn),
-      listTags: (reference, options) => source.listTags(reference, options).catch(pauseOn),
+      resolve: async (reference, options) => observe(await source.resolve(reference, options)),
+      listTags: async (reference, options) => observe(await source.listTags(reference, options)),
     };
   }
 }

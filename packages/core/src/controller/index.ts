@@ -6,6 +6,3 @@ export { workloadKinds } from './workload-kinds.js';
 export type { WorkloadKind } from './workload-kinds.js';
 export { parseDuration } from './duration.js';
 export type { ImportSettings } from './controller.js';
-export type { ImportSession } from './imports.js';
-export { pinTag, resumeTag, pinnedImage, tagRevisions, pinnedFromAnnotation, RollbackError } from './rollback.js';
-export type { RollbackTarget, RollbackResult, TagRevision } from './rollback.js';

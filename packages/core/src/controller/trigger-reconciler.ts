@@ -24,7 +24,7 @@ function changeMessage(kind: WorkloadKind, obj: KubernetesObject, c: TriggerChan
   const name = obj.metadata?.name;
   return `Container ${c.container} was set by hand to ${c.from}, but its image follows image stream tag ${c.source.display}, ` +
     `so it was set back to ${c.to}. To keep a hand-set image, pause the trigger: ` +
-    `kubectl istream set-triggers ${kind.cliName}/${name} -n ${ns} --manual --from-image ${c.source.display} -c ${c.container}`;
+    `kubectl istream set-triggers ${kind.singular}/${name} -n ${ns} --manual --from-image ${c.source.display} -c ${c.container}`;
 }
 
 /**

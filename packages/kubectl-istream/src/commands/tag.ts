@@ -3,8 +3,8 @@
 // follows; -d deletes tags. A registry source is imported at once, so no controller is needed.
 import type { Command } from 'commander';
 import {
-  applySpecChange, assertNoCycle, latestTagEvent, newImageStream, parseStreamTag, putSpecTag, removeSpecTag,
-  specTag, type ImageStream, type TagReference, type TagSourceKind,
+  deleteTag, latestTagEvent, parseStreamTag, setSpecTag, specTag, tagReference,
+  type ImageStream, type TagSource, type TagSourceKind,
 } from '@istream/core/imagestream';
 import { asUserError, asUserErrorAsync, openCluster, streamNotFound } from '../connect.js';
 import { CliError } from '../errors.js';
@@ -37,11 +37,7 @@ function hasRegistry(source: string): boolean {
   return first.includes('.') || first.includes(':') || first === 'localhost';
 }
 
-interface Source {
-  kind: TagSourceKind;
-  /** DockerImage: the pull spec as typed; otherwise `stream:tag` or `stream@digest`. */
-  name: string;
-  namespace?: string;
+interface Source extends TagSource {
   /** For messages: what the user typed (or the stream tag it resolved from). */
   display: string;
 }
@@ -94,13 +90,9 @@ export async function runTag(options: TagOptions, deps: Deps): Promise<void> {
         const ns = dest.namespace ?? namespace;
         let found = false;
         await client.update(ns, dest.stream, (current) => {
-          if (current === undefined) return undefined;
-          const next = structuredClone(current);
-          found = removeSpecTag(next, dest.tag);
-          const status = next.status?.tags?.filter((t) => t.tag !== dest.tag);
-          if (next.status && status) next.status.tags = status;
-          found ||= status?.length !== current.status?.tags?.length;
-          return found ? applySpecChange(current, next, now(), false) : undefined;
+          const change = current === undefined ? undefined : deleteTag(current, dest.tag, now());
+          found = change !== undefined;
+          return change;
         });
         if (!found) throw new CliError(`destination tag ${ns}/${dest.stream}:${dest.tag} does not exist`);
         deps.io.out.write(`Deleted tag ${ns}/${dest.stream}:${dest.tag}.\n`);
@@ -154,31 +146,15 @@ export async function runTag(options: TagOptions, deps: Deps): Promise<void> {
 
     for (const dest of destinations) {
       const destNamespace = dest.namespace ?? namespace;
-      const ref: TagReference = {
-        name: dest.tag,
-        annotations: null,
-        from: {
-          kind: source.kind,
-          name: source.name,
-          ...(source.kind !== 'DockerImage' && (source.namespace ?? (destNamespace !== namespace ? namespace : undefined))
-            ? { namespace: source.namespace ?? namespace } : {}),
-        },
+      const ref = tagReference(dest.tag, source, {
         ...(options.reference ? { reference: true } : {}),
-        ...(source.kind === 'DockerImage' ? { generation: 0 } : {}),
-        importPolicy: {
-          ...(options.insecure ? { insecure: true } : {}),
-          ...(options.scheduled ? { scheduled: true } : {}),
-          ...(importMode ? { importMode } : {}),
-        },
+        ...(options.insecure ? { insecure: true } : {}),
+        ...(options.scheduled ? { scheduled: true } : {}),
+        ...(importMode ? { importMode } : {}),
         referencePolicy,
-      };
-      const stored = await client.update(destNamespace, dest.stream, (current) => {
-        const base = current ?? newImageStream(dest.stream, destNamespace);
-        const next = structuredClone(base);
-        putSpecTag(next, ref);
-        assertNoCycle(next, dest.tag);
-        return applySpecChange(base, next, now(), current === undefined, (ns, name) => lookups.get(`${ns}/${name}`));
-      });
+      }, { current: namespace, destination: destNamespace });
+      const stored = await client.update(destNamespace, dest.stream, (current) =>
+        setSpecTag(current, dest.stream, destNamespace, ref, now(), (ns, name) => lookups.get(`${ns}/${name}`)));
       const where = destNamespace === namespace ? `${dest.stream}:${dest.tag}` : `${destNamespace}/${dest.stream}:${dest.tag}`;
       if (options.alias) deps.io.out.write(`Tag ${where} set up to track ${source.display}.\n`);
       else if (options.scheduled) deps.io.out.write(`Tag ${where} set to import ${source.display} periodically.\n`);
