@@ -1,10 +1,10 @@
 // The workload kinds that carry image triggers, how kubectl names them, and reading and writing
 // them on the cluster.
 import { KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
-import type { Document } from 'yaml';
 import { isNotFound, toKubeError, type ClusterConnection } from '@istream/core/cluster';
 import { TRIGGER_ANNOTATION, type TriggerableKind, type WorkloadObject } from '@istream/core/triggers';
 import { CliError } from './errors.js';
+import type { ManifestDocument } from './manifests.js';
 import type { Edit } from './trigger-definition.js';
 
 export interface WorkloadType { kind: TriggerableKind; apiVersion: string; group: string; resource: string; aliases: string[] }
@@ -47,8 +47,8 @@ export interface Target {
   name: string;
   namespace: string;
   object: WorkloadObject;
-  /** For objects read from a file: the document, its text and offset in the file, and where the object sits in it. */
-  source?: { doc: Document; text: string; offset: number; path: (string | number)[] };
+  /** For objects read from a file: the document, and where the object sits in it. */
+  source?: { document: ManifestDocument; path: (string | number)[] };
 }
 
 export class WorkloadClient {
