@@ -1,11 +1,11 @@
 // The workload kinds that carry image triggers as kubectl users type them, and reading and writing
 // them on the cluster.
 import { KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
-import type { Document } from 'yaml';
 import { isNotFound, toKubeError, type ClusterConnection } from '@istream/core/cluster';
 import { TRIGGER_ANNOTATION, type WorkloadObject } from '@istream/core/triggers';
 import { triggerableKind, WORKLOAD_KINDS, type TriggerableWorkloadKind, type WorkloadKind } from '@istream/core/workloads';
 import { CliError } from './errors.js';
+import type { ManifestDocument } from './manifests.js';
 import type { Edit } from './trigger-definition.js';
 
 /** A kind `set-triggers` acts on: a triggerable kind of core/workloads. */
@@ -43,8 +43,8 @@ export interface Target {
   name: string;
   namespace: string;
   object: WorkloadObject;
-  /** For objects read from a file: the document, its text and offset in the file, and where the object sits in it. */
-  source?: { doc: Document; text: string; offset: number; path: (string | number)[] };
+  /** For objects read from a file: the document, and where the object sits in it. */
+  source?: { document: ManifestDocument; path: (string | number)[] };
 }
 
 export class WorkloadClient {
