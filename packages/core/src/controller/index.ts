@@ -11,5 +11,6 @@ export type { WorkloadKind } from './workload-kinds.js';
 export { parseDuration } from './duration.js';
 export type { ImportSettings } from './import-controller.js';
 export type { ImportSession } from './imports.js';
+export { importStatusGraceMs } from './imports.js';
 export { pinTag, resumeTag, pinnedImage, tagRevisions, pinnedFromAnnotation, RollbackError } from './rollback.js';
 export type { RollbackTarget, RollbackResult, TagRevision } from './rollback.js';
