@@ -131,7 +131,8 @@ export class ImportReconciler {
     // Checked on the cached copy first: most stream changes leave aliases as they are.
     if (syncAliases(stream)?.changed) await this.deps.update(namespace, name, syncAliases);
     const nowMs = this.deps.now().getTime();
-    const { due, nextDueInMs, statusWaitMs } = dueImports(stream, nowMs, this.deps.intervalMs, (tag) => this.attempts.get(`${key}:${tag}`) ?? 0);
+    const lastAttempt = (tag: string): number => this.attempts.get(`${key}:${tag}`) ?? 0;
+    const { due, nextDueInMs, statusWaitMs } = dueImports(stream, nowMs, this.deps.intervalMs, lastAttempt);
     let next = nextDueInMs;
     const granted = due.filter((d) => {
       const wait = this.deps.budget.take(d.registry);

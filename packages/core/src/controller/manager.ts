@@ -48,7 +48,8 @@ export class MetricsBindError extends Error {
     const code = (cause as { code?: string }).code;
     const why = code === 'EADDRINUSE' ? 'the address is already in use (is another controller running on this host?)'
       : code === 'EACCES' ? 'permission denied' : code === 'EADDRNOTAVAIL' ? 'no interface of this host has that address' : errorText(cause);
-    super(`cannot serve /healthz, /readyz and /metrics on ${address}: ${why}; choose another address with --metrics-bind-address, or turn the server off with --metrics-bind-address=0`);
+    super(`cannot serve /healthz, /readyz and /metrics on ${address}: ${why}; ` +
+      'choose another address with --metrics-bind-address, or turn the server off with --metrics-bind-address=0');
     this.name = 'MetricsBindError';
   }
 }

@@ -170,7 +170,8 @@ export async function planTriggers(obj: KubernetesObject, inputs: ReactorInputs)
   }
   if (plan.changes.length > 0) {
     const updated = result.object as KubernetesObject;
-    updated.metadata = { ...updated.metadata, annotations: { ...updated.metadata?.annotations, [triggeredImagesAnnotation]: JSON.stringify(written) } };
+    const annotations = { ...updated.metadata?.annotations, [triggeredImagesAnnotation]: JSON.stringify(written) };
+    updated.metadata = { ...updated.metadata, annotations };
     plan.updated = updated;
   }
   return plan;

@@ -77,8 +77,10 @@ export const controllerCommand: CommandModule = {
       .option('--leader-elect', 'hold a coordination.k8s.io Lease so only one replica acts', false)
       .option('--leader-elect-namespace <namespace>', 'namespace of the leader Lease (default: $POD_NAMESPACE or istream-system)')
       .option('--import-interval <duration>', 'how often tags with importPolicy.scheduled are re-imported', '15m')
-      .option('--metrics-bind-address <address>', 'where /healthz, /readyz and /metrics are served (":8080" for every interface); 0 turns it off', defaultMetricsBindAddress)
-      .option('--log-format <format>', `log line format: ${logFormats.join(' or ')} (json: one object per line with ts, level, msg and fields)`, 'text');
+      .option('--metrics-bind-address <address>',
+        'where /healthz, /readyz and /metrics are served (":8080" for every interface); 0 turns it off', defaultMetricsBindAddress)
+      .option('--log-format <format>',
+        `log line format: ${logFormats.join(' or ')} (json: one object per line with ts, level, msg and fields)`, 'text');
     addClusterFlags(cmd, 'watch only this namespace (default: every namespace)').action(async (opts: ControllerOptions) => {
       const abort = new AbortController();
       const onSignal = (): void => abort.abort();

@@ -198,7 +198,10 @@ export async function runTag(options: TagOptions, deps: Deps): Promise<void> {
     ): Promise<TagImportResult[] | undefined> {
       const session = await openImportSession(client, ns, deps.env);
       try {
-        const request = { tag: ref.name, from: ref.from!.name, importPolicy: ref.importPolicy ?? {}, referencePolicy: ref.referencePolicy ?? { type: 'Source' as const } };
+        const request = {
+          tag: ref.name, from: ref.from!.name,
+          importPolicy: ref.importPolicy ?? {}, referencePolicy: ref.referencePolicy ?? { type: 'Source' as const },
+        };
         const recorded = await importIntoStream(client, ns, stream, [request], session, { dryRun: false, now, specChange });
         return recorded.results.some((r) => !r.outcome.ok) ? recorded.results : undefined;
       } finally {
