@@ -8,11 +8,9 @@ import type { ImageStream } from '../../src/imagestream/index.js';
 import type { KubeJson } from '../../src/controller/kube-json.js';
 import { createLogger } from '../../src/controller/log.js';
 import { ControllerMetrics } from '../../src/controller/metrics.js';
-import type { InformerSource, StreamObject } from '../../src/controller/shared-informers.js';
+import type { StreamObject } from '../../src/controller/shared-informers.js';
 import { TriggerController } from '../../src/controller/trigger-controller.js';
-import { workloadKinds, type WorkloadKind } from '../../src/controller/workload-kinds.js';
-
-const deploymentKind = workloadKinds.find((k) => k.kind === 'Deployment')!;
+import { FakeCaches, until } from './fake-caches.js';
 const ref = (digest: string) => `reg.test/ubi@sha256:${digest.repeat(64)}`;
 
 function stream(name: string, items: string[]): StreamObject {
@@ -32,31 +30,6 @@ function workload(name: string, annotation: string): KubernetesObject {
 }
 
 const follows = (s: string) => JSON.stringify([{ from: { kind: 'ImageStreamTag', name: `${s}:8` }, fieldPath: 'spec.template.spec.containers[?(@.name=="c")].image' }]);
-
-class FakeCaches implements InformerSource {
-  readonly streams = new Map<string, StreamObject>();
-  readonly workloads = new Map<string, KubernetesObject>();
-  private readonly streamHandlers: Array<(s: StreamObject) => void> = [];
-  private readonly changeHandlers: Array<(k: WorkloadKind, o: KubernetesObject) => void> = [];
-  onStreamChange(h: (s: StreamObject) => void): void { this.streamHandlers.push(h); }
-  onWorkloadChange(h: (k: WorkloadKind, o: KubernetesObject) => void): void { this.changeHandlers.push(h); }
-  onWorkloadDelete(): void {}
-  stream(_ns: string, name: string): StreamObject | undefined { return this.streams.get(name); }
-  workload(_k: WorkloadKind, _ns: string, name: string): KubernetesObject | undefined { return this.workloads.get(name); }
-  putStream(s: StreamObject): void {
-    this.streams.set(s.metadata!.name!, s);
-    for (const h of this.streamHandlers) h(s);
-  }
-  putWorkload(o: KubernetesObject): void {
-    this.workloads.set(o.metadata!.name!, o);
-    for (const h of this.changeHandlers) h(deploymentKind, o);
-  }
-}
-
-async function until(what: string, probe: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !probe(); i++) await new Promise((r) => setTimeout(r, 5));
-  assert.ok(probe(), what);
-}
 
 test('a stream change reconciles exactly the workloads that follow it; a broken annotation gets a Warning and no write', async () => {
   const caches = new FakeCaches();
