@@ -32,3 +32,9 @@ test('controller refuses a malformed --import-interval, --metrics-bind-address o
   assert.notEqual(await runCli(['controller', '--log-format', 'xml', '--kubeconfig', '/nonexistent'], { io: io3, env: {} }), 0);
   assert.equal(io3.stderr(), 'error: --log-format: unknown format "xml": use text or json\n');
 });
+
+test('controller serves metrics on loopback unless told otherwise', async () => {
+  const io = bufferIO();
+  assert.equal(await runCli(['controller', '--help'], { io, env: {} }), 0);
+  assert.match(io.stdout(), /--metrics-bind-address <address>[\s\S]*\(default: "127\.0\.0\.1:8080"\)/);
+});
