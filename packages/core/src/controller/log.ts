@@ -21,7 +21,7 @@ function textValue(value: string | number | boolean): string {
   return text === '' || /[\s"=\\]/.test(text) ? JSON.stringify(text) : text;
 }
 
-export function formatLogLine(format: LogFormat, at: Date, level: LogLevel, msg: string, fields: LogFields = {}): string {
+function formatLogLine(format: LogFormat, at: Date, level: LogLevel, msg: string, fields: LogFields = {}): string {
   const present = Object.entries(fields).filter((entry): entry is [string, string | number | boolean] => entry[1] !== undefined);
   if (format === 'json') return JSON.stringify({ ts: at.toISOString(), level, msg, ...Object.fromEntries(present) });
   return [at.toISOString(), level, msg, ...present.map(([k, v]) => `${k}=${textValue(v)}`)].join(' ');
