@@ -4,7 +4,7 @@
 import type { ImageStreamClient } from '@istream/core/cluster';
 import {
   applyImportResults, importTags, newImageStream, recordRepository, registryImageSource, specTag,
-  type ImageStream, type ImportProgress, type ImportSession, type TagImportRequest, type TagImportResult,
+  type ImageStream, type ImportProgress, type ImportSession, type StreamChange, type TagImportRequest, type TagImportResult,
 } from '@istream/core/imagestream';
 import { RegistryClient, secretCredentials } from '@istream/core/registry';
 
@@ -30,6 +30,13 @@ export async function importIntoStream(
      * so it needs no `--insecure` either.
      */
     repository?: { name: string; insecure: boolean };
+    /**
+     * A spec change that goes in the same write as the import's results (`tag`): as on OpenShift,
+     * where the server stores an import whole, no watcher sees the new spec tag without the
+     * import's stamp, so a running controller does not import it a second time. The stream is
+     * written even when the import fails, as the spec change alone would be.
+     */
+    specChange?: (current: ImageStream | undefined) => StreamChange;
   },
 ): Promise<RecordedImport> {
   const results = await importTags(session.source, requests, {
@@ -38,10 +45,17 @@ export async function importIntoStream(
   });
   const anySuccess = results.some((r) => r.outcome.ok);
   const change = (current: ImageStream | undefined) => {
+    const spec = options.specChange?.(current);
     // A stream that does not exist yet is created only when something was imported into it.
-    if (current === undefined && !anySuccess) return undefined;
-    const base = current ?? newImageStream(name, namespace);
-    const change = applyImportResults(base, results, options.now(), current === undefined);
+    if (current === undefined && !anySuccess && spec === undefined) return undefined;
+    const base = spec?.stream ?? current ?? newImageStream(name, namespace);
+    const imported = applyImportResults(base, results, options.now(), current === undefined);
+    const change = spec === undefined ? imported : {
+      ...imported,
+      changed: imported.changed || spec.changed,
+      specChanged: imported.specChanged || spec.specChanged,
+      statusChanged: imported.statusChanged || spec.statusChanged,
+    };
     return options.repository === undefined ? change : recordRepository(change, options.repository);
   };
   if (options.dryRun) {

@@ -1,12 +1,18 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { readTriggers, TRIGGER_ANNOTATION, type WorkloadObject } from '../triggers/index.js';
 import type { EventRecorder } from './events.js';
 import { KubeApiError, type KubeJson } from './kube-json.js';
+import type { Logger } from './log.js';
 import { planTriggers, type ReactorInputs, type TriggerChange, type TriggerPlan } from './reactor.js';
+import type { RateLimitedWarnings } from './warnings.js';
 import { parseWorkloadKey, resourcePath, type WorkloadKind } from './workload-kinds.js';
 
 export interface TriggerReconcilerDeps {
   api: KubeJson;
   events: EventRecorder;
+  /** Refusals and annotation errors: a Warning Event and a log line, rate-limited per object. */
+  warnings: RateLimitedWarnings;
+  log: Logger;
   inputs: ReactorInputs;
   /** The informer's copy of a workload (may lag the apiserver). */
   cached(kind: WorkloadKind, namespace: string, name: string): KubernetesObject | undefined;
@@ -28,28 +34,53 @@ function changeMessage(kind: WorkloadKind, obj: KubernetesObject, c: TriggerChan
 }
 
 /**
+ * Every problem of the annotation that `kubectl istream lint` calls an error (invalid JSON,
+ * `"paused":"false"`, duplicate fieldPaths, a container that does not exist...): what OpenShift
+ * ignores silently, said where the workload's owner looks.
+ */
+function reportAnnotationErrors(deps: TriggerReconcilerDeps, key: string, obj: KubernetesObject): void {
+  const value = obj.metadata?.annotations?.[TRIGGER_ANNOTATION];
+  if (value === undefined) return;
+  for (const problem of readTriggers(value, obj as WorkloadObject).problems) {
+    if (problem.severity !== 'error') continue;
+    const at = typeof problem.path[0] === 'number' ? `trigger ${problem.path[0]}: ` : '';
+    deps.warnings.warn(obj, 'ImageTriggerInvalid', `${TRIGGER_ANNOTATION}: ${at}${problem.message}`, 'invalid trigger annotation',
+      { workload: key, problem: problem.code });
+  }
+}
+
+function reportRefusals(deps: TriggerReconcilerDeps, key: string, obj: KubernetesObject, plan: TriggerPlan): void {
+  const namespace = obj.metadata?.namespace ?? '';
+  for (const source of plan.denied) {
+    deps.warnings.warn(obj, 'ImageTriggerForbidden',
+      `Trigger ${source.display} was not applied: service accounts of namespace ${namespace} may not get imagestreams in namespace ${source.namespace}. ` +
+      `To allow it, bind a role that may get imagestreams.image.openshift.io in ${source.namespace} to the group system:serviceaccounts:${namespace}.`,
+      'refused', { workload: key, source: source.display, why: 'forbidden' });
+  }
+  for (const source of plan.unwatched) {
+    deps.warnings.warn(obj, 'ImageTriggerNotWatched',
+      `Trigger ${source.display} was not applied: this istream controller watches image streams in namespace ${namespace} only (--namespace). ` +
+      `To follow streams of namespace ${source.namespace}, run the controller without --namespace.`,
+      'refused', { workload: key, source: source.display, why: 'namespace-not-watched' });
+  }
+  // plan.refused needs no line of its own: the annotation error reported before planning names
+  // what makes OpenShift refuse the update, rate-limited like these.
+}
+
+/**
  * One reconcile of one workload: apply what its triggers resolve to in a single update guarded by
- * resourceVersion, then tell the workload's Events what changed and why. Idempotent: a workload
- * that already shows every resolved image is left alone.
+ * resourceVersion, then tell the workload's Events and the log what changed and why. Idempotent:
+ * a workload that already shows every resolved image is left alone.
  */
 export async function reconcileWorkload(deps: TriggerReconcilerDeps, key: string): Promise<TriggerPlan | undefined> {
   const ref = parseWorkloadKey(key);
   if (!ref) return undefined;
   const { kind, namespace, name } = ref;
   let obj = deps.cached(kind, namespace, name);
+  if (obj) reportAnnotationErrors(deps, key, obj);
   for (let attempt = 0; obj; attempt++) {
     const plan = await planTriggers(obj, deps.inputs);
-    for (const source of plan.denied) {
-      deps.events.record(obj, 'Warning', 'ImageTriggerForbidden',
-        `Trigger ${source.display} was not applied: service accounts of namespace ${namespace} may not get imagestreams in namespace ${source.namespace}. ` +
-        `To allow it, bind a role that may get imagestreams.image.openshift.io in ${source.namespace} to the group system:serviceaccounts:${namespace}.`);
-    }
-    for (const source of plan.unwatched) {
-      deps.events.record(obj, 'Warning', 'ImageTriggerNotWatched',
-        `Trigger ${source.display} was not applied: this istream controller watches image streams in namespace ${namespace} only (--namespace). ` +
-        `To follow streams of namespace ${source.namespace}, run the controller without --namespace.`);
-    }
-    if (plan.refused) deps.events.record(obj, 'Warning', 'ImageTriggerInvalid', plan.refused);
+    reportRefusals(deps, key, obj, plan);
     if (!plan.updated) return plan;
     const path = resourcePath(kind.apiVersion, kind.resource, namespace, name);
     try {
@@ -58,6 +89,9 @@ export async function reconcileWorkload(deps: TriggerReconcilerDeps, key: string
       for (const change of plan.changes) {
         deps.events.record(written, change.revertsManualEdit ? 'Warning' : 'Normal',
           change.revertsManualEdit ? 'ManualImageChangeReverted' : 'ImageTriggered', changeMessage(kind, obj, change));
+        const fields = { workload: key, container: change.container, source: change.source.display, from: change.from, to: change.to };
+        if (change.revertsManualEdit) deps.log.warning('reverted manual image change', fields);
+        else deps.log.info('rolled', fields);
       }
       return plan;
     } catch (error) {

@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import {
   deleteTag, latestTagEvent, parseStreamTag, setSpecTag, specTag, tagReference,
-  type ImageStream, type TagSource, type TagSourceKind,
+  type ImageStream, type StreamChange, type TagImportResult, type TagReference, type TagSource, type TagSourceKind,
 } from '@istream/core/imagestream';
 import { asUserError, asUserErrorAsync, openCluster, streamNotFound } from '../connect.js';
 import { CliError } from '../errors.js';
@@ -153,27 +153,33 @@ export async function runTag(options: TagOptions, deps: Deps): Promise<void> {
         ...(importMode ? { importMode } : {}),
         referencePolicy,
       }, { current: namespace, destination: destNamespace });
-      const stored = await client.update(destNamespace, dest.stream, (current) =>
-        setSpecTag(current, dest.stream, destNamespace, ref, now(), (ns, name) => lookups.get(`${ns}/${name}`)));
+      const specChange = (current: ImageStream | undefined) =>
+        setSpecTag(current, dest.stream, destNamespace, ref, now(), (ns, name) => lookups.get(`${ns}/${name}`));
+      // OpenShift's API server imports a changed registry tag itself; here the import goes in the
+      // same write as the spec change, so a running controller does not import it again.
+      const importing = source.kind === 'DockerImage' && !options.reference && (await client.apiKind()) !== 'openshift';
+      const failed = importing
+        ? await importWith(destNamespace, dest.stream, ref, specChange)
+        : (await client.update(destNamespace, dest.stream, specChange), undefined);
       const where = destNamespace === namespace ? `${dest.stream}:${dest.tag}` : `${destNamespace}/${dest.stream}:${dest.tag}`;
       if (options.alias) deps.io.out.write(`Tag ${where} set up to track ${source.display}.\n`);
       else if (options.scheduled) deps.io.out.write(`Tag ${where} set to import ${source.display} periodically.\n`);
       else deps.io.out.write(`Tag ${where} set to ${source.display}.\n`);
-
-      // OpenShift's API server imports a changed registry tag itself.
-      if (source.kind === 'DockerImage' && !options.reference && stored !== undefined && (await client.apiKind()) !== 'openshift') {
-        await importNow(stored, dest.tag, destNamespace);
-      }
+      if (failed) reportImport(deps.io, dest.stream, undefined, failed, { dryRun: false, now: now() });
     }
 
-    async function importNow(stream: ImageStream, tag: string, ns: string): Promise<void> {
-      const ref = specTag(stream, tag)!;
+    /** Imports `ref` and records it with the spec change; returns the results when any failed. */
+    async function importWith(
+      ns: string, stream: string, ref: TagReference, specChange: (current: ImageStream | undefined) => StreamChange,
+    ): Promise<TagImportResult[] | undefined> {
       const session = await openImportSession(client, ns, deps.env);
       try {
-        const request = { tag, from: ref.from!.name, importPolicy: ref.importPolicy ?? {}, referencePolicy: ref.referencePolicy ?? { type: 'Source' as const } };
-        const recorded = await importIntoStream(client, ns, stream.metadata.name, [request], session, { dryRun: false, now, existing: stream });
-        const failed = recorded.results.filter((r) => !r.outcome.ok);
-        if (failed.length > 0) reportImport(deps.io, stream.metadata.name, undefined, recorded.results, { dryRun: false, now: now() });
+        const request = {
+          tag: ref.name, from: ref.from!.name,
+          importPolicy: ref.importPolicy ?? {}, referencePolicy: ref.referencePolicy ?? { type: 'Source' as const },
+        };
+        const recorded = await importIntoStream(client, ns, stream, [request], session, { dryRun: false, now, specChange });
+        return recorded.results.some((r) => !r.outcome.ok) ? recorded.results : undefined;
       } finally {
         await session.close();
       }

@@ -179,7 +179,8 @@ export function installManifests(options: InstallOptions): Manifest[] {
             containers: [{
               name: 'controller',
               image,
-              args: ['controller'],
+              // The CLI's default serves metrics on loopback only; in a pod they are for the cluster.
+              args: ['controller', '--metrics-bind-address=:8080'],
               securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
               resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { memory: '256Mi' } },
             }],

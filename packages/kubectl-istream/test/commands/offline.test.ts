@@ -52,7 +52,7 @@ test('install --dry-run=client -o yaml prints installable manifests without a cl
   assert.deepEqual(crd.spec.names.shortNames, ['is']);
   assert.deepEqual(crd.spec.versions[0].subresources, { status: {} });
   assert.equal(docs[5].metadata.namespace, 'istream-system');
-  assert.deepEqual(docs[5].spec.template.spec.containers[0].args, ['controller']);
+  assert.deepEqual(docs[5].spec.template.spec.containers[0].args, ['controller', '--metrics-bind-address=:8080'], 'in a pod, metrics are for the cluster, not loopback');
   assert.equal(docs[5].spec.template.spec.containers[0].image, 'registry.example/istream:dev');
 });
 
