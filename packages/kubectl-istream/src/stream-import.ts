@@ -6,7 +6,7 @@ import {
   applyImportResults, importTags, newImageStream, registryImageSource, specTag,
   type ImageSource, type ImageStream, type ImportProgress, type TagImportRequest, type TagImportResult,
 } from '@istream/core/imagestream';
-import { RegistryClient, secretCredentials } from '@istream/core/registry';
+import type { PullSecretData, RegistryClient } from '@istream/core/registry';
 
 /** OpenShift's stream annotation: imports from this stream's repository may use plain HTTP or unverified TLS. */
 export const INSECURE_ANNOTATION = 'openshift.io/image.insecureRepository';
@@ -16,9 +16,11 @@ export interface ImportSession {
   close(): Promise<void>;
 }
 
-/** A registry session whose credentials are the namespace's pull secrets. */
-export async function openImportSession(client: ImageStreamClient, namespace: string, env: NodeJS.ProcessEnv): Promise<ImportSession> {
-  const registry = new RegistryClient({ credentials: secretCredentials(await client.pullSecrets(namespace)), env });
+/** A registry session whose credentials are the namespace's pull secrets (`registry` builds the client for them). */
+export async function openImportSession(
+  client: ImageStreamClient, namespace: string, registryFor: (secrets: PullSecretData[]) => Promise<RegistryClient>,
+): Promise<ImportSession> {
+  const registry = await registryFor(await client.pullSecrets(namespace));
   return { source: registryImageSource(registry), close: () => registry.close() };
 }
 

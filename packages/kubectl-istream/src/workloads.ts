@@ -5,7 +5,7 @@ import type { Document } from 'yaml';
 import { isNotFound, toKubeError, type ClusterConnection } from '@istream/core/cluster';
 import { TRIGGER_ANNOTATION, type TriggerableKind, type WorkloadObject } from '@istream/core/triggers';
 import { CliError } from './errors.js';
-import type { Edit } from './trigger-definition.js';
+import type { Edit } from './trigger-edit.js';
 
 export interface WorkloadType { kind: TriggerableKind; apiVersion: string; group: string; resource: string; aliases: string[] }
 

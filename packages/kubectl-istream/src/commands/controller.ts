@@ -1,11 +1,8 @@
-import { connectCluster, imageStreamClient } from '@istream/core/cluster';
 import { startController, parseBindAddress, parseDuration, type StopReason } from '@istream/core/controller';
-import { addClusterFlags, type ClusterFlags } from '../flags.js';
 import { CliError } from '../errors.js';
-import type { CommandModule, Deps } from '../program.js';
-import { openImportSession } from '../stream-import.js';
+import type { Factory } from '../factory.js';
 
-export interface ControllerOptions extends ClusterFlags {
+export interface ControllerOptions {
   leaderElect?: boolean;
   leaderElectNamespace?: string;
   importInterval?: string;
@@ -15,8 +12,8 @@ export interface ControllerOptions extends ClusterFlags {
 }
 
 /** Runs the controller until the signal fires; resolves with why it stopped. */
-export async function runController(options: ControllerOptions, deps: Deps): Promise<StopReason> {
-  const err = deps.io.err;
+export async function runController(options: ControllerOptions, factory: Factory): Promise<StopReason> {
+  const err = factory.io.err;
   try {
     parseBindAddress(options.metricsBindAddress ?? ':8080');
   } catch (e) {
@@ -28,22 +25,16 @@ export async function runController(options: ControllerOptions, deps: Deps): Pro
   } catch (e) {
     throw new CliError(`--import-interval: ${(e as Error).message}`);
   }
-  let connection;
-  try {
-    // The namespace flag narrows what is watched; without it the controller watches all namespaces.
-    connection = connectCluster({ kubeconfig: options.kubeconfig, context: options.context }, deps.env);
-  } catch (e) {
-    throw new CliError((e as Error).message);
-  }
-  const streams = imageStreamClient(connection);
+  const { connection } = await factory.cluster();
   const running = await startController({
     kubeConfig: connection.kubeConfig,
-    namespace: options.namespace,
+    // -n narrows what is watched; without it the controller watches all namespaces.
+    namespace: factory.flags().namespace,
     metricsBindAddress: options.metricsBindAddress ?? ':8080',
     importIntervalMs,
-    imports: { openSession: (namespace) => openImportSession(streams, namespace, deps.env) },
+    imports: { openSession: (namespace) => factory.importSession(namespace) },
     leaderElection: options.leaderElect
-      ? { namespace: options.leaderElectNamespace ?? deps.env.POD_NAMESPACE ?? 'istream-system' }
+      ? { namespace: options.leaderElectNamespace ?? factory.env.POD_NAMESPACE ?? 'istream-system' }
       : undefined,
     log: (line) => err.write(`${new Date().toISOString()} ${line}\n`),
   });
@@ -52,26 +43,17 @@ export async function runController(options: ControllerOptions, deps: Deps): Pro
   return running.done;
 }
 
-export const controllerCommand: CommandModule = {
-  register(program, deps) {
-    const cmd = program.command('controller')
-      .description('Run the image stream controller: image-change triggers, spec and scheduled imports')
-      .option('--leader-elect', 'hold a coordination.k8s.io Lease so only one replica acts', false)
-      .option('--leader-elect-namespace <namespace>', 'namespace of the leader Lease (default: $POD_NAMESPACE or istream-system)')
-      .option('--import-interval <duration>', 'how often tags with importPolicy.scheduled are re-imported', '15m')
-      .option('--metrics-bind-address <address>', 'where /healthz, /readyz and /metrics are served; 0 turns it off', ':8080');
-    addClusterFlags(cmd, 'watch only this namespace (default: every namespace)').action(async (opts: ControllerOptions) => {
-      const abort = new AbortController();
-      const onSignal = (): void => abort.abort();
-      process.once('SIGTERM', onSignal);
-      process.once('SIGINT', onSignal);
-      try {
-        const reason = await runController({ ...opts, signal: abort.signal }, deps);
-        if (reason === 'lost-leadership') throw new CliError('lost the leader lease', 1);
-      } finally {
-        process.off('SIGTERM', onSignal);
-        process.off('SIGINT', onSignal);
-      }
-    });
-  },
-};
+/** Runs the controller until SIGTERM or SIGINT; losing the leader lease is a failure (exit 1). */
+export async function runControllerUntilSignal(options: ControllerOptions, factory: Factory): Promise<void> {
+  const abort = new AbortController();
+  const onSignal = (): void => abort.abort();
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  try {
+    const reason = await runController({ ...options, signal: abort.signal }, factory);
+    if (reason === 'lost-leadership') throw new CliError('lost the leader lease', 1);
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
+}

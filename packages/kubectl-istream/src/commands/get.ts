@@ -1,11 +1,8 @@
 // kubectl istream get is|istag [NAME]: oc's columns (NAME IMAGE REPOSITORY TAGS UPDATED for
 // streams, NAME IMAGE REFERENCE UPDATED for tags) or the objects as json, yaml or names.
-import type { Command } from 'commander';
 import type { ImageStreamClient } from '@istream/core/cluster';
 import { parseStreamTag, validateStreamName, type ImageStream } from '@istream/core/imagestream';
-import { asUserError, asUserErrorAsync, openCluster, streamNotFound } from '../connect.js';
-import { CliError } from '../errors.js';
-import { addClusterFlags, addOutputFlag, type ClusterFlags } from '../flags.js';
+import { CliError, streamNotFound } from '../errors.js';
 import { IMAGE_STREAM_RESOURCE } from '../import-output.js';
 import { formatObjects } from '../printers/objects.js';
 import {
@@ -13,7 +10,7 @@ import {
   imageStreamTags, type ImageStreamTagObject,
 } from '../printers/streams.js';
 import { formatTable } from '../printers/table.js';
-import type { CommandModule, Deps } from '../program.js';
+import type { Factory } from '../factory.js';
 
 export type StreamResource = 'imagestreams' | 'imagestreamtags';
 
@@ -29,12 +26,12 @@ export function parseResource(name: string): StreamResource {
   return resource;
 }
 
-export const GET_FORMATS = ['wide', 'json', 'yaml', 'name'] as const;
+export type GetFormat = 'wide' | 'json' | 'yaml' | 'name';
 
-export interface GetOptions extends ClusterFlags {
+export interface GetOptions {
   resource: string;
   name?: string;
-  output?: (typeof GET_FORMATS)[number];
+  output?: GetFormat;
   /** kubectl's -A: every namespace, with a NAMESPACE column. */
   allNamespaces?: boolean;
   now?: () => Date;
@@ -54,40 +51,38 @@ const byNamespaceAndName = (a: ImageStream, b: ImageStream): number => {
   return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 };
 
-export async function runGet(options: GetOptions, deps: Deps): Promise<void> {
+export async function runGet(options: GetOptions, factory: Factory): Promise<void> {
   const resource = parseResource(options.resource);
   const now = (options.now ?? (() => new Date()))();
   if (options.allNamespaces && options.name !== undefined) throw new CliError('a resource cannot be retrieved by name across all namespaces');
-  const { client, namespace } = openCluster(options, deps);
+  const { streams: client, namespace } = await factory.cluster();
   const scope = options.allNamespaces ? undefined : namespace;
-  const nothingFound = (): void => void deps.io.err.write(scope === undefined ? 'No resources found\n' : `No resources found in ${scope} namespace.\n`);
+  const nothingFound = (): void => void factory.io.err.write(scope === undefined ? 'No resources found\n' : `No resources found in ${scope} namespace.\n`);
   const listed = async (): Promise<ImageStream[]> => [...(await client.list(scope))].sort(byNamespaceAndName);
-  await asUserErrorAsync(async () => {
-    if (resource === 'imagestreams') {
-      if (options.name !== undefined) asUserError(() => validateStreamName(options.name!));
-      const streams = options.name === undefined ? await listed() : [await namedStream(client, namespace, options.name)];
-      if (streams.length === 0) return nothingFound();
-      if (options.output === undefined || options.output === 'wide') {
-        deps.io.out.write(table(IMAGE_STREAM_HEADERS, streams, (s) => imageStreamRow(s, now), scope === undefined));
-      } else deps.io.out.write(formatObjects(streams, options.output, IMAGE_STREAM_RESOURCE, options.name === undefined));
-      return;
-    }
-    let tags: ImageStreamTagObject[];
-    if (options.name !== undefined) {
-      const parsed = asUserError(() => parseStreamTag(options.name!));
-      if (!parsed.explicitTag) throw new CliError(`"${options.name}" must be of the form <stream_name>:<tag>`);
-      const stream = await client.get(namespace, parsed.stream);
-      tags = stream === undefined ? [] : imageStreamTags(stream).filter((t) => t.metadata.name === options.name);
-      if (tags.length === 0) throw new CliError(`imagestreamtags.image.openshift.io "${options.name}" not found`);
-    } else {
-      tags = (await listed()).flatMap(imageStreamTags);
-      if (tags.length === 0) return nothingFound();
-    }
+  if (resource === 'imagestreams') {
+    if (options.name !== undefined) validateStreamName(options.name);
+    const streams = options.name === undefined ? await listed() : [await namedStream(client, namespace, options.name)];
+    if (streams.length === 0) return nothingFound();
     if (options.output === undefined || options.output === 'wide') {
-      const wide = options.output === 'wide';
-      deps.io.out.write(table(wide ? IMAGE_STREAM_TAG_WIDE_HEADERS : IMAGE_STREAM_TAG_HEADERS, tags, (t) => imageStreamTagRow(t, now, wide), scope === undefined));
-    } else deps.io.out.write(formatObjects(tags, options.output, 'imagestreamtag.image.openshift.io', options.name === undefined));
-  });
+      factory.io.out.write(table(IMAGE_STREAM_HEADERS, streams, (s) => imageStreamRow(s, now), scope === undefined));
+    } else factory.io.out.write(formatObjects(streams, options.output, IMAGE_STREAM_RESOURCE, options.name === undefined));
+    return;
+  }
+  let tags: ImageStreamTagObject[];
+  if (options.name !== undefined) {
+    const parsed = parseStreamTag(options.name!);
+    if (!parsed.explicitTag) throw new CliError(`"${options.name}" must be of the form <stream_name>:<tag>`);
+    const stream = await client.get(namespace, parsed.stream);
+    tags = stream === undefined ? [] : imageStreamTags(stream).filter((t) => t.metadata.name === options.name);
+    if (tags.length === 0) throw new CliError(`imagestreamtags.image.openshift.io "${options.name}" not found`);
+  } else {
+    tags = (await listed()).flatMap(imageStreamTags);
+    if (tags.length === 0) return nothingFound();
+  }
+  if (options.output === undefined || options.output === 'wide') {
+    const wide = options.output === 'wide';
+    factory.io.out.write(table(wide ? IMAGE_STREAM_TAG_WIDE_HEADERS : IMAGE_STREAM_TAG_HEADERS, tags, (t) => imageStreamTagRow(t, now, wide), scope === undefined));
+  } else factory.io.out.write(formatObjects(tags, options.output, 'imagestreamtag.image.openshift.io', options.name === undefined));
 }
 
 async function namedStream(client: ImageStreamClient, namespace: string, name: string): Promise<ImageStream> {
@@ -95,17 +90,3 @@ async function namedStream(client: ImageStreamClient, namespace: string, name: s
   if (stream === undefined) throw streamNotFound(name);
   return stream;
 }
-
-export const getCommand: CommandModule = {
-  register(program: Command, deps: Deps) {
-    const cmd = program.command('get')
-      .argument('<resource>', 'is (imagestreams) or istag (imagestreamtags)')
-      .argument('[name]', 'a stream name, or stream:tag for istag')
-      .description('Display image streams or image stream tags');
-    addOutputFlag(cmd, GET_FORMATS);
-    cmd.option('-A, --all-namespaces', 'list the requested objects across all namespaces');
-    addClusterFlags(cmd);
-    cmd.action(async (resource: string, name: string | undefined, opts: ClusterFlags & Pick<GetOptions, 'output' | 'allNamespaces'>) =>
-      runGet({ ...opts, resource, ...(name === undefined ? {} : { name }) }, deps));
-  },
-};

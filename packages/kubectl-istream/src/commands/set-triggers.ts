@@ -1,20 +1,18 @@
-import type { Command } from 'commander';
-import { connectCluster, isConflict } from '@istream/core/cluster';
+import { isConflict } from '@istream/core/cluster';
 import { InvalidReferenceError, defaultDomain, parseImageReference, type ImageReference } from '@istream/core/reference';
 import type { WorkloadObject } from '@istream/core/triggers';
-import { asUserError, asUserErrorAsync } from '../connect.js';
 import { CliError } from '../errors.js';
-import { addClusterFlags, addDryRunFlag, addOutputFlag, parseDryRun, type ClusterFlags, type DryRun } from '../flags.js';
-import { editedDocumentText, readSources, targetsFromFiles } from '../manifests.js';
+import type { DryRun } from '../flags.js';
+import { editedDocumentText, readSources, targetsFromFiles } from '../manifest-files.js';
 import { toJson, toYaml } from '../printers/objects.js';
 import { formatTabbed } from '../printers/tabwriter.js';
-import type { CommandModule, Deps } from '../program.js';
+import type { Factory } from '../factory.js';
 import {
   applyEdit, changed, readDefinition, updateDefinition, writeDefinition, type Edit, type EditPlan, type ImageFlag,
 } from '../trigger-definition.js';
 import { WorkloadClient, qualifiedName, typeByName, type Target, type WorkloadType } from '../workloads.js';
 
-export interface SetTriggersOptions extends ClusterFlags {
+export interface SetTriggersOptions {
   /** `TYPE/NAME...`, `TYPE NAME...`, or `TYPE[,TYPE]` with --all or -l. */
   resources: string[];
   filenames: string[];
@@ -139,26 +137,22 @@ async function liveTargets(
   return targets;
 }
 
-export function runSetTriggers(options: SetTriggersOptions, deps: Deps): Promise<void> {
-  return asUserErrorAsync(() => setTriggers(options, deps));
-}
-
-async function setTriggers(options: SetTriggersOptions, deps: Deps): Promise<void> {
-  const { io } = deps;
+export async function runSetTriggers(options: SetTriggersOptions, factory: Factory): Promise<void> {
+  const { io } = factory;
   const dryRun = options.dryRun ?? 'none';
   const warn = (message: string) => io.err.write(`warning: ${message}\n`);
 
   let cluster: WorkloadClient | undefined;
-  let namespace = options.namespace || 'default';
-  const explicitNamespace = Boolean(options.namespace);
-  const flags = { kubeconfig: options.kubeconfig, context: options.context, namespace: options.namespace };
+  const flagNamespace = factory.flags().namespace;
+  let namespace = flagNamespace || 'default';
+  const explicitNamespace = Boolean(flagNamespace);
   if (!options.local) {
-    const connection = asUserError(() => connectCluster(flags, deps.env));
+    const { connection } = await factory.cluster();
     namespace = connection.namespace;
     cluster = new WorkloadClient(connection);
-  } else if (!options.namespace) {
+  } else if (!flagNamespace) {
     // Offline, the namespace still comes from the kubeconfig when there is one, as kubectl does.
-    try { namespace = connectCluster(flags, deps.env).namespace; } catch { /* no kubeconfig: default */ }
+    try { namespace = (await factory.cluster()).namespace; } catch { /* no kubeconfig: default */ }
   }
 
   const p = plan(options, namespace);
@@ -166,7 +160,7 @@ async function setTriggers(options: SetTriggersOptions, deps: Deps): Promise<voi
   if (options.local && options.resources.length > 0) throw new CliError('--local edits only the objects given with -f; remove the resource arguments');
   if (options.local && dryRun === 'server') throw new CliError('--dry-run=server cannot be used with --local');
 
-  const fileTargets = targetsFromFiles(await readSources(options.filenames, deps), namespace, explicitNamespace);
+  const fileTargets = targetsFromFiles(await readSources(options.filenames, factory), namespace, explicitNamespace);
   const named = namedResources(options);
   if (fileTargets.length === 0 && named.length === 0) {
     throw new CliError('you must provide one or more resources by argument or filename: TYPE/NAME, TYPE NAME, TYPE with --all or -l, or -f FILE');
@@ -236,41 +230,3 @@ async function setTriggers(options: SetTriggersOptions, deps: Deps): Promise<voi
   }
   if (yamlDocs.length > 0) io.out.write(yamlDocs.join(''));
 }
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-export const setTriggersCommand: CommandModule = {
-  register(program: Command, deps: Deps) {
-    const cmd = program
-      .command('set-triggers')
-      .summary('Update the triggers on one or more objects')
-      .description('Set or remove image-change triggers, as `oc set triggers` does. Deployments, stateful sets, '
-        + 'daemon sets and cron jobs follow an image stream tag through the image.openshift.io/triggers annotation. '
-        + 'With no change flag, the triggers are listed. The config trigger of a Deployment is the Deployment not being paused.')
-      .argument('[resource...]', 'TYPE/NAME, TYPE NAME..., or TYPE with --all or -l')
-      .option('-f, --filename <file>', 'file or directory with the objects to edit (- for stdin); repeatable', collect, [])
-      .option('-l, --selector <selector>', 'selector (label query) to filter on')
-      .option('--all', 'select all resources of the given types in the namespace')
-      .option('--remove', 'remove the specified trigger(s)')
-      .option('--remove-all', 'remove all triggers')
-      .option('--auto', 'enable all triggers, or just the specified trigger')
-      .option('--manual', 'set all triggers to manual, or just the specified trigger')
-      .option('--local', 'edit the objects given with -f without contacting the cluster')
-      .option('--from-config', 'configuration changes result in a rollout (a Deployment that is not paused)')
-      .option('--from-image <[namespace/]stream:tag>', 'an image stream tag to trigger off of')
-      .option('-c, --containers <names>', 'comma-separated container names the trigger applies to; defaults to the only container');
-    addOutputFlag(cmd, ['json', 'yaml', 'name']);
-    addDryRunFlag(cmd);
-    addClusterFlags(cmd);
-    cmd.action(async (resources: string[], opts: Record<string, unknown>) => {
-      await runSetTriggers({
-        ...(opts as Omit<SetTriggersOptions, 'resources' | 'filenames' | 'dryRun'>),
-        resources,
-        filenames: opts.filename as string[],
-        dryRun: parseDryRun(opts.dryRun),
-      }, deps);
-    });
-  },
-};

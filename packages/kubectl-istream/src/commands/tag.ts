@@ -1,20 +1,18 @@
 // kubectl istream tag SOURCE DEST...: oc's tag. Points spec tags at a registry image, another
 // stream's tag or image (a one-shot copy), or, with --alias, a tag of the same stream that it then
 // follows; -d deletes tags. A registry source is imported at once, so no controller is needed.
-import type { Command } from 'commander';
 import {
   applySpecChange, assertNoCycle, latestTagEvent, newImageStream, parseStreamTag, putSpecTag, removeSpecTag,
   specTag, type ImageStream, type TagReference, type TagSourceKind,
 } from '@istream/core/imagestream';
-import { asUserError, asUserErrorAsync, openCluster, streamNotFound } from '../connect.js';
-import { CliError } from '../errors.js';
-import { addClusterFlags, addImportPolicyFlags, type ClusterFlags, type ImportPolicyFlags } from '../flags.js';
+import { CliError, streamNotFound } from '../errors.js';
+import type { ImportPolicyFlags } from '../flags.js';
 import { reportImport } from '../import-output.js';
-import type { CommandModule, Deps } from '../program.js';
-import { importIntoStream, openImportSession } from '../stream-import.js';
+import type { Factory } from '../factory.js';
+import { importIntoStream } from '../stream-import.js';
 import { parseImportMode, parseReferencePolicy, validateSource } from './import-image.js';
 
-export interface TagOptions extends ClusterFlags, ImportPolicyFlags {
+export interface TagOptions extends ImportPolicyFlags {
   args: string[];
   source?: string;
   alias?: boolean;
@@ -70,7 +68,7 @@ function parseStreamImage(source: string): { namespace?: string; stream: string;
   return { ...(parts.length === 2 ? { namespace: parts[0]! } : {}), stream: parts[parts.length - 1]!, id };
 }
 
-export async function runTag(options: TagOptions, deps: Deps): Promise<void> {
+export async function runTag(options: TagOptions, factory: Factory): Promise<void> {
   const now = options.now ?? (() => new Date());
   if (options.delete && options.alias) throw new CliError('--alias and --delete may not be both specified');
   const referencePolicy = parseReferencePolicy(options.referencePolicy);
@@ -82,140 +80,123 @@ export async function runTag(options: TagOptions, deps: Deps): Promise<void> {
   if (options.delete && (options.source !== undefined)) throw new CliError('cannot specify a source kind when deleting');
   if (options.delete && (options.scheduled || options.insecure)) throw new CliError('cannot set flags for importing images when deleting a tag');
   const destinations = (options.delete ? args : args.slice(1)).map((d) => {
-    const parsed = asUserError(() => parseStreamTag(d));
+    const parsed = parseStreamTag(d);
     if (!parsed.explicitTag) throw new CliError(`"${d}" must be of the form <stream_name>:<tag>`);
     return parsed;
   });
 
-  const { client, namespace } = openCluster(options, deps);
-  await asUserErrorAsync(async () => {
-    if (options.delete) {
-      for (const dest of destinations) {
-        const ns = dest.namespace ?? namespace;
-        let found = false;
-        await client.update(ns, dest.stream, (current) => {
-          if (current === undefined) return undefined;
-          const next = structuredClone(current);
-          found = removeSpecTag(next, dest.tag);
-          const status = next.status?.tags?.filter((t) => t.tag !== dest.tag);
-          if (next.status && status) next.status.tags = status;
-          found ||= status?.length !== current.status?.tags?.length;
-          return found ? applySpecChange(current, next, now(), false) : undefined;
-        });
-        if (!found) throw new CliError(`destination tag ${ns}/${dest.stream}:${dest.tag} does not exist`);
-        deps.io.out.write(`Deleted tag ${ns}/${dest.stream}:${dest.tag}.\n`);
-      }
-      return;
+  const { streams: client, namespace } = await factory.cluster();
+  if (options.delete) {
+    for (const dest of destinations) {
+      const ns = dest.namespace ?? namespace;
+      let found = false;
+      await client.update(ns, dest.stream, (current) => {
+        if (current === undefined) return undefined;
+        const next = structuredClone(current);
+        found = removeSpecTag(next, dest.tag);
+        const status = next.status?.tags?.filter((t) => t.tag !== dest.tag);
+        if (next.status && status) next.status.tags = status;
+        found ||= status?.length !== current.status?.tags?.length;
+        return found ? applySpecChange(current, next, now(), false) : undefined;
+      });
+      if (!found) throw new CliError(`destination tag ${ns}/${dest.stream}:${dest.tag} does not exist`);
+      factory.io.out.write(`Deleted tag ${ns}/${dest.stream}:${dest.tag}.\n`);
     }
+    return;
+  }
 
-    const typed = args[0]!;
-    let kind = kindOf(typed, options.source);
-    if (kind !== 'DockerImage' && (options.scheduled || options.insecure)) throw new CliError('only container images can have importing flags set');
-    if (options.alias && (options.scheduled || options.insecure)) throw new CliError('cannot set a container image tag as an alias and also set import flags');
-    let source: Source;
-    const lookups = new Map<string, ImageStream>();
-    if (kind === 'DockerImage') {
-      validateSource(typed, 'SOURCE');
-      source = { kind, name: typed, display: typed };
-    } else {
-      if (hasRegistry(typed)) throw new CliError('server in SOURCE is only allowed when providing a container image');
-      if (kind === 'ImageStreamTag') {
-        const parsed = asUserError(() => parseStreamTag(typed));
-        if (!parsed.explicitTag) throw new CliError('--source=ImageStreamTag requires a valid <name>:<tag> in SOURCE');
-        source = { kind, name: `${parsed.stream}:${parsed.tag}`, ...(parsed.namespace ? { namespace: parsed.namespace } : {}), display: typed };
-        if (options.alias && destinations.some((d) => (d.namespace ?? namespace) !== (parsed.namespace ?? namespace) || d.stream !== parsed.stream)) {
-          throw new CliError('cannot set alias across different Image Streams');
-        }
-        if (!options.alias) {
-          // Without --alias, the destination gets the source's current image, once.
-          const srcNamespace = parsed.namespace ?? namespace;
-          const stream = await client.get(srcNamespace, parsed.stream);
-          if (stream === undefined) throw streamNotFound(parsed.stream);
-          const event = latestTagEvent(stream, parsed.tag);
-          if (event === undefined) throw new CliError(`"${typed}" is not currently pointing to an image, cannot use it as the source of a tag`);
-          lookups.set(`${srcNamespace}/${parsed.stream}`, stream);
-          if (event.image === '') {
-            kind = 'DockerImage';
-            source = { kind, name: event.dockerImageReference, display: event.dockerImageReference };
-          } else {
-            kind = 'ImageStreamImage';
-            source = { kind, name: `${parsed.stream}@${event.image}`, namespace: srcNamespace, display: `${parsed.stream}@${event.image}` };
-          }
-        }
-      } else {
-        const parsed = parseStreamImage(typed);
+  const typed = args[0]!;
+  let kind = kindOf(typed, options.source);
+  if (kind !== 'DockerImage' && (options.scheduled || options.insecure)) throw new CliError('only container images can have importing flags set');
+  if (options.alias && (options.scheduled || options.insecure)) throw new CliError('cannot set a container image tag as an alias and also set import flags');
+  let source: Source;
+  const lookups = new Map<string, ImageStream>();
+  if (kind === 'DockerImage') {
+    validateSource(typed, 'SOURCE');
+    source = { kind, name: typed, display: typed };
+  } else {
+    if (hasRegistry(typed)) throw new CliError('server in SOURCE is only allowed when providing a container image');
+    if (kind === 'ImageStreamTag') {
+      const parsed = parseStreamTag(typed);
+      if (!parsed.explicitTag) throw new CliError('--source=ImageStreamTag requires a valid <name>:<tag> in SOURCE');
+      source = { kind, name: `${parsed.stream}:${parsed.tag}`, ...(parsed.namespace ? { namespace: parsed.namespace } : {}), display: typed };
+      if (options.alias && destinations.some((d) => (d.namespace ?? namespace) !== (parsed.namespace ?? namespace) || d.stream !== parsed.stream)) {
+        throw new CliError('cannot set alias across different Image Streams');
+      }
+      if (!options.alias) {
+        // Without --alias, the destination gets the source's current image, once.
         const srcNamespace = parsed.namespace ?? namespace;
         const stream = await client.get(srcNamespace, parsed.stream);
         if (stream === undefined) throw streamNotFound(parsed.stream);
+        const event = latestTagEvent(stream, parsed.tag);
+        if (event === undefined) throw new CliError(`"${typed}" is not currently pointing to an image, cannot use it as the source of a tag`);
         lookups.set(`${srcNamespace}/${parsed.stream}`, stream);
-        source = { kind, name: `${parsed.stream}@${parsed.id}`, ...(parsed.namespace ? { namespace: parsed.namespace } : {}), display: typed };
+        if (event.image === '') {
+          kind = 'DockerImage';
+          source = { kind, name: event.dockerImageReference, display: event.dockerImageReference };
+        } else {
+          kind = 'ImageStreamImage';
+          source = { kind, name: `${parsed.stream}@${event.image}`, namespace: srcNamespace, display: `${parsed.stream}@${event.image}` };
+        }
       }
+    } else {
+      const parsed = parseStreamImage(typed);
+      const srcNamespace = parsed.namespace ?? namespace;
+      const stream = await client.get(srcNamespace, parsed.stream);
+      if (stream === undefined) throw streamNotFound(parsed.stream);
+      lookups.set(`${srcNamespace}/${parsed.stream}`, stream);
+      source = { kind, name: `${parsed.stream}@${parsed.id}`, ...(parsed.namespace ? { namespace: parsed.namespace } : {}), display: typed };
     }
+  }
 
-    for (const dest of destinations) {
-      const destNamespace = dest.namespace ?? namespace;
-      const ref: TagReference = {
-        name: dest.tag,
-        annotations: null,
-        from: {
-          kind: source.kind,
-          name: source.name,
-          ...(source.kind !== 'DockerImage' && (source.namespace ?? (destNamespace !== namespace ? namespace : undefined))
-            ? { namespace: source.namespace ?? namespace } : {}),
-        },
-        ...(options.reference ? { reference: true } : {}),
-        ...(source.kind === 'DockerImage' ? { generation: 0 } : {}),
-        importPolicy: {
-          ...(options.insecure ? { insecure: true } : {}),
-          ...(options.scheduled ? { scheduled: true } : {}),
-          ...(importMode ? { importMode } : {}),
-        },
-        referencePolicy,
-      };
-      const stored = await client.update(destNamespace, dest.stream, (current) => {
-        const base = current ?? newImageStream(dest.stream, destNamespace);
-        const next = structuredClone(base);
-        putSpecTag(next, ref);
-        assertNoCycle(next, dest.tag);
-        return applySpecChange(base, next, now(), current === undefined, (ns, name) => lookups.get(`${ns}/${name}`));
-      });
-      const where = destNamespace === namespace ? `${dest.stream}:${dest.tag}` : `${destNamespace}/${dest.stream}:${dest.tag}`;
-      if (options.alias) deps.io.out.write(`Tag ${where} set up to track ${source.display}.\n`);
-      else if (options.scheduled) deps.io.out.write(`Tag ${where} set to import ${source.display} periodically.\n`);
-      else deps.io.out.write(`Tag ${where} set to ${source.display}.\n`);
+  for (const dest of destinations) {
+    const destNamespace = dest.namespace ?? namespace;
+    const ref: TagReference = {
+      name: dest.tag,
+      annotations: null,
+      from: {
+        kind: source.kind,
+        name: source.name,
+        ...(source.kind !== 'DockerImage' && (source.namespace ?? (destNamespace !== namespace ? namespace : undefined))
+          ? { namespace: source.namespace ?? namespace } : {}),
+      },
+      ...(options.reference ? { reference: true } : {}),
+      ...(source.kind === 'DockerImage' ? { generation: 0 } : {}),
+      importPolicy: {
+        ...(options.insecure ? { insecure: true } : {}),
+        ...(options.scheduled ? { scheduled: true } : {}),
+        ...(importMode ? { importMode } : {}),
+      },
+      referencePolicy,
+    };
+    const stored = await client.update(destNamespace, dest.stream, (current) => {
+      const base = current ?? newImageStream(dest.stream, destNamespace);
+      const next = structuredClone(base);
+      putSpecTag(next, ref);
+      assertNoCycle(next, dest.tag);
+      return applySpecChange(base, next, now(), current === undefined, (ns, name) => lookups.get(`${ns}/${name}`));
+    });
+    const where = destNamespace === namespace ? `${dest.stream}:${dest.tag}` : `${destNamespace}/${dest.stream}:${dest.tag}`;
+    if (options.alias) factory.io.out.write(`Tag ${where} set up to track ${source.display}.\n`);
+    else if (options.scheduled) factory.io.out.write(`Tag ${where} set to import ${source.display} periodically.\n`);
+    else factory.io.out.write(`Tag ${where} set to ${source.display}.\n`);
 
-      // OpenShift's API server imports a changed registry tag itself.
-      if (source.kind === 'DockerImage' && !options.reference && stored !== undefined && (await client.apiKind()) !== 'openshift') {
-        await importNow(stored, dest.tag, destNamespace);
-      }
+    // OpenShift's API server imports a changed registry tag itself.
+    if (source.kind === 'DockerImage' && !options.reference && stored !== undefined && (await client.apiKind()) !== 'openshift') {
+      await importNow(stored, dest.tag, destNamespace);
     }
+  }
 
-    async function importNow(stream: ImageStream, tag: string, ns: string): Promise<void> {
-      const ref = specTag(stream, tag)!;
-      const session = await openImportSession(client, ns, deps.env);
-      try {
-        const request = { tag, from: ref.from!.name, importPolicy: ref.importPolicy ?? {}, referencePolicy: ref.referencePolicy ?? { type: 'Source' as const } };
-        const recorded = await importIntoStream(client, ns, stream.metadata.name, [request], session, { dryRun: false, now, existing: stream });
-        const failed = recorded.results.filter((r) => !r.outcome.ok);
-        if (failed.length > 0) reportImport(deps.io, stream.metadata.name, undefined, recorded.results, { dryRun: false, now: now() });
-      } finally {
-        await session.close();
-      }
+  async function importNow(stream: ImageStream, tag: string, ns: string): Promise<void> {
+    const ref = specTag(stream, tag)!;
+    const session = await factory.importSession(ns);
+    try {
+      const request = { tag, from: ref.from!.name, importPolicy: ref.importPolicy ?? {}, referencePolicy: ref.referencePolicy ?? { type: 'Source' as const } };
+      const recorded = await importIntoStream(client, ns, stream.metadata.name, [request], session, { dryRun: false, now, existing: stream });
+      const failed = recorded.results.filter((r) => !r.outcome.ok);
+      if (failed.length > 0) reportImport(factory.io, stream.metadata.name, undefined, recorded.results, { dryRun: false, now: now() });
+    } finally {
+      await session.close();
     }
-  });
+  }
 }
-
-export const tagCommand: CommandModule = {
-  register(program: Command, deps: Deps) {
-    const cmd = program.command('tag')
-      .argument('<source-or-dest...>', 'SOURCE DEST [DEST...], or DEST... with -d')
-      .description('Tag existing images into image streams')
-      .option('--source <kind>', 'source type: docker, istag (imagestreamtag) or isimage (imagestreamimage)')
-      .option('--alias', 'make the destination follow the source tag (same image stream only)')
-      .option('--reference', 'record the source without importing it')
-      .option('-d, --delete', 'delete the given spec tags');
-    addImportPolicyFlags(cmd, 'periodically re-import the source (container images only)');
-    addClusterFlags(cmd);
-    cmd.action(async (args: string[], opts: Omit<TagOptions, 'args'>) => runTag({ ...opts, args }, deps));
-  },
-};

@@ -1,4 +1,4 @@
-import type { CommandModule } from '../program.js';
+import type { CommandModule } from './command-module.js';
 import { controllerCommand } from './controller.js';
 import { describeCommand } from './describe.js';
 import { digestCommand } from './digest.js';

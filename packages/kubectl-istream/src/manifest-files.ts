@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import { isMap, isScalar, parseAllDocuments } from 'yaml';
 import { TRIGGER_ANNOTATION, type WorkloadObject } from '@istream/core/triggers';
 import { CliError } from './errors.js';
-import type { Deps } from './program.js';
-import type { Edit } from './trigger-definition.js';
+import type { Factory } from './factory.js';
+import type { Edit } from './trigger-edit.js';
 import { typeOfObject, type Target } from './workloads.js';
 
-export async function readSources(filenames: string[], deps: Deps): Promise<{ name: string; text: string }[]> {
+export async function readSources(filenames: string[], factory: Factory): Promise<{ name: string; text: string }[]> {
   const out: { name: string; text: string }[] = [];
   for (const f of filenames) {
-    if (f === '-') { out.push({ name: 'stdin', text: await deps.io.readStdin() }); continue; }
+    if (f === '-') { out.push({ name: 'stdin', text: await factory.io.readStdin() }); continue; }
     let files = [f];
     try {
       if (statSync(f).isDirectory()) files = readdirSync(f).filter((n) => /\.(ya?ml|json)$/.test(n)).sort().map((n) => join(f, n));
