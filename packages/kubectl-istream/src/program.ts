@@ -1,6 +1,7 @@
 // The command line: global flags (accepted before or after the subcommand, as kubectl's are),
 // the subcommands, kubectl's form for usage errors, and the mapping of errors to exit codes.
 import { Command, InvalidArgumentError } from 'commander';
+import { buildInfo, clientVersionText } from './build-info.js';
 import { commands } from './definitions/index.js';
 import { asCliError, CliError } from './errors.js';
 import { createFactory, type Factory, type GlobalFlags } from './factory.js';
@@ -40,6 +41,7 @@ export function buildProgram(run: RunOptions = defaultRun()): { program: Command
   const factory = createFactory({ ...run, flags });
   program
     .description('Image streams and image-change triggers for any Kubernetes cluster')
+    .version(clientVersionText(buildInfo()), '--version', 'print the plugin version and commit')
     .option('-n, --namespace <namespace>', 'namespace to use (default: the context\'s namespace)')
     .option('--context <context>', 'kubeconfig context to use')
     .option('--kubeconfig <path>', 'path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')

@@ -43,7 +43,7 @@ function run(args: string[]): { status: number | null; stderr: string; modules: 
 const kubernetesClient = (modules: string[]) => modules.filter((m) => m.includes('/@kubernetes/client-node/'));
 
 test('--help, lint and digest do not load the Kubernetes client', () => {
-  for (const args of [['--help'], ['lint', manifest], ['digest', 'Foo:bar'], ['get', '--help']]) {
+  for (const args of [['--help'], ['lint', manifest], ['digest', 'Foo:bar'], ['get', '--help'], ['--version']]) {
     const { status, stderr, modules } = run(args);
     assert.ok(status === 0 || (args[0] === 'digest' && status === 1), `${args.join(' ')}: ${stderr}`);
     assert.ok(modules.some((m) => m.endsWith('/dist/src/program.js')), `${args.join(' ')}: the hook saw the CLI load`);
