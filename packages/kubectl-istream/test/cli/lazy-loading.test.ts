@@ -51,6 +51,14 @@ test('--help, lint and digest do not load the Kubernetes client', () => {
   }
 });
 
+test('--help and --version load nothing from core: commands register their flags without it', () => {
+  for (const args of [['--help'], ['set-triggers', '--help'], ['--version']]) {
+    const { status, modules } = run(args);
+    assert.equal(status, 0, args.join(' '));
+    assert.deepEqual(modules.filter((m) => m.includes('/core/dist/src/')), [], args.join(' '));
+  }
+});
+
 test('a command that talks to a cluster loads the Kubernetes client when it runs', () => {
   const { status, stderr, modules } = run(['get', 'is', '--kubeconfig', join(dir, 'absent')]);
   assert.equal(status, 1);
