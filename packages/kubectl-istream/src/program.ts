@@ -4,13 +4,11 @@ import { Command, InvalidArgumentError } from 'commander';
 import { buildInfo, clientVersionText } from './build-info.js';
 import { commands } from './definitions/index.js';
 import { asCliError, CliError } from './errors.js';
-import { createFactory, type Factory, type GlobalFlags } from './factory.js';
-import { processIO, type IOStreams } from './io.js';
+import { createFactory, type FactoryOptions, type GlobalFlags } from './factory.js';
+import { processIO } from './io.js';
 
-export interface RunOptions {
-  io: IOStreams;
-  env: NodeJS.ProcessEnv;
-}
+/** The terminal and environment a run uses (`bufferIO()` and a made-up environment in tests). */
+export type RunOptions = Omit<FactoryOptions, 'flags'>;
 
 const defaultRun = (): RunOptions => ({ io: processIO(), env: process.env });
 
@@ -32,7 +30,8 @@ function parseVerbosity(level: string): string {
 
 const usageHint = (command: string): string => `See '${command} --help' for usage.`;
 
-export function buildProgram(run: RunOptions = defaultRun()): { program: Command; factory: Factory } {
+/** The program with every command registered; each command gets the same factory. */
+export function buildProgram(run: RunOptions = defaultRun()): Command {
   const program = new Command('kubectl istream');
   const flags = (): GlobalFlags => {
     const o = program.opts<{ v: string; namespace?: string; context?: string; kubeconfig?: string }>();
@@ -55,12 +54,12 @@ export function buildProgram(run: RunOptions = defaultRun()): { program: Command
     .exitOverride();
   for (const mod of commands) mod.register(program, factory);
   for (const cmd of program.commands) cmd.showHelpAfterError(usageHint(`kubectl istream ${cmd.name()}`));
-  return { program, factory };
+  return program;
 }
 
 /** Runs the CLI and returns the exit code; errors become one `error: ...` line. */
 export async function runCli(argv: string[], run: RunOptions = defaultRun()): Promise<number> {
-  const { program } = buildProgram(run);
+  const program = buildProgram(run);
   try {
     await program.parseAsync(withShorthandValues(argv), { from: 'user' });
     return 0;
