@@ -53,6 +53,17 @@ fi
 log "building (tsc -b)"
 pnpm exec tsc -b
 
+# The commit `kubectl istream version` reports. Without git (a source archive) the file is left
+# out and the plugin says "unknown" rather than report a commit it was not built from.
+build_info=packages/kubectl-istream/dist/build-info.json
+if commit=$(git rev-parse HEAD 2>/dev/null); then
+  tree_state=clean
+  git diff --quiet HEAD -- 2>/dev/null || tree_state=dirty
+  printf '{"gitCommit":"%s","gitTreeState":"%s"}\n' "$commit" "$tree_state" > "$build_info"
+else
+  rm -f "$build_info"
+fi
+
 if [ "${1:-}" = "--package-extension" ]; then
   log "packaging the VS Code extension (esbuild + vsce)"
   pnpm --filter vscode-istream run package >&2

@@ -20,7 +20,7 @@ const write = !args.includes('--no-write');
 const log = (line) => process.stderr.write(`bench: ${line}\n`);
 
 const { startCluster } = await import(join(root, 'test/harness/dist/src/cluster/index.js'));
-const { imageStreamCrd } = await import(join(root, 'packages/kubectl-istream/dist/src/install/manifests.js'));
+const { imageStreamCrd } = await import(join(root, 'packages/kubectl-istream/dist/src/install-manifests.js'));
 const { connectCluster } = await import(join(root, 'packages/core/dist/src/cluster/index.js'));
 const { KubeJson } = await import(join(root, 'packages/core/dist/src/controller/kube-json.js'));
 const { startInformer } = await import(join(root, 'packages/core/dist/src/controller/informer.js'));

@@ -8,13 +8,6 @@ export interface ClusterFlags {
   namespace?: string;
 }
 
-export function addClusterFlags(cmd: Command, namespaceDescription = 'namespace to use (default: the context\'s namespace)'): Command {
-  return cmd
-    .option('-n, --namespace <namespace>', namespaceDescription)
-    .option('--context <context>', 'kubeconfig context to use')
-    .option('--kubeconfig <path>', 'path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)');
-}
-
 /** How images are imported: the flags `import-image` and `tag` share, with oc's names. */
 export interface ImportPolicyFlags {
   scheduled?: boolean;

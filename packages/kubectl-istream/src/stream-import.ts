@@ -6,11 +6,13 @@ import {
   applyImportResults, importTags, newImageStream, recordRepository, registryImageSource, specTag,
   type ImageStream, type ImportProgress, type ImportSession, type StreamChange, type TagImportRequest, type TagImportResult,
 } from '@istream/core/imagestream';
-import { RegistryClient, secretCredentials } from '@istream/core/registry';
+import type { PullSecretData, RegistryClient } from '@istream/core/registry';
 
-/** A registry session whose credentials are the namespace's pull secrets. */
-export async function openImportSession(client: ImageStreamClient, namespace: string, env: NodeJS.ProcessEnv): Promise<ImportSession> {
-  const registry = new RegistryClient({ credentials: secretCredentials(await client.pullSecrets(namespace)), env });
+/** A registry session whose credentials are the namespace's pull secrets (`registryFor` builds the client for them). */
+export async function openImportSession(
+  client: ImageStreamClient, namespace: string, registryFor: (secrets: PullSecretData[]) => Promise<RegistryClient>,
+): Promise<ImportSession> {
+  const registry = await registryFor(await client.pullSecrets(namespace));
   return { source: registryImageSource(registry), close: () => registry.close() };
 }
 

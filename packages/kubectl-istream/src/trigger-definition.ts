@@ -4,6 +4,7 @@ import {
   TRIGGER_ANNOTATION, containerFieldPath, formatTriggers, listContainers, podSpecOf, readTriggers, type WorkloadObject,
 } from '@istream/core/triggers';
 import { CliError } from './errors.js';
+import type { Edit } from './trigger-edit.js';
 import type { WorkloadType } from './workloads.js';
 
 export interface ImageFlag { name: string; namespace: string }
@@ -80,7 +81,7 @@ function defaultContainers(d: Definition, image: ImageFlag, object: WorkloadObje
   throw new CliError('you must specify --containers when setting --from-image');
 }
 
-export interface Edit { annotation: string; paused: boolean | undefined }
+export type { Edit } from './trigger-edit.js';
 
 /** The annotation (and Deployment spec.paused) that write the definition back, as oc's Apply does. */
 export function writeDefinition(d: Definition, object: WorkloadObject, type: WorkloadType): Edit {

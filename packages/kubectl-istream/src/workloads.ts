@@ -5,8 +5,7 @@ import { isNotFound, toKubeError, type ClusterConnection } from '@istream/core/c
 import { TRIGGER_ANNOTATION, type WorkloadObject } from '@istream/core/triggers';
 import { triggerableKind, WORKLOAD_KINDS, type TriggerableWorkloadKind, type WorkloadKind } from '@istream/core/workloads';
 import { CliError } from './errors.js';
-import type { ManifestDocument } from './manifests.js';
-import type { Edit } from './trigger-definition.js';
+import type { Edit } from './trigger-edit.js';
 
 /** A kind `set-triggers` acts on: a triggerable kind of core/workloads. */
 export type WorkloadType = TriggerableWorkloadKind;
@@ -38,15 +37,6 @@ export function typeOfObject(object: WorkloadObject): WorkloadType | undefined {
 /** `deployment.apps/NAME`, as kubectl's printers name an object. */
 export const qualifiedName = (t: WorkloadType, name: string) => `${t.kind.toLowerCase()}.${t.group}/${name}`;
 
-export interface Target {
-  type: WorkloadType | { resource: string };
-  name: string;
-  namespace: string;
-  object: WorkloadObject;
-  /** For objects read from a file: the document, and where the object sits in it. */
-  source?: { document: ManifestDocument; path: (string | number)[] };
-}
-
 export class WorkloadClient {
   private readonly api: KubernetesObjectApi;
   constructor(private readonly connection: ClusterConnection) {
@@ -63,7 +53,7 @@ export class WorkloadClient {
   }
 
   /** A JSON merge patch carrying the resourceVersion read, so a concurrent change fails with 409. */
-  patch(target: Target & { type: WorkloadType }, edit: Edit, dryRun: boolean): Promise<WorkloadObject> {
+  patch(target: { type: WorkloadType; name: string; namespace: string; object: WorkloadObject }, edit: Edit, dryRun: boolean): Promise<WorkloadObject> {
     const metadata = target.object.metadata as { resourceVersion?: string };
     const body: KubernetesObject & { spec?: unknown } = {
       apiVersion: target.type.apiVersion,

@@ -11,7 +11,7 @@ import { applyObject, connectCluster, imageStreamClient } from '@istream/core/cl
 import { newImageStream } from '@istream/core/imagestream';
 import { createLanguageService } from '@istream/core/language';
 import { sharedCluster, type ClusterInstance } from '@istream/test-harness/cluster/index';
-import { imageStreamCrd } from 'kubectl-istream/dist/src/install/manifests.js';
+import { imageStreamCrd } from 'kubectl-istream/dist/src/install-manifests.js';
 import { clusterStreamSource } from '../src/cluster-streams.js';
 import { resolveKubeContext } from '../src/kube-context.js';
 import { startLanguageWorker } from '../src/language-client.js';

@@ -16,3 +16,4 @@ export * from './kubeconfig.js';
 export * from './secrets.js';
 export * from './streams.js';
 export * from './apply.js';
+export * from './request-event.js';

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeRequestEvent } from './request-event.js';
 
 export interface ClusterSelection {
   kubeconfig?: string;
@@ -18,6 +19,8 @@ export interface ClusterConnection {
   namespace: string;
   /** The API server URL (for messages). */
   server: string;
+  /** Told of every request to the API server as it finishes (`-v=6` logging). */
+  onRequest?: (event: KubeRequestEvent) => void;
 }
 
 export class KubeconfigError extends Error {
@@ -71,7 +74,9 @@ function loadKubeConfig(selection: ClusterSelection, env: NodeJS.ProcessEnv): Ku
 }
 
 /** Loads the kubeconfig and picks context and namespace as kubectl does. */
-export function connectCluster(selection: ClusterSelection = {}, env: NodeJS.ProcessEnv = process.env): ClusterConnection {
+export function connectCluster(
+  selection: ClusterSelection = {}, env: NodeJS.ProcessEnv = process.env, options?: { onRequest?: (event: KubeRequestEvent) => void },
+): ClusterConnection {
   const kc = loadKubeConfig(selection, env);
   if (selection.context) {
     if (kc.getContextObject(selection.context) === null) {
@@ -84,5 +89,5 @@ export function connectCluster(selection: ClusterSelection = {}, env: NodeJS.Pro
   if (cluster === null) throw new KubeconfigError('the kubeconfig has no current context: pass --context or set current-context');
   const context = kc.getContextObject(kc.getCurrentContext());
   const namespace = selection.namespace || context?.namespace || 'default';
-  return { kubeConfig: kc, namespace, server: cluster.server };
+  return { kubeConfig: kc, namespace, server: cluster.server, ...(options?.onRequest ? { onRequest: options.onRequest } : {}) };
 }

@@ -1,34 +1,25 @@
-import { connectCluster, imageStreamClient } from '@istream/core/cluster';
 import {
   logFormats, MetricsBindError, parseBindAddress, parseDuration, startController, type LogFormat, type StopReason,
 } from '@istream/core/controller';
-import { addClusterFlags, type ClusterFlags } from '../flags.js';
 import { CliError } from '../errors.js';
-import type { CommandModule, Deps } from '../program.js';
-import { openImportSession } from '../stream-import.js';
+import type { Factory } from '../factory.js';
 
-export interface ControllerOptions extends ClusterFlags {
+export interface ControllerOptions {
   leaderElect?: boolean;
   leaderElectNamespace?: string;
   importInterval?: string;
-  metricsBindAddress?: string;
+  /** Always given: the flag's default lives with the flag, in definitions/controller.ts. */
+  metricsBindAddress: string;
   logFormat?: string;
   /** Stops the controller (the command wires SIGTERM and SIGINT to it). */
   signal?: AbortSignal;
 }
 
-/**
- * Loopback only, as kube-controller-manager's metrics default to secure serving on localhost:
- * /metrics is unauthenticated, so exposing it is a choice (`install` passes `:8080` in the pod).
- */
-export const defaultMetricsBindAddress = '127.0.0.1:8080';
-
 /** Runs the controller until the signal fires; resolves with why it stopped. */
-export async function runController(options: ControllerOptions, deps: Deps): Promise<StopReason> {
-  const err = deps.io.err;
-  const metricsBindAddress = options.metricsBindAddress ?? defaultMetricsBindAddress;
+export async function runController(options: ControllerOptions, factory: Factory): Promise<StopReason> {
+  const err = factory.io.err;
   try {
-    parseBindAddress(metricsBindAddress);
+    parseBindAddress(options.metricsBindAddress);
   } catch (e) {
     throw new CliError(`--metrics-bind-address: ${(e as Error).message}`);
   }
@@ -42,23 +33,17 @@ export async function runController(options: ControllerOptions, deps: Deps): Pro
   if (!logFormats.includes(logFormat)) {
     throw new CliError(`--log-format: unknown format "${options.logFormat}": use ${logFormats.join(' or ')}`);
   }
-  let connection;
-  try {
-    // The namespace flag narrows what is watched; without it the controller watches all namespaces.
-    connection = connectCluster({ kubeconfig: options.kubeconfig, context: options.context }, deps.env);
-  } catch (e) {
-    throw new CliError((e as Error).message);
-  }
-  const streams = imageStreamClient(connection);
+  const { connection } = await factory.cluster();
   const running = await startController({
     kubeConfig: connection.kubeConfig,
-    namespace: options.namespace,
-    metricsBindAddress,
+    // -n narrows what is watched; without it the controller watches all namespaces.
+    namespace: factory.flags().namespace,
+    metricsBindAddress: options.metricsBindAddress,
     logFormat,
     importIntervalMs,
-    imports: { openSession: (namespace) => openImportSession(streams, namespace, deps.env) },
+    imports: { openSession: (namespace) => factory.importSession(namespace) },
     leaderElection: options.leaderElect
-      ? { namespace: options.leaderElectNamespace ?? deps.env.POD_NAMESPACE ?? 'istream-system' }
+      ? { namespace: options.leaderElectNamespace ?? factory.env.POD_NAMESPACE ?? 'istream-system' }
       : undefined,
     log: (line) => err.write(`${line}\n`),
   }).catch((e: unknown) => {
@@ -70,29 +55,17 @@ export async function runController(options: ControllerOptions, deps: Deps): Pro
   return running.done;
 }
 
-export const controllerCommand: CommandModule = {
-  register(program, deps) {
-    const cmd = program.command('controller')
-      .description('Run the image stream controller: image-change triggers, spec and scheduled imports')
-      .option('--leader-elect', 'hold a coordination.k8s.io Lease so only one replica acts', false)
-      .option('--leader-elect-namespace <namespace>', 'namespace of the leader Lease (default: $POD_NAMESPACE or istream-system)')
-      .option('--import-interval <duration>', 'how often tags with importPolicy.scheduled are re-imported', '15m')
-      .option('--metrics-bind-address <address>',
-        'where /healthz, /readyz and /metrics are served (":8080" for every interface); 0 turns it off', defaultMetricsBindAddress)
-      .option('--log-format <format>',
-        `log line format: ${logFormats.join(' or ')} (json: one object per line with ts, level, msg and fields)`, 'text');
-    addClusterFlags(cmd, 'watch only this namespace (default: every namespace)').action(async (opts: ControllerOptions) => {
-      const abort = new AbortController();
-      const onSignal = (): void => abort.abort();
-      process.once('SIGTERM', onSignal);
-      process.once('SIGINT', onSignal);
-      try {
-        const reason = await runController({ ...opts, signal: abort.signal }, deps);
-        if (reason === 'lost-leadership') throw new CliError('lost the leader lease', 1);
-      } finally {
-        process.off('SIGTERM', onSignal);
-        process.off('SIGINT', onSignal);
-      }
-    });
-  },
-};
+/** Runs the controller until SIGTERM or SIGINT; losing the leader lease is a failure (exit 1). */
+export async function runControllerUntilSignal(options: ControllerOptions, factory: Factory): Promise<void> {
+  const abort = new AbortController();
+  const onSignal = (): void => abort.abort();
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  try {
+    const reason = await runController({ ...options, signal: abort.signal }, factory);
+    if (reason === 'lost-leadership') throw new CliError('lost the leader lease', 1);
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
+}

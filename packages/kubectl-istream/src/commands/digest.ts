@@ -1,12 +1,7 @@
-import type { Command } from 'commander';
-import { InvalidReferenceError, parseImageReference, referenceString } from '@istream/core/reference';
-import {
-  InvalidPlatformError, RegistryClient, RegistryError, dockerConfigCredentials, formatPlatform, parsePlatform,
-  type RequestEvent, type ResolvedImage,
-} from '@istream/core/registry';
-import { CliError } from '../errors.js';
-import { addOutputFlag } from '../flags.js';
-import type { CommandModule, Deps } from '../program.js';
+import { parseImageReference, referenceString } from '@istream/core/reference';
+import { formatPlatform, parsePlatform, type ResolvedImage } from '@istream/core/registry';
+import { asCliError } from '../errors.js';
+import type { Factory } from '../factory.js';
 
 export interface DigestOptions {
   /** The image reference as typed. */
@@ -16,8 +11,6 @@ export interface DigestOptions {
   /** Allow plain HTTP and unverified TLS. */
   insecure?: boolean;
   output?: 'json';
-  /** `-v`: 6 and above log every registry request to stderr. */
-  verbosity?: number;
 }
 
 /** What `-o json` prints. */
@@ -31,38 +24,23 @@ export interface DigestJson {
   platforms: Array<{ platform: string; digest: string; mediaType: string }>;
 }
 
-export async function runDigest(options: DigestOptions, deps: Deps): Promise<void> {
-  let reference;
-  let platform;
-  try {
-    reference = parseImageReference(options.reference);
-    platform = options.platform !== undefined ? parsePlatform(options.platform) : undefined;
-  } catch (e) {
-    if (e instanceof InvalidReferenceError || e instanceof InvalidPlatformError) throw new CliError(e.message);
-    throw e;
-  }
-  const logRequest = (e: RequestEvent) => deps.io.err.write(
-    `${e.method} ${e.url} ${e.status || 'no answer'} in ${Math.round(e.durationMs)}ms${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}\n`);
-  const client = new RegistryClient({
-    credentials: dockerConfigCredentials({ env: deps.env }),
-    env: deps.env,
-    insecure: options.insecure === true,
-    ...((options.verbosity ?? 0) >= 6 ? { onRequest: logRequest } : {}),
-  });
+export async function runDigest(options: DigestOptions, factory: Factory): Promise<void> {
+  const reference = parseImageReference(options.reference);
+  const platform = options.platform !== undefined ? parsePlatform(options.platform) : undefined;
+  const client = await factory.registry({ credentials: 'docker-config', insecure: options.insecure === true });
   let resolved: ResolvedImage;
   try {
     resolved = await client.resolve(reference, { ...(platform ? { platform } : {}), listPlatforms: options.output === 'json' });
   } catch (e) {
-    if (e instanceof RegistryError) throw new CliError(e.message);
-    throw e;
+    throw await asCliError(e);
   } finally {
     await client.close();
   }
   if (options.output !== 'json') {
-    deps.io.out.write(`${resolved.digest}\n`);
+    factory.io.out.write(`${resolved.digest}\n`);
     return;
   }
-  deps.io.out.write(`${JSON.stringify(toJson(resolved), null, 2)}\n`);
+  factory.io.out.write(`${JSON.stringify(toJson(resolved), null, 2)}\n`);
 }
 
 function toJson(resolved: ResolvedImage): DigestJson {
@@ -77,27 +55,3 @@ function toJson(resolved: ResolvedImage): DigestJson {
     platforms,
   };
 }
-
-export const digestCommand: CommandModule = {
-  register(program: Command, deps: Deps) {
-    const cmd = program
-      .command('digest')
-      .description('Print the digest an image reference resolves to, asking the registry (one HEAD request for a tag)')
-      .argument('<reference>', 'image reference, e.g. ubuntu:22.04 or quay.io/team/app:v1')
-      .option('--platform <os/arch[/variant]>', 'the digest of this platform\'s image inside a multi-platform index')
-      .option('--insecure', 'allow plain HTTP and registries whose TLS certificate cannot be verified', false)
-      .addHelpText('after', `
-Credentials come from the docker config ($DOCKER_CONFIG/config.json or ~/.docker/config.json,
-with credHelpers and credsStore). CAs: /etc/containers/certs.d/HOST/ca.crt, /etc/docker/certs.d/HOST/ca.crt
-and NODE_EXTRA_CA_CERTS.
-
-Examples:
-  kubectl istream digest registry.access.redhat.com/ubi8/ubi:8
-  kubectl istream digest --platform linux/arm64 quay.io/team/app:v1 -o json`);
-    addOutputFlag(cmd, ['json']);
-    cmd.action(async (reference: string, opts: { platform?: string; insecure: boolean; output?: 'json' }, self: Command) => {
-      const verbosity = Number(self.optsWithGlobals<{ v?: string }>().v ?? 0);
-      await runDigest({ reference, ...opts, verbosity }, deps);
-    });
-  },
-};

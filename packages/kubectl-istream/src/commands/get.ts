@@ -1,21 +1,19 @@
 // kubectl istream get is|istag [NAME]: oc's columns (NAME IMAGE REPOSITORY TAGS UPDATED for
 // streams, NAME IMAGE REFERENCE UPDATED for tags), the objects as json, yaml or names, or
 // kubectl's jsonpath and custom-columns templates over them.
-import { Option, type Command } from 'commander';
 import type { ImageStreamClient } from '@istream/core/cluster';
 import { parseStreamTag, validateStreamName, type ImageStream } from '@istream/core/imagestream';
-import { asUserError, asUserErrorAsync, openCluster, streamNotFound } from '../connect.js';
-import { CliError } from '../errors.js';
-import { addClusterFlags, addShowManagedFieldsFlag, type ClusterFlags } from '../flags.js';
+import { CliError, streamNotFound } from '../errors.js';
+import type { Factory } from '../factory.js';
 import { IMAGE_STREAM_RESOURCE } from '../import-output.js';
+import { GET_FORMATS, TEMPLATE_OUTPUTS } from '../output-formats.js';
 import { formatObjects, type ObjectFormat } from '../printers/objects.js';
 import {
   IMAGE_STREAM_HEADERS, IMAGE_STREAM_TAG_HEADERS, IMAGE_STREAM_TAG_WIDE_HEADERS, imageStreamRow, imageStreamTagRow,
   imageStreamTags, type ImageStreamTagObject,
 } from '../printers/streams.js';
 import { formatTable } from '../printers/table.js';
-import { templatePrinter, TEMPLATE_OUTPUTS, type ObjectsPrinter } from '../printers/templates.js';
-import type { CommandModule, Deps } from '../program.js';
+import { templatePrinter, type ObjectsPrinter } from '../printers/templates.js';
 
 export type StreamResource = 'imagestreams' | 'imagestreamtags';
 
@@ -31,9 +29,7 @@ export function parseResource(name: string): StreamResource {
   return resource;
 }
 
-export const GET_FORMATS = ['wide', 'json', 'yaml', 'name'] as const;
-
-export interface GetOptions extends ClusterFlags {
+export interface GetOptions {
   resource: string;
   name?: string;
   /** One of GET_FORMATS, or a template format: jsonpath=..., custom-columns=... and their -file forms. */
@@ -69,45 +65,45 @@ function parseOutput(output: string | undefined): GetOutput {
   throw new CliError(`unable to match a printer suitable for the output format "${output}", allowed formats are: ${[...GET_FORMATS, ...TEMPLATE_OUTPUTS].join(',')}`);
 }
 
-export async function runGet(options: GetOptions, deps: Deps): Promise<void> {
+export async function runGet(options: GetOptions, factory: Factory): Promise<void> {
   const resource = parseResource(options.resource);
   const output = parseOutput(options.output);
   const asList = options.name === undefined;
   const printObjects = (objects: Array<{ metadata: { name: string } }>, qualifiedResource: string): void => {
-    if ('template' in output) deps.io.out.write(output.template(objects, asList));
-    else if ('format' in output) deps.io.out.write(formatObjects(objects, output.format, qualifiedResource, asList, { showManagedFields: options.showManagedFields }));
+    if ('template' in output) factory.io.out.write(output.template(objects, asList));
+    else if ('format' in output) {
+      factory.io.out.write(formatObjects(objects, output.format, qualifiedResource, asList, { showManagedFields: options.showManagedFields }));
+    }
   };
   const now = (options.now ?? (() => new Date()))();
   if (options.allNamespaces && options.name !== undefined) throw new CliError('a resource cannot be retrieved by name across all namespaces');
-  const { client, namespace } = openCluster(options, deps);
+  const { streams: client, namespace } = await factory.cluster();
   const scope = options.allNamespaces ? undefined : namespace;
-  const nothingFound = (): void => void deps.io.err.write(scope === undefined ? 'No resources found\n' : `No resources found in ${scope} namespace.\n`);
+  const nothingFound = (): void => void factory.io.err.write(scope === undefined ? 'No resources found\n' : `No resources found in ${scope} namespace.\n`);
   const listed = async (): Promise<ImageStream[]> => [...(await client.list(scope))].sort(byNamespaceAndName);
-  await asUserErrorAsync(async () => {
-    if (resource === 'imagestreams') {
-      if (options.name !== undefined) asUserError(() => validateStreamName(options.name!));
-      const streams = options.name === undefined ? await listed() : [await namedStream(client, namespace, options.name)];
-      if (streams.length === 0) return nothingFound();
-      if ('table' in output) deps.io.out.write(table(IMAGE_STREAM_HEADERS, streams, (s) => imageStreamRow(s, now), scope === undefined));
-      else printObjects(streams, IMAGE_STREAM_RESOURCE);
-      return;
-    }
-    let tags: ImageStreamTagObject[];
-    if (options.name !== undefined) {
-      const parsed = asUserError(() => parseStreamTag(options.name!));
-      if (!parsed.explicitTag) throw new CliError(`"${options.name}" must be of the form <stream_name>:<tag>`);
-      const stream = await client.get(namespace, parsed.stream);
-      tags = stream === undefined ? [] : imageStreamTags(stream).filter((t) => t.metadata.name === options.name);
-      if (tags.length === 0) throw new CliError(`imagestreamtags.image.openshift.io "${options.name}" not found`);
-    } else {
-      tags = (await listed()).flatMap(imageStreamTags);
-      if (tags.length === 0) return nothingFound();
-    }
-    if ('table' in output) {
-      const { wide } = output;
-      deps.io.out.write(table(wide ? IMAGE_STREAM_TAG_WIDE_HEADERS : IMAGE_STREAM_TAG_HEADERS, tags, (t) => imageStreamTagRow(t, now, wide), scope === undefined));
-    } else printObjects(tags, 'imagestreamtag.image.openshift.io');
-  });
+  if (resource === 'imagestreams') {
+    if (options.name !== undefined) validateStreamName(options.name);
+    const streams = options.name === undefined ? await listed() : [await namedStream(client, namespace, options.name)];
+    if (streams.length === 0) return nothingFound();
+    if ('table' in output) factory.io.out.write(table(IMAGE_STREAM_HEADERS, streams, (s) => imageStreamRow(s, now), scope === undefined));
+    else printObjects(streams, IMAGE_STREAM_RESOURCE);
+    return;
+  }
+  let tags: ImageStreamTagObject[];
+  if (options.name !== undefined) {
+    const parsed = parseStreamTag(options.name!);
+    if (!parsed.explicitTag) throw new CliError(`"${options.name}" must be of the form <stream_name>:<tag>`);
+    const stream = await client.get(namespace, parsed.stream);
+    tags = stream === undefined ? [] : imageStreamTags(stream).filter((t) => t.metadata.name === options.name);
+    if (tags.length === 0) throw new CliError(`imagestreamtags.image.openshift.io "${options.name}" not found`);
+  } else {
+    tags = (await listed()).flatMap(imageStreamTags);
+    if (tags.length === 0) return nothingFound();
+  }
+  if ('table' in output) {
+    const { wide } = output;
+    factory.io.out.write(table(wide ? IMAGE_STREAM_TAG_WIDE_HEADERS : IMAGE_STREAM_TAG_HEADERS, tags, (t) => imageStreamTagRow(t, now, wide), scope === undefined));
+  } else printObjects(tags, 'imagestreamtag.image.openshift.io');
 }
 
 async function namedStream(client: ImageStreamClient, namespace: string, name: string): Promise<ImageStream> {
@@ -115,18 +111,3 @@ async function namedStream(client: ImageStreamClient, namespace: string, name: s
   if (stream === undefined) throw streamNotFound(name);
   return stream;
 }
-
-export const getCommand: CommandModule = {
-  register(program: Command, deps: Deps) {
-    const cmd = program.command('get')
-      .argument('<resource>', 'is (imagestreams) or istag (imagestreamtags)')
-      .argument('[name]', 'a stream name, or stream:tag for istag')
-      .description('Display image streams or image stream tags');
-    cmd.addOption(new Option('-o, --output <format>', `output format: ${[...GET_FORMATS, ...TEMPLATE_OUTPUTS].join('|')}`));
-    addShowManagedFieldsFlag(cmd);
-    cmd.option('-A, --all-namespaces', 'list the requested objects across all namespaces');
-    addClusterFlags(cmd);
-    cmd.action(async (resource: string, name: string | undefined, opts: ClusterFlags & Pick<GetOptions, 'output' | 'allNamespaces' | 'showManagedFields'>) =>
-      runGet({ ...opts, resource, ...(name === undefined ? {} : { name }) }, deps));
-  },
-};

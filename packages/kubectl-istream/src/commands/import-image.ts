@@ -1,6 +1,5 @@
 // kubectl istream import-image NAME[:TAG]: oc's import-image, done by the CLI itself (resolve the
 // digests, write the stream's spec and status), so it works with no controller installed.
-import type { Command } from 'commander';
 import {
   DEFAULT_MAX_TAGS_PER_IMPORT, followTagReference, INSECURE_ANNOTATION, parseStreamTag, pinnedImage, planRepositoryImport, specTag,
   type ImageStream, type ImportMode, type TagImportPolicy, type TagImportRequest, type TagImportResult,
@@ -8,14 +7,13 @@ import {
 } from '@istream/core/imagestream';
 import type { ImageStreamClient } from '@istream/core/cluster';
 import { parseImageReference } from '@istream/core/reference';
-import { asUserError, asUserErrorAsync, openCluster } from '../connect.js';
 import { CliError } from '../errors.js';
-import { addClusterFlags, addDryRunFlag, addImportPolicyFlags, parseDryRun, type ClusterFlags, type ImportPolicyFlags } from '../flags.js';
+import { parseDryRun, type ImportPolicyFlags } from '../flags.js';
 import { reportImport } from '../import-output.js';
-import type { CommandModule, Deps } from '../program.js';
-import { importIntoStream, openImportSession } from '../stream-import.js';
+import type { Factory } from '../factory.js';
+import { importIntoStream } from '../stream-import.js';
 
-export interface ImportImageOptions extends ClusterFlags, ImportPolicyFlags {
+export interface ImportImageOptions extends ImportPolicyFlags {
   target: string;
   from?: string;
   confirm?: boolean;
@@ -39,13 +37,11 @@ export function parseImportMode(value: string | undefined): ImportMode {
 }
 
 export function validateSource(from: string, flag: string): void {
-  asUserError(() => {
-    try {
-      parseImageReference(from);
-    } catch (e) {
-      throw new CliError(`invalid ${flag} "${from}": ${(e as Error).message}`);
-    }
-  });
+  try {
+    parseImageReference(from);
+  } catch (e) {
+    throw new CliError(`invalid ${flag} "${from}": ${(e as Error).message}`);
+  }
 }
 
 interface Plan {
@@ -54,10 +50,10 @@ interface Plan {
   needsRepositoryListing?: { repository: string };
 }
 
-export async function runImportImage(options: ImportImageOptions, deps: Deps): Promise<void> {
+export async function runImportImage(options: ImportImageOptions, factory: Factory): Promise<void> {
   const now = options.now ?? (() => new Date());
   const dryRun = parseDryRun(options.dryRun) !== 'none';
-  const target = asUserError(() => parseStreamTag(options.target));
+  const target = parseStreamTag(options.target);
   if (target.namespace !== undefined) {
     throw new CliError(`"${options.target}" names a namespace: give the image stream name alone and the namespace with -n`);
   }
@@ -67,58 +63,56 @@ export async function runImportImage(options: ImportImageOptions, deps: Deps): P
   const importMode = parseImportMode(options.importMode);
   const maxTags = options.maxTags ?? DEFAULT_MAX_TAGS_PER_IMPORT;
 
-  const { client, namespace } = openCluster(options, deps);
-  await asUserErrorAsync(async () => {
-    const stream = await client.get(namespace, target.stream);
-    if (stream === undefined && !options.confirm) {
-      throw new CliError(`no image stream named "${target.stream}" exists, pass --confirm to create and import`);
-    }
-    const insecureFromStream = stream?.metadata.annotations?.[INSECURE_ANNOTATION] === 'true';
-    const policy = (tagPolicy?: TagImportPolicy): TagImportPolicy => ({
-      ...((options.insecure ?? insecureFromStream) || tagPolicy?.insecure ? { insecure: true } : {}),
-      ...(options.scheduled || tagPolicy?.scheduled ? { scheduled: true } : {}),
-      importMode: options.importMode === undefined ? (tagPolicy?.importMode ?? importMode) : importMode,
-    });
-    const plan = planImport(options, target.tag, stream, policy, referencePolicy);
-    if ((await client.apiKind()) === 'openshift') {
-      const answer = await importOnOpenShift(client, namespace, target.stream, stream, plan, { importPolicy: policy(), referencePolicy }, dryRun);
-      reportImport(deps.io, target.stream, answer.stream, answer.results, { dryRun, now: now(), additionalTags: answer.additionalTags });
-      return;
-    }
-    const session = await openImportSession(client, namespace, deps.env);
-    try {
-      let { requests, additionalTags } = plan;
-      if (plan.needsRepositoryListing !== undefined) {
-        validateSource(plan.needsRepositoryListing.repository, 'repository');
-        ({ requests, additionalTags } = await planRepositoryImport(session.source, plan.needsRepositoryListing.repository,
-          { importPolicy: policy(), referencePolicy }, maxTags));
-        requests = withoutPinnedTags(requests, stream, deps);
-      }
-      const progress = options.all && deps.io.err.isTTY
-        ? (p: { done: number; total: number }) => deps.io.err.write(`\rImporting ${p.done}/${p.total} tags...`)
-        : undefined;
-      const recorded = await importIntoStream(client, namespace, target.stream, requests, session, {
-        dryRun, now, ...(progress ? { onProgress: progress } : {}), ...(stream ? { existing: stream } : {}),
-        ...(plan.needsRepositoryListing ? { repository: { name: plan.needsRepositoryListing.repository, insecure: policy().insecure === true } } : {}),
-      });
-      if (progress) deps.io.err.write('\r\x1b[K');
-      reportImport(deps.io, target.stream, recorded.stream, recorded.results, { dryRun, now: now(), additionalTags });
-    } finally {
-      await session.close();
-    }
+  const { streams: client, namespace } = await factory.cluster();
+  const stream = await client.get(namespace, target.stream);
+  if (stream === undefined && !options.confirm) {
+    throw new CliError(`no image stream named "${target.stream}" exists, pass --confirm to create and import`);
+  }
+  const insecureFromStream = stream?.metadata.annotations?.[INSECURE_ANNOTATION] === 'true';
+  const policy = (tagPolicy?: TagImportPolicy): TagImportPolicy => ({
+    ...((options.insecure ?? insecureFromStream) || tagPolicy?.insecure ? { insecure: true } : {}),
+    ...(options.scheduled || tagPolicy?.scheduled ? { scheduled: true } : {}),
+    importMode: options.importMode === undefined ? (tagPolicy?.importMode ?? importMode) : importMode,
   });
+  const plan = planImport(options, target.tag, stream, policy, referencePolicy);
+  if ((await client.apiKind()) === 'openshift') {
+    const answer = await importOnOpenShift(client, namespace, target.stream, stream, plan, { importPolicy: policy(), referencePolicy }, dryRun);
+    reportImport(factory.io, target.stream, answer.stream, answer.results, { dryRun, now: now(), additionalTags: answer.additionalTags });
+    return;
+  }
+  const session = await factory.importSession(namespace);
+  try {
+    let { requests, additionalTags } = plan;
+    if (plan.needsRepositoryListing !== undefined) {
+      validateSource(plan.needsRepositoryListing.repository, 'repository');
+      ({ requests, additionalTags } = await planRepositoryImport(session.source, plan.needsRepositoryListing.repository,
+        { importPolicy: policy(), referencePolicy }, maxTags));
+      requests = withoutPinnedTags(requests, stream, factory);
+    }
+    const progress = options.all && factory.io.err.isTTY
+      ? (p: { done: number; total: number }) => factory.io.err.write(`\rImporting ${p.done}/${p.total} tags...`)
+      : undefined;
+    const recorded = await importIntoStream(client, namespace, target.stream, requests, session, {
+      dryRun, now, ...(progress ? { onProgress: progress } : {}), ...(stream ? { existing: stream } : {}),
+      ...(plan.needsRepositoryListing ? { repository: { name: plan.needsRepositoryListing.repository, insecure: policy().insecure === true } } : {}),
+    });
+    if (progress) factory.io.err.write('\r\x1b[K');
+    reportImport(factory.io, target.stream, recorded.stream, recorded.results, { dryRun, now: now(), additionalTags });
+  } finally {
+    await session.close();
+  }
 }
 
 /**
  * A tag pinned by `rollback` holds its image until `rollback --resume`, also against a repository
  * import that lists the same tag: it is left out and said so.
  */
-function withoutPinnedTags(requests: TagImportRequest[], stream: ImageStream | undefined, deps: Deps): TagImportRequest[] {
+function withoutPinnedTags(requests: TagImportRequest[], stream: ImageStream | undefined, factory: Factory): TagImportRequest[] {
   if (stream === undefined) return requests;
   return requests.filter((request) => {
     const pinned = pinnedImage(stream, request.tag);
     if (pinned === undefined) return true;
-    deps.io.err.write(`info: tag ${request.tag} is pinned to ${pinned} by a rollback and was not imported; ` +
+    factory.io.err.write(`info: tag ${request.tag} is pinned to ${pinned} by a rollback and was not imported; ` +
       `to follow the repository again: kubectl istream rollback --resume ${stream.metadata.name}:${request.tag}\n`);
     return false;
   });
@@ -220,23 +214,3 @@ function planImport(
     }
   }
 }
-
-export const importImageCommand: CommandModule = {
-  register(program: Command, deps: Deps) {
-    const cmd = program.command('import-image')
-      .argument('<name[:tag]>', 'image stream and tag to import into')
-      .description('Import the latest image information from a tag in a container image registry')
-      .option('--from <ref>', 'a container image repository to import images from')
-      .option('--confirm', 'allow the image stream to be created or its import location changed')
-      .option('--all', 'import all tags from the source (the first 50 by priority)')
-      .option('--max-tags <n>', 'how many tags --all imports', (v) => {
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 1) throw new CliError(`invalid --max-tags "${v}": use a positive integer`);
-        return n;
-      });
-    addImportPolicyFlags(cmd, 'set each imported image to be periodically re-imported');
-    addDryRunFlag(cmd);
-    addClusterFlags(cmd);
-    cmd.action(async (target: string, opts: Omit<ImportImageOptions, 'target'>) => runImportImage({ ...opts, target }, deps));
-  },
-};

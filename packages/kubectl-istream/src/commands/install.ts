@@ -1,15 +1,13 @@
 // kubectl istream install: the ImageStream CRD, the controller's RBAC and, given an image, its Deployment. On OpenShift, whose API server
 // serves image.openshift.io itself, no CRD is installed (ours would shadow nothing and confuse oc).
-import type { Command } from 'commander';
 import { applyObject, waitForCrdEstablished, type ApplyOutcome } from '@istream/core/cluster';
-import { asUserErrorAsync, openCluster } from '../connect.js';
 import { CliError } from '../errors.js';
-import { addClusterFlags, addDryRunFlag, addOutputFlag, parseDryRun, type ClusterFlags } from '../flags.js';
-import { installManifests, type Manifest } from '../install/manifests.js';
+import { parseDryRun } from '../flags.js';
+import { installManifests, type Manifest } from '../install-manifests.js';
 import { toJson, toYaml } from '../printers/objects.js';
-import type { CommandModule, Deps } from '../program.js';
+import type { Factory } from '../factory.js';
 
-export interface InstallOptions extends ClusterFlags {
+export interface InstallOptions {
   dryRun?: unknown;
   output?: 'yaml' | 'json' | 'name';
   image?: string;
@@ -30,13 +28,13 @@ const NO_IMAGE_NOTE = 'No controller Deployment was installed: no istream contro
 
 const qualifiedName = (m: Manifest): string => `${GROUPS[m.kind] ?? m.kind.toLowerCase()}/${m.metadata.name}`;
 
-function printManifests(manifests: Manifest[], output: InstallOptions['output'], deps: Deps): void {
-  if (output === 'yaml') deps.io.out.write(manifests.map((m) => toYaml(m)).join('---\n'));
-  else if (output === 'json') deps.io.out.write(toJson({ apiVersion: 'v1', kind: 'List', items: manifests, metadata: { resourceVersion: '' } }));
-  else deps.io.out.write(manifests.map((m) => `${qualifiedName(m)}\n`).join(''));
+function printManifests(manifests: Manifest[], output: InstallOptions['output'], factory: Factory): void {
+  if (output === 'yaml') factory.io.out.write(manifests.map((m) => toYaml(m)).join('---\n'));
+  else if (output === 'json') factory.io.out.write(toJson({ apiVersion: 'v1', kind: 'List', items: manifests, metadata: { resourceVersion: '' } }));
+  else factory.io.out.write(manifests.map((m) => `${qualifiedName(m)}\n`).join(''));
 }
 
-export async function runInstall(options: InstallOptions, deps: Deps): Promise<void> {
+export async function runInstall(options: InstallOptions, factory: Factory): Promise<void> {
   const dryRun = parseDryRun(options.dryRun);
   if (dryRun === 'server') throw new CliError('install supports --dry-run=client only');
   const image = options.image === undefined ? {} : { image: options.image };
@@ -44,40 +42,26 @@ export async function runInstall(options: InstallOptions, deps: Deps): Promise<v
     // Printing the manifests needs no cluster; the CRD is left out only when one says it is OpenShift.
     let openshift = false;
     try {
-      openshift = (await openCluster(options, deps).client.apiKind()) === 'openshift';
+      openshift = (await (await factory.cluster()).streams.apiKind()) === 'openshift';
     } catch {
       openshift = false;
     }
     const manifests = installManifests({ includeCrd: !openshift, ...image });
-    if (options.output !== undefined) printManifests(manifests, options.output, deps);
-    else deps.io.out.write(manifests.map((m) => `${qualifiedName(m)} created (dry run)\n`).join(''));
+    if (options.output !== undefined) printManifests(manifests, options.output, factory);
+    else factory.io.out.write(manifests.map((m) => `${qualifiedName(m)} created (dry run)\n`).join(''));
     return;
   }
-  const { client } = openCluster(options, deps);
-  await asUserErrorAsync(async () => {
-    const openshift = (await client.apiKind()) === 'openshift';
-    if (openshift) {
-      deps.io.err.write('This cluster is OpenShift: it serves image.openshift.io ImageStreams itself, so no CRD is installed.\n');
-    }
-    const manifests = installManifests({ includeCrd: !openshift, ...image });
-    for (const manifest of manifests) {
-      const outcome: ApplyOutcome = await applyObject(client.connection, manifest as never);
-      if (manifest.kind === 'CustomResourceDefinition') await waitForCrdEstablished(client.connection, manifest.metadata.name);
-      if (options.output === 'name') deps.io.out.write(`${qualifiedName(manifest)}\n`);
-      else deps.io.out.write(`${qualifiedName(manifest)} ${outcome}\n`);
-    }
-    if (options.image === undefined) deps.io.err.write(NO_IMAGE_NOTE);
-  });
+  const { streams: client } = await factory.cluster();
+  const openshift = (await client.apiKind()) === 'openshift';
+  if (openshift) {
+    factory.io.err.write('This cluster is OpenShift: it serves image.openshift.io ImageStreams itself, so no CRD is installed.\n');
+  }
+  const manifests = installManifests({ includeCrd: !openshift, ...image });
+  for (const manifest of manifests) {
+    const outcome: ApplyOutcome = await applyObject(client.connection, manifest as never);
+    if (manifest.kind === 'CustomResourceDefinition') await waitForCrdEstablished(client.connection, manifest.metadata.name);
+    if (options.output === 'name') factory.io.out.write(`${qualifiedName(manifest)}\n`);
+    else factory.io.out.write(`${qualifiedName(manifest)} ${outcome}\n`);
+  }
+  if (options.image === undefined) factory.io.err.write(NO_IMAGE_NOTE);
 }
-
-export const installCommand: CommandModule = {
-  register(program: Command, deps: Deps) {
-    const cmd = program.command('install')
-      .description('Install the ImageStream CRD (not on OpenShift) and the istream controller')
-      .option('--image <image>', 'controller image (entrypoint kubectl-istream); without it no controller Deployment is installed');
-    addDryRunFlag(cmd);
-    addOutputFlag(cmd, ['yaml', 'json', 'name']);
-    addClusterFlags(cmd);
-    cmd.action(async (opts: InstallOptions) => runInstall(opts, deps));
-  },
-};

@@ -1,12 +1,10 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createLanguageService, RULES, type Diagnostic } from '@istream/core/language';
-import { addOutputFlag } from '../flags.js';
 import { CliError } from '../errors.js';
-import type { CommandModule, Deps } from '../program.js';
+import type { Factory } from '../factory.js';
 
-export const LINT_FORMATS = ['text', 'json', 'sarif'] as const;
-export type LintFormat = (typeof LINT_FORMATS)[number];
+export type LintFormat = 'text' | 'json' | 'sarif';
 
 export interface LintOptions {
   /** Files, directories (searched for *.yaml and *.yml) or `-` for standard input. */
@@ -35,13 +33,13 @@ export interface LintResult {
 }
 
 /** Lints every input and prints the findings; an unreadable input throws (exit 2) after the rest is printed. */
-export async function runLint(options: LintOptions, deps: Deps): Promise<LintResult> {
+export async function runLint(options: LintOptions, factory: Factory): Promise<LintResult> {
   const paths = options.paths.length > 0 ? options.paths : ['.'];
   const unreadable: string[] = [];
   const inputs: Array<{ file: string; text: string }> = [];
   for (const path of paths) {
     if (path === '-') {
-      inputs.push({ file: STDIN_NAME, text: await deps.io.readStdin() });
+      inputs.push({ file: STDIN_NAME, text: await factory.io.readStdin() });
       continue;
     }
     let files: string[];
@@ -61,7 +59,7 @@ export async function runLint(options: LintOptions, deps: Deps): Promise<LintRes
   }
   const service = createLanguageService();
   const findings = inputs.flatMap(({ file, text }) => service.validate(text).map((d) => toFinding(file, d)));
-  deps.io.out.write(format(findings, options.output ?? 'text'));
+  factory.io.out.write(format(findings, options.output ?? 'text'));
   if (unreadable.length > 0) {
     throw new CliError(`cannot read ${unreadable.join('; ')}: pass readable files, directories or - for standard input`, 2);
   }
@@ -147,20 +145,3 @@ function sarif(findings: LintFinding[]): object {
     }],
   };
 }
-
-export const lintCommand: CommandModule = {
-  register(program, deps) {
-    const cmd = program.command('lint')
-      .description('Check image.openshift.io/triggers annotations in manifests for every mistake OpenShift ignores silently')
-      .argument('[paths...]', 'files, directories (*.yaml, *.yml, recursively) or - for standard input', [])
-      .addHelpText('after', '\nExit status: 0 no errors, 1 errors found, 2 an input could not be read.');
-    addOutputFlag(cmd, LINT_FORMATS, 'output format').action(async (paths: string[], opts: { output?: LintFormat }) => {
-      const { findings, exitCode } = await runLint({ paths, output: opts.output }, deps);
-      if (exitCode !== 0) {
-        const errors = findings.filter((f) => f.severity === 'error');
-        const files = new Set(errors.map((f) => f.file)).size;
-        throw new CliError(`${errors.length} error${errors.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`, exitCode);
-      }
-    });
-  },
-};

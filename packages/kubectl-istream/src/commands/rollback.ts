@@ -1,10 +1,9 @@
-import { parseStreamTag, pinTag, resumeTag, RollbackError, type ImageStream, type RollbackTarget } from '@istream/core/imagestream';
-import { addClusterFlags, addDryRunFlag, parseDryRun, type ClusterFlags } from '../flags.js';
-import { openCluster } from '../connect.js';
+import { parseStreamTag, pinTag, resumeTag, type ImageStream, type RollbackTarget } from '@istream/core/imagestream';
+import { parseDryRun } from '../flags.js';
 import { CliError } from '../errors.js';
-import type { CommandModule, Deps } from '../program.js';
+import type { Factory } from '../factory.js';
 
-export interface RollbackOptions extends ClusterFlags {
+export interface RollbackOptions {
   toRevision?: string;
   toImage?: string;
   resume?: boolean;
@@ -37,13 +36,8 @@ function target(options: RollbackOptions): RollbackTarget {
  * Pins STREAM:TAG to an earlier image of its history (or, with --resume, lets it track its source
  * again). Every workload whose trigger follows the tag rolls with it.
  */
-export async function runRollback(streamTag: string, options: RollbackOptions, deps: Deps): Promise<void> {
-  let name;
-  try {
-    name = parseStreamTag(streamTag);
-  } catch (e) {
-    throw new CliError((e as Error).message);
-  }
+export async function runRollback(streamTag: string, options: RollbackOptions, factory: Factory): Promise<void> {
+  const name = parseStreamTag(streamTag);
   if (!name.explicitTag) throw new CliError(`"${streamTag}" must include the tag: use STREAM:TAG, e.g. ${name.stream}:latest`);
   if (options.resume && (options.toRevision !== undefined || options.toImage !== undefined)) {
     throw new CliError('--resume cannot be combined with --to-revision or --to-image');
@@ -51,9 +45,9 @@ export async function runRollback(streamTag: string, options: RollbackOptions, d
   const choice = options.resume ? undefined : target(options);
   const dryRun = parseDryRun(options.dryRun);
   const now = options.now ?? (() => new Date());
-  const cluster = openCluster(options, deps);
+  const cluster = await factory.cluster();
   const namespace = name.namespace ?? cluster.namespace;
-  const { client } = cluster;
+  const client = cluster.streams;
   let message = '';
   const change = (current: ImageStream | undefined) => {
     if (!current) throw new CliError(`imagestream "${name.stream}" not found in namespace ${namespace}`);
@@ -66,28 +60,8 @@ export async function runRollback(streamTag: string, options: RollbackOptions, d
     message = `rolled back to revision ${result.chosen.revision} (${result.pinned.event.dockerImageReference})`;
     return { stream: result.stream, changed: result.changed, specChanged: true, statusChanged: true };
   };
-  try {
-    if (dryRun === 'none') await client.update(namespace, name.stream, change);
-    else change(await client.get(namespace, name.stream));
-  } catch (e) {
-    if (e instanceof RollbackError) throw new CliError(e.message);
-    if (e instanceof CliError) throw e;
-    throw new CliError((e as Error).message);
-  }
+  if (dryRun === 'none') await client.update(namespace, name.stream, change);
+  else change(await client.get(namespace, name.stream));
   const suffix = dryRun === 'none' ? '' : ` (${dryRun} dry run)`;
-  deps.io.out.write(`imagestreamtag.image.openshift.io/${name.stream}:${name.tag} ${message}${suffix}\n`);
+  factory.io.out.write(`imagestreamtag.image.openshift.io/${name.stream}:${name.tag} ${message}${suffix}\n`);
 }
-
-export const rollbackCommand: CommandModule = {
-  register(program, deps) {
-    const cmd = program.command('rollback')
-      .argument('<stream:tag>', 'the image stream tag to roll back')
-      .description('Pin an image stream tag to an earlier image from its history, or --resume tracking its source')
-      .option('--to-revision <n>', 'the revision to roll back to (see "describe is"; default: the previous image)')
-      .option('--to-image <digest>', 'the image digest to roll back to (sha256:..., a unique prefix is enough)')
-      .option('--resume', 'stop pinning: track the source the tag was imported from again', false);
-    addDryRunFlag(addClusterFlags(cmd)).action(async (streamTag: string, opts: RollbackOptions) => {
-      await runRollback(streamTag, opts, deps);
-    });
-  },
-};

@@ -1,24 +1,20 @@
-import type { Command } from 'commander';
-import { connectCluster, imageStreamClient, ImageStreamApiMissingError, isConflict, type ImageStreamClient } from '@istream/core/cluster';
+import { ImageStreamApiMissingError, isConflict, type ImageStreamClient } from '@istream/core/cluster';
 import { InvalidReferenceError, defaultDomain, parseImageReference, type ImageReference } from '@istream/core/reference';
 import type { WorkloadObject } from '@istream/core/triggers';
-import { asUserError, asUserErrorAsync } from '../connect.js';
 import { CliError } from '../errors.js';
+import type { DryRun } from '../flags.js';
 import {
-  addClusterFlags, addDryRunFlag, addOutputFlag, addShowManagedFieldsFlag, parseDryRun, type ClusterFlags, type DryRun,
-} from '../flags.js';
-import {
-  editedFileText, parseManifests, readSources, targetsFromFiles, type DocumentEdit, type ManifestDocument,
-} from '../manifests.js';
+  editedFileText, parseManifests, readSources, targetsFromFiles, type DocumentEdit, type ManifestDocument, type Target,
+} from '../manifest-files.js';
 import { toJson, toYaml } from '../printers/objects.js';
 import { formatTabbed } from '../printers/tabwriter.js';
-import type { CommandModule, Deps } from '../program.js';
+import type { Factory } from '../factory.js';
 import {
   applyEdit, changed, readDefinition, updateDefinition, writeDefinition, type Edit, type EditPlan, type ImageFlag,
 } from '../trigger-definition.js';
-import { WorkloadClient, qualifiedName, typeByName, type Target, type WorkloadType } from '../workloads.js';
+import { WorkloadClient, qualifiedName, typeByName, type WorkloadType } from '../workloads.js';
 
-export interface SetTriggersOptions extends ClusterFlags {
+export interface SetTriggersOptions {
   /** `TYPE/NAME...`, `TYPE NAME...`, or `TYPE[,TYPE]` with --all or -l. */
   resources: string[];
   filenames: string[];
@@ -144,28 +140,24 @@ async function liveTargets(
   return targets;
 }
 
-export function runSetTriggers(options: SetTriggersOptions, deps: Deps): Promise<void> {
-  return asUserErrorAsync(() => setTriggers(options, deps));
-}
-
-async function setTriggers(options: SetTriggersOptions, deps: Deps): Promise<void> {
-  const { io } = deps;
+export async function runSetTriggers(options: SetTriggersOptions, factory: Factory): Promise<void> {
+  const { io } = factory;
   const dryRun = options.dryRun ?? 'none';
   const warn = (message: string) => io.err.write(`warning: ${message}\n`);
 
   let cluster: WorkloadClient | undefined;
   let streams: ImageStreamClient | undefined;
-  let namespace = options.namespace || 'default';
-  const explicitNamespace = Boolean(options.namespace);
-  const flags = { kubeconfig: options.kubeconfig, context: options.context, namespace: options.namespace };
+  const flagNamespace = factory.flags().namespace;
+  let namespace = flagNamespace || 'default';
+  const explicitNamespace = Boolean(flagNamespace);
   if (!options.local) {
-    const connection = asUserError(() => connectCluster(flags, deps.env));
+    const { connection } = await factory.cluster();
     namespace = connection.namespace;
     cluster = new WorkloadClient(connection);
-    streams = imageStreamClient(connection);
-  } else if (!options.namespace) {
+    streams = (await factory.cluster()).streams;
+  } else if (!flagNamespace) {
     // Offline, the namespace still comes from the kubeconfig when there is one, as kubectl does.
-    try { namespace = connectCluster(flags, deps.env).namespace; } catch { /* no kubeconfig: default */ }
+    try { namespace = (await factory.cluster()).namespace; } catch { /* no kubeconfig: default */ }
   }
 
   const p = plan(options, namespace);
@@ -173,7 +165,7 @@ async function setTriggers(options: SetTriggersOptions, deps: Deps): Promise<voi
   if (options.local && options.resources.length > 0) throw new CliError('--local edits only the objects given with -f; remove the resource arguments');
   if (options.local && dryRun === 'server') throw new CliError('--dry-run=server cannot be used with --local');
 
-  const files = parseManifests(await readSources(options.filenames, deps));
+  const files = parseManifests(await readSources(options.filenames, factory));
   const fileTargets = targetsFromFiles(files, namespace, explicitNamespace);
   const named = namedResources(options);
   if (fileTargets.length === 0 && named.length === 0) {
@@ -299,42 +291,3 @@ async function warnMissingStreams(streams: ImageStreamClient, image: ImageFlag, 
     }
   }
 }
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-export const setTriggersCommand: CommandModule = {
-  register(program: Command, deps: Deps) {
-    const cmd = program
-      .command('set-triggers')
-      .summary('Update the triggers on one or more objects')
-      .description('Set or remove image-change triggers, as `oc set triggers` does. Deployments, stateful sets, '
-        + 'daemon sets and cron jobs follow an image stream tag through the image.openshift.io/triggers annotation. '
-        + 'With no change flag, the triggers are listed. The config trigger of a Deployment is the Deployment not being paused.')
-      .argument('[resource...]', 'TYPE/NAME, TYPE NAME..., or TYPE with --all or -l')
-      .option('-f, --filename <file>', 'file or directory with the objects to edit (- for stdin); repeatable', collect, [])
-      .option('-l, --selector <selector>', 'selector (label query) to filter on')
-      .option('--all', 'select all resources of the given types in the namespace')
-      .option('--remove', 'remove the specified trigger(s)')
-      .option('--remove-all', 'remove all triggers')
-      .option('--auto', 'enable all triggers, or just the specified trigger')
-      .option('--manual', 'set all triggers to manual, or just the specified trigger')
-      .option('--local', 'edit the objects given with -f without contacting the cluster')
-      .option('--from-config', 'configuration changes result in a rollout (a Deployment that is not paused)')
-      .option('--from-image <[namespace/]stream:tag>', 'an image stream tag to trigger off of')
-      .option('-c, --containers <names>', 'comma-separated container names the trigger applies to; defaults to the only container');
-    addOutputFlag(cmd, ['json', 'yaml', 'name']);
-    addShowManagedFieldsFlag(cmd);
-    addDryRunFlag(cmd);
-    addClusterFlags(cmd);
-    cmd.action(async (resources: string[], opts: Record<string, unknown>) => {
-      await runSetTriggers({
-        ...(opts as Omit<SetTriggersOptions, 'resources' | 'filenames' | 'dryRun'>),
-        resources,
-        filenames: opts.filename as string[],
-        dryRun: parseDryRun(opts.dryRun),
-      }, deps);
-    });
-  },
-};

@@ -1,20 +1,18 @@
 // kubectl istream tag SOURCE DEST...: oc's tag. Points spec tags at a registry image, another
 // stream's tag or image (a one-shot copy), or, with --alias, a tag of the same stream that it then
 // follows; -d deletes tags. A registry source is imported at once, so no controller is needed.
-import type { Command } from 'commander';
 import {
-  deleteTag, latestTagEvent, parseStreamTag, setSpecTag, specTag, tagReference,
+  deleteTag, latestTagEvent, parseStreamTag, setSpecTag, tagReference,
   type ImageStream, type StreamChange, type TagImportResult, type TagReference, type TagSource, type TagSourceKind,
 } from '@istream/core/imagestream';
-import { asUserError, asUserErrorAsync, openCluster, streamNotFound } from '../connect.js';
-import { CliError } from '../errors.js';
-import { addClusterFlags, addImportPolicyFlags, type ClusterFlags, type ImportPolicyFlags } from '../flags.js';
+import { CliError, streamNotFound } from '../errors.js';
+import type { ImportPolicyFlags } from '../flags.js';
 import { reportImport } from '../import-output.js';
-import type { CommandModule, Deps } from '../program.js';
-import { importIntoStream, openImportSession } from '../stream-import.js';
+import type { Factory } from '../factory.js';
+import { importIntoStream } from '../stream-import.js';
 import { parseImportMode, parseReferencePolicy, validateSource } from './import-image.js';
 
-export interface TagOptions extends ClusterFlags, ImportPolicyFlags {
+export interface TagOptions extends ImportPolicyFlags {
   args: string[];
   source?: string;
   alias?: boolean;
@@ -66,7 +64,7 @@ function parseStreamImage(source: string): { namespace?: string; stream: string;
   return { ...(parts.length === 2 ? { namespace: parts[0]! } : {}), stream: parts[parts.length - 1]!, id };
 }
 
-export async function runTag(options: TagOptions, deps: Deps): Promise<void> {
+export async function runTag(options: TagOptions, factory: Factory): Promise<void> {
   const now = options.now ?? (() => new Date());
   if (options.delete && options.alias) throw new CliError('--alias and --delete may not be both specified');
   const referencePolicy = parseReferencePolicy(options.referencePolicy);
@@ -78,126 +76,109 @@ export async function runTag(options: TagOptions, deps: Deps): Promise<void> {
   if (options.delete && (options.source !== undefined)) throw new CliError('cannot specify a source kind when deleting');
   if (options.delete && (options.scheduled || options.insecure)) throw new CliError('cannot set flags for importing images when deleting a tag');
   const destinations = (options.delete ? args : args.slice(1)).map((d) => {
-    const parsed = asUserError(() => parseStreamTag(d));
+    const parsed = parseStreamTag(d);
     if (!parsed.explicitTag) throw new CliError(`"${d}" must be of the form <stream_name>:<tag>`);
     return parsed;
   });
 
-  const { client, namespace } = openCluster(options, deps);
-  await asUserErrorAsync(async () => {
-    if (options.delete) {
-      for (const dest of destinations) {
-        const ns = dest.namespace ?? namespace;
-        let found = false;
-        await client.update(ns, dest.stream, (current) => {
-          const change = current === undefined ? undefined : deleteTag(current, dest.tag, now());
-          found = change !== undefined;
-          return change;
-        });
-        if (!found) throw new CliError(`destination tag ${ns}/${dest.stream}:${dest.tag} does not exist`);
-        deps.io.out.write(`Deleted tag ${ns}/${dest.stream}:${dest.tag}.\n`);
-      }
-      return;
+  const { streams: client, namespace } = await factory.cluster();
+  if (options.delete) {
+    for (const dest of destinations) {
+      const ns = dest.namespace ?? namespace;
+      let found = false;
+      await client.update(ns, dest.stream, (current) => {
+        const change = current === undefined ? undefined : deleteTag(current, dest.tag, now());
+        found = change !== undefined;
+        return change;
+      });
+      if (!found) throw new CliError(`destination tag ${ns}/${dest.stream}:${dest.tag} does not exist`);
+      factory.io.out.write(`Deleted tag ${ns}/${dest.stream}:${dest.tag}.\n`);
     }
+    return;
+  }
 
-    const typed = args[0]!;
-    let kind = kindOf(typed, options.source);
-    if (kind !== 'DockerImage' && (options.scheduled || options.insecure)) throw new CliError('only container images can have importing flags set');
-    if (options.alias && (options.scheduled || options.insecure)) throw new CliError('cannot set a container image tag as an alias and also set import flags');
-    let source: Source;
-    const lookups = new Map<string, ImageStream>();
-    if (kind === 'DockerImage') {
-      validateSource(typed, 'SOURCE');
-      source = { kind, name: typed, display: typed };
-    } else {
-      if (hasRegistry(typed)) throw new CliError('server in SOURCE is only allowed when providing a container image');
-      if (kind === 'ImageStreamTag') {
-        const parsed = asUserError(() => parseStreamTag(typed));
-        if (!parsed.explicitTag) throw new CliError('--source=ImageStreamTag requires a valid <name>:<tag> in SOURCE');
-        source = { kind, name: `${parsed.stream}:${parsed.tag}`, ...(parsed.namespace ? { namespace: parsed.namespace } : {}), display: typed };
-        if (options.alias && destinations.some((d) => (d.namespace ?? namespace) !== (parsed.namespace ?? namespace) || d.stream !== parsed.stream)) {
-          throw new CliError('cannot set alias across different Image Streams');
-        }
-        if (!options.alias) {
-          // Without --alias, the destination gets the source's current image, once.
-          const srcNamespace = parsed.namespace ?? namespace;
-          const stream = await client.get(srcNamespace, parsed.stream);
-          if (stream === undefined) throw streamNotFound(parsed.stream);
-          const event = latestTagEvent(stream, parsed.tag);
-          if (event === undefined) throw new CliError(`"${typed}" is not currently pointing to an image, cannot use it as the source of a tag`);
-          lookups.set(`${srcNamespace}/${parsed.stream}`, stream);
-          if (event.image === '') {
-            kind = 'DockerImage';
-            source = { kind, name: event.dockerImageReference, display: event.dockerImageReference };
-          } else {
-            kind = 'ImageStreamImage';
-            source = { kind, name: `${parsed.stream}@${event.image}`, namespace: srcNamespace, display: `${parsed.stream}@${event.image}` };
-          }
-        }
-      } else {
-        const parsed = parseStreamImage(typed);
+  const typed = args[0]!;
+  let kind = kindOf(typed, options.source);
+  if (kind !== 'DockerImage' && (options.scheduled || options.insecure)) throw new CliError('only container images can have importing flags set');
+  if (options.alias && (options.scheduled || options.insecure)) throw new CliError('cannot set a container image tag as an alias and also set import flags');
+  let source: Source;
+  const lookups = new Map<string, ImageStream>();
+  if (kind === 'DockerImage') {
+    validateSource(typed, 'SOURCE');
+    source = { kind, name: typed, display: typed };
+  } else {
+    if (hasRegistry(typed)) throw new CliError('server in SOURCE is only allowed when providing a container image');
+    if (kind === 'ImageStreamTag') {
+      const parsed = parseStreamTag(typed);
+      if (!parsed.explicitTag) throw new CliError('--source=ImageStreamTag requires a valid <name>:<tag> in SOURCE');
+      source = { kind, name: `${parsed.stream}:${parsed.tag}`, ...(parsed.namespace ? { namespace: parsed.namespace } : {}), display: typed };
+      if (options.alias && destinations.some((d) => (d.namespace ?? namespace) !== (parsed.namespace ?? namespace) || d.stream !== parsed.stream)) {
+        throw new CliError('cannot set alias across different Image Streams');
+      }
+      if (!options.alias) {
+        // Without --alias, the destination gets the source's current image, once.
         const srcNamespace = parsed.namespace ?? namespace;
         const stream = await client.get(srcNamespace, parsed.stream);
         if (stream === undefined) throw streamNotFound(parsed.stream);
+        const event = latestTagEvent(stream, parsed.tag);
+        if (event === undefined) throw new CliError(`"${typed}" is not currently pointing to an image, cannot use it as the source of a tag`);
         lookups.set(`${srcNamespace}/${parsed.stream}`, stream);
-        source = { kind, name: `${parsed.stream}@${parsed.id}`, ...(parsed.namespace ? { namespace: parsed.namespace } : {}), display: typed };
+        if (event.image === '') {
+          kind = 'DockerImage';
+          source = { kind, name: event.dockerImageReference, display: event.dockerImageReference };
+        } else {
+          kind = 'ImageStreamImage';
+          source = { kind, name: `${parsed.stream}@${event.image}`, namespace: srcNamespace, display: `${parsed.stream}@${event.image}` };
+        }
       }
+    } else {
+      const parsed = parseStreamImage(typed);
+      const srcNamespace = parsed.namespace ?? namespace;
+      const stream = await client.get(srcNamespace, parsed.stream);
+      if (stream === undefined) throw streamNotFound(parsed.stream);
+      lookups.set(`${srcNamespace}/${parsed.stream}`, stream);
+      source = { kind, name: `${parsed.stream}@${parsed.id}`, ...(parsed.namespace ? { namespace: parsed.namespace } : {}), display: typed };
     }
+  }
 
-    for (const dest of destinations) {
-      const destNamespace = dest.namespace ?? namespace;
-      const ref = tagReference(dest.tag, source, {
-        ...(options.reference ? { reference: true } : {}),
-        ...(options.insecure ? { insecure: true } : {}),
-        ...(options.scheduled ? { scheduled: true } : {}),
-        ...(importMode ? { importMode } : {}),
-        referencePolicy,
-      }, { current: namespace, destination: destNamespace });
-      const specChange = (current: ImageStream | undefined) =>
-        setSpecTag(current, dest.stream, destNamespace, ref, now(), (ns, name) => lookups.get(`${ns}/${name}`));
-      // OpenShift's API server imports a changed registry tag itself; here the import goes in the
-      // same write as the spec change, so a running controller does not import it again.
-      const importing = source.kind === 'DockerImage' && !options.reference && (await client.apiKind()) !== 'openshift';
-      const failed = importing
-        ? await importWith(destNamespace, dest.stream, ref, specChange)
-        : (await client.update(destNamespace, dest.stream, specChange), undefined);
-      const where = destNamespace === namespace ? `${dest.stream}:${dest.tag}` : `${destNamespace}/${dest.stream}:${dest.tag}`;
-      if (options.alias) deps.io.out.write(`Tag ${where} set up to track ${source.display}.\n`);
-      else if (options.scheduled) deps.io.out.write(`Tag ${where} set to import ${source.display} periodically.\n`);
-      else deps.io.out.write(`Tag ${where} set to ${source.display}.\n`);
-      if (failed) reportImport(deps.io, dest.stream, undefined, failed, { dryRun: false, now: now() });
-    }
+  for (const dest of destinations) {
+    const destNamespace = dest.namespace ?? namespace;
+    const ref = tagReference(dest.tag, source, {
+      ...(options.reference ? { reference: true } : {}),
+      ...(options.insecure ? { insecure: true } : {}),
+      ...(options.scheduled ? { scheduled: true } : {}),
+      ...(importMode ? { importMode } : {}),
+      referencePolicy,
+    }, { current: namespace, destination: destNamespace });
+    const specChange = (current: ImageStream | undefined) =>
+      setSpecTag(current, dest.stream, destNamespace, ref, now(), (ns, name) => lookups.get(`${ns}/${name}`));
+    // OpenShift's API server imports a changed registry tag itself; here the import goes in the
+    // same write as the spec change, so a running controller does not import it again.
+    const importing = source.kind === 'DockerImage' && !options.reference && (await client.apiKind()) !== 'openshift';
+    const failed = importing
+      ? await importWith(destNamespace, dest.stream, ref, specChange)
+      : (await client.update(destNamespace, dest.stream, specChange), undefined);
+    const where = destNamespace === namespace ? `${dest.stream}:${dest.tag}` : `${destNamespace}/${dest.stream}:${dest.tag}`;
+    if (options.alias) factory.io.out.write(`Tag ${where} set up to track ${source.display}.\n`);
+    else if (options.scheduled) factory.io.out.write(`Tag ${where} set to import ${source.display} periodically.\n`);
+    else factory.io.out.write(`Tag ${where} set to ${source.display}.\n`);
+    if (failed) reportImport(factory.io, dest.stream, undefined, failed, { dryRun: false, now: now() });
+  }
 
-    /** Imports `ref` and records it with the spec change; returns the results when any failed. */
-    async function importWith(
-      ns: string, stream: string, ref: TagReference, specChange: (current: ImageStream | undefined) => StreamChange,
-    ): Promise<TagImportResult[] | undefined> {
-      const session = await openImportSession(client, ns, deps.env);
-      try {
-        const request = {
-          tag: ref.name, from: ref.from!.name,
-          importPolicy: ref.importPolicy ?? {}, referencePolicy: ref.referencePolicy ?? { type: 'Source' as const },
-        };
-        const recorded = await importIntoStream(client, ns, stream, [request], session, { dryRun: false, now, specChange });
-        return recorded.results.some((r) => !r.outcome.ok) ? recorded.results : undefined;
-      } finally {
-        await session.close();
-      }
+  /** Imports `ref` and records it with the spec change; returns the results when any failed. */
+  async function importWith(
+    ns: string, stream: string, ref: TagReference, specChange: (current: ImageStream | undefined) => StreamChange,
+  ): Promise<TagImportResult[] | undefined> {
+    const session = await factory.importSession(ns);
+    try {
+      const request = {
+        tag: ref.name, from: ref.from!.name,
+        importPolicy: ref.importPolicy ?? {}, referencePolicy: ref.referencePolicy ?? { type: 'Source' as const },
+      };
+      const recorded = await importIntoStream(client, ns, stream, [request], session, { dryRun: false, now, specChange });
+      return recorded.results.some((r) => !r.outcome.ok) ? recorded.results : undefined;
+    } finally {
+      await session.close();
     }
-  });
+  }
 }
-
-export const tagCommand: CommandModule = {
-  register(program: Command, deps: Deps) {
-    const cmd = program.command('tag')
-      .argument('<source-or-dest...>', 'SOURCE DEST [DEST...], or DEST... with -d')
-      .description('Tag existing images into image streams')
-      .option('--source <kind>', 'source type: docker, istag (imagestreamtag) or isimage (imagestreamimage)')
-      .option('--alias', 'make the destination follow the source tag (same image stream only)')
-      .option('--reference', 'record the source without importing it')
-      .option('-d, --delete', 'delete the given spec tags');
-    addImportPolicyFlags(cmd, 'periodically re-import the source (container images only)');
-    addClusterFlags(cmd);
-    cmd.action(async (args: string[], opts: Omit<TagOptions, 'args'>) => runTag({ ...opts, args }, deps));
-  },
-};

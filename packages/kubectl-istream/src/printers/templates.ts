@@ -7,11 +7,11 @@ import { compileTemplate, relaxedPath, selectValues, TemplateError } from '@istr
 import { CliError } from '../errors.js';
 import { listOf, plainData } from './objects.js';
 import { formatTabbed, KUBECTL_TABLE } from './tabwriter.js';
+import { TEMPLATE_FORMATS } from '../output-formats.js';
 
 /** Prints objects; `asList` says the command listed them (so a template sees `{kind: List, items}`). */
 export type ObjectsPrinter = (objects: unknown[], asList: boolean) => string;
 
-const TEMPLATE_FORMATS = ['jsonpath', 'jsonpath-file', 'custom-columns', 'custom-columns-file'] as const;
 
 function compile(template: string): (data: unknown) => string {
   try {
@@ -114,4 +114,3 @@ export function templatePrinter(output: string): ObjectsPrinter | undefined {
   }
 }
 
-export const TEMPLATE_OUTPUTS = TEMPLATE_FORMATS.map((f) => `${f}=${f.endsWith('-file') ? 'FILE' : f === 'jsonpath' ? 'TEMPLATE' : 'SPEC'}`);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pushFixtures, startRegistry, type Fixtures, type RegistryInstance } from '@istream/test-harness';
 import { runDigest, type DigestJson } from '../../src/commands/digest.js';
 import { CliError } from '../../src/errors.js';
+import { createFactory } from '../../src/factory.js';
 import { bufferIO } from '../../src/io.js';
 import { runCli } from '../../src/program.js';
 
@@ -26,7 +27,7 @@ describe('kubectl istream digest (plain HTTP registry)', () => {
 
   test('prints the digest of a tag', async () => {
     const d = deps();
-    await runDigest({ reference: fixtures.reference(fixtures.dockerSchema2), insecure: true }, d);
+    await runDigest({ reference: fixtures.reference(fixtures.dockerSchema2), insecure: true }, createFactory(d));
     assert.equal(d.io.stdout(), `${fixtures.dockerSchema2.digest}\n`);
     assert.equal(d.io.stderr(), '');
   });
@@ -34,7 +35,7 @@ describe('kubectl istream digest (plain HTTP registry)', () => {
   test('-o json lists an index\'s platforms; --platform gives the child', async () => {
     const index = fixtures.ociIndex;
     const d = deps();
-    await runDigest({ reference: fixtures.reference(index), insecure: true, output: 'json' }, d);
+    await runDigest({ reference: fixtures.reference(index), insecure: true, output: 'json' }, createFactory(d));
     assert.deepEqual(JSON.parse(d.io.stdout()) as DigestJson, {
       reference: fixtures.reference(index),
       digest: index.digest,
@@ -45,7 +46,7 @@ describe('kubectl istream digest (plain HTTP registry)', () => {
       ],
     });
     const arm = deps();
-    await runDigest({ reference: fixtures.reference(index), insecure: true, output: 'json', platform: 'linux/arm64' }, arm);
+    await runDigest({ reference: fixtures.reference(index), insecure: true, output: 'json', platform: 'linux/arm64' }, createFactory(arm));
     const armJson = JSON.parse(arm.io.stdout()) as DigestJson;
     assert.equal(armJson.digest, index.arm64.digest);
     assert.equal(armJson.mediaType, index.arm64.mediaType);
@@ -57,7 +58,7 @@ describe('kubectl istream digest (plain HTTP registry)', () => {
 
   test('-o json of a single image gives its platform from the config', async () => {
     const d = deps();
-    await runDigest({ reference: fixtures.reference(fixtures.dockerSchema2), insecure: true, output: 'json' }, d);
+    await runDigest({ reference: fixtures.reference(fixtures.dockerSchema2), insecure: true, output: 'json' }, createFactory(d));
     const json = JSON.parse(d.io.stdout()) as DigestJson;
     assert.deepEqual(json.platforms, [{ platform: 'linux/amd64', digest: fixtures.dockerSchema2.digest, mediaType: fixtures.dockerSchema2.mediaType }]);
   });
@@ -109,13 +110,13 @@ describe('kubectl istream digest (TLS registry with basic auth)', () => {
 
   test('uses NODE_EXTRA_CA_CERTS and the docker config', async () => {
     const d = { io: bufferIO(), env: { DOCKER_CONFIG: dockerConfig, NODE_EXTRA_CA_CERTS: registry.caFile } };
-    await runDigest({ reference: fixtures.reference(fixtures.floating.A) }, d);
+    await runDigest({ reference: fixtures.reference(fixtures.floating.A) }, createFactory(d));
     assert.equal(d.io.stdout(), `${fixtures.floating.A.digest}\n`);
   });
 
   test('without credentials: a 401 that says how to log in', async () => {
     const d = { io: bufferIO(), env: { DOCKER_CONFIG: join(dockerConfig, 'absent'), NODE_EXTRA_CA_CERTS: registry.caFile } };
-    await assert.rejects(runDigest({ reference: fixtures.reference(fixtures.floating.A) }, d), (e: unknown) => {
+    await assert.rejects(runDigest({ reference: fixtures.reference(fixtures.floating.A) }, createFactory(d)), (e: unknown) => {
       assert.ok(e instanceof CliError);
       assert.equal(e.message, `authentication required for ubi8/ubi at ${registry.host}: no credentials for ${registry.host} `
         + `were found (run "docker login ${registry.host}", or give the namespace a pull secret for it)`);

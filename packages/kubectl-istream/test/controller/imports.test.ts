@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { defer, pushFixtures, startRegistry } from '@istream/test-harness';
 import { connectCluster, imageStreamClient } from '@istream/core/cluster';
 import { importStatusGraceMs } from '@istream/core/controller';
+import { createFactory } from '../../src/factory.js';
 import { bufferIO } from '../../src/io.js';
 import { runCli } from '../../src/program.js';
 import { openImportSession } from '../../src/stream-import.js';
@@ -20,7 +21,10 @@ test('import-image and tag while the controller runs are each imported exactly o
   const cluster = await clusterWithCrd();
   const ns = await cluster.createNamespace('import-once');
   const streams = imageStreamClient(connectCluster({ kubeconfig: cluster.kubeconfig }, {}));
-  const controller = await runController(cluster.kubeconfig, ns, { imports: { openSession: (namespace) => openImportSession(streams, namespace, process.env) } });
+  const factory = createFactory({ io: bufferIO(), env: process.env });
+  const controller = await runController(cluster.kubeconfig, ns, {
+    imports: { openSession: (namespace) => openImportSession(streams, namespace, (secrets) => factory.registry({ credentials: secrets })) },
+  });
   defer(t, () => controller.stop());
   const metrics = async () => (await fetch(`http://${controller.metricsAddress}/metrics`)).text();
   const floating = `${registry.host}/${fixtures.floating.repository}:${fixtures.floating.tag}`;

@@ -6,10 +6,11 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { defer, pushFixtures, startRegistry } from '@istream/test-harness';
 import { connectCluster, imageStreamClient } from '@istream/core/cluster';
-import { CONTROLLER_RULES } from '../../src/install/manifests.js';
+import { CONTROLLER_RULES } from '../../src/install-manifests.js';
 import { bufferIO } from '../../src/io.js';
 import { runCli } from '../../src/program.js';
 import { openImportSession } from '../../src/stream-import.js';
+import { createFactory } from '../../src/factory.js';
 import {
   clusterWithCrd, containerImage, deployment, digestA, digestB, eventsFor, getJson, ok, putStream, runController, setItems,
   triggerAnnotation, waitFor,
@@ -111,8 +112,10 @@ test('a scheduled import with a short interval rolls the Deployment with no comm
   assert.equal(await runCli(['import-image', 'ubi:8', '--confirm', '--scheduled', '--insecure', '--from', floating, ...flags], { io, env: process.env }), 0, io.stderr());
   const connection = connectCluster({ kubeconfig: cluster.kubeconfig }, {});
   const streams = imageStreamClient(connection);
+  const factory = createFactory({ io, env: process.env });
   const controller = await runController(cluster.kubeconfig, ns, {
-    importIntervalMs: 2000, imports: { openSession: (namespace) => openImportSession(streams, namespace, process.env) },
+    importIntervalMs: 2000,
+    imports: { openSession: (namespace) => openImportSession(streams, namespace, (secrets) => factory.registry({ credentials: secrets })) },
   });
   defer(t, () => controller.stop());
   await ok(cluster, ['apply', '-f', '-'], { namespace: ns,

@@ -3,7 +3,7 @@
 import { connectCluster } from '@istream/core/cluster';
 import { sharedCluster, type ClusterInstance } from '@istream/test-harness/cluster/index';
 import { startController, type RunningController, type ControllerOptions } from '@istream/core/controller';
-import { imageStreamCrd } from '../../src/install/manifests.js';
+import { imageStreamCrd } from '../../src/install-manifests.js';
 
 export type Cluster = ClusterInstance;
 

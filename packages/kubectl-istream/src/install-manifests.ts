@@ -2,6 +2,7 @@
 // (same group, kind and schema as OpenShift's built-in API) and the controller with its RBAC.
 import { IMAGE_GROUP, IMAGE_STREAM_KIND, IMAGE_STREAM_PLURAL, IMAGE_VERSION } from '@istream/core/imagestream';
 import { TRIGGERABLE_KINDS } from '@istream/core/workloads';
+import { buildInfo } from './build-info.js';
 
 export const INSTALL_NAMESPACE = 'istream-system';
 export const CONTROLLER_NAME = 'istream-controller';
@@ -38,6 +39,12 @@ export const CONTROLLER_RULES = [
 ];
 
 const labels = { 'app.kubernetes.io/name': 'istream', 'app.kubernetes.io/component': 'controller' };
+
+/** On the controller Deployment: the plugin version that installed it, which `version` reports. */
+export const VERSION_LABEL = 'app.kubernetes.io/version';
+
+/** How `version` finds the controller Deployment. */
+export const CONTROLLER_SELECTOR = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
 
 const str = { type: 'string' };
 const bool = { type: 'boolean' };
@@ -168,7 +175,7 @@ export function installManifests(options: InstallOptions): Manifest[] {
     ...(image === undefined ? [] : [{
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: namespaced,
+      metadata: { ...namespaced, labels: { ...labels, [VERSION_LABEL]: buildInfo().version } },
       spec: {
         replicas: 1,
         selector: { matchLabels: labels },

@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import { isMap, isScalar, parseAllDocuments, type Document } from 'yaml';
 import { TRIGGER_ANNOTATION, type WorkloadObject } from '@istream/core/triggers';
 import { CliError } from './errors.js';
-import type { Deps } from './program.js';
-import type { Edit } from './trigger-definition.js';
-import { typeOfObject, type Target } from './workloads.js';
+import type { Factory } from './factory.js';
+import type { Edit } from './trigger-edit.js';
+import { typeOfObject, type WorkloadType } from './workloads.js';
 
-export async function readSources(filenames: string[], deps: Deps): Promise<{ name: string; text: string }[]> {
+export async function readSources(filenames: string[], factory: Factory): Promise<{ name: string; text: string }[]> {
   const out: { name: string; text: string }[] = [];
   for (const f of filenames) {
-    if (f === '-') { out.push({ name: 'stdin', text: await deps.io.readStdin() }); continue; }
+    if (f === '-') { out.push({ name: 'stdin', text: await factory.io.readStdin() }); continue; }
     let files = [f];
     try {
       if (statSync(f).isDirectory()) files = readdirSync(f).filter((n) => /\.(ya?ml|json)$/.test(n)).sort().map((n) => join(f, n));
@@ -27,6 +27,16 @@ export async function readSources(filenames: string[], deps: Deps): Promise<{ na
 
 /** One YAML document of a manifest file: its text (the file is the concatenation of these) and where it starts. */
 export interface ManifestDocument { doc: Document.Parsed; text: string; offset: number }
+
+/** An object `set-triggers` acts on, from the cluster or from a manifest file. */
+export interface Target {
+  type: WorkloadType | { resource: string };
+  name: string;
+  namespace: string;
+  object: WorkloadObject;
+  /** For objects read from a file: the document, and where the object sits in it. */
+  source?: { document: ManifestDocument; path: (string | number)[] };
+}
 
 /** A manifest file as read, split into documents so it can be printed back with only some of them edited. */
 export interface ManifestFile { name: string; text: string; documents: ManifestDocument[] }

@@ -1,4 +1,4 @@
-import type { CommandModule } from '../program.js';
+import type { CommandModule } from './command-module.js';
 import { controllerCommand } from './controller.js';
 import { describeCommand } from './describe.js';
 import { digestCommand } from './digest.js';
@@ -9,6 +9,7 @@ import { lintCommand } from './lint.js';
 import { rollbackCommand } from './rollback.js';
 import { setTriggersCommand } from './set-triggers.js';
 import { tagCommand } from './tag.js';
+import { versionCommand } from './version.js';
 
 /** Every subcommand of `kubectl istream`, in the order `--help` lists them. */
 export const commands: CommandModule[] = [
@@ -22,4 +23,5 @@ export const commands: CommandModule[] = [
   lintCommand,
   installCommand,
   controllerCommand,
+  versionCommand,
 ];

@@ -1,0 +1,39 @@
+// What this plugin is: the version from its package.json and the commit it was built from, which
+// scripts/bootstrap.sh writes to dist/build-info.json after compiling. A build without git (or
+// without that step) says "unknown" rather than guess.
+import { readFileSync } from 'node:fs';
+
+export interface BuildInfo {
+  version: string;
+  gitCommit: string;
+  /** "clean" or "dirty" (uncommitted changes were built), as kubectl reports it; "unknown" without git. */
+  gitTreeState: string;
+}
+
+const UNKNOWN = 'unknown';
+
+function readJson(relative: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+const text = (value: unknown): string => (typeof value === 'string' && value !== '' ? value : UNKNOWN);
+
+let cached: BuildInfo | undefined;
+
+/** Read once: this module is dist/src/build-info.js, next to dist/build-info.json and below package.json. */
+export function buildInfo(): BuildInfo {
+  if (cached !== undefined) return cached;
+  const pkg = readJson('../../package.json');
+  const built = readJson('../build-info.json');
+  cached = { version: text(pkg?.version), gitCommit: text(built?.gitCommit), gitTreeState: text(built?.gitTreeState) };
+  return cached;
+}
+
+/** The plugin's part of `version`, in kubectl's text form. */
+export function clientVersionText(info: BuildInfo): string {
+  return `Client Version: ${info.version}\nGit Commit: ${info.gitCommit}`;
+}

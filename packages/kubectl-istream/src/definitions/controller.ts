@@ -1,0 +1,23 @@
+import type { ControllerOptions } from '../commands/controller.js';
+import type { CommandModule } from './command-module.js';
+
+/**
+ * Loopback only, as kube-controller-manager's metrics default to secure serving on localhost:
+ * /metrics is unauthenticated, so exposing it is a choice (`install` passes `:8080` in the pod).
+ */
+const defaultMetricsBindAddress = '127.0.0.1:8080';
+
+export const controllerCommand: CommandModule = {
+  register(program, factory) {
+    program.command('controller')
+      .description('Run the image stream controller: image-change triggers, spec and scheduled imports')
+      .option('--leader-elect', 'hold a coordination.k8s.io Lease so only one replica acts', false)
+      .option('--leader-elect-namespace <namespace>', 'namespace of the leader Lease (default: $POD_NAMESPACE or istream-system)')
+      .option('--import-interval <duration>', 'how often tags with importPolicy.scheduled are re-imported', '15m')
+      .option('--metrics-bind-address <address>',
+        'where /healthz, /readyz and /metrics are served (":8080" for every interface); 0 turns it off', defaultMetricsBindAddress)
+      .option('--log-format <format>', 'log line format: text or json (json: one object per line with ts, level, msg and fields)', 'text')
+      .addHelpText('after', '\nWith -n, only that namespace is watched; without it, every namespace.')
+      .action(async (opts: ControllerOptions) => (await import('../commands/controller.js')).runControllerUntilSignal(opts, factory));
+  },
+};
