@@ -6,7 +6,7 @@ import {
   applyImportResults, importTags, newImageStream, registryImageSource, specTag,
   type ImageSource, type ImageStream, type ImportProgress, type TagImportRequest, type TagImportResult,
 } from '@istream/core/imagestream';
-import { RegistryClient, secretCredentials } from '@istream/core/registry';
+import { RegistryClient, secretCredentials, type RequestEvent } from '@istream/core/registry';
 
 /** OpenShift's stream annotation: imports from this stream's repository may use plain HTTP or unverified TLS. */
 export const INSECURE_ANNOTATION = 'openshift.io/image.insecureRepository';
@@ -16,9 +16,11 @@ export interface ImportSession {
   close(): Promise<void>;
 }
 
-/** A registry session whose credentials are the namespace's pull secrets. */
-export async function openImportSession(client: ImageStreamClient, namespace: string, env: NodeJS.ProcessEnv): Promise<ImportSession> {
-  const registry = new RegistryClient({ credentials: secretCredentials(await client.pullSecrets(namespace)), env });
+/** A registry session whose credentials are the namespace's pull secrets; `onRequest` sees every registry request (`-v 6`). */
+export async function openImportSession(
+  client: ImageStreamClient, namespace: string, env: NodeJS.ProcessEnv, options: { onRequest?: (event: RequestEvent) => void } = {},
+): Promise<ImportSession> {
+  const registry = new RegistryClient({ credentials: secretCredentials(await client.pullSecrets(namespace), { namespace }), env, ...options });
   return { source: registryImageSource(registry), close: () => registry.close() };
 }
 

@@ -49,7 +49,7 @@ export function failureOutcome(reference: string, error: unknown): TagImportOutc
     case 'not-found':
       return { ok: false, reason: 'NotFound', message: `dockerimage.image.openshift.io "${reference}" not found` };
     case 'unauthorized':
-      return { ok: false, reason: 'Unauthorized', message: `you may not have access to the container image "${reference}"` };
+      return { ok: false, reason: 'Unauthorized', message: `you may not have access to the container image "${reference}"`, detail };
     case 'invalid-reference':
       return { ok: false, reason: 'Invalid', message: `from.name: Invalid value: "${reference}": invalid name: ${detail}` };
     default:

@@ -2,11 +2,12 @@ import type { Command } from 'commander';
 import { InvalidReferenceError, parseImageReference, referenceString } from '@istream/core/reference';
 import {
   InvalidPlatformError, RegistryClient, RegistryError, dockerConfigCredentials, formatPlatform, parsePlatform,
-  type RequestEvent, type ResolvedImage,
+  type ResolvedImage,
 } from '@istream/core/registry';
 import { CliError } from '../errors.js';
 import { addOutputFlag } from '../flags.js';
 import type { CommandModule, Deps } from '../program.js';
+import { requestLogger, verbosityOf } from '../request-log.js';
 
 export interface DigestOptions {
   /** The image reference as typed. */
@@ -41,13 +42,11 @@ export async function runDigest(options: DigestOptions, deps: Deps): Promise<voi
     if (e instanceof InvalidReferenceError || e instanceof InvalidPlatformError) throw new CliError(e.message);
     throw e;
   }
-  const logRequest = (e: RequestEvent) => deps.io.err.write(
-    `${e.method} ${e.url} ${e.status || 'no answer'} in ${Math.round(e.durationMs)}ms${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}\n`);
   const client = new RegistryClient({
     credentials: dockerConfigCredentials({ env: deps.env }),
     env: deps.env,
     insecure: options.insecure === true,
-    ...((options.verbosity ?? 0) >= 6 ? { onRequest: logRequest } : {}),
+    ...requestLogger(deps.io, options.verbosity),
   });
   let resolved: ResolvedImage;
   try {
@@ -96,8 +95,7 @@ Examples:
   kubectl istream digest --platform linux/arm64 quay.io/team/app:v1 -o json`);
     addOutputFlag(cmd, ['json']);
     cmd.action(async (reference: string, opts: { platform?: string; insecure: boolean; output?: 'json' }, self: Command) => {
-      const verbosity = Number(self.optsWithGlobals<{ v?: string }>().v ?? 0);
-      await runDigest({ reference, ...opts, verbosity }, deps);
+      await runDigest({ reference, ...opts, verbosity: verbosityOf(self) }, deps);
     });
   },
 };

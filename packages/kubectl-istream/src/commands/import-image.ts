@@ -14,6 +14,7 @@ import { CliError } from '../errors.js';
 import { addClusterFlags, addDryRunFlag, addImportPolicyFlags, parseDryRun, type ClusterFlags, type ImportPolicyFlags } from '../flags.js';
 import { reportImport } from '../import-output.js';
 import type { CommandModule, Deps } from '../program.js';
+import { requestLogger, verbosityOf } from '../request-log.js';
 import { INSECURE_ANNOTATION, importIntoStream, openImportSession } from '../stream-import.js';
 
 export interface ImportImageOptions extends ClusterFlags, ImportPolicyFlags {
@@ -24,6 +25,8 @@ export interface ImportImageOptions extends ClusterFlags, ImportPolicyFlags {
   dryRun?: unknown;
   /** How many tags one --all import takes (OpenShift's default 50). */
   maxTags?: number;
+  /** `-v`: 6 and above log every registry request to stderr. */
+  verbosity?: number;
   now?: () => Date;
 }
 
@@ -86,7 +89,7 @@ export async function runImportImage(options: ImportImageOptions, deps: Deps): P
       reportImport(deps.io, target.stream, answer.stream, answer.results, { dryRun, now: now(), additionalTags: answer.additionalTags });
       return;
     }
-    const session = await openImportSession(client, namespace, deps.env);
+    const session = await openImportSession(client, namespace, deps.env, requestLogger(deps.io, options.verbosity));
     try {
       let { requests, additionalTags } = plan;
       if (plan.needsRepositoryListing !== undefined) {
@@ -238,6 +241,7 @@ export const importImageCommand: CommandModule = {
     addImportPolicyFlags(cmd, 'set each imported image to be periodically re-imported');
     addDryRunFlag(cmd);
     addClusterFlags(cmd);
-    cmd.action(async (target: string, opts: Omit<ImportImageOptions, 'target'>) => runImportImage({ ...opts, target }, deps));
+    cmd.action(async (target: string, opts: Omit<ImportImageOptions, 'target'>, self: Command) =>
+      runImportImage({ ...opts, target, verbosity: verbosityOf(self) }, deps));
   },
 };
