@@ -1,7 +1,7 @@
 // kubectl istream install: the ImageStream CRD, the controller's RBAC and, given an image, its Deployment. On OpenShift, whose API server
 // serves image.openshift.io itself, no CRD is installed (ours would shadow nothing and confuse oc).
-import type { Command } from 'commander';
-import { applyObject, waitForCrdEstablished, type ApplyOutcome } from '@istream/core/cluster';
+import { Command } from 'commander';
+import { applyObject, waitForCrdEstablished } from '@istream/core/cluster';
 import { asUserErrorAsync, openCluster } from '../connect.js';
 import { CliError } from '../errors.js';
 import { addClusterFlags, addDryRunFlag, addOutputFlag, parseDryRun, type ClusterFlags } from '../flags.js';
@@ -30,6 +30,7 @@ const NO_IMAGE_NOTE = 'No controller Deployment was installed: no istream contro
 
 const qualifiedName = (m: Manifest): string => `${GROUPS[m.kind] ?? m.kind.toLowerCase()}/${m.metadata.name}`;
 
+/** The manifests as `-o` asks: the ones to be applied (dry run), or as the server stored them. */
 function printManifests(manifests: Manifest[], output: InstallOptions['output'], deps: Deps): void {
   if (output === 'yaml') deps.io.out.write(manifests.map((m) => toYaml(m)).join('---\n'));
   else if (output === 'json') deps.io.out.write(toJson({ apiVersion: 'v1', kind: 'List', items: manifests, metadata: { resourceVersion: '' } }));
@@ -60,12 +61,15 @@ export async function runInstall(options: InstallOptions, deps: Deps): Promise<v
       deps.io.err.write('This cluster is OpenShift: it serves image.openshift.io ImageStreams itself, so no CRD is installed.\n');
     }
     const manifests = installManifests({ includeCrd: !openshift, ...image });
+    const applied: Manifest[] = [];
     for (const manifest of manifests) {
-      const outcome: ApplyOutcome = await applyObject(client.connection, manifest as never);
+      const { outcome, object } = await applyObject(client.connection, manifest as never);
       if (manifest.kind === 'CustomResourceDefinition') await waitForCrdEstablished(client.connection, manifest.metadata.name);
-      if (options.output === 'name') deps.io.out.write(`${qualifiedName(manifest)}\n`);
-      else deps.io.out.write(`${qualifiedName(manifest)} ${outcome}\n`);
+      // The server's answer may lack apiVersion and kind (typed client-node objects); the manifest has them.
+      applied.push({ ...object, apiVersion: manifest.apiVersion, kind: manifest.kind } as Manifest);
+      if (options.output === undefined) deps.io.out.write(`${qualifiedName(manifest)} ${outcome}\n`);
     }
+    if (options.output !== undefined) printManifests(applied, options.output, deps);
     if (options.image === undefined) deps.io.err.write(NO_IMAGE_NOTE);
   });
 }
@@ -77,7 +81,8 @@ export const installCommand: CommandModule = {
       .option('--image <image>', 'controller image (entrypoint kubectl-istream); without it no controller Deployment is installed');
     addDryRunFlag(cmd);
     addOutputFlag(cmd, ['yaml', 'json', 'name']);
-    addClusterFlags(cmd);
+    // No -n: install's objects are cluster-scoped or in istream-system, whatever namespace is given.
+    for (const option of addClusterFlags(new Command()).options) if (option.long !== '--namespace') cmd.addOption(option);
     cmd.action(async (opts: InstallOptions) => runInstall(opts, deps));
   },
 };

@@ -49,6 +49,13 @@ test('install --dry-run=client -o yaml prints installable manifests without a cl
   assert.equal(docs[5].spec.template.spec.containers[0].image, 'registry.example/istream:dev');
 });
 
+test('install --help offers no -n/--namespace: what it installs does not depend on one', async () => {
+  const { code, out } = await cli(['install', '--help']);
+  assert.equal(code, 0);
+  assert.match(out, /--kubeconfig <path>/);
+  assert.doesNotMatch(out, /--namespace|-n,/);
+});
+
 test('install without --image leaves the controller Deployment out instead of naming an image that does not exist', async () => {
   const { code, out } = await cli(['install', '--dry-run=client', '-o', 'yaml']);
   assert.equal(code, 0);

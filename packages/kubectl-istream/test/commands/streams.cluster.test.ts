@@ -184,6 +184,20 @@ test('a private repository: no Secret and a refused Secret say which, and the ri
   assert.ok(!printed.includes(registry.password!) && !printed.includes(wrongPassword), 'no credential printed');
 });
 
+test('import-image --dry-run=server on the CRD is refused, never run as a client dry run', async () => {
+  const from = fixtures.reference(fixtures.floating.A);
+  const dryRun = await cli('import-image', 'serverdry:1', '--from', from, '--confirm', '--insecure', '--dry-run=server');
+  assert.equal(dryRun.code, 1);
+  assert.equal(dryRun.out, '');
+  assert.equal(dryRun.err, 'error: --dry-run=server needs OpenShift, whose API server runs the import; this cluster serves ImageStreams '
+    + 'through istream\'s CRD, where import-image resolves the images itself: use --dry-run=client to resolve them and '
+    + 'print the stream without writing it\n');
+  const client = await cli('import-image', 'serverdry:1', '--from', from, '--confirm', '--insecure', '--dry-run=client');
+  assert.equal(client.code, 0, client.err);
+  assert.match(client.out, /^imagestream\.image\.openshift\.io\/serverdry imported \(dry run\)\n/);
+  assert.equal((await cli('get', 'is', 'serverdry')).code, 1, 'neither dry run created the stream');
+});
+
 test('bad input: a clear message, a non-zero exit and the history unchanged', async () => {
   const before = await stream('ubi');
   const host = fixtures.host;
