@@ -1,6 +1,6 @@
 // kubectl istream install: the ImageStream CRD, the controller's RBAC and, given an image, its Deployment. On OpenShift, whose API server
 // serves image.openshift.io itself, no CRD is installed (ours would shadow nothing and confuse oc).
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { applyObject, waitForCrdEstablished } from '@istream/core/cluster';
 import { asUserErrorAsync, openCluster } from '../connect.js';
 import { CliError } from '../errors.js';
@@ -81,8 +81,10 @@ export const installCommand: CommandModule = {
       .option('--image <image>', 'controller image (entrypoint kubectl-istream); without it no controller Deployment is installed');
     addDryRunFlag(cmd);
     addOutputFlag(cmd, ['yaml', 'json', 'name']);
-    // No -n: install's objects are cluster-scoped or in istream-system, whatever namespace is given.
-    for (const option of addClusterFlags(new Command()).options) if (option.long !== '--namespace') cmd.addOption(option);
+    addClusterFlags(cmd);
+    // Nothing install creates depends on a namespace (cluster-scoped, or in istream-system), so -n
+    // is not offered; it is still accepted, as kubectl accepts it with every command.
+    cmd.options.find((option) => option.long === '--namespace')?.hideHelp();
     cmd.action(async (opts: InstallOptions) => runInstall(opts, deps));
   },
 };
