@@ -3,15 +3,18 @@
 // and the real `kubectl istream` commands. Every step prints the command and its real output, and
 // is checked; the last line reads `walkthrough: OK` only when every check held. Everything started
 // here is stopped at the end, also on failure or Ctrl-C, so the demo can be run again at once.
+// A shown command is exactly what ran: the line is made from the arguments given to the program,
+// kubectl is the sandbox's, and `kubectl istream` goes through it, finding the plugin on PATH as
+// it does for a user who put packages/kubectl-istream/bin there.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cliBin = join(root, 'packages/kubectl-istream/bin/kubectl-istream');
+const pluginDir = join(root, 'packages/kubectl-istream/bin');
 const harness = join(root, 'test/harness/dist/src');
 
 const failures = [];
@@ -32,11 +35,18 @@ function indent(text) {
   return text.replace(/\s+$/, '').split('\n').map((l) => `  ${l}`).join('\n');
 }
 
-/** Runs a program, prints `$ display` and its output, and returns stdout. */
-function run(display, file, args, { env = process.env, input, quiet = false } = {}) {
-  process.stdout.write(`$ ${display}\n`);
+/** The command line as a POSIX shell needs it typed to pass exactly these arguments. */
+function shellLine(args) {
+  return args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(' ');
+}
+
+/** Runs `kubectl ARGS` (PATH finds the sandbox's kubectl), prints `$ kubectl ARGS` and its output, returns stdout. */
+function run(args, { env, input } = {}) {
+  const display = shellLine(['kubectl', ...args]);
+  // Standard input is shown as the here-document that would pass it.
+  process.stdout.write(`$ ${display}${input === undefined ? '\n' : ` <<'EOF'\n${input}\nEOF\n`}`);
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('kubectl', args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => { out += d; });
@@ -44,7 +54,7 @@ function run(display, file, args, { env = process.env, input, quiet = false } = 
     child.on('error', reject);
     child.on('close', (code) => {
       const shown = (out + err).trim();
-      if (shown && !quiet) process.stdout.write(`${indent(shown)}\n`);
+      if (shown) process.stdout.write(`${indent(shown)}\n`);
       if (code !== 0) reject(new Error(`${display} exited ${code}: ${err.trim()}`));
       else resolve(out);
     });
@@ -78,13 +88,16 @@ async function main() {
   cleanups.push(() => env.stop());
   const { cluster, registry } = env;
   const { pushFixtures } = await import(join(harness, 'index.js'));
-  const kubeEnv = { ...process.env, KUBECONFIG: cluster.kubeconfig };
-  const kubectl = (args, opts = {}) => run(`kubectl ${args.join(' ')}`, cluster.kubectlPath, args, { env: kubeEnv, ...opts });
-  const istream = (args, opts = {}) => run(`kubectl istream ${args.join(' ')}`, process.execPath, [cliBin, ...args], { env: kubeEnv, ...opts });
-  const json = async (args) => JSON.parse(await run(`kubectl ${args.join(' ')}`, cluster.kubectlPath, args, { env: kubeEnv, quiet: true }));
+  const kubeEnv = {
+    ...process.env, KUBECONFIG: cluster.kubeconfig,
+    PATH: [pluginDir, dirname(cluster.kubectlPath), dirname(process.execPath), process.env.PATH].join(delimiter),
+  };
+  const kubectl = (args, opts = {}) => run(args, { env: kubeEnv, ...opts });
+  const istream = (args, opts = {}) => run(['istream', ...args], { env: kubeEnv, ...opts });
+  // For the checks, never shown.
   const silentJson = async (args) => {
     const out = await new Promise((resolve, reject) => {
-      const c = spawn(cluster.kubectlPath, args, { env: kubeEnv });
+      const c = spawn('kubectl', args, { env: kubeEnv });
       let o = '';
       c.stdout.on('data', (d) => { o += d; });
       c.on('close', (code) => (code === 0 ? resolve(o) : reject(new Error(`kubectl ${args.join(' ')} exited ${code}`))));
@@ -103,10 +116,11 @@ async function main() {
   heading('2. Install istream and create the Deployment from the floating tag');
   // No controller image is published, so install sets up the CRD and RBAC and the controller runs
   // here as a local process (`kubectl istream controller`), as install's own message suggests.
+  await kubectl(['plugin', 'list']);
   await istream(['install']);
   const nsName = `demo-${Date.now().toString(36)}`;
   await kubectl(['create', 'namespace', nsName]);
-  await kubectl(['config', 'set-context', '--current', `--namespace=${nsName}`], { quiet: true });
+  await kubectl(['config', 'set-context', '--current', `--namespace=${nsName}`]);
   await waitFor('the default ServiceAccount', () => silentJson(['get', 'serviceaccount', 'default', '-o', 'json']));
   const myapp = {
     apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'myapp', labels: { app: 'myapp' } },
@@ -114,11 +128,12 @@ async function main() {
       containers: [{ name: 'myapp', image: floating, command: ['/bin/bash', '-c', 'while true; do ls /root/buildinfo/; sleep 30; done'] }],
     } } },
   };
-  await kubectl(['create', '-f', '-'], { input: JSON.stringify(myapp) });
+  await kubectl(['create', '-f', '-'], { input: JSON.stringify(myapp, null, 2) });
 
-  const controllerArgs = ['controller', '--namespace', nsName, '--metrics-bind-address', '127.0.0.1:0'];
-  process.stdout.write(`$ kubectl istream ${controllerArgs.join(' ')} &\n`);
-  const controller = spawn(process.execPath, [cliBin, ...controllerArgs], { env: kubeEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+  // kubectl execs the plugin in its own place, so the signal that stops this process stops the controller.
+  const controllerArgs = ['istream', 'controller', '--namespace', nsName, '--metrics-bind-address', '127.0.0.1:0'];
+  process.stdout.write(`$ ${shellLine(['kubectl', ...controllerArgs])} &\n`);
+  const controller = spawn('kubectl', controllerArgs, { env: kubeEnv, stdio: ['ignore', 'ignore', 'pipe'] });
   let controllerLog = '';
   controller.stderr.on('data', (d) => { controllerLog += d; });
   const controllerExited = new Promise((resolve) => controller.on('exit', (code, signal) => resolve(code ?? signal)));
@@ -152,9 +167,7 @@ async function main() {
 
   heading('4. Add the image-change trigger: the Deployment is pinned to A\'s digest');
   await istream(['set-triggers', 'deployment/myapp', '--from-image', 'ubi:8', '-c', 'myapp']);
-  const annotations = (await silentJson(['get', 'deployment', 'myapp', '-o', 'json'])).metadata.annotations;
-  process.stdout.write(`$ kubectl get deployment myapp -o yaml | grep -A2 annotations:\n  annotations:\n${Object.entries(annotations)
-    .map(([k, v]) => `    ${k}: ${k === 'image.openshift.io/triggers' ? `'${v}'` : JSON.stringify(v)}`).join('\n')}\n`);
+  await kubectl(['get', 'deployment', 'myapp', '-o', 'jsonpath={.metadata.annotations.image\\.openshift\\.io/triggers}']);
   await rolledOut(await currentItem(), "A's digest (the stream's current item)");
   await kubectl(['get', 'pods', '-o', 'custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[0].image,STATUS:.status.phase']);
 
@@ -184,12 +197,9 @@ async function main() {
   heading('9. The Deployment\'s events: one scale-up and one scale-down per rollout');
   // The apiserver folds repeats of one event into a count (scaling A's ReplicaSet up again on
   // rollback repeats its first message), so counts are summed, in order of first occurrence.
-  const events = (await json(['get', 'events', '--field-selector=involvedObject.name=myapp', '-o', 'json'])).items
-    .sort((a, b) => (a.firstTimestamp ?? a.eventTime ?? '').localeCompare(b.firstTimestamp ?? b.eventTime ?? ''));
-  process.stdout.write(`  ${'TYPE'.padEnd(8)}${'REASON'.padEnd(20)}${'COUNT'.padEnd(7)}${'FROM'.padEnd(23)}MESSAGE\n`);
-  for (const e of events) {
-    process.stdout.write(`  ${e.type.padEnd(8)}${e.reason.padEnd(20)}${String(e.count ?? 1).padEnd(7)}${(e.source?.component ?? e.reportingComponent ?? '').padEnd(23)}${e.message}\n`);
-  }
+  await kubectl(['get', 'events', '--field-selector=involvedObject.name=myapp', '--sort-by=.metadata.creationTimestamp',
+    '-o', 'custom-columns=TYPE:.type,REASON:.reason,COUNT:.count,FROM:.source.component,MESSAGE:.message']);
+  const events = (await silentJson(['get', 'events', '--field-selector=involvedObject.name=myapp', '-o', 'json'])).items;
   const total = (pattern) => events.filter((e) => e.reason === 'ScalingReplicaSet' && pattern.test(e.message)).reduce((n, e) => n + (e.count ?? 1), 0);
   check('four rollouts show as ReplicaSet scale events (4 up, 3 down)', total(/Scaled up/) === 4 && total(/Scaled down/) === 3,
     `${total(/Scaled up/)} up, ${total(/Scaled down/)} down`);

@@ -23,7 +23,7 @@ export interface Cluster {
 
 export interface RegistryOptions {
   /** The user's docker config (a person's own command), or a namespace's pull secrets (imports, as OpenShift's importer uses). */
-  credentials: 'docker-config' | PullSecretData[];
+  credentials: 'docker-config' | { pullSecrets: PullSecretData[]; namespace: string };
   /** Allow plain HTTP and unverified TLS for every registry. */
   insecure?: boolean;
 }
@@ -66,7 +66,9 @@ export function createFactory(options: FactoryOptions): Factory {
       const registry = await import('@istream/core/registry');
       const onRequest = factory.requestLog().registry;
       return new registry.RegistryClient({
-        credentials: credentials === 'docker-config' ? registry.dockerConfigCredentials({ env }) : registry.secretCredentials(credentials),
+        credentials: credentials === 'docker-config'
+          ? registry.dockerConfigCredentials({ env })
+          : registry.secretCredentials(credentials.pullSecrets, { namespace: credentials.namespace }),
         env,
         ...(insecure ? { insecure } : {}),
         ...(onRequest ? { onRequest } : {}),
@@ -74,7 +76,7 @@ export function createFactory(options: FactoryOptions): Factory {
     },
     async importSession(namespace) {
       const [{ openImportSession }, { streams }] = await Promise.all([import('./stream-import.js'), factory.cluster()]);
-      return openImportSession(streams, namespace, (secrets) => factory.registry({ credentials: secrets }));
+      return openImportSession(streams, namespace, (pullSecrets) => factory.registry({ credentials: { pullSecrets, namespace } }));
     },
   };
 

@@ -10,7 +10,7 @@ import type { PullSecretData, RegistryClient } from '@istream/core/registry';
 
 /** A registry session whose credentials are the namespace's pull secrets (`registryFor` builds the client for them). */
 export async function openImportSession(
-  client: ImageStreamClient, namespace: string, registryFor: (secrets: PullSecretData[]) => Promise<RegistryClient>,
+  client: ImageStreamClient, namespace: string, registryFor: (pullSecrets: PullSecretData[]) => Promise<RegistryClient>,
 ): Promise<ImportSession> {
   const registry = await registryFor(await client.pullSecrets(namespace));
   return { source: registryImageSource(registry), close: () => registry.close() };

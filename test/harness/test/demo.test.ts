@@ -9,6 +9,23 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 
+/** The `$ ...` lines of the demo's output with the indented lines printed under each. */
+function shownCommands(stdout: string): Array<{ command: string; output: string[] }> {
+  const shown: Array<{ command: string; output: string[] }> = [];
+  let inHereDocument = false;
+  for (const line of stdout.split('\n')) {
+    if (inHereDocument) {
+      inHereDocument = line !== 'EOF';
+    } else if (line.startsWith('$ ')) {
+      shown.push({ command: line.slice(2), output: [] });
+      inHereDocument = line.endsWith(" <<'EOF'");
+    } else if (line.startsWith('  ')) {
+      shown.at(-1)?.output.push(line.slice(2));
+    }
+  }
+  return shown;
+}
+
 test('npm run demo replays the seed walkthrough and ends with walkthrough: OK', { timeout: 15 * 60_000 }, async () => {
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     // The demo starts its own sandbox; it must not attach to the test run's.
@@ -29,6 +46,18 @@ test('npm run demo replays the seed walkthrough and ends with walkthrough: OK', 
     assert.match(stdout, new RegExp(`\\$ kubectl istream ${step}`), `the demo shows the ${step} step`);
   }
   assert.match(stdout, /ScalingReplicaSet/, 'the ReplicaSet scale events are shown');
+  // A reader who copies a shown command gets what is shown: kubectl finds the plugin on PATH, and
+  // structured output is what its command prints, not a table formatted by the demo.
+  assert.match(stdout, /^\$ kubectl plugin list\n(?: {2}.*\n)*? {2}\S*\/packages\/kubectl-istream\/bin\/kubectl-istream\n/m);
+  const shown = shownCommands(stdout);
+  assert.ok(shown.some((c) => c.command.startsWith('kubectl get events ')), 'the events command is shown');
+  for (const { command, output } of shown) {
+    if (/ -o json(?: |$)/.test(command)) assert.doesNotThrow(() => JSON.parse(output.join('\n')), `${command} shows JSON`);
+    const columns = / -o (?:'?)custom-columns=([^ ']+)/.exec(command)?.[1];
+    if (columns !== undefined) {
+      assert.deepEqual(output[0]?.trim().split(/\s+/), columns.split(',').map((c) => c.slice(0, c.indexOf(':'))), `${command} shows its columns`);
+    }
+  }
   const clusterDir = /logs in (\S+istream-cluster-[^\s)]+)/.exec(stderr)?.[1];
   assert.ok(clusterDir, `the demo names its control plane's directory:\n${stderr.slice(-2000)}`);
   assert.equal(existsSync(clusterDir), false, 'the demo removed the control plane it started');

@@ -14,7 +14,13 @@ function userFields(object: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(object).filter(([k]) => k !== 'metadata' && k !== 'status'));
 }
 
-export async function applyObject(connection: ClusterConnection, object: Spec): Promise<ApplyOutcome> {
+/** What applyObject did, and the object as the server stored it (what `kubectl apply -o yaml` prints). */
+export interface Applied {
+  outcome: ApplyOutcome;
+  object: KubernetesObject;
+}
+
+export async function applyObject(connection: ClusterConnection, object: Spec): Promise<Applied> {
   const api = KubernetesObjectApi.makeApiClient(connection.kubeConfig);
   const key = { apiVersion: object.apiVersion!, kind: object.kind!, metadata: { name: object.metadata!.name!, namespace: object.metadata?.namespace } };
   for (let attempt = 0; ; attempt++) {
@@ -24,13 +30,16 @@ export async function applyObject(connection: ClusterConnection, object: Spec): 
         existing = await api.read(key as never) as Spec;
       } catch (e) {
         if (!isNotFound(toKubeError(e, connection.server))) throw e;
-        await api.create(object);
-        return 'created';
+        return { outcome: 'created', object: await api.create(object) };
       }
       const merged = { ...existing, ...userFields(object), metadata: { ...existing.metadata, labels: { ...existing.metadata?.labels, ...object.metadata?.labels } } };
-      if (jsonEqual(userFields(merged), userFields(existing)) && jsonEqual(merged.metadata, existing.metadata)) return 'unchanged';
-      await api.replace(merged as Spec);
-      return 'configured';
+      if (jsonEqual(userFields(merged), userFields(existing)) && jsonEqual(merged.metadata, existing.metadata)) return { outcome: 'unchanged', object: existing };
+      const replaced = await api.replace(merged as Spec);
+      // Our manifest omits what the server defaults (a CRD's conversion, for one), so the
+      // comparison above cannot tell; the server can: a replace that changes nothing is not
+      // stored and keeps the resourceVersion.
+      const notWritten = replaced.metadata?.resourceVersion === existing.metadata?.resourceVersion;
+      return { outcome: notWritten ? 'unchanged' : 'configured', object: replaced };
     } catch (e) {
       const error = toKubeError(e, connection.server);
       if (isConflict(error) && attempt < 5) continue;

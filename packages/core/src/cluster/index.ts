@@ -7,7 +7,7 @@
 //   await streams.update(ns, name, (current) => applyImportResults(...))   // resourceVersion, 409 -> re-read, re-apply
 //   await streams.pullSecrets(ns)                 -> PullSecretData[] for the registry client's secretCredentials
 //   await streams.importOnServer(ns, isi)         // OpenShift only: the API server imports and writes status
-//   await applyObject(connection, manifest)       -> 'created' | 'configured' | 'unchanged'
+//   await applyObject(connection, manifest)       -> { outcome: 'created' | 'configured' | 'unchanged', object }
 //
 // Errors: KubeApiError (HTTP answers, with status and reason), KubeUnreachableError,
 // ImageStreamApiMissingError, KubeconfigError.

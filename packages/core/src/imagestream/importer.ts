@@ -65,7 +65,7 @@ export function failureOutcome(reference: string, failure: SourceFailure): TagIm
     case 'not-found':
       return { ok: false, reason: 'NotFound', message: `dockerimage.image.openshift.io "${reference}" not found` };
     case 'unauthorized':
-      return { ok: false, reason: 'Unauthorized', message: `you may not have access to the container image "${reference}"` };
+      return { ok: false, reason: 'Unauthorized', message: `you may not have access to the container image "${reference}"`, detail };
     case 'invalid-reference':
       return { ok: false, reason: 'Invalid', message: `from.name: Invalid value: "${reference}": invalid name: ${detail}` };
     default:

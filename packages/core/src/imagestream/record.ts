@@ -25,7 +25,15 @@ export interface TagImportRequest {
 
 export type TagImportOutcome =
   | { ok: true; image: string; dockerImageReference: string }
-  | { ok: false; reason: string; message: string };
+  | {
+    ok: false; reason: string; message: string;
+    /**
+     * Why, in the registry client's words, where OpenShift's message hides it (an Unauthorized
+     * import: which credentials were refused or that none were found). For the CLI to print;
+     * never stored in the stream, whose status keeps OpenShift's message. Holds no credential.
+     */
+    detail?: string;
+  };
 
 export interface TagImportResult {
   request: TagImportRequest;

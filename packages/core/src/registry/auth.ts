@@ -70,7 +70,8 @@ export class Authenticator {
     const how = this.provenance.get(tokenKey(ctx)) ?? { kind: 'none' };
     switch (how.kind) {
       case 'none':
-        return `no credentials for ${ctx.credentialKey} were found (run "docker login ${ctx.credentialKey}", `
+        return this.credentials?.explainMissing?.(ctx.credentialKey)
+          ?? `no credentials for ${ctx.credentialKey} were found (run "docker login ${ctx.credentialKey}", `
           + 'or give the namespace a pull secret for it)';
       case 'credentials':
         return `the registry refused the credentials from ${how.source} (wrong username or password, or no pull access)`;

@@ -23,6 +23,8 @@ export interface FoundCredential {
 export interface CredentialSource {
   /** Credentials for `repository` (a path such as `team/app`) on `registry` (a reference's domain, e.g. `quay.io`, `127.0.0.1:5000`). */
   lookup(registry: string, repository: string): Promise<FoundCredential | undefined>;
+  /** When lookup found nothing for `registry`: where this source looked and how to add a credential there. */
+  explainMissing?(registry: string): string;
 }
 
 /** One `auths` entry as docker and Kubernetes write it. */
@@ -118,8 +120,11 @@ export interface PullSecretData {
   dockerCfg?: unknown;
 }
 
-/** Credentials from Kubernetes pull secrets, matched as the kubelet does; the first secret that matches wins. */
-export function secretCredentials(secrets: readonly PullSecretData[]): CredentialSource {
+/**
+ * Credentials from Kubernetes pull secrets, matched as the kubelet does; the first secret that
+ * matches wins. `namespace`, where the secrets were listed, lets a failure say where to add one.
+ */
+export function secretCredentials(secrets: readonly PullSecretData[], options: { namespace?: string } = {}): CredentialSource {
   const keyrings = secrets.map((secret) => {
     const keyring = new Keyring();
     const auths = authsOf(secret.dockerConfigJson, 'auths') ?? authsOf(secret.dockerCfg);
@@ -134,7 +139,13 @@ export function secretCredentials(secrets: readonly PullSecretData[]): Credentia
       }
       return undefined;
     },
+    ...(options.namespace !== undefined ? { explainMissing: (registry: string) => missingPullSecret(registry, options.namespace!) } : {}),
   };
+}
+
+function missingPullSecret(registry: string, namespace: string): string {
+  return `no pull Secret in namespace ${namespace} has credentials for ${registry}; add one with `
+    + `"kubectl create secret docker-registry NAME --docker-server=${registry} --docker-username=USER --docker-password=PASSWORD -n ${namespace}"`;
 }
 
 function authsOf(json: unknown, field?: string): Record<string, AuthEntry> | undefined {

@@ -1,8 +1,10 @@
 // The HTTP layer under the registry client: one pooled dispatcher per registry (its own CAs, the
 // environment's proxies), bounded concurrency per host, per-request timeouts, retries of 429, 5xx
-// and resets with backoff and jitter, the insecure plain-HTTP fallback, and request accounting.
+// and resets with backoff and jitter, redirects, the insecure plain-HTTP fallback, and request
+// accounting. Requests go through undici's dispatcher API, not fetch(): fetch refuses the ports the
+// WHATWG fetch spec blocks for browsers (6000, 6665-6669, 10080, ...), where real registries run.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EnvHttpProxyAgent, fetch, type Dispatcher } from 'undici';
+import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import { countEvent, emptyCounts, type RequestCounts, type RequestEvent, type RequestKind } from './counts.js';
 import {
   RateLimitedError, RegistryError, RegistryResponseError, RegistryTimeoutError, RegistryTlsError, RegistryUnreachableError,
@@ -57,6 +59,9 @@ export interface HttpResponse {
 }
 
 const retriedStatuses = new Set([500, 502, 503, 504]);
+const redirectStatuses = new Set([301, 302, 303, 307, 308]);
+/** fetch()'s limit. */
+const maxRedirects = 20;
 const resetCodes = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ETIMEDOUT']);
 const plainHttpCodes = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'EPROTO']);
 const untrustedCodes = new Set([
@@ -164,22 +169,15 @@ export class Transport {
     const url = 'url' in request.target
       ? new URL(request.target.url)
       : new URL(`${state.plainHttp && request.insecure ? 'http' : 'https'}://${request.target.registry}${request.target.path}`);
-    const dispatcher = await this.dispatcher(url.host, request.insecure, state.systemBundle);
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     const started = performance.now();
     let status = 0;
     try {
-      const response = await fetch(url, {
-        method: request.method,
-        headers: { 'user-agent': this.options.userAgent, ...request.headers },
-        ...(request.body !== undefined ? { body: request.body } : {}),
-        dispatcher,
-        signal,
-      });
-      status = response.status;
-      const body = await readCapped(response, request.maxBodyBytes ?? 4 * 1024 * 1024, request, url.host);
-      return { status, headers: response.headers as unknown as Headers, body, url: response.url || url.href };
+      const answer = await this.follow(url, request, state, signal);
+      status = answer.statusCode;
+      const body = await readCapped(answer, request.maxBodyBytes ?? 4 * 1024 * 1024, request, url.host);
+      return { status, headers: toHeaders(answer.headers), body, url: answer.url.href };
     } catch (e) {
       if (timeout.aborted && !request.signal?.aborted) {
         throw new RegistryTimeoutError(url.host, request.what, this.options.timeoutMs);
@@ -191,6 +189,42 @@ export class Transport {
         status, attempt, durationMs: performance.now() - started,
       };
       this.count(event, request.tally);
+    }
+  }
+
+  /**
+   * Sends and follows redirects as fetch() would (registries redirect blob GETs to their storage):
+   * at most 20 hops; 303, and 301/302 after a POST, continue as GET without a body; the
+   * Authorization header is not sent to another origin. Each hop goes through the dispatcher of
+   * the host it goes to, so its proxy and CA settings apply.
+   */
+  private async follow(
+    first: URL, request: HttpRequest, state: HostState, signal: AbortSignal,
+  ): Promise<Dispatcher.ResponseData & { url: URL }> {
+    let url = first;
+    let method: Dispatcher.HttpMethod = request.method;
+    let body = request.body;
+    let headers: Record<string, string> = { 'user-agent': this.options.userAgent, ...request.headers };
+    for (let hops = 0; ; hops++) {
+      const dispatcher = await this.dispatcher(url.host, request.insecure, state.systemBundle);
+      const answer = await dispatcher.request({
+        origin: url.origin, path: `${url.pathname}${url.search}`, method, headers, signal,
+        ...(body !== undefined ? { body } : {}),
+      });
+      const location = headerValue(answer.headers.location);
+      if (!redirectStatuses.has(answer.statusCode) || location === undefined) return { ...answer, url };
+      await answer.body.dump();
+      if (hops >= maxRedirects) {
+        throw new RegistryResponseError(first.host, answer.statusCode, request.what, `more than ${maxRedirects} redirects`);
+      }
+      const next = new URL(location, url);
+      if (answer.statusCode === 303 ? method !== 'HEAD' : (answer.statusCode <= 302 && method === 'POST')) {
+        method = 'GET';
+        body = undefined;
+        headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !/^content-/i.test(k)));
+      }
+      if (next.origin !== url.origin) headers = Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'));
+      url = next;
     }
   }
 
@@ -233,7 +267,8 @@ export class Transport {
 
   /** A connection-level failure, in words that say what to do. */
   private describeFailure(request: HttpRequest, e: unknown): RegistryError | Error {
-    if ((e as Error).name === 'AbortError') return e as Error;
+    // The caller's abort is no failure to explain (a proxy's refusal is an AbortError too).
+    if (request.signal?.aborted) return e as Error;
     const host = hostOf(request);
     const code = errorCode(e);
     const detail = errorDetail(e);
@@ -263,7 +298,7 @@ function hostOf(request: HttpRequest): string {
   return 'url' in request.target ? new URL(request.target.url).host : request.target.registry;
 }
 
-/** The error and its causes, outermost first (fetch wraps the socket's error, which may wrap a proxy's). */
+/** The error and its causes, outermost first (undici may wrap the socket's error, which may wrap a proxy's). */
 function causeChain(e: unknown): Array<{ code?: unknown; message?: unknown }> {
   const chain: Array<{ code?: unknown; message?: unknown; cause?: unknown }> = [];
   for (let cur = e as { cause?: unknown } | undefined; cur && typeof cur === 'object' && chain.length < 5; cur = cur.cause as typeof cur) {
@@ -295,16 +330,28 @@ export function retryAfterMs(value: string | null, now = Date.now()): number | u
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-async function readCapped(response: Awaited<ReturnType<typeof fetch>>, max: number, request: HttpRequest, host: string): Promise<Buffer> {
-  if (!response.body) return Buffer.alloc(0);
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** undici's raw header record as the WHATWG Headers the client reads. */
+function toHeaders(raw: Dispatcher.ResponseData['headers']): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, item);
+  }
+  return headers;
+}
+
+async function readCapped(response: Dispatcher.ResponseData, max: number, request: HttpRequest, host: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of response.body) {
-    size += (chunk as Uint8Array).byteLength;
+    size += (chunk as Buffer).byteLength;
     if (size > max) {
-      throw new RegistryResponseError(host, response.status, request.what, `the response is larger than ${max} bytes; refusing to read it`);
+      throw new RegistryResponseError(host, response.statusCode, request.what, `the response is larger than ${max} bytes; refusing to read it`);
     }
-    chunks.push(Buffer.from(chunk as Uint8Array));
+    chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
 }

@@ -31,7 +31,7 @@ test('each request becomes an outcome; failures carry OpenShift reason and messa
 
 test('error kinds map to the wording users know from oc describe', () => {
   assert.deepEqual(failureOutcome('r:1', { kind: 'unauthorized', message: 'x' }), {
-    ok: false, reason: 'Unauthorized', message: 'you may not have access to the container image "r:1"',
+    ok: false, reason: 'Unauthorized', message: 'you may not have access to the container image "r:1"', detail: 'x',
   });
   assert.deepEqual(failureOutcome('nohost.invalid/r:1', { kind: 'other', message: 'getaddrinfo ENOTFOUND nohost.invalid' }), {
     ok: false, reason: 'InternalError', message: 'Internal error occurred: nohost.invalid/r:1: getaddrinfo ENOTFOUND nohost.invalid',

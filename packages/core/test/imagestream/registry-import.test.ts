@@ -57,13 +57,36 @@ test('failures carry OpenShift reasons: 404 NotFound, 401 Unauthorized; history 
   const privateRef = fixtures.reference(fixtures.private);
   const [notFound, unauthorized] = await importTags(source, [request('x', missing), request('y', privateRef)]);
   assert.deepEqual(notFound!.outcome, { ok: false, reason: 'NotFound', message: `dockerimage.image.openshift.io "${missing}" not found` });
-  assert.deepEqual(unauthorized!.outcome, { ok: false, reason: 'Unauthorized', message: `you may not have access to the container image "${privateRef}"` });
+  const denied = `you may not have access to the container image "${privateRef}"`;
+  const host = fixtures.host;
+  assert.deepEqual(unauthorized!.outcome, {
+    ok: false, reason: 'Unauthorized', message: denied,
+    detail: `authentication required for private/app at ${host}: no credentials for ${host} were found `
+      + `(run "docker login ${host}", or give the namespace a pull secret for it)`,
+  });
 
   const withSecret = registryImageSource(new RegistryClient({
     credentials: secretCredentials([{ name: 'secret ns/pull', dockerConfigJson: { auths: { [fixtures.host]: { username: registry.username, password: registry.password } } } }]),
   }));
   const [allowed] = await importTags(withSecret, [request('y', privateRef)]);
   assert.equal(allowed!.outcome.ok && allowed!.outcome.image, fixtures.private.digest);
+
+  // The detail (the CLI prints it after OpenShift's message) tells a missing Secret from a refused one.
+  const noSecret = registryImageSource(new RegistryClient({ credentials: secretCredentials([], { namespace: 'demo' }) }));
+  assert.deepEqual((await importTags(noSecret, [request('y', privateRef)]))[0]!.outcome, {
+    ok: false, reason: 'Unauthorized', message: denied,
+    detail: `authentication required for private/app at ${host}: no pull Secret in namespace demo has credentials for ${host}; `
+      + `add one with "kubectl create secret docker-registry NAME --docker-server=${host} --docker-username=USER --docker-password=PASSWORD -n demo"`,
+  });
+  const wrongSecret = registryImageSource(new RegistryClient({
+    credentials: secretCredentials([{ name: 'secret demo/pull', dockerConfigJson: { auths: { [host]: { username: registry.username, password: 'wrong-3b1c' } } } }],
+      { namespace: 'demo' }),
+  }));
+  assert.deepEqual((await importTags(wrongSecret, [request('y', privateRef)]))[0]!.outcome, {
+    ok: false, reason: 'Unauthorized', message: denied,
+    detail: `authentication required for private/app at ${host}: the token service rejected the credentials from secret demo/pull `
+      + '(wrong username or password?), and anonymous access is not allowed',
+  });
 
   const stream: ImageStream = applyImportResults(newImageStream('p', 'demo'), [allowed!], new Date(), true).stream;
   stream.metadata.resourceVersion = '1';

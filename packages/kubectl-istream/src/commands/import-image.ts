@@ -52,7 +52,8 @@ interface Plan {
 
 export async function runImportImage(options: ImportImageOptions, factory: Factory): Promise<void> {
   const now = options.now ?? (() => new Date());
-  const dryRun = parseDryRun(options.dryRun) !== 'none';
+  const dryRunMode = parseDryRun(options.dryRun);
+  const dryRun = dryRunMode !== 'none';
   const target = parseStreamTag(options.target);
   if (target.namespace !== undefined) {
     throw new CliError(`"${options.target}" names a namespace: give the image stream name alone and the namespace with -n`);
@@ -64,6 +65,13 @@ export async function runImportImage(options: ImportImageOptions, factory: Facto
   const maxTags = options.maxTags ?? DEFAULT_MAX_TAGS_PER_IMPORT;
 
   const { streams: client, namespace } = await factory.cluster();
+  // On OpenShift the API server imports, so every dry run is a server one (an ImageStreamImport
+  // with import: false). With the CRD this command imports and the server only stores.
+  if (dryRunMode === 'server' && (await client.apiKind()) !== 'openshift') {
+    throw new CliError('--dry-run=server needs OpenShift, whose API server runs the import; this cluster serves ImageStreams '
+      + 'through istream\'s CRD, where import-image resolves the images itself: use --dry-run=client to resolve them and '
+      + 'print the stream without writing it');
+  }
   const stream = await client.get(namespace, target.stream);
   if (stream === undefined && !options.confirm) {
     throw new CliError(`no image stream named "${target.stream}" exists, pass --confirm to create and import`);

@@ -1,6 +1,6 @@
 // kubectl istream install: the ImageStream CRD, the controller's RBAC and, given an image, its Deployment. On OpenShift, whose API server
 // serves image.openshift.io itself, no CRD is installed (ours would shadow nothing and confuse oc).
-import { applyObject, waitForCrdEstablished, type ApplyOutcome } from '@istream/core/cluster';
+import { applyObject, waitForCrdEstablished } from '@istream/core/cluster';
 import { CliError } from '../errors.js';
 import { parseDryRun } from '../flags.js';
 import { installManifests, type Manifest } from '../install-manifests.js';
@@ -28,6 +28,7 @@ const NO_IMAGE_NOTE = 'No controller Deployment was installed: no istream contro
 
 const qualifiedName = (m: Manifest): string => `${GROUPS[m.kind] ?? m.kind.toLowerCase()}/${m.metadata.name}`;
 
+/** The manifests as `-o` asks: the ones to be applied (dry run), or as the server stored them. */
 function printManifests(manifests: Manifest[], output: InstallOptions['output'], factory: Factory): void {
   if (output === 'yaml') factory.io.out.write(manifests.map((m) => toYaml(m)).join('---\n'));
   else if (output === 'json') factory.io.out.write(toJson({ apiVersion: 'v1', kind: 'List', items: manifests, metadata: { resourceVersion: '' } }));
@@ -57,11 +58,14 @@ export async function runInstall(options: InstallOptions, factory: Factory): Pro
     factory.io.err.write('This cluster is OpenShift: it serves image.openshift.io ImageStreams itself, so no CRD is installed.\n');
   }
   const manifests = installManifests({ includeCrd: !openshift, ...image });
+  const applied: Manifest[] = [];
   for (const manifest of manifests) {
-    const outcome: ApplyOutcome = await applyObject(client.connection, manifest as never);
+    const { outcome, object } = await applyObject(client.connection, manifest as never);
     if (manifest.kind === 'CustomResourceDefinition') await waitForCrdEstablished(client.connection, manifest.metadata.name);
-    if (options.output === 'name') factory.io.out.write(`${qualifiedName(manifest)}\n`);
-    else factory.io.out.write(`${qualifiedName(manifest)} ${outcome}\n`);
+    // The server's answer may lack apiVersion and kind (typed client-node objects); the manifest has them.
+    applied.push({ ...object, apiVersion: manifest.apiVersion, kind: manifest.kind } as Manifest);
+    if (options.output === undefined) factory.io.out.write(`${qualifiedName(manifest)} ${outcome}\n`);
   }
+  if (options.output !== undefined) printManifests(applied, options.output, factory);
   if (options.image === undefined) factory.io.err.write(NO_IMAGE_NOTE);
 }

@@ -124,3 +124,32 @@ describe('kubectl istream digest (TLS registry with basic auth)', () => {
     });
   });
 });
+
+// 6666 is one of the ports the WHATWG fetch spec blocks ("bad port"); registries do run there.
+describe('kubectl istream digest (registry on port 6666)', () => {
+  let registry: RegistryInstance;
+  let fixtures: Fixtures;
+  let dockerConfig: string;
+  before(async () => {
+    registry = await startRegistry({ mode: 'tls-basic', port: 6666 });
+    fixtures = await pushFixtures(registry);
+    dockerConfig = await mkdtemp(join(tmpdir(), 'istream-digest-6666-'));
+    const auth = Buffer.from(`${registry.username ?? ''}:${registry.password ?? ''}`).toString('base64');
+    await writeFile(join(dockerConfig, 'config.json'), JSON.stringify({ auths: { [registry.host]: { auth } } }));
+  });
+  after(async () => {
+    await registry.stop();
+    await rm(dockerConfig, { recursive: true, force: true });
+  });
+
+  test('resolves a tag and an index child on a port fetch() refuses', async () => {
+    const env = { DOCKER_CONFIG: dockerConfig, NODE_EXTRA_CA_CERTS: registry.caFile };
+    assert.equal(registry.host, '127.0.0.1:6666');
+    const tag = { io: bufferIO(), env };
+    assert.equal(await runCli(['digest', fixtures.reference(fixtures.floating.A)], tag), 0, tag.io.stderr());
+    assert.equal(tag.io.stdout(), `${fixtures.floating.A.digest}\n`);
+    const child = { io: bufferIO(), env };
+    assert.equal(await runCli(['digest', '--platform', 'linux/arm64', fixtures.reference(fixtures.ociIndex)], child), 0, child.io.stderr());
+    assert.equal(child.io.stdout(), `${fixtures.ociIndex.arm64.digest}\n`);
+  });
+});

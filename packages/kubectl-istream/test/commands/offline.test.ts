@@ -56,6 +56,27 @@ test('install --dry-run=client -o yaml prints installable manifests without a cl
   assert.equal(docs[5].spec.template.spec.containers[0].image, 'registry.example/istream:dev');
 });
 
+test('import-image --help has examples that parse and says how to trust a registry CA', async () => {
+  const { code, out } = await cli(['import-image', '--help']);
+  assert.equal(code, 0);
+  assert.match(out, /\/etc\/containers\/certs\.d\/HOST\[:PORT\]\/ca\.crt/);
+  assert.match(out, /NODE_EXTRA_CA_CERTS/);
+  const examples = out.slice(out.indexOf('\nExamples:\n')).split('\n').filter((l) => l.startsWith('  kubectl istream import-image '));
+  assert.ok(examples.length >= 4, out);
+  for (const example of examples) {
+    // Every flag is known and every value valid: the only complaint is the missing cluster.
+    const { err } = await cli(example.trim().split(/\s+/).slice(2));
+    assert.match(err, /^error: no kubeconfig found/, example);
+  }
+});
+
+test('install --help offers no -n/--namespace: what it installs does not depend on one', async () => {
+  const { code, out } = await cli(['install', '--help']);
+  assert.equal(code, 0);
+  assert.match(out, /--kubeconfig <path>/);
+  assert.doesNotMatch(out, /--namespace|-n,/);
+});
+
 test('install without --image leaves the controller Deployment out instead of naming an image that does not exist', async () => {
   const { code, out } = await cli(['install', '--dry-run=client', '-o', 'yaml']);
   assert.equal(code, 0);

@@ -152,20 +152,50 @@ test('PreserveOriginal keeps the index digest; Legacy picks linux/amd64', async 
   }
 });
 
-test('a private repository imports with a dockerconfigjson Secret and fails clearly without one', async () => {
+test('a private repository: no Secret and a refused Secret say which, and the right Secret imports', async () => {
   const from = fixtures.reference(fixtures.private);
+  const host = fixtures.host;
   const denied = await cli('import-image', 'secret:1', '--from', from, '--confirm', '--insecure');
   assert.equal(denied.code, 1);
-  assert.equal(denied.err, `error: tag 1 failed: you may not have access to the container image "${from}"\n`);
+  assert.equal(denied.err, `error: tag 1 failed: you may not have access to the container image "${from}": `
+    + `authentication required for private/app at ${host}: no pull Secret in namespace ${namespace} has credentials for ${host}; `
+    + `add one with "kubectl create secret docker-registry NAME --docker-server=${host} --docker-username=USER --docker-password=PASSWORD -n ${namespace}"\n`);
   assert.equal((await cli('get', 'is', 'secret')).code, 1, 'no stream was created');
 
-  const created = await cluster.kubectl(['create', 'secret', 'docker-registry', 'pull', `--docker-server=${fixtures.host}`,
-    `--docker-username=${registry.username}`, `--docker-password=${registry.password}`], { namespace });
-  assert.equal(created.code, 0, created.stderr);
+  const pullSecret = async (password: string) => {
+    await cluster.kubectl(['delete', 'secret', 'pull', '--ignore-not-found'], { namespace });
+    const created = await cluster.kubectl(['create', 'secret', 'docker-registry', 'pull', `--docker-server=${host}`,
+      `--docker-username=${registry.username}`, `--docker-password=${password}`], { namespace });
+    assert.equal(created.code, 0, created.stderr);
+  };
+  const wrongPassword = 'not-the-password-7f3a';
+  await pullSecret(wrongPassword);
+  const refused = await cli('import-image', 'secret:1', '--from', from, '--confirm', '--insecure');
+  assert.equal(refused.code, 1);
+  assert.equal(refused.err, `error: tag 1 failed: you may not have access to the container image "${from}": `
+    + `authentication required for private/app at ${host}: the token service rejected the credentials from secret ${namespace}/pull `
+    + '(wrong username or password?), and anonymous access is not allowed\n');
+
+  await pullSecret(registry.password!);
   const allowed = await cli('import-image', 'secret:1', '--from', from, '--confirm', '--insecure');
   assert.equal(allowed.code, 0, allowed.err);
   assert.equal(items(await stream('secret'), '1')[0]?.image, fixtures.private.digest);
-  assert.ok(!(allowed.out + allowed.err + denied.out + denied.err).includes(registry.password!), 'no credential printed');
+  const printed = [denied, refused, allowed].map((r) => r.out + r.err).join('');
+  assert.ok(!printed.includes(registry.password!) && !printed.includes(wrongPassword), 'no credential printed');
+});
+
+test('import-image --dry-run=server on the CRD is refused, never run as a client dry run', async () => {
+  const from = fixtures.reference(fixtures.floating.A);
+  const dryRun = await cli('import-image', 'serverdry:1', '--from', from, '--confirm', '--insecure', '--dry-run=server');
+  assert.equal(dryRun.code, 1);
+  assert.equal(dryRun.out, '');
+  assert.equal(dryRun.err, 'error: --dry-run=server needs OpenShift, whose API server runs the import; this cluster serves ImageStreams '
+    + 'through istream\'s CRD, where import-image resolves the images itself: use --dry-run=client to resolve them and '
+    + 'print the stream without writing it\n');
+  const client = await cli('import-image', 'serverdry:1', '--from', from, '--confirm', '--insecure', '--dry-run=client');
+  assert.equal(client.code, 0, client.err);
+  assert.match(client.out, /^imagestream\.image\.openshift\.io\/serverdry imported \(dry run\)\n/);
+  assert.equal((await cli('get', 'is', 'serverdry')).code, 1, 'neither dry run created the stream');
 });
 
 test('bad input: a clear message, a non-zero exit and the history unchanged', async () => {

@@ -3,13 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defer, pushFixtures, startRegistry } from '@istream/test-harness';
-import { connectCluster, imageStreamClient } from '@istream/core/cluster';
 import { importStatusGraceMs } from '@istream/core/controller';
-import { createFactory } from '../../src/factory.js';
 import { bufferIO } from '../../src/io.js';
 import { runCli } from '../../src/program.js';
-import { openImportSession } from '../../src/stream-import.js';
-import { clusterWithCrd, getJson, ok, runController, waitFor } from './support.js';
+import { cliImports, clusterWithCrd, getJson, ok, runController, waitFor } from './support.js';
 
 const specImports = (metrics: string): number =>
   [...metrics.matchAll(/^istream_imports_total\{kind="spec",result="\w+"\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
@@ -20,10 +17,8 @@ test('import-image and tag while the controller runs are each imported exactly o
   const fixtures = await pushFixtures(registry);
   const cluster = await clusterWithCrd();
   const ns = await cluster.createNamespace('import-once');
-  const streams = imageStreamClient(connectCluster({ kubeconfig: cluster.kubeconfig }, {}));
-  const factory = createFactory({ io: bufferIO(), env: process.env });
   const controller = await runController(cluster.kubeconfig, ns, {
-    imports: { openSession: (namespace) => openImportSession(streams, namespace, (secrets) => factory.registry({ credentials: secrets })) },
+    imports: cliImports(cluster.kubeconfig),
   });
   defer(t, () => controller.stop());
   const metrics = async () => (await fetch(`http://${controller.metricsAddress}/metrics`)).text();

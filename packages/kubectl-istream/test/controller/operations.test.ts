@@ -5,14 +5,12 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { defer, pushFixtures, startRegistry } from '@istream/test-harness';
-import { connectCluster, imageStreamClient } from '@istream/core/cluster';
+import { connectCluster } from '@istream/core/cluster';
 import { CONTROLLER_RULES } from '../../src/install-manifests.js';
 import { bufferIO } from '../../src/io.js';
 import { runCli } from '../../src/program.js';
-import { openImportSession } from '../../src/stream-import.js';
-import { createFactory } from '../../src/factory.js';
 import {
-  clusterWithCrd, containerImage, deployment, digestA, digestB, eventsFor, getJson, ok, putStream, runController, setItems,
+  cliImports, clusterWithCrd, containerImage, deployment, digestA, digestB, eventsFor, getJson, ok, putStream, runController, setItems,
   triggerAnnotation, waitFor,
 } from './support.js';
 
@@ -110,12 +108,9 @@ test('a scheduled import with a short interval rolls the Deployment with no comm
   const io = bufferIO();
   const floating = `${registry.host}/${fixtures.floating.repository}:${fixtures.floating.tag}`;
   assert.equal(await runCli(['import-image', 'ubi:8', '--confirm', '--scheduled', '--insecure', '--from', floating, ...flags], { io, env: process.env }), 0, io.stderr());
-  const connection = connectCluster({ kubeconfig: cluster.kubeconfig }, {});
-  const streams = imageStreamClient(connection);
-  const factory = createFactory({ io, env: process.env });
   const controller = await runController(cluster.kubeconfig, ns, {
     importIntervalMs: 2000,
-    imports: { openSession: (namespace) => openImportSession(streams, namespace, (secrets) => factory.registry({ credentials: secrets })) },
+    imports: cliImports(cluster.kubeconfig),
   });
   defer(t, () => controller.stop());
   await ok(cluster, ['apply', '-f', '-'], { namespace: ns,

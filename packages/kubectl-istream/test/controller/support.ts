@@ -3,7 +3,9 @@
 import { connectCluster } from '@istream/core/cluster';
 import { sharedCluster, type ClusterInstance } from '@istream/test-harness/cluster/index';
 import { startController, type RunningController, type ControllerOptions } from '@istream/core/controller';
+import { createFactory } from '../../src/factory.js';
 import { imageStreamCrd } from '../../src/install-manifests.js';
+import { bufferIO } from '../../src/io.js';
 
 export type Cluster = ClusterInstance;
 
@@ -46,6 +48,12 @@ export async function runController(kubeconfig: string, namespace: string, extra
   });
   await Promise.race([controller.leading, controller.done.then(() => { throw new Error(`controller stopped: ${lines.join('\n')}`); })]);
   return controller;
+}
+
+/** Spec and scheduled imports as `kubectl istream controller` does them: the namespace's pull Secrets, through the CLI's factory. */
+export function cliImports(kubeconfig: string): NonNullable<ControllerOptions['imports']> {
+  const factory = createFactory({ io: bufferIO(), env: process.env, flags: () => ({ verbosity: 0, kubeconfig }) });
+  return { openSession: (namespace) => factory.importSession(namespace) };
 }
 
 export const digestA = `sha256:${'a1'.repeat(32)}`;

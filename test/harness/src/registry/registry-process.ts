@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fetch, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { onProcessExit } from './exit-cleanup.js';
 
 const LOG_LINES_KEPT = 200;
@@ -78,8 +78,9 @@ async function waitUntilServing(
   let lastError = '';
   while (Date.now() < deadline && !signal.aborted) {
     try {
-      const response = await fetch(options.probeUrl, { dispatcher: options.dispatcher, signal });
-      await response.body?.cancel();
+      // request(), not fetch(): fetch refuses ports such as 6666 that a registry may be given.
+      const response = await request(options.probeUrl, { dispatcher: options.dispatcher, signal });
+      await response.body.dump();
       return { serving: true };
     } catch (err) {
       lastError = err instanceof Error ? String(err.cause ?? err.message) : String(err);

@@ -18,6 +18,11 @@ export const REGISTRY_MODES: readonly RegistryMode[] = ['plain', 'tls-basic', 't
 
 export interface StartRegistryOptions {
   mode: RegistryMode;
+  /**
+   * A fixed loopback port instead of a free one, e.g. one the WHATWG fetch spec blocks (6666).
+   * Fails if the port is taken; give each test file its own.
+   */
+  port?: number;
   /** Receives every line the registry logs. */
   log?: (line: string) => void;
 }
@@ -76,13 +81,13 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     let host = '';
     let registry: RegistryProcess | undefined;
     for (let attempt = 1; !registry; attempt++) {
-      host = `127.0.0.1:${await freeLoopbackPort()}`;
+      host = `127.0.0.1:${options.port ?? await freeLoopbackPort()}`;
       await writeFile(configFile, registryConfigYaml({ addr: host, secret, ...setup.config }));
       try {
         registry = await runRegistryProcess({ configFile, probeUrl: `${scheme}://${host}/v2/`, dispatcher, log: options.log });
       } catch (err) {
         // Another process may take the port between probing and binding it.
-        if (!(err instanceof RegistryStartError && err.addressInUse && attempt < PORT_ATTEMPTS)) throw err;
+        if (!(err instanceof RegistryStartError && err.addressInUse && attempt < PORT_ATTEMPTS && options.port === undefined)) throw err;
       }
     }
     const running = registry;
