@@ -1,50 +1,64 @@
 // Create-or-replace for arbitrary objects (what `install` needs), reporting what happened in
 // kubectl's words.
-import { ApiextensionsV1Api, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
 import { jsonEqual } from '../imagestream/index.js';
-import { isConflict, isNotFound, toKubeError } from './errors.js';
+import { kubeClient } from './client.js';
+import { isNotFound } from './errors.js';
 import type { ClusterConnection } from './kubeconfig.js';
+import type { KubeObject } from './object.js';
+import { groupVersionPath, resourcePath } from './paths.js';
+import { retryOnConflict } from './retry.js';
 
 export type ApplyOutcome = 'created' | 'configured' | 'unchanged';
 
-type Spec = KubernetesObject & Record<string, unknown>;
+type Spec = KubeObject & Record<string, unknown>;
 
 /** Fields the server adds that say nothing about what we asked for. */
 function userFields(object: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(object).filter(([k]) => k !== 'metadata' && k !== 'status'));
 }
 
-export async function applyObject(connection: ClusterConnection, object: Spec): Promise<ApplyOutcome> {
-  const api = KubernetesObjectApi.makeApiClient(connection.kubeConfig);
-  const key = { apiVersion: object.apiVersion!, kind: object.kind!, metadata: { name: object.metadata!.name!, namespace: object.metadata?.namespace } };
-  for (let attempt = 0; ; attempt++) {
-    try {
-      let existing: Spec;
-      try {
-        existing = await api.read(key as never) as Spec;
-      } catch (e) {
-        if (!isNotFound(toKubeError(e, connection.server))) throw e;
-        await api.create(object);
-        return 'created';
-      }
-      const merged = { ...existing, ...userFields(object), metadata: { ...existing.metadata, labels: { ...existing.metadata?.labels, ...object.metadata?.labels } } };
-      if (jsonEqual(userFields(merged), userFields(existing)) && jsonEqual(merged.metadata, existing.metadata)) return 'unchanged';
-      await api.replace(merged as Spec);
-      return 'configured';
-    } catch (e) {
-      const error = toKubeError(e, connection.server);
-      if (isConflict(error) && attempt < 5) continue;
-      throw error;
-    }
-  }
+interface ResourceList { resources: Array<{ name: string; kind: string; namespaced: boolean }> }
+
+/** The resource (plural) of a kind, as discovery of its group version names it. */
+async function resourceOf(connection: ClusterConnection, apiVersion: string, kind: string): Promise<{ name: string; namespaced: boolean }> {
+  const list = await kubeClient(connection).call<ResourceList>(groupVersionPath(apiVersion));
+  const found = list.resources.find((r) => r.kind === kind && !r.name.includes('/'));
+  if (!found) throw new Error(`the server doesn't have a resource type for kind ${kind} in ${apiVersion}`);
+  return found;
 }
+
+export async function applyObject(connection: ClusterConnection, object: Spec): Promise<ApplyOutcome> {
+  const api = kubeClient(connection);
+  const apiVersion = object.apiVersion ?? '';
+  const resource = await resourceOf(connection, apiVersion, object.kind ?? '');
+  const namespace = resource.namespaced ? object.metadata?.namespace ?? connection.namespace : undefined;
+  const name = object.metadata?.name ?? '';
+  const path = resourcePath(apiVersion, resource.name, namespace, name);
+  return retryOnConflict(async () => {
+    let existing: Spec;
+    try {
+      existing = await api.call<Spec>(path);
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+      await api.call(resourcePath(apiVersion, resource.name, namespace), { method: 'POST', body: object });
+      return 'created';
+    }
+    const merged = { ...existing, ...userFields(object), metadata: { ...existing.metadata, labels: { ...existing.metadata?.labels, ...object.metadata?.labels } } };
+    if (jsonEqual(userFields(merged), userFields(existing)) && jsonEqual(merged.metadata, existing.metadata)) return 'unchanged';
+    await api.call(path, { method: 'PUT', body: merged });
+    return 'configured';
+  });
+}
+
+interface CustomResourceDefinitionStatus { status?: { conditions?: Array<{ type: string; status: string }> } }
 
 /** Waits until the API server serves a CRD (condition Established), or fails after `timeoutMs`. */
 export async function waitForCrdEstablished(connection: ClusterConnection, name: string, timeoutMs = 30_000): Promise<void> {
-  const api = connection.kubeConfig.makeApiClient(ApiextensionsV1Api);
+  const api = kubeClient(connection);
+  const path = resourcePath('apiextensions.k8s.io/v1', 'customresourcedefinitions', undefined, name);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const crd = await api.readCustomResourceDefinition({ name }).catch((e: unknown) => { throw toKubeError(e, connection.server); });
+    const crd = await api.call<CustomResourceDefinitionStatus>(path);
     if (crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) return;
     if (Date.now() > deadline) throw new Error(`the CustomResourceDefinition ${name} was not established within ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 250));

@@ -5,6 +5,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeRequestEvent } from './request-event.js';
+
+export type { KubeConfig };
 
 export interface ClusterSelection {
   kubeconfig?: string;
@@ -18,6 +21,12 @@ export interface ClusterConnection {
   namespace: string;
   /** The API server URL (for messages). */
   server: string;
+  /** Told about every request made through this connection (`-v=6`). */
+  onRequest?: (event: KubeRequestEvent) => void;
+}
+
+export interface ConnectOptions {
+  onRequest?: (event: KubeRequestEvent) => void;
 }
 
 export class KubeconfigError extends Error {
@@ -71,7 +80,9 @@ function loadKubeConfig(selection: ClusterSelection, env: NodeJS.ProcessEnv): Ku
 }
 
 /** Loads the kubeconfig and picks context and namespace as kubectl does. */
-export function connectCluster(selection: ClusterSelection = {}, env: NodeJS.ProcessEnv = process.env): ClusterConnection {
+export function connectCluster(
+  selection: ClusterSelection = {}, env: NodeJS.ProcessEnv = process.env, options: ConnectOptions = {},
+): ClusterConnection {
   const kc = loadKubeConfig(selection, env);
   if (selection.context) {
     if (kc.getContextObject(selection.context) === null) {
@@ -84,5 +95,5 @@ export function connectCluster(selection: ClusterSelection = {}, env: NodeJS.Pro
   if (cluster === null) throw new KubeconfigError('the kubeconfig has no current context: pass --context or set current-context');
   const context = kc.getContextObject(kc.getCurrentContext());
   const namespace = selection.namespace || context?.namespace || 'default';
-  return { kubeConfig: kc, namespace, server: cluster.server };
+  return { kubeConfig: kc, namespace, server: cluster.server, onRequest: options.onRequest };
 }

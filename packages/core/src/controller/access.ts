@@ -1,4 +1,4 @@
-import type { KubeJson } from './kube-json.js';
+import { resourcePath, type KubeClient } from '../cluster/index.js';
 
 interface SubjectAccessReviewStatus { status?: { allowed?: boolean } }
 
@@ -11,14 +11,14 @@ interface SubjectAccessReviewStatus { status?: { allowed?: boolean } }
 export class StreamAccessChecker {
   private readonly answers = new Map<string, { allowed: boolean; at: number }>();
 
-  constructor(private readonly api: KubeJson, private readonly ttlMs = 30_000) {}
+  constructor(private readonly api: KubeClient, private readonly ttlMs = 30_000) {}
 
   async mayRead(workloadNamespace: string, streamNamespace: string): Promise<boolean> {
     if (workloadNamespace === streamNamespace) return true;
     const key = `${workloadNamespace}\u0000${streamNamespace}`;
     const cached = this.answers.get(key);
     if (cached && Date.now() - cached.at < this.ttlMs) return cached.allowed;
-    const review = await this.api.call<SubjectAccessReviewStatus>('/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+    const review = await this.api.call<SubjectAccessReviewStatus>(resourcePath('authorization.k8s.io/v1', 'subjectaccessreviews'), {
       method: 'POST',
       body: {
         apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview',

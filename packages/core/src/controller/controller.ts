@@ -1,22 +1,19 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { IMAGE_API_VERSION, IMAGE_STREAM_PLURAL, type ImageStream } from '../imagestream/index.js';
 import { StreamAccessChecker } from './access.js';
 import { KubeEventRecorder } from './events.js';
 import { ImportReconciler, type ImportSession } from './imports.js';
 import { RegistryBudget } from './registry-budget.js';
-import { imageStreamClient } from '../cluster/index.js';
+import { imageStreamClient, KubeClient, startInformer, resourcePath, type KubeConfig, type KubeObject, type ResourceInformer } from '../cluster/index.js';
 import { parseBindAddress, startHealthServer, type HealthServer } from './health-server.js';
-import { startInformer, type ResourceInformer } from './informer.js';
-import { KubeJson } from './kube-json.js';
 import { LeaderElector } from './leader.js';
 import { ControllerMetrics } from './metrics.js';
 import { StreamIndex, streamKey } from './stream-index.js';
 import { triggerStreams } from './reactor.js';
 import { reconcileWorkload } from './trigger-reconciler.js';
 import { WorkQueue } from './workqueue.js';
-import { objectKey, resourcePath, workloadKey, workloadKinds, type WorkloadKind } from './workload-kinds.js';
+import { objectKey, workloadKey, workloadKinds, type WorkloadKind } from './workload-kinds.js';
 
 export interface LeaderElectionConfig {
   /** Namespace of the Lease. */
@@ -74,7 +71,7 @@ export interface RunningController {
  */
 export async function startController(options: ControllerOptions): Promise<RunningController> {
   const log = options.log ?? (() => undefined);
-  const api = new KubeJson(options.kubeConfig);
+  const api = new KubeClient(options.kubeConfig);
   const metrics = new ControllerMetrics();
   const identity = options.leaderElection?.identity ?? `${hostname()}_${randomBytes(4).toString('hex')}`;
   const events = new KubeEventRecorder(api, identity, (e) => log(`event not recorded: ${(e as Error).message}`));
@@ -86,7 +83,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
   const queuedForStreamAt = new Map<string, number>();
   let acting = false;
 
-  const streams = startInformer<ImageStream & KubernetesObject>(api, resourcePath(IMAGE_API_VERSION, IMAGE_STREAM_PLURAL, options.namespace), {
+  const streams = startInformer<ImageStream & KubeObject>(api, resourcePath(IMAGE_API_VERSION, IMAGE_STREAM_PLURAL, options.namespace), {
     onChange: (stream) => {
       const { namespace, name } = objectKey(stream);
       const now = performance.now();
@@ -100,9 +97,9 @@ export async function startController(options: ControllerOptions): Promise<Runni
     onError: (e) => log(`imagestreams watch: ${(e as Error).message ?? e}`),
   });
 
-  const workloads = new Map<WorkloadKind, ResourceInformer<KubernetesObject>>();
+  const workloads = new Map<WorkloadKind, ResourceInformer<KubeObject>>();
   for (const kind of workloadKinds) {
-    workloads.set(kind, startInformer<KubernetesObject>(api, resourcePath(kind.apiVersion, kind.resource, options.namespace), {
+    workloads.set(kind, startInformer<KubeObject>(api, resourcePath(kind.apiVersion, kind.resource, options.namespace), {
       onChange: (obj) => {
         const { namespace, name } = objectKey(obj);
         const key = workloadKey(kind.kind, namespace, name);

@@ -1,4 +1,4 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubeObject } from '../cluster/index.js';
 import { resolveTagEvent, specTag, statusTag, type ImageStream } from '../imagestream/index.js';
 import { parseImageReference, referenceString } from '../reference/index.js';
 import {
@@ -36,7 +36,7 @@ export interface TriggerPlan {
   /** OpenShift would refuse to update this workload at all (e.g. an unfollowable fieldPath). */
   refused?: string;
   /** The workload with every change applied (a copy); undefined when nothing changes. */
-  updated?: KubernetesObject;
+  updated?: KubeObject;
 }
 
 export interface ReactorInputs {
@@ -52,7 +52,7 @@ export interface ReactorInputs {
  * stream -> workload index, and for the reactor's access checks).
  * `obj.kind` must be set: the kind decides which fieldPaths count.
  */
-export function triggerStreams(obj: KubernetesObject): Array<{ namespace: string; stream: string; tag: string }> {
+export function triggerStreams(obj: KubeObject): Array<{ namespace: string; stream: string; tag: string }> {
   const value = obj.metadata?.annotations?.[TRIGGER_ANNOTATION];
   if (value === undefined) return [];
   const own = obj.metadata?.namespace ?? '';
@@ -96,7 +96,7 @@ function knownToTag(stream: ImageStream, tag: string, image: string): boolean {
  * non-paused trigger whose tag has a current item and whose container shows another image; all
  * changes land in one copy. A cross-namespace trigger counts only where access is granted.
  */
-export async function planTriggers(obj: KubernetesObject, inputs: ReactorInputs): Promise<TriggerPlan> {
+export async function planTriggers(obj: KubeObject, inputs: ReactorInputs): Promise<TriggerPlan> {
   const plan: TriggerPlan = { changes: [], denied: [], unwatched: [] };
   const namespace = obj.metadata?.namespace ?? '';
   const allowed = new Set<string>([namespace]);
@@ -140,6 +140,6 @@ export async function planTriggers(obj: KubernetesObject, inputs: ReactorInputs)
       revertsManualEdit: stream !== undefined && !knownToTag(stream, change.source.tag, change.oldImage),
     });
   }
-  if (plan.changes.length > 0) plan.updated = result.object as KubernetesObject;
+  if (plan.changes.length > 0) plan.updated = result.object as KubeObject;
   return plan;
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { connectCluster, isConflict } from '@istream/core/cluster';
+import { connectCluster, DEFAULT_RETRY, retryOnConflict } from '@istream/core/cluster';
 import { InvalidReferenceError, defaultDomain, parseImageReference, type ImageReference } from '@istream/core/reference';
 import type { WorkloadObject } from '@istream/core/triggers';
 import { asUserError, asUserErrorAsync } from '../connect.js';
@@ -212,17 +212,14 @@ async function setTriggers(options: SetTriggersOptions, deps: Deps): Promise<voi
     if (options.local || dryRun === 'client' || !cluster) result = applyEdit(target.object, edit);
     else {
       // A 409 means the object moved since it was read: read it again and redo the edit.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          result = await cluster.patch(target, edit, dryRun === 'server');
-          break;
-        } catch (e) {
-          if (!isConflict(e) || attempt === 3) throw e;
+      result = await retryOnConflict(async (attempt) => {
+        if (attempt > 1) {
           target.object = await cluster.get(target.type, target.namespace, target.name);
           edit = withLabel(target, () => editFor(target));
-          if (!changed(target.object, edit)) { result = target.object; break; }
+          if (!changed(target.object, edit)) return target.object;
         }
-      }
+        return cluster.patch(target, edit, dryRun === 'server');
+      }, { ...DEFAULT_RETRY, steps: 3 });
     }
     const name = qualifiedName(target.type, target.name);
     if (options.output === 'name') io.out.write(`${name}\n`);
