@@ -59,7 +59,10 @@ export class KubeClient {
   async watch<T extends KubeObject>(
     path: string, resourceVersion: string, onEvent: (event: WatchEvent<T>) => void, signal: AbortSignal,
   ): Promise<void> {
-    const query = { watch: 'true', resourceVersion, allowWatchBookmarks: 'true' };
+    // As client-go's reflector: the server ends the watch after 5 to 10 minutes, so a connection
+    // that died without a word is noticed and replaced.
+    const timeoutSeconds = String(300 + Math.floor(Math.random() * 300));
+    const query = { watch: 'true', resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds };
     let res: IncomingMessage;
     try {
       res = await this.send(path, { query }, undefined, undefined, signal);

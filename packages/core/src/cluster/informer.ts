@@ -49,10 +49,7 @@ export function startInformer<T extends KubeObject>(
     handlers.onChange(obj);
   };
   const remove = (obj: T): void => {
-    const key = cacheKey(obj);
-    const known = cache.get(key);
-    if (!cache.delete(key)) return;
-    handlers.onDelete(known ?? obj);
+    if (cache.delete(cacheKey(obj))) handlers.onDelete(obj);
   };
 
   const relist = async (): Promise<void> => {
