@@ -19,7 +19,7 @@ test('requests for streams, discovery and apply are each reported with method, U
   const connection = connectCluster({ kubeconfig: cluster.kubeconfig, namespace: ns }, {}, { onRequest: (e) => events.push(e) });
 
   await imageStreamClient(connection).pullSecrets(ns);
-  const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: ns }, data: { a: '1' } };
+  const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: ns, labels: { app: 'settings' } }, data: { a: '1' } };
   assert.equal(await applyObject(connection, configMap), 'created');
   assert.equal(await applyObject(connection, configMap), 'unchanged');
 
