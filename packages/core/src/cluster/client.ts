@@ -91,7 +91,8 @@ export class KubeClient {
       }
     } catch (error) {
       if (signal.aborted) return;
-      throw error;
+      const code = (error as { code?: unknown }).code;
+      throw typeof code === 'string' ? new KubeUnreachableError(this.server, `watch cut off (${code})`, error) : error;
     } finally {
       res.destroy();
     }
@@ -121,8 +122,13 @@ export class KubeClient {
     const secure = url.protocol === 'https:';
     const agent = this.agentFor(url.host, secure, opts);
     const started = performance.now();
-    const report = (status: number | undefined): void =>
+    let reported = false;
+    // Once per request: an error after the answer began (a watch cut off) is the caller's to see.
+    const report = (status: number | undefined): void => {
+      if (reported) return;
+      reported = true;
       this.options.onRequest?.({ method, url: url.href, status, durationMs: Math.round(performance.now() - started) });
+    };
     return new Promise<IncomingMessage>((resolve, reject) => {
       const r = (secure ? request : httpRequest)(url, { method, headers, agent, servername: opts.servername, signal }, (res) => {
         report(res.statusCode);
