@@ -48,3 +48,8 @@ export function parseDryRun(value: unknown): DryRun {
   if (value === 'client' || value === 'server' || value === 'none') return value;
   throw new CliError(`invalid --dry-run value "${String(value)}": use --dry-run=client, --dry-run=server or --dry-run=none`);
 }
+
+/** kubectl's --show-managed-fields, for commands that print objects with -o json|yaml. */
+export function addShowManagedFieldsFlag(cmd: Command): Command {
+  return cmd.option('--show-managed-fields', 'keep metadata.managedFields when printing objects as JSON or YAML');
+}

@@ -1,8 +1,9 @@
-// Objects read from manifest files (-f FILE|DIR|-), and those files edited in place: the new
-// annotation is spliced into the document text, so comments and layout survive.
+// Objects read from manifest files (-f FILE|DIR|-), and those files printed back edited: the new
+// annotation is spliced into the document's text, so comments, quoting, key order and the
+// documents that were not edited keep their bytes.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMap, isScalar, parseAllDocuments } from 'yaml';
+import { isMap, isScalar, parseAllDocuments, type Document } from 'yaml';
 import { TRIGGER_ANNOTATION, type WorkloadObject } from '@istream/core/triggers';
 import { CliError } from './errors.js';
 import type { Deps } from './program.js';
@@ -24,18 +25,34 @@ export async function readSources(filenames: string[], deps: Deps): Promise<{ na
   return out;
 }
 
-export function targetsFromFiles(sources: { name: string; text: string }[], namespace: string, explicitNamespace: boolean): Target[] {
-  const targets: Target[] = [];
-  for (const { name: file, text } of sources) {
-    let docStart = 0;
-    for (const doc of parseAllDocuments(text)) {
-      if ('empty' in doc) continue;
+/** One YAML document of a manifest file: its text (the file is the concatenation of these) and where it starts. */
+export interface ManifestDocument { doc: Document.Parsed; text: string; offset: number }
+
+/** A manifest file as read, split into documents so it can be printed back with only some of them edited. */
+export interface ManifestFile { name: string; text: string; documents: ManifestDocument[] }
+
+export function parseManifests(sources: { name: string; text: string }[]): ManifestFile[] {
+  return sources.map(({ name, text }) => {
+    const parsed = parseAllDocuments(text);
+    const docs = 'empty' in parsed ? [] : parsed;
+    const documents = docs.map((doc, i) => {
       const error = doc.errors[0];
-      if (error) throw new CliError(`${file}: ${error.message}`);
-      const docText = text.slice(docStart, doc.range[2]);
-      const docOffset = docStart;
-      docStart = doc.range[2];
-      const value = doc.toJS({ maxAliasCount: 100 }) as WorkloadObject & { items?: WorkloadObject[] } | null;
+      if (error) throw new CliError(`${name}: ${error.message}`);
+      // Each document's text runs from the end of the one before, so comments and separators
+      // between documents stay with a document and the file is exactly the sum of its parts.
+      const offset = i === 0 ? 0 : docs[i - 1]?.range[2] ?? 0;
+      const end = i === docs.length - 1 ? text.length : doc.range[2];
+      return { doc, text: text.slice(offset, end), offset };
+    });
+    return { name, text, documents };
+  });
+}
+
+export function targetsFromFiles(files: ManifestFile[], namespace: string, explicitNamespace: boolean): Target[] {
+  const targets: Target[] = [];
+  for (const file of files) {
+    for (const document of file.documents) {
+      const value = document.doc.toJS({ maxAliasCount: 100 }) as WorkloadObject & { items?: WorkloadObject[] } | null;
       if (value === null || typeof value !== 'object') continue;
       const entries = value.kind === 'List' && Array.isArray(value.items)
         ? value.items.map((item, i) => ({ object: item, path: ['items', i] as (string | number)[] }))
@@ -46,36 +63,68 @@ export function targetsFromFiles(sources: { name: string; text: string }[], name
           throw new CliError(`the namespace from the provided object "${objectNamespace}" does not match the namespace "${namespace}". You must pass '--namespace=${objectNamespace}' to perform this operation.`);
         }
         const type = typeOfObject(object) ?? { resource: `${String(object.kind ?? 'object').toLowerCase()}s` };
-        targets.push({
-          type, name: object.metadata?.name ?? '', namespace: objectNamespace ?? namespace, object,
-          source: { doc, text: docText, offset: docOffset, path },
-        });
+        targets.push({ type, name: object.metadata?.name ?? '', namespace: objectNamespace ?? namespace, object, source: { document, path } });
       }
     }
   }
   return targets;
 }
 
-/** The document's text with the annotation (and spec.paused) replaced in place, all else untouched. */
-export function editedDocumentText(source: NonNullable<Target['source']>, edit: Edit, object: WorkloadObject): string {
-  const { doc, path, offset } = source;
-  const splices: { start: number; end: number; text: string }[] = [];
-  const singleQuoted = (v: string) => `'${v.replace(/'/g, "''")}'`;
-  const currentPaused = (object.spec as { paused?: unknown } | undefined)?.paused === true;
-  const pausedChanges = edit.paused !== undefined && edit.paused !== currentPaused;
-  const metadataPath = [...path, 'metadata'];
-  const annotationsPath = [...metadataPath, 'annotations'];
-  const triggers = singleQuoted(edit.annotation);
-  // Where the text cannot be spliced safely, the document is edited and printed whole.
-  const fallback = () => {
+/** An edit to write into a document: the object at `path` (as read) and its new annotation. */
+export interface DocumentEdit { path: (string | number)[]; edit: Edit; object: WorkloadObject }
+
+/**
+ * The file's text with the given objects' annotations (and spec.paused) replaced in place; every
+ * other byte, and every other document, as read.
+ */
+export function editedFileText(file: ManifestFile, edits: Map<ManifestDocument, DocumentEdit[]>): string {
+  if (file.documents.length === 0) return file.text;
+  return file.documents.map((d) => {
+    const forDocument = edits.get(d);
+    return forDocument && forDocument.length > 0 ? editedDocumentText(d, forDocument) : d.text;
+  }).join('');
+}
+
+type Splice = { start: number; end: number; text: string };
+const singleQuoted = (v: string) => `'${v.replace(/'/g, "''")}'`;
+const pausedChanges = ({ edit, object }: DocumentEdit) =>
+  edit.paused !== undefined && edit.paused !== ((object.spec as { paused?: unknown } | undefined)?.paused === true);
+
+/** The document's text with each object's annotation (and spec.paused) replaced in place, all else untouched. */
+function editedDocumentText(document: ManifestDocument, edits: DocumentEdit[]): string {
+  const splices: Splice[] = [];
+  for (const edit of edits) {
+    const forEdit = annotationSplices(document, edit);
+    // Where the text cannot be spliced safely, the document is edited and printed whole.
+    if (forEdit === undefined) return reprintedDocument(document, edits);
+    splices.push(...forEdit);
+  }
+  let text = document.text;
+  for (const s of splices.sort((a, b) => b.start - a.start)) text = text.slice(0, s.start) + s.text + text.slice(s.end);
+  return text;
+}
+
+function reprintedDocument({ doc }: ManifestDocument, edits: DocumentEdit[]): string {
+  for (const { path, edit, ...rest } of edits) {
+    const annotationsPath = [...path, 'metadata', 'annotations'];
     const value = doc.createNode(edit.annotation);
     value.type = 'QUOTE_SINGLE';
     const annotations = doc.getIn(annotationsPath, true);
     if (isMap(annotations)) annotations.set(TRIGGER_ANNOTATION, value);
     else doc.setIn(annotationsPath, doc.createNode({ [TRIGGER_ANNOTATION]: value }));
-    if (pausedChanges) doc.setIn([...path, 'spec', 'paused'], edit.paused);
-    return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
-  };
+    if (pausedChanges({ path, edit, ...rest })) doc.setIn([...path, 'spec', 'paused'], edit.paused);
+  }
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
+
+/** Text splices (relative to the document's text) that write one edit, or undefined where splicing is not safe. */
+function annotationSplices(document: ManifestDocument, documentEdit: DocumentEdit): Splice[] | undefined {
+  const { doc, offset, text: source } = document;
+  const { path, edit } = documentEdit;
+  const splices: Splice[] = [];
+  const metadataPath = [...path, 'metadata'];
+  const annotationsPath = [...metadataPath, 'annotations'];
+  const triggers = singleQuoted(edit.annotation);
 
   // Adds `key: value` to a map in its own style: a first line at its indentation (block), or a
   // last entry before the closing brace (flow).
@@ -84,17 +133,17 @@ export function editedDocumentText(source: NonNullable<Target['source']>, edit: 
     if (!isMap(map) || !map.range) return false;
     if (map.flow) {
       const close = map.range[1] - offset - 1;
-      if (source.text[close] !== '}') return false;
-      const at = source.text.slice(0, close).trimEnd().length;
-      const separator = map.items.length === 0 || source.text[at - 1] === ',' ? ' ' : ', ';
+      if (source[close] !== '}') return false;
+      const at = source.slice(0, close).trimEnd().length;
+      const separator = map.items.length === 0 || source[at - 1] === ',' ? ' ' : ', ';
       splices.push({ start: at, end: at, text: `${separator}${key}: ${value(true, '')}` });
       return true;
     }
     const firstKey = map.items[0]?.key as { range?: [number, number, number] } | undefined;
     const at = firstKey?.range?.[0];
     if (at === undefined) return false;
-    const lineStart = source.text.lastIndexOf('\n', at - offset - 1) + 1;
-    const indent = source.text.slice(lineStart, at - offset);
+    const lineStart = source.lastIndexOf('\n', at - offset - 1) + 1;
+    const indent = source.slice(lineStart, at - offset);
     if (!/^ *$/.test(indent)) return false;
     const rendered = value(false, indent);
     splices.push({ start: lineStart, end: lineStart, text: `${indent}${key}:${rendered.startsWith('\n') ? '' : ' '}${rendered}\n` });
@@ -109,14 +158,12 @@ export function editedDocumentText(source: NonNullable<Target['source']>, edit: 
   } else if (doc.hasIn(annotationsPath)
     ? !insertInto(annotationsPath, TRIGGER_ANNOTATION, () => triggers)
     : !insertInto(metadataPath, 'annotations', (flow, indent) => (flow ? `{${TRIGGER_ANNOTATION}: ${triggers}}` : `\n${indent}  ${TRIGGER_ANNOTATION}: ${triggers}`))) {
-    return fallback();
+    return undefined;
   }
-  if (pausedChanges) {
+  if (pausedChanges(documentEdit)) {
     const paused = doc.getIn([...path, 'spec', 'paused'], true);
     if (isScalar(paused) && paused.range) splices.push({ start: paused.range[0] - offset, end: paused.range[1] - offset, text: String(edit.paused) });
-    else if (!insertInto([...path, 'spec'], 'paused', () => String(edit.paused))) return fallback();
+    else if (!insertInto([...path, 'spec'], 'paused', () => String(edit.paused))) return undefined;
   }
-  let text = source.text;
-  for (const s of splices.sort((a, b) => b.start - a.start)) text = text.slice(0, s.start) + s.text + text.slice(s.end);
-  return text;
+  return splices;
 }

@@ -3,18 +3,10 @@
 // then record the results through the conflict-safe stream update.
 import type { ImageStreamClient } from '@istream/core/cluster';
 import {
-  applyImportResults, importTags, newImageStream, registryImageSource, specTag,
-  type ImageSource, type ImageStream, type ImportProgress, type TagImportRequest, type TagImportResult,
+  applyImportResults, importTags, newImageStream, recordRepository, registryImageSource, specTag,
+  type ImageStream, type ImportProgress, type ImportSession, type StreamChange, type TagImportRequest, type TagImportResult,
 } from '@istream/core/imagestream';
 import { RegistryClient, secretCredentials } from '@istream/core/registry';
-
-/** OpenShift's stream annotation: imports from this stream's repository may use plain HTTP or unverified TLS. */
-export const INSECURE_ANNOTATION = 'openshift.io/image.insecureRepository';
-
-export interface ImportSession {
-  source: ImageSource;
-  close(): Promise<void>;
-}
 
 /** A registry session whose credentials are the namespace's pull secrets. */
 export async function openImportSession(client: ImageStreamClient, namespace: string, env: NodeJS.ProcessEnv): Promise<ImportSession> {
@@ -38,6 +30,13 @@ export async function importIntoStream(
      * so it needs no `--insecure` either.
      */
     repository?: { name: string; insecure: boolean };
+    /**
+     * A spec change that goes in the same write as the import's results (`tag`): as on OpenShift,
+     * where the server stores an import whole, no watcher sees the new spec tag without the
+     * import's stamp, so a running controller does not import it a second time. The stream is
+     * written even when the import fails, as the spec change alone would be.
+     */
+    specChange?: (current: ImageStream | undefined) => StreamChange;
   },
 ): Promise<RecordedImport> {
   const results = await importTags(session.source, requests, {
@@ -46,18 +45,18 @@ export async function importIntoStream(
   });
   const anySuccess = results.some((r) => r.outcome.ok);
   const change = (current: ImageStream | undefined) => {
+    const spec = options.specChange?.(current);
     // A stream that does not exist yet is created only when something was imported into it.
-    if (current === undefined && !anySuccess) return undefined;
-    const base = current ?? newImageStream(name, namespace);
-    const change = applyImportResults(base, results, options.now(), current === undefined);
-    const repository = options.repository;
-    if (repository === undefined) return change;
-    const recorded = change.stream;
-    const insecureMissing = repository.insecure && recorded.metadata.annotations?.[INSECURE_ANNOTATION] !== 'true';
-    if (recorded.spec.dockerImageRepository === repository.name && !insecureMissing) return change;
-    recorded.spec = { ...recorded.spec, dockerImageRepository: repository.name };
-    if (insecureMissing) recorded.metadata.annotations = { ...recorded.metadata.annotations, [INSECURE_ANNOTATION]: 'true' };
-    return { ...change, changed: true, specChanged: true };
+    if (current === undefined && !anySuccess && spec === undefined) return undefined;
+    const base = spec?.stream ?? current ?? newImageStream(name, namespace);
+    const imported = applyImportResults(base, results, options.now(), current === undefined);
+    const change = spec === undefined ? imported : {
+      ...imported,
+      changed: imported.changed || spec.changed,
+      specChanged: imported.specChanged || spec.specChanged,
+      statusChanged: imported.statusChanged || spec.statusChanged,
+    };
+    return options.repository === undefined ? change : recordRepository(change, options.repository);
   };
   if (options.dryRun) {
     const current = await client.get(namespace, name);

@@ -28,7 +28,7 @@ export interface Reading { definition: Definition; dropped: string[] }
 /** The object's triggers as oc sees them: `config` is the Deployment not being paused. */
 export function readDefinition(object: WorkloadObject, type: WorkloadType): Reading | { error: string } {
   const spec = (object.spec ?? {}) as { paused?: unknown };
-  const configChange = type.kind === 'Deployment' ? spec.paused !== true : true;
+  const configChange = type.pausable ? spec.paused !== true : true;
   const value = object.metadata?.annotations?.[TRIGGER_ANNOTATION];
   if (value === undefined) return { definition: { configChange, images: [] }, dropped: [] };
   const reading = readTriggers(value, object);
@@ -94,7 +94,7 @@ export function writeDefinition(d: Definition, object: WorkloadObject, type: Wor
   const annotation = formatTriggers(d.images.flatMap((t) => t.containers.map((c) => ({
     name: t.name, namespace: t.namespace, fieldPath: containerFieldPath(type.kind, c), paused: !t.auto,
   }))), object.metadata?.namespace);
-  return { annotation, paused: type.kind === 'Deployment' ? !d.configChange : undefined };
+  return { annotation, paused: type.pausable ? !d.configChange : undefined };
 }
 
 export function changed(object: WorkloadObject, edit: Edit): boolean {

@@ -1,41 +1,37 @@
-// The workload kinds that carry image triggers, how kubectl names them, and reading and writing
+// The workload kinds that carry image triggers as kubectl users type them, and reading and writing
 // them on the cluster.
-import type { Document } from 'yaml';
 import { isNotFound, kubeClient, resourcePath, type ClusterConnection, type KubeClient, type KubeList, type KubeObject } from '@istream/core/cluster';
-import { TRIGGER_ANNOTATION, type TriggerableKind, type WorkloadObject } from '@istream/core/triggers';
+import { TRIGGER_ANNOTATION, type WorkloadObject } from '@istream/core/triggers';
+import { triggerableKind, WORKLOAD_KINDS, type TriggerableWorkloadKind, type WorkloadKind } from '@istream/core/workloads';
 import { CliError } from './errors.js';
+import type { ManifestDocument } from './manifests.js';
 import type { Edit } from './trigger-definition.js';
 
-export interface WorkloadType { kind: TriggerableKind; apiVersion: string; group: string; resource: string; aliases: string[] }
+/** A kind `set-triggers` acts on: a triggerable kind of core/workloads. */
+export type WorkloadType = TriggerableWorkloadKind;
 
-const WORKLOAD_TYPES: WorkloadType[] = [
-  { kind: 'Deployment', apiVersion: 'apps/v1', group: 'apps', resource: 'deployments', aliases: ['deploy'] },
-  { kind: 'StatefulSet', apiVersion: 'apps/v1', group: 'apps', resource: 'statefulsets', aliases: ['sts'] },
-  { kind: 'DaemonSet', apiVersion: 'apps/v1', group: 'apps', resource: 'daemonsets', aliases: ['ds'] },
-  { kind: 'CronJob', apiVersion: 'batch/v1', group: 'batch', resource: 'cronjobs', aliases: ['cj'] },
-];
-
-// Resources that exist on every cluster but carry no triggers: named so oc's refusal can be given.
-const UNTRIGGERABLE: Record<string, string[]> = {
-  pods: ['po', 'pod'], jobs: ['job'], replicasets: ['rs', 'replicaset'], replicationcontrollers: ['rc', 'replicationcontroller'],
+// Resources that exist on every cluster but are not workloads: named so oc's refusal can be given.
+const NOT_WORKLOADS: Record<string, string[]> = {
   services: ['svc', 'service'], configmaps: ['cm', 'configmap'], secrets: ['secret'],
 };
 
+/** How kubectl lets a user type the kind: singular, plural, short names, each also with `.GROUP`. */
+function typedForms(k: WorkloadKind): string[] {
+  return [k.singular, k.resource, ...k.shortNames].flatMap((f) => (k.group ? [f, `${f}.${k.group}`] : [f]));
+}
+
 export function typeByName(typed: string): WorkloadType | { resource: string } {
   const name = typed.toLowerCase();
-  for (const t of WORKLOAD_TYPES) {
-    const singular = t.kind.toLowerCase();
-    const forms = [singular, t.resource, ...t.aliases].flatMap((f) => [f, `${f}.${t.group}`]);
-    if (forms.includes(name)) return t;
-  }
-  for (const [resource, aliases] of Object.entries(UNTRIGGERABLE)) {
+  const known = WORKLOAD_KINDS.find((k) => typedForms(k).includes(name));
+  if (known) return triggerableKind(known.kind) ?? { resource: known.resource };
+  for (const [resource, aliases] of Object.entries(NOT_WORKLOADS)) {
     if (name === resource || aliases.includes(name)) return { resource };
   }
   throw new CliError(`the server doesn't have a resource type "${typed}"`);
 }
 
 export function typeOfObject(object: WorkloadObject): WorkloadType | undefined {
-  return WORKLOAD_TYPES.find((t) => t.kind === object.kind);
+  return triggerableKind(object.kind);
 }
 
 /** `deployment.apps/NAME`, as kubectl's printers name an object. */
@@ -46,8 +42,8 @@ export interface Target {
   name: string;
   namespace: string;
   object: WorkloadObject;
-  /** For objects read from a file: the document, its text and offset in the file, and where the object sits in it. */
-  source?: { doc: Document; text: string; offset: number; path: (string | number)[] };
+  /** For objects read from a file: the document, and where the object sits in it. */
+  source?: { document: ManifestDocument; path: (string | number)[] };
 }
 
 export class WorkloadClient {

@@ -5,19 +5,18 @@ interface SubjectAccessReviewStatus { status?: { allowed?: boolean } }
 /**
  * Answers "may the service accounts of namespace A get image streams in namespace B?" with a
  * SubjectAccessReview for the group `system:serviceaccounts:A`, the subject `oc policy
- * add-role-to-group system:image-puller system:serviceaccounts:A -n B` grants. Answers are kept
- * for `ttlMs` so a resync of many workloads costs one review per namespace pair.
+ * add-role-to-group system:image-puller system:serviceaccounts:A -n B` grants.
+ *
+ * Every decision asks the apiserver afresh: a cached "allowed" would let a revoked grant keep
+ * rolling workloads until it expired, and the apiserver answers a review from its own RBAC cache
+ * without touching etcd, so a review per cross-namespace reconcile is cheap. Same-namespace
+ * triggers, nearly all of them, never ask.
  */
 export class StreamAccessChecker {
-  private readonly answers = new Map<string, { allowed: boolean; at: number }>();
-
-  constructor(private readonly api: KubeClient, private readonly ttlMs = 30_000) {}
+  constructor(private readonly api: KubeClient) {}
 
   async mayRead(workloadNamespace: string, streamNamespace: string): Promise<boolean> {
     if (workloadNamespace === streamNamespace) return true;
-    const key = `${workloadNamespace}\u0000${streamNamespace}`;
-    const cached = this.answers.get(key);
-    if (cached && Date.now() - cached.at < this.ttlMs) return cached.allowed;
     const review = await this.api.call<SubjectAccessReviewStatus>(resourcePath('authorization.k8s.io/v1', 'subjectaccessreviews'), {
       method: 'POST',
       body: {
@@ -29,8 +28,6 @@ export class StreamAccessChecker {
         },
       },
     });
-    const allowed = review.status?.allowed === true;
-    this.answers.set(key, { allowed, at: Date.now() });
-    return allowed;
+    return review.status?.allowed === true;
   }
 }

@@ -1,19 +1,18 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { IMAGE_API_VERSION, IMAGE_STREAM_PLURAL, type ImageStream } from '../imagestream/index.js';
+import { imageStreamClient, KubeClient, type KubeConfig } from '../cluster/index.js';
 import { StreamAccessChecker } from './access.js';
 import { KubeEventRecorder } from './events.js';
-import { ImportReconciler, type ImportSession } from './imports.js';
-import { RegistryBudget } from './registry-budget.js';
-import { imageStreamClient, KubeClient, startInformer, resourcePath, type KubeConfig, type KubeObject, type ResourceInformer } from '../cluster/index.js';
-import { parseBindAddress, startHealthServer, type HealthServer } from './health-server.js';
+import { ImportController, type ImportSettings } from './import-controller.js';
 import { LeaderElector } from './leader.js';
+import { createLogger, errorText, type LogFormat } from './log.js';
+import { Manager, type StopReason } from './manager.js';
 import { ControllerMetrics } from './metrics.js';
-import { StreamIndex, streamKey } from './stream-index.js';
-import { triggerStreams } from './reactor.js';
-import { reconcileWorkload } from './trigger-reconciler.js';
-import { WorkQueue } from './workqueue.js';
-import { objectKey, workloadKey, workloadKinds, type WorkloadKind } from './workload-kinds.js';
+import { SharedInformers } from './shared-informers.js';
+import { TriggerController } from './trigger-controller.js';
+
+export type { ImportSettings } from './import-controller.js';
+export type { StopReason } from './manager.js';
 
 export interface LeaderElectionConfig {
   /** Namespace of the Lease. */
@@ -23,13 +22,6 @@ export interface LeaderElectionConfig {
   leaseDurationSeconds?: number;
   renewDeadlineMs?: number;
   retryPeriodMs?: number;
-}
-
-export interface ImportSettings {
-  /** A registry session for a namespace's imports (its pull secrets as credentials). */
-  openSession(namespace: string): Promise<ImportSession>;
-  /** Imports started per registry and minute (default 60). */
-  perRegistryPerMinute?: number;
 }
 
 export interface ControllerOptions {
@@ -47,10 +39,10 @@ export interface ControllerOptions {
   imports?: ImportSettings;
   /** Every workload with triggers is reconciled again this often (catches RBAC changes). */
   resyncIntervalMs?: number;
+  /** Receives whole log lines, without the newline. */
   log?: (line: string) => void;
+  logFormat?: LogFormat;
 }
-
-export type StopReason = 'stopped' | 'lost-leadership';
 
 export interface RunningController {
   readonly metrics: ControllerMetrics;
@@ -64,193 +56,60 @@ export interface RunningController {
 }
 
 /**
- * The istream controller: informers for image streams and the four workload kinds, an index
- * from stream to the workloads whose triggers name it, and a work queue that reconciles one
- * workload at a time. Everything it decides comes from the cluster, so a restarted replica (or a
- * new leader) converges from a fresh list alone.
+ * The istream controller process: a manager with shared informers for image streams and the
+ * four workload kinds, the trigger controller and (with `imports`) the import controller.
+ * Everything they decide comes from the cluster, so a restarted replica (or a new leader)
+ * converges from a fresh list alone. Rejects with a MetricsBindError when the metrics address
+ * cannot be bound, before anything else has started.
  */
 export async function startController(options: ControllerOptions): Promise<RunningController> {
-  const log = options.log ?? (() => undefined);
+  const log = createLogger(options.log ?? (() => undefined), options.logFormat);
   const api = new KubeClient(options.kubeConfig);
   const metrics = new ControllerMetrics();
   const identity = options.leaderElection?.identity ?? `${hostname()}_${randomBytes(4).toString('hex')}`;
-  const events = new KubeEventRecorder(api, identity, (e) => log(`event not recorded: ${(e as Error).message}`));
-  const access = new StreamAccessChecker(api);
-  const index = new StreamIndex();
-  const queue = new WorkQueue();
-  const importQueue = new WorkQueue({ baseDelayMs: 1000 });
-  /** When the stream change that queued a workload was observed, for the latency histogram. */
-  const queuedForStreamAt = new Map<string, number>();
-  let acting = false;
-
-  const streams = startInformer<ImageStream & KubeObject>(api, resourcePath(IMAGE_API_VERSION, IMAGE_STREAM_PLURAL, options.namespace), {
-    onChange: (stream) => {
-      const { namespace, name } = objectKey(stream);
-      const now = performance.now();
-      if (options.imports) importQueue.add(streamKey(namespace, name));
-      for (const key of index.workloadsOf(streamKey(namespace, name))) {
-        if (!queuedForStreamAt.has(key)) queuedForStreamAt.set(key, now);
-        queue.add(key);
-      }
-    },
-    onDelete: () => undefined,
-    onError: (e) => log(`imagestreams watch: ${(e as Error).message ?? e}`),
+  const events = new KubeEventRecorder(api, identity, (e) => log.warning('event not recorded', { error: errorText(e) }));
+  // Watches are cut off on purpose while the manager stops; only other errors are news.
+  const caches = new SharedInformers(api, options.namespace, (resource, error) => {
+    if (!manager.stopped) log.warning('watch failed', { resource, error: errorText(error) });
+  });
+  const election = options.leaderElection;
+  const lease = election && { namespace: election.namespace, name: election.name ?? 'istream-controller' };
+  const manager: Manager = new Manager({
+    caches, metrics, log,
+    elector: lease && new LeaderElector(api, {
+      ...lease, identity,
+      leaseDurationSeconds: election?.leaseDurationSeconds,
+      renewDeadlineMs: election?.renewDeadlineMs,
+      retryPeriodMs: election?.retryPeriodMs,
+      log: (line) => log.warning(line),
+    }),
+    lease: lease && `${lease.namespace}/${lease.name}`,
+    metricsBindAddress: options.metricsBindAddress,
+    flushEvents: () => events.flush(),
+    close: () => api.close(),
   });
 
-  const workloads = new Map<WorkloadKind, ResourceInformer<KubeObject>>();
-  for (const kind of workloadKinds) {
-    workloads.set(kind, startInformer<KubeObject>(api, resourcePath(kind.apiVersion, kind.resource, options.namespace), {
-      onChange: (obj) => {
-        const { namespace, name } = objectKey(obj);
-        const key = workloadKey(kind.kind, namespace, name);
-        const streamsNamed = triggerStreams({ ...obj, kind: kind.kind });
-        index.set(key, streamsNamed.map((s) => streamKey(s.namespace, s.stream)));
-        if (streamsNamed.length > 0) queue.add(key);
-      },
-      onDelete: (obj) => {
-        const { namespace, name } = objectKey(obj);
-        index.remove(workloadKey(kind.kind, namespace, name));
-      },
-      onError: (e) => log(`${kind.resource} watch: ${(e as Error).message ?? e}`),
+  const access = new StreamAccessChecker(api);
+  manager.add(new TriggerController({
+    api, caches, events, metrics, log,
+    mayRead: (from, to) => access.mayRead(from, to),
+    namespace: options.namespace, workers: options.workers, resyncIntervalMs: options.resyncIntervalMs,
+  }));
+  if (options.imports) {
+    const server = options.kubeConfig.getCurrentCluster()?.server ?? '';
+    const streams = imageStreamClient({ kubeConfig: options.kubeConfig, namespace: options.namespace ?? 'default', server });
+    manager.add(new ImportController({
+      ...options.imports, caches, metrics, log, intervalMs: options.importIntervalMs,
+      update: (namespace, name, change) => streams.update(namespace, name, change),
     }));
   }
-  const informers = [streams, ...workloads.values()];
-  const synced = (): boolean => informers.every((i) => i.hasSynced());
 
-  const deps = {
-    api, events,
-    inputs: {
-      stream: (namespace: string, name: string) => streams.get(name, namespace),
-      mayRead: (from: string, to: string) => access.mayRead(from, to),
-      ...(options.namespace === undefined ? {} : { watches: (namespace: string) => namespace === options.namespace }),
-    },
-    // List results lack kind; the reactor needs it to pick the pod template.
-    cached: (kind: WorkloadKind, namespace: string, name: string) => {
-      const obj = workloads.get(kind)?.get(name, namespace);
-      return obj ? { ...obj, apiVersion: kind.apiVersion, kind: kind.kind } : undefined;
-    },
-    onWrite: (key: string) => {
-      metrics.triggerUpdates.inc({ kind: key.split('/')[0] ?? '' });
-      const seen = queuedForStreamAt.get(key);
-      if (seen !== undefined) metrics.triggerLatency.observe((performance.now() - seen) / 1000);
-    },
-  };
-
-  const server = options.kubeConfig.getCurrentCluster()?.server ?? '';
-  const streamClient = imageStreamClient({ kubeConfig: options.kubeConfig, namespace: options.namespace ?? 'default', server });
-  const importer = options.imports && new ImportReconciler({
-    cached: (namespace, name) => streams.get(name, namespace),
-    update: (namespace, name, change) => streamClient.update(namespace, name, change),
-    openSession: options.imports.openSession,
-    budget: new RegistryBudget(options.imports.perRegistryPerMinute ?? 60),
-    intervalMs: options.importIntervalMs ?? 15 * 60_000,
-    now: () => new Date(),
-    random: Math.random,
-    onImport: (kind, ok) => metrics.imports.inc({ kind, result: ok ? 'success' : 'failure' }),
-  });
-
-  let health: HealthServer | undefined;
-  const bind = parseBindAddress(options.metricsBindAddress ?? '0');
-  if (bind) {
-    health = await startHealthServer(bind, {
-      healthy: () => true,
-      ready: () => synced() && (acting || options.leaderElection !== undefined),
-      metrics: () => metrics.render(),
-    });
-    log(`serving /healthz, /readyz and /metrics on ${health.address}`);
-  }
-
-  const elector = options.leaderElection
-    ? new LeaderElector(api, {
-      namespace: options.leaderElection.namespace,
-      name: options.leaderElection.name ?? 'istream-controller',
-      identity,
-      leaseDurationSeconds: options.leaderElection.leaseDurationSeconds,
-      renewDeadlineMs: options.leaderElection.renewDeadlineMs,
-      retryPeriodMs: options.leaderElection.retryPeriodMs,
-      log,
-    })
-    : undefined;
-
-  let resyncTimer: NodeJS.Timeout | undefined;
-  let resolveLeading!: () => void;
-  const leading = new Promise<void>((resolve) => { resolveLeading = resolve; });
-
-  let requestStop!: () => void;
-  const stopRequested = new Promise<'stopped'>((resolve) => { requestStop = () => resolve('stopped'); });
-
-  const act = async (): Promise<StopReason> => {
-    if (elector && !(await elector.acquire())) return 'stopped';
-    const allSynced = Promise.all(informers.map((i) => i.synced())).then(() => 'synced' as const);
-    if (await Promise.race([allSynced, stopRequested]) === 'stopped') return 'stopped';
-    acting = true;
-    log(`caches synced; reconciling ${index.allWorkloads().length} workloads with triggers`);
-    for (const key of index.allWorkloads()) queue.add(key);
-    resyncTimer = setInterval(() => { for (const key of index.allWorkloads()) queue.add(key); }, options.resyncIntervalMs ?? 5 * 60_000);
-    resyncTimer.unref();
-    resolveLeading();
-    const workers = queue.run(options.workers ?? 16, async (key) => {
-      const stamp = queuedForStreamAt.get(key);
-      try {
-        await reconcileWorkload(deps, key);
-        metrics.reconciles.inc({ queue: 'triggers', result: 'success' });
-      } catch (error) {
-        metrics.reconciles.inc({ queue: 'triggers', result: 'error' });
-        throw error;
-      } finally {
-        if (queuedForStreamAt.get(key) === stamp) queuedForStreamAt.delete(key);
-      }
-    }, (key, error) => {
-      metrics.reconcileErrors.inc({ queue: 'triggers' });
-      log(`reconcile ${key} failed (retry ${queue.retries(key) + 1}): ${(error as Error).message}`);
-    });
-    const importWorkers = importer
-      ? importQueue.run(2, async (key) => {
-        const [namespace = '', name = ''] = key.split('/');
-        try {
-          const next = await importer.reconcile(namespace, name);
-          metrics.reconciles.inc({ queue: 'imports', result: 'success' });
-          if (next !== undefined) importQueue.addAfter(key, next);
-        } catch (error) {
-          metrics.reconciles.inc({ queue: 'imports', result: 'error' });
-          throw error;
-        }
-      }, (key, error) => {
-        metrics.reconcileErrors.inc({ queue: 'imports' });
-        log(`import ${key} failed (retry ${importQueue.retries(key) + 1}): ${(error as Error).message}`);
-      })
-      : Promise.resolve();
-    const lost = elector ? elector.holdUntilLost().then((l): StopReason => (l ? 'lost-leadership' : 'stopped')) : stopRequested;
-    const reason = await Promise.race([lost, stopRequested]);
-    // Workers finish the reconcile they hold, so no write is cut off halfway.
-    queue.shutDown();
-    importQueue.shutDown();
-    await Promise.all([workers, importWorkers]);
-    return reason;
-  };
-
-  const done = act().then(async (reason) => {
-    acting = false;
-    if (resyncTimer) clearInterval(resyncTimer);
-    queue.shutDown();
-    importQueue.shutDown();
-    if (elector) {
-      if (reason === 'lost-leadership') elector.stop();
-      else await elector.release();
-    }
-    await events.flush();
-    await Promise.all(informers.map((i) => i.stop()));
-    await health?.close();
-    api.close();
-    log(reason === 'lost-leadership' ? 'lost the leader lease; stopped' : 'stopped');
-    return reason;
-  });
-
+  await manager.start();
   return {
     metrics,
-    metricsAddress: health?.address,
-    leading,
-    done,
-    stop: async () => { requestStop(); elector?.stop(); return done; },
+    metricsAddress: manager.metricsAddress,
+    leading: manager.leading,
+    done: manager.done,
+    stop: () => manager.stop(),
   };
 }

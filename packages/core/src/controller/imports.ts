@@ -3,10 +3,10 @@
 // conflict-safe stream update.
 import {
   applyImportResults, importTags, latestObservedGeneration, REPOSITORY_CHECK_ANNOTATION, statusTag,
-  updateChangedTrackingTags, type ImageSource, type ImageStream, type StreamChange, type TagImportRequest,
+  updateChangedTrackingTags, type ImageSource, type ImageStream, type ImportSession, type SourceAnswer, type StreamChange,
+  type TagImportRequest, type TagImportResult,
 } from '../imagestream/index.js';
 import { parseImageReference } from '../reference/index.js';
-import { RateLimitedError } from '../registry/index.js';
 import type { RegistryBudget } from './registry-budget.js';
 
 export type ImportKind = 'spec' | 'scheduled';
@@ -15,11 +15,6 @@ export interface DueImport {
   request: TagImportRequest;
   kind: ImportKind;
   registry: string;
-}
-
-export interface ImportSession {
-  source: ImageSource;
-  close(): Promise<void>;
 }
 
 export interface ImportReconcilerDeps {
@@ -33,7 +28,7 @@ export interface ImportReconcilerDeps {
   now(): Date;
   /** In [0, 1): spreads scheduled imports so streams imported together drift apart. */
   random(): number;
-  onImport?(kind: ImportKind, ok: boolean): void;
+  onImport?(kind: ImportKind, result: TagImportResult, stream: { namespace: string; name: string }): void;
 }
 
 const time = (value: string | undefined): number => (value ? Date.parse(value) : 0) || 0;
@@ -55,6 +50,21 @@ function registryOf(reference: string): string {
 }
 
 /**
+ * How long a spec change written by an import may wait for that import's status.
+ *
+ * On OpenShift an import is one write: the API server stores the ImageStreamImport's spec and
+ * status together, so the import controller never sees a spec generation whose import is under
+ * way. istream's CRD keeps status in a subresource, so a client that imports (`kubectl istream
+ * import-image`, `tag`, this controller itself) writes spec, then status, and a watcher sees the
+ * new generation alone in between. Every import stamps the stream's
+ * `openshift.io/image.dockerRepositoryCheck` with its time in the spec write, so a generation
+ * newer than the status that arrives with a fresh stamp is an import whose status is on its way:
+ * it is imported only if no status came within this grace. A spec change nobody imported (kubectl
+ * apply, GitOps) carries an older stamp and is imported at once, as on OpenShift.
+ */
+export const importStatusGraceMs = 5_000;
+
+/**
  * Which tags need an import now: spec tags from a registry image whose generation is newer than
  * what the status answered (someone changed the spec), and scheduled tags whose interval has
  * passed since their last import (`lastAttempt` covers imports that found nothing new and so wrote
@@ -62,9 +72,13 @@ function registryOf(reference: string): string {
  */
 export function dueImports(
   stream: ImageStream, nowMs: number, intervalMs: number, lastAttempt: (tag: string) => number,
-): { due: DueImport[]; nextDueInMs?: number } {
+): { due: DueImport[]; nextDueInMs?: number; statusWaitMs?: number } {
   const due: DueImport[] = [];
   let nextDueInMs: number | undefined;
+  let statusWaitMs: number | undefined;
+  // Bounded both ways, so a client clock that runs ahead cannot hold imports back for long.
+  const sinceStamp = nowMs - time(stream.metadata.annotations?.[REPOSITORY_CHECK_ANNOTATION]);
+  const statusOnItsWay = sinceStamp > -importStatusGraceMs && sinceStamp < importStatusGraceMs;
   for (const ref of stream.spec.tags ?? []) {
     if (ref.from?.kind !== 'DockerImage' || ref.reference === true || !ref.from.name) continue;
     const request: TagImportRequest = {
@@ -75,7 +89,8 @@ export function dueImports(
     const registry = registryOf(ref.from.name);
     const generation = ref.generation ?? undefined;
     if (generation !== undefined && generation !== null && generation > latestObservedGeneration(stream, ref.name)) {
-      due.push({ request, kind: 'spec', registry });
+      if (statusOnItsWay) statusWaitMs = importStatusGraceMs - sinceStamp;
+      else due.push({ request, kind: 'spec', registry });
       continue;
     }
     if (ref.importPolicy?.scheduled !== true) continue;
@@ -84,7 +99,7 @@ export function dueImports(
     if (wait <= 0) due.push({ request, kind: 'scheduled', registry });
     else nextDueInMs = Math.min(nextDueInMs ?? wait, wait);
   }
-  return { due, nextDueInMs };
+  return { due, nextDueInMs, ...(statusWaitMs === undefined ? {} : { statusWaitMs }) };
 }
 
 /** Aliases (`from: {kind: ImageStreamTag, name: "8"}` in the same stream) take their target's current item. */
@@ -111,7 +126,8 @@ export class ImportReconciler {
     // Checked on the cached copy first: most stream changes leave aliases as they are.
     if (syncAliases(stream)?.changed) await this.deps.update(namespace, name, syncAliases);
     const nowMs = this.deps.now().getTime();
-    const { due, nextDueInMs } = dueImports(stream, nowMs, this.deps.intervalMs, (tag) => this.attempts.get(`${key}:${tag}`) ?? 0);
+    const lastAttempt = (tag: string): number => this.attempts.get(`${key}:${tag}`) ?? 0;
+    const { due, nextDueInMs, statusWaitMs } = dueImports(stream, nowMs, this.deps.intervalMs, lastAttempt);
     let next = nextDueInMs;
     const granted = due.filter((d) => {
       const wait = this.deps.budget.take(d.registry);
@@ -129,25 +145,24 @@ export class ImportReconciler {
       for (const d of granted) this.attempts.set(`${key}:${d.request.tag}`, nowMs);
       const now = this.deps.now();
       await this.deps.update(namespace, name, (current) => (current ? applyImportResults(current, results, now) : undefined));
-      results.forEach((r, i) => this.deps.onImport?.(granted[i]!.kind, r.outcome.ok));
+      results.forEach((r, i) => this.deps.onImport?.(granted[i]!.kind, r, { namespace, name }));
       if (granted.some((d) => d.request.importPolicy.scheduled)) next = Math.min(next ?? this.deps.intervalMs, this.deps.intervalMs);
     }
     // Up to a tenth of the interval of jitter, so streams imported together drift apart.
-    return next === undefined ? undefined : next + Math.floor(this.deps.random() * this.deps.intervalMs * 0.1);
+    const scheduled = next === undefined ? undefined : next + Math.floor(this.deps.random() * this.deps.intervalMs * 0.1);
+    // The status an import is writing usually lands first and wakes the stream by itself.
+    return statusWaitMs === undefined ? scheduled : Math.min(scheduled ?? statusWaitMs, statusWaitMs);
   }
 
-  /** A 429 from a registry pauses every import from it, not just this tag's. */
+  /** A 429 from a registry pauses every import from it, not just this tag's, for as long as it asked. */
   private watchRateLimits(source: ImageSource): ImageSource {
-    const pauseOn = (error: unknown): never => {
-      if (error instanceof RateLimitedError) this.deps.budget.pause(error.registry);
-      else if ((error as { cause?: unknown })?.cause instanceof RateLimitedError) {
-        this.deps.budget.pause(((error as { cause: RateLimitedError }).cause).registry);
-      }
-      throw error;
+    const observe = <T>(answer: SourceAnswer<T>): SourceAnswer<T> => {
+      if (answer.kind === 'rate-limited') this.deps.budget.pause(answer.registry, answer.retryAfterMs);
+      return answer;
     };
     return {
-      resolve: (reference, options) => source.resolve(reference, options).catch(pauseOn),
-      listTags: (reference, options) => source.listTags(reference, options).catch(pauseOn),
+      resolve: async (reference, options) => observe(await source.resolve(reference, options)),
+      listTags: async (reference, options) => observe(await source.listTags(reference, options)),
     };
   }
 }

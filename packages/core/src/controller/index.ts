@@ -1,11 +1,13 @@
 export { startController } from './controller.js';
 export type { ControllerOptions, LeaderElectionConfig, RunningController, StopReason } from './controller.js';
 export { parseBindAddress } from './health-server.js';
+export { Manager, MetricsBindError } from './manager.js';
+export type { Runnable, ManagerParts } from './manager.js';
+export { createLogger, logFormats } from './log.js';
+export type { Logger, LogFormat, LogFields } from './log.js';
 export { WorkQueue } from './workqueue.js';
 export { workloadKinds } from './workload-kinds.js';
 export type { WorkloadKind } from './workload-kinds.js';
 export { parseDuration } from './duration.js';
-export type { ImportSettings } from './controller.js';
-export type { ImportSession } from './imports.js';
-export { pinTag, resumeTag, pinnedImage, tagRevisions, pinnedFromAnnotation, RollbackError } from './rollback.js';
-export type { RollbackTarget, RollbackResult, TagRevision } from './rollback.js';
+export type { ImportSettings } from './import-controller.js';
+export { importStatusGraceMs } from './imports.js';

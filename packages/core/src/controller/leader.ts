@@ -55,10 +55,8 @@ export class LeaderElector {
   async acquire(): Promise<boolean> {
     while (!this.stopped) {
       try {
-        if (await this.tryAcquireOrRenew()) {
-          this.opts.log?.(`leader election: acquired lease ${this.opts.namespace}/${this.opts.name} as ${this.opts.identity}`);
-          return true;
-        }
+        // The caller says so in its log: it knows what acquiring the lease starts.
+        if (await this.tryAcquireOrRenew()) return true;
       } catch (error) {
         this.opts.log?.(`leader election: ${(error as Error).message}`);
       }

@@ -55,6 +55,23 @@ class Histogram {
   }
 }
 
+class Gauge {
+  private value = 0;
+  constructor(readonly name: string, readonly help: string) {}
+
+  set(value: number): void {
+    this.value = value;
+  }
+
+  get(): number {
+    return this.value;
+  }
+
+  render(): string {
+    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`, `${this.name} ${this.value}`].join('\n');
+  }
+}
+
 export class ControllerMetrics {
   readonly reconciles = new Counter('istream_reconciles_total', 'Reconciles run, by queue and result.');
   readonly reconcileErrors = new Counter('istream_reconcile_errors_total', 'Reconciles that failed and were retried, by queue.');
@@ -64,9 +81,11 @@ export class ControllerMetrics {
   readonly triggerLatency = new Histogram('istream_trigger_latency_seconds',
     'Seconds from an image stream change being observed to the triggered workload being written.',
     [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
+  /** Which replica acts: alerting on `sum(istream_leader) != 1` finds a split or a leaderless controller. */
+  readonly leader = new Gauge('istream_leader', '1 while this replica holds the leader lease and runs the controllers, else 0.');
 
   render(): string {
-    return [this.reconciles, this.reconcileErrors, this.triggerUpdates, this.imports, this.triggerLatency]
+    return [this.reconciles, this.reconcileErrors, this.triggerUpdates, this.imports, this.triggerLatency, this.leader]
       .map((m) => m.render()).join('\n') + '\n';
   }
 }

@@ -14,6 +14,27 @@ export interface TriggerSourceName {
   display: string;
 }
 
+/**
+ * On a workload: JSON `{"CONTAINER":"IMAGE"}` of the image each trigger last wrote, written in the
+ * same update as the image. It is what tells a hand edit from a first resolution: OpenShift keeps
+ * no state and reports neither, and nothing else on the object survives to say whether a trigger
+ * has ever set the container (managedFields move the image to whoever wrote it last, the creator
+ * and a later editor alike).
+ */
+export const triggeredImagesAnnotation = 'istream.io/triggered-images';
+
+function triggeredImages(obj: KubeObject): Record<string, string> {
+  const value = obj.metadata?.annotations?.[triggeredImagesAnnotation];
+  if (value === undefined) return {};
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
+    return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  } catch {
+    return {};
+  }
+}
+
 /** One container image the reactor changes. */
 export interface TriggerChange {
   source: TriggerSourceName;
@@ -21,8 +42,10 @@ export interface TriggerChange {
   from: string;
   to: string;
   /**
-   * The image being replaced was never an item of the tag nor its source: someone edited it by
-   * hand while the stream stood still, and the trigger puts the stream's image back.
+   * A trigger set this container before, and the image being replaced is neither what it set nor
+   * ever an item of the tag or its source: someone edited it by hand while the stream stood
+   * still, and the trigger puts the stream's image back. The first resolution of a placeholder,
+   * whatever it says, is not one.
    */
   revertsManualEdit: boolean;
 }
@@ -130,16 +153,26 @@ export async function planTriggers(obj: KubeObject, inputs: ReactorInputs): Prom
     plan.refused = result.reason;
     return plan;
   }
+  const recorded = triggeredImages(obj);
+  const written = { ...recorded };
   for (const change of result.changes) {
     const stream = inputs.stream(change.source.namespace, change.source.stream);
+    const container = change.container.name;
+    const resolvedBefore = recorded[container] !== undefined && recorded[container] !== change.oldImage;
     plan.changes.push({
       source: sourceName(namespace, change.source),
-      container: change.container.name,
+      container,
       from: change.oldImage,
       to: change.newImage,
-      revertsManualEdit: stream !== undefined && !knownToTag(stream, change.source.tag, change.oldImage),
+      revertsManualEdit: resolvedBefore && stream !== undefined && !knownToTag(stream, change.source.tag, change.oldImage),
     });
+    written[container] = change.newImage;
   }
-  if (plan.changes.length > 0) plan.updated = result.object as KubeObject;
+  if (plan.changes.length > 0) {
+    const updated = result.object as KubeObject;
+    const annotations = { ...updated.metadata?.annotations, [triggeredImagesAnnotation]: JSON.stringify(written) };
+    updated.metadata = { ...updated.metadata, annotations };
+    plan.updated = updated;
+  }
   return plan;
 }

@@ -1,25 +1,13 @@
 import type { KubeObject } from '../cluster/index.js';
+import { TRIGGERABLE_KINDS, triggerableKind, type TriggerableWorkloadKind } from '../workloads/index.js';
 
-/** A workload kind the trigger reactor watches and writes. */
-export interface WorkloadKind {
-  kind: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'CronJob';
-  apiVersion: string;
-  /** Lower-case plural resource, as in RBAC rules and URLs. */
-  resource: string;
-  group: string;
-  /** How `kubectl` and our CLI name the kind in `KIND/NAME`. */
-  cliName: string;
-}
+/** A workload kind the trigger reactor watches and writes: a triggerable kind of core/workloads. */
+export type WorkloadKind = TriggerableWorkloadKind;
 
-export const workloadKinds: readonly WorkloadKind[] = [
-  { kind: 'Deployment', apiVersion: 'apps/v1', group: 'apps', resource: 'deployments', cliName: 'deployment' },
-  { kind: 'StatefulSet', apiVersion: 'apps/v1', group: 'apps', resource: 'statefulsets', cliName: 'statefulset' },
-  { kind: 'DaemonSet', apiVersion: 'apps/v1', group: 'apps', resource: 'daemonsets', cliName: 'daemonset' },
-  { kind: 'CronJob', apiVersion: 'batch/v1', group: 'batch', resource: 'cronjobs', cliName: 'cronjob' },
-];
+export const workloadKinds: readonly WorkloadKind[] = TRIGGERABLE_KINDS;
 
 export function kindByName(kind: string): WorkloadKind | undefined {
-  return workloadKinds.find((k) => k.kind === kind);
+  return triggerableKind(kind);
 }
 
 /** Queue key of one workload: `Kind/namespace/name`. */

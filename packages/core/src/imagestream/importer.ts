@@ -24,28 +24,44 @@ export interface ResolvedImage {
   mediaType?: string;
 }
 
-/** What the importer needs from a registry client. */
+/**
+ * What the importer needs from a registry client. It answers with a typed outcome and never
+ * throws: a failure is part of the answer, recorded in the stream's status.
+ */
 export interface ImageSource {
-  resolve(reference: string, options: ResolveOptions): Promise<ResolvedImage>;
+  resolve(reference: string, options: ResolveOptions): Promise<SourceAnswer<ResolvedImage>>;
   /** Every tag of the repository `reference` names (its tag, if any, ignored). */
-  listTags(reference: string, options: { insecure: boolean }): Promise<string[]>;
+  listTags(reference: string, options: { insecure: boolean }): Promise<SourceAnswer<string[]>>;
+}
+
+/** A registry connection for one import: the source, and closing its connections when done. */
+export interface ImportSession {
+  source: ImageSource;
+  close(): Promise<void>;
 }
 
 export type ImportErrorKind = 'not-found' | 'unauthorized' | 'invalid-reference' | 'other';
 
-/** The error an ImageSource throws for a failure the user should see in the stream's status. */
+/** Why the registry gave no answer; `message` says it for the user. */
+export type SourceFailure =
+  | { kind: ImportErrorKind; message: string }
+  /** The registry answered 429: nothing more should be asked of it for `retryAfterMs` (its Retry-After, when it gave one). */
+  | { kind: 'rate-limited'; registry: string; retryAfterMs: number | undefined; message: string };
+
+export type SourceAnswer<T> = { kind: 'ok'; value: T } | SourceFailure;
+
+/** What `planRepositoryImport` throws when the repository's tags cannot be listed. */
 export class ImageSourceError extends Error {
-  constructor(readonly kind: ImportErrorKind, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(readonly failure: SourceFailure) {
+    super(failure.message);
     this.name = 'ImageSourceError';
   }
 }
 
 /** OpenShift's reason and message for a failed tag import (openshift-apiserver importer wording). */
-export function failureOutcome(reference: string, error: unknown): TagImportOutcome & { ok: false } {
-  const detail = error instanceof Error ? error.message : String(error);
-  const kind = error instanceof ImageSourceError ? error.kind : 'other';
-  switch (kind) {
+export function failureOutcome(reference: string, failure: SourceFailure): TagImportOutcome & { ok: false } {
+  const detail = failure.message;
+  switch (failure.kind) {
     case 'not-found':
       return { ok: false, reason: 'NotFound', message: `dockerimage.image.openshift.io "${reference}" not found` };
     case 'unauthorized':
@@ -95,16 +111,13 @@ async function importOne(source: ImageSource, request: TagImportRequest, options
   const preferPlatform: Partial<Platform> = {};
   if (annotations[PREFER_OS_ANNOTATION]) preferPlatform.os = annotations[PREFER_OS_ANNOTATION];
   if (annotations[PREFER_ARCH_ANNOTATION]) preferPlatform.architecture = annotations[PREFER_ARCH_ANNOTATION];
-  try {
-    const resolved = await source.resolve(request.from, {
-      insecure: request.importPolicy.insecure === true,
-      importMode: request.importPolicy.importMode ?? 'Legacy',
-      ...(Object.keys(preferPlatform).length > 0 ? { preferPlatform } : {}),
-    });
-    return { ok: true, image: resolved.digest, dockerImageReference: digestReference(request.from, resolved.digest) };
-  } catch (error) {
-    return failureOutcome(request.from, error);
-  }
+  const answer = await source.resolve(request.from, {
+    insecure: request.importPolicy.insecure === true,
+    importMode: request.importPolicy.importMode ?? 'Legacy',
+    ...(Object.keys(preferPlatform).length > 0 ? { preferPlatform } : {}),
+  });
+  if (answer.kind !== 'ok') return failureOutcome(request.from, answer);
+  return { ok: true, image: answer.value.digest, dockerImageReference: digestReference(request.from, answer.value.digest) };
 }
 
 export interface RepositoryImportPlan {
@@ -121,8 +134,9 @@ export async function planRepositoryImport(
   source: ImageSource, repository: string, policies: { importPolicy: TagImportPolicy; referencePolicy: TagReferencePolicy },
   maxTags = DEFAULT_MAX_TAGS_PER_IMPORT,
 ): Promise<RepositoryImportPlan> {
-  const tags = await source.listTags(repository, { insecure: policies.importPolicy.insecure === true });
-  const { selected, additional } = selectTagsForImport(tags, maxTags);
+  const listed = await source.listTags(repository, { insecure: policies.importPolicy.insecure === true });
+  if (listed.kind !== 'ok') throw new ImageSourceError(listed);
+  const { selected, additional } = selectTagsForImport(listed.value, maxTags);
   return {
     requests: selected.map((tag) => ({ tag, from: withTag(repository, tag), ...policies })),
     additionalTags: additional,

@@ -9,3 +9,5 @@ export * from './importer.js';
 export { kubeTime } from './time.js';
 export { jsonEqual } from './equal.js';
 export * from './registry-source.js';
+export * from './rollback.js';
+export * from './spec-tags.js';

@@ -1,7 +1,8 @@
-// The importer's ImageSource on top of istream's registry client.
+// The importer's ImageSource on top of istream's registry client: the one place that turns the
+// client's typed errors into the answers the importer and the controller branch on.
 import { InvalidReferenceError } from '../reference/index.js';
-import { RegistryError, type RegistryClient } from '../registry/index.js';
-import { ImageSourceError, type ImageSource, type ImportErrorKind } from './importer.js';
+import { RateLimitedError, RegistryError, type RegistryClient } from '../registry/index.js';
+import type { ImageSource, ImportErrorKind, SourceAnswer, SourceFailure } from './importer.js';
 
 function kindOf(error: unknown): ImportErrorKind {
   if (error instanceof InvalidReferenceError) return 'invalid-reference';
@@ -11,17 +12,23 @@ function kindOf(error: unknown): ImportErrorKind {
   return 'other';
 }
 
-async function translated<T>(work: () => Promise<T>): Promise<T> {
+function failureOf(error: unknown): SourceFailure {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof RateLimitedError) return { kind: 'rate-limited', registry: error.registry, retryAfterMs: error.retryAfterMs, message };
+  return { kind: kindOf(error), message };
+}
+
+async function answer<T>(work: () => Promise<T>): Promise<SourceAnswer<T>> {
   try {
-    return await work();
+    return { kind: 'ok', value: await work() };
   } catch (error) {
-    throw new ImageSourceError(kindOf(error), error instanceof Error ? error.message : String(error), { cause: error });
+    return failureOf(error);
   }
 }
 
 export function registryImageSource(client: RegistryClient): ImageSource {
   return {
-    resolve: (reference, options) => translated(async () => {
+    resolve: (reference, options) => answer(async () => {
       const resolved = await client.resolveForImport(reference, {
         insecure: options.insecure,
         importMode: options.importMode,
@@ -29,6 +36,6 @@ export function registryImageSource(client: RegistryClient): ImageSource {
       });
       return { digest: resolved.digest, mediaType: resolved.mediaType };
     }),
-    listTags: (reference, options) => translated(async () => (await client.listTags(reference, { insecure: options.insecure })).tags),
+    listTags: (reference, options) => answer(async () => (await client.listTags(reference, { insecure: options.insecure })).tags),
   };
 }

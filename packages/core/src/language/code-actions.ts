@@ -1,5 +1,6 @@
 import { findNodeAtOffset, getNodePath, modify, parseTree, type Node as JsonNode } from 'jsonc-parser';
 import { containerFieldPath, formatTriggers, isTriggerableKind, parseFieldPath, podSpecPath, readTriggers, TRIGGER_ANNOTATION, type TriggerableKind } from '../triggers/index.js';
+import { TRIGGERABLE_KINDS } from '../workloads/index.js';
 import { streamGuess } from './completion.js';
 import { annotationAt, containerAt, containerImageAt, type AnnotationCursor } from './cursor.js';
 import { MAX_ALIAS_COUNT, plainObject, type Container, type ParsedFile, type Resource, type Span } from './document.js';
@@ -99,7 +100,8 @@ function quickFixes(code: string, cursor: AnnotationCursor): Fix[] {
   }
 }
 
-const BASES = ['spec.template.spec', 'spec.jobTemplate.spec.template.spec'];
+/** Every pod template path a triggerable kind has. */
+const BASES = [...new Set(TRIGGERABLE_KINDS.map((k) => k.podSpecFieldPath))];
 
 /**
  * The fieldPath OpenShift would read, when only its form is wrong: the other kind's base path,

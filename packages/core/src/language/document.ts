@@ -1,18 +1,11 @@
 import { Composer, isAlias, isMap, isPair, isScalar, isSeq, Parser, type CST, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
-import { isTriggerableKind, podSpecPath, TRIGGER_ANNOTATION, type WorkloadObject } from '../triggers/index.js';
+import { TRIGGER_ANNOTATION, type WorkloadObject } from '../triggers/index.js';
+import { workloadKind } from '../workloads/index.js';
 import { LineIndex } from './positions.js';
 import { scalarSourceMap, type ScalarSourceMap } from './scalar-source.js';
 
 /** Alias expansions per document before it counts as an alias bomb (the yaml package's default). */
 export const MAX_ALIAS_COUNT = 100;
-
-/** Kinds with a pod spec that OpenShift never triggers: their containers still get hovers. */
-const UNTRIGGERABLE_POD_SPEC: Readonly<Record<string, readonly string[]>> = {
-  Job: ['spec', 'template', 'spec'],
-  Pod: ['spec'],
-  ReplicaSet: ['spec', 'template', 'spec'],
-  ReplicationController: ['spec', 'template', 'spec'],
-};
 
 /** A source range as string offsets [start, end). */
 export type Span = [number, number];
@@ -240,7 +233,8 @@ export function sourceString(doc: Document.Parsed, node: unknown): SourceString 
 function readResource(doc: Document.Parsed, node: YAMLMap): Resource {
   const kind = scalarString(doc, node.get('kind', true));
   const metadata = child(doc, node, 'metadata');
-  const specPath = isTriggerableKind(kind) ? podSpecPath(kind).split('.') : kind ? UNTRIGGERABLE_POD_SPEC[kind] : undefined;
+  // Kinds OpenShift never triggers still get their containers read, for hovers.
+  const specPath = workloadKind(kind)?.podSpecPath;
   let podSpec: unknown = node;
   for (const key of specPath ?? []) podSpec = child(doc, podSpec, key);
   const spec = specPath && isMap(podSpec) ? podSpec : undefined;

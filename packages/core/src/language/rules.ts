@@ -1,3 +1,4 @@
+import { TRIGGERABLE_KINDS, triggerableKindList } from '../workloads/index.js';
 import type { Severity } from './types.js';
 
 /** Every rule the linter reports: the catalog SARIF output and documentation are built from. */
@@ -6,6 +7,13 @@ export interface Rule {
   severity: Severity;
   description: string;
 }
+
+/** An example of a path outside the pod template: two triggerable kinds whose pod templates differ. */
+const OTHER_KINDS_PATH = ((): string => {
+  const [usual, ...rest] = TRIGGERABLE_KINDS;
+  const other = rest.find((k) => k.podSpecFieldPath !== usual!.podSpecFieldPath);
+  return `e.g. a ${other!.kind} path on a ${usual!.kind}`;
+})();
 
 export const RULES: readonly Rule[] = [
   { code: 'yaml-syntax', severity: 'error', description: 'The file is not valid YAML, so kubectl cannot apply it.' },
@@ -27,10 +35,10 @@ export const RULES: readonly Rule[] = [
   { code: 'from-api-version-set', severity: 'error', description: 'from.apiVersion must be empty; OpenShift skips a trigger that sets it.' },
   { code: 'from-name-missing-tag', severity: 'error', description: 'from.name must be STREAM:TAG; without ":tag" OpenShift skips the trigger.' },
   { code: 'field-path-missing', severity: 'error', description: 'A trigger needs a "fieldPath" naming the container image it updates.' },
-  { code: 'field-path-outside-template', severity: 'error', description: 'The fieldPath is outside this kind\'s pod template (e.g. a CronJob path on a Deployment), so OpenShift skips it.' },
+  { code: 'field-path-outside-template', severity: 'error', description: `The fieldPath is outside this kind's pod template (${OTHER_KINDS_PATH}), so OpenShift skips it.` },
   { code: 'field-path-invalid', severity: 'error', description: 'OpenShift parses only containers[INDEX] or containers[?(@.name=="NAME")] followed by .image.' },
   { code: 'container-not-found', severity: 'error', description: 'The fieldPath names a container that is not in the pod spec.' },
-  { code: 'unsupported-kind', severity: 'warning', description: 'OpenShift never triggers this kind; only Deployment, StatefulSet, DaemonSet and CronJob.' },
+  { code: 'unsupported-kind', severity: 'warning', description: `OpenShift never triggers this kind; only ${triggerableKindList()}.` },
 ];
 
 const BY_CODE = new Map(RULES.map((r) => [r.code, r]));

@@ -71,7 +71,8 @@ export class DigestMismatchError extends RegistryError {
 }
 
 export class RateLimitedError extends RegistryError {
-  constructor(registry: string, detail: string) {
+  /** `retryAfterMs`: how long the registry asked to wait (Retry-After), when it said. */
+  constructor(registry: string, detail: string, readonly retryAfterMs?: number) {
     super('rate-limited', registry, `registry ${registry} is rate limiting requests (429 Too Many Requests): ${detail}`);
     this.name = 'RateLimitedError';
   }

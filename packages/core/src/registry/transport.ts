@@ -99,10 +99,10 @@ export class Transport {
       if (response.status === 429) {
         const wait = retryAfterMs(response.headers.get('retry-after'));
         if (wait !== undefined && wait > retry.maxRetryAfterMs) {
-          throw new RateLimitedError(hostOf(request), `it asks to wait ${Math.ceil(wait / 1000)}s (Retry-After), longer than the ${retry.maxRetryAfterMs / 1000}s istream waits; try again later`);
+          throw new RateLimitedError(hostOf(request), `it asks to wait ${Math.ceil(wait / 1000)}s (Retry-After), longer than the ${retry.maxRetryAfterMs / 1000}s istream waits; try again later`, wait);
         }
         if (attempt >= retry.attempts) {
-          throw new RateLimitedError(hostOf(request), `still refused after ${attempt} attempts with backoff; try again later or lower the concurrency`);
+          throw new RateLimitedError(hostOf(request), `still refused after ${attempt} attempts with backoff; try again later or lower the concurrency`, wait);
         }
         await sleep(Math.max(wait ?? 0, backoff(retry, attempt)), undefined, { signal: request.signal });
         continue;

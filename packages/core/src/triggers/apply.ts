@@ -1,4 +1,5 @@
-import { containerAt, isTriggerableKind, podSpecOf } from './field-path.js';
+import { isTriggerableKind } from '../workloads/index.js';
+import { containerAt, podSpecOf } from './field-path.js';
 import { readTriggers } from './read.js';
 import { TRIGGER_ANNOTATION, type ContainerRef, type TriggerSource, type WorkloadObject } from './types.js';
 

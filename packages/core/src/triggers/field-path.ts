@@ -1,22 +1,9 @@
+import { triggerableKind, type TriggerableKind } from '../workloads/index.js';
 import type { ContainerRef, ContainerSelector, WorkloadObject } from './types.js';
-
-/** The kinds OpenShift's trigger controller watches for the annotation. */
-export type TriggerableKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'CronJob';
-
-const POD_SPEC_PATHS: Record<TriggerableKind, string[]> = {
-  Deployment: ['spec', 'template', 'spec'],
-  StatefulSet: ['spec', 'template', 'spec'],
-  DaemonSet: ['spec', 'template', 'spec'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-};
-
-export function isTriggerableKind(kind: unknown): kind is TriggerableKind {
-  return typeof kind === 'string' && Object.hasOwn(POD_SPEC_PATHS, kind);
-}
 
 /** Where the kind keeps its pod spec, dotted as OpenShift writes it: `spec.template.spec`. */
 export function podSpecPath(kind: TriggerableKind): string {
-  return POD_SPEC_PATHS[kind].join('.');
+  return triggerableKind(kind)!.podSpecFieldPath;
 }
 
 /**
@@ -75,7 +62,7 @@ interface ContainerLike { name?: unknown; image?: unknown }
 /** The pod spec of a workload of a triggerable kind, or undefined when it has none yet. */
 export function podSpecOf(object: WorkloadObject, kind: TriggerableKind): Record<string, unknown> | undefined {
   let node: unknown = object;
-  for (const key of POD_SPEC_PATHS[kind]) {
+  for (const key of triggerableKind(kind)!.podSpecPath) {
     if (node === null || typeof node !== 'object') return undefined;
     node = (node as Record<string, unknown>)[key];
   }

@@ -20,18 +20,18 @@ export type {
 export { readTriggers } from './read.js';
 /** Write an annotation value as `oc set triggers` does. */
 export { formatTriggers, type TriggerToWrite } from './write.js';
-/** Kinds, pod template paths, fieldPath generation and parsing, container lookup. */
+/** Pod template paths, fieldPath generation and parsing, container lookup. */
 export {
   containerFieldPath,
   findContainer,
-  isTriggerableKind,
   listContainers,
   parseFieldPath,
   podSpecOf,
   podSpecPath,
   type FieldPathReading,
-  type TriggerableKind,
 } from './field-path.js';
+/** The kinds OpenShift triggers: core/workloads' table. */
+export { isTriggerableKind, type TriggerableKind } from '../workloads/index.js';
 /** What a stream tag resolves to now (DESIGN 3.2; core/imagestream's rule) and applying that to a workload. */
 export { resolveTag as resolveStreamTag } from '../imagestream/resolve.js';
 export { applyTriggers, type ApplyResult, type ImageChange, type TagResolver } from './apply.js';

@@ -1,5 +1,6 @@
 import { goKeyMatches, JsonSyntaxError, parseGoJson, type JsonMember, type JsonNode } from './go-json.js';
-import { findContainer, isTriggerableKind, listContainers, parseFieldPath, podSpecOf, podSpecPath } from './field-path.js';
+import { isTriggerableKind, TRIGGERABLE_KINDS, triggerableKindList } from '../workloads/index.js';
+import { findContainer, listContainers, parseFieldPath, podSpecOf, podSpecPath } from './field-path.js';
 import type { EffectiveTrigger, ObjectFieldTrigger, ProblemCode, ProblemSeverity, TriggerProblem, TriggerReading, TriggerSource, WorkloadObject } from './types.js';
 
 const TRIGGER_FIELDS = ['from', 'fieldPath', 'paused'] as const;
@@ -154,6 +155,13 @@ function sourceOf(t: ObjectFieldTrigger, i: number, problem: (code: ProblemCode,
   };
 }
 
+/** How to write a fieldPath: the usual container path, and the kinds whose pod template is elsewhere. */
+const FIELD_PATH_EXAMPLE = ((): string => {
+  const [usual, ...rest] = TRIGGERABLE_KINDS;
+  const others = rest.filter((k) => k.podSpecFieldPath !== usual!.podSpecFieldPath).map((k) => `${k.kind}: "${k.podSpecFieldPath}..."`);
+  return `Use "${usual!.podSpecFieldPath}.containers[?(@.name==\\"NAME\\")].image"${others.length ? ` (${others.join('; ')})` : ''}`;
+})();
+
 /**
  * Reads an `image.openshift.io/triggers` value exactly as OpenShift's controller does (Go's
  * encoding/json, then library-go's trigger rules) and reports, loudly, everything it would do
@@ -164,7 +172,7 @@ export function readTriggers(value: string, object?: WorkloadObject): TriggerRea
   const kind = object?.kind;
   const whole = { start: 0, end: value.length };
   if (object !== undefined && !isTriggerableKind(kind)) {
-    findings.add('unsupported-kind', 'warning', `OpenShift never acts on this annotation on a ${String(kind ?? 'object without a kind')}; only Deployment, StatefulSet, DaemonSet and CronJob are triggered`, [], whole);
+    findings.add('unsupported-kind', 'warning', `OpenShift never acts on this annotation on a ${String(kind ?? 'object without a kind')}; only ${triggerableKindList()} are triggered`, [], whole);
   }
 
   let root: JsonNode;
@@ -209,7 +217,7 @@ export function readTriggers(value: string, object?: WorkloadObject): TriggerRea
     };
     const source = sourceOf(t, i, problem);
     if (t.fieldPath === '') {
-      problem('field-path-missing', 'fieldPath is missing; OpenShift ignores this trigger. Use "spec.template.spec.containers[?(@.name==\\"NAME\\")].image" (CronJob: "spec.jobTemplate.spec.template.spec...")', [i, 'fieldPath']);
+      problem('field-path-missing', `fieldPath is missing; OpenShift ignores this trigger. ${FIELD_PATH_EXAMPLE}`, [i, 'fieldPath']);
       return;
     }
     if (!isTriggerableKind(kind)) return; // without a known kind the base path cannot be judged

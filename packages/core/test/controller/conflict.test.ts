@@ -7,6 +7,8 @@ import { sharedCluster } from '@istream/test-harness/cluster/index';
 import type { ImageStream } from '../../src/imagestream/index.js';
 import { connectCluster, kubeClient, type KubeObject } from '../../src/cluster/index.js';
 import { reconcileWorkload } from '../../src/controller/trigger-reconciler.js';
+import { createLogger } from '../../src/controller/log.js';
+import { RateLimitedWarnings } from '../../src/controller/warnings.js';
 import { defer } from '@istream/test-harness';
 
 const image = `registry.test/ubi@sha256:${'c3'.repeat(32)}`;
@@ -29,9 +31,10 @@ test('a 409 on the workload write is retried from a fresh read without losing th
   const stream = { metadata: { name: 'ubi', namespace: ns }, spec: { tags: [{ name: '8', from: { kind: 'DockerImage', name: 'registry.test/ubi:8' } }] },
     status: { dockerImageRepository: '', tags: [{ tag: '8', items: [{ created: '2026-01-01T00:00:00Z', dockerImageReference: image, image: 'sha256:x', generation: 1 }] }] } } as unknown as ImageStream;
   const recorded: string[] = [];
+  const events = { record: (_o: unknown, _type: unknown, reason: string) => { recorded.push(reason); } };
+  const log = createLogger(() => undefined);
   const plan = await reconcileWorkload({
-    api,
-    events: { record: (_o, _type, reason) => { recorded.push(reason); } },
+    api, events, log, warnings: new RateLimitedWarnings(events, log),
     inputs: { stream: (n, name) => (n === ns && name === 'ubi' ? stream : undefined), mayRead: async () => true },
     cached: () => ({ ...stale, kind: 'Deployment', apiVersion: 'apps/v1' }),
   }, `Deployment/${ns}/app`);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ImageStream } from '../../src/imagestream/index.js';
-import { dueImports, syncAliases } from '../../src/controller/imports.js';
+import { dueImports, importStatusGraceMs, syncAliases } from '../../src/controller/imports.js';
 import { RegistryBudget } from '../../src/controller/registry-budget.js';
 
 const minute = 60_000;
@@ -18,6 +18,21 @@ test('a spec tag whose generation is newer than the status answered is imported 
   const s = stream([{ name: '8', from: { kind: 'DockerImage', name: 'reg.test/ubi:8' }, generation: 2 }], [{ tag: '8', items: [event('sha256:a', 1)] }]);
   const { due } = dueImports(s, t0, 15 * minute, () => 0);
   assert.deepEqual(due.map((d) => [d.request.tag, d.kind, d.registry]), [['8', 'spec', 'reg.test']]);
+});
+
+test('a spec generation stamped by an import a moment ago waits for that import\'s status; an older stamp imports at once', () => {
+  const tags = [{ name: '8', from: { kind: 'DockerImage' as const, name: 'reg.test/ubi:8' }, generation: 3 }];
+  const s = stream(tags, [{ tag: '8', items: [event('sha256:a', 2)] }]);
+  s.metadata.annotations = { 'openshift.io/image.dockerRepositoryCheck': '2026-01-01T00:00:00Z' };
+  const during = dueImports(s, t0 + 1000, 15 * minute, () => 0);
+  assert.deepEqual(during.due, [], 'the importing client writes the status next');
+  assert.equal(during.statusWaitMs, importStatusGraceMs - 1000, 'looked at again when the grace ends');
+  assert.deepEqual(dueImports(s, t0 + importStatusGraceMs, 15 * minute, () => 0).due.map((d) => d.kind), ['spec'],
+    'no status came: the controller imports it');
+  assert.deepEqual(dueImports(s, t0 + 10 * minute, 15 * minute, () => 0).due.map((d) => d.kind), ['spec'],
+    'a later spec change (kubectl apply) is imported at once');
+  s.status!.tags![0]!.items!.unshift(event('sha256:b', 3));
+  assert.deepEqual(dueImports(s, t0 + 1000, 15 * minute, () => 0).due, [], 'the status landed: nothing to import');
 });
 
 test('a scheduled tag is due once its interval has passed since the last import, and says when otherwise', () => {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../src/cluster/index.js';
 import type { ImageStream } from '../../src/imagestream/index.js';
-import { planTriggers, type ReactorInputs } from '../../src/controller/reactor.js';
+import { planTriggers, triggeredImagesAnnotation, type ReactorInputs } from '../../src/controller/reactor.js';
 
 const A = 'reg.test/team/ubi@sha256:' + 'a'.repeat(64);
 const B = 'reg.test/team/ubi@sha256:' + 'b'.repeat(64);
@@ -16,13 +16,19 @@ function stream(namespace: string, items: string[], extra: Record<string, unknow
   } as unknown as ImageStream;
 }
 
-function deployment(triggers: unknown[], containers: Array<{ name: string; image: string }>, init: Array<{ name: string; image: string }> = []): KubeObject {
+function deployment(triggers: unknown[], containers: Array<{ name: string; image: string }>, init: Array<{ name: string; image: string }> = [],
+  triggered?: Record<string, string>): KubeObject {
+  const annotations: Record<string, string> = { 'image.openshift.io/triggers': JSON.stringify(triggers) };
+  if (triggered) annotations[triggeredImagesAnnotation] = JSON.stringify(triggered);
   return {
     apiVersion: 'apps/v1', kind: 'Deployment',
-    metadata: { name: 'myapp', namespace: 'app', annotations: { 'image.openshift.io/triggers': JSON.stringify(triggers) } },
+    metadata: { name: 'myapp', namespace: 'app', annotations },
     spec: { template: { spec: { containers, initContainers: init } } },
   } as KubeObject;
 }
+
+/** A workload whose trigger already set `myapp` to the tag's item A once. */
+const resolvedOnce = { myapp: A };
 
 const byName = (c: string): string => `spec.template.spec.containers[?(@.name=="${c}")].image`;
 const trigger = (name: string, c: string, more: Record<string, unknown> = {}): unknown =>
@@ -51,7 +57,7 @@ test('the first pin from a placeholder, the stream tag\'s name or another spelli
     assert.equal(plan.changes[0]?.revertsManualEdit, false, image);
   }
   const unknownDigest = 'reg.test/team/ubi@sha256:' + 'c'.repeat(64);
-  const pinnedByHand = await planTriggers(deployment([trigger('ubi:8', 'myapp')], [{ name: 'myapp', image: unknownDigest }]), inputs(s));
+  const pinnedByHand = await planTriggers(deployment([trigger('ubi:8', 'myapp')], [{ name: 'myapp', image: unknownDigest }], [], resolvedOnce), inputs(s));
   assert.equal(pinnedByHand.changes[0]?.revertsManualEdit, true, 'a digest the tag never had was set by hand');
   const docker = stream('app', [B]);
   docker.spec!.tags![0]!.from = { kind: 'DockerImage', name: 'ubuntu:22.04' };
@@ -60,13 +66,27 @@ test('the first pin from a placeholder, the stream tag\'s name or another spelli
 });
 
 test('an image set by hand is put back and flagged; an older stream item is a normal roll', async () => {
-  const manual = await planTriggers(deployment([trigger('ubi:8', 'myapp')], [{ name: 'myapp', image: 'nginx:1.25' }]),
+  const manual = await planTriggers(deployment([trigger('ubi:8', 'myapp')], [{ name: 'myapp', image: 'nginx:1.25' }], [], resolvedOnce),
     inputs({ 'app/ubi': stream('app', [B, A]) }));
   assert.equal(manual.changes[0]?.revertsManualEdit, true);
   const roll = await planTriggers(deployment([trigger('ubi:8', 'myapp')], [{ name: 'myapp', image: A }]),
     inputs({ 'app/ubi': stream('app', [B, A]) }));
   assert.equal(roll.changes[0]?.revertsManualEdit, false);
   assert.deepEqual(images(roll.updated), [B]);
+});
+
+test('the first resolution of any placeholder is a normal roll; the write records what the trigger set', async () => {
+  const s = { 'app/ubi': stream('app', [B, A]) };
+  const placeholders = ['nginx:1.25', 'busybox', 'image-registry.openshift-image-registry.svc:5000/app/ubi:8', 'quay.io/x/y:latest',
+    'reg.test/team/ubi@sha256:' + 'c'.repeat(64), ''];
+  for (const image of placeholders) {
+    const plan = await planTriggers(deployment([trigger('ubi:8', 'myapp')], [{ name: 'myapp', image }]), inputs(s));
+    assert.deepEqual(images(plan.updated), [B], image);
+    assert.equal(plan.changes[0]?.revertsManualEdit, false, image);
+    assert.equal(plan.updated?.metadata?.annotations?.[triggeredImagesAnnotation], JSON.stringify({ myapp: B }), image);
+  }
+  const handEdit = await planTriggers(deployment([trigger('ubi:8', 'myapp')], [{ name: 'myapp', image: 'busybox' }], [], { myapp: B }), inputs(s));
+  assert.equal(handEdit.changes[0]?.revertsManualEdit, true, 'after a resolution, an image nobody\'s trigger set is a hand edit');
 });
 
 test('nothing changes when the workload already shows the current item, the tag has no items, or the trigger is paused', async () => {

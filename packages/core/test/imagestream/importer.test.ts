@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ImageSourceError, failureOutcome, importTags, planRepositoryImport, type ImageSource } from '../../src/imagestream/index.js';
+import { failureOutcome, importTags, planRepositoryImport, type ImageSource } from '../../src/imagestream/index.js';
 
 // A stand-in for the registry client port: these tests are about how answers and errors become
 // tag outcomes; the real registry is exercised in the CLI tests.
@@ -11,10 +11,10 @@ function source(digests: Record<string, string>, tags: string[] = []): ImageSour
     async resolve(reference, options) {
       asked.push([reference, options.importMode]);
       const digest = digests[reference];
-      if (digest === undefined) throw new ImageSourceError('not-found', 'manifest unknown');
-      return { digest };
+      if (digest === undefined) return { kind: 'not-found', message: 'manifest unknown' };
+      return { kind: 'ok', value: { digest } };
     },
-    async listTags() { return tags; },
+    async listTags() { return { kind: 'ok', value: tags }; },
   };
 }
 
@@ -30,10 +30,10 @@ test('each request becomes an outcome; failures carry OpenShift reason and messa
 });
 
 test('error kinds map to the wording users know from oc describe', () => {
-  assert.deepEqual(failureOutcome('r:1', new ImageSourceError('unauthorized', 'x')), {
+  assert.deepEqual(failureOutcome('r:1', { kind: 'unauthorized', message: 'x' }), {
     ok: false, reason: 'Unauthorized', message: 'you may not have access to the container image "r:1"',
   });
-  assert.deepEqual(failureOutcome('nohost.invalid/r:1', new Error('getaddrinfo ENOTFOUND nohost.invalid')), {
+  assert.deepEqual(failureOutcome('nohost.invalid/r:1', { kind: 'other', message: 'getaddrinfo ENOTFOUND nohost.invalid' }), {
     ok: false, reason: 'InternalError', message: 'Internal error occurred: nohost.invalid/r:1: getaddrinfo ENOTFOUND nohost.invalid',
   });
 });

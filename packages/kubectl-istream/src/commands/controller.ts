@@ -1,5 +1,7 @@
 import { connectCluster, imageStreamClient } from '@istream/core/cluster';
-import { startController, parseBindAddress, parseDuration, type StopReason } from '@istream/core/controller';
+import {
+  logFormats, MetricsBindError, parseBindAddress, parseDuration, startController, type LogFormat, type StopReason,
+} from '@istream/core/controller';
 import { addClusterFlags, type ClusterFlags } from '../flags.js';
 import { CliError } from '../errors.js';
 import type { CommandModule, Deps } from '../program.js';
@@ -10,15 +12,23 @@ export interface ControllerOptions extends ClusterFlags {
   leaderElectNamespace?: string;
   importInterval?: string;
   metricsBindAddress?: string;
+  logFormat?: string;
   /** Stops the controller (the command wires SIGTERM and SIGINT to it). */
   signal?: AbortSignal;
 }
 
+/**
+ * Loopback only, as kube-controller-manager's metrics default to secure serving on localhost:
+ * /metrics is unauthenticated, so exposing it is a choice (`install` passes `:8080` in the pod).
+ */
+export const defaultMetricsBindAddress = '127.0.0.1:8080';
+
 /** Runs the controller until the signal fires; resolves with why it stopped. */
 export async function runController(options: ControllerOptions, deps: Deps): Promise<StopReason> {
   const err = deps.io.err;
+  const metricsBindAddress = options.metricsBindAddress ?? defaultMetricsBindAddress;
   try {
-    parseBindAddress(options.metricsBindAddress ?? ':8080');
+    parseBindAddress(metricsBindAddress);
   } catch (e) {
     throw new CliError(`--metrics-bind-address: ${(e as Error).message}`);
   }
@@ -27,6 +37,10 @@ export async function runController(options: ControllerOptions, deps: Deps): Pro
     importIntervalMs = parseDuration(options.importInterval ?? '15m');
   } catch (e) {
     throw new CliError(`--import-interval: ${(e as Error).message}`);
+  }
+  const logFormat = (options.logFormat ?? 'text') as LogFormat;
+  if (!logFormats.includes(logFormat)) {
+    throw new CliError(`--log-format: unknown format "${options.logFormat}": use ${logFormats.join(' or ')}`);
   }
   let connection;
   try {
@@ -39,13 +53,17 @@ export async function runController(options: ControllerOptions, deps: Deps): Pro
   const running = await startController({
     kubeConfig: connection.kubeConfig,
     namespace: options.namespace,
-    metricsBindAddress: options.metricsBindAddress ?? ':8080',
+    metricsBindAddress,
+    logFormat,
     importIntervalMs,
     imports: { openSession: (namespace) => openImportSession(streams, namespace, deps.env) },
     leaderElection: options.leaderElect
       ? { namespace: options.leaderElectNamespace ?? deps.env.POD_NAMESPACE ?? 'istream-system' }
       : undefined,
-    log: (line) => err.write(`${new Date().toISOString()} ${line}\n`),
+    log: (line) => err.write(`${line}\n`),
+  }).catch((e: unknown) => {
+    if (e instanceof MetricsBindError) throw new CliError(e.message);
+    throw e;
   });
   if (options.signal?.aborted) void running.stop();
   options.signal?.addEventListener('abort', () => { void running.stop(); }, { once: true });
@@ -59,7 +77,10 @@ export const controllerCommand: CommandModule = {
       .option('--leader-elect', 'hold a coordination.k8s.io Lease so only one replica acts', false)
       .option('--leader-elect-namespace <namespace>', 'namespace of the leader Lease (default: $POD_NAMESPACE or istream-system)')
       .option('--import-interval <duration>', 'how often tags with importPolicy.scheduled are re-imported', '15m')
-      .option('--metrics-bind-address <address>', 'where /healthz, /readyz and /metrics are served; 0 turns it off', ':8080');
+      .option('--metrics-bind-address <address>',
+        'where /healthz, /readyz and /metrics are served (":8080" for every interface); 0 turns it off', defaultMetricsBindAddress)
+      .option('--log-format <format>',
+        `log line format: ${logFormats.join(' or ')} (json: one object per line with ts, level, msg and fields)`, 'text');
     addClusterFlags(cmd, 'watch only this namespace (default: every namespace)').action(async (opts: ControllerOptions) => {
       const abort = new AbortController();
       const onSignal = (): void => abort.abort();

@@ -1,18 +1,20 @@
 // kubectl istream get is|istag [NAME]: oc's columns (NAME IMAGE REPOSITORY TAGS UPDATED for
-// streams, NAME IMAGE REFERENCE UPDATED for tags) or the objects as json, yaml or names.
-import type { Command } from 'commander';
+// streams, NAME IMAGE REFERENCE UPDATED for tags), the objects as json, yaml or names, or
+// kubectl's jsonpath and custom-columns templates over them.
+import { Option, type Command } from 'commander';
 import type { ImageStreamClient } from '@istream/core/cluster';
 import { parseStreamTag, validateStreamName, type ImageStream } from '@istream/core/imagestream';
 import { asUserError, asUserErrorAsync, openCluster, streamNotFound } from '../connect.js';
 import { CliError } from '../errors.js';
-import { addClusterFlags, addOutputFlag, type ClusterFlags } from '../flags.js';
+import { addClusterFlags, addShowManagedFieldsFlag, type ClusterFlags } from '../flags.js';
 import { IMAGE_STREAM_RESOURCE } from '../import-output.js';
-import { formatObjects } from '../printers/objects.js';
+import { formatObjects, type ObjectFormat } from '../printers/objects.js';
 import {
   IMAGE_STREAM_HEADERS, IMAGE_STREAM_TAG_HEADERS, IMAGE_STREAM_TAG_WIDE_HEADERS, imageStreamRow, imageStreamTagRow,
   imageStreamTags, type ImageStreamTagObject,
 } from '../printers/streams.js';
 import { formatTable } from '../printers/table.js';
+import { templatePrinter, TEMPLATE_OUTPUTS, type ObjectsPrinter } from '../printers/templates.js';
 import type { CommandModule, Deps } from '../program.js';
 
 export type StreamResource = 'imagestreams' | 'imagestreamtags';
@@ -34,7 +36,9 @@ export const GET_FORMATS = ['wide', 'json', 'yaml', 'name'] as const;
 export interface GetOptions extends ClusterFlags {
   resource: string;
   name?: string;
-  output?: (typeof GET_FORMATS)[number];
+  /** One of GET_FORMATS, or a template format: jsonpath=..., custom-columns=... and their -file forms. */
+  output?: string;
+  showManagedFields?: boolean;
   /** kubectl's -A: every namespace, with a NAMESPACE column. */
   allNamespaces?: boolean;
   now?: () => Date;
@@ -54,8 +58,25 @@ const byNamespaceAndName = (a: ImageStream, b: ImageStream): number => {
   return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 };
 
+/** How -o asks for the objects: kubectl's table (optionally wide), an object format, or a template. */
+type GetOutput = { table: boolean; wide: boolean } | { format: ObjectFormat } | { template: ObjectsPrinter };
+
+function parseOutput(output: string | undefined): GetOutput {
+  if (output === undefined || output === 'wide') return { table: true, wide: output === 'wide' };
+  if (output === 'json' || output === 'yaml' || output === 'name') return { format: output };
+  const template = templatePrinter(output);
+  if (template) return { template };
+  throw new CliError(`unable to match a printer suitable for the output format "${output}", allowed formats are: ${[...GET_FORMATS, ...TEMPLATE_OUTPUTS].join(',')}`);
+}
+
 export async function runGet(options: GetOptions, deps: Deps): Promise<void> {
   const resource = parseResource(options.resource);
+  const output = parseOutput(options.output);
+  const asList = options.name === undefined;
+  const printObjects = (objects: Array<{ metadata: { name: string } }>, qualifiedResource: string): void => {
+    if ('template' in output) deps.io.out.write(output.template(objects, asList));
+    else if ('format' in output) deps.io.out.write(formatObjects(objects, output.format, qualifiedResource, asList, { showManagedFields: options.showManagedFields }));
+  };
   const now = (options.now ?? (() => new Date()))();
   if (options.allNamespaces && options.name !== undefined) throw new CliError('a resource cannot be retrieved by name across all namespaces');
   const { client, namespace } = openCluster(options, deps);
@@ -67,9 +88,8 @@ export async function runGet(options: GetOptions, deps: Deps): Promise<void> {
       if (options.name !== undefined) asUserError(() => validateStreamName(options.name!));
       const streams = options.name === undefined ? await listed() : [await namedStream(client, namespace, options.name)];
       if (streams.length === 0) return nothingFound();
-      if (options.output === undefined || options.output === 'wide') {
-        deps.io.out.write(table(IMAGE_STREAM_HEADERS, streams, (s) => imageStreamRow(s, now), scope === undefined));
-      } else deps.io.out.write(formatObjects(streams, options.output, IMAGE_STREAM_RESOURCE, options.name === undefined));
+      if ('table' in output) deps.io.out.write(table(IMAGE_STREAM_HEADERS, streams, (s) => imageStreamRow(s, now), scope === undefined));
+      else printObjects(streams, IMAGE_STREAM_RESOURCE);
       return;
     }
     let tags: ImageStreamTagObject[];
@@ -83,10 +103,10 @@ export async function runGet(options: GetOptions, deps: Deps): Promise<void> {
       tags = (await listed()).flatMap(imageStreamTags);
       if (tags.length === 0) return nothingFound();
     }
-    if (options.output === undefined || options.output === 'wide') {
-      const wide = options.output === 'wide';
+    if ('table' in output) {
+      const { wide } = output;
       deps.io.out.write(table(wide ? IMAGE_STREAM_TAG_WIDE_HEADERS : IMAGE_STREAM_TAG_HEADERS, tags, (t) => imageStreamTagRow(t, now, wide), scope === undefined));
-    } else deps.io.out.write(formatObjects(tags, options.output, 'imagestreamtag.image.openshift.io', options.name === undefined));
+    } else printObjects(tags, 'imagestreamtag.image.openshift.io');
   });
 }
 
@@ -102,10 +122,11 @@ export const getCommand: CommandModule = {
       .argument('<resource>', 'is (imagestreams) or istag (imagestreamtags)')
       .argument('[name]', 'a stream name, or stream:tag for istag')
       .description('Display image streams or image stream tags');
-    addOutputFlag(cmd, GET_FORMATS);
+    cmd.addOption(new Option('-o, --output <format>', `output format: ${[...GET_FORMATS, ...TEMPLATE_OUTPUTS].join('|')}`));
+    addShowManagedFieldsFlag(cmd);
     cmd.option('-A, --all-namespaces', 'list the requested objects across all namespaces');
     addClusterFlags(cmd);
-    cmd.action(async (resource: string, name: string | undefined, opts: ClusterFlags & Pick<GetOptions, 'output' | 'allNamespaces'>) =>
+    cmd.action(async (resource: string, name: string | undefined, opts: ClusterFlags & Pick<GetOptions, 'output' | 'allNamespaces' | 'showManagedFields'>) =>
       runGet({ ...opts, resource, ...(name === undefined ? {} : { name }) }, deps));
   },
 };

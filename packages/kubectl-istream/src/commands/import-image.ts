@@ -2,19 +2,18 @@
 // digests, write the stream's spec and status), so it works with no controller installed.
 import type { Command } from 'commander';
 import {
-  DEFAULT_MAX_TAGS_PER_IMPORT, followTagReference, parseStreamTag, planRepositoryImport, specTag,
+  DEFAULT_MAX_TAGS_PER_IMPORT, followTagReference, INSECURE_ANNOTATION, parseStreamTag, pinnedImage, planRepositoryImport, specTag,
   type ImageStream, type ImportMode, type TagImportPolicy, type TagImportRequest, type TagImportResult,
   type TagReferencePolicy,
 } from '@istream/core/imagestream';
 import type { ImageStreamClient } from '@istream/core/cluster';
-import { pinnedImage } from '@istream/core/controller';
 import { parseImageReference } from '@istream/core/reference';
 import { asUserError, asUserErrorAsync, openCluster } from '../connect.js';
 import { CliError } from '../errors.js';
 import { addClusterFlags, addDryRunFlag, addImportPolicyFlags, parseDryRun, type ClusterFlags, type ImportPolicyFlags } from '../flags.js';
 import { reportImport } from '../import-output.js';
 import type { CommandModule, Deps } from '../program.js';
-import { INSECURE_ANNOTATION, importIntoStream, openImportSession } from '../stream-import.js';
+import { importIntoStream, openImportSession } from '../stream-import.js';
 
 export interface ImportImageOptions extends ClusterFlags, ImportPolicyFlags {
   target: string;

@@ -1,5 +1,4 @@
-import { pinTag, resumeTag, RollbackError, type RollbackTarget } from '@istream/core/controller';
-import { parseStreamTag, type ImageStream } from '@istream/core/imagestream';
+import { parseStreamTag, pinTag, resumeTag, RollbackError, type ImageStream, type RollbackTarget } from '@istream/core/imagestream';
 import { addClusterFlags, addDryRunFlag, parseDryRun, type ClusterFlags } from '../flags.js';
 import { openCluster } from '../connect.js';
 import { CliError } from '../errors.js';

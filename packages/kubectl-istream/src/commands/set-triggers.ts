@@ -1,11 +1,17 @@
 import type { Command } from 'commander';
-import { connectCluster, DEFAULT_RETRY, retryOnConflict } from '@istream/core/cluster';
+import {
+  connectCluster, DEFAULT_RETRY, imageStreamClient, ImageStreamApiMissingError, retryOnConflict, type ImageStreamClient,
+} from '@istream/core/cluster';
 import { InvalidReferenceError, defaultDomain, parseImageReference, type ImageReference } from '@istream/core/reference';
 import type { WorkloadObject } from '@istream/core/triggers';
 import { asUserError, asUserErrorAsync } from '../connect.js';
 import { CliError } from '../errors.js';
-import { addClusterFlags, addDryRunFlag, addOutputFlag, parseDryRun, type ClusterFlags, type DryRun } from '../flags.js';
-import { editedDocumentText, readSources, targetsFromFiles } from '../manifests.js';
+import {
+  addClusterFlags, addDryRunFlag, addOutputFlag, addShowManagedFieldsFlag, parseDryRun, type ClusterFlags, type DryRun,
+} from '../flags.js';
+import {
+  editedFileText, parseManifests, readSources, targetsFromFiles, type DocumentEdit, type ManifestDocument,
+} from '../manifests.js';
 import { toJson, toYaml } from '../printers/objects.js';
 import { formatTabbed } from '../printers/tabwriter.js';
 import type { CommandModule, Deps } from '../program.js';
@@ -31,6 +37,7 @@ export interface SetTriggersOptions extends ClusterFlags {
   /** Comma-separated container names, as typed. */
   containers?: string;
   output?: 'json' | 'yaml' | 'name';
+  showManagedFields?: boolean;
   dryRun?: DryRun;
 }
 
@@ -149,6 +156,7 @@ async function setTriggers(options: SetTriggersOptions, deps: Deps): Promise<voi
   const warn = (message: string) => io.err.write(`warning: ${message}\n`);
 
   let cluster: WorkloadClient | undefined;
+  let streams: ImageStreamClient | undefined;
   let namespace = options.namespace || 'default';
   const explicitNamespace = Boolean(options.namespace);
   const flags = { kubeconfig: options.kubeconfig, context: options.context, namespace: options.namespace };
@@ -156,6 +164,7 @@ async function setTriggers(options: SetTriggersOptions, deps: Deps): Promise<voi
     const connection = asUserError(() => connectCluster(flags, deps.env));
     namespace = connection.namespace;
     cluster = new WorkloadClient(connection);
+    streams = imageStreamClient(connection);
   } else if (!options.namespace) {
     // Offline, the namespace still comes from the kubeconfig when there is one, as kubectl does.
     try { namespace = connectCluster(flags, deps.env).namespace; } catch { /* no kubeconfig: default */ }
@@ -166,7 +175,8 @@ async function setTriggers(options: SetTriggersOptions, deps: Deps): Promise<voi
   if (options.local && options.resources.length > 0) throw new CliError('--local edits only the objects given with -f; remove the resource arguments');
   if (options.local && dryRun === 'server') throw new CliError('--dry-run=server cannot be used with --local');
 
-  const fileTargets = targetsFromFiles(await readSources(options.filenames, deps), namespace, explicitNamespace);
+  const files = parseManifests(await readSources(options.filenames, deps));
+  const fileTargets = targetsFromFiles(files, namespace, explicitNamespace);
   const named = namedResources(options);
   if (fileTargets.length === 0 && named.length === 0) {
     throw new CliError('you must provide one or more resources by argument or filename: TYPE/NAME, TYPE NAME, TYPE with --all or -l, or -f FILE');
@@ -203,8 +213,14 @@ async function setTriggers(options: SetTriggersOptions, deps: Deps): Promise<voi
   };
   const edits = supported.map((target) => ({ target, edit: withLabel(target, () => editFor(target)) }));
 
+  if (p.remove && options.containers !== undefined) {
+    warn(`--containers is ignored with --remove, as by oc set triggers: every trigger ${p.image ? `from ${options.fromImage ?? ''} ` : ''}is removed, `
+      + 'whichever container it updates; to stop updating one container only, pause its trigger with --from-image STREAM:TAG -c NAME --manual');
+  }
+  if (streams && p.image && !p.remove) await warnMissingStreams(streams, p.image, edits.map((e) => e.target.namespace), io.err);
+
   const suffix = dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : '';
-  const yamlDocs: string[] = [];
+  const results = new Map<Target, WorkloadObject>();
   for (const { target, edit: first } of edits) {
     let edit = first;
     if (!changed(target.object, edit)) continue;
@@ -221,17 +237,66 @@ async function setTriggers(options: SetTriggersOptions, deps: Deps): Promise<voi
         return cluster.patch(target, edit, dryRun === 'server');
       }, { ...DEFAULT_RETRY, steps: 3 });
     }
+    results.set(target, result);
     const name = qualifiedName(target.type, target.name);
     if (options.output === 'name') io.out.write(`${name}\n`);
-    else if (options.output === 'json') io.out.write(toJson(result));
-    else if (options.output === 'yaml') {
-      const text = target.source && target.source.path.length === 0 && (options.local || dryRun === 'client')
-        ? editedDocumentText(target.source, edit, target.object)
-        : toYaml(result);
-      yamlDocs.push(yamlDocs.length > 0 && !text.startsWith('---') ? `---\n${text}` : text);
-    } else io.out.write(`${name} triggers updated${suffix}\n`);
+    else if (options.output === undefined) io.out.write(`${name} triggers updated${suffix}\n`);
   }
-  if (yamlDocs.length > 0) io.out.write(yamlDocs.join(''));
+  if (options.output !== 'json' && options.output !== 'yaml') return;
+  // Printed objects are the whole result, changed or not, so `-o yaml > FILE` and
+  // `-o yaml | kubectl apply -f -` never lose an object because it already had its trigger.
+  const printOptions = { showManagedFields: options.showManagedFields };
+  if (options.local && options.output === 'yaml') {
+    const byDocument = documentEdits(edits, results);
+    io.out.write(joinYamlStreams(files.map((file) => editedFileText(file, byDocument))));
+    return;
+  }
+  const printed = (options.local ? targets : supported).map((t) => results.get(t) ?? t.object);
+  if (options.output === 'json') io.out.write(printed.map((o) => toJson(o, printOptions)).join(''));
+  else io.out.write(joinYamlStreams(printed.map((o) => toYaml(o, printOptions))));
+}
+
+/** The edits that changed an object read from a file, by the document they go into. */
+function documentEdits(edits: { target: Target; edit: Edit }[], results: Map<Target, WorkloadObject>): Map<ManifestDocument, DocumentEdit[]> {
+  const byDocument = new Map<ManifestDocument, DocumentEdit[]>();
+  for (const { target, edit } of edits) {
+    if (!results.has(target) || !target.source) continue;
+    const { document, path } = target.source;
+    byDocument.set(document, [...(byDocument.get(document) ?? []), { path, edit, object: target.object }]);
+  }
+  return byDocument;
+}
+
+/** YAML streams printed one after another, each starting a new document. */
+function joinYamlStreams(streams: string[]): string {
+  return streams.filter((text) => text.length > 0).map((text, i) => {
+    const ended = text.endsWith('\n') ? text : `${text}\n`;
+    return i > 0 && !/^---(\s|$)/.test(text) ? `---\n${ended}` : ended;
+  }).join('');
+}
+
+/**
+ * oc writes a trigger for a stream that does not exist yet, and so do we: it fires once the tag is
+ * imported. But a typo would wait forever, so say so.
+ */
+async function warnMissingStreams(streams: ImageStreamClient, image: ImageFlag, namespaces: string[], err: { write(text: string): void }): Promise<void> {
+  const [stream = '', tag = ''] = image.name.split(':');
+  for (const namespace of new Set(image.namespace ? [image.namespace] : namespaces)) {
+    const hint = `the trigger will fire once it is imported (kubectl istream import-image ${image.name} --from=REGISTRY/REPOSITORY:${tag} --confirm -n ${namespace})`;
+    let found;
+    try {
+      found = await streams.get(namespace, stream);
+    } catch (e) {
+      // Without the ImageStream API no trigger can ever fire; any other failure (say, no right to
+      // read streams there) says nothing about the stream, and the trigger was asked for.
+      if (e instanceof ImageStreamApiMissingError) err.write(`Warning: ${e.message}\n`);
+      continue;
+    }
+    if (found === undefined) err.write(`Warning: imagestream "${stream}" not found in namespace ${namespace}; ${hint}\n`);
+    else if (![...(found.spec?.tags ?? []).map((t) => t.name), ...(found.status?.tags ?? []).map((t) => t.tag)].includes(tag)) {
+      err.write(`Warning: imagestream "${stream}" in namespace ${namespace} has no tag "${tag}"; ${hint}\n`);
+    }
+  }
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -259,6 +324,7 @@ export const setTriggersCommand: CommandModule = {
       .option('--from-image <[namespace/]stream:tag>', 'an image stream tag to trigger off of')
       .option('-c, --containers <names>', 'comma-separated container names the trigger applies to; defaults to the only container');
     addOutputFlag(cmd, ['json', 'yaml', 'name']);
+    addShowManagedFieldsFlag(cmd);
     addDryRunFlag(cmd);
     addClusterFlags(cmd);
     cmd.action(async (resources: string[], opts: Record<string, unknown>) => {

@@ -3,8 +3,8 @@
 // follows; -d deletes tags. A registry source is imported at once, so no controller is needed.
 import type { Command } from 'commander';
 import {
-  applySpecChange, assertNoCycle, latestTagEvent, newImageStream, parseStreamTag, putSpecTag, removeSpecTag,
-  specTag, type ImageStream, type TagReference, type TagSourceKind,
+  deleteTag, latestTagEvent, parseStreamTag, setSpecTag, specTag, tagReference,
+  type ImageStream, type StreamChange, type TagImportResult, type TagReference, type TagSource, type TagSourceKind,
 } from '@istream/core/imagestream';
 import { asUserError, asUserErrorAsync, openCluster, streamNotFound } from '../connect.js';
 import { CliError } from '../errors.js';
@@ -37,11 +37,7 @@ function hasRegistry(source: string): boolean {
   return first.includes('.') || first.includes(':') || first === 'localhost';
 }
 
-interface Source {
-  kind: TagSourceKind;
-  /** DockerImage: the pull spec as typed; otherwise `stream:tag` or `stream@digest`. */
-  name: string;
-  namespace?: string;
+interface Source extends TagSource {
   /** For messages: what the user typed (or the stream tag it resolved from). */
   display: string;
 }
@@ -94,13 +90,9 @@ export async function runTag(options: TagOptions, deps: Deps): Promise<void> {
         const ns = dest.namespace ?? namespace;
         let found = false;
         await client.update(ns, dest.stream, (current) => {
-          if (current === undefined) return undefined;
-          const next = structuredClone(current);
-          found = removeSpecTag(next, dest.tag);
-          const status = next.status?.tags?.filter((t) => t.tag !== dest.tag);
-          if (next.status && status) next.status.tags = status;
-          found ||= status?.length !== current.status?.tags?.length;
-          return found ? applySpecChange(current, next, now(), false) : undefined;
+          const change = current === undefined ? undefined : deleteTag(current, dest.tag, now());
+          found = change !== undefined;
+          return change;
         });
         if (!found) throw new CliError(`destination tag ${ns}/${dest.stream}:${dest.tag} does not exist`);
         deps.io.out.write(`Deleted tag ${ns}/${dest.stream}:${dest.tag}.\n`);
@@ -154,50 +146,40 @@ export async function runTag(options: TagOptions, deps: Deps): Promise<void> {
 
     for (const dest of destinations) {
       const destNamespace = dest.namespace ?? namespace;
-      const ref: TagReference = {
-        name: dest.tag,
-        annotations: null,
-        from: {
-          kind: source.kind,
-          name: source.name,
-          ...(source.kind !== 'DockerImage' && (source.namespace ?? (destNamespace !== namespace ? namespace : undefined))
-            ? { namespace: source.namespace ?? namespace } : {}),
-        },
+      const ref = tagReference(dest.tag, source, {
         ...(options.reference ? { reference: true } : {}),
-        ...(source.kind === 'DockerImage' ? { generation: 0 } : {}),
-        importPolicy: {
-          ...(options.insecure ? { insecure: true } : {}),
-          ...(options.scheduled ? { scheduled: true } : {}),
-          ...(importMode ? { importMode } : {}),
-        },
+        ...(options.insecure ? { insecure: true } : {}),
+        ...(options.scheduled ? { scheduled: true } : {}),
+        ...(importMode ? { importMode } : {}),
         referencePolicy,
-      };
-      const stored = await client.update(destNamespace, dest.stream, (current) => {
-        const base = current ?? newImageStream(dest.stream, destNamespace);
-        const next = structuredClone(base);
-        putSpecTag(next, ref);
-        assertNoCycle(next, dest.tag);
-        return applySpecChange(base, next, now(), current === undefined, (ns, name) => lookups.get(`${ns}/${name}`));
-      });
+      }, { current: namespace, destination: destNamespace });
+      const specChange = (current: ImageStream | undefined) =>
+        setSpecTag(current, dest.stream, destNamespace, ref, now(), (ns, name) => lookups.get(`${ns}/${name}`));
+      // OpenShift's API server imports a changed registry tag itself; here the import goes in the
+      // same write as the spec change, so a running controller does not import it again.
+      const importing = source.kind === 'DockerImage' && !options.reference && (await client.apiKind()) !== 'openshift';
+      const failed = importing
+        ? await importWith(destNamespace, dest.stream, ref, specChange)
+        : (await client.update(destNamespace, dest.stream, specChange), undefined);
       const where = destNamespace === namespace ? `${dest.stream}:${dest.tag}` : `${destNamespace}/${dest.stream}:${dest.tag}`;
       if (options.alias) deps.io.out.write(`Tag ${where} set up to track ${source.display}.\n`);
       else if (options.scheduled) deps.io.out.write(`Tag ${where} set to import ${source.display} periodically.\n`);
       else deps.io.out.write(`Tag ${where} set to ${source.display}.\n`);
-
-      // OpenShift's API server imports a changed registry tag itself.
-      if (source.kind === 'DockerImage' && !options.reference && stored !== undefined && (await client.apiKind()) !== 'openshift') {
-        await importNow(stored, dest.tag, destNamespace);
-      }
+      if (failed) reportImport(deps.io, dest.stream, undefined, failed, { dryRun: false, now: now() });
     }
 
-    async function importNow(stream: ImageStream, tag: string, ns: string): Promise<void> {
-      const ref = specTag(stream, tag)!;
+    /** Imports `ref` and records it with the spec change; returns the results when any failed. */
+    async function importWith(
+      ns: string, stream: string, ref: TagReference, specChange: (current: ImageStream | undefined) => StreamChange,
+    ): Promise<TagImportResult[] | undefined> {
       const session = await openImportSession(client, ns, deps.env);
       try {
-        const request = { tag, from: ref.from!.name, importPolicy: ref.importPolicy ?? {}, referencePolicy: ref.referencePolicy ?? { type: 'Source' as const } };
-        const recorded = await importIntoStream(client, ns, stream.metadata.name, [request], session, { dryRun: false, now, existing: stream });
-        const failed = recorded.results.filter((r) => !r.outcome.ok);
-        if (failed.length > 0) reportImport(deps.io, stream.metadata.name, undefined, recorded.results, { dryRun: false, now: now() });
+        const request = {
+          tag: ref.name, from: ref.from!.name,
+          importPolicy: ref.importPolicy ?? {}, referencePolicy: ref.referencePolicy ?? { type: 'Source' as const },
+        };
+        const recorded = await importIntoStream(client, ns, stream, [request], session, { dryRun: false, now, specChange });
+        return recorded.results.some((r) => !r.outcome.ok) ? recorded.results : undefined;
       } finally {
         await session.close();
       }

@@ -1,6 +1,7 @@
 // Everything `kubectl istream install` puts on a cluster, as plain objects: the ImageStream CRD
 // (same group, kind and schema as OpenShift's built-in API) and the controller with its RBAC.
 import { IMAGE_GROUP, IMAGE_STREAM_KIND, IMAGE_STREAM_PLURAL, IMAGE_VERSION } from '@istream/core/imagestream';
+import { TRIGGERABLE_KINDS } from '@istream/core/workloads';
 
 export const INSTALL_NAMESPACE = 'istream-system';
 export const CONTROLLER_NAME = 'istream-controller';
@@ -10,6 +11,14 @@ export interface Manifest {
   kind: string;
   metadata: { name: string; namespace?: string; labels?: Record<string, string> };
   [field: string]: unknown;
+}
+
+/** One rule per API group for the workload kinds the controller triggers. */
+function workloadRules(verbs: string[]): { apiGroups: string[]; resources: string[]; verbs: string[] }[] {
+  const groups = [...new Set(TRIGGERABLE_KINDS.map((k) => k.group))];
+  return groups.map((group) => ({
+    apiGroups: [group], resources: TRIGGERABLE_KINDS.filter((k) => k.group === group).map((k) => k.resource), verbs,
+  }));
 }
 
 /**
@@ -22,8 +31,7 @@ export const CONTROLLER_RULES = [
   { apiGroups: [IMAGE_GROUP], resources: [IMAGE_STREAM_PLURAL], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'] },
   { apiGroups: [IMAGE_GROUP], resources: [`${IMAGE_STREAM_PLURAL}/status`], verbs: ['get', 'update', 'patch'] },
   { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] },
-  { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'daemonsets'], verbs: ['get', 'list', 'watch', 'update', 'patch'] },
-  { apiGroups: ['batch'], resources: ['cronjobs'], verbs: ['get', 'list', 'watch', 'update', 'patch'] },
+  ...workloadRules(['get', 'list', 'watch', 'update', 'patch']),
   { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
   { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
@@ -171,7 +179,8 @@ export function installManifests(options: InstallOptions): Manifest[] {
             containers: [{
               name: 'controller',
               image,
-              args: ['controller'],
+              // The CLI's default serves metrics on loopback only; in a pod they are for the cluster.
+              args: ['controller', '--metrics-bind-address=:8080'],
               securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
               resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { memory: '256Mi' } },
             }],

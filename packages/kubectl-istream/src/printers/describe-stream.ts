@@ -2,9 +2,8 @@
 // formatImageStreamTags): metadata, repository, then every tag by priority with its source and
 // history, newest first, `*` on the current item, import errors flagged with `!`.
 import {
-  followTagReference, latestObservedGeneration, prioritizeTags, specTag, statusTag, type ImageStream,
+  followTagReference, latestObservedGeneration, pinnedFromAnnotation, pinnedImage, prioritizeTags, specTag, statusTag, type ImageStream,
 } from '@istream/core/imagestream';
-import { pinnedFromAnnotation, pinnedImage } from '@istream/core/controller';
 import { ago, humanDuration } from './age.js';
 import { formatTabbed, OC_DESCRIBE } from './tabwriter.js';
 

@@ -25,6 +25,13 @@ test('bad input names the input and the fix, exits non-zero, prints nothing on s
     [['tag', 'ubi:8', 'app:1', '--alias', '--scheduled'], /error: /],
     [['tag', 'ubi:8', 'other'], /^error: "other" must be of the form <stream_name>:<tag>/],
     [['get', 'pods'], /^error: unknown resource type "pods"/],
+    [['get', 'is', '-o', 'jsonpath={.items[*}'], /^error: error parsing jsonpath template "\{\.items\[\*\}": unterminated \[ at position 8\n$/],
+    [['get', 'is', '-o', 'custom-columns='], /^error: custom-columns format specified but no custom columns given\n$/],
+    [['get', 'is', '-o', 'custom-columns=NAME'], /^error: unexpected custom-columns spec: NAME, expected <header>:<json-path-expr>\n$/],
+    [['get', 'is', '-o', 'custom-columns=A:{range .items[*]}{end}'], /^error: column A: error parsing jsonpath template "\{range \.items\[\*\]\}\{end\}": unexpected path string, expected a 'name1\.name2' or '\.name1\.name2' or '\{name1\.name2\}' or '\{\.name1\.name2\}' at position 1\n$/],
+    [['get', 'is', '-o', 'custom-columns=A:.metadata.name,B:items[x]'], /^error: column B: error parsing jsonpath template "\{\.items\[x\]\}": invalid array index "x" at position 8\n$/],
+    [['get', 'is', '-o', 'jsonpath-file=/nonexistent/t'], /^error: cannot read the jsonpath-file template \/nonexistent\/t: /],
+    [['get', 'is', '-o', 'table'], /^error: unable to match a printer suitable for the output format "table", allowed formats are: wide,json,yaml,name,jsonpath=TEMPLATE,/],
     [['import-image', 'ubi'], /^error: no kubeconfig found: pass --kubeconfig, set KUBECONFIG/],
   ];
   for (const [args, expected] of cases) {
@@ -45,7 +52,7 @@ test('install --dry-run=client -o yaml prints installable manifests without a cl
   assert.deepEqual(crd.spec.names.shortNames, ['is']);
   assert.deepEqual(crd.spec.versions[0].subresources, { status: {} });
   assert.equal(docs[5].metadata.namespace, 'istream-system');
-  assert.deepEqual(docs[5].spec.template.spec.containers[0].args, ['controller']);
+  assert.deepEqual(docs[5].spec.template.spec.containers[0].args, ['controller', '--metrics-bind-address=:8080'], 'in a pod, metrics are for the cluster, not loopback');
   assert.equal(docs[5].spec.template.spec.containers[0].image, 'registry.example/istream:dev');
 });
 

@@ -21,11 +21,20 @@ test('rollback refuses input it cannot act on, naming the input and the fix', as
   assert.match(await refused(['ubi@sha256:abcd']), /image stream image/);
 });
 
-test('controller refuses a malformed --import-interval or --metrics-bind-address', async () => {
+test('controller refuses a malformed --import-interval, --metrics-bind-address or --log-format', async () => {
   const io = bufferIO();
   assert.notEqual(await runCli(['controller', '--import-interval', 'soon', '--kubeconfig', '/nonexistent'], { io, env: {} }), 0);
   assert.match(io.stderr(), /--import-interval: invalid duration "soon"/);
   const io2 = bufferIO();
   assert.notEqual(await runCli(['controller', '--metrics-bind-address', 'localhost', '--kubeconfig', '/nonexistent'], { io: io2, env: {} }), 0);
   assert.match(io2.stderr(), /--metrics-bind-address: invalid bind address "localhost"/);
+  const io3 = bufferIO();
+  assert.notEqual(await runCli(['controller', '--log-format', 'xml', '--kubeconfig', '/nonexistent'], { io: io3, env: {} }), 0);
+  assert.equal(io3.stderr(), 'error: --log-format: unknown format "xml": use text or json\n');
+});
+
+test('controller serves metrics on loopback unless told otherwise', async () => {
+  const io = bufferIO();
+  assert.equal(await runCli(['controller', '--help'], { io, env: {} }), 0);
+  assert.match(io.stdout(), /--metrics-bind-address <address>[\s\S]*\(default: "127\.0\.0\.1:8080"\)/);
 });

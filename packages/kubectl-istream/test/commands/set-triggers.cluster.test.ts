@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sharedCluster, type ClusterInstance } from '@istream/test-harness/cluster/index';
+import type { ClusterInstance } from '@istream/test-harness/cluster/index';
+import { clusterWithCrd } from '../controller/support.js';
 import { bufferIO } from '../../src/io.js';
 import { runCli } from '../../src/program.js';
 
@@ -38,8 +39,15 @@ describe('set-triggers on a cluster', () => {
   };
 
   before(async () => {
-    cluster = await sharedCluster();
+    cluster = await clusterWithCrd();
     namespace = await cluster.createNamespace('set-triggers');
+    // The streams the triggers below follow; one that is missing is warned about (tested last).
+    const streams = Object.entries({ ubi: ['8', '9'], pg: ['16', '17'], jobs: ['2'], other: ['1'] }).map(([name, tags]) => ({
+      apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name },
+      spec: { tags: tags.map((tag) => ({ name: tag, from: { kind: 'DockerImage', name: `registry.example/${name}:${tag}` } })) },
+    }));
+    const created = await cluster.kubectl(['create', '-f', '-'], { namespace, input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: streams }) });
+    assert.equal(created.code, 0, created.stderr);
     const objects = [
       workload('Deployment', 'myapp', ['myapp', 'sidecar']),
       workload('StatefulSet', 'db', ['db'], { tier: 'data' }),
@@ -130,6 +138,77 @@ describe('set-triggers on a cluster', () => {
     assert.deepEqual(await cli('deployment/myapp', '--from-image', 'quay.io/ubi:8', '-c', 'myapp'),
       { code: 1, out: '', err: 'error: the value of --from-image must point to an image stream tag on this server\n' });
     assert.deepEqual(await stored('deployment/myapp'), before);
+  });
+
+  /** A workload of `containers` with no replicas, once its controller has written its status. */
+  const settled = async (kind: 'Deployment' | 'StatefulSet', name: string, containers: string[]) => {
+    const object = workload(kind, name, containers);
+    const r = await cluster.kubectl(['apply', '-f', '-'], { namespace, input: JSON.stringify({ ...object, spec: { ...object.spec, replicas: 0 } }) });
+    assert.equal(r.code, 0, r.stderr);
+    // Until then the controller writes status, and a printed resourceVersion goes stale.
+    const wait = await cluster.kubectl(['wait', `${kind.toLowerCase()}/${name}`, '--for=jsonpath={.status.observedGeneration}=1', '--timeout=60s'], { namespace });
+    assert.equal(wait.code, 0, wait.stderr);
+  };
+  const apply = async (manifest: string) => {
+    const r = await cluster.kubectl(['apply', '-f', '-'], { namespace, input: manifest });
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout;
+  };
+  const timestamp = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+
+  test('set-triggers -o yaml | kubectl apply -f - round-trips: RFC 3339 timestamps, no managedFields, the object printed even when unchanged', async () => {
+    // A StatefulSet: an annotation change leaves its generation, so no controller writes after ours.
+    await settled('StatefulSet', 'roundtrip', ['app']);
+    const yaml = await cli('sts/roundtrip', '--from-image', 'pg:16', '-c', 'app', '-o', 'yaml');
+    assert.equal(yaml.code, 0, yaml.err);
+    assert.match(yaml.out, /^ {2}creationTimestamp: "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"$/m);
+    assert.doesNotMatch(yaml.out, /managedFields/);
+    assert.equal(await apply(yaml.out), 'statefulset.apps/roundtrip configured\n');
+    assert.equal((await stored('statefulset/roundtrip')).annotation, `[${entry('pg:16', path('StatefulSet', 'app'))}]`);
+
+    const unchanged = await cli('sts/roundtrip', '--from-image', 'pg:16', '-c', 'app', '-o', 'json');
+    assert.equal((JSON.parse(unchanged.out) as { metadata: { name: string } }).metadata.name, 'roundtrip', 'nothing to change: the object is printed all the same');
+    await apply(unchanged.out);
+
+    const shown = await cli('sts/roundtrip', '--from-image', 'pg:17', '-c', 'app', '-o', 'json', '--show-managed-fields');
+    const fields = (JSON.parse(shown.out) as { metadata: { managedFields?: { time: unknown }[] } }).metadata.managedFields ?? [];
+    assert.ok(fields.length > 0);
+    for (const f of fields) assert.match(String(f.time), timestamp);
+  });
+
+  test('set-triggers deploy/x --dry-run=client -o yaml | kubectl apply -f - writes the trigger', async () => {
+    await settled('Deployment', 'dryrun', ['app']);
+    const yaml = await cli('deploy/dryrun', '--from-image', 'ubi:8', '-c', 'app', '--dry-run=client', '-o', 'yaml');
+    assert.equal(yaml.code, 0, yaml.err);
+    assert.equal((await stored('deployment/dryrun')).annotation, undefined, 'a client dry run writes nothing');
+    assert.equal(await apply(yaml.out), 'deployment.apps/dryrun configured\n');
+    assert.equal((await stored('deployment/dryrun')).annotation, `[${entry('ubi:8', path('Deployment', 'app'))}]`);
+  });
+
+  test('--remove with -c warns that -c is ignored (oc removes the stream\'s triggers for every container)', async () => {
+    await settled('Deployment', 'twins', ['a', 'b']);
+    assert.equal((await cli('deployment/twins', '--from-image', 'tools:1', '-c', 'a,b')).code, 0);
+    const removed = await cli('deployment/twins', '--remove', '--from-image', 'tools:1', '-c', 'b');
+    assert.deepEqual([removed.code, removed.out], [0, 'deployment.apps/twins triggers updated\n']);
+    assert.equal(removed.err, 'warning: --containers is ignored with --remove, as by oc set triggers: every trigger from tools:1 is removed, '
+      + 'whichever container it updates; to stop updating one container only, pause its trigger with --from-image STREAM:TAG -c NAME --manual\n');
+    assert.doesNotMatch((await stored('deployment/twins')).annotation ?? '', /tools:1/);
+  });
+
+  test('a trigger on a stream or tag that does not exist is written, with a warning that says how to import it', async () => {
+    await settled('Deployment', 'early', ['app']);
+    const missing = await cli('deployment/early', '--from-image', 'doesnotexist:1', '-c', 'app');
+    assert.deepEqual([missing.code, missing.out], [0, 'deployment.apps/early triggers updated\n']);
+    assert.equal(missing.err, `Warning: imagestream "doesnotexist" not found in namespace ${namespace}; the trigger will fire once it is imported `
+      + `(kubectl istream import-image doesnotexist:1 --from=REGISTRY/REPOSITORY:1 --confirm -n ${namespace})\n`);
+    assert.equal((await stored('deployment/early')).annotation, `[${entry('doesnotexist:1', path('Deployment', 'app'))}]`);
+
+    const stream = { apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name: 'present' }, spec: { tags: [{ name: '1', from: { kind: 'DockerImage', name: 'registry.example/present:1' } }] } };
+    assert.equal((await cluster.kubectl(['create', '-f', '-'], { namespace, input: JSON.stringify(stream) })).code, 0);
+    assert.deepEqual(await cli('deployment/early', '--from-image', 'present:1', '-c', 'app'), { code: 0, out: 'deployment.apps/early triggers updated\n', err: '' });
+    const noTag = await cli('deployment/early', '--from-image', 'present:2', '-c', 'app');
+    assert.equal(noTag.err, `Warning: imagestream "present" in namespace ${namespace} has no tag "2"; the trigger will fire once it is imported `
+      + `(kubectl istream import-image present:2 --from=REGISTRY/REPOSITORY:2 --confirm -n ${namespace})\n`);
   });
 
   test('a ServiceAccount without RBAC gets the apiserver\'s refusal, not a stack', async () => {

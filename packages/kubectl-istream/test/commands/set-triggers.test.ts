@@ -11,6 +11,7 @@ import { runCli } from '../../src/program.js';
 const fixture = (name: string) => fileURLToPath(new URL(`../../../test/fixtures/set-triggers/${name}`, import.meta.url));
 const DEPLOYMENT = fixture('deployment.yaml');
 const WORKLOADS = fixture('workloads.yaml');
+const RELEASE = fixture('release.yaml');
 const SEED = '[{"from":{"kind":"ImageStreamTag","name":"ubi:8"},"fieldPath":"spec.template.spec.containers[?(@.name==\\"myapp\\")].image"}]';
 
 async function cli(args: string[], stdin = '') {
@@ -80,14 +81,15 @@ test('--remove drops one stream\'s triggers; --remove-all writes null and pauses
   assert.equal(parse(readFileSync(none, 'utf8')).spec.paused, true);
 });
 
-test('StatefulSet, DaemonSet and CronJob get their kind\'s fieldPath; a foreign namespace is kept, the own one left out', async () => {
+test('StatefulSet, DaemonSet and CronJob get their kind\'s fieldPath; a foreign namespace is kept, the own one left out; -o json prints every object of the file', async () => {
   const r = await cli(['--local', '-f', WORKLOADS, '--from-image', 'data/pg:16', '-o', 'json']);
   assert.equal(r.code, 0, r.err);
-  const objects = r.out.split(/\n(?=\{)/).map((o) => JSON.parse(o) as { kind: string; metadata: { annotations: Record<string, string> } });
-  assert.deepEqual(objects.map((o) => [o.kind, o.metadata.annotations['image.openshift.io/triggers']]), [
+  const objects = r.out.split(/\n(?=\{)/).map((o) => JSON.parse(o) as { kind: string; metadata: { annotations?: Record<string, string> } });
+  assert.deepEqual(objects.map((o) => [o.kind, o.metadata.annotations?.['image.openshift.io/triggers']]), [
     ['StatefulSet', '[{"from":{"kind":"ImageStreamTag","name":"pg:16"},"fieldPath":"spec.template.spec.containers[?(@.name==\\"db\\")].image"}]'],
     ['DaemonSet', '[{"from":{"kind":"ImageStreamTag","name":"pg:16","namespace":"data"},"fieldPath":"spec.template.spec.containers[?(@.name==\\"agent\\")].image"}]'],
     ['CronJob', '[{"from":{"kind":"ImageStreamTag","name":"pg:16","namespace":"data"},"fieldPath":"spec.jobTemplate.spec.template.spec.containers[?(@.name==\\"job\\")].image"}]'],
+    ['Pod', undefined],
   ]);
 });
 
@@ -163,4 +165,28 @@ test('--local -o yaml keeps flow maps, block scalars and empty annotations in th
   const empty = write('empty.yaml', `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: w\n  annotations:\nspec:\n${pod}`);
   assert.equal(readFileSync(await edit(empty, '--from-image', 'ubi:8'), 'utf8'),
     `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: w\n  annotations:\n    image.openshift.io/triggers: '${seedA}'\nspec:\n${pod}`);
+});
+
+test('--local -o yaml prints every document of the file byte for byte but the new annotation, and prints the file unchanged when nothing changes', async () => {
+  const original = readFileSync(RELEASE, 'utf8');
+  const once = readFileSync(await edit(RELEASE, '--from-image', 'ubi:8'), 'utf8');
+  const web = SEED.replace('myapp', 'web');
+  assert.equal(once, original.replace('metadata:\n  name: web\n', `metadata:\n  annotations:\n    image.openshift.io/triggers: '${web}'\n  name: web\n`),
+    'the ConfigMap, the comments, the quoting and the worker that needed no change are all kept');
+  assert.equal(readFileSync(await edit(await edit(RELEASE, '--from-image', 'ubi:8'), '--from-image', 'ubi:8'), 'utf8'), once,
+    'nothing to change: the whole file again, not an empty output');
+  const json = await cli(['--local', '-f', RELEASE, '--from-image', 'ubi:8', '-o', 'json']);
+  const objects = json.out.split(/\n(?=\{)/).map((o) => JSON.parse(o) as { kind: string; metadata: { name: string; annotations?: Record<string, string> } });
+  assert.deepEqual(objects.map((o) => [o.kind, o.metadata.name, o.metadata.annotations?.['image.openshift.io/triggers']]), [
+    ['ConfigMap', 'settings', undefined], ['Deployment', 'web', web], ['Deployment', 'worker', SEED.replace('myapp', 'worker')],
+  ]);
+});
+
+test('--local -o yaml edits several objects of one List document in place', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'set-triggers-'));
+  const item = (name: string) => `- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: ${name}  # ${name}\n  spec:\n    template: {spec: {containers: [{name: c, image: x}]}}\n`;
+  const file = join(dir, 'list.yaml');
+  writeFileSync(file, `apiVersion: v1\nkind: List\nitems:\n${item('a')}${item('b')}`);
+  const annotated = (name: string) => item(name).replace(`  metadata:\n`, `  metadata:\n    annotations:\n      image.openshift.io/triggers: '${SEED.replace('myapp', 'c')}'\n`);
+  assert.equal(readFileSync(await edit(file, '--from-image', 'ubi:8'), 'utf8'), `apiVersion: v1\nkind: List\nitems:\n${annotated('a')}${annotated('b')}`);
 });

@@ -228,3 +228,42 @@ test('concurrent imports into one stream both land (conflicts are retried, not o
   const s = await stream('both');
   assert.deepEqual(s.status?.tags?.map((t) => t.tag), ['a', 'b']);
 });
+
+test('get -o jsonpath and -o custom-columns print what kubectl prints for the same streams; -o json hides managedFields', async () => {
+  const { repository, tag } = fixtures.floating;
+  for (const name of ['tpl-a', 'tpl-b']) {
+    const imported = await cli('import-image', `${name}:1`, '--from', `${fixtures.host}/${repository}:${tag}`, '--confirm', '--insecure');
+    assert.equal(imported.code, 0, imported.err);
+  }
+  // kubectl reads istream's CRD itself, so its own jsonpath printer is the reference.
+  const kubectl = async (...args: string[]) => {
+    const r = await cluster.kubectl(['get', 'imagestreams.image.openshift.io', ...args], { namespace });
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout;
+  };
+  const templates = [
+    '{.items[*].metadata.name}',
+    '{range .items[*]}{.metadata.name}{"\\t"}{.status.tags[*].tag}{"\\n"}{end}',
+    '{.kind} {.items[?(@.metadata.name=="tpl-b")].status.tags[0].items[0].image}',
+    '{.items[0].spec.tags[0].from}',
+  ];
+  for (const template of templates) {
+    const ours = await cli('get', 'is', '-o', `jsonpath=${template}`);
+    assert.deepEqual([ours.code, ours.err, ours.out], [0, '', await kubectl('-o', `jsonpath=${template}`)], template);
+  }
+  const one = await cli('get', 'is', 'tpl-a', '-o', 'jsonpath={.metadata.name}@{.status.tags[0].items[0].image}');
+  assert.equal(one.out, await kubectl('tpl-a', '-o', 'jsonpath={.metadata.name}@{.status.tags[0].items[0].image}'), 'a named object is not wrapped in a List');
+  const columns = 'NAME:.metadata.name,TAGS:.spec.tags[*].name,FROM:.spec.tags[0].from.name,NONE:.metadata.labels';
+  assert.equal((await cli('get', 'is', '-o', `custom-columns=${columns}`)).out, await kubectl('-o', `custom-columns=${columns}`));
+
+  const json = await cli('get', 'is', 'tpl-a', '-o', 'json');
+  assert.deepEqual(JSON.parse(json.out), JSON.parse(await kubectl('tpl-a', '-o', 'json')));
+  assert.doesNotMatch(json.out, /managedFields/);
+  const withFields = JSON.parse((await cli('get', 'is', 'tpl-a', '-o', 'json', '--show-managed-fields')).out) as ImageStream & { metadata: { managedFields?: unknown[] } };
+  assert.deepEqual(withFields, JSON.parse(await kubectl('tpl-a', '-o', 'json', '--show-managed-fields')));
+  assert.ok((withFields.metadata.managedFields ?? []).length > 0);
+
+  const tags = await cli('get', 'istag', '-o', 'custom-columns=NAME:.metadata.name,IMAGE:.image.metadata.name');
+  const image = (await stream('tpl-a')).status?.tags?.[0]?.items?.[0]?.image ?? '';
+  assert.match(tags.out, new RegExp(`^NAME +IMAGE\\n(.*\\n)*tpl-a:1 +${image}\\ntpl-b:1 +${image}\\n`));
+});

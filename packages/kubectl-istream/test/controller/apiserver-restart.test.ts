@@ -53,6 +53,6 @@ test('a controller whose apiserver restarts under it reconnects and rolls the De
     .catch(withLog);
   t.diagnostic(`apiserver restart ${restartMs} ms; myapp at B ${streamMs} ms after the stream moved, late at B ${Date.now() - created} ms after it was created`);
   // Otherwise the restart went unnoticed and proved nothing.
-  assert.match(log, /deployments watch: /, 'the controller saw its watches break');
+  assert.match(log, / watch failed resource=deployments /, 'the controller saw its watches break');
   assert.equal(exit, undefined, `the controller kept running through the restart:\n${log}`);
 });

@@ -147,3 +147,87 @@ test('a controller for one namespace says so on a workload whose trigger names a
   assert.match(warning.message, new RegExp(`Trigger ${shared}/ubi:8 was not applied: .*namespace ${ns} only .*run the controller without --namespace`));
   assert.equal(await containerImage(cluster, ns, 'deployment/app', 'app'), 'busybox');
 });
+
+test('every annotation error the linter reports is a Warning Event on the workload, once however often it is reconciled', async (t) => {
+  const cluster = await clusterWithCrd();
+  const ns = await cluster.createNamespace('trig-invalid');
+  await putStream(cluster, ns, 'ubi', '8', `${repo}:8`, [A]);
+  const controller = await runController(cluster.kubeconfig, ns);
+  defer(t, () => controller.stop());
+  const path = 'spec.template.spec.containers[?(@.name=="app")].image';
+  const broken = {
+    'bad-json': '[{"from":{"kind":"ImageStreamTag","name":"ubi:8"},"fieldPath":',
+    'paused-string': JSON.stringify([{ from: { kind: 'ImageStreamTag', name: 'ubi:8' }, fieldPath: path, paused: 'false' }]),
+    'duplicate-path': JSON.stringify([{ from: { kind: 'ImageStreamTag', name: 'ubi:8' }, fieldPath: path }, { from: { kind: 'ImageStreamTag', name: 'ubi:8' }, fieldPath: path }]),
+  };
+  for (const [name, annotation] of Object.entries(broken)) {
+    await ok(cluster, ['apply', '-f', '-'], { namespace: ns, input: JSON.stringify(deployment(name, [{ name: 'app', image: 'busybox' }], annotation)) });
+  }
+  const expected: Record<string, RegExp> = {
+    'bad-json': /^image\.openshift\.io\/triggers: the annotation is not valid JSON .*OpenShift ignores every trigger of this object/,
+    'paused-string': /^image\.openshift\.io\/triggers: trigger 0: "paused" must be the JSON boolean false without quotes/,
+    'duplicate-path': /^image\.openshift\.io\/triggers: trigger 1: trigger 0 already uses this fieldPath; OpenShift rejects duplicates/,
+  };
+  for (const [name, message] of Object.entries(expected)) {
+    const warning = await waitFor(`${name} warning`, async () => (await eventsFor(cluster, ns, name)).find((e) => e.reason === 'ImageTriggerInvalid'));
+    assert.equal(warning.type, 'Warning');
+    assert.match(warning.message, message);
+  }
+  // Changed and reconciled again, twice: still one Event per problem, not bumped or repeated.
+  for (const round of [1, 2]) {
+    for (const name of Object.keys(broken)) await ok(cluster, ['label', '--overwrite', `deployment/${name}`, `round=${round}`], { namespace: ns });
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  for (const name of Object.keys(broken)) {
+    const warnings = (await eventsFor(cluster, ns, name)).filter((e) => e.reason === 'ImageTriggerInvalid') as Array<{ count?: number }>;
+    assert.equal(warnings.length, 1, name);
+    assert.equal(warnings[0]?.count, 1, `${name}: not re-sent on each reconcile`);
+    assert.equal(await containerImage(cluster, ns, `deployment/${name}`, 'app'), 'busybox', 'OpenShift ignores the annotation: so do we');
+  }
+});
+
+test('the first resolution of a placeholder image is a Normal ImageTriggered, not a reverted hand edit', async (t) => {
+  const cluster = await clusterWithCrd();
+  const ns = await cluster.createNamespace('trig-first');
+  await putStream(cluster, ns, 'ubi', '8', `${repo}:8`, [A]);
+  const controller = await runController(cluster.kubeconfig, ns);
+  defer(t, () => controller.stop());
+  const placeholders = ['nginx:1.25', 'quay.io/example/app:latest', 'image-registry.openshift-image-registry.svc:5000/x/ubi:8'];
+  for (const [i, image] of placeholders.entries()) {
+    await ok(cluster, ['apply', '-f', '-'], { namespace: ns,
+      input: JSON.stringify(deployment(`app-${i}`, [{ name: 'app', image }], triggerAnnotation([{ stream: 'ubi:8', container: 'app' }]))) });
+  }
+  for (const [i, image] of placeholders.entries()) {
+    const event = await waitFor(`app-${i} trigger event`, async () => (await eventsFor(cluster, ns, `app-${i}`)).find((e) => e.reason === 'ImageTriggered'));
+    assert.equal(event.type, 'Normal');
+    assert.match(event.message, new RegExp(`changed to ${A.ref.replace(/[.]/g, '\\.')} by image stream tag ubi:8 \\(was ${image.replace(/[.]/g, '\\.')}\\)`));
+    assert.equal((await eventsFor(cluster, ns, `app-${i}`)).filter((e) => e.reason === 'ManualImageChangeReverted').length, 0);
+  }
+  // After that first resolution, a hand edit is one.
+  await ok(cluster, ['set', 'image', 'deployment/app-0', 'app=nginx:1.25'], { namespace: ns });
+  await waitFor('the revert warning', async () => (await eventsFor(cluster, ns, 'app-0')).find((e) => e.reason === 'ManualImageChangeReverted'));
+  assert.equal(await containerImage(cluster, ns, 'deployment/app-0', 'app'), A.ref);
+});
+
+test('a revoked cross-namespace grant stops at the next reconcile: no roll, a Warning', async (t) => {
+  const cluster = await clusterWithCrd();
+  const shared = await cluster.createNamespace('trig-grant');
+  const team = await cluster.createNamespace('trig-grantee');
+  await putStream(cluster, shared, 'ubi', '8', `${repo}:8`, [A]);
+  await ok(cluster, ['create', 'role', 'stream-reader', '--verb=get', '--resource=imagestreams.image.openshift.io'], { namespace: shared });
+  await ok(cluster, ['create', 'rolebinding', 'team-reads', '--role=stream-reader', `--group=system:serviceaccounts:${team}`], { namespace: shared });
+  const controller = await runController(cluster.kubeconfig, '');
+  defer(t, () => controller.stop());
+  await ok(cluster, ['apply', '-f', '-'], { namespace: team,
+    input: JSON.stringify(deployment('app', [{ name: 'app', image: 'busybox' }], triggerAnnotation([{ stream: 'ubi:8', container: 'app', namespace: shared }]))) });
+  await waitFor('app at A while granted', async () => (await containerImage(cluster, team, 'deployment/app', 'app')) === A.ref);
+  await ok(cluster, ['delete', 'rolebinding', 'team-reads'], { namespace: shared });
+  // The apiserver's authorizer sees the deletion through its own watch: wait until it answers no.
+  await waitFor('the grant revoked', async () => (await cluster.kubectl(['auth', 'can-i', 'get', 'imagestreams.image.openshift.io', '-n', shared,
+    `--as=system:serviceaccount:${team}:default`])).stdout.trim() === 'no');
+  await setItems(cluster, shared, 'ubi', '8', [B, A]);
+  const refusal = await waitFor('refusal event', async () => (await eventsFor(cluster, team, 'app')).find((e) => e.reason === 'ImageTriggerForbidden'));
+  assert.equal(refusal.type, 'Warning');
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(await containerImage(cluster, team, 'deployment/app', 'app'), A.ref, 'the tag moved, the workload did not');
+});

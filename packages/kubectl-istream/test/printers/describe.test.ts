@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pinTag } from '@istream/core/controller';
-import type { ImageStream } from '@istream/core/imagestream';
+import { pinTag, type ImageStream } from '@istream/core/imagestream';
 import { describeImageStream } from '../../src/printers/describe-stream.js';
 import { imageStreamRow, imageStreamTags, imageStreamTagRow, tagsUpToWidth } from '../../src/printers/streams.js';
 

@@ -3,10 +3,9 @@
 // ImageStreamImage `STREAM@DIGEST`, which OpenShift resolves to that image and which no importer
 // imports. The source it tracked before is kept in an annotation of that spec tag, so `--resume`
 // can restore it; OpenShift carries the annotation along untouched.
-import {
-  applySpecChange, putSpecTag, specTag, statusTag,
-  type ImageStream, type ObjectReference, type TagEvent,
-} from '../imagestream/index.js';
+import { putSpecTag, specTag, statusTag } from './history.js';
+import { applySpecChange } from './record.js';
+import type { ImageStream, ObjectReference, TagEvent } from './types.js';
 
 /** On a spec tag: JSON of the `from` it tracked before a rollback pinned it. */
 export const pinnedFromAnnotation = 'istream.io/pinned-from';

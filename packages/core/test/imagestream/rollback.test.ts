@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ImageStream } from '../../src/imagestream/index.js';
-import { pinTag, pinnedFromAnnotation, pinnedImage, resumeTag, RollbackError, tagRevisions } from '../../src/controller/rollback.js';
+import {
+  pinTag, pinnedFromAnnotation, pinnedImage, resumeTag, RollbackError, tagRevisions, type ImageStream,
+} from '../../src/imagestream/index.js';
 
 const dA = 'sha256:' + 'a'.repeat(64);
 const dB = 'sha256:' + 'b'.repeat(64);

@@ -1,0 +1,83 @@
+import type { ImageStream, StreamChange } from '../imagestream/index.js';
+import type { ImportSession } from '../imagestream/index.js';
+import { ImportReconciler } from './imports.js';
+import { errorText, type Logger } from './log.js';
+import type { Runnable } from './manager.js';
+import type { ControllerMetrics } from './metrics.js';
+import { RegistryBudget } from './registry-budget.js';
+import type { InformerSource } from './shared-informers.js';
+import { streamKey } from './stream-index.js';
+import { WorkQueue } from './workqueue.js';
+import { objectKey } from './workload-kinds.js';
+
+export interface ImportSettings {
+  /** A registry session for a namespace's imports (its pull secrets as credentials). */
+  openSession(namespace: string): Promise<ImportSession>;
+  /** Imports started per registry and minute (default 60). */
+  perRegistryPerMinute?: number;
+}
+
+export interface ImportControllerOptions extends ImportSettings {
+  caches: InformerSource;
+  /** core/cluster's ImageStreamClient.update: read, change, write with resourceVersion, retry on 409. */
+  update(namespace: string, name: string, change: (current: ImageStream | undefined) => StreamChange | undefined): Promise<unknown>;
+  metrics: ControllerMetrics;
+  log: Logger;
+  /** How often tags with importPolicy.scheduled are imported again (default 15 minutes). */
+  intervalMs?: number;
+}
+
+/**
+ * Spec and scheduled imports (OpenShift's image import and scheduled import controllers): every
+ * stream change queues the stream; a reconcile imports its due tags within the per-registry
+ * budget and says when to look again. Leader only: it writes streams.
+ */
+export class ImportController implements Runnable {
+  readonly name = 'imports';
+  readonly needsLeaderElection = true;
+  private readonly queue = new WorkQueue({ baseDelayMs: 1000 });
+  private readonly reconciler: ImportReconciler;
+
+  constructor(private readonly options: ImportControllerOptions) {
+    const { caches, metrics, log } = options;
+    caches.onStreamChange((stream) => {
+      const { namespace, name } = objectKey(stream);
+      this.queue.add(streamKey(namespace, name));
+    });
+    this.reconciler = new ImportReconciler({
+      cached: (namespace, name) => caches.stream(namespace, name),
+      update: options.update,
+      openSession: options.openSession,
+      budget: new RegistryBudget(options.perRegistryPerMinute ?? 60),
+      intervalMs: options.intervalMs ?? 15 * 60_000,
+      now: () => new Date(),
+      random: Math.random,
+      onImport: (kind, { request, outcome }, stream) => {
+        metrics.imports.inc({ kind, result: outcome.ok ? 'success' : 'failure' });
+        const fields = { stream: `${stream.namespace}/${stream.name}`, tag: request.tag, from: request.from, kind };
+        if (outcome.ok) log.info('imported', { ...fields, digest: outcome.image, image: outcome.dockerImageReference });
+        else log.warning('import failed', { ...fields, reason: outcome.reason, message: outcome.message });
+      },
+    });
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    const { metrics, log } = this.options;
+    if (signal.aborted) this.queue.shutDown();
+    signal.addEventListener('abort', () => this.queue.shutDown(), { once: true });
+    await this.queue.run(2, async (key) => {
+      const [namespace = '', name = ''] = key.split('/');
+      try {
+        const next = await this.reconciler.reconcile(namespace, name);
+        metrics.reconciles.inc({ queue: 'imports', result: 'success' });
+        if (next !== undefined) this.queue.addAfter(key, next);
+      } catch (error) {
+        metrics.reconciles.inc({ queue: 'imports', result: 'error' });
+        throw error;
+      }
+    }, (key, error) => {
+      metrics.reconcileErrors.inc({ queue: 'imports' });
+      log.error('import failed', { stream: key, retry: this.queue.retries(key) + 1, error: errorText(error) });
+    });
+  }
+}

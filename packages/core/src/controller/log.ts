@@ -1,0 +1,39 @@
+/**
+ * The controller's log: one line per decision, in a stable form a person can grep and a log
+ * pipeline can parse. `text` is `TIME LEVEL MESSAGE key=value ...` (values quoted only when they
+ * hold spaces, quotes or `=`); `json` is one object per line with `ts`, `level`, `msg` and the
+ * fields, as klog's JSON format and controller-runtime's zap logger write them.
+ */
+export type LogFormat = 'text' | 'json';
+export type LogLevel = 'info' | 'warning' | 'error';
+export type LogFields = Record<string, string | number | boolean | undefined>;
+
+export interface Logger {
+  info(msg: string, fields?: LogFields): void;
+  warning(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+}
+
+export const logFormats: readonly LogFormat[] = ['text', 'json'];
+
+function textValue(value: string | number | boolean): string {
+  const text = String(value);
+  return text === '' || /[\s"=\\]/.test(text) ? JSON.stringify(text) : text;
+}
+
+function formatLogLine(format: LogFormat, at: Date, level: LogLevel, msg: string, fields: LogFields = {}): string {
+  const present = Object.entries(fields).filter((entry): entry is [string, string | number | boolean] => entry[1] !== undefined);
+  if (format === 'json') return JSON.stringify({ ts: at.toISOString(), level, msg, ...Object.fromEntries(present) });
+  return [at.toISOString(), level, msg, ...present.map(([k, v]) => `${k}=${textValue(v)}`)].join(' ');
+}
+
+/** A logger writing whole lines (without the newline) to `write`. */
+export function createLogger(write: (line: string) => void, format: LogFormat = 'text', now: () => Date = () => new Date()): Logger {
+  const at = (level: LogLevel) => (msg: string, fields?: LogFields) => write(formatLogLine(format, now(), level, msg, fields));
+  return { info: at('info'), warning: at('warning'), error: at('error') };
+}
+
+/** Why an error happened, as one line. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,95 @@
+import { resourcePath, startInformer, type KubeClient, type KubeObject, type ResourceInformer } from '../cluster/index.js';
+import { IMAGE_API_VERSION, IMAGE_STREAM_PLURAL, type ImageStream } from '../imagestream/index.js';
+import { workloadKinds, type WorkloadKind } from './workload-kinds.js';
+
+export type StreamObject = ImageStream & KubeObject;
+
+/**
+ * What the controllers read from the shared caches and how they hear of changes. The manager
+ * owns one set of informers (one watch per resource, whatever number of controllers read it), as
+ * controller-runtime's cache does; controllers register their handlers before it starts.
+ */
+export interface InformerSource {
+  onStreamChange(handler: (stream: StreamObject) => void): void;
+  onWorkloadChange(handler: (kind: WorkloadKind, obj: KubeObject) => void): void;
+  onWorkloadDelete(handler: (kind: WorkloadKind, obj: KubeObject) => void): void;
+  stream(namespace: string, name: string): StreamObject | undefined;
+  /** The cached workload with `apiVersion` and `kind` filled in (list results lack them). */
+  workload(kind: WorkloadKind, namespace: string, name: string): KubeObject | undefined;
+}
+
+export interface SharedCaches extends InformerSource {
+  start(): void;
+  /** Resolves once every informer's first list has landed. */
+  synced(): Promise<void>;
+  hasSynced(): boolean;
+  stop(): Promise<void>;
+}
+
+/** Image streams and the four workload kinds, in one namespace or all, from list+watch. */
+export class SharedInformers implements SharedCaches {
+  private readonly streamHandlers: Array<(stream: StreamObject) => void> = [];
+  private readonly changeHandlers: Array<(kind: WorkloadKind, obj: KubeObject) => void> = [];
+  private readonly deleteHandlers: Array<(kind: WorkloadKind, obj: KubeObject) => void> = [];
+  private streams?: ResourceInformer<StreamObject>;
+  private readonly workloads = new Map<WorkloadKind, ResourceInformer<KubeObject>>();
+
+  constructor(
+    private readonly api: KubeClient,
+    private readonly namespace: string | undefined,
+    private readonly onError: (resource: string, error: unknown) => void,
+  ) {}
+
+  onStreamChange(handler: (stream: StreamObject) => void): void {
+    this.streamHandlers.push(handler);
+  }
+
+  onWorkloadChange(handler: (kind: WorkloadKind, obj: KubeObject) => void): void {
+    this.changeHandlers.push(handler);
+  }
+
+  onWorkloadDelete(handler: (kind: WorkloadKind, obj: KubeObject) => void): void {
+    this.deleteHandlers.push(handler);
+  }
+
+  start(): void {
+    this.streams = startInformer<StreamObject>(this.api, resourcePath(IMAGE_API_VERSION, IMAGE_STREAM_PLURAL, this.namespace), {
+      onChange: (stream) => { for (const h of this.streamHandlers) h(stream); },
+      onDelete: () => undefined,
+      onError: (e) => this.onError(IMAGE_STREAM_PLURAL, e),
+    });
+    for (const kind of workloadKinds) {
+      this.workloads.set(kind, startInformer<KubeObject>(this.api, resourcePath(kind.apiVersion, kind.resource, this.namespace), {
+        onChange: (obj) => { for (const h of this.changeHandlers) h(kind, obj); },
+        onDelete: (obj) => { for (const h of this.deleteHandlers) h(kind, obj); },
+        onError: (e) => this.onError(kind.resource, e),
+      }));
+    }
+  }
+
+  stream(namespace: string, name: string): StreamObject | undefined {
+    return this.streams?.get(name, namespace);
+  }
+
+  workload(kind: WorkloadKind, namespace: string, name: string): KubeObject | undefined {
+    const obj = this.workloads.get(kind)?.get(name, namespace);
+    return obj ? { ...obj, apiVersion: kind.apiVersion, kind: kind.kind } : undefined;
+  }
+
+  private all(): Array<ResourceInformer<KubeObject>> {
+    return [...(this.streams ? [this.streams] : []), ...this.workloads.values()];
+  }
+
+  async synced(): Promise<void> {
+    await Promise.all(this.all().map((i) => i.synced()));
+  }
+
+  hasSynced(): boolean {
+    const all = this.all();
+    return all.length > 0 && all.every((i) => i.hasSynced());
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.all().map((i) => i.stop()));
+  }
+}
