@@ -15,10 +15,10 @@
 //
 // Any other object, as plain JSON that keeps fields istream does not model:
 //   const api = kubeClient(connection);           // one per connection: keep-alive pool, reports to onRequest
-//   await api.call<KubeObject>(resourcePath('apps/v1', 'deployments', ns, name))
+//   await api.call<KubeObject>(resourcePath('v1', 'configmaps', ns, name))
 //   await api.call(path, { method: 'PATCH', contentType: 'application/merge-patch+json', body, query: { dryRun: 'All' } })
 //   await retryOnConflict(async () => { read; change; write })    // client-go's retry.RetryOnConflict
-//   const informer = startInformer<KubeObject>(api, resourcePath('apps/v1', 'deployments'), { onChange, onDelete })
+//   const informer = startInformer<KubeObject>(api, resourcePath('v1', 'configmaps'), { onChange, onDelete })
 //
 // Errors: KubeApiError (HTTP answers: status, reason, retryAfterSeconds; isNotFound/isConflict),
 // KubeUnreachableError, ImageStreamApiMissingError, KubeconfigError.
