@@ -21,9 +21,7 @@ const log = (line) => process.stderr.write(`bench: ${line}\n`);
 
 const { startCluster } = await import(join(root, 'test/harness/dist/src/cluster/index.js'));
 const { imageStreamCrd } = await import(join(root, 'packages/kubectl-istream/dist/src/install-manifests.js'));
-const { connectCluster } = await import(join(root, 'packages/core/dist/src/cluster/index.js'));
-const { KubeJson } = await import(join(root, 'packages/core/dist/src/controller/kube-json.js'));
-const { startInformer } = await import(join(root, 'packages/core/dist/src/controller/informer.js'));
+const { connectCluster, KubeClient, startInformer } = await import(join(root, 'packages/core/dist/src/cluster/index.js'));
 
 const digest = (n) => `sha256:${n.toString(16).padStart(64, '0')}`;
 const ref = (n) => `registry.bench/team/app@${digest(n)}`;
@@ -169,7 +167,7 @@ const results = [];
 try {
   await kubectlOk(cluster, ['apply', '-f', '-'], JSON.stringify(imageStreamCrd()));
   await kubectlOk(cluster, ['wait', '--for=condition=Established', 'crd/imagestreams.image.openshift.io']);
-  const api = new KubeJson(connectCluster({ kubeconfig: cluster.kubeconfig }, {}).kubeConfig);
+  const api = new KubeClient(connectCluster({ kubeconfig: cluster.kubeconfig }, {}).kubeConfig);
   for (const size of sizes) {
     log(`${size} Deployments`);
     const r = await measure(cluster, api, size);

@@ -1,7 +1,6 @@
 // The workload kinds that carry image triggers as kubectl users type them, and reading and writing
 // them on the cluster.
-import { KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
-import { isNotFound, toKubeError, type ClusterConnection } from '@istream/core/cluster';
+import { isNotFound, kubeClient, resourcePath, type ClusterConnection, type KubeClient, type KubeList, type KubeObject } from '@istream/core/cluster';
 import { TRIGGER_ANNOTATION, type WorkloadObject } from '@istream/core/triggers';
 import { triggerableKind, WORKLOAD_KINDS, type TriggerableWorkloadKind, type WorkloadKind } from '@istream/core/workloads';
 import { CliError } from './errors.js';
@@ -38,37 +37,40 @@ export function typeOfObject(object: WorkloadObject): WorkloadType | undefined {
 export const qualifiedName = (t: WorkloadType, name: string) => `${t.kind.toLowerCase()}.${t.group}/${name}`;
 
 export class WorkloadClient {
-  private readonly api: KubernetesObjectApi;
-  constructor(private readonly connection: ClusterConnection) {
-    this.api = KubernetesObjectApi.makeApiClient(connection.kubeConfig);
+  private readonly api: KubeClient;
+  constructor(connection: ClusterConnection) {
+    this.api = kubeClient(connection);
   }
 
   get(type: WorkloadType, namespace: string, name: string): Promise<WorkloadObject> {
-    return this.call(type, name, () => this.api.read({ apiVersion: type.apiVersion, kind: type.kind, metadata: { name, namespace } }));
+    return this.call(type, name, () => this.api.call<WorkloadObject>(resourcePath(type.apiVersion, type.resource, namespace, name)));
   }
 
   async list(type: WorkloadType, namespace: string, selector?: string): Promise<WorkloadObject[]> {
-    const list = await this.call(type, undefined, () => this.api.list(type.apiVersion, type.kind, namespace, undefined, undefined, undefined, undefined, selector));
+    const list = await this.call(type, undefined, () =>
+      this.api.call<KubeList<WorkloadObject>>(resourcePath(type.apiVersion, type.resource, namespace), { query: { labelSelector: selector } }));
     return list.items.map((item) => ({ ...item, apiVersion: type.apiVersion, kind: type.kind }) as WorkloadObject);
   }
 
   /** A JSON merge patch carrying the resourceVersion read, so a concurrent change fails with 409. */
   patch(target: { type: WorkloadType; name: string; namespace: string; object: WorkloadObject }, edit: Edit, dryRun: boolean): Promise<WorkloadObject> {
     const metadata = target.object.metadata as { resourceVersion?: string };
-    const body: KubernetesObject & { spec?: unknown } = {
+    const body: KubeObject & { spec?: unknown } = {
       apiVersion: target.type.apiVersion,
       kind: target.type.kind,
       metadata: { name: target.name, namespace: target.namespace, resourceVersion: metadata.resourceVersion, annotations: { [TRIGGER_ANNOTATION]: edit.annotation } },
     };
     if (edit.paused !== undefined) body.spec = { paused: edit.paused ? true : null };
-    return this.call(target.type, target.name, () => this.api.patch(body, undefined, dryRun ? 'All' : undefined, 'kubectl-istream', undefined, PatchStrategy.MergePatch));
+    const path = resourcePath(target.type.apiVersion, target.type.resource, target.namespace, target.name);
+    const query = { dryRun: dryRun ? 'All' : undefined, fieldManager: 'kubectl-istream' };
+    return this.call(target.type, target.name, () =>
+      this.api.call<WorkloadObject>(path, { method: 'PATCH', contentType: 'application/merge-patch+json', body, query }));
   }
 
   private async call<T>(type: WorkloadType, name: string | undefined, request: () => Promise<T>): Promise<T> {
     try {
       return await request();
-    } catch (e) {
-      const error = toKubeError(e, this.connection.server);
+    } catch (error) {
       if (isNotFound(error) && name !== undefined) throw new CliError(`${type.resource}.${type.group} "${name}" not found`);
       throw error;
     }

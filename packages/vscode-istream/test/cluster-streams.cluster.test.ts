@@ -121,7 +121,7 @@ test('a forbidden cluster gives no tags and no error; the status says why', asyn
   assert.match(kube.reason, /forbidden|Forbidden|403/);
 });
 
-// client-node bundled by esbuild (and minified) is what VS Code runs: list streams through it.
+// The Kubernetes client bundled by esbuild (and minified) is what VS Code runs: list streams through it.
 test('the bundled language worker completes from.name with the cluster\'s stream tags', async (t) => {
   const out = await bundleExtension();
   defer(t, () => rm(out, { recursive: true, force: true }));

@@ -1,10 +1,14 @@
-// Errors from the Kubernetes API, reduced to what callers branch on (status code, reason) and a
-// message a person can act on. Bodies are parsed as metav1.Status when they are one.
+// Errors from the Kubernetes API, reduced to what callers branch on (status code, reason,
+// retry-after) and a message a person can act on. Bodies are parsed as metav1.Status when they are one.
 
 export class KubeApiError extends Error {
-  constructor(readonly status: number, readonly reason: string, message: string, options?: { cause?: unknown }) {
+  /** The Retry-After the server asked for (429, and 500s during a rolling restart), in seconds. */
+  readonly retryAfterSeconds?: number;
+
+  constructor(readonly status: number, readonly reason: string, message: string, options?: { retryAfterSeconds?: number; cause?: unknown }) {
     super(message, options);
     this.name = 'KubeApiError';
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 
@@ -13,33 +17,26 @@ interface StatusBody {
   reason?: string;
 }
 
-function statusBody(body: unknown): StatusBody {
-  if (typeof body === 'string') {
-    try {
-      return JSON.parse(body) as StatusBody;
-    } catch {
-      return { message: body };
-    }
+function statusBody(text: string): StatusBody {
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return typeof parsed === 'object' && parsed !== null ? (parsed as StatusBody) : {};
+  } catch {
+    return { message: text.slice(0, 200) };
   }
-  return typeof body === 'object' && body !== null ? (body as StatusBody) : {};
 }
 
-/** Converts whatever client-node threw into a KubeApiError (HTTP answers) or a connection error message. */
-export function toKubeError(error: unknown, server?: string): Error {
-  if (error instanceof KubeApiError || error instanceof KubeUnreachableError) return error;
-  const e = error as { code?: unknown; body?: unknown; message?: string; cause?: { code?: string } };
-  if (typeof e?.code === 'number') {
-    const body = statusBody(e.body);
-    const message = body.message || (e.code === 401 ? 'Unauthorized: the kubeconfig credentials were rejected' : `HTTP ${e.code}`);
-    return new KubeApiError(e.code, body.reason ?? '', message, { cause: error });
-  }
-  const code = e?.cause?.code ?? (typeof e?.code === 'string' ? e.code : undefined);
-  return new KubeUnreachableError(server, code ?? e?.message ?? String(error), error);
+/** The error for a non-2xx answer, from its metav1.Status body when it has one. */
+export function apiError(status: number, body: string, retryAfter?: string): KubeApiError {
+  const parsed = statusBody(body);
+  const message = parsed.message || (status === 401 ? 'Unauthorized: the kubeconfig credentials were rejected' : `HTTP ${status}`);
+  const seconds = retryAfter === undefined ? NaN : Number(retryAfter);
+  return new KubeApiError(status, parsed.reason ?? '', message, Number.isFinite(seconds) ? { retryAfterSeconds: seconds } : undefined);
 }
 
 /** The API server did not answer at all (DNS, refused connection, TLS, timeout). */
 export class KubeUnreachableError extends Error {
-  constructor(readonly server: string | undefined, detail: string, cause: unknown) {
+  constructor(readonly server: string | undefined, detail: string, cause?: unknown) {
     super(`cannot reach the Kubernetes API${server ? ` at ${server}` : ''}: ${detail}`, { cause });
     this.name = 'KubeUnreachableError';
   }
@@ -59,4 +56,8 @@ export function isNotFound(error: unknown): boolean {
 
 export function isConflict(error: unknown): boolean {
   return error instanceof KubeApiError && error.status === 409;
+}
+
+export function isGone(error: unknown): boolean {
+  return error instanceof KubeApiError && error.status === 410;
 }

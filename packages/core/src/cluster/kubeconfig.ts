@@ -7,6 +7,8 @@ import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { KubeRequestEvent } from './request-event.js';
 
+export type { KubeConfig };
+
 export interface ClusterSelection {
   kubeconfig?: string;
   context?: string;
@@ -19,7 +21,11 @@ export interface ClusterConnection {
   namespace: string;
   /** The API server URL (for messages). */
   server: string;
-  /** Told of every request to the API server as it finishes (`-v=6` logging). */
+  /** Told about every request made through this connection (`-v=6`). */
+  onRequest?: (event: KubeRequestEvent) => void;
+}
+
+export interface ConnectOptions {
   onRequest?: (event: KubeRequestEvent) => void;
 }
 
@@ -75,7 +81,7 @@ function loadKubeConfig(selection: ClusterSelection, env: NodeJS.ProcessEnv): Ku
 
 /** Loads the kubeconfig and picks context and namespace as kubectl does. */
 export function connectCluster(
-  selection: ClusterSelection = {}, env: NodeJS.ProcessEnv = process.env, options?: { onRequest?: (event: KubeRequestEvent) => void },
+  selection: ClusterSelection = {}, env: NodeJS.ProcessEnv = process.env, options: ConnectOptions = {},
 ): ClusterConnection {
   const kc = loadKubeConfig(selection, env);
   if (selection.context) {
@@ -89,5 +95,5 @@ export function connectCluster(
   if (cluster === null) throw new KubeconfigError('the kubeconfig has no current context: pass --context or set current-context');
   const context = kc.getContextObject(kc.getCurrentContext());
   const namespace = selection.namespace || context?.namespace || 'default';
-  return { kubeConfig: kc, namespace, server: cluster.server, ...(options?.onRequest ? { onRequest: options.onRequest } : {}) };
+  return { kubeConfig: kc, namespace, server: cluster.server, onRequest: options.onRequest };
 }

@@ -2,14 +2,17 @@
 // kind comes from istream's CRD and the status is ours to write (through the status subresource);
 // on OpenShift it is the built-in API and the server writes status itself when asked to import
 // (ImageStreamImport), so clients there never write status.
-import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import {
-  IMAGE_GROUP, IMAGE_STREAM_PLURAL, IMAGE_VERSION, type ImageStream, type StreamChange, type TagImportPolicy,
+  IMAGE_API_VERSION, IMAGE_STREAM_PLURAL, type ImageStream, type StreamChange, type TagImportPolicy,
   type TagReferencePolicy,
 } from '../imagestream/index.js';
-import { ImageStreamApiMissingError, isConflict, isNotFound, toKubeError } from './errors.js';
+import { kubeClient, type KubeClient } from './client.js';
+import { ImageStreamApiMissingError, isNotFound } from './errors.js';
 import type { ClusterConnection } from './kubeconfig.js';
+import type { KubeList } from './object.js';
+import { groupVersionPath, resourcePath } from './paths.js';
 import type { PullSecretData } from '../registry/index.js';
+import { retryOnConflict } from './retry.js';
 import { pullSecretData, type SecretLike } from './secrets.js';
 
 /** How this cluster serves ImageStreams. */
@@ -64,29 +67,22 @@ export interface ImageStreamImportAnswer {
   };
 }
 
-const MAX_CONFLICT_RETRIES = 5;
 /** Names istream's writes in managedFields (instead of the HTTP library's name). */
 const FIELD_MANAGER = 'istream';
 
 export function imageStreamClient(connection: ClusterConnection): ImageStreamClient {
-  const custom = connection.kubeConfig.makeApiClient(CustomObjectsApi);
-  const core = connection.kubeConfig.makeApiClient(CoreV1Api);
-  const base = { group: IMAGE_GROUP, version: IMAGE_VERSION, plural: IMAGE_STREAM_PLURAL };
-  const call = async <T>(fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (e) {
-      throw toKubeError(e, connection.server);
-    }
-  };
+  const api = kubeClient(connection);
+  const streamPath = (namespace?: string, name?: string, subresource?: string): string =>
+    resourcePath(IMAGE_API_VERSION, IMAGE_STREAM_PLURAL, namespace, name, subresource);
+  const write = { query: { fieldManager: FIELD_MANAGER } };
   let kind: Promise<ImageStreamApiKind> | undefined;
 
   const client: ImageStreamClient = {
     connection,
-    apiKind: () => (kind ??= detectImageStreamApi(custom, connection.server)),
+    apiKind: () => (kind ??= detectImageStreamApi(api)),
     async get(namespace, name) {
       try {
-        return await call(() => custom.getNamespacedCustomObject({ ...base, namespace, name })) as ImageStream;
+        return await api.call<ImageStream>(streamPath(namespace, name));
       } catch (e) {
         if (isNotFound(e)) {
           await requireApi(client);
@@ -97,23 +93,17 @@ export function imageStreamClient(connection: ClusterConnection): ImageStreamCli
     },
     async list(namespace) {
       await requireApi(client);
-      const list = await call(() => (namespace === undefined
-        ? custom.listClusterCustomObject(base)
-        : custom.listNamespacedCustomObject({ ...base, namespace }))) as { items?: ImageStream[] };
+      const list = await api.call<Partial<KubeList<ImageStream>>>(streamPath(namespace));
       return list.items ?? [];
     },
-    async update(namespace, name, change) {
-      for (let attempt = 0; ; attempt++) {
+    update(namespace, name, change) {
+      return retryOnConflict(async () => {
         const current = await client.get(namespace, name);
         const next = change(current);
         if (next === undefined || !next.changed) return current;
-        try {
-          return await write(current, next);
-        } catch (e) {
-          if (!isConflict(e) || attempt >= MAX_CONFLICT_RETRIES) throw e;
-        }
-      }
-      async function write(current: ImageStream | undefined, next: StreamChange): Promise<ImageStream> {
+        return await store(current, next);
+      });
+      async function store(current: ImageStream | undefined, next: StreamChange): Promise<ImageStream> {
         // OpenShift derives status from spec itself (and imports through ImageStreamImport): spec only.
         const serverWritesStatus = (await client.apiKind()) === 'openshift';
         const desired = { ...next.stream, metadata: { ...next.stream.metadata, namespace, name } };
@@ -121,24 +111,24 @@ export function imageStreamClient(connection: ClusterConnection): ImageStreamCli
         // The main resource ignores status and the status subresource ignores spec: two writes.
         const body = { ...desired, status: undefined };
         if (current === undefined) {
-          stored = await call(() => custom.createNamespacedCustomObject({ ...base, namespace, body, fieldManager: FIELD_MANAGER })) as ImageStream;
+          stored = await api.call<ImageStream>(streamPath(namespace), { ...write, method: 'POST', body });
         } else if (next.specChanged) {
-          stored = await call(() => custom.replaceNamespacedCustomObject({ ...base, namespace, name, body, fieldManager: FIELD_MANAGER })) as ImageStream;
+          stored = await api.call<ImageStream>(streamPath(namespace, name), { ...write, method: 'PUT', body });
         } else stored = current;
         if (!serverWritesStatus && (next.statusChanged || current === undefined)) {
           const withStatus = { ...stored, status: desired.status };
-          stored = await call(() => custom.replaceNamespacedCustomObjectStatus({ ...base, namespace, name, body: withStatus, fieldManager: FIELD_MANAGER })) as ImageStream;
+          stored = await api.call<ImageStream>(streamPath(namespace, name, 'status'), { ...write, method: 'PUT', body: withStatus });
         }
         return stored;
       }
     },
     async importOnServer(namespace, request) {
-      const body = { apiVersion: `${IMAGE_GROUP}/${IMAGE_VERSION}`, kind: 'ImageStreamImport', ...request, metadata: { ...request.metadata, namespace } };
-      return await call(() => custom.createNamespacedCustomObject({ ...base, plural: 'imagestreamimports', namespace, body })) as ImageStreamImportAnswer;
+      const body = { apiVersion: IMAGE_API_VERSION, kind: 'ImageStreamImport', ...request, metadata: { ...request.metadata, namespace } };
+      return await api.call<ImageStreamImportAnswer>(resourcePath(IMAGE_API_VERSION, 'imagestreamimports', namespace), { method: 'POST', body });
     },
     async pullSecrets(namespace) {
-      const list = await call(() => core.listNamespacedSecret({ namespace }));
-      return pullSecretData(list.items as SecretLike[]);
+      const list = await api.call<KubeList<SecretLike>>(resourcePath('v1', 'secrets', namespace));
+      return pullSecretData(list.items);
     },
   };
   return client;
@@ -154,15 +144,14 @@ async function requireApi(client: ImageStreamClient): Promise<void> {
  * OpenShift's image API serves the whole family (imagestreamimports, imagestreamtags, images...);
  * istream's CRD serves only imagestreams. The resource list is readable by every authenticated user.
  */
-export async function detectImageStreamApi(custom: CustomObjectsApi, server?: string): Promise<ImageStreamApiKind> {
+async function detectImageStreamApi(api: KubeClient): Promise<ImageStreamApiKind> {
   try {
-    const resources = await custom.getAPIResources({ group: IMAGE_GROUP, version: IMAGE_VERSION });
+    const resources = await api.call<{ resources: Array<{ name: string }> }>(groupVersionPath(IMAGE_API_VERSION));
     const names = new Set(resources.resources.map((r) => r.name));
     if (names.has('imagestreamimports')) return 'openshift';
     return names.has(IMAGE_STREAM_PLURAL) ? 'crd' : 'absent';
   } catch (e) {
-    const error = toKubeError(e, server);
-    if (isNotFound(error)) return 'absent';
-    throw error;
+    if (isNotFound(e)) return 'absent';
+    throw e;
   }
 }

@@ -1,4 +1,4 @@
-import type { KubeJson } from './kube-json.js';
+import { resourcePath, type KubeClient } from '../cluster/index.js';
 
 interface SubjectAccessReviewStatus { status?: { allowed?: boolean } }
 
@@ -13,11 +13,11 @@ interface SubjectAccessReviewStatus { status?: { allowed?: boolean } }
  * triggers, nearly all of them, never ask.
  */
 export class StreamAccessChecker {
-  constructor(private readonly api: KubeJson) {}
+  constructor(private readonly api: KubeClient) {}
 
   async mayRead(workloadNamespace: string, streamNamespace: string): Promise<boolean> {
     if (workloadNamespace === streamNamespace) return true;
-    const review = await this.api.call<SubjectAccessReviewStatus>('/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+    const review = await this.api.call<SubjectAccessReviewStatus>(resourcePath('authorization.k8s.io/v1', 'subjectaccessreviews'), {
       method: 'POST',
       body: {
         apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview',

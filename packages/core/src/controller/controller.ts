@@ -1,11 +1,9 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { KubeConfig } from '@kubernetes/client-node';
-import { imageStreamClient } from '../cluster/index.js';
+import { imageStreamClient, KubeClient, type ClusterConnection } from '../cluster/index.js';
 import { StreamAccessChecker } from './access.js';
 import { KubeEventRecorder } from './events.js';
 import { ImportController, type ImportSettings } from './import-controller.js';
-import { KubeJson } from './kube-json.js';
 import { LeaderElector } from './leader.js';
 import { createLogger, errorText, type LogFormat } from './log.js';
 import { Manager, type StopReason } from './manager.js';
@@ -27,7 +25,8 @@ export interface LeaderElectionConfig {
 }
 
 export interface ControllerOptions {
-  kubeConfig: KubeConfig;
+  /** The cluster, with its request observer (so `controller -v=6` logs the controller's requests too). */
+  connection: ClusterConnection;
   /** Watch one namespace; all namespaces when undefined. */
   namespace?: string;
   leaderElection?: LeaderElectionConfig;
@@ -66,7 +65,7 @@ export interface RunningController {
  */
 export async function startController(options: ControllerOptions): Promise<RunningController> {
   const log = createLogger(options.log ?? (() => undefined), options.logFormat);
-  const api = new KubeJson(options.kubeConfig);
+  const api = new KubeClient(options.connection.kubeConfig, { onRequest: options.connection.onRequest });
   const metrics = new ControllerMetrics();
   const identity = options.leaderElection?.identity ?? `${hostname()}_${randomBytes(4).toString('hex')}`;
   const events = new KubeEventRecorder(api, identity, (e) => log.warning('event not recorded', { error: errorText(e) }));
@@ -98,8 +97,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
     namespace: options.namespace, workers: options.workers, resyncIntervalMs: options.resyncIntervalMs,
   }));
   if (options.imports) {
-    const server = options.kubeConfig.getCurrentCluster()?.server ?? '';
-    const streams = imageStreamClient({ kubeConfig: options.kubeConfig, namespace: options.namespace ?? 'default', server });
+    const streams = imageStreamClient(options.connection);
     manager.add(new ImportController({
       ...options.imports, caches, metrics, log, intervalMs: options.importIntervalMs,
       update: (namespace, name, change) => streams.update(namespace, name, change),

@@ -1,11 +1,10 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
-import { KubeJson, isStatus } from './kube-json.js';
+import { isNotFound, resourcePath, type KubeClient, type KubeObject } from '../cluster/index.js';
 
 export const eventSource = 'istream-controller';
 
 export interface EventRecorder {
   /** Queues an Event; it is written in the background so a reconcile never waits for it. */
-  record(obj: KubernetesObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
+  record(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
 }
 
 interface Recorded { name: string; namespace: string; count: number; at: number }
@@ -13,7 +12,7 @@ interface Recorded { name: string; namespace: string; count: number; at: number 
 interface QueuedEvent {
   /** Object, type, reason and message: what makes two Events the same one. */
   key: string;
-  obj: KubernetesObject;
+  obj: KubeObject;
   type: 'Normal' | 'Warning';
   reason: string;
   message: string;
@@ -45,9 +44,9 @@ export class KubeEventRecorder implements EventRecorder {
   private readonly writing = new Set<string>();
   private readonly writers = new Set<Promise<void>>();
 
-  constructor(private readonly api: KubeJson, private readonly host: string, private readonly onError: (error: unknown) => void) {}
+  constructor(private readonly api: KubeClient, private readonly host: string, private readonly onError: (error: unknown) => void) {}
 
-  record(obj: KubernetesObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
+  record(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
     const key = `${obj.metadata?.uid ?? ''}\u0000${type}\u0000${reason}\u0000${message}`;
     const waiting = this.queued.get(key);
     if (waiting) {
@@ -98,17 +97,17 @@ export class KubeEventRecorder implements EventRecorder {
       prior.count += occurrences;
       prior.at = now.getTime();
       try {
-        await this.api.call(`/api/v1/namespaces/${encodeURIComponent(prior.namespace)}/events/${encodeURIComponent(prior.name)}`, {
+        await this.api.call(resourcePath('v1', 'events', prior.namespace, prior.name), {
           method: 'PATCH', contentType: 'application/merge-patch+json',
           body: { count: prior.count, lastTimestamp: now.toISOString() },
         });
         return;
       } catch (error) {
-        if (!isStatus(error, 404)) throw error;
+        if (!isNotFound(error)) throw error;
       }
     }
     const name = `${obj.metadata?.name ?? 'object'}.${now.getTime().toString(16)}${Math.floor(Math.random() * 0xfff).toString(16)}`;
-    await this.api.call(`/api/v1/namespaces/${encodeURIComponent(namespace)}/events`, {
+    await this.api.call(resourcePath('v1', 'events', namespace), {
       method: 'POST',
       body: {
         apiVersion: 'v1', kind: 'Event',

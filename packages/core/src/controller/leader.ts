@@ -1,6 +1,4 @@
-import type { KubeJson } from './kube-json.js';
-import { isStatus } from './kube-json.js';
-import { resourcePath } from './workload-kinds.js';
+import { isConflict, isNotFound, resourcePath, type KubeClient } from '../cluster/index.js';
 
 export interface LeaderElectionOptions {
   namespace: string;
@@ -43,7 +41,7 @@ export class LeaderElector {
   private stopped = false;
   private wake?: () => void;
 
-  constructor(private readonly api: KubeJson, private readonly opts: LeaderElectionOptions) {
+  constructor(private readonly api: KubeClient, private readonly opts: LeaderElectionOptions) {
     this.durationS = opts.leaseDurationSeconds ?? 15;
     this.renewDeadlineMs = opts.renewDeadlineMs ?? 10_000;
     this.retryMs = opts.retryPeriodMs ?? 2_000;
@@ -113,7 +111,7 @@ export class LeaderElector {
     try {
       lease = await this.api.call<Lease>(this.path);
     } catch (error) {
-      if (!isStatus(error, 404)) throw error;
+      if (!isNotFound(error)) throw error;
     }
     const spec = { holderIdentity: this.opts.identity, leaseDurationSeconds: this.durationS, renewTime: microTime(now) };
     if (!lease) {
@@ -128,7 +126,7 @@ export class LeaderElector {
         });
         return true;
       } catch (error) {
-        if (isStatus(error, 409)) return false;
+        if (isConflict(error)) return false;
         throw error;
       }
     }
@@ -144,7 +142,7 @@ export class LeaderElector {
       await this.api.call(this.path, { method: 'PUT', body: lease });
       return true;
     } catch (error) {
-      if (isStatus(error, 409)) return false;
+      if (isConflict(error)) return false;
       throw error;
     }
   }

@@ -1,4 +1,4 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubeObject } from '../cluster/index.js';
 import { resolveTagEvent, specTag, statusTag, type ImageStream } from '../imagestream/index.js';
 import { parseImageReference, referenceString } from '../reference/index.js';
 import {
@@ -23,7 +23,7 @@ export interface TriggerSourceName {
  */
 export const triggeredImagesAnnotation = 'istream.io/triggered-images';
 
-function triggeredImages(obj: KubernetesObject): Record<string, string> {
+function triggeredImages(obj: KubeObject): Record<string, string> {
   const value = obj.metadata?.annotations?.[triggeredImagesAnnotation];
   if (value === undefined) return {};
   try {
@@ -59,7 +59,7 @@ export interface TriggerPlan {
   /** OpenShift would refuse to update this workload at all (e.g. an unfollowable fieldPath). */
   refused?: string;
   /** The workload with every change applied (a copy); undefined when nothing changes. */
-  updated?: KubernetesObject;
+  updated?: KubeObject;
 }
 
 export interface ReactorInputs {
@@ -75,7 +75,7 @@ export interface ReactorInputs {
  * stream -> workload index, and for the reactor's access checks).
  * `obj.kind` must be set: the kind decides which fieldPaths count.
  */
-export function triggerStreams(obj: KubernetesObject): Array<{ namespace: string; stream: string; tag: string }> {
+export function triggerStreams(obj: KubeObject): Array<{ namespace: string; stream: string; tag: string }> {
   const value = obj.metadata?.annotations?.[TRIGGER_ANNOTATION];
   if (value === undefined) return [];
   const own = obj.metadata?.namespace ?? '';
@@ -119,7 +119,7 @@ function knownToTag(stream: ImageStream, tag: string, image: string): boolean {
  * non-paused trigger whose tag has a current item and whose container shows another image; all
  * changes land in one copy. A cross-namespace trigger counts only where access is granted.
  */
-export async function planTriggers(obj: KubernetesObject, inputs: ReactorInputs): Promise<TriggerPlan> {
+export async function planTriggers(obj: KubeObject, inputs: ReactorInputs): Promise<TriggerPlan> {
   const plan: TriggerPlan = { changes: [], denied: [], unwatched: [] };
   const namespace = obj.metadata?.namespace ?? '';
   const allowed = new Set<string>([namespace]);
@@ -169,7 +169,7 @@ export async function planTriggers(obj: KubernetesObject, inputs: ReactorInputs)
     written[container] = change.newImage;
   }
   if (plan.changes.length > 0) {
-    const updated = result.object as KubernetesObject;
+    const updated = result.object as KubeObject;
     const annotations = { ...updated.metadata?.annotations, [triggeredImagesAnnotation]: JSON.stringify(written) };
     updated.metadata = { ...updated.metadata, annotations };
     plan.updated = updated;

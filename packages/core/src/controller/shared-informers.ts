@@ -1,10 +1,8 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
+import { resourcePath, startInformer, type KubeClient, type KubeObject, type ResourceInformer } from '../cluster/index.js';
 import { IMAGE_API_VERSION, IMAGE_STREAM_PLURAL, type ImageStream } from '../imagestream/index.js';
-import { startInformer, type ResourceInformer } from './informer.js';
-import type { KubeJson } from './kube-json.js';
-import { resourcePath, workloadKinds, type WorkloadKind } from './workload-kinds.js';
+import { workloadKinds, type WorkloadKind } from './workload-kinds.js';
 
-export type StreamObject = ImageStream & KubernetesObject;
+export type StreamObject = ImageStream & KubeObject;
 
 /**
  * What the controllers read from the shared caches and how they hear of changes. The manager
@@ -13,11 +11,11 @@ export type StreamObject = ImageStream & KubernetesObject;
  */
 export interface InformerSource {
   onStreamChange(handler: (stream: StreamObject) => void): void;
-  onWorkloadChange(handler: (kind: WorkloadKind, obj: KubernetesObject) => void): void;
-  onWorkloadDelete(handler: (kind: WorkloadKind, obj: KubernetesObject) => void): void;
+  onWorkloadChange(handler: (kind: WorkloadKind, obj: KubeObject) => void): void;
+  onWorkloadDelete(handler: (kind: WorkloadKind, obj: KubeObject) => void): void;
   stream(namespace: string, name: string): StreamObject | undefined;
   /** The cached workload with `apiVersion` and `kind` filled in (list results lack them). */
-  workload(kind: WorkloadKind, namespace: string, name: string): KubernetesObject | undefined;
+  workload(kind: WorkloadKind, namespace: string, name: string): KubeObject | undefined;
 }
 
 export interface SharedCaches extends InformerSource {
@@ -31,13 +29,13 @@ export interface SharedCaches extends InformerSource {
 /** Image streams and the four workload kinds, in one namespace or all, from list+watch. */
 export class SharedInformers implements SharedCaches {
   private readonly streamHandlers: Array<(stream: StreamObject) => void> = [];
-  private readonly changeHandlers: Array<(kind: WorkloadKind, obj: KubernetesObject) => void> = [];
-  private readonly deleteHandlers: Array<(kind: WorkloadKind, obj: KubernetesObject) => void> = [];
+  private readonly changeHandlers: Array<(kind: WorkloadKind, obj: KubeObject) => void> = [];
+  private readonly deleteHandlers: Array<(kind: WorkloadKind, obj: KubeObject) => void> = [];
   private streams?: ResourceInformer<StreamObject>;
-  private readonly workloads = new Map<WorkloadKind, ResourceInformer<KubernetesObject>>();
+  private readonly workloads = new Map<WorkloadKind, ResourceInformer<KubeObject>>();
 
   constructor(
-    private readonly api: KubeJson,
+    private readonly api: KubeClient,
     private readonly namespace: string | undefined,
     private readonly onError: (resource: string, error: unknown) => void,
   ) {}
@@ -46,11 +44,11 @@ export class SharedInformers implements SharedCaches {
     this.streamHandlers.push(handler);
   }
 
-  onWorkloadChange(handler: (kind: WorkloadKind, obj: KubernetesObject) => void): void {
+  onWorkloadChange(handler: (kind: WorkloadKind, obj: KubeObject) => void): void {
     this.changeHandlers.push(handler);
   }
 
-  onWorkloadDelete(handler: (kind: WorkloadKind, obj: KubernetesObject) => void): void {
+  onWorkloadDelete(handler: (kind: WorkloadKind, obj: KubeObject) => void): void {
     this.deleteHandlers.push(handler);
   }
 
@@ -61,7 +59,7 @@ export class SharedInformers implements SharedCaches {
       onError: (e) => this.onError(IMAGE_STREAM_PLURAL, e),
     });
     for (const kind of workloadKinds) {
-      this.workloads.set(kind, startInformer<KubernetesObject>(this.api, resourcePath(kind.apiVersion, kind.resource, this.namespace), {
+      this.workloads.set(kind, startInformer<KubeObject>(this.api, resourcePath(kind.apiVersion, kind.resource, this.namespace), {
         onChange: (obj) => { for (const h of this.changeHandlers) h(kind, obj); },
         onDelete: (obj) => { for (const h of this.deleteHandlers) h(kind, obj); },
         onError: (e) => this.onError(kind.resource, e),
@@ -73,12 +71,12 @@ export class SharedInformers implements SharedCaches {
     return this.streams?.get(name, namespace);
   }
 
-  workload(kind: WorkloadKind, namespace: string, name: string): KubernetesObject | undefined {
+  workload(kind: WorkloadKind, namespace: string, name: string): KubeObject | undefined {
     const obj = this.workloads.get(kind)?.get(name, namespace);
     return obj ? { ...obj, apiVersion: kind.apiVersion, kind: kind.kind } : undefined;
   }
 
-  private all(): Array<ResourceInformer<KubernetesObject>> {
+  private all(): Array<ResourceInformer<KubeObject>> {
     return [...(this.streams ? [this.streams] : []), ...this.workloads.values()];
   }
 

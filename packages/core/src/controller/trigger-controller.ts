@@ -1,6 +1,6 @@
 import { TRIGGER_ANNOTATION } from '../triggers/index.js';
 import type { EventRecorder } from './events.js';
-import type { KubeJson } from './kube-json.js';
+import type { KubeClient } from '../cluster/index.js';
 import { errorText, type Logger } from './log.js';
 import type { Runnable } from './manager.js';
 import type { ControllerMetrics } from './metrics.js';
@@ -13,7 +13,7 @@ import { WorkQueue } from './workqueue.js';
 import { objectKey, workloadKey } from './workload-kinds.js';
 
 export interface TriggerControllerOptions {
-  api: KubeJson;
+  api: KubeClient;
   caches: InformerSource;
   events: EventRecorder;
   metrics: ControllerMetrics;

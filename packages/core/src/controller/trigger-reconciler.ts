@@ -1,28 +1,24 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
+import { isNotFound, resourcePath, retryOnConflict, type KubeClient, type KubeObject } from '../cluster/index.js';
 import { readTriggers, TRIGGER_ANNOTATION, type WorkloadObject } from '../triggers/index.js';
 import type { EventRecorder } from './events.js';
-import { KubeApiError, type KubeJson } from './kube-json.js';
 import type { Logger } from './log.js';
 import { planTriggers, type ReactorInputs, type TriggerChange, type TriggerPlan } from './reactor.js';
 import type { RateLimitedWarnings } from './warnings.js';
-import { parseWorkloadKey, resourcePath, type WorkloadKind } from './workload-kinds.js';
+import { parseWorkloadKey, type WorkloadKind } from './workload-kinds.js';
 
 export interface TriggerReconcilerDeps {
-  api: KubeJson;
+  api: KubeClient;
   events: EventRecorder;
   /** Refusals and annotation errors: a Warning Event and a log line, rate-limited per object. */
   warnings: RateLimitedWarnings;
   log: Logger;
   inputs: ReactorInputs;
   /** The informer's copy of a workload (may lag the apiserver). */
-  cached(kind: WorkloadKind, namespace: string, name: string): KubernetesObject | undefined;
+  cached(kind: WorkloadKind, namespace: string, name: string): KubeObject | undefined;
   onWrite?(key: string, plan: TriggerPlan): void;
 }
 
-/** Writes that lost a race (409) are recomputed from a fresh read this many times before requeueing. */
-const conflictRetries = 5;
-
-function changeMessage(kind: WorkloadKind, obj: KubernetesObject, c: TriggerChange): string {
+function changeMessage(kind: WorkloadKind, obj: KubeObject, c: TriggerChange): string {
   if (!c.revertsManualEdit) {
     return `Image of container ${c.container} changed to ${c.to} by image stream tag ${c.source.display} (was ${c.from || 'empty'})`;
   }
@@ -38,7 +34,7 @@ function changeMessage(kind: WorkloadKind, obj: KubernetesObject, c: TriggerChan
  * `"paused":"false"`, duplicate fieldPaths, a container that does not exist...): what OpenShift
  * ignores silently, said where the workload's owner looks.
  */
-function reportAnnotationErrors(deps: TriggerReconcilerDeps, key: string, obj: KubernetesObject): void {
+function reportAnnotationErrors(deps: TriggerReconcilerDeps, key: string, obj: KubeObject): void {
   const value = obj.metadata?.annotations?.[TRIGGER_ANNOTATION];
   if (value === undefined) return;
   for (const problem of readTriggers(value, obj as WorkloadObject).problems) {
@@ -49,7 +45,7 @@ function reportAnnotationErrors(deps: TriggerReconcilerDeps, key: string, obj: K
   }
 }
 
-function reportRefusals(deps: TriggerReconcilerDeps, key: string, obj: KubernetesObject, plan: TriggerPlan): void {
+function reportRefusals(deps: TriggerReconcilerDeps, key: string, obj: KubeObject, plan: TriggerPlan): void {
   const namespace = obj.metadata?.namespace ?? '';
   for (const source of plan.denied) {
     deps.warnings.warn(obj, 'ImageTriggerForbidden',
@@ -76,34 +72,35 @@ export async function reconcileWorkload(deps: TriggerReconcilerDeps, key: string
   const ref = parseWorkloadKey(key);
   if (!ref) return undefined;
   const { kind, namespace, name } = ref;
-  let obj = deps.cached(kind, namespace, name);
-  if (obj) reportAnnotationErrors(deps, key, obj);
-  for (let attempt = 0; obj; attempt++) {
-    const plan = await planTriggers(obj, deps.inputs);
-    reportRefusals(deps, key, obj, plan);
-    if (!plan.updated) return plan;
-    const path = resourcePath(kind.apiVersion, kind.resource, namespace, name);
-    try {
-      const written = await deps.api.call<KubernetesObject>(path, { method: 'PUT', body: plan.updated });
-      deps.onWrite?.(key, plan);
-      for (const change of plan.changes) {
-        deps.events.record(written, change.revertsManualEdit ? 'Warning' : 'Normal',
-          change.revertsManualEdit ? 'ManualImageChangeReverted' : 'ImageTriggered', changeMessage(kind, obj, change));
-        const fields = { workload: key, container: change.container, source: change.source.display, from: change.from, to: change.to };
-        if (change.revertsManualEdit) deps.log.warning('reverted manual image change', fields);
-        else deps.log.info('rolled', fields);
-      }
-      return plan;
-    } catch (error) {
-      if (!(error instanceof KubeApiError) || error.status !== 409 || attempt >= conflictRetries) throw error;
+  const path = resourcePath(kind.apiVersion, kind.resource, namespace, name);
+  const cached = deps.cached(kind, namespace, name);
+  if (!cached) return undefined;
+  reportAnnotationErrors(deps, key, cached);
+  let current: KubeObject = cached;
+  // A write that lost a race (409) is recomputed from a fresh read a few times; after that the
+  // conflict fails this reconcile and the work queue requeues the workload.
+  return retryOnConflict(async (attempt) => {
+    if (attempt > 1) {
       // Someone wrote the workload after our cache saw it: recompute from what is there now.
       try {
-        obj = await deps.api.call<KubernetesObject>(path);
+        current = await deps.api.call<KubeObject>(path);
       } catch (readError) {
-        if (readError instanceof KubeApiError && readError.status === 404) return undefined;
+        if (isNotFound(readError)) return undefined;
         throw readError;
       }
     }
-  }
-  return undefined;
+    const plan = await planTriggers(current, deps.inputs);
+    reportRefusals(deps, key, current, plan);
+    if (!plan.updated) return plan;
+    const written = await deps.api.call<KubeObject>(path, { method: 'PUT', body: plan.updated });
+    deps.onWrite?.(key, plan);
+    for (const change of plan.changes) {
+      deps.events.record(written, change.revertsManualEdit ? 'Warning' : 'Normal',
+        change.revertsManualEdit ? 'ManualImageChangeReverted' : 'ImageTriggered', changeMessage(kind, current, change));
+      const fields = { workload: key, container: change.container, source: change.source.display, from: change.from, to: change.to };
+      if (change.revertsManualEdit) deps.log.warning('reverted manual image change', fields);
+      else deps.log.info('rolled', fields);
+    }
+    return plan;
+  });
 }

@@ -1,4 +1,4 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubeObject } from '../cluster/index.js';
 import type { EventRecorder } from './events.js';
 import type { LogFields, Logger } from './log.js';
 
@@ -25,7 +25,7 @@ export class RateLimitedWarnings {
   ) {}
 
   /** `decision` starts the log line ("refused", "invalid trigger annotation"); `reason` is the Event's. */
-  warn(obj: KubernetesObject, reason: string, message: string, decision: string, fields: LogFields): void {
+  warn(obj: KubeObject, reason: string, message: string, decision: string, fields: LogFields): void {
     const key = `${obj.metadata?.uid ?? `${obj.metadata?.namespace}/${obj.metadata?.name}`}\u0000${reason}\u0000${message}`;
     const at = this.now();
     const before = this.last.get(key);

@@ -1,4 +1,4 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubeObject } from '../cluster/index.js';
 import { TRIGGERABLE_KINDS, triggerableKind, type TriggerableWorkloadKind } from '../workloads/index.js';
 
 /** A workload kind the trigger reactor watches and writes: a triggerable kind of core/workloads. */
@@ -8,13 +8,6 @@ export const workloadKinds: readonly WorkloadKind[] = TRIGGERABLE_KINDS;
 
 export function kindByName(kind: string): WorkloadKind | undefined {
   return triggerableKind(kind);
-}
-
-/** `/apis/GROUP/VERSION[/namespaces/NS]/RESOURCE[/NAME]` */
-export function resourcePath(apiVersion: string, resource: string, namespace?: string, name?: string): string {
-  const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-  const ns = namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
-  return `${base}${ns}/${resource}${name ? `/${encodeURIComponent(name)}` : ''}`;
 }
 
 /** Queue key of one workload: `Kind/namespace/name`. */
@@ -29,6 +22,6 @@ export function parseWorkloadKey(key: string): { kind: WorkloadKind; namespace: 
   return { kind: wk, namespace, name };
 }
 
-export function objectKey(obj: KubernetesObject): { namespace: string; name: string } {
+export function objectKey(obj: KubeObject): { namespace: string; name: string } {
   return { namespace: obj.metadata?.namespace ?? '', name: obj.metadata?.name ?? '' };
 }

@@ -3,10 +3,9 @@
 // reconcile starts from a copy that another client has since updated.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { sharedCluster } from '@istream/test-harness/cluster/index';
 import type { ImageStream } from '../../src/imagestream/index.js';
-import { KubeJson } from '../../src/controller/kube-json.js';
+import { connectCluster, kubeClient, type KubeObject } from '../../src/cluster/index.js';
 import { reconcileWorkload } from '../../src/controller/trigger-reconciler.js';
 import { createLogger } from '../../src/controller/log.js';
 import { RateLimitedWarnings } from '../../src/controller/warnings.js';
@@ -23,11 +22,9 @@ test('a 409 on the workload write is retried from a fresh read without losing th
     metadata: { name: 'app', namespace: ns, annotations: { 'image.openshift.io/triggers': triggers } },
     spec: { replicas: 0, selector: { matchLabels: { app: 'app' } }, template: { metadata: { labels: { app: 'app' } }, spec: { containers: [{ name: 'app', image: 'registry.test/ubi:8' }] } } },
   };
-  const kc = new KubeConfig();
-  kc.loadFromFile(cluster.kubeconfig);
-  const api = new KubeJson(kc);
+  const api = kubeClient(connectCluster({ kubeconfig: cluster.kubeconfig }, {}));
   defer(t, () => api.close());
-  const stale = await api.call<KubernetesObject>(`/apis/apps/v1/namespaces/${ns}/deployments`, { method: 'POST', body: manifest });
+  const stale = await api.call<KubeObject>(`/apis/apps/v1/namespaces/${ns}/deployments`, { method: 'POST', body: manifest });
   const label = await cluster.kubectl(['label', 'deployment/app', 'team=blue'], { namespace: ns });
   assert.equal(label.code, 0, label.stderr);
 

@@ -3,10 +3,9 @@
 // of adding a second Event, as `kubectl describe` shows it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { sharedCluster } from '@istream/test-harness/cluster/index';
 import { KubeEventRecorder } from '../../src/controller/events.js';
-import { KubeJson } from '../../src/controller/kube-json.js';
+import { connectCluster, kubeClient, type KubeObject } from '../../src/cluster/index.js';
 import { defer } from '@istream/test-harness';
 
 interface EventList { items: Array<{ reason: string; message: string; count: number; involvedObject: { uid: string } }> }
@@ -14,11 +13,9 @@ interface EventList { items: Array<{ reason: string; message: string; count: num
 test('a burst of Events all land, and repeats fold into one Event with their count', async (t) => {
   const cluster = await sharedCluster();
   const ns = await cluster.createNamespace('events');
-  const kc = new KubeConfig();
-  kc.loadFromFile(cluster.kubeconfig);
-  const api = new KubeJson(kc);
+  const api = kubeClient(connectCluster({ kubeconfig: cluster.kubeconfig }, {}));
   defer(t, () => api.close());
-  const target = await api.call<KubernetesObject>(`/api/v1/namespaces/${ns}/configmaps`, {
+  const target = await api.call<KubeObject>(`/api/v1/namespaces/${ns}/configmaps`, {
     method: 'POST', body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'target' } },
   });
   const errors: unknown[] = [];

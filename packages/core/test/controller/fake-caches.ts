@@ -1,6 +1,6 @@
 // Shared informers without a cluster: objects put here are what the caches hold, and putting one
 // calls the registered handlers as a watch event would.
-import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubeObject } from '../../src/cluster/index.js';
 import type { InformerSource, StreamObject } from '../../src/controller/shared-informers.js';
 import { workloadKinds, type WorkloadKind } from '../../src/controller/workload-kinds.js';
 
@@ -8,20 +8,20 @@ const deploymentKind = workloadKinds.find((k) => k.kind === 'Deployment')!;
 
 export class FakeCaches implements InformerSource {
   readonly streams = new Map<string, StreamObject>();
-  readonly workloads = new Map<string, KubernetesObject>();
+  readonly workloads = new Map<string, KubeObject>();
   private readonly streamHandlers: Array<(s: StreamObject) => void> = [];
-  private readonly changeHandlers: Array<(k: WorkloadKind, o: KubernetesObject) => void> = [];
+  private readonly changeHandlers: Array<(k: WorkloadKind, o: KubeObject) => void> = [];
   onStreamChange(h: (s: StreamObject) => void): void { this.streamHandlers.push(h); }
-  onWorkloadChange(h: (k: WorkloadKind, o: KubernetesObject) => void): void { this.changeHandlers.push(h); }
+  onWorkloadChange(h: (k: WorkloadKind, o: KubeObject) => void): void { this.changeHandlers.push(h); }
   onWorkloadDelete(): void {}
   stream(_ns: string, name: string): StreamObject | undefined { return this.streams.get(name); }
-  workload(_k: WorkloadKind, _ns: string, name: string): KubernetesObject | undefined { return this.workloads.get(name); }
+  workload(_k: WorkloadKind, _ns: string, name: string): KubeObject | undefined { return this.workloads.get(name); }
   putStream(s: StreamObject): void {
     this.streams.set(s.metadata!.name!, s);
     for (const h of this.streamHandlers) h(s);
   }
   /** A Deployment changed. */
-  putWorkload(o: KubernetesObject): void {
+  putWorkload(o: KubeObject): void {
     this.workloads.set(o.metadata!.name!, o);
     for (const h of this.changeHandlers) h(deploymentKind, o);
   }

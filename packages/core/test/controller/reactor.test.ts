@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubeObject } from '../../src/cluster/index.js';
 import type { ImageStream } from '../../src/imagestream/index.js';
 import { planTriggers, triggeredImagesAnnotation, type ReactorInputs } from '../../src/controller/reactor.js';
 
@@ -17,14 +17,14 @@ function stream(namespace: string, items: string[], extra: Record<string, unknow
 }
 
 function deployment(triggers: unknown[], containers: Array<{ name: string; image: string }>, init: Array<{ name: string; image: string }> = [],
-  triggered?: Record<string, string>): KubernetesObject {
+  triggered?: Record<string, string>): KubeObject {
   const annotations: Record<string, string> = { 'image.openshift.io/triggers': JSON.stringify(triggers) };
   if (triggered) annotations[triggeredImagesAnnotation] = JSON.stringify(triggered);
   return {
     apiVersion: 'apps/v1', kind: 'Deployment',
     metadata: { name: 'myapp', namespace: 'app', annotations },
     spec: { template: { spec: { containers, initContainers: init } } },
-  } as KubernetesObject;
+  } as KubeObject;
 }
 
 /** A workload whose trigger already set `myapp` to the tag's item A once. */
@@ -38,7 +38,7 @@ function inputs(streams: Record<string, ImageStream>, allowed = true): ReactorIn
   return { stream: (ns, name) => streams[`${ns}/${name}`], mayRead: async () => allowed };
 }
 
-const images = (obj: KubernetesObject | undefined): string[] =>
+const images = (obj: KubeObject | undefined): string[] =>
   ((obj as { spec: { template: { spec: { containers: Array<{ image: string }> } } } }).spec.template.spec.containers).map((c) => c.image);
 
 test('the floating tag in the template is pinned to the tag\'s current item, not reported as a hand edit', async () => {

@@ -3,9 +3,8 @@
 // is reported without a write. What the writes do on a real apiserver is the cluster tests' job.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubeClient, KubeObject } from '../../src/cluster/index.js';
 import type { ImageStream } from '../../src/imagestream/index.js';
-import type { KubeJson } from '../../src/controller/kube-json.js';
 import { createLogger } from '../../src/controller/log.js';
 import { ControllerMetrics } from '../../src/controller/metrics.js';
 import type { StreamObject } from '../../src/controller/shared-informers.js';
@@ -21,12 +20,12 @@ function stream(name: string, items: string[]): StreamObject {
   } as unknown as ImageStream & StreamObject;
 }
 
-function workload(name: string, annotation: string): KubernetesObject {
+function workload(name: string, annotation: string): KubeObject {
   return {
     apiVersion: 'apps/v1', kind: 'Deployment',
     metadata: { name, namespace: 'app', uid: `uid-${name}`, annotations: { 'image.openshift.io/triggers': annotation } },
     spec: { template: { spec: { containers: [{ name: 'c', image: 'placeholder' }] } } },
-  } as KubernetesObject;
+  } as KubeObject;
 }
 
 const follows = (s: string) => JSON.stringify([{ from: { kind: 'ImageStreamTag', name: `${s}:8` }, fieldPath: 'spec.template.spec.containers[?(@.name=="c")].image' }]);
@@ -34,13 +33,13 @@ const follows = (s: string) => JSON.stringify([{ from: { kind: 'ImageStreamTag',
 test('a stream change reconciles exactly the workloads that follow it; a broken annotation gets a Warning and no write', async () => {
   const caches = new FakeCaches();
   const writes: string[] = [];
-  const api = { call: async (path: string, req: { method?: string; body?: KubernetesObject }) => {
+  const api = { call: async (path: string, req: { method?: string; body?: KubeObject }) => {
     if (req.method === 'PUT' && req.body) {
       writes.push(path);
       caches.workloads.set(req.body.metadata!.name!, req.body);
     }
     return req.body;
-  } } as unknown as KubeJson;
+  } } as unknown as KubeClient;
   const events: string[] = [];
   const lines: string[] = [];
   const controller = new TriggerController({

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubeObject } from '../../src/cluster/index.js';
 import { createLogger } from '../../src/controller/log.js';
 import { RateLimitedWarnings, warningWindowMs } from '../../src/controller/warnings.js';
 
@@ -10,8 +10,8 @@ test('a warning about one object is an Event and a log line once per reason and 
   let now = 0;
   const warnings = new RateLimitedWarnings({ record: (o, type, reason, message) => { events.push(`${o.metadata?.name} ${type} ${reason} ${message}`); } },
     createLogger((l) => lines.push(l)), warningWindowMs, () => now);
-  const a = { metadata: { name: 'a', uid: 'uid-a' } } as KubernetesObject;
-  const b = { metadata: { name: 'b', uid: 'uid-b' } } as KubernetesObject;
+  const a = { metadata: { name: 'a', uid: 'uid-a' } } as KubeObject;
+  const b = { metadata: { name: 'b', uid: 'uid-b' } } as KubeObject;
   for (let i = 0; i < 20; i++) warnings.warn(a, 'ImageTriggerInvalid', 'bad JSON', 'invalid trigger annotation', { workload: 'a' });
   warnings.warn(a, 'ImageTriggerInvalid', 'duplicate fieldPath', 'invalid trigger annotation', { workload: 'a' });
   warnings.warn(b, 'ImageTriggerInvalid', 'bad JSON', 'invalid trigger annotation', { workload: 'b' });

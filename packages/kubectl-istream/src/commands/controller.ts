@@ -35,7 +35,7 @@ export async function runController(options: ControllerOptions, factory: Factory
   }
   const { connection } = await factory.cluster();
   const running = await startController({
-    kubeConfig: connection.kubeConfig,
+    connection,
     // -n narrows what is watched; without it the controller watches all namespaces.
     namespace: factory.flags().namespace,
     metricsBindAddress: options.metricsBindAddress,

@@ -62,8 +62,7 @@ export async function runInstall(options: InstallOptions, factory: Factory): Pro
   for (const manifest of manifests) {
     const { outcome, object } = await applyObject(client.connection, manifest as never);
     if (manifest.kind === 'CustomResourceDefinition') await waitForCrdEstablished(client.connection, manifest.metadata.name);
-    // The server's answer may lack apiVersion and kind (typed client-node objects); the manifest has them.
-    applied.push({ ...object, apiVersion: manifest.apiVersion, kind: manifest.kind } as Manifest);
+    applied.push(object as Manifest);
     if (options.output === undefined) factory.io.out.write(`${qualifiedName(manifest)} ${outcome}\n`);
   }
   if (options.output !== undefined) printManifests(applied, options.output, factory);

@@ -1,4 +1,6 @@
-import { ImageStreamApiMissingError, isConflict, type ImageStreamClient } from '@istream/core/cluster';
+import {
+  DEFAULT_RETRY, ImageStreamApiMissingError, retryOnConflict, type ImageStreamClient,
+} from '@istream/core/cluster';
 import { InvalidReferenceError, defaultDomain, parseImageReference, type ImageReference } from '@istream/core/reference';
 import type { WorkloadObject } from '@istream/core/triggers';
 import { CliError } from '../errors.js';
@@ -218,17 +220,14 @@ export async function runSetTriggers(options: SetTriggersOptions, factory: Facto
     if (options.local || dryRun === 'client' || !cluster) result = applyEdit(target.object, edit);
     else {
       // A 409 means the object moved since it was read: read it again and redo the edit.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          result = await cluster.patch(target, edit, dryRun === 'server');
-          break;
-        } catch (e) {
-          if (!isConflict(e) || attempt === 3) throw e;
+      result = await retryOnConflict(async (attempt) => {
+        if (attempt > 1) {
           target.object = await cluster.get(target.type, target.namespace, target.name);
           edit = withLabel(target, () => editFor(target));
-          if (!changed(target.object, edit)) { result = target.object; break; }
+          if (!changed(target.object, edit)) return target.object;
         }
-      }
+        return cluster.patch(target, edit, dryRun === 'server');
+      }, { ...DEFAULT_RETRY, steps: 3 });
     }
     results.set(target, result);
     const name = qualifiedName(target.type, target.name);

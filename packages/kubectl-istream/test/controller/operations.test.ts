@@ -49,7 +49,7 @@ test('with --leader-elect only one of two replicas acts; the other takes over wh
   defer(t, () => first.stop());
   const { startController } = await import('@istream/core/controller');
   const second = await startController({
-    kubeConfig: connectCluster({ kubeconfig: cluster.kubeconfig }, {}).kubeConfig, namespace: ns,
+    connection: connectCluster({ kubeconfig: cluster.kubeconfig }, {}), namespace: ns,
     leaderElection: { ...election, identity: 'second' }, metricsBindAddress: '127.0.0.1:0',
   });
   defer(t, () => second.stop());
@@ -87,12 +87,16 @@ test('a controller killed mid-work and started again converges from cluster stat
   first.kill('SIGKILL');
   await new Promise((r) => first.once('exit', r));
   const second = start();
+  let secondLog = '';
+  second.stderr.on('data', (d: Buffer) => { secondLog += d.toString(); });
   defer(t, () => { second.kill('SIGTERM'); });
   const images = async () => {
     const list = await getJson<{ items: Array<{ spec: { template: { spec: { containers: Array<{ image: string }> } } } }> }>(cluster, ns, 'deployments');
     return list.items.map((d) => d.spec.template.spec.containers[0]!.image);
   };
   await waitFor('every workload at B', async () => (await images()).every((i) => i === B.ref), 120_000);
+  // The first may have finished before it was killed: SIGTERM a second that is still loading would kill it outright.
+  await waitFor('the second controller to sync', async () => secondLog.includes('caches synced'), 90_000);
   const stopped = new Promise<number | null>((resolve) => second.once('exit', (code) => resolve(code)));
   second.kill('SIGTERM');
   assert.equal(await stopped, 0, 'SIGTERM stops the controller cleanly');

@@ -35,15 +35,12 @@ export async function getJson<T = Record<string, unknown>>(cluster: Cluster, nam
   return JSON.parse(await ok(cluster, ['get', resource, '-o', 'json'], { namespace })) as T;
 }
 
-export function kubeConfigFrom(path: string): ReturnType<typeof connectCluster>['kubeConfig'] {
-  return connectCluster({ kubeconfig: path }, {}).kubeConfig;
-}
 
 /** A controller for one namespace ('' for all), acting once this resolves; stop it in t.after. */
 export async function runController(kubeconfig: string, namespace: string, extra: Partial<ControllerOptions> = {}): Promise<RunningController> {
   const lines: string[] = [];
   const controller = await startController({
-    kubeConfig: kubeConfigFrom(kubeconfig), namespace: namespace || undefined, metricsBindAddress: '127.0.0.1:0',
+    connection: connectCluster({ kubeconfig }, {}), namespace: namespace || undefined, metricsBindAddress: '127.0.0.1:0',
     log: (line) => lines.push(line), ...extra,
   });
   await Promise.race([controller.leading, controller.done.then(() => { throw new Error(`controller stopped: ${lines.join('\n')}`); })]);

@@ -5,13 +5,25 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import { KubeJson } from '../../src/controller/kube-json.js';
-import { startInformer } from '../../src/controller/informer.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectCluster, KubeClient, startInformer, type KubeObject } from '../../src/cluster/index.js';
 import { defer } from '@istream/test-harness';
 
-const deployment = (name: string, rv: string): KubernetesObject =>
+const deployment = (name: string, rv: string): KubeObject =>
   ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'ns', resourceVersion: rv } });
+
+/** A client for a plain-HTTP test server, configured through a kubeconfig file as a user's would be. */
+function clientFor(server: string): KubeClient {
+  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'informer-')), 'config');
+  writeFileSync(kubeconfig, JSON.stringify({
+    apiVersion: 'v1', kind: 'Config', 'current-context': 'x',
+    clusters: [{ name: 'c', cluster: { server, 'insecure-skip-tls-verify': true } }],
+    users: [{ name: 'u', user: { token: 't' } }], contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+  }));
+  return new KubeClient(connectCluster({ kubeconfig }, {}).kubeConfig);
+}
 
 test('a watch answered with 410 Gone relists: objects gone meanwhile are deleted, new ones added', async (t) => {
   const lists: string[] = [];
@@ -34,15 +46,10 @@ test('a watch answered with 410 Gone relists: objects gone meanwhile are deleted
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   defer(t, () => new Promise<void>((resolve) => { open.forEach((r) => r.destroy()); server.closeAllConnections(); server.close(() => resolve()); }));
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
-    users: [{ name: 'u', token: 't' }], contexts: [{ name: 'x', cluster: 'c', user: 'u' }], currentContext: 'x',
-  });
-  const api = new KubeJson(kc);
+  const api = clientFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   const changes: string[] = [];
   const deletes: string[] = [];
-  const informer = startInformer<KubernetesObject>(api, '/apis/apps/v1/deployments', {
+  const informer = startInformer<KubeObject>(api, '/apis/apps/v1/deployments', {
     onChange: (o) => changes.push(o.metadata?.name ?? ''),
     onDelete: (o) => deletes.push(o.metadata?.name ?? ''),
   });
@@ -74,13 +81,8 @@ test('a watch that keeps failing is retried with growing delays, not at the firs
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   defer(t, () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
-    users: [{ name: 'u', token: 't' }], contexts: [{ name: 'x', cluster: 'c', user: 'u' }], currentContext: 'x',
-  });
-  const api = new KubeJson(kc);
-  const informer = startInformer<KubernetesObject>(api, '/apis/apps/v1/deployments', { onChange: () => undefined, onDelete: () => undefined });
+  const api = clientFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  const informer = startInformer<KubeObject>(api, '/apis/apps/v1/deployments', { onChange: () => undefined, onDelete: () => undefined });
   defer(t, async () => { await informer.stop(); api.close(); });
   const deadline = Date.now() + 10_000;
   while (watchesAt.length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

@@ -1,0 +1,187 @@
+// The one HTTP client istream talks to the Kubernetes API with. Objects travel as plain JSON exactly
+// as they arrive, so fields istream does not model survive an update untouched (a typed round trip
+// would drop them); credentials come from the kubeconfig per call; connections are kept alive.
+import { Buffer } from 'node:buffer';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent, request, type RequestOptions } from 'node:https';
+import { apiError, KubeUnreachableError } from './errors.js';
+import type { ClusterConnection, KubeConfig } from './kubeconfig.js';
+import type { KubeObject } from './object.js';
+import type { KubeRequestEvent } from './request-event.js';
+
+export interface KubeRequest {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  body?: unknown;
+  /** For PATCH: `application/merge-patch+json` and friends. */
+  contentType?: string;
+  /** Query parameters; undefined values are left out. */
+  query?: Record<string, string | undefined>;
+  signal?: AbortSignal;
+}
+
+export interface WatchEvent<T extends KubeObject = KubeObject> {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
+  object: T;
+}
+
+export interface KubeClientOptions {
+  /** Told about every request once it is answered or has failed. */
+  onRequest?: (event: KubeRequestEvent) => void;
+}
+
+const requestTimeoutMs = 30_000;
+
+export class KubeClient {
+  private readonly agents = new Map<string, Agent | HttpAgent>();
+
+  constructor(readonly kubeConfig: KubeConfig, private readonly options: KubeClientOptions = {}) {}
+
+  get server(): string {
+    const cluster = this.kubeConfig.getCurrentCluster();
+    if (!cluster) throw new Error('the kubeconfig has no current cluster');
+    return cluster.server.replace(/\/$/, '');
+  }
+
+  /** One JSON request; resolves to the parsed answer, rejects with KubeApiError or KubeUnreachableError. */
+  async call<T>(path: string, req: KubeRequest = {}): Promise<T> {
+    const payload = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
+    const res = await this.send(path, req, payload, requestTimeoutMs, req.signal);
+    const text = await readBody(res);
+    if (!isSuccess(res)) throw apiError(res.statusCode ?? 0, text, header(res, 'retry-after'));
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /**
+   * Watches a collection from `resourceVersion`, handing each event to `onEvent`. Resolves when the
+   * server ends the watch (its timeout) or `signal` aborts it; rejects with KubeApiError for an
+   * error answer or an ERROR event (410 Gone: the resourceVersion has expired, list again).
+   */
+  async watch<T extends KubeObject>(
+    path: string, resourceVersion: string, onEvent: (event: WatchEvent<T>) => void, signal: AbortSignal,
+  ): Promise<void> {
+    // As client-go's reflector: the server ends the watch after 5 to 10 minutes, so a connection
+    // that died without a word is noticed and replaced.
+    const timeoutSeconds = String(300 + Math.floor(Math.random() * 300));
+    const query = { watch: 'true', resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds };
+    let res: IncomingMessage;
+    try {
+      res = await this.send(path, { query }, undefined, undefined, signal);
+    } catch (error) {
+      if (signal.aborted) return;
+      throw error;
+    }
+    if (!isSuccess(res)) throw apiError(res.statusCode ?? 0, await readBody(res), header(res, 'retry-after'));
+    let pending = '';
+    res.setEncoding('utf8');
+    try {
+      for await (const chunk of res) {
+        pending += chunk as string;
+        let newline: number;
+        while ((newline = pending.indexOf('\n')) >= 0) {
+          const line = pending.slice(0, newline).trim();
+          pending = pending.slice(newline + 1);
+          if (!line) continue;
+          const event = JSON.parse(line) as { type: string; object: unknown };
+          if (event.type === 'ERROR') {
+            const status = event.object as { code?: number };
+            throw apiError(status.code ?? 500, JSON.stringify(event.object));
+          }
+          onEvent(event as WatchEvent<T>);
+        }
+      }
+    } catch (error) {
+      if (signal.aborted) return;
+      const code = (error as { code?: unknown }).code;
+      throw typeof code === 'string' ? new KubeUnreachableError(this.server, `watch cut off (${code})`, error) : error;
+    } finally {
+      res.destroy();
+    }
+  }
+
+  close(): void {
+    for (const agent of this.agents.values()) agent.destroy();
+    this.agents.clear();
+  }
+
+  /** Sends the request and resolves once the answer's headers are in (reported to onRequest then). */
+  private async send(path: string, req: KubeRequest, payload: Buffer | undefined, timeoutMs?: number, signal?: AbortSignal): Promise<IncomingMessage> {
+    const url = new URL(this.server + path);
+    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
+    const method = req.method ?? 'GET';
+    const opts: RequestOptions = { method, headers: {} };
+    // Fills in credentials (token, client cert, exec plugin output) fresh for each call, so
+    // rotating tokens keep working; the connection pool below is ours and long-lived.
+    await this.kubeConfig.applyToHTTPSOptions(opts);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    for (const [k, v] of Object.entries(opts.headers ?? {})) if (v !== undefined) headers[k] = String(v);
+    if (opts.auth) headers.authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
+    if (payload) {
+      headers['content-type'] = req.contentType ?? 'application/json';
+      headers['content-length'] = String(payload.length);
+    }
+    const secure = url.protocol === 'https:';
+    const agent = this.agentFor(url.host, secure, opts);
+    const started = performance.now();
+    let reported = false;
+    // Once per request: an error after the answer began (a watch cut off) is the caller's to see.
+    const report = (status: number | undefined): void => {
+      if (reported) return;
+      reported = true;
+      this.options.onRequest?.({ method, url: url.href, status, durationMs: Math.round(performance.now() - started) });
+    };
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      const r = (secure ? request : httpRequest)(url, { method, headers, agent, servername: opts.servername, signal }, (res) => {
+        report(res.statusCode);
+        resolve(res);
+      });
+      r.on('error', (error: Error & { code?: string }) => {
+        report(undefined);
+        reject(signal?.aborted ? error : new KubeUnreachableError(this.server, error.code ?? error.message, error));
+      });
+      if (timeoutMs !== undefined) r.setTimeout(timeoutMs, () => r.destroy(Object.assign(new Error(`no answer in ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
+      r.end(payload);
+    });
+  }
+
+  private agentFor(host: string, secure: boolean, opts: RequestOptions): Agent | HttpAgent {
+    let agent = this.agents.get(host);
+    if (!agent) {
+      agent = secure
+        ? new Agent({
+          keepAlive: true, maxSockets: 16, ca: opts.ca, cert: opts.cert, key: opts.key, pfx: opts.pfx, passphrase: opts.passphrase,
+          rejectUnauthorized: opts.rejectUnauthorized, servername: opts.servername,
+        })
+        : new HttpAgent({ keepAlive: true, maxSockets: 16 });
+      this.agents.set(host, agent);
+    }
+    return agent;
+  }
+}
+
+const clients = new WeakMap<ClusterConnection, KubeClient>();
+
+/** The client of a connection: one per connection, so its requests share a pool and its observer. */
+export function kubeClient(connection: ClusterConnection): KubeClient {
+  let client = clients.get(connection);
+  if (!client) {
+    client = new KubeClient(connection.kubeConfig, { onRequest: connection.onRequest });
+    clients.set(connection, client);
+  }
+  return client;
+}
+
+function isSuccess(res: IncomingMessage): boolean {
+  const status = res.statusCode ?? 0;
+  return status >= 200 && status < 300;
+}
+
+function header(res: IncomingMessage, name: string): string | undefined {
+  const value = res.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+async function readBody(res: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of res) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,65 @@
+// Every request made through a connection is reported to its onRequest (what `-v=6` prints), and
+// writers that lose a race are retried as client-go's retry.RetryOnConflict retries them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sharedCluster } from '@istream/test-harness/cluster/index';
+import {
+  applyObject, connectCluster, imageStreamClient, KubeApiError, KubeUnreachableError, retryOnConflict, type KubeRequestEvent,
+} from '../../src/cluster/index.js';
+
+const summary = (e: KubeRequestEvent): string => `${e.method} ${new URL(e.url).pathname} ${e.status}`;
+
+test('requests for streams, discovery and apply are each reported with method, URL, status and duration', async () => {
+  const cluster = await sharedCluster();
+  const ns = await cluster.createNamespace('requests');
+  const events: KubeRequestEvent[] = [];
+  const connection = connectCluster({ kubeconfig: cluster.kubeconfig, namespace: ns }, {}, { onRequest: (e) => events.push(e) });
+
+  await imageStreamClient(connection).pullSecrets(ns);
+  const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: ns, labels: { app: 'settings' } }, data: { a: '1' } };
+  assert.equal(await applyObject(connection, configMap), 'created');
+  assert.equal(await applyObject(connection, configMap), 'unchanged');
+
+  assert.deepEqual(events.map(summary), [
+    `GET /api/v1/namespaces/${ns}/secrets 200`,
+    'GET /api/v1 200',
+    `GET /api/v1/namespaces/${ns}/configmaps/settings 404`,
+    `POST /api/v1/namespaces/${ns}/configmaps 201`,
+    'GET /api/v1 200',
+    `GET /api/v1/namespaces/${ns}/configmaps/settings 200`,
+  ]);
+  assert.ok(events.every((e) => e.url.startsWith(`${cluster.server}/`) && Number.isInteger(e.durationMs) && e.durationMs >= 0), JSON.stringify(events));
+});
+
+test('a request that gets no answer is reported without a status and fails naming the server', async () => {
+  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'requests-')), 'config');
+  writeFileSync(kubeconfig, JSON.stringify({
+    apiVersion: 'v1', kind: 'Config', 'current-context': 'x',
+    clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1' } }],
+    users: [{ name: 'u', user: { token: 't' } }], contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+  }));
+  const events: KubeRequestEvent[] = [];
+  const connection = connectCluster({ kubeconfig }, {}, { onRequest: (e) => events.push(e) });
+  await assert.rejects(imageStreamClient(connection).pullSecrets('default'), (e: unknown) =>
+    e instanceof KubeUnreachableError && e.message === 'cannot reach the Kubernetes API at https://127.0.0.1:1: ECONNREFUSED');
+  assert.deepEqual(events.map(summary), ['GET /api/v1/namespaces/default/secrets undefined']);
+});
+
+test('retryOnConflict redoes a write that lost a race, five attempts in all, and passes other errors at once', async () => {
+  const conflict = new KubeApiError(409, 'Conflict', 'the object has been modified');
+  let calls = 0;
+  assert.equal(await retryOnConflict(async () => { calls += 1; if (calls < 3) throw conflict; return 'written'; }), 'written');
+  assert.equal(calls, 3);
+
+  calls = 0;
+  await assert.rejects(retryOnConflict(async () => { calls += 1; throw conflict; }), conflict);
+  assert.equal(calls, 5, 'client-go DefaultRetry: 5 steps');
+
+  calls = 0;
+  const forbidden = new KubeApiError(403, 'Forbidden', 'no');
+  await assert.rejects(retryOnConflict(async () => { calls += 1; throw forbidden; }), forbidden);
+  assert.equal(calls, 1);
+});
