@@ -20,8 +20,8 @@ test('requests for streams, discovery and apply are each reported with method, U
 
   await imageStreamClient(connection).pullSecrets(ns);
   const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: ns, labels: { app: 'settings' } }, data: { a: '1' } };
-  assert.equal(await applyObject(connection, configMap), 'created');
-  assert.equal(await applyObject(connection, configMap), 'unchanged');
+  assert.equal((await applyObject(connection, configMap)).outcome, 'created');
+  assert.equal((await applyObject(connection, configMap)).outcome, 'unchanged');
 
   assert.deepEqual(events.map(summary), [
     `GET /api/v1/namespaces/${ns}/secrets 200`,

@@ -1,3 +1,4 @@
+import { Help } from 'commander';
 import type { InstallOptions } from '../commands/install.js';
 import { addDryRunFlag, addOutputFlag } from '../flags.js';
 import type { CommandModule } from './command-module.js';
@@ -9,6 +10,14 @@ export const installCommand: CommandModule = {
       .option('--image <image>', 'controller image (entrypoint kubectl-istream); without it no controller Deployment is installed');
     addDryRunFlag(cmd);
     addOutputFlag(cmd, ['yaml', 'json', 'name']);
+    // -n stays accepted (kubectl takes it with every command), but nothing install creates depends
+    // on a namespace (cluster-scoped, or in istream-system), so its help does not offer it.
+    cmd.configureHelp({
+      showGlobalOptions: true,
+      visibleGlobalOptions(this: Help, command) {
+        return Help.prototype.visibleGlobalOptions.call(this, command).filter((option) => option.long !== '--namespace');
+      },
+    });
     cmd.action(async (opts: InstallOptions) => (await import('../commands/install.js')).runInstall(opts, factory));
   },
 };
