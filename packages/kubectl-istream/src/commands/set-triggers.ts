@@ -243,9 +243,23 @@ export async function runSetTriggers(options: SetTriggersOptions, factory: Facto
     io.out.write(joinYamlStreams(files.map((file) => editedFileText(file, byDocument))));
     return;
   }
-  const printed = (options.local ? targets : supported).map((t) => results.get(t) ?? t.object);
+  const printed = options.local
+    ? targets.map((t) => results.get(t) ?? t.object)
+    : supported.map((t) => withoutResourceVersion(results.get(t) ?? t.object));
   if (options.output === 'json') io.out.write(printed.map((o) => toJson(o, printOptions)).join(''));
   else io.out.write(joinYamlStreams(printed.map((o) => toYaml(o, printOptions))));
+}
+
+/**
+ * An object read from the cluster is printed to be applied again (`-o yaml | kubectl apply -f -`).
+ * Its resourceVersion would make that apply a compare-and-swap that the workload's own controller
+ * has already broken: a Deployment's status is written right after a template or annotation change,
+ * so the printed version is stale within milliseconds and apply fails with a Conflict.
+ */
+function withoutResourceVersion(object: WorkloadObject): WorkloadObject {
+  const metadata: Record<string, unknown> = { ...object.metadata };
+  delete metadata.resourceVersion;
+  return { ...object, metadata } as WorkloadObject;
 }
 
 /** The edits that changed an object read from a file, by the document they go into. */

@@ -176,6 +176,17 @@ describe('set-triggers on a cluster', () => {
     for (const f of fields) assert.match(String(f.time), timestamp);
   });
 
+  test('set-triggers deploy/x -o yaml | kubectl apply -f - round-trips although the Deployment controller writes status in between', async () => {
+    await settled('Deployment', 'live', ['app']);
+    const yaml = await cli('deploy/live', '--from-image', 'ubi:8', '-c', 'app', '-o', 'yaml');
+    assert.equal(yaml.code, 0, yaml.err);
+    assert.doesNotMatch(yaml.out, /resourceVersion/);
+    // Let the deployment controller record the new generation first, as it would before a person pipes the output on.
+    await cluster.kubectl(['rollout', 'status', 'deployment/live', '--timeout=30s'], { namespace });
+    assert.equal(await apply(yaml.out), 'deployment.apps/live configured\n');
+    assert.equal((await stored('deployment/live')).annotation, `[${entry('ubi:8', path('Deployment', 'app'))}]`);
+  });
+
   test('set-triggers deploy/x --dry-run=client -o yaml | kubectl apply -f - writes the trigger', async () => {
     await settled('Deployment', 'dryrun', ['app']);
     const yaml = await cli('deploy/dryrun', '--from-image', 'ubi:8', '-c', 'app', '--dry-run=client', '-o', 'yaml');
