@@ -3,7 +3,10 @@
 import { connectCluster } from '@istream/core/cluster';
 import { sharedCluster, type ClusterInstance } from '@istream/test-harness/cluster/index';
 import { startController, type RunningController, type ControllerOptions } from '@istream/core/controller';
+import assert from 'node:assert/strict';
 import { imageStreamCrd } from '../../src/install/manifests.js';
+import { bufferIO } from '../../src/io.js';
+import { runCli } from '../../src/program.js';
 
 export type Cluster = ClusterInstance;
 
@@ -46,6 +49,14 @@ export async function runController(kubeconfig: string, namespace: string, extra
   });
   await Promise.race([controller.leading, controller.done.then(() => { throw new Error(`controller stopped: ${lines.join('\n')}`); })]);
   return controller;
+}
+
+/** Runs `kubectl istream ARGS` in-process; a non-zero exit fails the test with its stderr. */
+export async function cli(args: string[]): Promise<string> {
+  const io = bufferIO();
+  const code = await runCli(args, { io, env: process.env });
+  assert.equal(code, 0, `kubectl istream ${args.join(' ')} failed: ${io.stderr()}`);
+  return io.stdout();
 }
 
 export const digestA = `sha256:${'a1'.repeat(32)}`;
