@@ -70,10 +70,16 @@ export function sharedCluster(options: { log?: Log } = {}): Promise<ClusterInsta
 }
 
 /** The sandbox of this run, if the test runner started one. */
-async function sandboxState(): Promise<{ path: string; cluster?: ClusterState; node?: NodeState } | undefined> {
+interface SharedState {
+  cluster?: ClusterState;
+  node?: NodeState;
+  nodeError?: string;
+}
+
+async function sandboxState(): Promise<SharedState & { path: string } | undefined> {
   const path = process.env[sandboxStateEnv];
   if (!path) return undefined;
-  return { path, ...JSON.parse(await readFile(path, 'utf8')) as { cluster?: ClusterState; node?: NodeState } };
+  return { path, ...JSON.parse(await readFile(path, 'utf8')) as SharedState };
 }
 
 async function openSharedCluster(log: Log): Promise<ClusterInstance> {
@@ -104,6 +110,7 @@ export function sharedRealNode(options: { log?: Log } = {}): Promise<NodeState> 
 async function openSharedNode(log: Log): Promise<NodeState> {
   const state = await sandboxState();
   if (state?.node) return state.node;
+  if (state?.nodeError) throw new Error(`the sandbox of ${state.path} could not start its real node: ${state.nodeError}`);
   if (state?.cluster) {
     throw new Error(`the sandbox of ${state.path} has no real node (started with node: false, or by an older harness): restart it`);
   }
