@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync,
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** What cleaning up after a node needs to know; JSON-able, so `sandbox down` can do it too. */
+/** What cleaning up after a node needs to know; JSON-able, as the sandbox's state file records it. */
 export interface NodeHostState {
   dir: string;
   /** The kubelet's cgroupRoot, created in every cgroup hierarchy. */

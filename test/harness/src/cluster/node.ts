@@ -91,11 +91,15 @@ export async function startNode(options: StartNodeOptions): Promise<StartedNode>
     containerdSocket: layout.containerdSocket,
   };
   const components: ComponentProcess[] = [];
-  const state = (): NodeState => ({ ...host, name, pids: components.map((c) => c.pid) });
   const cleanUp = () => cleanUpNodeHost(host);
   const killOnExit = () => {
     killGroupsNow(components.map((c) => c.pid));
-    cleanUp();
+    try {
+      cleanUp();
+    } catch (err) {
+      // An exception here would replace the exit code of the process that is ending.
+      process.stderr.write(`real node ${name}: cleanup failed: ${(err as Error).message}\n`);
+    }
   };
   process.on('exit', killOnExit);
   let stopped: Promise<void> | undefined;
@@ -142,11 +146,7 @@ export async function startNode(options: StartNodeOptions): Promise<StartedNode>
       return ready.code === 0 && ready.stdout === 'True';
     }, components, readyTimeoutMs);
     log(`node ${name} ready in ${formatElapsed(Date.now() - started)}`);
-    return {
-      ...state(), stop,
-      // A getter, like the cluster's: the list grows while the node starts.
-      get pids() { return components.map((c) => c.pid); },
-    };
+    return { ...host, name, pids: components.map((c) => c.pid), stop };
   } catch (err) {
     const tails = await Promise.all(components.map(async (c) => `--- ${c.name} (${c.logFile}) ---\n${await logTail(c)}`));
     await stop();
