@@ -13,8 +13,11 @@ if [ "$node_major" -lt 20 ]; then
 fi
 
 # Debian packages the harnesses start for real: the registry, htpasswd, openssl for test certs,
-# skopeo as the peer the registry client is checked against, chromium and ripgrep for code-server.
-debs=(docker-registry apache2-utils openssl skopeo chromium ripgrep libkrb5-dev ca-certificates)
+# skopeo as the peer the registry client is checked against, chromium and ripgrep for code-server;
+# containerd, runc and the CNI plugins for the sandbox's real node, busybox-static for the fixture
+# images that really run there.
+debs=(docker-registry apache2-utils openssl skopeo chromium ripgrep libkrb5-dev ca-certificates
+  containerd runc containernetworking-plugins busybox-static)
 missing=()
 for d in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$d" 2>/dev/null | grep -q 'install ok installed' || missing+=("$d")
@@ -26,7 +29,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null
-  # The registry package enables a systemd service on :5000; policy-rc.d keeps it from starting.
+  # The registry and containerd packages enable systemd services (the registry's on :5000); the
+  # harnesses start their own, so policy-rc.d keeps those from starting.
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   rm -f /usr/sbin/policy-rc.d

@@ -122,9 +122,12 @@ async function main() {
   await kubectl(['create', 'namespace', nsName]);
   await kubectl(['config', 'set-context', '--current', `--namespace=${nsName}`]);
   await waitFor('the default ServiceAccount', () => silentJson(['get', 'serviceaccount', 'default', '-o', 'json']));
+  // The pods run for real on the sandbox's real node (containerd + kubelet), not on a kwok node.
+  const { realNodePlacement } = await import(join(harness, 'cluster/index.js'));
   const myapp = {
     apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'myapp', labels: { app: 'myapp' } },
     spec: { selector: { matchLabels: { app: 'myapp' } }, replicas: 1, template: { metadata: { labels: { app: 'myapp' } }, spec: {
+      ...realNodePlacement,
       containers: [{ name: 'myapp', image: floating, command: ['/bin/bash', '-c', 'while true; do ls /root/buildinfo/; sleep 30; done'] }],
     } } },
   };
@@ -154,6 +157,20 @@ async function main() {
       return active.length === 1 && active[0].spec.template.spec.containers[0].image === image;
     }, 60_000).catch(() => false);
     check('exactly one ReplicaSet runs it; the older ones are scaled to 0', settled);
+    // The container's own output: the build-info file of the image it really runs.
+    const [file, name] = image === bRef ? ['Dockerfile-ubi8-8.0-154', 'B'] : ['Dockerfile-ubi8-8.0-122', 'A'];
+    const pod = await waitFor(`a running myapp pod of ${label}`, async () => (await silentJson(['get', 'pods', '-l', 'app=myapp', '-o', 'json'])).items
+      .find((p) => !p.metadata.deletionTimestamp && p.status.phase === 'Running' && p.spec.containers[0].image === image), 120_000).catch(() => undefined);
+    const silentLogs = (name) => new Promise((resolve) => {
+      const c = spawn(cluster.kubectlPath, ['logs', name], { env: kubeEnv });
+      let o = '';
+      c.stdout.on('data', (d) => { o += d; });
+      c.on('close', () => resolve(o));
+    });
+    // Running is reported once the process started, which may be before it printed.
+    await waitFor('its first log line', async () => (pod ? (await silentLogs(pod.metadata.name)).trim() : 'no pod'), 30_000).catch(() => '');
+    const log = pod ? await kubectl(['logs', pod.metadata.name]).catch((e) => e.message) : 'no running pod';
+    check(`the container's log shows ${file} (image ${name})`, log.split('\n')[0] === file, log.trim());
   };
   await rolledOut(floating, 'the floating tag');
   await kubectl(['get', 'deployment']);

@@ -28,6 +28,8 @@ function describe(state: SandboxState): string {
   if (state.cluster) {
     lines.push(`cluster:  ${state.cluster.server}`, `  kubeconfig: ${state.cluster.kubeconfig}`, `  kubectl:    ${state.cluster.kubectlPath}`);
   }
+  if (state.node) lines.push(`node:     ${state.node.name} (real: containerd + kubelet; pods select and tolerate istream.io/real-node)`);
+  if (state.nodeError) lines.push(`node:     none, it failed to start: ${state.nodeError.split('\n')[0]}`);
   for (const r of Object.values(state.registries)) {
     const auth = r.username ? `  user ${r.username} password ${r.password}` : '';
     const ca = r.caFile ? `  CA ${r.caFile}` : '';

@@ -3,7 +3,10 @@
 // `npm run sandbox -- up` keeps one running for a person.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { clusterState, sandboxStateEnv, startCluster, type ClusterState, type StartedCluster } from './cluster/index.js';
+import {
+  clusterState, sandboxStateEnv, startCluster, startNode, type ClusterState, type NodeState, type StartedCluster,
+  type StartedNode,
+} from './cluster/index.js';
 import {
   REGISTRY_MODES, pushFixtures, startRegistry, type Fixtures, type RegistryInstance, type RegistryMode,
 } from './registry/index.js';
@@ -25,6 +28,10 @@ export interface SandboxState {
   registries: Record<RegistryMode, RegistryState>;
   fixtures: Record<RegistryMode, Fixtures>;
   cluster?: ClusterState;
+  /** The real node (containerd + kubelet), when the sandbox started one. */
+  node?: NodeState;
+  /** Why the real node did not start; the kwok nodes and everything else still work. */
+  nodeError?: string;
 }
 
 export interface Sandbox {
@@ -32,6 +39,7 @@ export interface Sandbox {
   stateFile: string;
   registries: Record<RegistryMode, RegistryInstance>;
   cluster?: StartedCluster;
+  node?: StartedNode;
   /** Environment for child processes: names the state file. */
   env: Record<string, string>;
   stop(): Promise<void>;
@@ -43,11 +51,21 @@ export interface StartSandboxOptions {
   log: (line: string) => void;
   /** Start the control plane too (default true). */
   cluster?: boolean;
+  /**
+   * Start a real node in the cluster (default true), pulling from the registries: pods that select
+   * and tolerate `istream.io/real-node` really run there.
+   */
+  node?: boolean;
 }
 
 function registryState(r: RegistryInstance): RegistryState {
   const { mode, host, url, caFile, certDir, username, password, tokenRealm } = r;
   return { mode, host, url, caFile, certDir, username, password, tokenRealm };
+}
+
+function nodeState(node: StartedNode): NodeState {
+  const { name, dir, pids, cgroupRoot, bridge, containerdSocket } = node;
+  return { name, dir, pids, cgroupRoot, bridge, containerdSocket };
 }
 
 export async function startSandbox(options: StartSandboxOptions): Promise<Sandbox> {
@@ -76,18 +94,36 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
       log(`cluster up in ${((Date.now() - clusterStart) / 1000).toFixed(1)} s`);
     }
 
+    let node: StartedNode | undefined;
+    let nodeError: string | undefined;
+    if (cluster && options.node !== false) {
+      const nodeStart = Date.now();
+      const pullFrom = REGISTRY_MODES.map((mode) => ({ host: registries[mode].host, caFile: registries[mode].caFile }));
+      try {
+        node = await startNode({ cluster, log, registries: pullFrom });
+        started.push(node);
+        log(`real node up in ${((Date.now() - nodeStart) / 1000).toFixed(1)} s`);
+      } catch (err) {
+        // Tests that only need kwok must not fail with it; those that need it report this reason.
+        nodeError = (err as Error).message;
+        log(`no real node: ${nodeError}`);
+      }
+    }
+
     const state: SandboxState = {
       pid: process.pid,
       registries: Object.fromEntries(REGISTRY_MODES.map((m) => [m, registryState(registries[m])])) as Record<RegistryMode, RegistryState>,
       fixtures,
       ...(cluster ? { cluster: clusterState(cluster) } : {}),
+      ...(node ? { node: nodeState(node) } : {}),
+      ...(nodeError ? { nodeError } : {}),
     };
     await mkdir(options.dir, { recursive: true });
     const stateFile = join(options.dir, 'state.json');
     // Manifest bytes stay in this process: readers of the file need names and digests only.
     const json = JSON.stringify(state, (key, value: unknown) => (key === 'bytes' ? undefined : value), 2);
     await writeFile(stateFile, json, { mode: 0o600 });
-    return { state, stateFile, registries, cluster, env: { [sandboxStateEnv]: stateFile }, stop };
+    return { state, stateFile, registries, cluster, node, env: { [sandboxStateEnv]: stateFile }, stop };
   } catch (e) {
     await stop();
     throw e;

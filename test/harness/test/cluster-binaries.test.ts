@@ -13,7 +13,9 @@ async function withScratchCache(body: (scratch: string, cached: KubeBinaries) =>
   const cached = await ensureKubeBinaries({ log: () => {} });
   const scratch = await mkdtemp(join(tmpdir(), 'istream-kube-cache-'));
   try {
-    const binaries = [cached.etcd, cached.kubeApiserver, cached.kubeControllerManager, cached.kubeScheduler, cached.kubectl, cached.kwok];
+    const binaries = [
+      cached.etcd, cached.kubeApiserver, cached.kubeControllerManager, cached.kubeScheduler, cached.kubectl, cached.kubelet, cached.kwok,
+    ];
     await Promise.all(binaries.map((bin) => link(bin, join(scratch, basename(bin)))));
     await body(scratch, cached);
   } finally {

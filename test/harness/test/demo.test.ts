@@ -58,7 +58,13 @@ test('npm run demo replays the seed walkthrough and ends with walkthrough: OK', 
       assert.deepEqual(output[0]?.trim().split(/\s+/), columns.split(',').map((c) => c.slice(0, c.indexOf(':'))), `${command} shows its columns`);
     }
   }
+  // The container really ran on the real node: its log showed A's file, B's, then A's again.
+  const logChecks = [...stdout.matchAll(/check: the container's log shows (\S+) \(image ([AB])\): ok/g)].map((m) => m[2]);
+  assert.deepEqual(logChecks, ['A', 'A', 'B', 'A'], 'the floating tag, the trigger, the import and the rollback each show their image\'s log');
   const clusterDir = /logs in (\S+istream-cluster-[^\s)]+)/.exec(stderr)?.[1];
   assert.ok(clusterDir, `the demo names its control plane's directory:\n${stderr.slice(-2000)}`);
   assert.equal(existsSync(clusterDir), false, 'the demo removed the control plane it started');
+  const nodeDir = /for node \S+ \((\S+istream-node-[^\s)]+)\)/.exec(stderr)?.[1];
+  assert.ok(nodeDir, `the demo names its real node's directory:\n${stderr.slice(-2000)}`);
+  assert.equal(existsSync(nodeDir), false, 'the demo removed the real node it started');
 });

@@ -43,6 +43,9 @@ test('sandbox up prints how to reach it, status and a second up reuse it, down s
 
   const nodes = await run(cluster.kubectlPath, ['get', 'nodes', '-o', 'name'], { env: { ...env, KUBECONFIG: cluster.kubeconfig } });
   assert.match(nodes.stdout, /^node\//m, 'the printed kubeconfig reaches a cluster with nodes');
+  const node = state.node!;
+  assert.ok(nodes.stdout.includes(`node/${node.name}\n`), `the real node is in the cluster:\n${nodes.stdout}`);
+  assert.ok(up.stdout.includes(`\nnode:     ${node.name} (real: `), `the real node is listed:\n${up.stdout}`);
   const catalog = await fetch(`${state.registries.plain.url}/v2/${state.fixtures.plain.floating.repository}/tags/list`);
   assert.equal(catalog.status, 200, 'the printed plain registry serves the fixtures');
 
@@ -52,6 +55,8 @@ test('sandbox up prints how to reach it, status and a second up reuse it, down s
   assert.equal((await sandbox('down')).stdout, 'sandbox: stopped\n');
   assert.equal(alive(state.pid), false, 'the sandbox daemon exited');
   for (const pid of cluster.pids) assert.equal(alive(pid), false, `control-plane process ${pid} stopped`);
+  for (const pid of node.pids) assert.equal(alive(pid), false, `real-node process ${pid} stopped`);
+  assert.equal(existsSync(node.dir), false, 'the real node\'s directory is removed');
   await assert.rejects(fetch(`${state.registries.plain.url}/v2/`), 'the registry is gone');
   assert.equal(existsSync(join(dir, 'state.json')), false);
   assert.equal((await sandbox('status')).stdout, 'sandbox: not running\n');

@@ -3,9 +3,11 @@
 import { connectCluster } from '@istream/core/cluster';
 import { sharedCluster, type ClusterInstance } from '@istream/test-harness/cluster/index';
 import { startController, type RunningController, type ControllerOptions } from '@istream/core/controller';
+import assert from 'node:assert/strict';
 import { createFactory } from '../../src/factory.js';
 import { imageStreamCrd } from '../../src/install-manifests.js';
 import { bufferIO } from '../../src/io.js';
+import { runCli } from '../../src/program.js';
 
 export type Cluster = ClusterInstance;
 
@@ -51,6 +53,14 @@ export async function runController(kubeconfig: string, namespace: string, extra
 export function cliImports(kubeconfig: string): NonNullable<ControllerOptions['imports']> {
   const factory = createFactory({ io: bufferIO(), env: process.env, flags: () => ({ verbosity: 0, kubeconfig }) });
   return { openSession: (namespace) => factory.importSession(namespace) };
+}
+
+/** Runs `kubectl istream ARGS` in-process; a non-zero exit fails the test with its stderr. */
+export async function cli(args: string[]): Promise<string> {
+  const io = bufferIO();
+  const code = await runCli(args, { io, env: process.env });
+  assert.equal(code, 0, `kubectl istream ${args.join(' ')} failed: ${io.stderr()}`);
+  return io.stdout();
 }
 
 export const digestA = `sha256:${'a1'.repeat(32)}`;

@@ -5,18 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defer, pushFixtures, startRegistry } from '@istream/test-harness';
-import { bufferIO } from '../../src/io.js';
-import { runCli } from '../../src/program.js';
-import { clusterWithCrd, containerImage, deployment, getJson, ok, runController, waitFor, type Cluster } from './support.js';
+import { cli, clusterWithCrd, containerImage, deployment, getJson, ok, runController, waitFor, type Cluster } from './support.js';
 
 interface ReplicaSet { metadata: { name: string }; spec: { replicas: number; template: { spec: { containers: Array<{ image: string }> } } }; status: { replicas?: number } }
-
-async function cli(args: string[]): Promise<string> {
-  const io = bufferIO();
-  const code = await runCli(args, { io, env: process.env });
-  assert.equal(code, 0, `kubectl istream ${args.join(' ')} failed: ${io.stderr()}`);
-  return io.stdout();
-}
 
 async function currentReference(cluster: Cluster, ns: string): Promise<string> {
   const stream = await getJson<{ status: { tags: Array<{ tag: string; items: Array<{ dockerImageReference: string }> }> } }>(cluster, ns, 'imagestream/ubi');

@@ -20,6 +20,8 @@ export interface KubeBinaries {
   kubeControllerManager: string;
   kubeScheduler: string;
   kubectl: string;
+  /** The real node's agent (startNode); the control plane does not need it. */
+  kubelet: string;
   kwok: string;
   /** kwok's default node and pod stages (kwok v0.8 ships them as YAML, not inside the binary). */
   kwokStages: string;
@@ -49,6 +51,7 @@ function binariesIn(dir: string): KubeBinaries {
     kubeControllerManager: join(dir, 'kube-controller-manager'),
     kubeScheduler: join(dir, 'kube-scheduler'),
     kubectl: join(dir, 'kubectl'),
+    kubelet: join(dir, 'kubelet'),
     kwok: join(dir, 'kwok'),
     kwokStages: join(dir, 'kwok-stages.yaml'),
   };
@@ -65,6 +68,7 @@ const goPackages: Record<string, string> = {
   'kube-controller-manager': 'k8s.io/kubernetes/cmd/kube-controller-manager',
   'kube-scheduler': 'k8s.io/kubernetes/cmd/kube-scheduler',
   'kubectl': 'k8s.io/kubernetes/cmd/kubectl',
+  'kubelet': 'k8s.io/kubernetes/cmd/kubelet',
   'kwok': 'sigs.k8s.io/kwok/cmd/kwok',
 };
 

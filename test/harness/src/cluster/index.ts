@@ -5,6 +5,10 @@ export {
 } from './kubectl.js';
 export type { Log } from './log.js';
 export {
-  type ClusterState, attachCluster, clusterState, sandboxStateEnv, sharedCluster, stopClusterFromState,
+  type ClusterState, attachCluster, clusterState, sandboxStateEnv, sharedCluster, sharedRealNode, stopClusterFromState,
 } from './shared.js';
 export { type StartClusterOptions, type StartedCluster, startCluster } from './start.js';
+export {
+  type NodeRegistry, type NodeState, type NodeTaint, type StartNodeOptions, type StartedNode, REAL_NODE_KEY,
+  realNodePlacement, startNode, trustRegistry,
+} from './node.js';

@@ -6,6 +6,8 @@ import { writeKubeconfig } from './kubeconfig.js';
 export interface ClusterInstance {
   /** Path of the admin (system:masters) kubeconfig. */
   kubeconfig: string;
+  /** Temp dir with the cluster's certificates (its CA signs a real node's), kubeconfigs and logs. */
+  dir: string;
   /** `https://127.0.0.1:PORT` */
   server: string;
   /** The CA that signed the apiserver's serving certificate. */

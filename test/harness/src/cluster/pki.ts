@@ -20,6 +20,8 @@ export interface ClusterPki {
   admin: KeyPair;
   controllerManager: KeyPair;
   scheduler: KeyPair;
+  /** kube-apiserver's client certificate towards kubelets (`kubectl logs`, `exec`). */
+  kubeletClient: KeyPair;
   /** Signs and verifies ServiceAccount tokens. */
   serviceAccount: { key: string; pub: string };
 }
@@ -63,21 +65,22 @@ async function issue(dir: string, ca: KeyPair, spec: LeafSpec): Promise<KeyPair>
   return { cert, key };
 }
 
+const caFiles = (dir: string): KeyPair => ({ cert: join(dir, 'ca.crt'), key: join(dir, 'ca.key') });
+
 /**
  * Writes a fresh CA and every certificate the control plane needs into `dir`. `serviceIp` is the
  * first address of the service range, which in-cluster clients reach the apiserver by.
  */
 export async function createClusterPki(dir: string, serviceIp: string): Promise<ClusterPki> {
-  const caKey = await ecKey(dir, 'ca');
-  const caCert = join(dir, 'ca.crt');
+  const ca = caFiles(dir);
+  await ecKey(dir, 'ca');
   await openssl([
-    'req', '-x509', '-new', '-key', caKey, '-subj', '/CN=istream-test-ca', '-days', '30',
+    'req', '-x509', '-new', '-key', ca.key, '-subj', '/CN=istream-test-ca', '-days', '30',
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-    '-out', caCert,
+    '-out', ca.cert,
   ], dir);
-  const ca = { cert: caCert, key: caKey };
 
-  const [apiserver, admin, controllerManager, scheduler, saKey] = await Promise.all([
+  const [apiserver, admin, controllerManager, scheduler, kubeletClient, saKey] = await Promise.all([
     issue(dir, ca, {
       name: 'apiserver',
       subject: '/CN=kube-apiserver',
@@ -90,6 +93,7 @@ export async function createClusterPki(dir: string, serviceIp: string): Promise<
     issue(dir, ca, { name: 'admin', subject: '/O=system:masters/CN=istream-admin', usage: 'clientAuth' }),
     issue(dir, ca, { name: 'controller-manager', subject: '/CN=system:kube-controller-manager', usage: 'clientAuth' }),
     issue(dir, ca, { name: 'scheduler', subject: '/CN=system:kube-scheduler', usage: 'clientAuth' }),
+    issue(dir, ca, { name: 'apiserver-kubelet-client', subject: '/O=system:masters/CN=kube-apiserver-kubelet-client', usage: 'clientAuth' }),
     ecKey(dir, 'service-account'),
   ]);
   const saPub = join(dir, 'service-account.pub');
@@ -97,11 +101,27 @@ export async function createClusterPki(dir: string, serviceIp: string): Promise<
 
   return {
     ca,
-    caPem: await readFile(caCert, 'utf8'),
+    caPem: await readFile(ca.cert, 'utf8'),
     apiserver,
     admin,
     controllerManager,
     scheduler,
+    kubeletClient,
     serviceAccount: { key: saKey, pub: saPub },
   };
+}
+
+/**
+ * A kubelet's client certificate (user `system:node:<nodeName>` in `system:nodes`, as the Node
+ * authorizer expects), signed by the CA of the cluster whose files are in `clusterDir`.
+ */
+export function issueKubeletCertificate(clusterDir: string, outDir: string, nodeName: string): Promise<KeyPair> {
+  return issue(outDir, caFiles(clusterDir), {
+    name: 'kubelet-client', subject: `/O=system:nodes/CN=system:node:${nodeName}`, usage: 'clientAuth',
+  });
+}
+
+/** The cluster CA's certificate file in a cluster's directory. */
+export function clusterCaFile(clusterDir: string): string {
+  return caFiles(clusterDir).cert;
 }

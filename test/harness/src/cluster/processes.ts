@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { formatElapsed } from './log.js';
 
 export interface ComponentProcess {
   name: string;
@@ -72,4 +73,20 @@ export function killGroupsNow(pids: number[]): void {
 export async function logTail(component: ComponentProcess, lines = 30): Promise<string> {
   const text = await readFile(component.logFile, 'utf8').catch(() => '');
   return text.split('\n').slice(-lines).join('\n');
+}
+
+const pollMs = 250;
+
+/** Polls `ready` until it holds; fails at once if a component exits meanwhile. */
+export async function waitUntil(
+  what: string, ready: () => Promise<boolean>, components: ComponentProcess[], timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const dead = components.find((c) => !c.running());
+    if (dead) throw new Error(`${dead.name} ${await dead.exited} while waiting for ${what}`);
+    if (await ready()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${formatElapsed(timeoutMs)} waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
 }

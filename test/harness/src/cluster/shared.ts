@@ -6,6 +6,7 @@ import { kubeCacheDir } from './binaries.js';
 import { type ClusterInstance, clusterOperations } from './instance.js';
 import { kubectlFor } from './kubectl.js';
 import type { Log } from './log.js';
+import { type NodeState, startNode } from './node.js';
 import { stopGroups } from './processes.js';
 import { type StartedCluster, startCluster } from './start.js';
 
@@ -29,6 +30,7 @@ export function attachCluster(state: ClusterState): ClusterInstance {
   const kubectl = kubectlFor(state.kubectlPath, state.kubeconfig);
   return {
     kubeconfig: state.kubeconfig,
+    dir: state.dir,
     server: state.server,
     caPem: state.caPem,
     kubectlPath: state.kubectlPath,
@@ -67,12 +69,22 @@ export function sharedCluster(options: { log?: Log } = {}): Promise<ClusterInsta
   return shared;
 }
 
+/** The sandbox of this run, if the test runner started one. */
+interface SharedState {
+  cluster?: ClusterState;
+  node?: NodeState;
+  nodeError?: string;
+}
+
+async function sandboxState(): Promise<SharedState & { path: string } | undefined> {
+  const path = process.env[sandboxStateEnv];
+  if (!path) return undefined;
+  return { path, ...JSON.parse(await readFile(path, 'utf8')) as SharedState };
+}
+
 async function openSharedCluster(log: Log): Promise<ClusterInstance> {
-  const statePath = process.env[sandboxStateEnv];
-  if (statePath) {
-    const state = JSON.parse(await readFile(statePath, 'utf8')) as { cluster?: ClusterState };
-    if (state.cluster) return attachCluster(state.cluster);
-  }
+  const state = await sandboxState();
+  if (state?.cluster) return attachCluster(state.cluster);
   const cluster = await startCluster({ log });
   // The children are unref'd, so the loop drains when the tests are done: stop gracefully then.
   // Exits that skip 'beforeExit' (process.exit, signals) hit startCluster's 'exit' hook instead.
@@ -81,4 +93,29 @@ async function openSharedCluster(log: Log): Promise<ClusterInstance> {
     process.once(signal, () => process.exit(code));
   }
   return { ...cluster, stop: async () => {} };
+}
+
+let sharedNode: Promise<NodeState> | undefined;
+
+/**
+ * The real node of this test run (the sandbox's, or one started on the shared cluster when a test
+ * file runs on its own). Pods get there with `realNodePlacement`; a test that pulls from a
+ * registry of its own makes the node trust it with `trustRegistry`.
+ */
+export function sharedRealNode(options: { log?: Log } = {}): Promise<NodeState> {
+  sharedNode ??= openSharedNode(options.log ?? ((line) => process.stderr.write(`node: ${line}\n`)));
+  return sharedNode;
+}
+
+async function openSharedNode(log: Log): Promise<NodeState> {
+  const state = await sandboxState();
+  if (state?.node) return state.node;
+  if (state?.nodeError) throw new Error(`the sandbox of ${state.path} could not start its real node: ${state.nodeError}`);
+  if (state?.cluster) {
+    throw new Error(`the sandbox of ${state.path} has no real node (started with node: false, or by an older harness): restart it`);
+  }
+  const cluster = await sharedCluster({ log });
+  const node = await startNode({ cluster, log });
+  process.once('beforeExit', () => void node.stop());
+  return node;
 }

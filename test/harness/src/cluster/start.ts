@@ -12,7 +12,7 @@ import { writeKubeconfig } from './kubeconfig.js';
 import { type Log, formatElapsed } from './log.js';
 import { createClusterPki } from './pki.js';
 import { freePort } from './ports.js';
-import { type ComponentProcess, killGroupsNow, logTail, startComponent, stopGroups } from './processes.js';
+import { type ComponentProcess, killGroupsNow, logTail, startComponent, stopGroups, waitUntil } from './processes.js';
 
 export interface StartClusterOptions {
   log: Log;
@@ -22,8 +22,6 @@ export interface StartClusterOptions {
 
 /** A started cluster also exposes what `clusterState` records for other processes. */
 export interface StartedCluster extends ClusterInstance {
-  /** Temp dir with certificates, kubeconfigs, etcd data and one `<component>.log` per process. */
-  dir: string;
   /** Process group ids of the components, in start order. */
   pids: number[];
   /**
@@ -84,7 +82,7 @@ export async function startCluster({ log, nodes = 2 }: StartClusterOptions): Pro
 
 async function bootControlPlane(
   bins: KubeBinaries, dir: string, components: ComponentProcess[], nodeCount: number, log: Log,
-): Promise<Omit<ClusterInstance, 'stop'>> {
+): Promise<Omit<ClusterInstance, 'stop' | 'dir'>> {
   const [etcdPort, etcdPeerPort, apiPort, kcmPort, schedulerPort, kwokPort] = await Promise.all(
     Array.from({ length: 6 }, freePort),
   );
@@ -120,7 +118,7 @@ async function bootControlPlane(
     kubeconfigOf('kube-controller-manager', pki.controllerManager),
     kubeconfigOf('kube-scheduler', pki.scheduler),
   ]);
-  const waitFor = (what: string, ready: () => Promise<boolean>) => waitUntil(what, ready, components);
+  const waitFor = (what: string, ready: () => Promise<boolean>) => waitUntil(what, ready, components, startTimeoutMs);
 
   log(`starting kube-apiserver (${server})`);
   // kube-apiserver retries etcd until it answers, so there is no waiting for etcd.
@@ -130,6 +128,9 @@ async function bootControlPlane(
     `--tls-cert-file=${pki.apiserver.cert}`, `--tls-private-key-file=${pki.apiserver.key}`,
     `--client-ca-file=${pki.ca.cert}`,
     '--authorization-mode=Node,RBAC',
+    // A real node (startNode) registers its host address; kwok nodes have no kubelet to reach.
+    `--kubelet-client-certificate=${pki.kubeletClient.cert}`, `--kubelet-client-key=${pki.kubeletClient.key}`,
+    '--kubelet-preferred-address-types=InternalIP',
     '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
     `--service-account-key-file=${pki.serviceAccount.pub}`,
     `--service-account-signing-key-file=${pki.serviceAccount.key}`,
@@ -225,22 +226,8 @@ async function waitForApiServer(server: string, caPem: string, components: Compo
       if (!res) return false;
       await res.text();
       return res.status === 200;
-    }, components);
+    }, components, startTimeoutMs);
   } finally {
     await tls.close();
-  }
-}
-
-const pollMs = 250;
-
-/** Polls `ready` until it holds; fails at once if a component exits meanwhile. */
-async function waitUntil(what: string, ready: () => Promise<boolean>, components: ComponentProcess[]): Promise<void> {
-  const deadline = Date.now() + startTimeoutMs;
-  for (;;) {
-    const dead = components.find((c) => !c.running());
-    if (dead) throw new Error(`${dead.name} ${await dead.exited} while waiting for ${what}`);
-    if (await ready()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${formatElapsed(startTimeoutMs)} waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, pollMs));
   }
 }

@@ -1,5 +1,7 @@
 import { buildImage, buildIndex, type BuiltManifest, type ManifestFormat, type Platform } from './image-builder.js';
 import type { ManifestMediaType } from './media-types.js';
+import { busyboxFiles } from './runnable-files.js';
+import type { TarEntry } from './tar.js';
 import { PRIVATE_REPOSITORY_PREFIX } from './token-access.js';
 
 export interface ManifestFixture {
@@ -27,11 +29,18 @@ export interface FixtureSet {
    * The seed walkthrough: `ubi:8` starts at image A (`ubi8/ubi:8.0-122`) and is moved to image B
    * (`ubi8/ubi:8.0-154`) by re-pushing the tag. A and B differ in their
    * `/root/buildinfo/Dockerfile-ubi8-8.0-<release>` file and their `created` time; both are also
-   * in the `ubi` repository by digest, so `ubi@<digest>` resolves for either.
+   * in the `ubi` repository by digest, so `ubi@<digest>` resolves for either. Both really run on
+   * the sandbox's node: busybox provides `/bin/bash`, `ls`, `cat` and `sleep`.
    */
   floating: { repository: string; tag: string; A: ManifestFixture; B: ManifestFixture };
   /** OCI image index with linux/amd64 and linux/arm64/v8 OCI images. */
   ociIndex: IndexFixture;
+  /**
+   * OCI image index whose images really run (busybox, amd64 binaries in both; the arm64 entry only
+   * has to make it a valid multi-platform index). `/etc/istream-fixture` names the repository and
+   * platform.
+   */
+  runnableIndex: IndexFixture;
   /** A single Docker schema2 image. */
   dockerSchema2: ManifestFixture;
   /** Docker manifest list with linux/amd64 and linux/arm64/v8 schema2 images. */
@@ -77,6 +86,7 @@ export function allManifestFixtures(set: FixtureSet): ManifestFixture[] {
   return [
     set.floating.A, set.floating.B,
     set.ociIndex, set.ociIndex.amd64, set.ociIndex.arm64,
+    set.runnableIndex, set.runnableIndex.amd64, set.runnableIndex.arm64,
     set.dockerSchema2,
     set.dockerManifestList, set.dockerManifestList.amd64, set.dockerManifestList.arm64,
     ...set.manyTags.images,
@@ -104,6 +114,7 @@ function buildPlan(): FixturePlan {
   push(floating.repository, floating.tag, ubiA);
 
   const ociIndex = indexFixture(push, 'multiarch/oci-index', '1.0', 'oci');
+  const runnableIndex = indexFixture(push, 'multiarch/runnable', '1.0', 'oci', busyboxFiles());
   const dockerManifestList = indexFixture(push, 'multiarch/manifest-list', '1.0', 'docker');
   const dockerSchema2 = push('docker/schema2', '1.0', sampleImage('docker', AMD64, 'docker-schema2', '2021-03-01T08:00:00Z'));
 
@@ -118,10 +129,10 @@ function buildPlan(): FixturePlan {
     images: [...versionImages, push(manyRepository, 'latest', versionBuilds[versionBuilds.length - 1]!)],
   };
 
-  const privateImage = push(`${PRIVATE_REPOSITORY_PREFIX}app`, '1.0', sampleImage('docker', AMD64, 'private app', '2022-05-01T00:00:00Z'));
+  const privateImage = push(`${PRIVATE_REPOSITORY_PREFIX}app`, '1.0', sampleImage('docker', AMD64, 'private app', '2022-05-01T00:00:00Z', busyboxFiles()));
 
   return {
-    set: { floating, ociIndex, dockerSchema2, dockerManifestList, manyTags, private: privateImage },
+    set: { floating, ociIndex, runnableIndex, dockerSchema2, dockerManifestList, manyTags, private: privateImage },
     steps,
     floatingImages: { A: ubiA, B: ubiB },
   };
@@ -143,6 +154,7 @@ function ubiImage(release: string, created: string): BuiltManifest {
     platform: AMD64,
     created,
     files: [
+      ...busyboxFiles(),
       { path: 'root/' },
       { path: 'root/buildinfo/' },
       { path: `root/buildinfo/Dockerfile-ubi8-8.0-${release}`, content: dockerfile },
@@ -152,13 +164,15 @@ function ubiImage(release: string, created: string): BuiltManifest {
   });
 }
 
-function sampleImage(format: ManifestFormat, platform: Platform, name: string, created: string): BuiltManifest {
+function sampleImage(
+  format: ManifestFormat, platform: Platform, name: string, created: string, extraFiles: TarEntry[] = [],
+): BuiltManifest {
   const arch = [platform.architecture, platform.variant].filter(Boolean).join('/');
   return buildImage({
     format,
     platform,
     created,
-    files: [{ path: 'etc/' }, { path: 'etc/istream-fixture', content: `${name} ${platform.os}/${arch}\n` }],
+    files: [...extraFiles, { path: 'etc/' }, { path: 'etc/istream-fixture', content: `${name} ${platform.os}/${arch}\n` }],
     labels: { 'org.opencontainers.image.title': name },
     createdBy: '/bin/sh -c #(nop) ADD istream-fixture /etc/',
   });
@@ -169,10 +183,11 @@ function indexFixture(
   repository: string,
   tag: string,
   format: ManifestFormat,
+  extraFiles: TarEntry[] = [],
 ): IndexFixture {
   const created = format === 'oci' ? '2023-02-01T00:00:00Z' : '2023-01-01T00:00:00Z';
-  const amd64 = sampleImage(format, AMD64, repository, created);
-  const arm64 = sampleImage(format, ARM64, repository, created);
+  const amd64 = sampleImage(format, AMD64, repository, created, extraFiles);
+  const arm64 = sampleImage(format, ARM64, repository, created, extraFiles);
   // The index's push puts its children in place, so only the index is a step.
   const index = push(repository, tag, buildIndex(format, [amd64, arm64]));
   return { ...index, amd64: fixture(repository, undefined, amd64), arm64: fixture(repository, undefined, arm64) };

@@ -38,6 +38,8 @@ export interface ImageSpec {
   labels: Record<string, string>;
   /** The command the history entry says made the layer. */
   createdBy: string;
+  /** The image's default command (default `/bin/sh`). */
+  cmd?: string[];
 }
 
 const MEDIA_TYPES = {
@@ -61,7 +63,7 @@ export function buildImage(spec: ImageSpec): BuiltManifest {
     created: spec.created,
     config: {
       Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
-      Cmd: ['/bin/sh'],
+      Cmd: spec.cmd ?? ['/bin/sh'],
       Labels: spec.labels,
     },
     rootfs: { type: 'layers', diff_ids: [sha256Digest(tar)] },

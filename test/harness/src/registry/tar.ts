@@ -1,8 +1,12 @@
 export interface TarEntry {
   /** Path inside the archive without a leading slash; directories end with `/`. */
   path: string;
-  /** File content; omitted for directories. */
-  content?: string;
+  /** File content (a string is written as UTF-8); omitted for directories and symlinks. */
+  content?: string | Buffer;
+  /** Permission bits of a file (default 0644; directories are always 0755). */
+  mode?: number;
+  /** Makes the entry a symbolic link to this path. */
+  symlink?: string;
 }
 
 const BLOCK = 512;
@@ -10,30 +14,39 @@ const BLOCK = 512;
 const MTIME_SECONDS = Date.UTC(2019, 0, 1) / 1000;
 const FILE_MODE = 0o644;
 const DIR_MODE = 0o755;
+const LINK_MODE = 0o777;
 
 /** A POSIX ustar archive of the entries, in order, owned by root:root with a fixed mtime. */
 export function tarArchive(entries: readonly TarEntry[]): Buffer {
   const parts: Buffer[] = [];
   for (const entry of entries) {
-    const isDir = entry.path.endsWith('/');
-    const content = Buffer.from(entry.content ?? '', 'utf8');
-    parts.push(header(entry.path, isDir, content.length));
+    const content = typeof entry.content === 'string' ? Buffer.from(entry.content, 'utf8') : entry.content ?? Buffer.alloc(0);
+    parts.push(header(entry, content.length));
     if (content.length > 0) parts.push(content, Buffer.alloc(padding(content.length)));
   }
   parts.push(Buffer.alloc(2 * BLOCK));
   return Buffer.concat(parts);
 }
 
-function header(path: string, isDir: boolean, size: number): Buffer {
-  if (Buffer.byteLength(path) > 100) throw new Error(`tar path longer than 100 bytes: ${path}`);
+const TYPE_FILE = '0';
+const TYPE_SYMLINK = '2';
+const TYPE_DIR = '5';
+
+function header(entry: TarEntry, size: number): Buffer {
+  const { path, symlink } = entry;
+  const isDir = path.endsWith('/');
+  for (const name of [path, symlink ?? '']) {
+    if (Buffer.byteLength(name) > 100) throw new Error(`tar path longer than 100 bytes: ${name}`);
+  }
   const block = Buffer.alloc(BLOCK);
   block.write(path, 0, 100, 'utf8');
-  octal(block, 100, 8, isDir ? DIR_MODE : FILE_MODE);
+  octal(block, 100, 8, isDir ? DIR_MODE : symlink !== undefined ? LINK_MODE : entry.mode ?? FILE_MODE);
   octal(block, 108, 8, 0);
   octal(block, 116, 8, 0);
   octal(block, 124, 12, size);
   octal(block, 136, 12, MTIME_SECONDS);
-  block.write(isDir ? '5' : '0', 156, 1, 'ascii');
+  block.write(isDir ? TYPE_DIR : symlink !== undefined ? TYPE_SYMLINK : TYPE_FILE, 156, 1, 'ascii');
+  if (symlink !== undefined) block.write(symlink, 157, 100, 'utf8');
   block.write('ustar\u000000', 257, 8, 'ascii');
   block.write('root', 265, 32, 'ascii');
   block.write('root', 297, 32, 'ascii');

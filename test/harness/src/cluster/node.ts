@@ -1,0 +1,187 @@
+// One real node next to the kwok ones: Debian's containerd (with runc) and a kubelet built with the
+// control plane, registered with the sandbox's apiserver and pulling from the sandbox registries.
+// Tests pick it with a label and a NoSchedule taint, so pods that only need to exist stay on kwok.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { promisify } from 'node:util';
+import { ensureKubeBinaries } from './binaries.js';
+import type { Kubectl } from './kubectl.js';
+import { writeKubeconfig } from './kubeconfig.js';
+import { type Log, formatElapsed } from './log.js';
+import {
+  type NodeRegistry, type NodeTaint, cniConfig, containerdConfig, kubeletConfig, nodeLayout, registryHostsToml,
+} from './node-config.js';
+import {
+  BRIDGE_PREFIX, type NodeHostState, cleanUpNodeHost, createCgroupRoot, freePodSubnet, hostAddress, nodeDirTemplate,
+  saveHostSysctls,
+} from './node-host.js';
+import { PAUSE_IMAGE, pauseImageArchive } from './pause-image.js';
+import { clusterCaFile, issueKubeletCertificate } from './pki.js';
+import { freePort } from './ports.js';
+import { type ComponentProcess, killGroupsNow, logTail, startComponent, stopGroups, waitUntil } from './processes.js';
+
+export type { NodeRegistry, NodeTaint } from './node-config.js';
+
+/** The label and taint key of the real node; pods that should really run select and tolerate it. */
+export const REAL_NODE_KEY = 'istream.io/real-node';
+
+/** What a pod spec needs to land on the real node (and only there). */
+export const realNodePlacement = {
+  nodeSelector: { [REAL_NODE_KEY]: 'true' },
+  tolerations: [{ key: REAL_NODE_KEY, operator: 'Exists', effect: 'NoSchedule' }],
+} as const;
+
+export interface StartNodeOptions {
+  /** The cluster to join: its directory holds the CA the kubelet's certificate is signed with. */
+  cluster: { dir: string; server: string; caPem: string; kubectl: Kubectl };
+  log: Log;
+  /** Default `istream-real-node`. */
+  name?: string;
+  /** Default `{ 'istream.io/real-node': 'true' }`. */
+  labels?: Record<string, string>;
+  /** Default: `istream.io/real-node=true:NoSchedule`. */
+  taints?: NodeTaint[];
+  /** Registries to pull from (plain HTTP, or TLS with their CA); others are not configured. */
+  registries?: NodeRegistry[];
+}
+
+/** JSON-able: what another process needs to use or stop the node. */
+export interface NodeState extends NodeHostState {
+  name: string;
+  /** containerd's and the kubelet's process groups, in start order. */
+  pids: number[];
+}
+
+export interface StartedNode extends NodeState {
+  stop(): Promise<void>;
+}
+
+const binaries = {
+  containerd: '/usr/bin/containerd',
+  ctr: '/usr/bin/ctr',
+  runc: '/usr/sbin/runc',
+  bridgePlugin: '/usr/lib/cni/bridge',
+};
+const readyTimeoutMs = 120_000;
+const kubeletStopGraceMs = 5000;
+
+function checkPrerequisites(): void {
+  const missing = Object.values(binaries).filter((path) => !existsSync(path));
+  if (missing.length > 0) {
+    throw new Error(`the real node needs ${missing.join(', ')}: install Debian's containerd, runc and containernetworking-plugins (scripts/bootstrap.sh does)`);
+  }
+  if (process.getuid?.() !== 0) throw new Error('the real node needs root: containerd and the kubelet manage cgroups, mounts and network namespaces');
+}
+
+export async function startNode(options: StartNodeOptions): Promise<StartedNode> {
+  const { cluster, log } = options;
+  checkPrerequisites();
+  const bins = await ensureKubeBinaries({ log });
+  const started = Date.now();
+  const name = options.name ?? 'istream-real-node';
+  const dir = await mkdtemp(nodeDirTemplate());
+  const layout = nodeLayout(dir);
+  const suffix = basename(dir).slice(basename(nodeDirTemplate()).length);
+  const host: NodeHostState = {
+    dir,
+    cgroupRoot: `/istream-node-${suffix}`,
+    bridge: `${BRIDGE_PREFIX}-${suffix}`,
+    containerdSocket: layout.containerdSocket,
+  };
+  const components: ComponentProcess[] = [];
+  const cleanUp = () => cleanUpNodeHost(host);
+  const killOnExit = () => {
+    killGroupsNow(components.map((c) => c.pid));
+    try {
+      cleanUp();
+    } catch (err) {
+      // An exception here would replace the exit code of the process that is ending.
+      process.stderr.write(`real node ${name}: cleanup failed: ${(err as Error).message}\n`);
+    }
+  };
+  process.on('exit', killOnExit);
+  let stopped: Promise<void> | undefined;
+  const stop = () => stopped ??= (async () => {
+    process.off('exit', killOnExit);
+    // Its pods stay bound to it in the apiserver; the Node object goes so no test sees it NotReady.
+    await cluster.kubectl(['delete', 'node', name, '--wait=false', '--request-timeout=5s']);
+    await stopGroups([...components].reverse().map((c) => c.pid), kubeletStopGraceMs);
+    cleanUp();
+  })();
+
+  try {
+    const address = hostAddress();
+    const [kubeletPort, kubeletCert] = await Promise.all([
+      freePort(),
+      issueKubeletCertificate(cluster.dir, dir, name),
+      writeNodeFiles(layout, options.registries ?? [], { bridge: host.bridge, subnet: freePodSubnet() }),
+    ]);
+    await writeKubeconfig(layout.kubeletKubeconfig, {
+      name, server: cluster.server, caPem: cluster.caPem,
+      user: { clientCertificate: kubeletCert.cert, clientKey: kubeletCert.key },
+    });
+    await writeFile(layout.kubeletConfig, kubeletConfig(layout, {
+      clientCaFile: clusterCaFile(cluster.dir), address, port: kubeletPort, cgroupRoot: host.cgroupRoot,
+      taints: options.taints ?? [{ key: REAL_NODE_KEY, value: 'true', effect: 'NoSchedule' }],
+    }));
+    createCgroupRoot(host.cgroupRoot);
+    saveHostSysctls();
+
+    log(`starting containerd and kubelet for node ${name} (${dir})`);
+    components.push(startComponent('containerd', binaries.containerd, ['--config', layout.containerdConfig], dir));
+    await waitUntil('containerd\'s socket', async () => existsSync(layout.containerdSocket), components, readyTimeoutMs);
+    await importPauseImage(layout.containerdSocket, dir);
+
+    const labels = options.labels ?? { [REAL_NODE_KEY]: 'true' };
+    components.push(startComponent('kubelet', bins.kubelet, [
+      `--config=${layout.kubeletConfig}`, `--kubeconfig=${layout.kubeletKubeconfig}`,
+      `--root-dir=${layout.kubeletRoot}`, `--cert-dir=${join(layout.kubeletRoot, 'pki')}`,
+      `--hostname-override=${name}`, `--node-ip=${address}`,
+      `--node-labels=${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')}`,
+    ], dir));
+    await waitUntil(`node ${name} Ready`, async () => {
+      const ready = await cluster.kubectl(['get', 'node', name, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']);
+      return ready.code === 0 && ready.stdout === 'True';
+    }, components, readyTimeoutMs);
+    log(`node ${name} ready in ${formatElapsed(Date.now() - started)}`);
+    return { ...host, name, pids: components.map((c) => c.pid), stop };
+  } catch (err) {
+    const tails = await Promise.all(components.map(async (c) => `--- ${c.name} (${c.logFile}) ---\n${await logTail(c)}`));
+    await stop();
+    throw new Error(`real node failed to start: ${(err as Error).message}\n${tails.join('\n')}`, { cause: err });
+  }
+}
+
+/**
+ * Lets a running node pull from one more registry: containerd reads its hosts directory on every
+ * pull, so a test can trust a registry it started itself.
+ */
+export async function trustRegistry(node: { dir: string }, registry: NodeRegistry): Promise<void> {
+  const dir = join(nodeLayout(node.dir).registryHostsDir, registry.host);
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'hosts.toml'), registryHostsToml(registry));
+}
+
+async function writeNodeFiles(layout: ReturnType<typeof nodeLayout>, registries: NodeRegistry[], network: { bridge: string; subnet: string }): Promise<void> {
+  await Promise.all([layout.cniConfigDir, layout.podLogs].map((d) => mkdir(d, { recursive: true })));
+  await Promise.all([
+    writeFile(layout.containerdConfig, containerdConfig(layout, PAUSE_IMAGE)),
+    writeFile(join(layout.cniConfigDir, '10-istream.conflist'), cniConfig(layout, network)),
+    ...registries.map((r) => trustRegistry(layout, r)),
+  ]);
+}
+
+const run = promisify(execFile);
+
+/** The CRI's namespace: images the kubelet can use. */
+async function importPauseImage(socket: string, dir: string): Promise<void> {
+  const archive = join(dir, 'pause.oci.tar');
+  await writeFile(archive, pauseImageArchive());
+  try {
+    await run(binaries.ctr, ['--address', socket, '--namespace', 'k8s.io', 'images', 'import', archive]);
+  } catch (err) {
+    throw new Error(`ctr images import ${archive} failed: ${(err as { stderr?: string }).stderr ?? (err as Error).message}`);
+  }
+}

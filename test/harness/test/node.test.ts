@@ -1,0 +1,114 @@
+// The real node: pods pull fixture images by digest from each kind of sandbox registry (plain
+// HTTP, TLS with the test CA and basic auth, token auth), with the account coming from an image
+// pull Secret, and really run: what they print is the content of the image they were given.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  type ClusterInstance, realNodePlacement, sharedCluster, sharedRealNode, trustRegistry,
+} from '../src/cluster/index.js';
+import { type RegistryInstance, type RegistryMode, defer, pushFixtures, startRegistry } from '../src/index.js';
+
+interface PodStatus {
+  status: {
+    phase: string;
+    containerStatuses?: Array<{ state: { waiting?: { reason: string; message?: string } } }>;
+  };
+}
+
+/** How a pod ended up: finished (with its log) or stuck pulling its image. */
+type Outcome = { phase: 'Succeeded' | 'Failed'; log: string } | { phase: 'ErrImagePull'; message: string };
+
+const podTimeoutMs = 120_000;
+
+async function runPod(
+  cluster: ClusterInstance, namespace: string, name: string, spec: { image: string; command: string[]; pullSecret?: string },
+): Promise<Outcome> {
+  const pod = {
+    apiVersion: 'v1', kind: 'Pod', metadata: { name },
+    spec: {
+      ...realNodePlacement, restartPolicy: 'Never', terminationGracePeriodSeconds: 0,
+      containers: [{ name: 'main', image: spec.image, command: spec.command }],
+      ...(spec.pullSecret ? { imagePullSecrets: [{ name: spec.pullSecret }] } : {}),
+    },
+  };
+  const created = await cluster.kubectl(['create', '-f', '-'], { namespace, input: JSON.stringify(pod) });
+  assert.equal(created.code, 0, created.stderr);
+  const deadline = Date.now() + podTimeoutMs;
+  for (;;) {
+    const got = await cluster.kubectl(['get', 'pod', name, '-o', 'json'], { namespace });
+    assert.equal(got.code, 0, got.stderr);
+    const { status } = JSON.parse(got.stdout) as PodStatus;
+    if (status.phase === 'Succeeded' || status.phase === 'Failed') {
+      const log = await cluster.kubectl(['logs', name], { namespace });
+      assert.equal(log.code, 0, log.stderr);
+      return { phase: status.phase, log: log.stdout };
+    }
+    const waiting = status.containerStatuses?.[0]?.state.waiting;
+    if (waiting && ['ErrImagePull', 'ImagePullBackOff'].includes(waiting.reason)) {
+      return { phase: 'ErrImagePull', message: waiting.message ?? '' };
+    }
+    if (Date.now() > deadline) throw new Error(`pod ${namespace}/${name} still ${status.phase} after ${podTimeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+async function pullSecret(cluster: ClusterInstance, namespace: string, registry: RegistryInstance): Promise<string> {
+  const created = await cluster.kubectl([
+    'create', 'secret', 'docker-registry', 'pull', `--docker-server=${registry.host}`,
+    `--docker-username=${registry.username!}`, `--docker-password=${registry.password!}`,
+  ], { namespace });
+  assert.equal(created.code, 0, created.stderr);
+  return 'pull';
+}
+
+/** A registry of the test's own with the fixtures, trusted by the node, and a namespace to run pods in. */
+async function setUp(t: Parameters<typeof defer>[0], mode: RegistryMode) {
+  const [cluster, node, registry] = await Promise.all([sharedCluster(), sharedRealNode(), startRegistry({ mode })]);
+  defer(t, () => registry.stop());
+  const fixtures = await pushFixtures(registry);
+  await trustRegistry(node, registry);
+  const namespace = await cluster.createNamespace(`node-${mode}`);
+  // Pods on the real node hold containers, mounts and addresses: they go with the test.
+  defer(t, () => cluster.kubectl(['delete', 'namespace', namespace, '--wait=false']));
+  return { cluster, registry, fixtures, namespace };
+}
+
+describe('real node', () => {
+  test('runs a multi-platform index pulled by digest from the plain HTTP registry (its amd64 image)', async (t) => {
+    const { cluster, registry, fixtures, namespace } = await setUp(t, 'plain');
+    const index = fixtures.runnableIndex;
+    const outcome = await runPod(cluster, namespace, 'index', {
+      image: `${registry.host}/${index.repository}@${index.digest}`, command: ['/bin/cat', '/etc/istream-fixture'],
+    });
+    assert.deepEqual(outcome, { phase: 'Succeeded', log: 'multiarch/runnable linux/amd64\n' });
+  });
+
+  test('pulls by digest from the TLS registry with basic auth through an image pull Secret, and not without it', async (t) => {
+    const { cluster, registry, fixtures, namespace } = await setUp(t, 'tls-basic');
+    const image = `${registry.host}/${fixtures.floating.A.repository}@${fixtures.floating.A.digest}`;
+    // The seed article's container command: image A's build-info file names release 122.
+    const command = ['/bin/bash', '-c', 'ls /root/buildinfo/'];
+    const withSecret = await runPod(cluster, namespace, 'with-secret', {
+      image, command, pullSecret: await pullSecret(cluster, namespace, registry),
+    });
+    assert.deepEqual(withSecret, { phase: 'Succeeded', log: 'Dockerfile-ubi8-8.0-122\n' });
+
+    const without = await runPod(cluster, namespace, 'without-secret', { image, command });
+    assert.equal(without.phase, 'ErrImagePull');
+    assert.match((without as { message: string }).message, /401 Unauthorized|unauthorized/i);
+  });
+
+  test('pulls a private repository by digest from the token-auth registry through an image pull Secret, and not without it', async (t) => {
+    const { cluster, registry, fixtures, namespace } = await setUp(t, 'token');
+    const image = `${registry.host}/${fixtures.private.repository}@${fixtures.private.digest}`;
+    const command = ['/bin/cat', '/etc/istream-fixture'];
+    const withSecret = await runPod(cluster, namespace, 'with-secret', {
+      image, command, pullSecret: await pullSecret(cluster, namespace, registry),
+    });
+    assert.deepEqual(withSecret, { phase: 'Succeeded', log: 'private app linux/amd64\n' });
+
+    const without = await runPod(cluster, namespace, 'without-secret', { image, command });
+    assert.equal(without.phase, 'ErrImagePull');
+    assert.match((without as { message: string }).message, /401 Unauthorized|unauthorized|authorization failed/i);
+  });
+});
