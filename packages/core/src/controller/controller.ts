@@ -102,6 +102,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
     const streams = imageStreamClient({ kubeConfig: options.kubeConfig, namespace: options.namespace ?? 'default', server });
     manager.add(new ImportController({
       ...options.imports, caches, metrics, log, intervalMs: options.importIntervalMs,
+      mayRead: (from, to) => access.mayRead(from, to),
       update: (namespace, name, change) => streams.update(namespace, name, change),
     }));
   }

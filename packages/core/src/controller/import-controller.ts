@@ -1,5 +1,4 @@
-import type { ImageStream, StreamChange } from '../imagestream/index.js';
-import type { ImportSession } from '../imagestream/index.js';
+import { crossNamespaceSources, type ImageStream, type ImportSession, type StreamChange } from '../imagestream/index.js';
 import { ImportReconciler } from './imports.js';
 import { errorText, type Logger } from './log.js';
 import type { Runnable } from './manager.js';
@@ -23,6 +22,8 @@ export interface ImportControllerOptions extends ImportSettings {
   update(namespace: string, name: string, change: (current: ImageStream | undefined) => StreamChange | undefined): Promise<unknown>;
   metrics: ControllerMetrics;
   log: Logger;
+  /** May service accounts of one namespace read streams of another (SubjectAccessReview)? */
+  mayRead(fromNamespace: string, streamNamespace: string): Promise<boolean>;
   /** How often tags with importPolicy.scheduled are imported again (default 15 minutes). */
   intervalMs?: number;
 }
@@ -48,6 +49,19 @@ export class ImportController implements Runnable {
       cached: (namespace, name) => caches.stream(namespace, name),
       update: options.update,
       openSession: options.openSession,
+      sourceStreams: async (stream) => {
+        // Copying another namespace's tag needs what `system:image-puller` grants there, as on OpenShift.
+        const namespace = stream.metadata.namespace ?? '';
+        const allowed = new Set<string>([namespace]);
+        for (const source of crossNamespaceSources(stream)) {
+          if (!allowed.has(source.namespace) && await options.mayRead(namespace, source.namespace)) allowed.add(source.namespace);
+        }
+        return (ns, name) => (allowed.has(ns) ? caches.stream(ns, name) : undefined);
+      },
+      onRepositoryFailure: (stream, repository, message) => {
+        metrics.imports.inc({ kind: 'repository', result: 'failure' });
+        log.warning('import failed', { stream: `${stream.namespace}/${stream.name}`, from: repository, kind: 'repository', message });
+      },
       budget: new RegistryBudget(options.perRegistryPerMinute ?? 60),
       intervalMs: options.intervalMs ?? 15 * 60_000,
       now: () => new Date(),

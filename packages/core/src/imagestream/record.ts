@@ -180,6 +180,7 @@ function tagRefChanged(old: TagReference, next: TagReference, namespace: string)
   const oldFrom = old.from ?? { kind: '', name: '' };
   if ((oldFrom.namespace || namespace) !== (next.from.namespace || namespace)) return true;
   if (oldFrom.name !== next.from.name) return true;
+  if ((old.reference === true) !== (next.reference === true)) return true;
   return old.generation !== undefined && old.generation !== null && next.generation !== undefined
     && next.generation !== null && old.generation !== next.generation && next.generation === 0;
 }

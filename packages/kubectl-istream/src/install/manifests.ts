@@ -44,6 +44,15 @@ const bool = { type: 'boolean' };
 const int64 = { type: 'integer', format: 'int64' };
 const time = { type: 'string', format: 'date-time' };
 
+/** A CEL rule with OpenShift's field path (relative to the rule's object) and message (openshift-apiserver image validation). */
+function rule(expression: string, fieldPath: string, reason: 'FieldValueInvalid' | 'FieldValueRequired', message: string): object {
+  return { rule: expression, fieldPath, reason, message };
+}
+
+const SOURCE_KINDS = "['DockerImage', 'ImageStreamImage', 'ImageStreamTag']";
+
+// Defaults are those OpenShift's API server fills in (openshift/api image/v1 defaulting), so a
+// stream written with kubectl reads back as it would on OpenShift.
 const tagReference = {
   type: 'object',
   required: ['name'],
@@ -58,10 +67,18 @@ const tagReference = {
     generation: { ...int64, nullable: true },
     importPolicy: {
       type: 'object',
-      properties: { insecure: bool, scheduled: bool, importMode: { type: 'string', enum: ['', 'Legacy', 'PreserveOriginal'] } },
+      default: {},
+      properties: { insecure: bool, scheduled: bool, importMode: { type: 'string', enum: ['', 'Legacy', 'PreserveOriginal'], default: 'Legacy' } },
     },
-    referencePolicy: { type: 'object', properties: { type: { type: 'string', enum: ['', 'Source', 'Local'] } } },
+    referencePolicy: { type: 'object', default: {}, properties: { type: { type: 'string', enum: ['', 'Source', 'Local'], default: 'Source' } } },
   },
+  'x-kubernetes-validations': [
+    rule('!has(self.from) || (has(self.from.name) && self.from.name != \'\')', '.from.name', 'FieldValueRequired', 'the source image, stream tag or stream image must be named'),
+    rule(`!has(self.from) || (has(self.from.kind) && self.from.kind in ${SOURCE_KINDS})`, '.from.kind', 'FieldValueRequired',
+      "valid values are 'DockerImage', 'ImageStreamImage', 'ImageStreamTag'"),
+    rule("!has(self.from) || !has(self.from.kind) || self.from.kind == 'DockerImage' || !has(self.importPolicy) || !has(self.importPolicy.scheduled) || !self.importPolicy.scheduled",
+      '.importPolicy.scheduled', 'FieldValueInvalid', 'only tags pointing to Docker repositories may be scheduled for background import'),
+  ],
 };
 
 const namedTagEventList = {
@@ -74,7 +91,7 @@ const namedTagEventList = {
       nullable: true,
       items: {
         type: 'object',
-        properties: { created: time, dockerImageReference: str, image: str, generation: int64, platforms: { type: 'array', items: str } },
+        properties: { created: time, dockerImageReference: str, image: str, generation: int64 },
       },
     },
     conditions: {
@@ -118,11 +135,18 @@ export function imageStreamCrd(): Manifest {
               metadata: { type: 'object' },
               spec: {
                 type: 'object',
+                default: {},
                 properties: {
-                  lookupPolicy: { type: 'object', properties: { local: bool } },
+                  lookupPolicy: { type: 'object', default: {}, properties: { local: { ...bool, default: false } } },
                   dockerImageRepository: str,
                   tags: { type: 'array', items: tagReference, 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] },
                 },
+                'x-kubernetes-validations': [
+                  rule("!has(self.dockerImageRepository) || self.dockerImageRepository.contains('@') || !self.dockerImageRepository.matches(':[^/]*$')",
+                    '.dockerImageRepository', 'FieldValueInvalid', 'the repository name may not contain a tag'),
+                  rule("!has(self.dockerImageRepository) || !self.dockerImageRepository.contains('@')",
+                    '.dockerImageRepository', 'FieldValueInvalid', 'the repository name may not contain an ID'),
+                ],
               },
               status: {
                 type: 'object',
