@@ -7,7 +7,7 @@ import { KubeEventRecorder } from './events.js';
 import { ImportController, type ImportSettings } from './import-controller.js';
 import { KubeJson } from './kube-json.js';
 import { LeaderElector } from './leader.js';
-import { createLogger, errorText, type LogFormat } from './log.js';
+import { createLogger, errorText, type Logger, type LogFormat } from './log.js';
 import { Manager, type StopReason } from './manager.js';
 import { ControllerMetrics } from './metrics.js';
 import { SharedInformers } from './shared-informers.js';
@@ -58,6 +58,21 @@ export interface RunningController {
 }
 
 /**
+ * The Service address ranges (networking.k8s.io/v1 ServiceCIDR, Kubernetes 1.33 and later), so
+ * imports never reach Services by address. Older clusters have no such list: names like `*.svc`
+ * are refused all the same, and the allow-list narrows the rest.
+ */
+async function listServiceCidrs(api: KubeJson, log: Logger): Promise<string[]> {
+  try {
+    const list = await api.call<{ items?: Array<{ spec?: { cidrs?: string[] } }> }>('/apis/networking.k8s.io/v1/servicecidrs');
+    return (list.items ?? []).flatMap((item) => item.spec?.cidrs ?? []);
+  } catch (error) {
+    log.warning('service CIDRs unknown', { error: errorText(error) });
+    return [];
+  }
+}
+
+/**
  * The istream controller process: a manager with shared informers for image streams and the
  * four workload kinds, the trigger controller and (with `imports`) the import controller.
  * Everything they decide comes from the cluster, so a restarted replica (or a new leader)
@@ -98,11 +113,12 @@ export async function startController(options: ControllerOptions): Promise<Runni
     namespace: options.namespace, workers: options.workers, resyncIntervalMs: options.resyncIntervalMs,
   }));
   if (options.imports) {
+    const serviceCidrs = await listServiceCidrs(api, log);
     const server = options.kubeConfig.getCurrentCluster()?.server ?? '';
     const streams = imageStreamClient({ kubeConfig: options.kubeConfig, namespace: options.namespace ?? 'default', server });
     manager.add(new ImportController({
       ...options.imports, caches, metrics, log, intervalMs: options.importIntervalMs,
-      mayRead: (from, to) => access.mayRead(from, to),
+      mayRead: (from, to) => access.mayRead(from, to), serviceCidrs,
       update: (namespace, name, change) => streams.update(namespace, name, change),
     }));
   }

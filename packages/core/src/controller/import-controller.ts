@@ -4,6 +4,7 @@ import { errorText, type Logger } from './log.js';
 import type { Runnable } from './manager.js';
 import type { ControllerMetrics } from './metrics.js';
 import { RegistryBudget } from './registry-budget.js';
+import { RegistryPolicy, type AllowedRegistry } from './registry-policy.js';
 import type { InformerSource } from './shared-informers.js';
 import { streamKey } from './stream-index.js';
 import { WorkQueue } from './workqueue.js';
@@ -14,6 +15,11 @@ export interface ImportSettings {
   openSession(namespace: string): Promise<ImportSession>;
   /** Imports started per registry and minute (default 60). */
   perRegistryPerMinute?: number;
+  /**
+   * OpenShift's allowedRegistriesForImport: only these registries. Without it, any registry but
+   * loopback, link-local and cluster-internal addresses (which only a listed entry opens).
+   */
+  allowedRegistries?: AllowedRegistry[];
 }
 
 export interface ImportControllerOptions extends ImportSettings {
@@ -22,6 +28,8 @@ export interface ImportControllerOptions extends ImportSettings {
   update(namespace: string, name: string, change: (current: ImageStream | undefined) => StreamChange | undefined): Promise<unknown>;
   metrics: ControllerMetrics;
   log: Logger;
+  /** The cluster's Service CIDRs, refused as internal addresses. */
+  serviceCidrs?: string[];
   /** May service accounts of one namespace read streams of another (SubjectAccessReview)? */
   mayRead(fromNamespace: string, streamNamespace: string): Promise<boolean>;
   /** How often tags with importPolicy.scheduled are imported again (default 15 minutes). */
@@ -45,7 +53,9 @@ export class ImportController implements Runnable {
       const { namespace, name } = objectKey(stream);
       this.queue.add(streamKey(namespace, name));
     });
+    const policy = new RegistryPolicy({ allowed: options.allowedRegistries, serviceCidrs: options.serviceCidrs });
     this.reconciler = new ImportReconciler({
+      refusal: (registry, insecure) => policy.refusal(registry, insecure),
       cached: (namespace, name) => caches.stream(namespace, name),
       update: options.update,
       openSession: options.openSession,

@@ -31,6 +31,8 @@ export interface ImportReconcilerDeps {
    * other namespaces only where the stream's namespace may read them.
    */
   sourceStreams(stream: ImageStream): Promise<StreamLookup>;
+  /** Why the controller must not import from this registry (`host[:port]`, the registry policy), if it must not. */
+  refusal?(registry: string, insecure: boolean): Promise<string | undefined>;
   /** Called when an import of a whole repository (spec.dockerImageRepository) could not list its tags. */
   onRepositoryFailure?(stream: { namespace: string; name: string }, repository: string, message: string): void;
   budget: RegistryBudget;
@@ -180,7 +182,7 @@ export class ImportReconciler {
           requests.push(...extra);
           kinds.push(...extra.map((): ImportKind => 'repository'));
         }
-        results = await importTags(source, requests);
+        results = await this.importAllowed(source, requests);
       } finally {
         await session.close();
       }
@@ -238,6 +240,11 @@ export class ImportReconciler {
    */
   private async repositoryRequests(stream: ImageStream, repository: string, source: ImageSource, specRequests: TagImportRequest[]): Promise<TagImportRequest[]> {
     const insecure = stream.metadata.annotations?.[INSECURE_REPOSITORY_ANNOTATION] === 'true';
+    const refused = await this.refusal(repository, insecure);
+    if (refused !== undefined) {
+      this.deps.onRepositoryFailure?.({ namespace: stream.metadata.namespace ?? '', name: stream.metadata.name }, repository, refused);
+      return [];
+    }
     const specTags = new Set((stream.spec.tags ?? []).map((t) => t.name));
     try {
       const plan = await planRepositoryImport(source, repository, { importPolicy: { insecure }, referencePolicy: { type: 'Source' } });
@@ -248,6 +255,26 @@ export class ImportReconciler {
       this.deps.onRepositoryFailure?.({ namespace: stream.metadata.namespace ?? '', name: stream.metadata.name }, repository, error.message);
       return [];
     }
+  }
+
+  /** An unparseable reference is left to the import, which reports it. */
+  private async refusal(reference: string, insecure: boolean): Promise<string | undefined> {
+    const registry = registryOf(reference);
+    return registry === '' ? undefined : this.deps.refusal?.(registry, insecure);
+  }
+
+  /** Imports what the registry policy allows; a refused tag is a failed import (reason Forbidden) in its status. */
+  private async importAllowed(source: ImageSource, requests: TagImportRequest[]): Promise<TagImportResult[]> {
+    const results: TagImportResult[] = new Array(requests.length);
+    const allowed: number[] = [];
+    for (const [i, request] of requests.entries()) {
+      const refused = await this.refusal(request.from, request.importPolicy.insecure === true);
+      if (refused === undefined) allowed.push(i);
+      else results[i] = { request, outcome: { ok: false, reason: 'Forbidden', message: refused } };
+    }
+    const imported = await importTags(source, allowed.map((i) => requests[i]!));
+    allowed.forEach((i, k) => { results[i] = imported[k]!; });
+    return results;
   }
 
   /** A 429 from a registry pauses every import from it, not just this tag's, for as long as it asked. */

@@ -1,6 +1,8 @@
 import { connectCluster, imageStreamClient } from '@istream/core/cluster';
+import { readFileSync } from 'node:fs';
 import {
-  logFormats, MetricsBindError, parseBindAddress, parseDuration, startController, type LogFormat, type StopReason,
+  logFormats, MetricsBindError, parseAllowedRegistries, parseBindAddress, parseDuration, startController,
+  type AllowedRegistry, type LogFormat, type StopReason,
 } from '@istream/core/controller';
 import { addClusterFlags, type ClusterFlags } from '../flags.js';
 import { CliError } from '../errors.js';
@@ -13,6 +15,8 @@ export interface ControllerOptions extends ClusterFlags {
   importInterval?: string;
   metricsBindAddress?: string;
   logFormat?: string;
+  /** OpenShift's allowedRegistriesForImport, as a list or an image.config.openshift.io Config (YAML or JSON). */
+  allowedRegistriesFile?: string;
   /** Stops the controller (the command wires SIGTERM and SIGINT to it). */
   signal?: AbortSignal;
 }
@@ -42,6 +46,7 @@ export async function runController(options: ControllerOptions, deps: Deps): Pro
   if (!logFormats.includes(logFormat)) {
     throw new CliError(`--log-format: unknown format "${options.logFormat}": use ${logFormats.join(' or ')}`);
   }
+  const allowedRegistries = options.allowedRegistriesFile === undefined ? undefined : readAllowedRegistries(options.allowedRegistriesFile);
   let connection;
   try {
     // The namespace flag narrows what is watched; without it the controller watches all namespaces.
@@ -56,7 +61,7 @@ export async function runController(options: ControllerOptions, deps: Deps): Pro
     metricsBindAddress,
     logFormat,
     importIntervalMs,
-    imports: { openSession: (namespace) => openImportSession(streams, namespace, deps.env) },
+    imports: { openSession: (namespace) => openImportSession(streams, namespace, deps.env), allowedRegistries },
     leaderElection: options.leaderElect
       ? { namespace: options.leaderElectNamespace ?? deps.env.POD_NAMESPACE ?? 'istream-system' }
       : undefined,
@@ -70,6 +75,20 @@ export async function runController(options: ControllerOptions, deps: Deps): Pro
   return running.done;
 }
 
+function readAllowedRegistries(path: string): AllowedRegistry[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new CliError(`--allowed-registries-file: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    return parseAllowedRegistries(text);
+  } catch (e) {
+    throw new CliError(`--allowed-registries-file ${path}: ${(e as Error).message}`);
+  }
+}
+
 export const controllerCommand: CommandModule = {
   register(program, deps) {
     const cmd = program.command('controller')
@@ -79,6 +98,9 @@ export const controllerCommand: CommandModule = {
       .option('--import-interval <duration>', 'how often tags with importPolicy.scheduled are re-imported', '15m')
       .option('--metrics-bind-address <address>',
         'where /healthz, /readyz and /metrics are served (":8080" for every interface); 0 turns it off', defaultMetricsBindAddress)
+      .option('--allowed-registries-file <file>',
+        'registries imports may use, as OpenShift\'s allowedRegistriesForImport ([{domainName, insecure}], or an image.config.openshift.io Config); '
+        + 'by default any registry except loopback, link-local and cluster-internal addresses')
       .option('--log-format <format>',
         `log line format: ${logFormats.join(' or ')} (json: one object per line with ts, level, msg and fields)`, 'text');
     addClusterFlags(cmd, 'watch only this namespace (default: every namespace)').action(async (opts: ControllerOptions) => {

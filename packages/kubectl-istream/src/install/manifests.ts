@@ -25,7 +25,7 @@ function workloadRules(verbs: string[]): { apiGroups: string[]; resources: strin
  * What the controller may do, cluster-wide. Owned by the controller: edit here when it needs more
  * (or less). Streams and their status; pull secrets for registry credentials; the workloads that
  * carry trigger annotations; events; leases for leader election; access reviews for
- * cross-namespace triggers.
+ * cross-namespace triggers; Service CIDRs, so imports never reach Services by address.
  */
 export const CONTROLLER_RULES = [
   { apiGroups: [IMAGE_GROUP], resources: [IMAGE_STREAM_PLURAL], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'] },
@@ -35,6 +35,7 @@ export const CONTROLLER_RULES = [
   { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
   { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
+  { apiGroups: ['networking.k8s.io'], resources: ['servicecidrs'], verbs: ['list'] },
 ];
 
 const labels = { 'app.kubernetes.io/name': 'istream', 'app.kubernetes.io/component': 'controller' };
