@@ -9,6 +9,7 @@ import { lintCommand } from './lint.js';
 import { rollbackCommand } from './rollback.js';
 import { setTriggersCommand } from './set-triggers.js';
 import { tagCommand } from './tag.js';
+import { whyCommand } from './why.js';
 
 /** Every subcommand of `kubectl istream`, in the order `--help` lists them. */
 export const commands: CommandModule[] = [
@@ -17,6 +18,7 @@ export const commands: CommandModule[] = [
   setTriggersCommand,
   getCommand,
   describeCommand,
+  whyCommand,
   rollbackCommand,
   digestCommand,
   lintCommand,
