@@ -190,3 +190,38 @@ test('invalid specs are refused with OpenShift\'s messages', async () => {
   // A registry port in a repository is not a tag.
   await apply(cluster, ns, imageStream('fine', { dockerImageRepository: 'registry.example.com:5000/team/app' }));
 });
+
+test('by default the controller refuses to import from loopback: the tag records a Forbidden import and the registry is never asked', async (t) => {
+  const registry = await startRegistry({ mode: 'plain' });
+  defer(t, () => registry.stop());
+  const fixtures = await pushFixtures(registry);
+  const cluster = await currentCrd();
+  const ns = await cluster.createNamespace('decl-loopback');
+  const streams = imageStreamClient(connectCluster({ kubeconfig: cluster.kubeconfig }, {}));
+  let asked = 0;
+  const controller = await runController(cluster.kubeconfig, ns, { imports: {
+    allowedRegistries: undefined,
+    openSession: async (namespace) => {
+      const session = await openImportSession(streams, namespace, process.env);
+      return {
+        source: {
+          resolve: (reference, options) => { asked++; return session.source.resolve(reference, options); },
+          listTags: (reference, options) => { asked++; return session.source.listTags(reference, options); },
+        },
+        close: () => session.close(),
+      };
+    },
+  } });
+  defer(t, () => controller.stop());
+  const floating = `${fixtures.host}/${fixtures.floating.repository}:${fixtures.floating.tag}`;
+  await apply(cluster, ns, imageStream('probe', { tags: [{ name: '8', from: { kind: 'DockerImage', name: floating }, importPolicy: { insecure: true } }] }));
+  const condition = await waitFor('the refusal in status', async () => {
+    const s = await readStream(cluster, ns, 'probe');
+    return s.status?.tags?.find((l) => l.tag === '8')?.conditions?.[0];
+  });
+  assert.equal(condition.status, 'False');
+  assert.equal(condition.reason, 'Forbidden');
+  assert.match(condition.message ?? '', new RegExp(`registry "${fixtures.host.replace(/[.]/g, '\\.')}" is an internal address \\(127\\.0\\.0\\.1\\): .*--allowed-registries-file`));
+  assert.deepEqual(items(await readStream(cluster, ns, 'probe'), '8'), []);
+  assert.equal(asked, 0, 'the registry was never asked');
+});
