@@ -5,16 +5,17 @@
 // "old object" the strategy compares with) and applies the same rules to whatever was written since.
 import { cloneJson, jsonEqual } from './equal.js';
 import { applySpecChange, type StreamChange, type StreamLookup } from './record.js';
-import { type ImageStream, type ObjectReference, type TagReference } from './types.js';
+import { type ImageStream, type ImportMode, type ObjectReference, type TagReference } from './types.js';
 
 /** The spec tags as the controller last applied the strategy to them, by tag name. */
 export const OBSERVED_SPEC_ANNOTATION = 'istream.io/observed-spec-tags';
 
-/** What OpenShift's tagRefChanged compares, per tag. */
+/** What OpenShift's tagRefChanged compares (source, reference, import mode, generation), per tag. */
 interface ObservedTag {
   generation: number | null;
   from?: ObjectReference;
   reference?: boolean;
+  importMode?: ImportMode;
 }
 
 type ObservedSpec = Record<string, ObservedTag>;
@@ -26,6 +27,7 @@ function observedSpecOf(stream: ImageStream): string {
       generation: t.generation ?? null,
       ...(t.from ? { from: t.from } : {}),
       ...(t.reference ? { reference: true } : {}),
+      ...(t.importPolicy?.importMode ? { importMode: t.importPolicy.importMode } : {}),
     };
   }
   return JSON.stringify(observed);
@@ -54,7 +56,12 @@ function previousTag(tag: TagReference, recorded: ObservedSpec | undefined): Tag
   const seen = recorded?.[tag.name];
   if (positive(tag.generation) && (seen === undefined || !positive(seen.generation) || tag.generation > seen.generation)) return tag;
   if (seen === undefined) return undefined;
-  return { name: tag.name, generation: seen.generation, ...(seen.from ? { from: seen.from } : {}), ...(seen.reference ? { reference: true } : {}) };
+  return {
+    name: tag.name, generation: seen.generation,
+    ...(seen.from ? { from: seen.from } : {}),
+    ...(seen.reference ? { reference: true } : {}),
+    ...(seen.importMode ? { importPolicy: { importMode: seen.importMode } } : {}),
+  };
 }
 
 export interface SpecNormalisation {

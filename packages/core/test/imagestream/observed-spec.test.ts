@@ -55,7 +55,7 @@ test('kubectl apply drops generations (JSON merge patch replaces the list): unch
   assert.equal(specTag(change.stream, '9')?.generation, g + 2, 'from.name changed: the generation of the write that stores it');
 });
 
-test('from.name patched with the generation kept, generation set to 0, and reference toggled each take a new generation', () => {
+test('from.name patched with the generation kept, generation set to 0, reference toggled and importMode changed each take a new generation', () => {
   const first = applied(1, [docker('a', 'reg.test/a:1'), docker('b', 'reg.test/b:1'), docker('c', 'reg.test/c:1'), docker('d', 'reg.test/d:1')]);
   const stored = afterWrite(normaliseSpec(first, now).change.stream, first);
   const g = stored.metadata.generation!;
@@ -68,8 +68,12 @@ test('from.name patched with the generation kept, generation set to 0, and refer
     docker('d', 'reg.test/d:1', { generation: g, importPolicy: { importMode: 'PreserveOriginal' } }),
   ];
   const { change } = normaliseSpec(edited, now);
+  const stored2 = afterWrite(change.stream, edited);
+  const defaulted = structuredClone(stored2);
+  defaulted.spec.tags![0] = { ...defaulted.spec.tags![0]!, importPolicy: { importMode: 'Legacy' } };
+  assert.equal(normaliseSpec(defaulted, now).applied, false, 'Legacy is what an unset import mode means');
   const generations = change.stream.spec.tags!.map((t) => t.generation);
-  assert.deepEqual(generations, [g + 2, g + 2, g + 2, g], 'importMode alone is not a tag change on OpenShift (tagRefChanged)');
+  assert.deepEqual(generations, [g + 2, g + 2, g + 2, g + 2]);
   assert.deepEqual(statusTag(change.stream, 'c')?.items, [{ created: '2026-01-01T12:00:00Z', dockerImageReference: 'reg.test/c:1', image: '', generation: g + 2 }]);
 });
 

@@ -38,6 +38,10 @@ function imageStream(name: string, spec: object): object {
 async function currentCrd(): Promise<Cluster> {
   const cluster = await clusterWithCrd();
   await installCrd(cluster);
+  // An updated CRD is Established at once, but its new schema reaches the handlers a moment later.
+  const invalid = JSON.stringify(imageStream('probe', { dockerImageRepository: 'quay.io/team/app:1' }));
+  await waitFor('the CRD\'s validation in effect', async () =>
+    (await cluster.kubectl(['apply', '--dry-run=server', '-f', '-'], { namespace: 'default', input: invalid })).code !== 0);
   return cluster;
 }
 
@@ -118,7 +122,7 @@ test('kubectl apply of a stream with no generations imports within 10 s; a patch
   assert.deepEqual(items(await readStream(cluster, ns, 'app'), '8'), items(settled, '8'), 'nothing imported');
 });
 
-test('reference tags and ImageStreamTag sources applied with kubectl get their status item at once; OpenShift\'s defaults read back', async (t) => {
+test('reference tags and ImageStreamTag sources applied with kubectl get their status item at once; OpenShift\'s defaults read back; importMode re-imports', async (t) => {
   const { fixtures, cluster, ns } = await setup(t, 'decl-refs');
   const schema2 = fixtures.reference(fixtures.dockerSchema2);
   await apply(cluster, ns, imageStream('tools', {
@@ -144,6 +148,16 @@ test('reference tags and ImageStreamTag sources applied with kubectl get their s
     assert.deepEqual(tag.referencePolicy, { type: 'Source' }, tag.name);
     assert.deepEqual(tag.importPolicy, tag.name === 'src' ? { insecure: true, importMode: 'Legacy' } : { importMode: 'Legacy' }, tag.name);
   }
+  // A changed import mode is a tag change: the manifest list itself instead of its amd64 child.
+  const list = fixtures.dockerManifestList;
+  await apply(cluster, ns, imageStream('multi', { tags: [{ name: '1', from: { kind: 'DockerImage', name: fixtures.reference(list) }, importPolicy: { insecure: true } }] }));
+  const legacy = await waitFor('the Legacy import', async () => {
+    const s = await readStream(cluster, ns, 'multi');
+    return items(s, '1')[0]?.image === list.amd64.digest ? s : undefined;
+  });
+  await ok(cluster, ['patch', 'imagestream', 'multi', '--type=json', '-p',
+    JSON.stringify([{ op: 'replace', path: `/spec/tags/${tagIndex(legacy, '1')}/importPolicy/importMode`, value: 'PreserveOriginal' }])], { namespace: ns });
+  await waitFor('the list imported whole', async () => items(await readStream(cluster, ns, 'multi'), '1')[0]?.image === list.digest);
   // Status items carry only openshift/api's fields.
   for (const list of stream.status?.tags ?? []) {
     for (const item of list.items ?? []) assert.deepEqual(Object.keys(item).sort(), ['created', 'dockerImageReference', 'generation', 'image']);
