@@ -3,9 +3,17 @@
 // itself, imports, and triggered workloads follow.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defer, pushFixtures, startRegistry } from '@istream/test-harness';
 import { connectCluster, imageStreamClient } from '@istream/core/cluster';
 import { importStatusGraceMs } from '@istream/core/controller';
+import { bufferIO } from '../../src/io.js';
+import { runCli } from '../../src/program.js';
 import { openImportSession } from '../../src/stream-import.js';
 import {
   clusterWithCrd, containerImage, deployment, getJson, installCrd, ok, runController, triggerAnnotation, waitFor, type Cluster,
@@ -238,4 +246,54 @@ test('by default the controller refuses to import from loopback: the tag records
   assert.match(condition.message ?? '', new RegExp(`registry "${fixtures.host.replace(/[.]/g, '\\.')}" is an internal address \\(127\\.0\\.0\\.1\\): .*--allowed-registries-file`));
   assert.deepEqual(items(await readStream(cluster, ns, 'probe'), '8'), []);
   assert.equal(asked, 0, 'the registry was never asked');
+});
+
+const cliBin = fileURLToPath(new URL('../../../bin/kubectl-istream', import.meta.url));
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+test('kubectl istream controller with an allowedRegistriesForImport file imports a stream applied with kubectl within 10 s', async (t) => {
+  const registry = await startRegistry({ mode: 'plain' });
+  defer(t, () => registry.stop());
+  const fixtures = await pushFixtures(registry);
+  const cluster = await currentCrd();
+  const ns = await cluster.createNamespace('decl-process');
+  // OpenShift's cluster image config, as an operator would copy it.
+  const config = join(mkdtempSync(join(tmpdir(), 'istream-allowed-')), 'image-config.yaml');
+  writeFileSync(config, `apiVersion: config.openshift.io/v1\nkind: Image\nmetadata:\n  name: cluster\nspec:\n  allowedRegistriesForImport:\n  - domainName: ${fixtures.host}\n    insecure: true\n`);
+  const address = `127.0.0.1:${await freePort()}`;
+  const child = spawn(process.execPath, [cliBin, 'controller', '--namespace', ns, '--kubeconfig', cluster.kubeconfig,
+    '--metrics-bind-address', address, '--allowed-registries-file', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+  defer(t, () => { child.kill('SIGTERM'); });
+  await waitFor('the controller ready', async () => (await fetch(`http://${address}/readyz`).catch(() => undefined))?.ok);
+  const floating = `${fixtures.host}/${fixtures.floating.repository}:${fixtures.floating.tag}`;
+  const applied = Date.now();
+  await apply(cluster, ns, imageStream('app', { tags: [{ name: '8', from: { kind: 'DockerImage', name: floating }, importPolicy: { insecure: true } }] }));
+  await waitFor('the digest in status.tags', async () => items(await readStream(cluster, ns, 'app'), '8')[0]?.image === fixtures.floating.A.digest, 10_000)
+    .catch((e: Error) => { throw new Error(`${e.message}\n${stderr}`); });
+  assert.ok(Date.now() - applied < 10_000);
+  assert.match(stderr, /imported stream=\S+\/app tag=8 /);
+});
+
+test('a bad allowed-registries file is refused before the controller starts, naming the file and the problem', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'istream-allowed-'));
+  const bad = join(dir, 'bad.yaml');
+  writeFileSync(bad, '- insecure: true\n');
+  const cases: Array<[string, RegExp]> = [
+    [bad, new RegExp(`^error: --allowed-registries-file ${bad.replace(/[.]/g, '\\.')}: entry 1: domainName must be a non-empty string\n$`)],
+    [join(dir, 'missing.yaml'), /^error: --allowed-registries-file: cannot read \S+missing\.yaml: ENOENT\n$/],
+  ];
+  for (const [file, expected] of cases) {
+    const io = bufferIO();
+    assert.notEqual(await runCli(['controller', '--allowed-registries-file', file, '--kubeconfig', '/nonexistent'], { io, env: {} }), 0);
+    assert.match(io.stderr(), expected);
+  }
 });
