@@ -130,7 +130,7 @@ test('kubectl apply of a stream with no generations imports within 10 s; a patch
   assert.deepEqual(items(await readStream(cluster, ns, 'app'), '8'), items(settled, '8'), 'nothing imported');
 });
 
-test('reference tags and ImageStreamTag sources applied with kubectl get their status item at once; OpenShift\'s defaults read back; importMode re-imports', async (t) => {
+test('reference tags, ImageStreamTag and ImageStreamImage sources applied with kubectl get their status item at once; OpenShift\'s defaults read back; importMode re-imports', async (t) => {
   const { fixtures, cluster, ns } = await setup(t, 'decl-refs');
   const schema2 = fixtures.reference(fixtures.dockerSchema2);
   await apply(cluster, ns, imageStream('tools', {
@@ -156,6 +156,12 @@ test('reference tags and ImageStreamTag sources applied with kubectl get their s
     assert.deepEqual(tag.referencePolicy, { type: 'Source' }, tag.name);
     assert.deepEqual(tag.importPolicy, tag.name === 'src' ? { insecure: true, importMode: 'Legacy' } : { importMode: 'Legacy' }, tag.name);
   }
+  // An ImageStreamImage source added later gets the image it names at once.
+  await ok(cluster, ['patch', 'imagestream', 'tools', '--type=json', '-p', JSON.stringify([{ op: 'add', path: '/spec/tags/-',
+    value: { name: 'exact', from: { kind: 'ImageStreamImage', name: `tools@${fixtures.dockerSchema2.digest}` } } }])], { namespace: ns });
+  const exact = await waitFor('the ImageStreamImage item', async () => items(await readStream(cluster, ns, 'tools'), 'exact')[0]);
+  assert.equal(exact.image, fixtures.dockerSchema2.digest);
+  assert.equal(exact.dockerImageReference, items(stream, 'src')[0]?.dockerImageReference);
   // A changed import mode is a tag change: the manifest list itself instead of its amd64 child.
   const list = fixtures.dockerManifestList;
   await apply(cluster, ns, imageStream('multi', { tags: [{ name: '1', from: { kind: 'DockerImage', name: fixtures.reference(list) }, importPolicy: { insecure: true } }] }));
