@@ -26,7 +26,7 @@ function workloadRules(verbs: string[]): { apiGroups: string[]; resources: strin
  * What the controller may do, cluster-wide. Owned by the controller: edit here when it needs more
  * (or less). Streams and their status; pull secrets for registry credentials; the workloads that
  * carry trigger annotations; events; leases for leader election; access reviews for
- * cross-namespace triggers.
+ * cross-namespace triggers; Service CIDRs, so imports never reach Services by address.
  */
 export const CONTROLLER_RULES = [
   { apiGroups: [IMAGE_GROUP], resources: [IMAGE_STREAM_PLURAL], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'] },
@@ -36,6 +36,7 @@ export const CONTROLLER_RULES = [
   { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
   { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
+  { apiGroups: ['networking.k8s.io'], resources: ['servicecidrs'], verbs: ['list'] },
 ];
 
 const labels = { 'app.kubernetes.io/name': 'istream', 'app.kubernetes.io/component': 'controller' };
@@ -51,6 +52,15 @@ const bool = { type: 'boolean' };
 const int64 = { type: 'integer', format: 'int64' };
 const time = { type: 'string', format: 'date-time' };
 
+/** A CEL rule with OpenShift's field path (relative to the rule's object) and message (openshift-apiserver image validation). */
+function rule(expression: string, fieldPath: string, reason: 'FieldValueInvalid' | 'FieldValueRequired', message: string): object {
+  return { rule: expression, fieldPath, reason, message };
+}
+
+const SOURCE_KINDS = "['DockerImage', 'ImageStreamImage', 'ImageStreamTag']";
+
+// Defaults are those OpenShift's API server fills in (openshift/api image/v1 defaulting), so a
+// stream written with kubectl reads back as it would on OpenShift.
 const tagReference = {
   type: 'object',
   required: ['name'],
@@ -65,10 +75,18 @@ const tagReference = {
     generation: { ...int64, nullable: true },
     importPolicy: {
       type: 'object',
-      properties: { insecure: bool, scheduled: bool, importMode: { type: 'string', enum: ['', 'Legacy', 'PreserveOriginal'] } },
+      default: {},
+      properties: { insecure: bool, scheduled: bool, importMode: { type: 'string', enum: ['', 'Legacy', 'PreserveOriginal'], default: 'Legacy' } },
     },
-    referencePolicy: { type: 'object', properties: { type: { type: 'string', enum: ['', 'Source', 'Local'] } } },
+    referencePolicy: { type: 'object', default: {}, properties: { type: { type: 'string', enum: ['', 'Source', 'Local'], default: 'Source' } } },
   },
+  'x-kubernetes-validations': [
+    rule('!has(self.from) || (has(self.from.name) && self.from.name != \'\')', '.from.name', 'FieldValueRequired', 'the source image, stream tag or stream image must be named'),
+    rule(`!has(self.from) || (has(self.from.kind) && self.from.kind in ${SOURCE_KINDS})`, '.from.kind', 'FieldValueRequired',
+      "valid values are 'DockerImage', 'ImageStreamImage', 'ImageStreamTag'"),
+    rule("!has(self.from) || !has(self.from.kind) || self.from.kind == 'DockerImage' || !has(self.importPolicy) || !has(self.importPolicy.scheduled) || !self.importPolicy.scheduled",
+      '.importPolicy.scheduled', 'FieldValueInvalid', 'only tags pointing to Docker repositories may be scheduled for background import'),
+  ],
 };
 
 const namedTagEventList = {
@@ -81,7 +99,7 @@ const namedTagEventList = {
       nullable: true,
       items: {
         type: 'object',
-        properties: { created: time, dockerImageReference: str, image: str, generation: int64, platforms: { type: 'array', items: str } },
+        properties: { created: time, dockerImageReference: str, image: str, generation: int64 },
       },
     },
     conditions: {
@@ -125,11 +143,18 @@ export function imageStreamCrd(): Manifest {
               metadata: { type: 'object' },
               spec: {
                 type: 'object',
+                default: {},
                 properties: {
-                  lookupPolicy: { type: 'object', properties: { local: bool } },
+                  lookupPolicy: { type: 'object', default: {}, properties: { local: { ...bool, default: false } } },
                   dockerImageRepository: str,
                   tags: { type: 'array', items: tagReference, 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] },
                 },
+                'x-kubernetes-validations': [
+                  rule("!has(self.dockerImageRepository) || self.dockerImageRepository.contains('@') || !self.dockerImageRepository.matches(':[^/]*$')",
+                    '.dockerImageRepository', 'FieldValueInvalid', 'the repository name may not contain a tag'),
+                  rule("!has(self.dockerImageRepository) || !self.dockerImageRepository.contains('@')",
+                    '.dockerImageRepository', 'FieldValueInvalid', 'the repository name may not contain an ID'),
+                ],
               },
               status: {
                 type: 'object',

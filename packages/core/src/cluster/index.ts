@@ -24,7 +24,6 @@
 // KubeUnreachableError, ImageStreamApiMissingError, KubeconfigError.
 export * from './errors.js';
 export * from './kubeconfig.js';
-export * from './request-event.js';
 export * from './object.js';
 export * from './paths.js';
 export * from './client.js';
@@ -33,4 +32,6 @@ export * from './informer.js';
 export * from './secrets.js';
 export * from './streams.js';
 export * from './apply.js';
+export * from './events.js';
+export * from './service-cidrs.js';
 export * from './request-event.js';

@@ -3,9 +3,11 @@ import { resourcePath, type KubeClient } from '../cluster/index.js';
 interface SubjectAccessReviewStatus { status?: { allowed?: boolean } }
 
 /**
- * Answers "may the service accounts of namespace A get image streams in namespace B?" with a
- * SubjectAccessReview for the group `system:serviceaccounts:A`, the subject `oc policy
- * add-role-to-group system:image-puller system:serviceaccounts:A -n B` grants.
+ * Answers "may the service accounts of namespace A pull from image streams in namespace B?" with a
+ * SubjectAccessReview for `get imagestreams/layers` (what OpenShift checks before it lets a tag copy
+ * another namespace's image, and what `system:image-puller` grants) by the group
+ * `system:serviceaccounts:A`, the subject `oc policy add-role-to-group system:image-puller
+ * system:serviceaccounts:A -n B` grants.
  *
  * Every decision asks the apiserver afresh: a cached "allowed" would let a revoked grant keep
  * rolling workloads until it expired, and the apiserver answers a review from its own RBAC cache
@@ -24,7 +26,7 @@ export class StreamAccessChecker {
         spec: {
           user: `system:serviceaccount:${workloadNamespace}:default`,
           groups: ['system:serviceaccounts', `system:serviceaccounts:${workloadNamespace}`, 'system:authenticated'],
-          resourceAttributes: { namespace: streamNamespace, verb: 'get', group: 'image.openshift.io', resource: 'imagestreams' },
+          resourceAttributes: { namespace: streamNamespace, verb: 'get', group: 'image.openshift.io', resource: 'imagestreams', subresource: 'layers' },
         },
       },
     });

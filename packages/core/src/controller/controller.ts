@@ -1,11 +1,11 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { imageStreamClient, KubeClient, type ClusterConnection } from '../cluster/index.js';
+import { imageStreamClient, KubeClient, serviceCidrs, type ClusterConnection } from '../cluster/index.js';
 import { StreamAccessChecker } from './access.js';
 import { KubeEventRecorder } from './events.js';
 import { ImportController, type ImportSettings } from './import-controller.js';
 import { LeaderElector } from './leader.js';
-import { createLogger, errorText, type LogFormat } from './log.js';
+import { createLogger, errorText, type Logger, type LogFormat } from './log.js';
 import { Manager, type StopReason } from './manager.js';
 import { ControllerMetrics } from './metrics.js';
 import { SharedInformers } from './shared-informers.js';
@@ -57,6 +57,20 @@ export interface RunningController {
 }
 
 /**
+ * The Service address ranges (networking.k8s.io/v1 ServiceCIDR, Kubernetes 1.33 and later), so
+ * imports never reach Services by address. Older clusters have no such list: names like `*.svc`
+ * are refused all the same, and the allow-list narrows the rest.
+ */
+async function listServiceCidrs(api: KubeClient, log: Logger): Promise<string[]> {
+  try {
+    return await serviceCidrs(api);
+  } catch (error) {
+    log.warning('service CIDRs unknown', { error: errorText(error) });
+    return [];
+  }
+}
+
+/**
  * The istream controller process: a manager with shared informers for image streams and the
  * four workload kinds, the trigger controller and (with `imports`) the import controller.
  * Everything they decide comes from the cluster, so a restarted replica (or a new leader)
@@ -97,9 +111,11 @@ export async function startController(options: ControllerOptions): Promise<Runni
     namespace: options.namespace, workers: options.workers, resyncIntervalMs: options.resyncIntervalMs,
   }));
   if (options.imports) {
+    const serviceCidrs = await listServiceCidrs(api, log);
     const streams = imageStreamClient(options.connection);
     manager.add(new ImportController({
       ...options.imports, caches, metrics, log, intervalMs: options.importIntervalMs,
+      mayRead: (from, to) => access.mayRead(from, to), serviceCidrs,
       update: (namespace, name, change) => streams.update(namespace, name, change),
     }));
   }

@@ -1,10 +1,10 @@
-import type { ImageStream, StreamChange } from '../imagestream/index.js';
-import type { ImportSession } from '../imagestream/index.js';
+import { crossNamespaceSources, type ImageStream, type ImportSession, type StreamChange } from '../imagestream/index.js';
 import { ImportReconciler } from './imports.js';
 import { errorText, type Logger } from './log.js';
 import type { Runnable } from './manager.js';
 import type { ControllerMetrics } from './metrics.js';
 import { RegistryBudget } from './registry-budget.js';
+import { RegistryPolicy, type AllowedRegistry } from './registry-policy.js';
 import type { InformerSource } from './shared-informers.js';
 import { streamKey } from './stream-index.js';
 import { WorkQueue } from './workqueue.js';
@@ -15,6 +15,11 @@ export interface ImportSettings {
   openSession(namespace: string): Promise<ImportSession>;
   /** Imports started per registry and minute (default 60). */
   perRegistryPerMinute?: number;
+  /**
+   * OpenShift's allowedRegistriesForImport: only these registries. Without it, any registry but
+   * loopback, link-local and cluster-internal addresses (which only a listed entry opens).
+   */
+  allowedRegistries?: AllowedRegistry[];
 }
 
 export interface ImportControllerOptions extends ImportSettings {
@@ -23,6 +28,10 @@ export interface ImportControllerOptions extends ImportSettings {
   update(namespace: string, name: string, change: (current: ImageStream | undefined) => StreamChange | undefined): Promise<unknown>;
   metrics: ControllerMetrics;
   log: Logger;
+  /** The cluster's Service CIDRs, refused as internal addresses. */
+  serviceCidrs?: string[];
+  /** May service accounts of one namespace read streams of another (SubjectAccessReview)? */
+  mayRead(fromNamespace: string, streamNamespace: string): Promise<boolean>;
   /** How often tags with importPolicy.scheduled are imported again (default 15 minutes). */
   intervalMs?: number;
 }
@@ -44,10 +53,25 @@ export class ImportController implements Runnable {
       const { namespace, name } = objectKey(stream);
       this.queue.add(streamKey(namespace, name));
     });
+    const policy = new RegistryPolicy({ allowed: options.allowedRegistries, serviceCidrs: options.serviceCidrs });
     this.reconciler = new ImportReconciler({
+      refusal: (registry, insecure) => policy.refusal(registry, insecure),
       cached: (namespace, name) => caches.stream(namespace, name),
       update: options.update,
       openSession: options.openSession,
+      sourceStreams: async (stream) => {
+        // Copying another namespace's tag needs what `system:image-puller` grants there, as on OpenShift.
+        const namespace = stream.metadata.namespace ?? '';
+        const allowed = new Set<string>([namespace]);
+        for (const source of crossNamespaceSources(stream)) {
+          if (!allowed.has(source.namespace) && await options.mayRead(namespace, source.namespace)) allowed.add(source.namespace);
+        }
+        return (ns, name) => (allowed.has(ns) ? caches.stream(ns, name) : undefined);
+      },
+      onRepositoryFailure: (stream, repository, message) => {
+        metrics.imports.inc({ kind: 'repository', result: 'failure' });
+        log.warning('import failed', { stream: `${stream.namespace}/${stream.name}`, from: repository, kind: 'repository', message });
+      },
       budget: new RegistryBudget(options.perRegistryPerMinute ?? 60),
       intervalMs: options.intervalMs ?? 15 * 60_000,
       now: () => new Date(),

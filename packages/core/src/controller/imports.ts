@@ -2,14 +2,17 @@
 // controller do, on top of core/imagestream's importer and status rules and core/cluster's
 // conflict-safe stream update.
 import {
-  applyImportResults, importTags, latestObservedGeneration, REPOSITORY_CHECK_ANNOTATION, statusTag,
-  updateChangedTrackingTags, type ImageSource, type ImageStream, type ImportSession, type SourceAnswer, type StreamChange,
-  type TagImportRequest, type TagImportResult,
+  applyImportResults, importTags, latestObservedGeneration, normaliseSpec, planRepositoryImport, recordObservedSpec,
+  REPOSITORY_CHECK_ANNOTATION, statusTag, updateChangedTrackingTags, ImageSourceError, type ImageSource, type ImageStream,
+  type ImportSession, type SourceAnswer, type StreamChange, type StreamLookup, type TagImportRequest, type TagImportResult,
 } from '../imagestream/index.js';
 import { parseImageReference } from '../reference/index.js';
 import type { RegistryBudget } from './registry-budget.js';
 
-export type ImportKind = 'spec' | 'scheduled';
+export type ImportKind = 'spec' | 'scheduled' | 'repository';
+
+/** Set to "true" on a stream whose spec.dockerImageRepository is served over plain HTTP or untrusted TLS. */
+export const INSECURE_REPOSITORY_ANNOTATION = 'openshift.io/image.insecureRepository';
 
 export interface DueImport {
   request: TagImportRequest;
@@ -23,6 +26,15 @@ export interface ImportReconcilerDeps {
   update(namespace: string, name: string, change: (current: ImageStream | undefined) => StreamChange | undefined): Promise<unknown>;
   /** A registry session with the namespace's pull secrets. */
   openSession(namespace: string): Promise<ImportSession>;
+  /**
+   * The streams this stream's spec tags may copy from (ImageStreamTag/ImageStreamImage sources):
+   * other namespaces only where the stream's namespace may read them.
+   */
+  sourceStreams(stream: ImageStream): Promise<StreamLookup>;
+  /** Why the controller must not import from this registry (`host[:port]`, the registry policy), if it must not. */
+  refusal?(registry: string, insecure: boolean): Promise<string | undefined>;
+  /** Called when an import of a whole repository (spec.dockerImageRepository) could not list its tags. */
+  onRepositoryFailure?(stream: { namespace: string; name: string }, repository: string, message: string): void;
   budget: RegistryBudget;
   intervalMs: number;
   now(): Date;
@@ -70,15 +82,20 @@ export const importStatusGraceMs = 5_000;
  * passed since their last import (`lastAttempt` covers imports that found nothing new and so wrote
  * nothing). Also returns in how many milliseconds the next scheduled tag falls due.
  */
+/** How much longer the status of an import that just wrote this stream's spec may take (undefined: none is on its way). */
+export function statusWaitMs(stream: ImageStream, nowMs: number): number | undefined {
+  // Bounded both ways, so a client clock that runs ahead cannot hold imports back for long.
+  const sinceStamp = nowMs - time(stream.metadata.annotations?.[REPOSITORY_CHECK_ANNOTATION]);
+  return sinceStamp > -importStatusGraceMs && sinceStamp < importStatusGraceMs ? importStatusGraceMs - sinceStamp : undefined;
+}
+
 export function dueImports(
   stream: ImageStream, nowMs: number, intervalMs: number, lastAttempt: (tag: string) => number,
 ): { due: DueImport[]; nextDueInMs?: number; statusWaitMs?: number } {
   const due: DueImport[] = [];
   let nextDueInMs: number | undefined;
-  let statusWaitMs: number | undefined;
-  // Bounded both ways, so a client clock that runs ahead cannot hold imports back for long.
-  const sinceStamp = nowMs - time(stream.metadata.annotations?.[REPOSITORY_CHECK_ANNOTATION]);
-  const statusOnItsWay = sinceStamp > -importStatusGraceMs && sinceStamp < importStatusGraceMs;
+  let statusWait: number | undefined;
+  const grace = statusWaitMs(stream, nowMs);
   for (const ref of stream.spec.tags ?? []) {
     if (ref.from?.kind !== 'DockerImage' || ref.reference === true || !ref.from.name) continue;
     const request: TagImportRequest = {
@@ -89,7 +106,7 @@ export function dueImports(
     const registry = registryOf(ref.from.name);
     const generation = ref.generation ?? undefined;
     if (generation !== undefined && generation !== null && generation > latestObservedGeneration(stream, ref.name)) {
-      if (statusOnItsWay) statusWaitMs = importStatusGraceMs - sinceStamp;
+      if (grace !== undefined) statusWait = grace;
       else due.push({ request, kind: 'spec', registry });
       continue;
     }
@@ -99,7 +116,7 @@ export function dueImports(
     if (wait <= 0) due.push({ request, kind: 'scheduled', registry });
     else nextDueInMs = Math.min(nextDueInMs ?? wait, wait);
   }
-  return { due, nextDueInMs, ...(statusWaitMs === undefined ? {} : { statusWaitMs }) };
+  return { due, nextDueInMs, ...(statusWait === undefined ? {} : { statusWaitMs: statusWait }) };
 }
 
 /** Aliases (`from: {kind: ImageStreamTag, name: "8"}` in the same stream) take their target's current item. */
@@ -110,48 +127,154 @@ export function syncAliases(current: ImageStream | undefined): StreamChange | un
   return { stream: next, changed, specChanged: false, statusChanged: changed };
 }
 
+/** Whether the stream asks for its whole repository: OpenShift imports it once, until the repository check annotation is cleared. */
+export function repositoryImportDue(stream: ImageStream): boolean {
+  return Boolean(stream.spec.dockerImageRepository) && !stream.metadata.annotations?.[REPOSITORY_CHECK_ANNOTATION];
+}
+
 /**
- * Imports one stream's due tags, at most the registry budget allows, and records the results.
- * Returns when the stream should be looked at again (undefined: only when it changes).
+ * Applies OpenShift's image stream strategy to what any client wrote (core/imagestream's
+ * normaliseSpec), then imports the stream's due tags, at most the registry budget allows, and
+ * records the results. Returns when the stream should be looked at again (undefined: only when it
+ * changes).
  */
 export class ImportReconciler {
   private readonly attempts = new Map<string, number>();
+  /** Streams whose observed-spec record is behind a writer that applied the strategy itself: since when, at which version. */
+  private readonly recordBehind = new Map<string, { resourceVersion: string | undefined; sinceMs: number }>();
 
   constructor(private readonly deps: ImportReconcilerDeps) {}
 
   async reconcile(namespace: string, name: string): Promise<number | undefined> {
     const stream = this.deps.cached(namespace, name);
-    if (!stream) return undefined;
     const key = `${namespace}/${name}`;
+    if (!stream) {
+      this.recordBehind.delete(key);
+      return undefined;
+    }
+    const nowMs = this.deps.now().getTime();
+    const sources = await this.deps.sourceStreams(stream);
+    const strategyWait = await this.applyStrategy(stream, key, nowMs, sources);
+    if (strategyWait === 'written') return undefined; // the write comes back as a change
     // Checked on the cached copy first: most stream changes leave aliases as they are.
     if (syncAliases(stream)?.changed) await this.deps.update(namespace, name, syncAliases);
-    const nowMs = this.deps.now().getTime();
     const lastAttempt = (tag: string): number => this.attempts.get(`${key}:${tag}`) ?? 0;
     const { due, nextDueInMs, statusWaitMs } = dueImports(stream, nowMs, this.deps.intervalMs, lastAttempt);
+    const repository = repositoryImportDue(stream) ? stream.spec.dockerImageRepository! : undefined;
     let next = nextDueInMs;
-    const granted = due.filter((d) => {
-      const wait = this.deps.budget.take(d.registry);
+    const take = (registry: string): boolean => {
+      const wait = this.deps.budget.take(registry);
       if (wait > 0) next = Math.min(next ?? wait, wait);
       return wait === 0;
-    });
-    if (granted.length > 0) {
+    };
+    const granted = due.filter((d) => take(d.registry));
+    const wholeRepository = repository !== undefined && take(registryOf(repository));
+    if (granted.length > 0 || wholeRepository) {
       const session = await this.deps.openSession(namespace);
-      let results;
+      let results: TagImportResult[];
+      let kinds: ImportKind[];
       try {
-        results = await importTags(this.watchRateLimits(session.source), granted.map((d) => d.request));
+        const source = this.watchRateLimits(session.source);
+        const requests = granted.map((d) => d.request);
+        kinds = granted.map((d) => d.kind);
+        if (wholeRepository) {
+          const extra = await this.repositoryRequests(stream, repository, source, requests);
+          requests.push(...extra);
+          kinds.push(...extra.map((): ImportKind => 'repository'));
+        }
+        results = await this.importAllowed(source, requests);
       } finally {
         await session.close();
       }
-      for (const d of granted) this.attempts.set(`${key}:${d.request.tag}`, nowMs);
+      for (const r of results) this.attempts.set(`${key}:${r.request.tag}`, nowMs);
       const now = this.deps.now();
-      await this.deps.update(namespace, name, (current) => (current ? applyImportResults(current, results, now) : undefined));
-      results.forEach((r, i) => this.deps.onImport?.(granted[i]!.kind, r, { namespace, name }));
+      await this.deps.update(namespace, name, (current) => {
+        if (!current) return undefined;
+        // A client changed the spec since it was read: the strategy first, the imports again after.
+        const strategy = normaliseSpec(current, now, sources);
+        if (strategy.applied) return strategy.change;
+        return recordObservedSpec(applyImportResults(current, results, now));
+      });
+      results.forEach((r, i) => this.deps.onImport?.(kinds[i]!, r, { namespace, name }));
       if (granted.some((d) => d.request.importPolicy.scheduled)) next = Math.min(next ?? this.deps.intervalMs, this.deps.intervalMs);
     }
     // Up to a tenth of the interval of jitter, so streams imported together drift apart.
     const scheduled = next === undefined ? undefined : next + Math.floor(this.deps.random() * this.deps.intervalMs * 0.1);
     // The status an import is writing usually lands first and wakes the stream by itself.
-    return statusWaitMs === undefined ? scheduled : Math.min(scheduled ?? statusWaitMs, statusWaitMs);
+    const waits = [scheduled, statusWaitMs, strategyWait].filter((w): w is number => w !== undefined);
+    return waits.length === 0 ? undefined : Math.min(...waits);
+  }
+
+  /**
+   * Writes the strategy's result when a client skipped it. A record that is only behind a writer
+   * that applied the strategy itself (the CLI writes spec, then status) is brought up to date once
+   * the stream has been quiet for the status grace, so that write never races the writer's status.
+   */
+  private async applyStrategy(stream: ImageStream, key: string, nowMs: number, sources: StreamLookup): Promise<number | 'written' | undefined> {
+    const { namespace = '', name } = stream.metadata;
+    const pendingStatus = statusWaitMs(stream, nowMs);
+    if (pendingStatus !== undefined) return pendingStatus;
+    const now = new Date(nowMs);
+    const preview = normaliseSpec(stream, now, sources);
+    if (!preview.change.changed) {
+      this.recordBehind.delete(key);
+      return undefined;
+    }
+    if (!preview.applied) {
+      const behind = this.recordBehind.get(key);
+      if (behind === undefined || behind.resourceVersion !== stream.metadata.resourceVersion) {
+        this.recordBehind.set(key, { resourceVersion: stream.metadata.resourceVersion, sinceMs: nowMs });
+        return importStatusGraceMs;
+      }
+      if (nowMs - behind.sinceMs < importStatusGraceMs) return importStatusGraceMs - (nowMs - behind.sinceMs);
+    }
+    this.recordBehind.delete(key);
+    await this.deps.update(namespace, name, (current) => (current ? normaliseSpec(current, now, sources).change : undefined));
+    return 'written';
+  }
+
+  /**
+   * spec.dockerImageRepository: the repository's first tags by OpenShift's priority (50 at most),
+   * except those a spec tag imports already. A repository whose tags cannot be listed is recorded
+   * as checked (as OpenShift does) and reported.
+   */
+  private async repositoryRequests(stream: ImageStream, repository: string, source: ImageSource, specRequests: TagImportRequest[]): Promise<TagImportRequest[]> {
+    const insecure = stream.metadata.annotations?.[INSECURE_REPOSITORY_ANNOTATION] === 'true';
+    const refused = await this.refusal(repository, insecure);
+    if (refused !== undefined) {
+      this.deps.onRepositoryFailure?.({ namespace: stream.metadata.namespace ?? '', name: stream.metadata.name }, repository, refused);
+      return [];
+    }
+    const specTags = new Set((stream.spec.tags ?? []).map((t) => t.name));
+    try {
+      const plan = await planRepositoryImport(source, repository, { importPolicy: { insecure }, referencePolicy: { type: 'Source' } });
+      const taken = new Set(specRequests.map((r) => r.tag));
+      return plan.requests.filter((r) => !taken.has(r.tag) && !specTags.has(r.tag));
+    } catch (error) {
+      if (!(error instanceof ImageSourceError)) throw error;
+      this.deps.onRepositoryFailure?.({ namespace: stream.metadata.namespace ?? '', name: stream.metadata.name }, repository, error.message);
+      return [];
+    }
+  }
+
+  /** An unparseable reference is left to the import, which reports it. */
+  private async refusal(reference: string, insecure: boolean): Promise<string | undefined> {
+    const registry = registryOf(reference);
+    return registry === '' ? undefined : this.deps.refusal?.(registry, insecure);
+  }
+
+  /** Imports what the registry policy allows; a refused tag is a failed import (reason Forbidden) in its status. */
+  private async importAllowed(source: ImageSource, requests: TagImportRequest[]): Promise<TagImportResult[]> {
+    const results: TagImportResult[] = new Array(requests.length);
+    const allowed: number[] = [];
+    for (const [i, request] of requests.entries()) {
+      const refused = await this.refusal(request.from, request.importPolicy.insecure === true);
+      if (refused === undefined) allowed.push(i);
+      else results[i] = { request, outcome: { ok: false, reason: 'Forbidden', message: refused } };
+    }
+    const imported = await importTags(source, allowed.map((i) => requests[i]!));
+    allowed.forEach((i, k) => { results[i] = imported[k]!; });
+    return results;
   }
 
   /** A 429 from a registry pauses every import from it, not just this tag's, for as long as it asked. */

@@ -11,3 +11,5 @@ export type { WorkloadKind } from './workload-kinds.js';
 export { parseDuration } from './duration.js';
 export type { ImportSettings } from './import-controller.js';
 export { importStatusGraceMs } from './imports.js';
+export { parseAllowedRegistries, RegistryPolicy } from './registry-policy.js';
+export type { AllowedRegistry } from './registry-policy.js';

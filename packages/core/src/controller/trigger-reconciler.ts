@@ -49,8 +49,9 @@ function reportRefusals(deps: TriggerReconcilerDeps, key: string, obj: KubeObjec
   const namespace = obj.metadata?.namespace ?? '';
   for (const source of plan.denied) {
     deps.warnings.warn(obj, 'ImageTriggerForbidden',
-      `Trigger ${source.display} was not applied: service accounts of namespace ${namespace} may not get imagestreams in namespace ${source.namespace}. ` +
-      `To allow it, bind a role that may get imagestreams.image.openshift.io in ${source.namespace} to the group system:serviceaccounts:${namespace}.`,
+      `Trigger ${source.display} was not applied: service accounts of namespace ${namespace} may not pull from image streams in namespace ${source.namespace}. ` +
+      `To allow it, bind a role that may get imagestreams.image.openshift.io/layers in ${source.namespace} (what OpenShift's system:image-puller grants) ` +
+      `to the group system:serviceaccounts:${namespace}.`,
       'refused', { workload: key, source: source.display, why: 'forbidden' });
   }
   for (const source of plan.unwatched) {

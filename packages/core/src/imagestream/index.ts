@@ -3,6 +3,7 @@ export * from './names.js';
 export * from './history.js';
 export * from './tagrefs.js';
 export * from './record.js';
+export * from './observed-spec.js';
 export * from './priority.js';
 export * from './resolve.js';
 export * from './importer.js';

@@ -188,6 +188,9 @@ function tagRefChanged(old: TagReference, next: TagReference, namespace: string)
   const oldFrom = old.from ?? { kind: '', name: '' };
   if ((oldFrom.namespace || namespace) !== (next.from.namespace || namespace)) return true;
   if (oldFrom.name !== next.from.name) return true;
+  if ((old.reference === true) !== (next.reference === true)) return true;
+  // Unset and Legacy are one mode: OpenShift compares them after defaulting.
+  if ((old.importPolicy?.importMode || 'Legacy') !== (next.importPolicy?.importMode || 'Legacy')) return true;
   return old.generation !== undefined && old.generation !== null && next.generation !== undefined
     && next.generation !== null && old.generation !== next.generation && next.generation === 0;
 }

@@ -62,7 +62,6 @@ export interface TagEvent {
   /** The manifest digest (`sha256:...`); empty for a reference tag that was never imported. */
   image: string;
   generation: number;
-  platforms?: string[];
 }
 
 export interface TagEventCondition {

@@ -54,6 +54,19 @@ test('pull secrets of both types are decoded, others ignored, sorted by name', (
   ]);
 });
 
+test('a pull secret annotated openshift.io/image.excludeSecret: "true" is never used for a registry', () => {
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64');
+  const secret = (name: string, annotations?: Record<string, string>) => ({
+    type: 'kubernetes.io/dockerconfigjson', metadata: { name, namespace: 'n', ...(annotations ? { annotations } : {}) },
+    data: { '.dockerconfigjson': b64({ auths: { 'q.example': { auth: 'dTpw' } } }) },
+  });
+  const data = pullSecretData([
+    secret('excluded', { 'openshift.io/image.excludeSecret': 'true' }),
+    secret('kept', { 'openshift.io/image.excludeSecret': 'false' }),
+  ]);
+  assert.deepEqual(data.map((d) => d.name), ['secret n/kept']);
+});
+
 function pick(c: { server: string; namespace: string }): [string, string] {
   return [c.server, c.namespace];
 }

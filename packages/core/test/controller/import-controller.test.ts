@@ -27,7 +27,7 @@ test('a spec generation the status has not answered is imported once and recorde
   const lines: string[] = [];
   const metrics = new ControllerMetrics();
   const controller = new ImportController({
-    caches, metrics, log: createLogger((l) => lines.push(l)),
+    caches, metrics, log: createLogger((l) => lines.push(l)), mayRead: async () => false,
     openSession: async () => ({
       source: {
         resolve: async (reference) => { resolved.push(reference); return { kind: 'ok' as const, value: { digest } }; },

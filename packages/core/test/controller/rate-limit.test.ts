@@ -47,6 +47,7 @@ test('the import controller pauses a rate-limiting registry for its Retry-After 
       stream = change(stream)?.stream ?? stream;
     },
     openSession: async () => ({ source: registryImageSource(client), close: async () => undefined }),
+    sourceStreams: async () => () => undefined,
     budget, intervalMs: 15 * 60_000, now: () => new Date(now), random: () => 0,
   });
   await reconciler.reconcile('demo', 'app');

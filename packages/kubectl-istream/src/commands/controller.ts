@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import {
-  logFormats, MetricsBindError, parseBindAddress, parseDuration, startController, type LogFormat, type StopReason,
+  logFormats, MetricsBindError, parseAllowedRegistries, parseBindAddress, parseDuration, startController,
+  type AllowedRegistry, type LogFormat, type StopReason,
 } from '@istream/core/controller';
 import { CliError } from '../errors.js';
 import type { Factory } from '../factory.js';
@@ -11,6 +13,8 @@ export interface ControllerOptions {
   /** Always given: the flag's default lives with the flag, in definitions/controller.ts. */
   metricsBindAddress: string;
   logFormat?: string;
+  /** OpenShift's allowedRegistriesForImport, as a list or an image.config.openshift.io Config (YAML or JSON). */
+  allowedRegistriesFile?: string;
   /** Stops the controller (the command wires SIGTERM and SIGINT to it). */
   signal?: AbortSignal;
 }
@@ -33,6 +37,7 @@ export async function runController(options: ControllerOptions, factory: Factory
   if (!logFormats.includes(logFormat)) {
     throw new CliError(`--log-format: unknown format "${options.logFormat}": use ${logFormats.join(' or ')}`);
   }
+  const allowedRegistries = options.allowedRegistriesFile === undefined ? undefined : readAllowedRegistries(options.allowedRegistriesFile);
   const { connection } = await factory.cluster();
   const running = await startController({
     connection,
@@ -41,7 +46,7 @@ export async function runController(options: ControllerOptions, factory: Factory
     metricsBindAddress: options.metricsBindAddress,
     logFormat,
     importIntervalMs,
-    imports: { openSession: (namespace) => factory.importSession(namespace) },
+    imports: { openSession: (namespace) => factory.importSession(namespace), allowedRegistries },
     leaderElection: options.leaderElect
       ? { namespace: options.leaderElectNamespace ?? factory.env.POD_NAMESPACE ?? 'istream-system' }
       : undefined,
@@ -67,5 +72,19 @@ export async function runControllerUntilSignal(options: ControllerOptions, facto
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
+  }
+}
+
+function readAllowedRegistries(path: string): AllowedRegistry[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new CliError(`--allowed-registries-file: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    return parseAllowedRegistries(text);
+  } catch (e) {
+    throw new CliError(`--allowed-registries-file ${path}: ${(e as Error).message}`);
   }
 }

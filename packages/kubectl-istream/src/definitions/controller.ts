@@ -16,6 +16,9 @@ export const controllerCommand: CommandModule = {
       .option('--import-interval <duration>', 'how often tags with importPolicy.scheduled are re-imported', '15m')
       .option('--metrics-bind-address <address>',
         'where /healthz, /readyz and /metrics are served (":8080" for every interface); 0 turns it off', defaultMetricsBindAddress)
+      .option('--allowed-registries-file <file>',
+        'registries imports may use, as OpenShift\'s allowedRegistriesForImport ([{domainName, insecure}], or an image.config.openshift.io Config); '
+        + 'by default any registry except loopback, link-local and cluster-internal addresses')
       .option('--log-format <format>', 'log line format: text or json (json: one object per line with ts, level, msg and fields)', 'text')
       .addHelpText('after', '\nWith -n, only that namespace is watched; without it, every namespace.')
       .action(async (opts: ControllerOptions) => (await import('../commands/controller.js')).runControllerUntilSignal(opts, factory));

@@ -10,6 +10,7 @@ import { rollbackCommand } from './rollback.js';
 import { setTriggersCommand } from './set-triggers.js';
 import { tagCommand } from './tag.js';
 import { versionCommand } from './version.js';
+import { whyCommand } from './why.js';
 
 /** Every subcommand of `kubectl istream`, in the order `--help` lists them. */
 export const commands: CommandModule[] = [
@@ -18,6 +19,7 @@ export const commands: CommandModule[] = [
   setTriggersCommand,
   getCommand,
   describeCommand,
+  whyCommand,
   rollbackCommand,
   digestCommand,
   lintCommand,

@@ -2,7 +2,7 @@
 // from `install`, a controller started in-process for one namespace, and small kubectl helpers.
 import { connectCluster } from '@istream/core/cluster';
 import { sharedCluster, type ClusterInstance } from '@istream/test-harness/cluster/index';
-import { startController, type RunningController, type ControllerOptions } from '@istream/core/controller';
+import { startController, type AllowedRegistry, type RunningController, type ControllerOptions } from '@istream/core/controller';
 import assert from 'node:assert/strict';
 import { createFactory } from '../../src/factory.js';
 import { imageStreamCrd } from '../../src/install-manifests.js';
@@ -38,12 +38,19 @@ export async function getJson<T = Record<string, unknown>>(cluster: Cluster, nam
 }
 
 
+/**
+ * The test registries listen on loopback, which the controller refuses by default (a namespace user
+ * must not make it probe internal hosts): the tests allow it as an operator would.
+ */
+export const loopbackRegistries: AllowedRegistry[] = [{ domainName: '127.0.0.1:*', insecure: true }];
+
 /** A controller for one namespace ('' for all), acting once this resolves; stop it in t.after. */
 export async function runController(kubeconfig: string, namespace: string, extra: Partial<ControllerOptions> = {}): Promise<RunningController> {
   const lines: string[] = [];
+  const imports = extra.imports && { allowedRegistries: loopbackRegistries, ...extra.imports };
   const controller = await startController({
     connection: connectCluster({ kubeconfig }, {}), namespace: namespace || undefined, metricsBindAddress: '127.0.0.1:0',
-    log: (line) => lines.push(line), ...extra,
+    log: (line) => lines.push(line), ...extra, ...(imports ? { imports } : {}),
   });
   await Promise.race([controller.leading, controller.done.then(() => { throw new Error(`controller stopped: ${lines.join('\n')}`); })]);
   return controller;

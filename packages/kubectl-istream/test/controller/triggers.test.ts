@@ -109,27 +109,33 @@ test('a hand-set image on a triggered container is reverted with a Warning that 
   assert.equal(await containerImage(cluster, ns, 'deployment/myapp', 'myapp'), 'nginx:1.25');
 });
 
-test('a cross-namespace trigger applies only where a RoleBinding lets the workload namespace read the stream', async (t) => {
+test('a cross-namespace trigger applies only where a RoleBinding lets the workload namespace pull from the stream (get imagestreams/layers)', async (t) => {
   const cluster = await clusterWithCrd();
   const shared = await cluster.createNamespace('trig-shared');
   const denied = await cluster.createNamespace('trig-denied');
   const allowed = await cluster.createNamespace('trig-allowed');
+  const readOnly = await cluster.createNamespace('trig-read-only');
   await putStream(cluster, shared, 'ubi', '8', `${repo}:8`, [A]);
+  // What system:image-puller grants, as OpenShift checks it; reading the stream object is not enough.
+  await ok(cluster, ['create', 'role', 'stream-puller', '--verb=get', '--resource=imagestreams.image.openshift.io/layers'], { namespace: shared });
+  await ok(cluster, ['create', 'rolebinding', 'allowed-pulls', '--role=stream-puller', `--group=system:serviceaccounts:${allowed}`], { namespace: shared });
   await ok(cluster, ['create', 'role', 'stream-reader', '--verb=get', '--resource=imagestreams.image.openshift.io'], { namespace: shared });
-  await ok(cluster, ['create', 'rolebinding', 'allowed-reads', '--role=stream-reader', `--group=system:serviceaccounts:${allowed}`], { namespace: shared });
+  await ok(cluster, ['create', 'rolebinding', 'read-only', '--role=stream-reader', `--group=system:serviceaccounts:${readOnly}`], { namespace: shared });
   // Cross-namespace streams are only visible to a controller that watches every namespace.
   const controller = await runController(cluster.kubeconfig, '');
   defer(t, () => controller.stop());
   const triggers = triggerAnnotation([{ stream: 'ubi:8', container: 'app', namespace: shared }]);
-  for (const ns of [denied, allowed]) {
+  for (const ns of [denied, allowed, readOnly]) {
     await ok(cluster, ['apply', '-f', '-'], { namespace: ns, input: JSON.stringify(deployment('app', [{ name: 'app', image: 'busybox' }], triggers)) });
   }
   await waitFor('allowed workload at A', async () => (await containerImage(cluster, allowed, 'deployment/app', 'app')) === A.ref);
-  const refusal = await waitFor('refusal event', async () =>
-    (await eventsFor(cluster, denied, 'app')).find((e) => e.reason === 'ImageTriggerForbidden'));
-  assert.equal(refusal.type, 'Warning');
-  assert.match(refusal.message, new RegExp(`${shared}/ubi:8`));
-  assert.equal(await containerImage(cluster, denied, 'deployment/app', 'app'), 'busybox');
+  for (const ns of [denied, readOnly]) {
+    const refusal = await waitFor(`refusal event in ${ns}`, async () =>
+      (await eventsFor(cluster, ns, 'app')).find((e) => e.reason === 'ImageTriggerForbidden'));
+    assert.equal(refusal.type, 'Warning');
+    assert.match(refusal.message, new RegExp(`${shared}/ubi:8`));
+    assert.equal(await containerImage(cluster, ns, 'deployment/app', 'app'), 'busybox');
+  }
 });
 
 test('a controller for one namespace says so on a workload whose trigger names a stream in another', async (t) => {
@@ -214,8 +220,8 @@ test('a revoked cross-namespace grant stops at the next reconcile: no roll, a Wa
   const shared = await cluster.createNamespace('trig-grant');
   const team = await cluster.createNamespace('trig-grantee');
   await putStream(cluster, shared, 'ubi', '8', `${repo}:8`, [A]);
-  await ok(cluster, ['create', 'role', 'stream-reader', '--verb=get', '--resource=imagestreams.image.openshift.io'], { namespace: shared });
-  await ok(cluster, ['create', 'rolebinding', 'team-reads', '--role=stream-reader', `--group=system:serviceaccounts:${team}`], { namespace: shared });
+  await ok(cluster, ['create', 'role', 'stream-puller', '--verb=get', '--resource=imagestreams.image.openshift.io/layers'], { namespace: shared });
+  await ok(cluster, ['create', 'rolebinding', 'team-reads', '--role=stream-puller', `--group=system:serviceaccounts:${team}`], { namespace: shared });
   const controller = await runController(cluster.kubeconfig, '');
   defer(t, () => controller.stop());
   await ok(cluster, ['apply', '-f', '-'], { namespace: team,
@@ -223,7 +229,7 @@ test('a revoked cross-namespace grant stops at the next reconcile: no roll, a Wa
   await waitFor('app at A while granted', async () => (await containerImage(cluster, team, 'deployment/app', 'app')) === A.ref);
   await ok(cluster, ['delete', 'rolebinding', 'team-reads'], { namespace: shared });
   // The apiserver's authorizer sees the deletion through its own watch: wait until it answers no.
-  await waitFor('the grant revoked', async () => (await cluster.kubectl(['auth', 'can-i', 'get', 'imagestreams.image.openshift.io', '-n', shared,
+  await waitFor('the grant revoked', async () => (await cluster.kubectl(['auth', 'can-i', 'get', 'imagestreams.image.openshift.io', '--subresource=layers', '-n', shared,
     `--as=system:serviceaccount:${team}:default`])).stdout.trim() === 'no');
   await setItems(cluster, shared, 'ubi', '8', [B, A]);
   const refusal = await waitFor('refusal event', async () => (await eventsFor(cluster, team, 'app')).find((e) => e.reason === 'ImageTriggerForbidden'));
