@@ -31,6 +31,21 @@ export interface KubeClientOptions {
 
 const requestTimeoutMs = 30_000;
 
+/**
+ * client-go's rule: an answer of 429 or 5xx that carries Retry-After was not acted on (a CRD whose
+ * storage is re-initialising says so with a 429 and one second), so the request is sent again after
+ * that wait, ten times at the most.
+ */
+const maxRetryAfterAttempts = 10;
+const maxRetryAfterSeconds = 10;
+
+function retryAfterSeconds(res: IncomingMessage): number | undefined {
+  const status = res.statusCode ?? 0;
+  if (status !== 429 && status < 500) return undefined;
+  const seconds = Number(header(res, 'retry-after'));
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, maxRetryAfterSeconds) : undefined;
+}
+
 export class KubeClient {
   private readonly agents = new Map<string, Agent | HttpAgent>();
 
@@ -45,10 +60,14 @@ export class KubeClient {
   /** One JSON request; resolves to the parsed answer, rejects with KubeApiError or KubeUnreachableError. */
   async call<T>(path: string, req: KubeRequest = {}): Promise<T> {
     const payload = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
-    const res = await this.send(path, req, payload, requestTimeoutMs, req.signal);
-    const text = await readBody(res);
-    if (!isSuccess(res)) throw apiError(res.statusCode ?? 0, text, header(res, 'retry-after'));
-    return (text ? JSON.parse(text) : undefined) as T;
+    for (let attempt = 1; ; attempt++) {
+      const res = await this.send(path, req, payload, requestTimeoutMs, req.signal);
+      const text = await readBody(res);
+      if (isSuccess(res)) return (text ? JSON.parse(text) : undefined) as T;
+      const wait = attempt < maxRetryAfterAttempts ? retryAfterSeconds(res) : undefined;
+      if (wait === undefined || req.signal?.aborted) throw apiError(res.statusCode ?? 0, text, header(res, 'retry-after'));
+      await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+    }
   }
 
   /**

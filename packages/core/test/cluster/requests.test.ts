@@ -1,13 +1,17 @@
 // Every request made through a connection is reported to its onRequest (what `-v=6` prints), and
-// writers that lose a race are retried as client-go's retry.RetryOnConflict retries them.
+// writers that lose a race are retried as client-go's retry.RetryOnConflict retries them; answers
+// that ask for a wait (429 or 5xx with Retry-After) are waited out and sent again, as client-go does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { defer } from '@istream/test-harness';
 import { sharedCluster } from '@istream/test-harness/cluster/index';
 import {
-  applyObject, connectCluster, imageStreamClient, KubeApiError, KubeUnreachableError, retryOnConflict, type KubeRequestEvent,
+  applyObject, connectCluster, imageStreamClient, KubeApiError, kubeClient, KubeUnreachableError, retryOnConflict, type KubeRequestEvent,
 } from '../../src/cluster/index.js';
 
 const summary = (e: KubeRequestEvent): string => `${e.method} ${new URL(e.url).pathname} ${e.status}`;
@@ -62,4 +66,40 @@ test('retryOnConflict redoes a write that lost a race, five attempts in all, and
   const forbidden = new KubeApiError(403, 'Forbidden', 'no');
   await assert.rejects(retryOnConflict(async () => { calls += 1; throw forbidden; }), forbidden);
   assert.equal(calls, 1);
+});
+
+test('an answer of 429 with Retry-After is waited out and the request sent again, as client-go does', async (t) => {
+  // A hand-written server: the real API server answers this way only in the moment a CRD's storage
+  // re-initialises (after the CRD is updated), which a test cannot hit on demand.
+  const initializing = JSON.stringify({
+    kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'storage is (re)initializing', reason: 'TooManyRequests',
+    details: { retryAfterSeconds: 1 }, code: 429,
+  });
+  let answered = 0;
+  const server = createServer((req, res) => {
+    answered += 1;
+    if (req.url?.startsWith('/busy') || answered === 1) {
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '0' }).end(initializing);
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ kind: 'SecretList', items: [] }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  defer(t, () => new Promise<void>((resolve) => server.close(() => resolve())));
+  const { port } = server.address() as AddressInfo;
+  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'requests-')), 'config');
+  writeFileSync(kubeconfig, JSON.stringify({
+    apiVersion: 'v1', kind: 'Config', 'current-context': 'x',
+    clusters: [{ name: 'c', cluster: { server: `http://127.0.0.1:${port}`, 'insecure-skip-tls-verify': true } }],
+    users: [{ name: 'u', user: { token: 't' } }], contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+  }));
+  const events: KubeRequestEvent[] = [];
+  const connection = connectCluster({ kubeconfig }, {}, { onRequest: (e) => events.push(e) });
+  assert.deepEqual(await imageStreamClient(connection).pullSecrets('default'), []);
+  assert.deepEqual(events.map((e) => e.status), [429, 200], 'the 429 was retried once');
+
+  answered = 0;
+  await assert.rejects(kubeClient(connection).call('/busy'), (e: unknown) =>
+    e instanceof KubeApiError && e.status === 429 && e.message === 'storage is (re)initializing');
+  assert.equal(answered, 10, 'ten attempts at the most');
 });
