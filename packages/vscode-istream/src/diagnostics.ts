@@ -28,10 +28,10 @@ export class DiagnosticsController implements vscode.Disposable {
   ) {
     this.subscriptions = [
       this.collection,
-      vscode.workspace.onDidOpenTextDocument((doc) => this.validate(doc)),
+      vscode.workspace.onDidOpenTextDocument((doc) => void this.validate(doc)),
       vscode.workspace.onDidChangeTextDocument((event) => {
         const doc = event.document;
-        if (isManifest(doc)) this.debouncer.schedule(doc.uri.toString(), () => this.validate(doc));
+        if (isManifest(doc)) this.debouncer.schedule(doc.uri.toString(), () => void this.validate(doc));
       }),
       vscode.workspace.onDidCloseTextDocument((doc) => {
         this.debouncer.cancel(doc.uri.toString());
@@ -40,17 +40,18 @@ export class DiagnosticsController implements vscode.Disposable {
     ];
   }
 
-  validateAll(): void {
-    for (const doc of vscode.workspace.textDocuments) this.validate(doc);
+  /** Validates every open document; resolves when their diagnostics are set. */
+  async validateAll(): Promise<void> {
+    await Promise.all(vscode.workspace.textDocuments.map((doc) => this.validate(doc)));
   }
 
-  private validate(document: vscode.TextDocument): void {
+  private async validate(document: vscode.TextDocument): Promise<void> {
     if (!isManifest(document)) {
       // A document switched away from YAML keeps no stale problems.
       this.collection.delete(document.uri);
       return;
     }
-    void this.coalescer.run(document.uri.toString(), () => this.validateNow(document));
+    await this.coalescer.run(document.uri.toString(), () => this.validateNow(document));
   }
 
   private async validateNow(document: vscode.TextDocument): Promise<void> {

@@ -3,10 +3,8 @@
 import * as vscode from 'vscode';
 import { createConverter } from './convert.js';
 import { DiagnosticsController } from './diagnostics.js';
-import { resolveKubeContext } from './kube-context.js';
 import { startLanguageWorker, type RemoteLanguageService } from './language-client.js';
 import { registerProviders } from './providers.js';
-import { clusterTimeoutMs } from './service-options.js';
 import { readSettings, settingsSection } from './settings.js';
 import { ClusterStatusItem } from './status-bar.js';
 
@@ -22,21 +20,24 @@ export function activate(context: vscode.ExtensionContext): void {
   }, (line) => log.error(line));
   let service = startService();
   const currentService = (): RemoteLanguageService => service;
-  const restartService = (): void => {
+  const restartService = (): Promise<void> => {
     void service.dispose();
     service = startService();
-    diagnostics.validateAll();
+    return diagnostics.validateAll();
   };
 
   const diagnostics = new DiagnosticsController(currentService, convert, log);
   const status = new ClusterStatusItem();
+  // Asked after the open files' diagnostics are shown: loading the Kubernetes client takes the
+  // worker a second, and the first squiggle must not wait for it.
   const showContext = async (): Promise<void> => {
-    const kube = await resolveKubeContext({
-      clusterEnabled: settings.clusterEnabled,
-      configuredContext: settings.clusterContext,
-      env: process.env,
-      timeoutMs: clusterTimeoutMs,
-    });
+    let kube;
+    try {
+      kube = await service.kubeContext();
+    } catch (err) {
+      log.error(`reading the kube context failed: ${(err as Error).message}`);
+      return;
+    }
     status.show(kube);
     log.info(kube.kind === 'none' ? `no cluster: ${kube.reason}`
       : kube.reachable ? `kube context: ${kube.name}, namespace ${kube.namespace}` : `kube context ${kube.name} unreachable: ${kube.reason}`);
@@ -51,13 +52,11 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration(settingsSection)) return;
       settings = readSettings(vscode.workspace.getConfiguration(settingsSection));
-      restartService();
-      void showContext();
+      void restartService().then(showContext);
     }),
-    vscode.workspace.onDidChangeWorkspaceFolders(() => restartService()),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void restartService()),
   );
-  diagnostics.validateAll();
-  void showContext();
+  void diagnostics.validateAll().then(showContext);
 }
 
 export function deactivate(): void {}

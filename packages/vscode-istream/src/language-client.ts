@@ -3,6 +3,7 @@
 // flight and is started afresh by the next call.
 import { Worker } from 'node:worker_threads';
 import type { CodeAction, CompletionItem, Diagnostic, Hover, Position, Range } from '@istream/core/language';
+import type { KubeContext } from './kube-context-status.js';
 import type { WorkerConfig } from './service-options.js';
 import type { ServiceCall, WorkerRequest, WorkerResponse } from './worker-protocol.js';
 
@@ -11,6 +12,7 @@ export interface RemoteLanguageService {
   complete(text: string, position: Position, signal?: AbortSignal): Promise<CompletionItem[]>;
   hover(text: string, position: Position, signal?: AbortSignal): Promise<Hover | null>;
   codeActions(text: string, range: Range, diagnostics: Diagnostic[]): Promise<CodeAction[]>;
+  kubeContext(): Promise<KubeContext>;
   dispose(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ export function startLanguageWorker(script: string, config: WorkerConfig, log: (
     complete: (text, position, signal) => call({ method: 'complete', args: [text, position] }, signal),
     hover: (text, position, signal) => call({ method: 'hover', args: [text, position] }, signal),
     codeActions: (text, range, diagnostics) => call({ method: 'codeActions', args: [text, range, diagnostics] }),
+    kubeContext: () => call({ method: 'kubeContext', args: [] }),
     async dispose() {
       const stopping = worker;
       worker = undefined;

@@ -5,7 +5,9 @@ export type ServiceCall =
   | { method: 'validate'; args: [text: string] }
   | { method: 'complete'; args: [text: string, position: Position] }
   | { method: 'hover'; args: [text: string, position: Position] }
-  | { method: 'codeActions'; args: [text: string, range: Range, diagnostics: Diagnostic[]] };
+  | { method: 'codeActions'; args: [text: string, range: Range, diagnostics: Diagnostic[]] }
+  /** The kube context for the status bar: the Kubernetes client lives in the worker only. */
+  | { method: 'kubeContext'; args: [] };
 
 export type WorkerRequest =
   | ({ kind: 'call'; id: number } & ServiceCall)

@@ -12,7 +12,7 @@ import { newImageStream } from '@istream/core/imagestream';
 import { createLanguageService } from '@istream/core/language';
 import { sharedCluster, type ClusterInstance } from '@istream/test-harness/cluster/index';
 import { imageStreamCrd } from 'kubectl-istream/dist/src/install/manifests.js';
-import { clusterStreamSource } from '../src/cluster-streams.js';
+import { clusterStreamSource } from '../src/stream-sources.js';
 import { resolveKubeContext } from '../src/kube-context.js';
 import { startLanguageWorker } from '../src/language-client.js';
 import { clusterTimeoutMs, serviceOptions } from '../src/service-options.js';
