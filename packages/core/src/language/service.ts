@@ -40,7 +40,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
 
   /** The parse of `text`, reused while the editor asks several features about one version. */
   const parse = (text: string): ParsedFile => {
-    if (last?.text !== text) last = new ParsedFile(text);
+    if (last?.source !== text) last = new ParsedFile(text);
     return last;
   };
 
