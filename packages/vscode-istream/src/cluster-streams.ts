@@ -3,6 +3,7 @@
 // Part of the cluster chunk (cluster-lookups.ts): only stream-sources.ts calls it, through a lazy load.
 import { connectCluster, imageStreamClient, type ClusterConnection } from '@istream/core/cluster';
 import { imageStreamTagInfos, type StreamTagInfo } from '@istream/core/language';
+import { editorAdvice } from './editor-advice.js';
 
 export type ClusterAccess =
   | { ok: true; tags: StreamTagInfo[] }
@@ -37,7 +38,7 @@ export async function clusterStreamTags(context: string | undefined, timeoutMs: 
   try {
     connection = connectCluster({ context }, env);
   } catch (e) {
-    return { ok: false, reason: (e as Error).message };
+    return { ok: false, reason: editorAdvice((e as Error).message) };
   }
   return readClusterStreams(connection, timeoutMs, signal);
 }

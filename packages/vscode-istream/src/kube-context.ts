@@ -4,6 +4,7 @@
 export type { KubeContext } from './kube-context-status.js';
 import { connectCluster } from '@istream/core/cluster';
 import { readClusterStreams } from './cluster-streams.js';
+import { editorAdvice } from './editor-advice.js';
 import { clusterOff, type KubeContext } from './kube-context-status.js';
 
 
@@ -23,7 +24,7 @@ export async function resolveKubeContext(inputs: KubeContextInputs): Promise<Kub
   try {
     connection = connectCluster({ context: inputs.configuredContext }, inputs.env);
   } catch (e) {
-    return { kind: 'none', reason: (e as Error).message };
+    return { kind: 'none', reason: editorAdvice((e as Error).message) };
   }
   const found = { kind: 'context' as const, name: connection.kubeConfig.getCurrentContext(), namespace: connection.namespace, server: connection.server };
   const access = await readClusterStreams(connection, inputs.timeoutMs);

@@ -23,8 +23,8 @@ export function serviceOptions({ settings, workspaceFolders }: WorkerConfig): La
     lookupTimeoutMs,
     imageLookup: imageLookupFor(settings.insecureRegistryHosts),
     streams: combinedStreamSource([
-      workspaceStreamSource(workspaceFolders),
-      ...(settings.clusterEnabled ? [clusterStreamSource(settings.clusterContext, clusterTimeoutMs)] : []),
+      { name: 'workspace', source: workspaceStreamSource(workspaceFolders) },
+      ...(settings.clusterEnabled ? [{ name: 'cluster' as const, source: clusterStreamSource(settings.clusterContext, clusterTimeoutMs) }] : []),
     ]),
   };
 }

@@ -71,6 +71,9 @@ test('no kubeconfig, a broken one or one without a current context means no clus
   const home = await tempHome(t);
   const none = await resolveKubeContext(inputs({ HOME: home }));
   assert.match(none.kind === 'none' ? none.reason : '', /no kubeconfig found/);
+  // The editor has no flags: the advice names the environment and the setting instead.
+  assert.match(none.kind === 'none' ? none.reason : '', /set KUBECONFIG .*istream\.cluster\.enabled/);
+  assert.doesNotMatch(none.kind === 'none' ? none.reason : '', /--kubeconfig/);
 
   await mkdir(join(home, '.kube'));
   await writeFile(join(home, '.kube/config'), '{ not: [yaml');
@@ -80,4 +83,6 @@ test('no kubeconfig, a broken one or one without a current context means no clus
   await writeFile(join(home, '.kube/config'), kubeconfig(undefined, ['dev']));
   const noCurrent = await resolveKubeContext(inputs({ HOME: home }));
   assert.match(noCurrent.kind === 'none' ? noCurrent.reason : '', /no current context/);
+  assert.match(noCurrent.kind === 'none' ? noCurrent.reason : '', /istream\.cluster\.context setting/);
+  assert.doesNotMatch(noCurrent.kind === 'none' ? noCurrent.reason : '', /--context/);
 });

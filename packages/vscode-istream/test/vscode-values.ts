@@ -15,9 +15,10 @@ class CompletionItem {
   insertText?: unknown;
   range?: Range;
   filterText?: string;
+  sortText?: string;
   detail?: string;
   documentation?: unknown;
-  constructor(readonly label: string, readonly kind: CompletionItemKind) {}
+  constructor(readonly label: string | { label: string; detail?: string; description?: string }, readonly kind: CompletionItemKind) {}
 }
 class SnippetString { constructor(readonly value: string) {} }
 class MarkdownString { constructor(readonly value: string) {} }

@@ -2,7 +2,7 @@ import type { Node as JsonNode } from 'jsonc-parser';
 import type { YAMLMap } from 'yaml';
 import { containerFieldPath, formatTriggers, isTriggerableKind, type TriggerableKind } from '../triggers/index.js';
 import { annotationAt, resourceAt, type AnnotationCursor } from './cursor.js';
-import { child, type ParsedFile, type Resource } from './document.js';
+import { child, type Container, type ParsedFile, type Resource } from './document.js';
 import { scalarEdit } from './scalar-edit.js';
 import type { CompletionItem, StreamTagInfo } from './types.js';
 
@@ -41,19 +41,30 @@ function insideMap(file: ParsedFile, map: YAMLMap, offset: number): boolean {
   return file.lines.position(offset).character >= file.lines.position(start).character;
 }
 
-/** Every container path OpenShift follows for this kind: oc's name form, then the index forms. */
+/**
+ * Every container path OpenShift follows for this kind: each container by name (as oc writes it),
+ * then each by index. The label is the container's name, so it is never cut off, and typing
+ * matches the name: `app` then Enter picks the name form for container app.
+ */
 function fieldPathItems(file: ParsedFile, cursor: AnnotationCursor): CompletionItem[] {
   const kind = cursor.resource.kind;
   if (!isTriggerableKind(kind)) return [];
   const base = containerFieldPath(kind, '').split('.containers[')[0];
-  return cursor.resource.containers.flatMap((c) => {
+  const containers = cursor.resource.containers;
+  const item = (c: Container, path: string, how: string): CompletionItem => {
     const what = c.init ? 'init container' : 'container';
-    const byIndex = `${base}.${c.init ? 'initContainers' : 'containers'}[${c.index}].image`;
-    const items: CompletionItem[] = [];
-    if (c.name) items.push(stringItem(file, cursor, containerFieldPath(kind, c.name), `${what} "${c.name}" (as oc set triggers writes it)`));
-    items.push(stringItem(file, cursor, byIndex, `${what} ${c.index}${c.name ? ` ("${c.name}")` : ''} by index`));
-    return items;
-  });
+    const label = c.name ?? `${what} ${c.index}`;
+    return {
+      ...stringItem(file, cursor, path, `${what} ${c.name ? `"${c.name}" ` : ''}${how}`, c.name ? `${c.name} ${path}` : path),
+      label,
+      labelDetail: ` ${what}${how === 'by name' ? '' : ` [${c.index}]`}`,
+      labelDescription: path,
+    };
+  };
+  return [
+    ...containers.filter((c) => c.name).map((c) => item(c, containerFieldPath(kind, c.name as string), 'by name')),
+    ...containers.map((c) => item(c, `${base}.${c.init ? 'initContainers' : 'containers'}[${c.index}].image`, `by index ${c.index}`)),
+  ];
 }
 
 function streamTagItems(file: ParsedFile, cursor: AnnotationCursor, external: StreamTagInfo[]): CompletionItem[] {
@@ -70,16 +81,20 @@ function streamTagItems(file: ParsedFile, cursor: AnnotationCursor, external: St
   return items;
 }
 
-/** An item replacing the JSON string under the cursor (quotes included), written in the scalar's style. */
-function stringItem(file: ParsedFile, cursor: AnnotationCursor, value: string, detail: string): CompletionItem {
-  const json = JSON.stringify(value);
+/**
+ * An item replacing the JSON string under the cursor (quotes included), written in the scalar's
+ * style; `filter` (default `value`) is what typing matches, written the same way.
+ */
+function stringItem(file: ParsedFile, cursor: AnnotationCursor, value: string, detail: string, filter = value): CompletionItem {
   const node = cursor.location.previousNode;
   const target: [number, number] = node && isStringAround(node, cursor.jsonOffset) ? [node.offset, node.offset + node.length] : [cursor.jsonOffset, cursor.jsonOffset];
-  const edit = scalarEdit(cursor.text, target[0], target[1], json);
+  const encode = (s: string): string => scalarEdit(cursor.text, target[0], target[1], JSON.stringify(s))?.newText ?? JSON.stringify(s);
+  const edit = scalarEdit(cursor.text, target[0], target[1], JSON.stringify(value));
   return {
     label: value,
-    insertText: edit?.newText ?? json,
+    insertText: edit?.newText ?? JSON.stringify(value),
     ...(edit ? { range: file.lines.range(edit.span[0], edit.span[1]) } : {}),
+    ...(filter !== value ? { filterText: encode(filter) } : {}),
     detail,
     kind: 'value',
   };

@@ -4,7 +4,7 @@ import { codeActions } from './code-actions.js';
 import { complete } from './completion.js';
 import { hover } from './hover.js';
 import { documentStreamTags } from './streams.js';
-import type { CodeAction, CompletionItem, Diagnostic, Hover, ImageDescription, ImageLookup, LanguageService, Position, Range, StreamSource, StreamTagInfo } from './types.js';
+import type { CodeAction, CompletionItem, Diagnostic, Hover, ImageDescription, ImageLookup, LanguageService, Position, Range, StreamSource, StreamTagAnswer } from './types.js';
 import { FindingsCache, validateParsed } from './validation.js';
 import { LineIndex } from './positions.js';
 
@@ -15,8 +15,13 @@ export interface LanguageServiceOptions {
   streams?: StreamSource;
   /** How long hover and completion wait for a lookup before answering without it; default 2000 ms. */
   lookupTimeoutMs?: number;
-  /** How long a lookup result is reused; default 60 s. */
+  /** How long a lookup result is reused; default 60 s. A failed lookup is reused for 5 s at most. */
   cacheTtlMs?: number;
+  /**
+   * How long code actions wait for a lookup ("Pin image to digest"); default 300 ms. The lightbulb
+   * menu must open at once: a slower registry's answer is kept, and the action offered next time.
+   */
+  codeActionLookupMs?: number;
   /** Milliseconds since the epoch; injectable so cache expiry is testable. */
   now?: () => number;
   /** Files larger than this many characters get one diagnostic instead of a parse; default 64 MiB. */
@@ -34,7 +39,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
   const timeoutMs = options.lookupTimeoutMs ?? 2000;
   const now = options.now ?? Date.now;
   const images = new TtlCache<ImageDescription>(options.cacheTtlMs ?? 60_000, now);
-  const streams = new TtlCache<StreamTagInfo[]>(options.cacheTtlMs ?? 60_000, now);
+  const streams = new TtlCache<StreamTagAnswer>(options.cacheTtlMs ?? 60_000, now);
   const findings = new FindingsCache();
   let last: ParsedFile | undefined;
 
@@ -46,19 +51,22 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
 
   const lookup = options.imageLookup;
   /** Shared by every caller; a caller's cancellation stops its wait, not the cached lookup. */
-  const describe = (reference: string, signal?: AbortSignal): Promise<ImageDescription> => {
+  const describe = (reference: string, signal?: AbortSignal, waitMs = timeoutMs): Promise<ImageDescription> => {
     if (!lookup) return Promise.reject(new Error('no image lookup configured'));
     const cached = images.get(reference, () => withDeadline(timeoutMs, undefined, (s) => lookup.describe(reference, s)));
-    return signal ? withDeadline(timeoutMs, signal, () => cached) : cached;
+    return signal || waitMs < timeoutMs ? withDeadline(waitMs, signal, () => cached) : cached;
   };
-  const streamTags = async (file: ParsedFile, signal?: AbortSignal): Promise<StreamTagInfo[]> => {
+  const codeActionLookupMs = options.codeActionLookupMs ?? 300;
+  const streamTags = async (file: ParsedFile, signal?: AbortSignal): Promise<StreamTagAnswer> => {
     const local = documentStreamTags(file);
     const source = options.streams;
-    if (!source) return local;
-    const external = await streams.get('all', () => withDeadline(timeoutMs, undefined, (s) => source.streamTags(s)))
-      .then((tags) => (signal ? withDeadline(timeoutMs, signal, async () => tags) : tags))
-      .catch(() => [] as StreamTagInfo[]);
-    return [...local, ...external];
+    if (!source) return { tags: local, failures: [] };
+    const load = (): Promise<StreamTagAnswer> => withDeadline(timeoutMs, undefined, (s) => source.streamTags(s))
+      .then((answer) => (Array.isArray(answer) ? { tags: answer, failures: [] } : answer));
+    const external = await streams.get('all', load, (answer) => answer.failures.length > 0)
+      .then((answer) => (signal ? withDeadline(timeoutMs, signal, async () => answer) : answer))
+      .catch((): StreamTagAnswer => ({ tags: [], failures: [] }));
+    return { tags: [...local, ...external.tags], failures: external.failures };
   };
 
   return {
@@ -74,7 +82,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     async complete(text: string, position: Position, signal?: AbortSignal): Promise<CompletionItem[]> {
       if (precheck(text, maxFileSize)) return [];
       const file = parse(text);
-      return complete(file, file.lines.offset(position), { streamTags: (s) => streamTags(file, s) }, signal);
+      return complete(file, file.lines.offset(position), { streamTags: async (s) => (await streamTags(file, s)).tags }, signal);
     },
     async hover(text: string, position: Position, signal?: AbortSignal): Promise<Hover | null> {
       if (precheck(text, maxFileSize)) return null;
@@ -85,7 +93,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
       if (precheck(text, maxFileSize)) return [];
       const file = parse(text);
       const span: [number, number] = [file.lines.offset(range.start), file.lines.offset(range.end)];
-      return codeActions(file, span, diagnostics, { describe: (r) => describe(r), canDescribe: lookup !== undefined });
+      return codeActions(file, span, diagnostics, { describe: (r) => describe(r, undefined, codeActionLookupMs), canDescribe: lookup !== undefined });
     },
   };
 }

@@ -17,7 +17,17 @@ export interface Diagnostic {
 export interface TextEdit { range: Range; newText: string }
 
 export interface CompletionItem {
+  /** What the list shows first; it should fit the list's width (a container name, not a path). */
   label: string;
+  /** Shown right after the label, dimmed (e.g. ` init container`). */
+  labelDetail?: string;
+  /** Shown right-aligned (e.g. the full fieldPath the item inserts). */
+  labelDescription?: string;
+  /**
+   * What typing is matched against, from the start of `range`; defaults to `insertText`. Editors
+   * list items in the order given, so the first item matching the typed text is the one chosen.
+   */
+  filterText?: string;
   /** Text to insert; a snippet (`$1`, `${1:name}`) when `isSnippet`. */
   insertText: string;
   isSnippet?: boolean;
@@ -78,7 +88,22 @@ export interface StreamTagInfo {
   source: 'document' | 'workspace' | 'cluster';
 }
 
-/** Stream tags the editor knows beyond the open text: workspace files, and the cluster when reachable. */
+/** A lookup that could not be made, so a hover says which source failed and why. */
+export interface SourceFailure {
+  source: 'registry' | 'cluster' | 'workspace';
+  reason: string;
+}
+
+/** What a stream source found, and the sources it could not read. */
+export interface StreamTagAnswer {
+  tags: StreamTagInfo[];
+  failures: SourceFailure[];
+}
+
+/**
+ * Stream tags the editor knows beyond the open text: workspace files, and the cluster when
+ * reachable. A plain list means nothing failed.
+ */
 export interface StreamSource {
-  streamTags(signal: AbortSignal): Promise<StreamTagInfo[]>;
+  streamTags(signal: AbortSignal): Promise<StreamTagInfo[] | StreamTagAnswer>;
 }

@@ -101,3 +101,21 @@ test('"Add image-stream trigger" creates the annotation as oc writes it, or appe
   const triggered = positionOf(appended, 'image: report:stable', 8);
   assert.deepEqual((await service.codeActions(appended, { start: triggered, end: triggered }, [])).filter((a) => a.title.startsWith('Add')), []);
 });
+
+test('"Add image-stream trigger" is not offered for a container whose trigger is broken: it would duplicate its fieldPath', async () => {
+  // paused-string.yaml: the trigger of container web has "paused":"false", so OpenShift ignores it.
+  const broken = readFixture('paused-string.yaml');
+  const at = positionOf(broken, 'image: web:latest', 8);
+  const titles = (await service.codeActions(broken, { start: at, end: at }, [])).map((a) => a.title);
+  assert.ok(!titles.some((t) => t.startsWith('Add image-stream trigger')), JSON.stringify(titles));
+  // Nor when the broken trigger names the container by index, or its from is wrong.
+  for (const [from, to] of [
+    ['containers[?(@.name==\\"web\\")]', 'containers[0]'],
+    ['"kind":"ImageStreamTag"', '"kind":"DockerImage"'],
+  ] as const) {
+    const text = broken.replace(',"paused":"false"', '').replace(from, to);
+    assert.notEqual(text, broken.replace(',"paused":"false"', ''), `the fixture contains ${from}`);
+    const offered = (await service.codeActions(text, { start: at, end: at }, [])).filter((a) => a.title.startsWith('Add image-stream trigger'));
+    assert.deepEqual(offered, [], `with ${to}`);
+  }
+});
