@@ -20,6 +20,9 @@ export class DiagnosticsController implements vscode.Disposable {
   private readonly debouncer = new KeyedDebouncer<string>(validateDelayMs);
   private readonly coalescer = new KeyedCoalescer<string>();
   private readonly subscriptions: vscode.Disposable[];
+  private firstShown: (() => void) | undefined;
+  /** Resolves when the first diagnostics of any document are set (for the activation timing in the log). */
+  readonly firstDiagnosticsSet = new Promise<void>((resolve) => { this.firstShown = resolve; });
 
   constructor(
     private readonly service: () => RemoteLanguageService,
@@ -73,6 +76,8 @@ export class DiagnosticsController implements vscode.Disposable {
       converted.range = document.validateRange(converted.range);
       return converted;
     }));
+    this.firstShown?.();
+    this.firstShown = undefined;
     this.log.trace(`validated ${document.uri.fsPath} v${version}: ${diagnostics.length} problems in ${Date.now() - started} ms`);
   }
 

@@ -9,6 +9,7 @@ import { readSettings, settingsSection } from './settings.js';
 import { ClusterStatusItem } from './status-bar.js';
 
 export function activate(context: vscode.ExtensionContext): void {
+  const activatedAt = Date.now();
   const log = vscode.window.createOutputChannel('istream', { log: true });
   const convert = createConverter(vscode);
   let settings = readSettings(vscode.workspace.getConfiguration(settingsSection));
@@ -57,6 +58,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeWorkspaceFolders(() => void restartService()),
   );
   void diagnostics.validateAll().then(showContext);
+  // The time a user waits for the first squiggle; the editor e2e reads it from this log.
+  void diagnostics.firstDiagnosticsSet.then(() => log.info(`first diagnostics ${Date.now() - activatedAt} ms after activation`));
 }
 
 export function deactivate(): void {}

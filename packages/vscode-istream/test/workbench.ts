@@ -79,6 +79,41 @@ export async function suggestions(page: Page): Promise<string[]> {
   return labels;
 }
 
+export interface SuggestionRow {
+  /** The item's label as the list shows it (for fieldPath: the container's name). */
+  label: string;
+  /** The label's detail and description, as shown beside it. */
+  detail: string;
+  description: string;
+  /** Whether the whole label is drawn inside the list, not cut off at its right edge. */
+  labelVisible: boolean;
+}
+
+/** The rows of the open suggest list, top first, as drawn. */
+export async function suggestionRows(page: Page): Promise<SuggestionRow[]> {
+  const widget = page.locator('.editor-widget.suggest-widget.visible');
+  const rows = widget.locator('.monaco-list-row');
+  await rows.first().waitFor({ timeout: uiTimeoutMs });
+  const widgetBox = await widget.boundingBox();
+  const result: SuggestionRow[] = [];
+  for (const row of await rows.all()) {
+    const name = row.locator('.label-name').first();
+    const box = await name.boundingBox();
+    result.push({
+      label: plain(await name.innerText()),
+      detail: plain(await row.locator('.signature-label').first().innerText().catch(() => '')),
+      description: plain(await row.locator('.details-label').first().innerText().catch(() => '')),
+      labelVisible: !!box && !!widgetBox && box.width > 0 && box.x + box.width <= widgetBox.x + widgetBox.width,
+    });
+  }
+  return result;
+}
+
+/** The paragraphs and list items of the hover now shown, each as its own entry. */
+export async function hoverBlocks(page: Page): Promise<string[]> {
+  return (await page.locator('.monaco-hover:not(.hidden) .hover-contents').locator('p, li').allInnerTexts()).map(plain);
+}
+
 export async function closeWidgets(page: Page): Promise<void> {
   await page.keyboard.press('Escape');
 }

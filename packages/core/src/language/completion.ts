@@ -1,6 +1,6 @@
 import type { Node as JsonNode } from 'jsonc-parser';
 import type { YAMLMap } from 'yaml';
-import { containerFieldPath, formatTriggers, isTriggerableKind, type TriggerableKind } from '../triggers/index.js';
+import { containerFieldPath, formatTriggers, isTriggerableKind, podSpecPath, type TriggerableKind } from '../triggers/index.js';
 import { annotationAt, resourceAt, type AnnotationCursor } from './cursor.js';
 import { child, type Container, type ParsedFile, type Resource } from './document.js';
 import { scalarEdit } from './scalar-edit.js';
@@ -43,27 +43,28 @@ function insideMap(file: ParsedFile, map: YAMLMap, offset: number): boolean {
 
 /**
  * Every container path OpenShift follows for this kind: each container by name (as oc writes it),
- * then each by index. The label is the container's name, so it is never cut off, and typing
- * matches the name: `app` then Enter picks the name form for container app.
+ * then each by index. The label is the container's name, so it is never cut off, with `init`
+ * and the index beside it and the path's container part at the right; typing matches the name
+ * first: `app` then Enter picks the name form for container app.
  */
 function fieldPathItems(file: ParsedFile, cursor: AnnotationCursor): CompletionItem[] {
   const kind = cursor.resource.kind;
   if (!isTriggerableKind(kind)) return [];
-  const base = containerFieldPath(kind, '').split('.containers[')[0];
+  const base = podSpecPath(kind);
   const containers = cursor.resource.containers;
-  const item = (c: Container, path: string, how: string): CompletionItem => {
+  const item = (c: Container, path: string, byIndex: boolean): CompletionItem => {
     const what = c.init ? 'init container' : 'container';
-    const label = c.name ?? `${what} ${c.index}`;
+    const detail = `${c.init ? ' init' : ''}${byIndex ? ` [${c.index}]` : ''}`;
     return {
-      ...stringItem(file, cursor, path, `${what} ${c.name ? `"${c.name}" ` : ''}${how}`, c.name ? `${c.name} ${path}` : path),
-      label,
-      labelDetail: ` ${what}${how === 'by name' ? '' : ` [${c.index}]`}`,
-      labelDescription: path,
+      ...stringItem(file, cursor, path, `${what} ${c.name ? `"${c.name}" ` : ''}${byIndex ? `by index ${c.index}` : 'by name'}: ${path}`, c.name ? `${c.name} ${path}` : path),
+      label: c.name ?? `${what} ${c.index}`,
+      ...(detail ? { labelDetail: detail } : {}),
+      labelDescription: path.slice(base.length + 1, -'.image'.length),
     };
   };
   return [
-    ...containers.filter((c) => c.name).map((c) => item(c, containerFieldPath(kind, c.name as string), 'by name')),
-    ...containers.map((c) => item(c, `${base}.${c.init ? 'initContainers' : 'containers'}[${c.index}].image`, `by index ${c.index}`)),
+    ...containers.filter((c) => c.name).map((c) => item(c, containerFieldPath(kind, c.name as string), false)),
+    ...containers.map((c) => item(c, `${base}.${c.init ? 'initContainers' : 'containers'}[${c.index}].image`, true)),
   ];
 }
 

@@ -17,12 +17,18 @@ test('inside fieldPath: every container and init container path of this kind, in
   const service = createLanguageService();
   const at = positionOf(text, 'spec.template.spec.containers[?(@.name==\\"web\\")]', 5);
   const items = await service.complete(text, at);
-  // Each container by name first, then by index; the label is the name, the path is beside it.
+  // Each container by name first, then by index; the label is the name, the path is what is inserted.
   assert.deepEqual(items.map((i) => [i.label, i.labelDetail, i.labelDescription]), [
-    ['web', ' container', 'spec.template.spec.containers[?(@.name=="web")].image'],
-    ['migrate', ' init container', 'spec.template.spec.containers[?(@.name=="migrate")].image'],
-    ['web', ' container [0]', 'spec.template.spec.containers[0].image'],
-    ['migrate', ' init container [0]', 'spec.template.spec.initContainers[0].image'],
+    ['web', undefined, 'containers[?(@.name=="web")]'],
+    ['migrate', ' init', 'containers[?(@.name=="migrate")]'],
+    ['web', ' [0]', 'containers[0]'],
+    ['migrate', ' init [0]', 'initContainers[0]'],
+  ]);
+  assert.deepEqual(items.map((i) => i.detail?.split(': ')[1]), [
+    'spec.template.spec.containers[?(@.name=="web")].image',
+    'spec.template.spec.containers[?(@.name=="migrate")].image',
+    'spec.template.spec.containers[0].image',
+    'spec.template.spec.initContainers[0].image',
   ]);
   // Choosing the init container's item keeps the single-quoted YAML valid and the trigger clean.
   const chosen = items[3]!;
@@ -35,7 +41,7 @@ test('a CronJob gets its jobTemplate paths', async () => {
   const text = readFixture('valid.yaml');
   const at = positionOf(text, '"fieldPath": "spec.jobTemplate', 14);
   const items = await createLanguageService().complete(text, at);
-  assert.deepEqual(items.map((i) => i.labelDescription), [
+  assert.deepEqual(items.map((i) => i.detail?.split(': ')[1]), [
     'spec.jobTemplate.spec.template.spec.containers[?(@.name=="report")].image',
     'spec.jobTemplate.spec.template.spec.containers[0].image',
   ]);
