@@ -10,7 +10,7 @@ import type * as language from '@istream/core/language';
  */
 export type VscodeValues = Pick<typeof vscode,
   | 'Position' | 'Range' | 'Diagnostic' | 'DiagnosticSeverity' | 'CompletionItem' | 'CompletionItemKind'
-  | 'SnippetString' | 'MarkdownString' | 'Hover' | 'CodeAction' | 'CodeActionKind' | 'WorkspaceEdit'>;
+  | 'SnippetString' | 'MarkdownString' | 'Hover' | 'CodeAction' | 'CodeActionKind' | 'WorkspaceEdit' | 'Uri'>;
 
 /** Marks the diagnostics this extension owns, so code actions never claim another linter's. */
 export const diagnosticSource = 'istream';
@@ -38,7 +38,8 @@ export function createConverter(vs: VscodeValues) {
   function toDiagnostic(d: language.Diagnostic): vscode.Diagnostic {
     const diagnostic = new vs.Diagnostic(toRange(d.range), d.message, severities[d.severity]);
     diagnostic.source = diagnosticSource;
-    diagnostic.code = d.code;
+    // The code links to the rule's page, as SARIF's helpUri does.
+    diagnostic.code = d.codeDescription ? { value: d.code, target: vs.Uri.parse(d.codeDescription.href) } : d.code;
     return diagnostic;
   }
 

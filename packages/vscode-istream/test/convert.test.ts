@@ -27,6 +27,15 @@ test('a diagnostic keeps its range, message and code, is marked as ours, and map
   assert.deepEqual(severities, [0, 1, 2, 3]);
 });
 
+test('a diagnostic code links to its rule\'s page, the page lint -o sarif names as helpUri', () => {
+  const href = 'https://github.com/istream/istream/blob/main/docs/rules/paused-not-boolean.md';
+  const d = convert.toDiagnostic({ ...paused, codeDescription: { href } });
+  const code = d.code as { value: string; target: vscode.Uri };
+  assert.equal(code.value, 'paused-not-boolean');
+  assert.equal(code.target.toString(), href);
+  assert.deepEqual(convert.fromDiagnostics([d]).map((x) => x.code), ['paused-not-boolean']);
+});
+
 test('diagnostics handed back with a code-action request: ours only, in core terms', () => {
   const ours = convert.toDiagnostic({ ...paused, severity: 'warning' });
   const withTarget = convert.toDiagnostic({ ...paused, code: 'unknown-key' });

@@ -34,6 +34,11 @@ class CodeAction {
   isPreferred?: boolean;
   constructor(readonly title: string, readonly kind: CodeActionKind) {}
 }
+class Uri {
+  private constructor(readonly value: string) {}
+  static parse(value: string): Uri { return new Uri(value); }
+  toString(): string { return this.value; }
+}
 class WorkspaceEdit {
   readonly replacements: Array<{ uri: unknown; range: Range; newText: string }> = [];
   replace(uri: unknown, range: Range, newText: string): void { this.replacements.push({ uri, range, newText }); }
@@ -41,5 +46,5 @@ class WorkspaceEdit {
 
 export const vscodeValues = {
   Position, Range, Diagnostic, DiagnosticSeverity, CompletionItem, CompletionItemKind, SnippetString,
-  MarkdownString, Hover, CodeAction, CodeActionKind, WorkspaceEdit,
+  MarkdownString, Hover, CodeAction, CodeActionKind, WorkspaceEdit, Uri,
 } as unknown as VscodeValues;

@@ -7,6 +7,7 @@ import { documentStreamTags } from './streams.js';
 import type { CodeAction, CompletionItem, Diagnostic, Hover, ImageDescription, ImageLookup, LanguageService, Position, Range, StreamSource, StreamTagAnswer } from './types.js';
 import { FindingsCache, validateParsed } from './validation.js';
 import { LineIndex } from './positions.js';
+import { ruleHelpUri } from './rules.js';
 
 export interface LanguageServiceOptions {
   /** Digest, platforms and creation time of image references (hover, "Pin image to digest"). */
@@ -103,12 +104,12 @@ function precheck(text: string, maxFileSize: number): Diagnostic[] | undefined {
   const start = { line: 0, character: 0 };
   if (text.length > maxFileSize) {
     const mib = (n: number): string => (n / 1024 / 1024).toFixed(1);
-    return [{ range: { start, end: start }, severity: 'error', code: 'file-too-large', message: `the file has ${mib(text.length)} MiB; the linter reads files up to ${mib(maxFileSize)} MiB: split it into smaller manifests` }];
+    return [{ range: { start, end: start }, severity: 'error', code: 'file-too-large', message: `the file has ${mib(text.length)} MiB; the linter reads files up to ${mib(maxFileSize)} MiB: split it into smaller manifests`, codeDescription: { href: ruleHelpUri('file-too-large') } }];
   }
   const nul = text.indexOf('\0');
   if (nul >= 0) {
     const at = new LineIndex(text).position(nul);
-    return [{ range: { start: at, end: { line: at.line, character: at.character + 1 } }, severity: 'error', code: 'not-text', message: 'the file contains a NUL byte: it is binary, not a YAML manifest' }];
+    return [{ range: { start: at, end: { line: at.line, character: at.character + 1 } }, severity: 'error', code: 'not-text', message: 'the file contains a NUL byte: it is binary, not a YAML manifest', codeDescription: { href: ruleHelpUri('not-text') } }];
   }
   return undefined;
 }
@@ -116,5 +117,5 @@ function precheck(text: string, maxFileSize: number): Diagnostic[] | undefined {
 /** A bug of ours must not take the editor down: it becomes one diagnostic that says so. */
 function internalError(e: unknown): Diagnostic {
   const start = { line: 0, character: 0 };
-  return { range: { start, end: start }, severity: 'error', code: 'internal-error', message: `the linter failed on this file (${e instanceof Error ? e.message : String(e)}): please report it` };
+  return { range: { start, end: start }, severity: 'error', code: 'internal-error', message: `the linter failed on this file (${e instanceof Error ? e.message : String(e)}): please report it`, codeDescription: { href: ruleHelpUri('internal-error') } };
 }

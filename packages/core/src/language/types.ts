@@ -12,6 +12,8 @@ export interface Diagnostic {
   /** Stable kebab-case rule code, e.g. `paused-not-boolean`. */
   code: string;
   message: string;
+  /** The rule's documentation page (LSP's codeDescription), linked from the code. */
+  codeDescription?: { href: string };
 }
 
 export interface TextEdit { range: Range; newText: string }

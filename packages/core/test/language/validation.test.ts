@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as rules from '../../src/language/index.js';
 import { createLanguageService } from '../../src/language/index.js';
 
 const corpus = new URL('../../../test/fixtures/manifests/', import.meta.url);
@@ -162,4 +163,14 @@ spec:
   const imageLine = text.split('\n').findIndex((l) => l.includes('image: "{{'));
   assert.equal(await hovering.hover(text, { line: imageLine, character: 20 }), null);
   assert.deepEqual(asked, []);
+});
+
+test('every rule has its page in docs/rules, and each diagnostic links to its rule\'s page', () => {
+  const { RULES, ruleHelpUri } = rules;
+  for (const rule of RULES) {
+    assert.ok(existsSync(new URL(`../../../../../docs/rules/${rule.code}.md`, import.meta.url)), `docs/rules/${rule.code}.md exists`);
+    assert.ok(ruleHelpUri(rule.code).endsWith(`/docs/rules/${rule.code}.md`));
+  }
+  const [d] = service.validate(read('paused-string.yaml'));
+  assert.equal(d?.codeDescription?.href, ruleHelpUri('paused-not-boolean'));
 });

@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createLanguageService, RULES, type Diagnostic } from '@istream/core/language';
+import { createLanguageService, RULES, ruleHelpUri, type Diagnostic } from '@istream/core/language';
 import { addOutputFlag } from '../flags.js';
 import { CliError } from '../errors.js';
 import type { CommandModule, Deps } from '../program.js';
@@ -128,6 +128,7 @@ function sarif(findings: LintFinding[]): object {
             id: r.code,
             name: r.code,
             shortDescription: { text: r.description },
+            helpUri: ruleHelpUri(r.code),
             defaultConfiguration: { level: SARIF_LEVEL[r.severity] },
           })),
         },
