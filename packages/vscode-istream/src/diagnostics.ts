@@ -48,6 +48,34 @@ export class DiagnosticsController implements vscode.Disposable {
     await Promise.all(vscode.workspace.textDocuments.map((doc) => this.validate(doc)));
   }
 
+  /**
+   * Validates files whether open or not, for the Problems panel: open ones as they are in the
+   * editor, the others as they are on disk.
+   */
+  async lintFiles(uris: readonly vscode.Uri[]): Promise<{ problems: number; filesWithProblems: number }> {
+    const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.toString(), d]));
+    let problems = 0;
+    let filesWithProblems = 0;
+    for (const uri of uris) {
+      const document = open.get(uri.toString());
+      let text: string;
+      try {
+        text = document ? document.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      } catch (err) {
+        this.log.error(`reading ${uri.fsPath} failed: ${(err as Error).message}`);
+        continue;
+      }
+      const found = await this.service().validate(text).catch((err: Error) => {
+        this.log.error(`validating ${uri.fsPath} failed: ${err.message}`);
+        return [];
+      });
+      this.collection.set(uri, found.map((d) => this.convert.toDiagnostic(d)));
+      problems += found.length;
+      if (found.length > 0) filesWithProblems++;
+    }
+    return { problems, filesWithProblems };
+  }
+
   private async validate(document: vscode.TextDocument): Promise<void> {
     if (!isManifest(document)) {
       // A document switched away from YAML keeps no stale problems.

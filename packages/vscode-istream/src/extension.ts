@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { createConverter } from './convert.js';
 import { DiagnosticsController } from './diagnostics.js';
 import { startLanguageWorker, type RemoteLanguageService } from './language-client.js';
+import { registerCommands } from './commands.js';
 import { registerProviders } from './providers.js';
 import { readSettings, settingsSection } from './settings.js';
 import { ClusterStatusItem } from './status-bar.js';
@@ -50,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): void {
     diagnostics,
     status,
     ...registerProviders(currentService, convert),
+    ...registerCommands({ service: currentService, convert, diagnostics, refreshStatus: showContext }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration(settingsSection)) return;
       settings = readSettings(vscode.workspace.getConfiguration(settingsSection));

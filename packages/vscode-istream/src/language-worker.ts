@@ -20,6 +20,8 @@ async function answer(call: ServiceCall, signal: AbortSignal): Promise<unknown> 
     case 'complete': return service.complete(...call.args, signal);
     case 'hover': return service.hover(...call.args, signal);
     case 'codeActions': return service.codeActions(...call.args);
+    case 'pinImages': return service.pinImages(...call.args);
+    case 'forgetLookups': return service.forgetLookups();
     case 'kubeContext': {
       const { clusterEnabled, clusterContext } = config.settings;
       if (!clusterEnabled) return clusterOff;

@@ -1,4 +1,4 @@
-import type { Diagnostic, Position, Range } from '@istream/core/language';
+import type { Diagnostic, PinStyle, Position, Range } from '@istream/core/language';
 
 /** A language-service call as it crosses to the worker thread (an AbortSignal cannot: see cancel). */
 export type ServiceCall =
@@ -6,6 +6,8 @@ export type ServiceCall =
   | { method: 'complete'; args: [text: string, position: Position] }
   | { method: 'hover'; args: [text: string, position: Position] }
   | { method: 'codeActions'; args: [text: string, range: Range, diagnostics: Diagnostic[]] }
+  | { method: 'pinImages'; args: [text: string, style: PinStyle] }
+  | { method: 'forgetLookups'; args: [] }
   /** The kube context for the status bar: the Kubernetes client lives in the worker only. */
   | { method: 'kubeContext'; args: [] };
 

@@ -14,7 +14,8 @@ import { defer, pushFixtures, startEditor, startRegistry } from '@istream/test-h
 import { packageExtension, packageProbe } from './packaging.js';
 import { readProbe, waitForProbe, type ProbeDiagnostic } from './probe.js';
 import {
-  chooseCodeAction, closeWidgets, goTo, hoverBlocks, hoverText, openCodeActions, problems, squiggles, suggestionRows, suggestions, visibleText,
+  chooseCodeAction, closeWidgets, goTo, hoverBlocks, hoverText, openCodeActions, pickQuickItem, problems, runCommand, squiggles, suggestionRows,
+  suggestions, visibleText, waitForText,
 } from './workbench.js';
 
 const run = promisify(execFile);
@@ -95,6 +96,14 @@ test('vscode-istream in code-server: diagnostics, quick fix, completion, hover, 
   const hoverFile = join(workspace, 'hover-image.yaml');
   const hoverText_ = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: ${imageRef}\n`;
   await writeFile(hoverFile, hoverText_);
+  const pinFile = join(workspace, 'pin-images.yaml');
+  const otherRef = fixtures.reference(fixtures.ociIndex);
+  const pinText = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: pin\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: ${imageRef}\n      - name: side\n        image: ${otherRef}\n`;
+  await writeFile(pinFile, pinText);
+  // Never opened: only "lint the workspace" can put its problem in the Problems panel.
+  const unopenedFile = join(workspace, 'unopened/broken.yaml');
+  await run('mkdir', ['-p', join(workspace, 'unopened')]);
+  await copyFile(join(corpus, 'paused-string.yaml'), unopenedFile);
   const bigFile = join(workspace, 'big-annotation.yaml');
   await writeFile(bigFile, bigAnnotationManifest());
 
@@ -215,6 +224,24 @@ test('vscode-istream in code-server: diagnostics, quick fix, completion, hover, 
     assert.ok(labels.some((label) => label.startsWith('shop-api:v2')), `VS Code lists shop-api:v2 from streams/shop-api.yaml: ${JSON.stringify(labels)}`);
   });
 
+  await t.test('"Refresh image streams" reads a stream added since the last lookup', async () => {
+    await writeFile(join(workspace, 'streams/late.yaml'),
+      'apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: late\nspec:\n  tags:\n  - name: v1\n');
+    const inside = positionOf(fromNameText, '"name":""');
+    const cursor = { line: inside.line, character: inside.character + '"name":"'.length };
+    await editor.openFile(fromNameFile);
+    await goTo(page, cursor);
+    const cached = await suggestions(page);
+    await closeWidgets(page);
+    assert.ok(!cached.some((label) => label.startsWith('late:v1')), `the workspace's streams are cached: ${JSON.stringify(cached)}`);
+    await runCommand(page, 'istream: Refresh image streams and digests');
+    await goTo(page, cursor);
+    const refreshed = await suggestions(page);
+    await editor.screenshot('4e-refresh-streams');
+    await closeWidgets(page);
+    assert.ok(refreshed.some((label) => label.startsWith('late:v1')), `after the refresh late:v1 is offered: ${JSON.stringify(refreshed)}`);
+  });
+
   await t.test('hover on an image: line shows the digest skopeo inspect reports', async () => {
     const { stdout } = await run('skopeo', ['inspect', '--tls-verify=false', '--format', '{{.Digest}}', `docker://${imageRef}`]);
     const digest = stdout.trim();
@@ -230,6 +257,45 @@ test('vscode-istream in code-server: diagnostics, quick fix, completion, hover, 
     assert.ok(blocks.some((b) => b === `Digest: ${digest}`), `the digest is a line of its own: ${JSON.stringify(blocks)}`);
     await editor.screenshot('5-image-hover');
     await closeWidgets(page);
+  });
+
+  await t.test('"Pin every image in this file" writes each image\'s digest with the tag in a comment', async () => {
+    const { stdout } = await run('skopeo', ['inspect', '--tls-verify=false', '--format', '{{.Digest}}', `docker://${imageRef}`]);
+    const appDigest = stdout.trim();
+    await editor.openFile(pinFile);
+    await runCommand(page, 'istream: Pin every image in this file to its digest');
+    await pickQuickItem(page, 'the tag kept in a comment');
+    const pinnedApp = `image: ${imageRef.replace(/:[^:/]+$/, '')}@${appDigest} # ${imageRef}`;
+    const text = await waitForText(page, (t) => t.includes(pinnedApp) && t.includes(`# ${otherRef}`));
+    await editor.screenshot('7-pin-every-image');
+    assert.ok(text.includes(pinnedApp), text);
+    assert.match(text, new RegExp(`image: \\S+@sha256:[0-9a-f]{64} # ${otherRef.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`), text);
+    await page.keyboard.press('Control+S');
+  });
+
+  await t.test('"Add an image-stream trigger" adds the annotation for the container under the cursor', async () => {
+    await editor.openFile(hoverFile);
+    const at = positionOf(hoverText_, imageRef);
+    await goTo(page, at);
+    await runCommand(page, 'istream: Add an image-stream trigger for the container under the cursor');
+    const text = await waitForText(page, (t) => t.includes('image.openshift.io/triggers:'));
+    await editor.screenshot('8-add-trigger-command');
+    assert.ok(text.includes('"fieldPath":"spec.template.spec.containers[?(@.name==\\"app\\")].image"'), text);
+    await page.keyboard.press('Control+S');
+    const saved = await readFile(hoverFile, 'utf8');
+    const { stdout } = await run(process.execPath, [kubectlIstream, 'lint', '-o', 'json', hoverFile]);
+    assert.deepEqual(JSON.parse(stdout), [], `kubectl istream lint accepts the added trigger:\n${saved}`);
+  });
+
+  await t.test('"Lint every YAML file of the workspace" puts a file never opened in the Problems panel', async () => {
+    const before = await readProbe(probeOut);
+    assert.equal(before.diagnostics[unopenedFile], undefined, 'not linted before the command');
+    await runCommand(page, 'istream: Lint every YAML file of the workspace');
+    const after = await waitForProbe(probeOut, (p) => (p.diagnostics[unopenedFile]?.length ?? 0) > 0);
+    assert.deepEqual(after.diagnostics[unopenedFile], await lintJson(unopenedFile));
+    const rows = await problems(page);
+    await editor.screenshot('9-lint-workspace');
+    assert.ok(rows.some((r) => r.text.includes('broken.yaml')), JSON.stringify(rows));
   });
 
   await t.test('a 1 MB annotation gets its diagnostic and the extension host stays responsive', async () => {

@@ -114,6 +114,38 @@ export async function hoverBlocks(page: Page): Promise<string[]> {
   return (await page.locator('.monaco-hover:not(.hidden) .hover-contents').locator('p, li').allInnerTexts()).map(plain);
 }
 
+/** Runs a command from the Command Palette (F1) by its title, as a user types it. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await closeWidgets(page);
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: uiTimeoutMs });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: uiTimeoutMs });
+  await page.keyboard.press('Enter');
+}
+
+/** Chooses the entry of the open quick pick whose label contains `label`. */
+export async function pickQuickItem(page: Page, label: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor({ timeout: uiTimeoutMs });
+  await input.fill(label);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: uiTimeoutMs });
+}
+
+/** Waits until the active editor's rendered text passes `until`; returns it. */
+export async function waitForText(page: Page, until: (text: string) => boolean, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = await visibleText(page);
+    if (until(text)) return text;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`the editor never showed the expected text; it shows:\n${text}`);
+}
+
 export async function closeWidgets(page: Page): Promise<void> {
   await page.keyboard.press('Escape');
 }

@@ -15,6 +15,10 @@ export class TtlCache<V> {
     private readonly failureTtlMs = Math.min(ttlMs, FAILURE_TTL_MS),
   ) {}
 
+  clear(): void {
+    this.entries.clear();
+  }
+
   get(key: string, load: () => Promise<V>, failed: (value: V) => boolean = () => false): Promise<V> {
     const hit = this.entries.get(key);
     if (hit && hit.expires > this.now()) return hit.value;

@@ -4,6 +4,7 @@ import { TRIGGERABLE_KINDS } from '../workloads/index.js';
 import { streamGuess } from './completion.js';
 import { annotationAt, containerAt, containerImageAt, type AnnotationCursor } from './cursor.js';
 import type { Container, ParsedFile, Resource, Span } from './document.js';
+import { pinEdit } from './pin-images.js';
 import { scalarEdit, type SpanEdit } from './scalar-edit.js';
 import type { CodeAction, Diagnostic, ImageDescription } from './types.js';
 
@@ -12,7 +13,7 @@ export interface CodeActionContext {
   canDescribe: boolean;
 }
 
-type Fix = { title: string; edits: SpanEdit[]; preferred: boolean };
+type Fix = { title: string; edits: SpanEdit[]; preferred: boolean; refactoring?: CodeAction['refactoring'] };
 
 /** Quick fixes for the diagnostics under the range, then refactors for the container there. */
 export async function codeActions(file: ParsedFile, span: Span, diagnostics: Diagnostic[], context: CodeActionContext): Promise<CodeAction[]> {
@@ -23,6 +24,7 @@ export async function codeActions(file: ParsedFile, span: Span, diagnostics: Dia
     fixes: codes,
     edits: fix.edits.map((e) => ({ range: file.lines.range(e.span[0], e.span[1]), newText: e.newText })),
     ...(fix.preferred ? { isPreferred: true } : {}),
+    ...(fix.refactoring ? { refactoring: fix.refactoring } : {}),
   });
   for (const d of diagnostics) {
     const start = file.lines.offset(d.range.start);
@@ -130,8 +132,8 @@ async function pinImage(file: ParsedFile, offset: number, context: CodeActionCon
   } catch {
     return undefined;
   }
-  const edit = scalarEdit(image, 0, image.value.length, `${image.value}@${digest}`);
-  return edit ? { title: `Pin image to digest ${digest.slice(0, 19)}…`, edits: [edit], preferred: false } : undefined;
+  const edit = pinEdit(file, image, digest, 'tag-and-digest');
+  return edit ? { title: `Pin image to digest ${digest.slice(0, 19)}…`, edits: [edit], preferred: false, refactoring: 'pin-image' } : undefined;
 }
 
 /** "Add image-stream trigger for this container", when no trigger updates it yet. */
@@ -146,7 +148,7 @@ function addTrigger(file: ParsedFile, offset: number): Fix | undefined {
   const annotation = resource.annotation;
   if (!annotation) {
     const edit = insertAnnotation(file, resource, formatTriggers([trigger]));
-    return edit ? { title, edits: [edit], preferred: false } : undefined;
+    return edit ? { title, edits: [edit], preferred: false, refactoring: 'add-trigger' } : undefined;
   }
   const text = annotation.text;
   if (!text || alreadyTriggered(resource, container, kind, text.value)) return undefined;
@@ -161,7 +163,7 @@ function addTrigger(file: ParsedFile, offset: number): Fix | undefined {
     if (!edit) return undefined;
     mapped.push(edit);
   }
-  return { title, edits: mapped, preferred: false };
+  return { title, edits: mapped, preferred: false, refactoring: 'add-trigger' };
 }
 
 /**

@@ -4,7 +4,8 @@ import { codeActions } from './code-actions.js';
 import { complete } from './completion.js';
 import { hover } from './hover.js';
 import { documentStreamTags } from './streams.js';
-import type { CodeAction, CompletionItem, Diagnostic, Hover, ImageDescription, ImageLookup, LanguageService, Position, Range, StreamSource, StreamTagAnswer } from './types.js';
+import { pinImages } from './pin-images.js';
+import type { CodeAction, CompletionItem, Diagnostic, Hover, ImageDescription, ImageLookup, LanguageService, PinImagesResult, PinStyle, Position, Range, StreamSource, StreamTagAnswer } from './types.js';
 import { FindingsCache, validateParsed } from './validation.js';
 import { LineIndex } from './positions.js';
 import { ruleHelpUri } from './rules.js';
@@ -95,6 +96,16 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
       const file = parse(text);
       const span: [number, number] = [file.lines.offset(range.start), file.lines.offset(range.end)];
       return codeActions(file, span, diagnostics, { describe: (r) => describe(r, undefined, codeActionLookupMs), canDescribe: lookup !== undefined });
+    },
+    async pinImages(text: string, style: PinStyle): Promise<PinImagesResult> {
+      if (precheck(text, maxFileSize)) return { edits: [], pinned: [], failed: [] };
+      const file = parse(text);
+      const result = await pinImages(file, style, (r) => describe(r));
+      return { ...result, edits: result.edits.map((e) => ({ range: file.lines.range(e.span[0], e.span[1]), newText: e.newText })) };
+    },
+    forgetLookups(): void {
+      images.clear();
+      streams.clear();
     },
   };
 }

@@ -48,6 +48,8 @@ export interface Hover {
 
 export interface CodeAction {
   title: string;
+  /** Which refactoring this is, for editor commands that apply one directly. */
+  refactoring?: 'pin-image' | 'add-trigger';
   kind: 'quickfix' | 'refactor';
   /** The diagnostic codes this action fixes (empty for refactors). */
   fixes: string[];
@@ -55,11 +57,26 @@ export interface CodeAction {
   isPreferred?: boolean;
 }
 
+/** How "pin every image" writes a digest: `web:1@sha256:...`, or `web@sha256:... # web:1`. */
+export type PinStyle = 'tag-and-digest' | 'digest-tag-comment';
+
+export interface PinImagesResult {
+  edits: TextEdit[];
+  /** The references pinned, each once. */
+  pinned: string[];
+  /** The references the registry could not resolve, and why. */
+  failed: Array<{ image: string; reason: string }>;
+}
+
 export interface LanguageService {
   validate(text: string): Diagnostic[];
   complete(text: string, position: Position, signal?: AbortSignal): Promise<CompletionItem[]>;
   hover(text: string, position: Position, signal?: AbortSignal): Promise<Hover | null>;
   codeActions(text: string, range: Range, diagnostics: Diagnostic[]): Promise<CodeAction[]>;
+  /** Edits pinning every container image of the text that has no digest yet. */
+  pinImages(text: string, style: PinStyle): Promise<PinImagesResult>;
+  /** Drops every cached lookup (registry digests, stream tags): the next ones ask again. */
+  forgetLookups(): void;
 }
 
 /** What the registry says about an image reference, for hovers and pinning. */
