@@ -1,8 +1,9 @@
-import type { Node as JsonNode } from 'jsonc-parser';
+import { findNodeAtLocation, parseTree, type Node as JsonNode } from 'jsonc-parser';
 import type { YAMLMap } from 'yaml';
 import { containerFieldPath, formatTriggers, isTriggerableKind, podSpecPath, type TriggerableKind } from '../triggers/index.js';
 import { annotationAt, resourceAt, type AnnotationCursor } from './cursor.js';
 import { child, type Container, type ParsedFile, type Resource } from './document.js';
+import { TRIGGER_FIELD_DOCS } from './field-docs.js';
 import { scalarEdit } from './scalar-edit.js';
 import type { CompletionItem, StreamTagInfo } from './types.js';
 
@@ -15,9 +16,13 @@ export async function complete(file: ParsedFile, offset: number, context: Comple
   const cursor = annotationAt(file, offset);
   if (cursor) {
     const path = cursor.location.path;
-    if (cursor.location.isAtPropertyKey) return [];
-    if (path[path.length - 1] === 'fieldPath') return fieldPathItems(file, cursor);
-    if (path[path.length - 1] === 'name' && path[path.length - 2] === 'from') return streamTagItems(file, cursor, await context.streamTags(signal));
+    const field = triggerField(path);
+    if (cursor.location.isAtPropertyKey) return keyItems(file, cursor, field);
+    if (field === 'fieldPath') return fieldPathItems(file, cursor);
+    if (field === 'from.name') return streamTagItems(file, cursor, await context.streamTags(signal));
+    if (field === 'from.kind') return [stringItem(file, cursor, 'ImageStreamTag', 'the only kind OpenShift triggers on')];
+    if (field === 'from.namespace') return namespaceItems(file, cursor, await context.streamTags(signal));
+    if (field === 'paused') return [rawItem(file, cursor, 'false', 'the trigger updates the workload'), rawItem(file, cursor, 'true', 'the trigger waits')];
     return [];
   }
   const resource = resourceAt(file, offset);
@@ -28,6 +33,60 @@ export async function complete(file: ParsedFile, offset: number, context: Comple
     return annotationSnippets(resource, resource.kind, metadata?.has('annotations') === true);
   }
   return [];
+}
+
+/** The trigger field a JSON path is in, as `from.name`, `fieldPath`, `paused`; the partial key at a key. */
+export function triggerField(path: ReadonlyArray<string | number>): string | undefined {
+  if (typeof path[0] !== 'number') return undefined;
+  return path.slice(1).map(String).join('.');
+}
+
+/** Keys a trigger (or its `from`) does not have yet, where a key is being typed. */
+function keyItems(file: ParsedFile, cursor: AnnotationCursor, field: string | undefined): CompletionItem[] {
+  if (field === undefined) return [];
+  const parent = field.split('.').slice(0, -1).join('.');
+  const keys = parent === '' ? ['from', 'fieldPath', 'paused'] : parent === 'from' ? ['kind', 'name', 'namespace'] : [];
+  const existing = siblingKeys(cursor);
+  return keys.filter((k) => !existing.has(k)).map((key) => ({
+    ...stringItem(file, cursor, key, TRIGGER_FIELD_DOCS[parent ? `${parent}.${key}` : key]?.split('. ')[0] ?? key),
+    documentation: TRIGGER_FIELD_DOCS[parent ? `${parent}.${key}` : key],
+    kind: 'reference' as const,
+  }));
+}
+
+/** The keys already written in the object around the cursor (the key being typed excluded). */
+function siblingKeys(cursor: AnnotationCursor): Set<string> {
+  const root = parseTree(cursor.text.value);
+  const path = cursor.location.path.slice(0, -1);
+  const object = root ? findNodeAtLocation(root, path) : undefined;
+  const typed = cursor.location.previousNode;
+  return new Set((object?.children ?? [])
+    .map((p) => p.children?.[0])
+    .filter((k): k is JsonNode => k !== undefined && k.offset !== typed?.offset)
+    .map((k) => String(k.value)));
+}
+
+/** Namespaces of the stream tags known, and the workload's own. */
+function namespaceItems(file: ParsedFile, cursor: AnnotationCursor, tags: StreamTagInfo[]): CompletionItem[] {
+  const own = cursor.resource.namespace;
+  const namespaces = [...new Set([...(own ? [own] : []), ...tags.flatMap((t) => (t.namespace ? [t.namespace] : []))])];
+  return namespaces.map((ns) => stringItem(file, cursor, ns, ns === own ? 'the workload\'s namespace' : 'namespace of known image streams'));
+}
+
+/** An item replacing the JSON value under the cursor with a literal (`true`, `false`). */
+function rawItem(file: ParsedFile, cursor: AnnotationCursor, literal: string, detail: string): CompletionItem {
+  const node = cursor.location.previousNode;
+  const target: [number, number] = node && node.offset <= cursor.jsonOffset && cursor.jsonOffset <= node.offset + node.length
+    ? [node.offset, node.offset + node.length] : [cursor.jsonOffset, cursor.jsonOffset];
+  const edit = scalarEdit(cursor.text, target[0], target[1], literal);
+  return {
+    label: literal,
+    insertText: edit?.newText ?? literal,
+    ...(edit ? { range: file.lines.range(edit.span[0], edit.span[1]) } : {}),
+    detail,
+    documentation: TRIGGER_FIELD_DOCS.paused,
+    kind: 'value',
+  };
 }
 
 /**
@@ -101,8 +160,9 @@ function stringItem(file: ParsedFile, cursor: AnnotationCursor, value: string, d
   };
 }
 
+/** A string value, or a key (jsonc-parser's location gives a key as a `property` node), around the offset. */
 function isStringAround(node: JsonNode, offset: number): boolean {
-  return node.type === 'string' && node.offset <= offset && offset <= node.offset + node.length;
+  return (node.type === 'string' || node.type === 'property') && node.offset <= offset && offset <= node.offset + node.length;
 }
 
 /** Stands for the stream:tag placeholders while oc's bytes are built around them. */

@@ -1,5 +1,6 @@
 import { readTriggers, type EffectiveTrigger } from '../triggers/index.js';
 import { containerImageAt } from './cursor.js';
+import { fieldHover } from './field-hover.js';
 import { MAX_ALIAS_COUNT, plainObject, type Container, type ParsedFile, type Resource } from './document.js';
 import type { Hover, ImageDescription, StreamTagAnswer } from './types.js';
 
@@ -14,6 +15,8 @@ export interface HoverContext {
 
 /** On an `image:` value: what the reference resolves to and, if triggered, the stream tag behind it. */
 export async function hover(file: ParsedFile, offset: number, context: HoverContext, signal?: AbortSignal): Promise<Hover | null> {
+  const docs = fieldHover(file, offset);
+  if (docs) return docs;
   const hit = containerImageAt(file, offset);
   const image = hit?.container.image;
   if (!hit || !image) return null;

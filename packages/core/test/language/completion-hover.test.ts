@@ -242,3 +242,74 @@ test('stream tags of a workspace file, for the editor\'s workspace source', () =
     { name: 'ubi:8', namespace: 'shared', current: { image: DIGEST, dockerImageReference: undefined, created: '2024-06-01T00:00:00Z' }, history: [], source: 'workspace' },
   ]);
 });
+
+const triggered = (annotation: string): string => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: shop
+  namespace: team-a
+  annotations:
+    image.openshift.io/triggers: '${annotation}'
+spec:
+  template:
+    spec:
+      containers:
+      - name: web
+        image: web:1
+`;
+
+test('completion everywhere in the annotation: missing keys, kind, paused, namespaces', async () => {
+  const service = createLanguageService({ streams: { streamTags: async () => [{ name: 'base:9', namespace: 'shared', source: 'cluster' }] } });
+  const labelsAt = async (text: string, needle: string, shift: number): Promise<string[]> =>
+    (await service.complete(text, positionOf(text, needle, shift))).map((i) => i.label);
+
+  const keys = triggered('[{"from":{"kind":"ImageStreamTag","name":"web:1"},""}]');
+  assert.deepEqual(await labelsAt(keys, '},""}', 3), ['fieldPath', 'paused'], 'the trigger\'s keys it does not have yet');
+  const [fieldPathKey] = await service.complete(keys, positionOf(keys, '},""}', 3));
+  assert.ok(applyEdits(keys, [{ range: fieldPathKey!.range!, newText: fieldPathKey!.insertText }]).includes('"web:1"},"fieldPath"}]'), 'the typed key is replaced, quotes included');
+  const fromKeys = triggered('[{"from":{"kind":"ImageStreamTag",""},"fieldPath":""}]');
+  assert.deepEqual(await labelsAt(fromKeys, '",""}', 3), ['name', 'namespace']);
+
+  const kind = triggered('[{"from":{"kind":"","name":"web:1"}}]');
+  assert.deepEqual(await labelsAt(kind, '"kind":""', 8), ['ImageStreamTag']);
+
+  const paused = triggered('[{"from":{"kind":"ImageStreamTag","name":"web:1"},"paused":"false"}]');
+  const items = await service.complete(paused, positionOf(paused, '"paused":"false"', 11));
+  assert.deepEqual(items.map((i) => i.label), ['false', 'true']);
+  const fixed = applyEdits(paused, [{ range: items[0]!.range!, newText: items[0]!.insertText }]);
+  assert.ok(fixed.includes('"paused":false}'), fixed);
+
+  const namespace = triggered('[{"from":{"kind":"ImageStreamTag","name":"base:9","namespace":""}}]');
+  assert.deepEqual(await labelsAt(namespace, '"namespace":""', 13), ['team-a', 'shared']);
+});
+
+test('hover explains the annotation, each of its keys, and an ImageStream\'s lookup and import policies', async () => {
+  const service = createLanguageService();
+  const text = readFixture('paused-string.yaml');
+  const onKey = await service.hover(text, positionOf(text, 'image.openshift.io/triggers', 3));
+  assert.match(onKey?.contents ?? '', /image change triggers: a JSON array/);
+  const onPaused = await service.hover(text, positionOf(text, '"paused"', 2));
+  assert.match(onPaused?.contents ?? '', /\*\*paused\*\*\n\n`true` stops this trigger/);
+  assert.match(onPaused?.contents ?? '', /docs\/rules\/paused-not-boolean\.md/);
+  const onName = await service.hover(text, positionOf(text, '"name":"web', 2));
+  assert.match(onName?.contents ?? '', /\*\*from\.name\*\*/);
+
+  const stream = `apiVersion: image.openshift.io/v1
+kind: ImageStream
+metadata:
+  name: web
+spec:
+  lookupPolicy:
+    local: true
+  tags:
+  - name: latest
+    from: {kind: DockerImage, name: quay.io/x/web:latest}
+    importPolicy:
+      scheduled: true
+      importMode: PreserveOriginal
+`;
+  assert.match((await service.hover(stream, positionOf(stream, 'local:', 2)))?.contents ?? '', /\*\*spec\.lookupPolicy\.local\*\*\n\n`true`: a pod/);
+  assert.match((await service.hover(stream, positionOf(stream, 'importMode', 2)))?.contents ?? '', /PreserveOriginal` keeps the whole index/);
+  assert.match((await service.hover(stream, positionOf(stream, 'scheduled', 2)))?.contents ?? '', /imported again periodically/);
+  assert.equal(await service.hover(stream, positionOf(stream, 'name: latest', 2)), null, 'no page for a field without a trap');
+});
