@@ -59,6 +59,23 @@ export async function openCodeActions(page: Page): Promise<string[]> {
   return (await items.allInnerTexts()).map(plain);
 }
 
+/**
+ * The lightbulb menu's entries at the cursor (Ctrl+.), or none when VS Code says "No code actions
+ * available" instead of opening it. The menu is closed again.
+ */
+export async function codeActionTitles(page: Page): Promise<string[]> {
+  await page.keyboard.press('Control+.');
+  const items = page.locator('.action-widget .monaco-list-row.action');
+  const none = page.locator('.monaco-editor-overlaymessage', { hasText: 'No code actions' });
+  const shown = await Promise.race([
+    items.first().waitFor({ timeout: uiTimeoutMs }).then(() => 'menu' as const),
+    none.first().waitFor({ timeout: uiTimeoutMs }).then(() => 'none' as const),
+  ]);
+  const titles = shown === 'menu' ? (await items.allInnerTexts()).map(plain) : [];
+  await closeWidgets(page);
+  return titles;
+}
+
 /** Picks an entry of the open lightbulb menu with the keyboard (the menu focuses its first entry). */
 export async function chooseCodeAction(page: Page, title: string): Promise<void> {
   const titles = (await page.locator('.action-widget .monaco-list-row.action').allInnerTexts()).map(plain);
