@@ -77,7 +77,7 @@ export function registerCommands({ service, convert, diagnostics, refreshStatus 
       const actions = await service().codeActions(document.getText(), { start: at, end: at }, []);
       const add = actions.find((a) => a.refactoring === 'add-trigger');
       if (!add) {
-        void vscode.window.showInformationMessage('istream: the cursor is not in a container without a trigger (of a Deployment, StatefulSet, DaemonSet or CronJob)');
+        void vscode.window.showInformationMessage('istream: the cursor is not in a container without a trigger, in a workload kind OpenShift triggers');
         return;
       }
       await apply(document, version, add.edits);

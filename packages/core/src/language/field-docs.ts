@@ -1,6 +1,12 @@
 // What each field of the triggers annotation and of an ImageStream's import and lookup policies
 // means, for hovers and completion items. Said as OpenShift behaves, with the trap each one hides.
+import { TRIGGERABLE_KINDS } from '../workloads/index.js';
 import { ruleHelpUri } from './rules.js';
+
+/** Each pod spec path a triggerable kind has, with its kinds: `spec.template.spec` (Deployment, ...). */
+const POD_SPEC_PATHS = [...new Set(TRIGGERABLE_KINDS.map((k) => k.podSpecFieldPath))]
+  .map((path) => `\`${path}\` (${TRIGGERABLE_KINDS.filter((k) => k.podSpecFieldPath === path).map((k) => k.kind).join(', ')})`)
+  .join(' or ');
 
 /** Keys of one trigger and of its `from`, by their path in the annotation's JSON. */
 export const TRIGGER_FIELD_DOCS: Readonly<Record<string, string>> = {
@@ -9,7 +15,7 @@ export const TRIGGER_FIELD_DOCS: Readonly<Record<string, string>> = {
   'from.name': `\`STREAM:TAG\` of an ImageStream; without \`:TAG\` OpenShift skips the trigger ([from-name-missing-tag](${ruleHelpUri('from-name-missing-tag')})).`,
   'from.namespace': 'The namespace of the ImageStream; empty means the workload\'s own. Reading another namespace\'s stream needs the right to get its ImageStreamTags.',
   'from.apiVersion': `Must be empty: OpenShift skips a trigger that sets it ([from-api-version-set](${ruleHelpUri('from-api-version-set')})).`,
-  fieldPath: `The container image this trigger updates: \`spec.template.spec.containers[?(@.name=="NAME")].image\` (or \`[INDEX]\`, \`initContainers[...]\`; a CronJob's starts with \`spec.jobTemplate.spec.template.spec\`). Not general JSONPath ([field-path-invalid](${ruleHelpUri('field-path-invalid')})).`,
+  fieldPath: `The container image this trigger updates: \`POD_SPEC.containers[?(@.name=="NAME")].image\` (or \`[INDEX]\`, \`initContainers[...]\`), where POD_SPEC is the kind's pod spec, ${POD_SPEC_PATHS}. Not general JSONPath ([field-path-invalid](${ruleHelpUri('field-path-invalid')})).`,
   paused: `\`true\` stops this trigger until set back to \`false\`. A JSON boolean: \`"false"\` in quotes makes OpenShift ignore every trigger of the object ([paused-not-boolean](${ruleHelpUri('paused-not-boolean')})).`,
 };
 
