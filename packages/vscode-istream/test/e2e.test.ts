@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -14,7 +15,7 @@ import { defer, pushFixtures, startEditor, startRegistry } from '@istream/test-h
 import { packageExtension, packageProbe } from './packaging.js';
 import { readProbe, waitForProbe, type ProbeDiagnostic } from './probe.js';
 import {
-  chooseCodeAction, closeWidgets, codeActionTitles, goTo, hoverBlocks, hoverText, openCodeActions, pickQuickItem, problems, runCommand, squiggles, suggestionRows,
+  chooseCodeAction, closeWidgets, codeActionTitles, goTo, openSuggestions, hoverBlocks, hoverText, openCodeActions, pickQuickItem, problems, runCommand, squiggles, suggestionRows,
   suggestions, visibleText, waitForText,
 } from './workbench.js';
 
@@ -138,6 +139,18 @@ metadata:
   annotations:
     image.openshift.io/triggers: '[{"from":{"kind":"ImageStreamTag","name":"web:prod"},"fieldPath":"spec.template.spec.containers[?(@.name==\\"web\\")].image"}]'
 `);
+  // A registry that accepts connections and never answers: lookups there run into their deadline.
+  const held = new Set<Socket>();
+  const silent = createServer((socket) => { held.add(socket); });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  defer(t, () => new Promise<void>((resolve) => {
+    for (const socket of held) socket.destroy();
+    silent.close(() => resolve());
+  }));
+  const slowImage = `127.0.0.1:${(silent.address() as AddressInfo).port}/slow/app:1`;
+  const slowFile = join(workspace, 'slow-registry.yaml');
+  const slowText = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: slow\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: ${slowImage}\n`;
+  await writeFile(slowFile, slowText);
   const bigFile = join(workspace, 'big-annotation.yaml');
   await writeFile(bigFile, bigAnnotationManifest());
 
@@ -247,7 +260,7 @@ metadata:
     const inside = positionOf(completionText, '"fieldPath":""');
     const cursor = { line: inside.line, character: inside.character + '"fieldPath":"'.length };
     await goTo(page, cursor);
-    await page.keyboard.press('Control+Space');
+    await openSuggestions(page);
     const rows = await suggestionRows(page);
     await editor.screenshot('4c-fieldpath-completion-names');
     // Names first (containers, then init containers), then the index forms: not alphabetical.
@@ -313,6 +326,19 @@ metadata:
     assert.ok(blocks.some((b) => b === `Digest: ${digest}`), `the digest is a line of its own: ${JSON.stringify(blocks)}`);
     await editor.screenshot('5-image-hover');
     await closeWidgets(page);
+  });
+
+  await t.test('Ctrl+. on an image: line at a registry that never answers opens the lightbulb menu at once', async () => {
+    await editor.openFile(slowFile);
+    await goTo(page, positionOf(slowText, slowImage));
+    const started = Date.now();
+    const titles = await openCodeActions(page);
+    const ms = Date.now() - started;
+    await closeWidgets(page);
+    log(`lightbulb menu on a silent registry's image after ${ms} ms`);
+    assert.ok(titles.some((title) => title.startsWith('Add image-stream trigger')), JSON.stringify(titles));
+    // Issue 13 measured ~2.4 s (the registry's 2 s deadline); code actions now wait 300 ms for it.
+    assert.ok(ms < 1500, `the menu opened after ${ms} ms`);
   });
 
   await t.test('"Pin every image in this file" writes each image\'s digest with the tag in a comment', async () => {

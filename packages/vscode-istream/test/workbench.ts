@@ -53,10 +53,19 @@ export async function problems(page: Page): Promise<ProblemRow[]> {
 
 /** Opens the lightbulb menu at the cursor (Ctrl+.) and returns its entries' titles. */
 export async function openCodeActions(page: Page): Promise<string[]> {
-  await page.keyboard.press('Control+.');
   const items = page.locator('.action-widget .monaco-list-row.action');
-  await items.first().waitFor({ timeout: uiTimeoutMs });
-  return (await items.allInnerTexts()).map(plain);
+  const deadline = Date.now() + uiTimeoutMs;
+  // Asked again if the keystroke is lost on a loaded machine (as for suggestions).
+  for (;;) {
+    await page.keyboard.press('Control+.');
+    try {
+      await items.first().waitFor({ timeout: 5000 });
+      return (await items.allInnerTexts()).map(plain);
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await closeWidgets(page);
+    }
+  }
 }
 
 /**
@@ -86,11 +95,30 @@ export async function chooseCodeAction(page: Page, title: string): Promise<void>
   await page.locator('.action-widget').waitFor({ state: 'hidden', timeout: uiTimeoutMs });
 }
 
+/**
+ * Opens the suggest list at the cursor (Ctrl+Space). On a loaded machine the keystroke can land
+ * before the editor has focus back, or the list can come up empty before the language service
+ * answers, and Monaco does not ask again by itself: the list is closed and asked for again.
+ */
+export async function openSuggestions(page: Page): Promise<void> {
+  const rows = page.locator('.editor-widget.suggest-widget.visible .monaco-list-row');
+  const deadline = Date.now() + uiTimeoutMs;
+  for (;;) {
+    await page.keyboard.press('Control+Space');
+    try {
+      await rows.first().waitFor({ timeout: 5000 });
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await closeWidgets(page);
+    }
+  }
+}
+
 /** Triggers suggestions at the cursor (Ctrl+Space) and returns the labels VS Code lists. */
 export async function suggestions(page: Page): Promise<string[]> {
-  await page.keyboard.press('Control+Space');
+  await openSuggestions(page);
   const rows = page.locator('.editor-widget.suggest-widget.visible .monaco-list-row');
-  await rows.first().waitFor({ timeout: uiTimeoutMs });
   const labels: string[] = [];
   for (const row of await rows.all()) labels.push(plain((await row.getAttribute('aria-label')) ?? ''));
   return labels;
