@@ -139,6 +139,9 @@ metadata:
   annotations:
     image.openshift.io/triggers: '[{"from":{"kind":"ImageStreamTag","name":"web:prod"},"fieldPath":"spec.template.spec.containers[?(@.name==\\"web\\")].image"}]'
 `);
+  const keysFile = join(workspace, 'annotation-keys.yaml');
+  const keysText = deploymentWithContainers('[{"from":{"kind":"ImageStreamTag","name":"shop:latest"},""}]');
+  await writeFile(keysFile, keysText);
   // A registry that accepts connections and never answers: lookups there run into their deadline.
   const held = new Set<Socket>();
   const silent = createServer((socket) => { held.add(socket); });
@@ -167,10 +170,23 @@ metadata:
   defer(t, () => editor.stop());
   log(`editor up in ${Date.now() - started} ms`);
   const { page } = editor;
+  /**
+   * Opens a file through Quick Open; once more if its tab did not come up: on the loaded machine
+   * Quick Open now and then opens nothing for a file already open in a tab (the screenshot says what was shown).
+   */
+  const open = async (file: string): Promise<void> => {
+    try {
+      await editor.openFile(file);
+    } catch (err) {
+      log(`opening ${file} again: ${(err as Error).message.split('\n')[0]}; see ${await editor.screenshot('open-again')}`);
+      await closeWidgets(page);
+      await editor.openFile(file);
+    }
+  };
 
   await t.test('"paused":"false" is flagged on that text, with its message, as kubectl istream lint reports it', async () => {
     const text = await readFile(pausedFile, 'utf8');
-    await editor.openFile(pausedFile);
+    await open(pausedFile);
     const opened = Date.now();
     await squiggles(page).first().waitFor({ timeout: 60_000 });
     log(`first diagnostic shown ${Date.now() - opened} ms after the file opened`);
@@ -217,7 +233,7 @@ metadata:
   });
 
   await t.test('every mistake of an annotation is shown at once; "Add trigger" is not offered over a broken trigger', async () => {
-    await editor.openFile(mistakesFile);
+    await open(mistakesFile);
     const shown = await waitForProbe(probeOut, (p) => (p.diagnostics[mistakesFile]?.length ?? 0) > 0);
     const expected = await lintJson(mistakesFile);
     assert.deepEqual(shown.diagnostics[mistakesFile], expected);
@@ -231,7 +247,7 @@ metadata:
   });
 
   await t.test('a Helm template\'s {{ }} lines and a kustomize patch without a pod spec are not flagged', async () => {
-    await editor.openFile(chartFile);
+    await open(chartFile);
     const shown = await waitForProbe(probeOut, (p) => (p.diagnostics[chartFile]?.length ?? 0) > 0);
     assert.deepEqual(shown.diagnostics[chartFile]?.map((d) => d.code), ['paused-not-boolean'], 'only the real mistake; no YAML syntax error, no "containers: none"');
     assert.deepEqual(shown.diagnostics[chartFile], await lintJson(chartFile));
@@ -239,7 +255,7 @@ metadata:
   });
 
   await t.test('completion inside fieldPath lists the path of every container', async () => {
-    await editor.openFile(completionFile);
+    await open(completionFile);
     const inside = positionOf(completionText, '"fieldPath":""');
     const cursor = { line: inside.line, character: inside.character + '"fieldPath":"'.length };
     const expected = await createLanguageService().complete(completionText, cursor);
@@ -284,7 +300,7 @@ metadata:
   });
 
   await t.test('completion inside from.name lists a stream tag declared in another workspace file', async () => {
-    await editor.openFile(fromNameFile);
+    await open(fromNameFile);
     const inside = positionOf(fromNameText, '"name":""');
     await goTo(page, { line: inside.line, character: inside.character + '"name":"'.length });
     const labels = await suggestions(page);
@@ -293,12 +309,31 @@ metadata:
     assert.ok(labels.some((label) => label.startsWith('shop-api:v2')), `VS Code lists shop-api:v2 from streams/shop-api.yaml: ${JSON.stringify(labels)}`);
   });
 
+  await t.test('completion offers the keys a trigger lacks; hover explains a key of the annotation', async () => {
+    await open(keysFile);
+    const slot = positionOf(keysText, '},""}');
+    await goTo(page, { line: slot.line, character: slot.character + 3 });
+    await openSuggestions(page);
+    const rows = await suggestionRows(page);
+    await editor.screenshot('4f-annotation-key-completion');
+    await closeWidgets(page);
+    assert.deepEqual(rows.map((r) => r.label), ['fieldPath', 'paused']);
+
+    await open(mistakesFile);
+    const paused = positionOf(mistakesText, '"paused"');
+    await goTo(page, { line: paused.line, character: paused.character + 2 });
+    const shown = await hoverText(page, 'stops this trigger');
+    await editor.screenshot('4g-annotation-key-hover');
+    await closeWidgets(page);
+    assert.match(shown, /paused\s+true stops this trigger until set back to false/);
+  });
+
   await t.test('"Refresh image streams" reads a stream added since the last lookup', async () => {
     await writeFile(join(workspace, 'streams/late.yaml'),
       'apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: late\nspec:\n  tags:\n  - name: v1\n');
     const inside = positionOf(fromNameText, '"name":""');
     const cursor = { line: inside.line, character: inside.character + '"name":"'.length };
-    await editor.openFile(fromNameFile);
+    await open(fromNameFile);
     await goTo(page, cursor);
     const cached = await suggestions(page);
     await closeWidgets(page);
@@ -315,7 +350,7 @@ metadata:
     const { stdout } = await run('skopeo', ['inspect', '--tls-verify=false', '--format', '{{.Digest}}', `docker://${imageRef}`]);
     const digest = stdout.trim();
     assert.match(digest, /^sha256:[0-9a-f]{64}$/);
-    await editor.openFile(hoverFile);
+    await open(hoverFile);
     const at = positionOf(hoverText_, imageRef);
     await goTo(page, { line: at.line, character: at.character + 3 });
     const shown = await hoverText(page, digest);
@@ -329,7 +364,7 @@ metadata:
   });
 
   await t.test('Ctrl+. on an image: line at a registry that never answers opens the lightbulb menu at once', async () => {
-    await editor.openFile(slowFile);
+    await open(slowFile);
     await goTo(page, positionOf(slowText, slowImage));
     const started = Date.now();
     const titles = await openCodeActions(page);
@@ -344,7 +379,7 @@ metadata:
   await t.test('"Pin every image in this file" writes each image\'s digest with the tag in a comment', async () => {
     const { stdout } = await run('skopeo', ['inspect', '--tls-verify=false', '--format', '{{.Digest}}', `docker://${imageRef}`]);
     const appDigest = stdout.trim();
-    await editor.openFile(pinFile);
+    await open(pinFile);
     await runCommand(page, 'istream: Pin every image in this file to its digest');
     await pickQuickItem(page, 'the tag kept in a comment');
     const pinnedApp = `image: ${imageRef.replace(/:[^:/]+$/, '')}@${appDigest} # ${imageRef}`;
@@ -356,7 +391,7 @@ metadata:
   });
 
   await t.test('"Add an image-stream trigger" adds the annotation for the container under the cursor', async () => {
-    await editor.openFile(hoverFile);
+    await open(hoverFile);
     const at = positionOf(hoverText_, imageRef);
     await goTo(page, at);
     await runCommand(page, 'istream: Add an image-stream trigger for the container under the cursor');
@@ -382,7 +417,7 @@ metadata:
 
   await t.test('a 1 MB annotation gets its diagnostic and the extension host stays responsive', async () => {
     const opened = Date.now();
-    await editor.openFile(bigFile);
+    await open(bigFile);
     const first = await waitForProbe(probeOut, (p) => (p.diagnostics[bigFile]?.length ?? 0) > 0, 60_000);
     log(`1 MB annotation: first diagnostics after ${Date.now() - opened} ms: ${JSON.stringify(first.diagnostics[bigFile]?.map((d) => d.code))}`);
 
