@@ -70,7 +70,21 @@ const line = (needle: string): number => deployment.split('\n').findIndex((l) =>
 const fromNameLine = line('"name":"app:v1"');
 const insideFromName = { line: fromNameLine, character: deployment.split('\n')[fromNameLine]!.indexOf('"name":"app:v1"') + 9 };
 
+/**
+ * The shared sandbox's ImageStream CRD is applied by every branch's tests; each change makes the
+ * API server answer 503 "storage is (re)initializing" for a moment. Waits that moment out.
+ */
+async function crdSettled(): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const { failures } = await clusterStreamSource(undefined, clusterTimeoutMs, { KUBECONFIG: kubeconfig }).streamTags(new AbortController().signal);
+    if (!failures.some((f) => /storage is \(re\)initializing/.test(f.reason)) || Date.now() > deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 test('the cluster source yields each status tag of the namespace with its digest and history', async () => {
+  await crdSettled();
   const { tags, failures } = await clusterStreamSource(undefined, clusterTimeoutMs, { KUBECONFIG: kubeconfig }).streamTags(new AbortController().signal);
   assert.deepEqual(failures, []);
   assert.deepEqual(tags, [{
@@ -94,6 +108,7 @@ test('the extension\'s service completes from.name with workspace and cluster ta
   const saved = process.env.KUBECONFIG;
   process.env.KUBECONFIG = kubeconfig;
   defer(t, () => { process.env.KUBECONFIG = saved; });
+  await crdSettled();
   const settings = readSettings({ get: () => undefined });
   const service = createLanguageService(serviceOptions({ settings, workspaceFolders: [folder] }));
 
