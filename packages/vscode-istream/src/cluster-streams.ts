@@ -1,7 +1,9 @@
 // Stream tags of the ImageStreams in the kube context's namespace, for from.name completion and
 // hover. Read through @istream/core/cluster, so the extension finds the cluster as the CLI does.
+// Part of the cluster chunk (cluster-lookups.ts): only stream-sources.ts calls it, through a lazy load.
 import { connectCluster, imageStreamClient, type ClusterConnection } from '@istream/core/cluster';
-import { imageStreamTagInfos, type StreamSource, type StreamTagInfo } from '@istream/core/language';
+import { imageStreamTagInfos, type StreamTagInfo } from '@istream/core/language';
+import { editorAdvice } from './editor-advice.js';
 
 export type ClusterAccess =
   | { ok: true; tags: StreamTagInfo[] }
@@ -27,39 +29,16 @@ export async function readClusterStreams(connection: ClusterConnection, timeoutM
 }
 
 /**
- * The cluster's stream tags; nothing when the kubeconfig or the cluster fails. `timeoutMs` stays
- * under the language service's lookup timeout so the workspace's tags still arrive in time.
+ * The stream tags of the kube context's namespace; a kubeconfig that cannot be read is a reason like
+ * an unreachable cluster. `timeoutMs` stays under the language service's lookup timeout so the
+ * workspace's tags still arrive in time.
  */
-export function clusterStreamSource(context: string | undefined, timeoutMs: number, env: NodeJS.ProcessEnv = process.env): StreamSource {
-  return {
-    async streamTags(signal) {
-      let connection: ClusterConnection;
-      try {
-        connection = connectCluster({ context }, env);
-      } catch {
-        return [];
-      }
-      const access = await readClusterStreams(connection, timeoutMs, signal);
-      return access.ok ? access.tags : [];
-    },
-  };
-}
-
-/**
- * Every source's tags in order, each `stream:tag` once: the first source naming it wins, unless
- * it knows no image for it and a later one does (a workspace spec tag, the cluster's status).
- * A failing source adds nothing; the others still answer.
- */
-export function combinedStreamSource(sources: readonly StreamSource[]): StreamSource {
-  return {
-    async streamTags(signal) {
-      const answers = await Promise.all(sources.map((s) => s.streamTags(signal).catch(() => [] as StreamTagInfo[])));
-      const byName = new Map<string, StreamTagInfo>();
-      for (const tag of answers.flat()) {
-        const known = byName.get(tag.name);
-        if (!known || (!known.current && tag.current)) byName.set(tag.name, tag);
-      }
-      return [...byName.values()];
-    },
-  };
+export async function clusterStreamTags(context: string | undefined, timeoutMs: number, signal: AbortSignal, env: NodeJS.ProcessEnv): Promise<ClusterAccess> {
+  let connection: ClusterConnection;
+  try {
+    connection = connectCluster({ context }, env);
+  } catch (e) {
+    return { ok: false, reason: editorAdvice((e as Error).message) };
+  }
+  return readClusterStreams(connection, timeoutMs, signal);
 }

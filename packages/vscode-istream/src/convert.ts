@@ -10,7 +10,7 @@ import type * as language from '@istream/core/language';
  */
 export type VscodeValues = Pick<typeof vscode,
   | 'Position' | 'Range' | 'Diagnostic' | 'DiagnosticSeverity' | 'CompletionItem' | 'CompletionItemKind'
-  | 'SnippetString' | 'MarkdownString' | 'Hover' | 'CodeAction' | 'CodeActionKind' | 'WorkspaceEdit'>;
+  | 'SnippetString' | 'MarkdownString' | 'Hover' | 'CodeAction' | 'CodeActionKind' | 'WorkspaceEdit' | 'Uri'>;
 
 /** Marks the diagnostics this extension owns, so code actions never claim another linter's. */
 export const diagnosticSource = 'istream';
@@ -38,7 +38,8 @@ export function createConverter(vs: VscodeValues) {
   function toDiagnostic(d: language.Diagnostic): vscode.Diagnostic {
     const diagnostic = new vs.Diagnostic(toRange(d.range), d.message, severities[d.severity]);
     diagnostic.source = diagnosticSource;
-    diagnostic.code = d.code;
+    // The code links to the rule's page, as SARIF's helpUri does.
+    diagnostic.code = d.codeDescription ? { value: d.code, target: vs.Uri.parse(d.codeDescription.href) } : d.code;
     return diagnostic;
   }
 
@@ -53,14 +54,21 @@ export function createConverter(vs: VscodeValues) {
     }));
   }
 
-  function toCompletionItem(item: language.CompletionItem): vscode.CompletionItem {
-    const completion = new vs.CompletionItem(item.label, completionKinds[item.kind]);
+  /** `position` is the item's place in the service's list: VS Code keeps that order (no re-sorting by label). */
+  function toCompletionItem(item: language.CompletionItem, position: number): vscode.CompletionItem {
+    const label = item.labelDetail !== undefined || item.labelDescription !== undefined
+      ? { label: item.label, detail: item.labelDetail, description: item.labelDescription }
+      : item.label;
+    const completion = new vs.CompletionItem(label, completionKinds[item.kind]);
     completion.insertText = item.isSnippet ? new vs.SnippetString(item.insertText) : item.insertText;
+    completion.sortText = String(position).padStart(5, '0');
     if (item.range) {
       completion.range = toRange(item.range);
       // VS Code keeps an item only if the text between the range's start and the cursor matches
       // its filter text; a range that starts at a JSON string's opening quote needs the quote.
-      if (!item.isSnippet) completion.filterText = item.insertText;
+      if (!item.isSnippet) completion.filterText = item.filterText ?? item.insertText;
+    } else if (item.filterText !== undefined) {
+      completion.filterText = item.filterText;
     }
     if (item.detail !== undefined) completion.detail = item.detail;
     if (item.documentation !== undefined) completion.documentation = new vs.MarkdownString(item.documentation);

@@ -20,6 +20,9 @@ export class DiagnosticsController implements vscode.Disposable {
   private readonly debouncer = new KeyedDebouncer<string>(validateDelayMs);
   private readonly coalescer = new KeyedCoalescer<string>();
   private readonly subscriptions: vscode.Disposable[];
+  private firstShown: (() => void) | undefined;
+  /** Resolves when the first diagnostics of any document are set (for the activation timing in the log). */
+  readonly firstDiagnosticsSet = new Promise<void>((resolve) => { this.firstShown = resolve; });
 
   constructor(
     private readonly service: () => RemoteLanguageService,
@@ -28,10 +31,10 @@ export class DiagnosticsController implements vscode.Disposable {
   ) {
     this.subscriptions = [
       this.collection,
-      vscode.workspace.onDidOpenTextDocument((doc) => this.validate(doc)),
+      vscode.workspace.onDidOpenTextDocument((doc) => void this.validate(doc)),
       vscode.workspace.onDidChangeTextDocument((event) => {
         const doc = event.document;
-        if (isManifest(doc)) this.debouncer.schedule(doc.uri.toString(), () => this.validate(doc));
+        if (isManifest(doc)) this.debouncer.schedule(doc.uri.toString(), () => void this.validate(doc));
       }),
       vscode.workspace.onDidCloseTextDocument((doc) => {
         this.debouncer.cancel(doc.uri.toString());
@@ -40,17 +43,46 @@ export class DiagnosticsController implements vscode.Disposable {
     ];
   }
 
-  validateAll(): void {
-    for (const doc of vscode.workspace.textDocuments) this.validate(doc);
+  /** Validates every open document; resolves when their diagnostics are set. */
+  async validateAll(): Promise<void> {
+    await Promise.all(vscode.workspace.textDocuments.map((doc) => this.validate(doc)));
   }
 
-  private validate(document: vscode.TextDocument): void {
+  /**
+   * Validates files whether open or not, for the Problems panel: open ones as they are in the
+   * editor, the others as they are on disk.
+   */
+  async lintFiles(uris: readonly vscode.Uri[]): Promise<{ problems: number; filesWithProblems: number }> {
+    const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.toString(), d]));
+    let problems = 0;
+    let filesWithProblems = 0;
+    for (const uri of uris) {
+      const document = open.get(uri.toString());
+      let text: string;
+      try {
+        text = document ? document.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      } catch (err) {
+        this.log.error(`reading ${uri.fsPath} failed: ${(err as Error).message}`);
+        continue;
+      }
+      const found = await this.service().validate(text).catch((err: Error) => {
+        this.log.error(`validating ${uri.fsPath} failed: ${err.message}`);
+        return [];
+      });
+      this.collection.set(uri, found.map((d) => this.convert.toDiagnostic(d)));
+      problems += found.length;
+      if (found.length > 0) filesWithProblems++;
+    }
+    return { problems, filesWithProblems };
+  }
+
+  private async validate(document: vscode.TextDocument): Promise<void> {
     if (!isManifest(document)) {
       // A document switched away from YAML keeps no stale problems.
       this.collection.delete(document.uri);
       return;
     }
-    void this.coalescer.run(document.uri.toString(), () => this.validateNow(document));
+    await this.coalescer.run(document.uri.toString(), () => this.validateNow(document));
   }
 
   private async validateNow(document: vscode.TextDocument): Promise<void> {
@@ -72,6 +104,8 @@ export class DiagnosticsController implements vscode.Disposable {
       converted.range = document.validateRange(converted.range);
       return converted;
     }));
+    this.firstShown?.();
+    this.firstShown = undefined;
     this.log.trace(`validated ${document.uri.fsPath} v${version}: ${diagnostics.length} problems in ${Date.now() - started} ms`);
   }
 

@@ -3,14 +3,14 @@
 import * as vscode from 'vscode';
 import { createConverter } from './convert.js';
 import { DiagnosticsController } from './diagnostics.js';
-import { resolveKubeContext } from './kube-context.js';
 import { startLanguageWorker, type RemoteLanguageService } from './language-client.js';
+import { registerCommands } from './commands.js';
 import { registerProviders } from './providers.js';
-import { clusterTimeoutMs } from './service-options.js';
 import { readSettings, settingsSection } from './settings.js';
 import { ClusterStatusItem } from './status-bar.js';
 
 export function activate(context: vscode.ExtensionContext): void {
+  const activatedAt = Date.now();
   const log = vscode.window.createOutputChannel('istream', { log: true });
   const convert = createConverter(vscode);
   let settings = readSettings(vscode.workspace.getConfiguration(settingsSection));
@@ -22,21 +22,24 @@ export function activate(context: vscode.ExtensionContext): void {
   }, (line) => log.error(line));
   let service = startService();
   const currentService = (): RemoteLanguageService => service;
-  const restartService = (): void => {
+  const restartService = (): Promise<void> => {
     void service.dispose();
     service = startService();
-    diagnostics.validateAll();
+    return diagnostics.validateAll();
   };
 
   const diagnostics = new DiagnosticsController(currentService, convert, log);
   const status = new ClusterStatusItem();
+  // Asked after the open files' diagnostics are shown: loading the Kubernetes client takes the
+  // worker a second, and the first squiggle must not wait for it.
   const showContext = async (): Promise<void> => {
-    const kube = await resolveKubeContext({
-      clusterEnabled: settings.clusterEnabled,
-      configuredContext: settings.clusterContext,
-      env: process.env,
-      timeoutMs: clusterTimeoutMs,
-    });
+    let kube;
+    try {
+      kube = await service.kubeContext();
+    } catch (err) {
+      log.error(`reading the kube context failed: ${(err as Error).message}`);
+      return;
+    }
     status.show(kube);
     log.info(kube.kind === 'none' ? `no cluster: ${kube.reason}`
       : kube.reachable ? `kube context: ${kube.name}, namespace ${kube.namespace}` : `kube context ${kube.name} unreachable: ${kube.reason}`);
@@ -48,16 +51,17 @@ export function activate(context: vscode.ExtensionContext): void {
     diagnostics,
     status,
     ...registerProviders(currentService, convert),
+    ...registerCommands({ service: currentService, convert, diagnostics, refreshStatus: showContext }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration(settingsSection)) return;
       settings = readSettings(vscode.workspace.getConfiguration(settingsSection));
-      restartService();
-      void showContext();
+      void restartService().then(showContext);
     }),
-    vscode.workspace.onDidChangeWorkspaceFolders(() => restartService()),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void restartService()),
   );
-  diagnostics.validateAll();
-  void showContext();
+  void diagnostics.validateAll().then(showContext);
+  // The time a user waits for the first squiggle; the editor e2e reads it from this log.
+  void diagnostics.firstDiagnosticsSet.then(() => log.info(`first diagnostics ${Date.now() - activatedAt} ms after activation`));
 }
 
 export function deactivate(): void {}

@@ -1,12 +1,12 @@
 // Which kube context the extension talks to and whether it answers, for the status bar. The
 // kubeconfig is found by @istream/core/cluster, as the CLI finds it; a setting overrides the context.
+// Part of the cluster chunk (cluster-lookups.ts), run in the worker.
+export type { KubeContext } from './kube-context-status.js';
 import { connectCluster } from '@istream/core/cluster';
 import { readClusterStreams } from './cluster-streams.js';
+import { editorAdvice } from './editor-advice.js';
+import { clusterOff, type KubeContext } from './kube-context-status.js';
 
-export type KubeContext =
-  | { kind: 'context'; name: string; namespace: string; server: string; reachable: true; streamTags: number }
-  | { kind: 'context'; name: string; namespace: string; server: string; reachable: false; reason: string }
-  | { kind: 'none'; reason: string };
 
 export interface KubeContextInputs {
   clusterEnabled: boolean;
@@ -19,12 +19,12 @@ export interface KubeContextInputs {
 }
 
 export async function resolveKubeContext(inputs: KubeContextInputs): Promise<KubeContext> {
-  if (!inputs.clusterEnabled) return { kind: 'none', reason: 'cluster lookups are off (istream.cluster.enabled)' };
+  if (!inputs.clusterEnabled) return clusterOff;
   let connection;
   try {
     connection = connectCluster({ context: inputs.configuredContext }, inputs.env);
   } catch (e) {
-    return { kind: 'none', reason: (e as Error).message };
+    return { kind: 'none', reason: editorAdvice((e as Error).message) };
   }
   const found = { kind: 'context' as const, name: connection.kubeConfig.getCurrentContext(), namespace: connection.namespace, server: connection.server };
   const access = await readClusterStreams(connection, inputs.timeoutMs);

@@ -2,7 +2,8 @@
 // a worker thread. A worker that dies (out of memory on a hostile file, a bug) fails the calls in
 // flight and is started afresh by the next call.
 import { Worker } from 'node:worker_threads';
-import type { CodeAction, CompletionItem, Diagnostic, Hover, Position, Range } from '@istream/core/language';
+import type { CodeAction, CompletionItem, Diagnostic, Hover, PinImagesResult, PinStyle, Position, Range } from '@istream/core/language';
+import type { KubeContext } from './kube-context-status.js';
 import type { WorkerConfig } from './service-options.js';
 import type { ServiceCall, WorkerRequest, WorkerResponse } from './worker-protocol.js';
 
@@ -11,6 +12,9 @@ export interface RemoteLanguageService {
   complete(text: string, position: Position, signal?: AbortSignal): Promise<CompletionItem[]>;
   hover(text: string, position: Position, signal?: AbortSignal): Promise<Hover | null>;
   codeActions(text: string, range: Range, diagnostics: Diagnostic[]): Promise<CodeAction[]>;
+  pinImages(text: string, style: PinStyle): Promise<PinImagesResult>;
+  forgetLookups(): Promise<void>;
+  kubeContext(): Promise<KubeContext>;
   dispose(): Promise<void>;
 }
 
@@ -71,6 +75,9 @@ export function startLanguageWorker(script: string, config: WorkerConfig, log: (
     complete: (text, position, signal) => call({ method: 'complete', args: [text, position] }, signal),
     hover: (text, position, signal) => call({ method: 'hover', args: [text, position] }, signal),
     codeActions: (text, range, diagnostics) => call({ method: 'codeActions', args: [text, range, diagnostics] }),
+    pinImages: (text, style) => call({ method: 'pinImages', args: [text, style] }),
+    forgetLookups: () => call({ method: 'forgetLookups', args: [] }),
+    kubeContext: () => call({ method: 'kubeContext', args: [] }),
     async dispose() {
       const stopping = worker;
       worker = undefined;

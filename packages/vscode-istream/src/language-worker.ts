@@ -2,13 +2,16 @@
 // answers slowly, must never stall VS Code's extension host, which every extension shares.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLanguageService, type LanguageService } from '@istream/core/language';
-import { serviceOptions, type WorkerConfig } from './service-options.js';
+import { clusterOff } from './kube-context-status.js';
+import { clusterLookups } from './lazy-chunks.js';
+import { clusterTimeoutMs, serviceOptions, type WorkerConfig } from './service-options.js';
 import type { ServiceCall, WorkerRequest, WorkerResponse } from './worker-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('language-worker runs only as a worker thread');
 
-const service: LanguageService = createLanguageService(serviceOptions(workerData as WorkerConfig));
+const config = workerData as WorkerConfig;
+const service: LanguageService = createLanguageService(serviceOptions(config));
 const inFlight = new Map<number, AbortController>();
 
 async function answer(call: ServiceCall, signal: AbortSignal): Promise<unknown> {
@@ -17,6 +20,14 @@ async function answer(call: ServiceCall, signal: AbortSignal): Promise<unknown> 
     case 'complete': return service.complete(...call.args, signal);
     case 'hover': return service.hover(...call.args, signal);
     case 'codeActions': return service.codeActions(...call.args);
+    case 'pinImages': return service.pinImages(...call.args);
+    case 'forgetLookups': return service.forgetLookups();
+    case 'kubeContext': {
+      const { clusterEnabled, clusterContext } = config.settings;
+      if (!clusterEnabled) return clusterOff;
+      const { resolveKubeContext } = await clusterLookups();
+      return resolveKubeContext({ clusterEnabled, configuredContext: clusterContext, env: process.env, timeoutMs: clusterTimeoutMs });
+    }
   }
 }
 

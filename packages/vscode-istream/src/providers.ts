@@ -16,7 +16,7 @@ export function registerProviders(service: () => RemoteLanguageService, convert:
       async provideCompletionItems(document, position, token) {
         const items = await withAbortSignal(token, (signal) =>
           service().complete(document.getText(), convert.fromPosition(position), signal));
-        return items.map(convert.toCompletionItem);
+        return items.map((item, i) => convert.toCompletionItem(item, i));
       },
     }, ...completionTriggers),
 

@@ -1,7 +1,6 @@
-import { registryImageLookup, type ImageLookup, type LanguageServiceOptions } from '@istream/core/language';
-import { parseImageReference } from '@istream/core/reference';
-import { RegistryClient, dockerConfigCredentials } from '@istream/core/registry';
-import { clusterStreamSource, combinedStreamSource } from './cluster-streams.js';
+import type { ImageLookup, LanguageServiceOptions } from '@istream/core/language';
+import { registryLookups } from './lazy-chunks.js';
+import { clusterStreamSource, combinedStreamSource } from './stream-sources.js';
 import type { IstreamSettings } from './settings.js';
 import { workspaceStreamSource } from './workspace-streams.js';
 
@@ -24,26 +23,19 @@ export function serviceOptions({ settings, workspaceFolders }: WorkerConfig): La
     lookupTimeoutMs,
     imageLookup: imageLookupFor(settings.insecureRegistryHosts),
     streams: combinedStreamSource([
-      workspaceStreamSource(workspaceFolders),
-      ...(settings.clusterEnabled ? [clusterStreamSource(settings.clusterContext, clusterTimeoutMs)] : []),
+      { name: 'workspace', source: workspaceStreamSource(workspaceFolders) },
+      ...(settings.clusterEnabled ? [{ name: 'cluster' as const, source: clusterStreamSource(settings.clusterContext, clusterTimeoutMs) }] : []),
     ]),
   };
 }
 
-/**
- * Hovers read registries with the user's docker credentials; the hosts listed in
- * istream.registry.insecureHosts, and only those, may answer over plain HTTP.
- */
+/** The registry lookup of the user's settings, its client loaded on the first lookup. */
 function imageLookupFor(insecureHosts: readonly string[]): ImageLookup {
-  const credentials = dockerConfigCredentials();
-  const verified = registryImageLookup(new RegistryClient({ credentials }));
-  if (insecureHosts.length === 0) return verified;
-  const insecure = registryImageLookup(new RegistryClient({ credentials, insecure: true }));
-  const hosts = new Set(insecureHosts);
+  let lookup: Promise<ImageLookup> | undefined;
   return {
-    describe(reference, signal) {
-      const domain = parseImageReference(reference).domain;
-      return (hosts.has(domain) ? insecure : verified).describe(reference, signal);
+    async describe(reference, signal) {
+      lookup ??= registryLookups().then((chunk) => chunk.imageLookupFor(insecureHosts));
+      return (await lookup).describe(reference, signal);
     },
   };
 }

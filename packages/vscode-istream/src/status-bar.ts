@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { KubeContext } from './kube-context.js';
+import type { KubeContext } from './kube-context-status.js';
 
 /** Shows which kube context completion and hover read image streams from; a click opens the settings. */
 export class ClusterStatusItem implements vscode.Disposable {

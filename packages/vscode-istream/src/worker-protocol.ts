@@ -1,11 +1,15 @@
-import type { Diagnostic, Position, Range } from '@istream/core/language';
+import type { Diagnostic, PinStyle, Position, Range } from '@istream/core/language';
 
 /** A language-service call as it crosses to the worker thread (an AbortSignal cannot: see cancel). */
 export type ServiceCall =
   | { method: 'validate'; args: [text: string] }
   | { method: 'complete'; args: [text: string, position: Position] }
   | { method: 'hover'; args: [text: string, position: Position] }
-  | { method: 'codeActions'; args: [text: string, range: Range, diagnostics: Diagnostic[]] };
+  | { method: 'codeActions'; args: [text: string, range: Range, diagnostics: Diagnostic[]] }
+  | { method: 'pinImages'; args: [text: string, style: PinStyle] }
+  | { method: 'forgetLookups'; args: [] }
+  /** The kube context for the status bar: the Kubernetes client lives in the worker only. */
+  | { method: 'kubeContext'; args: [] };
 
 export type WorkerRequest =
   | ({ kind: 'call'; id: number } & ServiceCall)

@@ -2,7 +2,7 @@
 // completion. Read in the worker thread; the language service caches the answer for its TTL.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { streamTagsInText, type StreamSource, type StreamTagInfo } from '@istream/core/language';
+import { streamTagsInText, type StreamTagInfo } from '@istream/core/language';
 
 const skippedDirectories = new Set(['node_modules', '.git', 'dist', 'out']);
 const maxFiles = 2000;
@@ -22,7 +22,7 @@ async function yamlFiles(root: string, signal: AbortSignal): Promise<string[]> {
   return found.slice(0, maxFiles);
 }
 
-export function workspaceStreamSource(folders: readonly string[]): StreamSource {
+export function workspaceStreamSource(folders: readonly string[]): { streamTags(signal: AbortSignal): Promise<StreamTagInfo[]> } {
   return {
     async streamTags(signal) {
       const tags: StreamTagInfo[] = [];

@@ -12,7 +12,7 @@ import { newImageStream } from '@istream/core/imagestream';
 import { createLanguageService } from '@istream/core/language';
 import { sharedCluster, type ClusterInstance } from '@istream/test-harness/cluster/index';
 import { imageStreamCrd } from 'kubectl-istream/dist/src/install-manifests.js';
-import { clusterStreamSource } from '../src/cluster-streams.js';
+import { clusterStreamSource } from '../src/stream-sources.js';
 import { resolveKubeContext } from '../src/kube-context.js';
 import { startLanguageWorker } from '../src/language-client.js';
 import { clusterTimeoutMs, serviceOptions } from '../src/service-options.js';
@@ -71,7 +71,8 @@ const fromNameLine = line('"name":"app:v1"');
 const insideFromName = { line: fromNameLine, character: deployment.split('\n')[fromNameLine]!.indexOf('"name":"app:v1"') + 9 };
 
 test('the cluster source yields each status tag of the namespace with its digest and history', async () => {
-  const tags = await clusterStreamSource(undefined, clusterTimeoutMs, { KUBECONFIG: kubeconfig }).streamTags(new AbortController().signal);
+  const { tags, failures } = await clusterStreamSource(undefined, clusterTimeoutMs, { KUBECONFIG: kubeconfig }).streamTags(new AbortController().signal);
+  assert.deepEqual(failures, []);
   assert.deepEqual(tags, [{
     name: 'app:v1',
     namespace,
@@ -112,10 +113,12 @@ test('the extension\'s service completes from.name with workspace and cluster ta
   assert.doesNotMatch(offHover?.contents ?? '', new RegExp(current), 'istream.cluster.enabled=false reads no cluster');
 });
 
-test('a forbidden cluster gives no tags and no error; the status says why', async () => {
+test('a forbidden cluster gives no tags and says the cluster failed; the status says why', async () => {
   const nobody = await cluster.serviceAccountKubeconfig(namespace, 'nobody');
-  const tags = await clusterStreamSource(undefined, clusterTimeoutMs, { KUBECONFIG: nobody }).streamTags(new AbortController().signal);
+  const { tags, failures } = await clusterStreamSource(undefined, clusterTimeoutMs, { KUBECONFIG: nobody }).streamTags(new AbortController().signal);
   assert.deepEqual(tags, []);
+  assert.equal(failures[0]?.source, 'cluster');
+  assert.match(failures[0]?.reason ?? '', /forbidden|Forbidden|403/);
   const kube = await resolveKubeContext({ clusterEnabled: true, configuredContext: undefined, env: { KUBECONFIG: nobody }, timeoutMs: clusterTimeoutMs });
   assert.ok(kube.kind === 'context' && !kube.reachable, JSON.stringify(kube));
   assert.match(kube.reason, /forbidden|Forbidden|403/);

@@ -27,6 +27,15 @@ test('a diagnostic keeps its range, message and code, is marked as ours, and map
   assert.deepEqual(severities, [0, 1, 2, 3]);
 });
 
+test('a diagnostic code links to its rule\'s page, the page lint -o sarif names as helpUri', () => {
+  const href = 'https://github.com/istream/istream/blob/main/docs/rules/paused-not-boolean.md';
+  const d = convert.toDiagnostic({ ...paused, codeDescription: { href } });
+  const code = d.code as { value: string; target: vscode.Uri };
+  assert.equal(code.value, 'paused-not-boolean');
+  assert.equal(code.target.toString(), href);
+  assert.deepEqual(convert.fromDiagnostics([d]).map((x) => x.code), ['paused-not-boolean']);
+});
+
 test('diagnostics handed back with a code-action request: ours only, in core terms', () => {
   const ours = convert.toDiagnostic({ ...paused, severity: 'warning' });
   const withTarget = convert.toDiagnostic({ ...paused, code: 'unknown-key' });
@@ -44,7 +53,7 @@ test('completion items: snippets become snippet strings, documentation markdown,
     label: 'image.openshift.io/triggers', kind: 'snippet', isSnippet: true,
     insertText: 'image.openshift.io/triggers: \'[{"from":{"kind":"ImageStreamTag","name":"${1:stream}:${2:tag}"}}]\'',
     documentation: 'Adds a trigger for **web**', range,
-  });
+  }, 0);
   assert.equal(snippet.kind, 14);
   assert.equal((snippet.insertText as vscode.SnippetString).value.includes('${1:stream}'), true);
   assert.equal((snippet.documentation as vscode.MarkdownString).value, 'Adds a trigger for **web**');
@@ -52,15 +61,29 @@ test('completion items: snippets become snippet strings, documentation markdown,
 
   const label = 'spec.template.spec.containers[?(@.name=="web")].image';
   const quoted = JSON.stringify(label);
-  const path = convert.toCompletionItem({ label, insertText: quoted, range, kind: 'value', detail: 'container web' });
+  const path = convert.toCompletionItem({ label, insertText: quoted, range, kind: 'value', detail: 'container web' }, 1);
   assert.equal(path.insertText, quoted, 'plain text stays plain: no $ expansion');
   assert.equal(path.kind, 11);
   assert.equal(path.detail, 'container web');
   assert.equal(path.filterText, quoted, 'typed text from the opening quote on still matches the item');
 
-  const word = convert.toCompletionItem({ label: 'web:latest', insertText: 'web:latest', kind: 'reference' });
+  const word = convert.toCompletionItem({ label: 'web:latest', insertText: 'web:latest', kind: 'reference' }, 2);
   assert.equal(word.range, undefined, 'without a range VS Code replaces the word at the cursor');
   assert.equal(word.filterText, undefined);
+});
+
+test('completion items keep the service\'s order and show the container name, its kind and the full path', () => {
+  const path = 'spec.template.spec.containers[?(@.name=="app")].image';
+  const items = [
+    { label: 'app', labelDetail: ' container', labelDescription: path, filterText: `"app ${path}"`, insertText: JSON.stringify(path), range, kind: 'value' as const },
+    { label: 'api', labelDetail: ' container', labelDescription: path.replace('app', 'api'), insertText: JSON.stringify(path.replace('app', 'api')), range, kind: 'value' as const },
+  ].map((item, i) => convert.toCompletionItem(item, i));
+  assert.deepEqual(items.map((i) => i.label), [
+    { label: 'app', detail: ' container', description: path },
+    { label: 'api', detail: ' container', description: path.replace('app', 'api') },
+  ]);
+  assert.deepEqual(items.map((i) => i.sortText), ['00000', '00001'], 'VS Code sorts by sortText: the service\'s order, not the alphabet');
+  assert.equal(items[0]!.filterText, `"app ${path}"`, 'typing the container name matches the item');
 });
 
 test('a hover is markdown over its range', () => {

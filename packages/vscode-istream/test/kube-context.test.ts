@@ -3,7 +3,10 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { test } from 'node:test';
+import { createLanguageService } from '@istream/core/language';
 import { resolveKubeContext, type KubeContextInputs } from '../src/kube-context.js';
+import { serviceOptions } from '../src/service-options.js';
+import { readSettings } from '../src/settings.js';
 import { defer } from '@istream/test-harness';
 
 // Port 1 refuses connections at once: a cluster that is configured but not reachable.
@@ -71,6 +74,9 @@ test('no kubeconfig, a broken one or one without a current context means no clus
   const home = await tempHome(t);
   const none = await resolveKubeContext(inputs({ HOME: home }));
   assert.match(none.kind === 'none' ? none.reason : '', /no kubeconfig found/);
+  // The editor has no flags: the advice names the environment and the setting instead.
+  assert.match(none.kind === 'none' ? none.reason : '', /set KUBECONFIG .*istream\.cluster\.enabled/);
+  assert.doesNotMatch(none.kind === 'none' ? none.reason : '', /--kubeconfig/);
 
   await mkdir(join(home, '.kube'));
   await writeFile(join(home, '.kube/config'), '{ not: [yaml');
@@ -80,4 +86,25 @@ test('no kubeconfig, a broken one or one without a current context means no clus
   await writeFile(join(home, '.kube/config'), kubeconfig(undefined, ['dev']));
   const noCurrent = await resolveKubeContext(inputs({ HOME: home }));
   assert.match(noCurrent.kind === 'none' ? noCurrent.reason : '', /no current context/);
+  assert.match(noCurrent.kind === 'none' ? noCurrent.reason : '', /istream\.cluster\.context setting/);
+  assert.doesNotMatch(noCurrent.kind === 'none' ? noCurrent.reason : '', /--context/);
+});
+
+test('an unreachable cluster: the hover of a triggered container says the cluster failed, not that the tag is missing', async (t) => {
+  const home = await tempHome(t);
+  const file = join(home, 'config.yaml');
+  await writeFile(file, kubeconfig('dev', ['dev']));
+  const saved = process.env.KUBECONFIG;
+  process.env.KUBECONFIG = file;
+  defer(t, async () => { process.env.KUBECONFIG = saved; });
+  const service = createLanguageService(serviceOptions({ settings: { ...readSettings({ get: () => undefined }), clusterEnabled: true }, workspaceFolders: [] }));
+  const text = [
+    'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', '  annotations:',
+    `    image.openshift.io/triggers: '[{"from":{"kind":"ImageStreamTag","name":"app:v1"},"fieldPath":"spec.template.spec.containers[?(@.name==\\"web\\")].image"}]'`,
+    'spec:', '  template:', '    spec:', '      containers:', '      - name: web', '        image: app:v1', '',
+  ].join('\n');
+  const contents = (await service.hover(text, { line: 11, character: 17 }))?.contents ?? '';
+  assert.match(contents, /The stream tag is not in this file or the workspace\./);
+  assert.match(contents, /Cluster: .*127\.0\.0\.1:1/);
+  assert.doesNotMatch(contents, /or the cluster/);
 });

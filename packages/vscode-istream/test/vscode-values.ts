@@ -15,9 +15,10 @@ class CompletionItem {
   insertText?: unknown;
   range?: Range;
   filterText?: string;
+  sortText?: string;
   detail?: string;
   documentation?: unknown;
-  constructor(readonly label: string, readonly kind: CompletionItemKind) {}
+  constructor(readonly label: string | { label: string; detail?: string; description?: string }, readonly kind: CompletionItemKind) {}
 }
 class SnippetString { constructor(readonly value: string) {} }
 class MarkdownString { constructor(readonly value: string) {} }
@@ -33,6 +34,11 @@ class CodeAction {
   isPreferred?: boolean;
   constructor(readonly title: string, readonly kind: CodeActionKind) {}
 }
+class Uri {
+  private constructor(readonly value: string) {}
+  static parse(value: string): Uri { return new Uri(value); }
+  toString(): string { return this.value; }
+}
 class WorkspaceEdit {
   readonly replacements: Array<{ uri: unknown; range: Range; newText: string }> = [];
   replace(uri: unknown, range: Range, newText: string): void { this.replacements.push({ uri, range, newText }); }
@@ -40,5 +46,5 @@ class WorkspaceEdit {
 
 export const vscodeValues = {
   Position, Range, Diagnostic, DiagnosticSeverity, CompletionItem, CompletionItemKind, SnippetString,
-  MarkdownString, Hover, CodeAction, CodeActionKind, WorkspaceEdit,
+  MarkdownString, Hover, CodeAction, CodeActionKind, WorkspaceEdit, Uri,
 } as unknown as VscodeValues;

@@ -1,10 +1,25 @@
-/** Results kept for `ttlMs` by an injectable clock; a pending lookup is shared, not repeated. */
+/** How long a failed lookup is remembered by default: long enough to spare a flood of retries, short enough that a registry back up is seen at once. */
+export const FAILURE_TTL_MS = 5000;
+
+/**
+ * Results kept for `ttlMs` by an injectable clock; a pending lookup is shared, not repeated. A
+ * failure (a rejection, or a value `failed` says is one) is kept for `failureTtlMs` only.
+ */
 export class TtlCache<V> {
   private readonly entries = new Map<string, { expires: number; value: Promise<V> }>();
 
-  constructor(private readonly ttlMs: number, private readonly now: () => number, private readonly maxEntries = 500) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number,
+    private readonly maxEntries = 500,
+    private readonly failureTtlMs = Math.min(ttlMs, FAILURE_TTL_MS),
+  ) {}
 
-  get(key: string, load: () => Promise<V>): Promise<V> {
+  clear(): void {
+    this.entries.clear();
+  }
+
+  get(key: string, load: () => Promise<V>, failed: (value: V) => boolean = () => false): Promise<V> {
     const hit = this.entries.get(key);
     if (hit && hit.expires > this.now()) return hit.value;
     const value = load();
@@ -13,7 +28,10 @@ export class TtlCache<V> {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.entries.delete(oldest.value);
     }
-    this.entries.set(key, { expires: this.now() + this.ttlMs, value });
+    const entry = { expires: this.now() + this.ttlMs, value };
+    this.entries.set(key, entry);
+    const forgetSoon = (): void => { entry.expires = Math.min(entry.expires, this.now() + this.failureTtlMs); };
+    value.then((v) => { if (failed(v)) forgetSoon(); }, forgetSoon);
     return value;
   }
 }

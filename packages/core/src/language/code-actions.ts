@@ -1,9 +1,10 @@
-import { findNodeAtOffset, getNodePath, modify, parseTree, type Node as JsonNode } from 'jsonc-parser';
-import { containerFieldPath, formatTriggers, isTriggerableKind, parseFieldPath, podSpecPath, readTriggers, TRIGGER_ANNOTATION, type TriggerableKind } from '../triggers/index.js';
+import { findNodeAtLocation, findNodeAtOffset, getNodePath, modify, parseTree, type Node as JsonNode } from 'jsonc-parser';
+import { containerFieldPath, formatTriggers, isTriggerableKind, parseFieldPath, podSpecPath, TRIGGER_ANNOTATION, type TriggerableKind } from '../triggers/index.js';
 import { TRIGGERABLE_KINDS } from '../workloads/index.js';
 import { streamGuess } from './completion.js';
 import { annotationAt, containerAt, containerImageAt, type AnnotationCursor } from './cursor.js';
-import { MAX_ALIAS_COUNT, plainObject, type Container, type ParsedFile, type Resource, type Span } from './document.js';
+import type { Container, ParsedFile, Resource, Span } from './document.js';
+import { pinEdit } from './pin-images.js';
 import { scalarEdit, type SpanEdit } from './scalar-edit.js';
 import type { CodeAction, Diagnostic, ImageDescription } from './types.js';
 
@@ -12,7 +13,7 @@ export interface CodeActionContext {
   canDescribe: boolean;
 }
 
-type Fix = { title: string; edits: SpanEdit[]; preferred: boolean };
+type Fix = { title: string; edits: SpanEdit[]; preferred: boolean; refactoring?: CodeAction['refactoring'] };
 
 /** Quick fixes for the diagnostics under the range, then refactors for the container there. */
 export async function codeActions(file: ParsedFile, span: Span, diagnostics: Diagnostic[], context: CodeActionContext): Promise<CodeAction[]> {
@@ -23,6 +24,7 @@ export async function codeActions(file: ParsedFile, span: Span, diagnostics: Dia
     fixes: codes,
     edits: fix.edits.map((e) => ({ range: file.lines.range(e.span[0], e.span[1]), newText: e.newText })),
     ...(fix.preferred ? { isPreferred: true } : {}),
+    ...(fix.refactoring ? { refactoring: fix.refactoring } : {}),
   });
   for (const d of diagnostics) {
     const start = file.lines.offset(d.range.start);
@@ -130,8 +132,8 @@ async function pinImage(file: ParsedFile, offset: number, context: CodeActionCon
   } catch {
     return undefined;
   }
-  const edit = scalarEdit(image, 0, image.value.length, `${image.value}@${digest}`);
-  return edit ? { title: `Pin image to digest ${digest.slice(0, 19)}…`, edits: [edit], preferred: false } : undefined;
+  const edit = pinEdit(file, image, digest, 'tag-and-digest');
+  return edit ? { title: `Pin image to digest ${digest.slice(0, 19)}…`, edits: [edit], preferred: false, refactoring: 'pin-image' } : undefined;
 }
 
 /** "Add image-stream trigger for this container", when no trigger updates it yet. */
@@ -146,10 +148,10 @@ function addTrigger(file: ParsedFile, offset: number): Fix | undefined {
   const annotation = resource.annotation;
   if (!annotation) {
     const edit = insertAnnotation(file, resource, formatTriggers([trigger]));
-    return edit ? { title, edits: [edit], preferred: false } : undefined;
+    return edit ? { title, edits: [edit], preferred: false, refactoring: 'add-trigger' } : undefined;
   }
   const text = annotation.text;
-  if (!text || alreadyTriggered(resource, container)) return undefined;
+  if (!text || alreadyTriggered(resource, container, kind, text.value)) return undefined;
   const root = parseTree(text.value);
   if (root?.type !== 'array') return undefined;
   const element = JSON.parse(formatTriggers([trigger]).slice(1, -1)) as unknown;
@@ -161,13 +163,27 @@ function addTrigger(file: ParsedFile, offset: number): Fix | undefined {
     if (!edit) return undefined;
     mapped.push(edit);
   }
-  return { title, edits: mapped, preferred: false };
+  return { title, edits: mapped, preferred: false, refactoring: 'add-trigger' };
 }
 
-function alreadyTriggered(resource: Resource, container: Container): boolean {
-  const value = resource.annotation?.text?.value;
-  if (value === undefined) return false;
-  return readTriggers(value, plainObject(resource, MAX_ALIAS_COUNT)).triggers.some((t) => t.container?.init === container.init && t.container.index === container.index);
+/**
+ * Whether any entry of the annotation already names this container in its fieldPath, also an
+ * entry OpenShift ignores (a broken "from", "paused" a string): a second entry for the same
+ * fieldPath would be a duplicate, which OpenShift rejects.
+ */
+function alreadyTriggered(resource: Resource, container: Container, kind: TriggerableKind, text: string): boolean {
+  const root = parseTree(text);
+  const ours = containerFieldPath(kind, container.name as string);
+  for (const entry of root?.type === 'array' ? root.children ?? [] : []) {
+    const path = entry.type === 'object' ? findNodeAtLocation(entry, ['fieldPath'])?.value : undefined;
+    if (typeof path !== 'string') continue;
+    if (path === ours) return true;
+    const read = parseFieldPath(kind, path);
+    if (!read.ok) continue;
+    const s = read.selector;
+    if (s.by === 'name' ? s.name === container.name : s.index === container.index && s.init === container.init) return true;
+  }
+  return false;
 }
 
 /** A new `image.openshift.io/triggers: '...'` line in metadata.annotations (created if missing). */

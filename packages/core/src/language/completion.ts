@@ -1,8 +1,9 @@
-import type { Node as JsonNode } from 'jsonc-parser';
+import { findNodeAtLocation, parseTree, type Node as JsonNode } from 'jsonc-parser';
 import type { YAMLMap } from 'yaml';
-import { containerFieldPath, formatTriggers, isTriggerableKind, type TriggerableKind } from '../triggers/index.js';
+import { containerFieldPath, formatTriggers, isTriggerableKind, podSpecPath, type TriggerableKind } from '../triggers/index.js';
 import { annotationAt, resourceAt, type AnnotationCursor } from './cursor.js';
-import { child, type ParsedFile, type Resource } from './document.js';
+import { child, type Container, type ParsedFile, type Resource } from './document.js';
+import { TRIGGER_FIELD_DOCS } from './field-docs.js';
 import { scalarEdit } from './scalar-edit.js';
 import type { CompletionItem, StreamTagInfo } from './types.js';
 
@@ -15,9 +16,13 @@ export async function complete(file: ParsedFile, offset: number, context: Comple
   const cursor = annotationAt(file, offset);
   if (cursor) {
     const path = cursor.location.path;
-    if (cursor.location.isAtPropertyKey) return [];
-    if (path[path.length - 1] === 'fieldPath') return fieldPathItems(file, cursor);
-    if (path[path.length - 1] === 'name' && path[path.length - 2] === 'from') return streamTagItems(file, cursor, await context.streamTags(signal));
+    const field = triggerField(path);
+    if (cursor.location.isAtPropertyKey) return keyItems(file, cursor, field);
+    if (field === 'fieldPath') return fieldPathItems(file, cursor);
+    if (field === 'from.name') return streamTagItems(file, cursor, await context.streamTags(signal));
+    if (field === 'from.kind') return [stringItem(file, cursor, 'ImageStreamTag', 'the only kind OpenShift triggers on')];
+    if (field === 'from.namespace') return namespaceItems(file, cursor, await context.streamTags(signal));
+    if (field === 'paused') return [rawItem(file, cursor, 'false', 'the trigger updates the workload'), rawItem(file, cursor, 'true', 'the trigger waits')];
     return [];
   }
   const resource = resourceAt(file, offset);
@@ -28,6 +33,60 @@ export async function complete(file: ParsedFile, offset: number, context: Comple
     return annotationSnippets(resource, resource.kind, metadata?.has('annotations') === true);
   }
   return [];
+}
+
+/** The trigger field a JSON path is in, as `from.name`, `fieldPath`, `paused`; the partial key at a key. */
+export function triggerField(path: ReadonlyArray<string | number>): string | undefined {
+  if (typeof path[0] !== 'number') return undefined;
+  return path.slice(1).map(String).join('.');
+}
+
+/** Keys a trigger (or its `from`) does not have yet, where a key is being typed. */
+function keyItems(file: ParsedFile, cursor: AnnotationCursor, field: string | undefined): CompletionItem[] {
+  if (field === undefined) return [];
+  const parent = field.split('.').slice(0, -1).join('.');
+  const keys = parent === '' ? ['from', 'fieldPath', 'paused'] : parent === 'from' ? ['kind', 'name', 'namespace'] : [];
+  const existing = siblingKeys(cursor);
+  return keys.filter((k) => !existing.has(k)).map((key) => ({
+    ...stringItem(file, cursor, key, TRIGGER_FIELD_DOCS[parent ? `${parent}.${key}` : key]?.split('. ')[0] ?? key),
+    documentation: TRIGGER_FIELD_DOCS[parent ? `${parent}.${key}` : key],
+    kind: 'reference' as const,
+  }));
+}
+
+/** The keys already written in the object around the cursor (the key being typed excluded). */
+function siblingKeys(cursor: AnnotationCursor): Set<string> {
+  const root = parseTree(cursor.text.value);
+  const path = cursor.location.path.slice(0, -1);
+  const object = root ? findNodeAtLocation(root, path) : undefined;
+  const typed = cursor.location.previousNode;
+  return new Set((object?.children ?? [])
+    .map((p) => p.children?.[0])
+    .filter((k): k is JsonNode => k !== undefined && k.offset !== typed?.offset)
+    .map((k) => String(k.value)));
+}
+
+/** Namespaces of the stream tags known, and the workload's own. */
+function namespaceItems(file: ParsedFile, cursor: AnnotationCursor, tags: StreamTagInfo[]): CompletionItem[] {
+  const own = cursor.resource.namespace;
+  const namespaces = [...new Set([...(own ? [own] : []), ...tags.flatMap((t) => (t.namespace ? [t.namespace] : []))])];
+  return namespaces.map((ns) => stringItem(file, cursor, ns, ns === own ? 'the workload\'s namespace' : 'namespace of known image streams'));
+}
+
+/** An item replacing the JSON value under the cursor with a literal (`true`, `false`). */
+function rawItem(file: ParsedFile, cursor: AnnotationCursor, literal: string, detail: string): CompletionItem {
+  const node = cursor.location.previousNode;
+  const target: [number, number] = node && node.offset <= cursor.jsonOffset && cursor.jsonOffset <= node.offset + node.length
+    ? [node.offset, node.offset + node.length] : [cursor.jsonOffset, cursor.jsonOffset];
+  const edit = scalarEdit(cursor.text, target[0], target[1], literal);
+  return {
+    label: literal,
+    insertText: edit?.newText ?? literal,
+    ...(edit ? { range: file.lines.range(edit.span[0], edit.span[1]) } : {}),
+    detail,
+    documentation: TRIGGER_FIELD_DOCS.paused,
+    kind: 'value',
+  };
 }
 
 /**
@@ -41,19 +100,31 @@ function insideMap(file: ParsedFile, map: YAMLMap, offset: number): boolean {
   return file.lines.position(offset).character >= file.lines.position(start).character;
 }
 
-/** Every container path OpenShift follows for this kind: oc's name form, then the index forms. */
+/**
+ * Every container path OpenShift follows for this kind: each container by name (as oc writes it),
+ * then each by index. The label is the container's name, so it is never cut off, with `init`
+ * and the index beside it and the path's container part at the right; typing matches the name
+ * first: `app` then Enter picks the name form for container app.
+ */
 function fieldPathItems(file: ParsedFile, cursor: AnnotationCursor): CompletionItem[] {
   const kind = cursor.resource.kind;
   if (!isTriggerableKind(kind)) return [];
-  const base = containerFieldPath(kind, '').split('.containers[')[0];
-  return cursor.resource.containers.flatMap((c) => {
+  const base = podSpecPath(kind);
+  const containers = cursor.resource.containers;
+  const item = (c: Container, path: string, byIndex: boolean): CompletionItem => {
     const what = c.init ? 'init container' : 'container';
-    const byIndex = `${base}.${c.init ? 'initContainers' : 'containers'}[${c.index}].image`;
-    const items: CompletionItem[] = [];
-    if (c.name) items.push(stringItem(file, cursor, containerFieldPath(kind, c.name), `${what} "${c.name}" (as oc set triggers writes it)`));
-    items.push(stringItem(file, cursor, byIndex, `${what} ${c.index}${c.name ? ` ("${c.name}")` : ''} by index`));
-    return items;
-  });
+    const detail = `${c.init ? ' init' : ''}${byIndex ? ` [${c.index}]` : ''}`;
+    return {
+      ...stringItem(file, cursor, path, `${what} ${c.name ? `"${c.name}" ` : ''}${byIndex ? `by index ${c.index}` : 'by name'}: ${path}`, c.name ? `${c.name} ${path}` : path),
+      label: c.name ?? `${what} ${c.index}`,
+      ...(detail ? { labelDetail: detail } : {}),
+      labelDescription: path.slice(base.length + 1, -'.image'.length),
+    };
+  };
+  return [
+    ...containers.filter((c) => c.name).map((c) => item(c, containerFieldPath(kind, c.name as string), false)),
+    ...containers.map((c) => item(c, `${base}.${c.init ? 'initContainers' : 'containers'}[${c.index}].image`, true)),
+  ];
 }
 
 function streamTagItems(file: ParsedFile, cursor: AnnotationCursor, external: StreamTagInfo[]): CompletionItem[] {
@@ -70,23 +141,28 @@ function streamTagItems(file: ParsedFile, cursor: AnnotationCursor, external: St
   return items;
 }
 
-/** An item replacing the JSON string under the cursor (quotes included), written in the scalar's style. */
-function stringItem(file: ParsedFile, cursor: AnnotationCursor, value: string, detail: string): CompletionItem {
-  const json = JSON.stringify(value);
+/**
+ * An item replacing the JSON string under the cursor (quotes included), written in the scalar's
+ * style; `filter` (default `value`) is what typing matches, written the same way.
+ */
+function stringItem(file: ParsedFile, cursor: AnnotationCursor, value: string, detail: string, filter = value): CompletionItem {
   const node = cursor.location.previousNode;
   const target: [number, number] = node && isStringAround(node, cursor.jsonOffset) ? [node.offset, node.offset + node.length] : [cursor.jsonOffset, cursor.jsonOffset];
-  const edit = scalarEdit(cursor.text, target[0], target[1], json);
+  const encode = (s: string): string => scalarEdit(cursor.text, target[0], target[1], JSON.stringify(s))?.newText ?? JSON.stringify(s);
+  const edit = scalarEdit(cursor.text, target[0], target[1], JSON.stringify(value));
   return {
     label: value,
-    insertText: edit?.newText ?? json,
+    insertText: edit?.newText ?? JSON.stringify(value),
     ...(edit ? { range: file.lines.range(edit.span[0], edit.span[1]) } : {}),
+    ...(filter !== value ? { filterText: encode(filter) } : {}),
     detail,
     kind: 'value',
   };
 }
 
+/** A string value, or a key (jsonc-parser's location gives a key as a `property` node), around the offset. */
 function isStringAround(node: JsonNode, offset: number): boolean {
-  return node.type === 'string' && node.offset <= offset && offset <= node.offset + node.length;
+  return (node.type === 'string' || node.type === 'property') && node.offset <= offset && offset <= node.offset + node.length;
 }
 
 /** Stands for the stream:tag placeholders while oc's bytes are built around them. */

@@ -3,6 +3,7 @@ import { TRIGGER_ANNOTATION, type WorkloadObject } from '../triggers/index.js';
 import { workloadKind } from '../workloads/index.js';
 import { LineIndex } from './positions.js';
 import { scalarSourceMap, type ScalarSourceMap } from './scalar-source.js';
+import { blankTemplates } from './templates.js';
 
 /** Alias expansions per document before it counts as an alias bomb (the yaml package's default). */
 export const MAX_ALIAS_COUNT = 100;
@@ -80,9 +81,13 @@ export class ParsedFile {
   readonly chunks: Chunk[];
   private readonly parsed = new Map<number, ChunkParse>();
 
-  constructor(readonly text: string, private readonly maxErrorsPerDocument = 5) {
-    this.lines = new LineIndex(text);
-    this.chunks = splitDocuments(text);
+  /** The text as parsed: `source` with Helm template actions blanked (see templates.ts). */
+  readonly text: string;
+
+  constructor(readonly source: string, private readonly maxErrorsPerDocument = 5) {
+    this.text = blankTemplates(source);
+    this.lines = new LineIndex(this.text);
+    this.chunks = splitDocuments(this.text);
   }
 
   chunk(i: number): ChunkParse {

@@ -1,5 +1,8 @@
 import { parseImageReference, repositoryName } from '../reference/index.js';
-import { formatPlatform, type RegistryClient } from '../registry/index.js';
+// Not the registry's index: that would load its HTTP client (undici) with the language service,
+// and the editor's first diagnostic would wait for it.
+import { formatPlatform } from '../registry/platform.js';
+import type { RegistryClient } from '../registry/index.js';
 import type { ImageDescription, ImageLookup } from './types.js';
 
 /**

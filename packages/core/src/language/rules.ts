@@ -43,6 +43,14 @@ export const RULES: readonly Rule[] = [
 
 const BY_CODE = new Map(RULES.map((r) => [r.code, r]));
 
+/** Where each rule's page is: docs/rules/<code>.md of the repository. */
+export const RULE_DOCS_URL = 'https://github.com/istream/istream/blob/main/docs/rules/';
+
+/** The page explaining a rule, as SARIF's helpUri and the editor's diagnostic code link. */
+export function ruleHelpUri(code: string): string {
+  return `${RULE_DOCS_URL}${code}.md`;
+}
+
 export function ruleSeverity(code: string): Severity {
   return BY_CODE.get(code)?.severity ?? 'error';
 }

@@ -12,12 +12,24 @@ export interface Diagnostic {
   /** Stable kebab-case rule code, e.g. `paused-not-boolean`. */
   code: string;
   message: string;
+  /** The rule's documentation page (LSP's codeDescription), linked from the code. */
+  codeDescription?: { href: string };
 }
 
 export interface TextEdit { range: Range; newText: string }
 
 export interface CompletionItem {
+  /** What the list shows first; it should fit the list's width (a container name, not a path). */
   label: string;
+  /** Shown right after the label, dimmed (e.g. ` init container`). */
+  labelDetail?: string;
+  /** Shown right-aligned (e.g. the full fieldPath the item inserts). */
+  labelDescription?: string;
+  /**
+   * What typing is matched against, from the start of `range`; defaults to `insertText`. Editors
+   * list items in the order given, so the first item matching the typed text is the one chosen.
+   */
+  filterText?: string;
   /** Text to insert; a snippet (`$1`, `${1:name}`) when `isSnippet`. */
   insertText: string;
   isSnippet?: boolean;
@@ -36,6 +48,8 @@ export interface Hover {
 
 export interface CodeAction {
   title: string;
+  /** Which refactoring this is, for editor commands that apply one directly. */
+  refactoring?: 'pin-image' | 'add-trigger';
   kind: 'quickfix' | 'refactor';
   /** The diagnostic codes this action fixes (empty for refactors). */
   fixes: string[];
@@ -43,11 +57,26 @@ export interface CodeAction {
   isPreferred?: boolean;
 }
 
+/** How "pin every image" writes a digest: `web:1@sha256:...`, or `web@sha256:... # web:1`. */
+export type PinStyle = 'tag-and-digest' | 'digest-tag-comment';
+
+export interface PinImagesResult {
+  edits: TextEdit[];
+  /** The references pinned, each once. */
+  pinned: string[];
+  /** The references the registry could not resolve, and why. */
+  failed: Array<{ image: string; reason: string }>;
+}
+
 export interface LanguageService {
   validate(text: string): Diagnostic[];
   complete(text: string, position: Position, signal?: AbortSignal): Promise<CompletionItem[]>;
   hover(text: string, position: Position, signal?: AbortSignal): Promise<Hover | null>;
   codeActions(text: string, range: Range, diagnostics: Diagnostic[]): Promise<CodeAction[]>;
+  /** Edits pinning every container image of the text that has no digest yet. */
+  pinImages(text: string, style: PinStyle): Promise<PinImagesResult>;
+  /** Drops every cached lookup (registry digests, stream tags): the next ones ask again. */
+  forgetLookups(): void;
 }
 
 /** What the registry says about an image reference, for hovers and pinning. */
@@ -78,7 +107,22 @@ export interface StreamTagInfo {
   source: 'document' | 'workspace' | 'cluster';
 }
 
-/** Stream tags the editor knows beyond the open text: workspace files, and the cluster when reachable. */
+/** A lookup that could not be made, so a hover says which source failed and why. */
+export interface SourceFailure {
+  source: 'registry' | 'cluster' | 'workspace';
+  reason: string;
+}
+
+/** What a stream source found, and the sources it could not read. */
+export interface StreamTagAnswer {
+  tags: StreamTagInfo[];
+  failures: SourceFailure[];
+}
+
+/**
+ * Stream tags the editor knows beyond the open text: workspace files, and the cluster when
+ * reachable. A plain list means nothing failed.
+ */
 export interface StreamSource {
-  streamTags(signal: AbortSignal): Promise<StreamTagInfo[]>;
+  streamTags(signal: AbortSignal): Promise<StreamTagInfo[] | StreamTagAnswer>;
 }

@@ -1,7 +1,7 @@
 import { isAlias, visit, type Document } from 'yaml';
 import { readTriggers, TRIGGER_ANNOTATION } from '../triggers/index.js';
 import { parseChunk, plainObject, type Chunk, type ParsedFile, type Resource, type Span, type TriggerAnnotation } from './document.js';
-import { ruleSeverity } from './rules.js';
+import { ruleHelpUri, ruleSeverity } from './rules.js';
 import type { Diagnostic, Severity } from './types.js';
 
 /** A problem before it has a line and column: a source span and a rule code. */
@@ -82,7 +82,7 @@ function documentFindings(text: string, limits: ValidationLimits): Finding[] {
 }
 
 export function toDiagnostic(file: ParsedFile, f: Finding): Diagnostic {
-  return { range: file.lines.range(f.span[0], f.span[1]), severity: f.severity ?? ruleSeverity(f.code), code: f.code, message: f.message };
+  return { range: file.lines.range(f.span[0], f.span[1]), severity: f.severity ?? ruleSeverity(f.code), code: f.code, message: f.message, codeDescription: { href: ruleHelpUri(f.code) } };
 }
 
 /**

@@ -49,13 +49,22 @@ function decodeStrings<F extends string>(node: JsonMember[], fields: readonly F[
   return out;
 }
 
-/** Decodes one array element into the Go struct, or reports why Go cannot. */
-function decodeEntry(node: JsonNode, index: number, findings: Findings): ObjectFieldTrigger & { mistyped?: boolean } {
+/**
+ * Decodes one array element into the Go struct, or reports why Go cannot. `mistyped` holds the
+ * fields whose value had the wrong type (`from`, `from.name`, `fieldPath`, ...): their problem is
+ * already said, and the defaults they leave behind must not be judged as if written.
+ */
+function decodeEntry(node: JsonNode, index: number, findings: Findings): ObjectFieldTrigger & { mistyped?: ReadonlySet<string> } {
   const before = findings.problems.length;
   const trigger = decodeMembers(node, index, findings);
-  // A value of the wrong type already says everything; the defaults it leaves behind do not.
-  const mistyped = findings.problems.slice(before).some((p) => p.code === 'wrong-type' || p.code === 'paused-not-boolean');
-  return mistyped ? { ...trigger, mistyped } : trigger;
+  const mistyped = new Set<string>();
+  for (const p of findings.problems.slice(before)) {
+    if (p.code !== 'wrong-type' && p.code !== 'paused-not-boolean') continue;
+    const field = fieldFor(String(p.path[1]), TRIGGER_FIELDS);
+    const sub = p.path.length > 2 ? fieldFor(String(p.path[2]), FROM_FIELDS) : undefined;
+    if (field) mistyped.add(sub ? `${field}.${sub}` : field);
+  }
+  return mistyped.size > 0 ? { ...trigger, mistyped } : trigger;
 }
 
 function decodeMembers(node: JsonNode, index: number, findings: Findings): ObjectFieldTrigger {
@@ -210,8 +219,11 @@ export function readTriggers(value: string, object?: WorkloadObject): TriggerRea
   const blocking: TriggerSource[] = [];
   const podSpec = isTriggerableKind(kind) && object ? podSpecOf(object, kind) : undefined;
   decoded.forEach((t, i) => {
-    if (root.items[i]?.type !== 'object' || t.mistyped) return;
+    if (root.items[i]?.type !== 'object') return;
+    // Every other mistake of a trigger is reported with its wrong type, so all show at once.
+    const mistyped = t.mistyped;
     const problem = (code: ProblemCode, message: string, path: Path) => {
+      if (mistyped && [String(path[1]), `${String(path[1])}.${String(path[2])}`].some((f) => mistyped.has(f))) return;
       const loc = at(path);
       findings.add(code, 'error', message, loc.path, loc.span);
     };
@@ -235,7 +247,9 @@ export function readTriggers(value: string, object?: WorkloadObject): TriggerRea
       return;
     }
     const container = object ? findContainer(podSpec, parsed.selector) : undefined;
-    if (object && container === undefined) {
+    // Only a pod spec that lists containers can lack one: a kustomize patch or a chart's template
+    // without the pod spec gets its containers elsewhere.
+    if (object && container === undefined && Array.isArray(podSpec?.containers)) {
       const names = listContainers(podSpec).map((c) => c.name);
       const wanted = parsed.selector.by === 'name' ? `no container or init container is named "${parsed.selector.name}"` : `there is no ${parsed.selector.init ? 'init container' : 'container'} at index ${parsed.selector.index}`;
       problem('container-not-found', `${wanted} (containers: ${names.join(', ') || 'none'}); when its tag resolves, OpenShift fails to update this object at all`, [i, 'fieldPath']);

@@ -54,10 +54,12 @@ test('a stream change reconciles exactly the workloads that follow it; a broken 
   caches.putWorkload(workload('broken', '[{"from":{"kind":"ImageStreamTag","name":"ubi:8"},"fieldPath":"x","paused":"false"}]'));
   const scope = new AbortController();
   const running = controller.start(scope.signal);
-  await until('both followers written and the broken one reported', () => writes.length === 2 && events.length === 3);
+  // The broken annotation has two mistakes ("paused" a string, a fieldPath outside the template): both are reported.
+  await until('both followers written and the broken one reported', () => writes.length === 2 && events.length === 4);
   assert.deepEqual(writes.sort(), ['/apis/apps/v1/namespaces/app/deployments/one', '/apis/apps/v1/namespaces/app/deployments/two']);
   assert.ok(events.includes('broken Warning ImageTriggerInvalid'));
   assert.ok(lines.some((l) => /warning invalid trigger annotation workload=Deployment\/app\/broken problem=paused-not-boolean /.test(l)), lines.join('\n'));
+  assert.ok(lines.some((l) => /warning invalid trigger annotation workload=Deployment\/app\/broken problem=field-path-outside-template /.test(l)), lines.join('\n'));
   assert.ok(lines.some((l) => / info rolled workload=Deployment\/app\/one container=c source=ubi:8 from=placeholder to=reg.test\/ubi@sha256:a+$/.test(l)), lines.join('\n'));
 
   caches.putStream(stream('ubi', [ref('b'), ref('a')]));

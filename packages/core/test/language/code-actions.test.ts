@@ -101,3 +101,68 @@ test('"Add image-stream trigger" creates the annotation as oc writes it, or appe
   const triggered = positionOf(appended, 'image: report:stable', 8);
   assert.deepEqual((await service.codeActions(appended, { start: triggered, end: triggered }, [])).filter((a) => a.title.startsWith('Add')), []);
 });
+
+test('"Add image-stream trigger" is not offered for a container whose trigger is broken: it would duplicate its fieldPath', async () => {
+  // paused-string.yaml: the trigger of container web has "paused":"false", so OpenShift ignores it.
+  const broken = readFixture('paused-string.yaml');
+  const at = positionOf(broken, 'image: web:latest', 8);
+  const titles = (await service.codeActions(broken, { start: at, end: at }, [])).map((a) => a.title);
+  assert.ok(!titles.some((t) => t.startsWith('Add image-stream trigger')), JSON.stringify(titles));
+  // Nor when the broken trigger names the container by index, or its from is wrong.
+  for (const [from, to] of [
+    ['containers[?(@.name==\\"web\\")]', 'containers[0]'],
+    ['"kind":"ImageStreamTag"', '"kind":"DockerImage"'],
+  ] as const) {
+    const text = broken.replace(',"paused":"false"', '').replace(from, to);
+    assert.notEqual(text, broken.replace(',"paused":"false"', ''), `the fixture contains ${from}`);
+    const offered = (await service.codeActions(text, { start: at, end: at }, [])).filter((a) => a.title.startsWith('Add image-stream trigger'));
+    assert.deepEqual(offered, [], `with ${to}`);
+  }
+});
+
+test('pin every image: each tag gets its digest once, in the chosen form; a failed lookup is named, not guessed', async () => {
+  const other = `sha256:${'cd'.repeat(32)}`;
+  const pinned = `sha256:${'ef'.repeat(32)}`;
+  const asked: string[] = [];
+  const pinning = createLanguageService({
+    imageLookup: {
+      describe: async (ref) => {
+        asked.push(ref);
+        if (ref.startsWith('gone/')) throw new Error('cannot reach registry docker.io: connection refused');
+        return { digest: ref.startsWith('quay.io') ? other : DIGEST };
+      },
+    },
+  });
+  const text = `kind: Pod
+spec:
+  initContainers:
+  - name: init
+    image: web:latest
+  containers:
+  - name: web
+    image: web:latest
+  - name: side
+    image: "quay.io/x/side:2"   
+  - name: done
+    image: registry:5000/done@${pinned}
+  - name: lost
+    image: gone/app:1
+---
+kind: Pod
+spec: {containers: [{name: flow, image: web:latest}]}
+`;
+  const asTag = await pinning.pinImages(text, 'tag-and-digest');
+  assert.deepEqual([...asked].sort(), ['gone/app:1', 'quay.io/x/side:2', 'web:latest'], 'each reference looked up once, the pinned one not at all');
+  assert.deepEqual(asTag.pinned, ['web:latest', 'quay.io/x/side:2']);
+  assert.deepEqual(asTag.failed, [{ image: 'gone/app:1', reason: 'cannot reach registry docker.io: connection refused' }]);
+  const tagged = applyEdits(text, asTag.edits);
+  assert.equal(tagged.split(`web:latest@${DIGEST}`).length - 1, 3);
+  assert.ok(tagged.includes(`image: "quay.io/x/side:2@${other}"`));
+  assert.ok(tagged.includes('image: gone/app:1\n'));
+
+  const commented = applyEdits(text, (await pinning.pinImages(text, 'digest-tag-comment')).edits);
+  assert.ok(commented.includes(`    image: web@${DIGEST} # web:latest\n`), commented);
+  assert.ok(commented.includes(`    image: "quay.io/x/side@${other}" # quay.io/x/side:2   \n`), commented);
+  assert.ok(commented.includes(`image: web:latest@${DIGEST}}]}`), 'inside a flow collection the tag stays in the reference');
+  assert.deepEqual(codes(commented), []);
+});

@@ -17,10 +17,17 @@ test('inside fieldPath: every container and init container path of this kind, in
   const service = createLanguageService();
   const at = positionOf(text, 'spec.template.spec.containers[?(@.name==\\"web\\")]', 5);
   const items = await service.complete(text, at);
-  assert.deepEqual(items.map((i) => i.label), [
+  // Each container by name first, then by index; the label is the name, the path is what is inserted.
+  assert.deepEqual(items.map((i) => [i.label, i.labelDetail, i.labelDescription]), [
+    ['web', undefined, 'containers[?(@.name=="web")]'],
+    ['migrate', ' init', 'containers[?(@.name=="migrate")]'],
+    ['web', ' [0]', 'containers[0]'],
+    ['migrate', ' init [0]', 'initContainers[0]'],
+  ]);
+  assert.deepEqual(items.map((i) => i.detail?.split(': ')[1]), [
     'spec.template.spec.containers[?(@.name=="web")].image',
-    'spec.template.spec.containers[0].image',
     'spec.template.spec.containers[?(@.name=="migrate")].image',
+    'spec.template.spec.containers[0].image',
     'spec.template.spec.initContainers[0].image',
   ]);
   // Choosing the init container's item keeps the single-quoted YAML valid and the trigger clean.
@@ -34,10 +41,36 @@ test('a CronJob gets its jobTemplate paths', async () => {
   const text = readFixture('valid.yaml');
   const at = positionOf(text, '"fieldPath": "spec.jobTemplate', 14);
   const items = await createLanguageService().complete(text, at);
-  assert.deepEqual(items.map((i) => i.label), [
+  assert.deepEqual(items.map((i) => i.detail?.split(': ')[1]), [
     'spec.jobTemplate.spec.template.spec.containers[?(@.name=="report")].image',
     'spec.jobTemplate.spec.template.spec.containers[0].image',
   ]);
+});
+
+test('typing a container\'s name in fieldPath matches that container\'s name form first', async () => {
+  const text = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: shop
+  annotations:
+    image.openshift.io/triggers: '[{"from":{"kind":"ImageStreamTag","name":"app:latest"},"fieldPath":""}]'
+spec:
+  template:
+    spec:
+      containers:
+      - name: proxy
+        image: envoy:1
+      - name: app
+        image: app:1
+`;
+  const at = positionOf(text, '"fieldPath":""', '"fieldPath":"'.length);
+  const items = await createLanguageService().complete(text, at);
+  // An editor keeps the items whose filter text matches what was typed from the range's start
+  // (the opening quote), in the order given, and Enter takes the first.
+  const typed = '"app';
+  const first = items.find((i) => (i.filterText ?? i.insertText).toLowerCase().startsWith(typed));
+  assert.equal(first?.insertText, JSON.stringify('spec.template.spec.containers[?(@.name=="app")].image').replace(/'/g, "''"));
+  assert.ok(items.every((i) => (i.filterText ?? i.insertText).startsWith('"')), 'every filter text starts as the range does, at the quote');
 });
 
 test('inside from.name: stream tags of ImageStreams in the text and from the injected source', async () => {
@@ -142,9 +175,141 @@ test('lookups are cached for the TTL by the injected clock', async () => {
   assert.equal(calls, 2);
 });
 
+test('a failed registry lookup is kept a few seconds only: the registry back up is seen at once', async () => {
+  const text = readFixture('valid.yaml');
+  let up = false;
+  let calls = 0;
+  let now = 1_000_000;
+  const service = createLanguageService({
+    cacheTtlMs: 60_000, now: () => now,
+    imageLookup: { describe: async () => { calls++; if (!up) throw new Error('cannot reach registry.example.com: connection refused'); return index; } },
+  });
+  const at = positionOf(text, 'image: postgres:15', 10);
+  assert.match((await service.hover(text, at))?.contents ?? '', /Registry: cannot reach registry\.example\.com/);
+  up = true;
+  now += 4_000;
+  assert.match((await service.hover(text, at))?.contents ?? '', /Registry: cannot reach/, 'a failure is reused for a moment');
+  assert.equal(calls, 1);
+  now += 1_001;
+  assert.match((await service.hover(text, at))?.contents ?? '', new RegExp(`Digest: \`${DIGEST}\``), 'after 5 s the registry is asked again');
+  assert.equal(calls, 2);
+});
+
+test('hover says which source failed: an unreachable cluster is not "the tag is not in the cluster"; retried after a few seconds', async () => {
+  const text = readFixture('valid.yaml');
+  let now = 1_000_000;
+  let clusterUp = false;
+  const tag: StreamTagInfo = { name: 'report:stable', source: 'cluster', current: { image: AMD } };
+  const service = createLanguageService({
+    cacheTtlMs: 60_000, now: () => now,
+    streams: { streamTags: async () => (clusterUp ? [tag] : { tags: [], failures: [{ source: 'cluster', reason: 'no answer from https://10.0.0.1:6443 within 1500 ms' }] }) },
+  });
+  const at = positionOf(text, 'image: report:stable', 10);
+  const down = (await service.hover(text, at))?.contents ?? '';
+  assert.match(down, /The stream tag is not in this file or the workspace\./);
+  assert.match(down, /Cluster: no answer from https:\/\/10\.0\.0\.1:6443 within 1500 ms/);
+  assert.doesNotMatch(down, /or the cluster/);
+  clusterUp = true;
+  now += 5_001;
+  assert.match((await service.hover(text, at))?.contents ?? '', new RegExp(`Current: \`${AMD}\``));
+});
+
+test('hover lines are separate paragraphs, not one run-together line', async () => {
+  const text = readFixture('valid.yaml');
+  const service = createLanguageService({ imageLookup: { describe: async () => ({ digest: DIGEST, created: '2024-05-01T10:00:00Z' }) } });
+  const contents = (await service.hover(text, positionOf(text, 'image: postgres:15', 10)))?.contents ?? '';
+  assert.ok(contents.startsWith(`**postgres:15**\n\nDigest: \`${DIGEST}\`\n\nCreated: 2024-05-01T10:00:00Z\n\n`), contents);
+});
+
+test('Ctrl+. on an image: line answers within 300 ms on a slow registry; the pin is offered once the registry answered', async () => {
+  const text = readFixture('valid.yaml');
+  let answer: (d: ImageDescription) => void = () => {};
+  const service = createLanguageService({ imageLookup: { describe: () => new Promise((resolve) => { answer = resolve; }) } });
+  const at = positionOf(text, 'image: postgres:15', 10);
+  const start = performance.now();
+  const first = await service.codeActions(text, { start: at, end: at }, []);
+  const ms = performance.now() - start;
+  assert.ok(ms < 600, `answered after ${ms} ms`);
+  assert.ok(!first.some((a) => a.title.startsWith('Pin image')));
+  answer({ digest: DIGEST });
+  const next = await service.codeActions(text, { start: at, end: at }, []);
+  assert.ok(next.some((a) => a.title.startsWith('Pin image')), JSON.stringify(next.map((a) => a.title)));
+});
+
 test('stream tags of a workspace file, for the editor\'s workspace source', () => {
   const text = `apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: ubi\n  namespace: shared\nspec:\n  tags:\n  - name: "8"\nstatus:\n  tags:\n  - tag: "8"\n    items:\n    - image: ${DIGEST}\n      created: "2024-06-01T00:00:00Z"\n`;
   assert.deepEqual(streamTagsInText(text), [
     { name: 'ubi:8', namespace: 'shared', current: { image: DIGEST, dockerImageReference: undefined, created: '2024-06-01T00:00:00Z' }, history: [], source: 'workspace' },
   ]);
+});
+
+const triggered = (annotation: string): string => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: shop
+  namespace: team-a
+  annotations:
+    image.openshift.io/triggers: '${annotation}'
+spec:
+  template:
+    spec:
+      containers:
+      - name: web
+        image: web:1
+`;
+
+test('completion everywhere in the annotation: missing keys, kind, paused, namespaces', async () => {
+  const service = createLanguageService({ streams: { streamTags: async () => [{ name: 'base:9', namespace: 'shared', source: 'cluster' }] } });
+  const labelsAt = async (text: string, needle: string, shift: number): Promise<string[]> =>
+    (await service.complete(text, positionOf(text, needle, shift))).map((i) => i.label);
+
+  const keys = triggered('[{"from":{"kind":"ImageStreamTag","name":"web:1"},""}]');
+  assert.deepEqual(await labelsAt(keys, '},""}', 3), ['fieldPath', 'paused'], 'the trigger\'s keys it does not have yet');
+  const [fieldPathKey] = await service.complete(keys, positionOf(keys, '},""}', 3));
+  assert.ok(applyEdits(keys, [{ range: fieldPathKey!.range!, newText: fieldPathKey!.insertText }]).includes('"web:1"},"fieldPath"}]'), 'the typed key is replaced, quotes included');
+  const fromKeys = triggered('[{"from":{"kind":"ImageStreamTag",""},"fieldPath":""}]');
+  assert.deepEqual(await labelsAt(fromKeys, '",""}', 3), ['name', 'namespace']);
+
+  const kind = triggered('[{"from":{"kind":"","name":"web:1"}}]');
+  assert.deepEqual(await labelsAt(kind, '"kind":""', 8), ['ImageStreamTag']);
+
+  const paused = triggered('[{"from":{"kind":"ImageStreamTag","name":"web:1"},"paused":"false"}]');
+  const items = await service.complete(paused, positionOf(paused, '"paused":"false"', 11));
+  assert.deepEqual(items.map((i) => i.label), ['false', 'true']);
+  const fixed = applyEdits(paused, [{ range: items[0]!.range!, newText: items[0]!.insertText }]);
+  assert.ok(fixed.includes('"paused":false}'), fixed);
+
+  const namespace = triggered('[{"from":{"kind":"ImageStreamTag","name":"base:9","namespace":""}}]');
+  assert.deepEqual(await labelsAt(namespace, '"namespace":""', 13), ['team-a', 'shared']);
+});
+
+test('hover explains the annotation, each of its keys, and an ImageStream\'s lookup and import policies', async () => {
+  const service = createLanguageService();
+  const text = readFixture('paused-string.yaml');
+  const onKey = await service.hover(text, positionOf(text, 'image.openshift.io/triggers', 3));
+  assert.match(onKey?.contents ?? '', /image change triggers: a JSON array/);
+  const onPaused = await service.hover(text, positionOf(text, '"paused"', 2));
+  assert.match(onPaused?.contents ?? '', /\*\*paused\*\*\n\n`true` stops this trigger/);
+  assert.match(onPaused?.contents ?? '', /docs\/rules\/paused-not-boolean\.md/);
+  const onName = await service.hover(text, positionOf(text, '"name":"web', 2));
+  assert.match(onName?.contents ?? '', /\*\*from\.name\*\*/);
+
+  const stream = `apiVersion: image.openshift.io/v1
+kind: ImageStream
+metadata:
+  name: web
+spec:
+  lookupPolicy:
+    local: true
+  tags:
+  - name: latest
+    from: {kind: DockerImage, name: quay.io/x/web:latest}
+    importPolicy:
+      scheduled: true
+      importMode: PreserveOriginal
+`;
+  assert.match((await service.hover(stream, positionOf(stream, 'local:', 2)))?.contents ?? '', /\*\*spec\.lookupPolicy\.local\*\*\n\n`true`: a pod/);
+  assert.match((await service.hover(stream, positionOf(stream, 'importMode', 2)))?.contents ?? '', /PreserveOriginal` keeps the whole index/);
+  assert.match((await service.hover(stream, positionOf(stream, 'scheduled', 2)))?.contents ?? '', /imported again periodically/);
+  assert.equal(await service.hover(stream, positionOf(stream, 'name: latest', 2)), null, 'no page for a field without a trap');
 });

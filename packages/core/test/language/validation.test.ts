@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as rules from '../../src/language/index.js';
 import { createLanguageService } from '../../src/language/index.js';
 
 const corpus = new URL('../../../test/fixtures/manifests/', import.meta.url);
@@ -92,4 +93,84 @@ test('a document moved by an edit above it keeps exact ranges (findings are reus
   assert.deepEqual(after.map((d) => d.range.start.character), before.map((d) => d.range.start.character));
   const fixedFirst = editing.validate(`${text.replace('"paused":"false"', '"paused":false')}---\n${text}`);
   assert.deepEqual(fixedFirst.map((d) => d.range.start.line), [before[1]?.range.start.line]);
+});
+
+const deployment = (annotation: string, podSpec: string): string => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: shop
+  annotations:
+    image.openshift.io/triggers: '${annotation}'
+${podSpec}`;
+const webPodSpec = 'spec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: shop-web:latest\n';
+
+test('every mistake of the annotation is shown at once, also those of a trigger with a wrongly typed field', () => {
+  // "paused" a string, from.name without a tag, a container that is not there; then a number for
+  // from.namespace beside a container index that does not exist.
+  const text = deployment(
+    '[{"from":{"kind":"ImageStreamTag","name":"web"},"fieldPath":"spec.template.spec.containers[?(@.name==\\"nope\\")].image","paused":"false"},'
+    + '{"from":{"kind":"ImageStreamTag","name":"web:1","namespace":5},"fieldPath":"spec.template.spec.containers[9].image"}]',
+    webPodSpec);
+  const shown = service.validate(text).map((d) => [d.code, covered(text, d)]);
+  assert.deepEqual(shown, [
+    ['from-name-missing-tag', '"web"'],
+    ['container-not-found', '"spec.template.spec.containers[?(@.name==\\"nope\\")].image"'],
+    ['paused-not-boolean', '"false"'],
+    ['wrong-type', '5'],
+    ['container-not-found', '"spec.template.spec.containers[9].image"'],
+  ]);
+  // A wrongly typed fieldPath is that one mistake, not also "fieldPath is missing".
+  const mistypedPath = deployment('[{"from":{"kind":"ImageStreamTag","name":"web:1"},"fieldPath":7}]', webPodSpec);
+  assert.deepEqual(service.validate(mistypedPath).map((d) => d.code), ['wrong-type']);
+});
+
+test('a kustomize patch without a pod spec is not flagged for its containers; one with a pod spec still is', () => {
+  const trigger = '[{"from":{"kind":"ImageStreamTag","name":"web:latest"},"fieldPath":"spec.template.spec.containers[?(@.name==\\"web\\")].image"}]';
+  assert.deepEqual(service.validate(deployment(trigger, '')), []);
+  assert.deepEqual(service.validate(deployment(trigger, 'spec:\n  replicas: 2\n')), []);
+  const other = deployment(trigger, webPodSpec.replace('name: web', 'name: api'));
+  assert.deepEqual(service.validate(other).map((d) => d.code), ['container-not-found']);
+});
+
+test('a Helm template: {{ }} lines are skipped, not parsed; the annotation is still checked', async () => {
+  const text = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ include "shop.fullname" . }}
+  labels:
+    {{- include "shop.labels" . | nindent 4 }}
+  annotations:
+    image.openshift.io/triggers: '[{"from":{"kind":"ImageStreamTag","name":"web:latest"},"fieldPath":"spec.template.spec.containers[?(@.name==\\"web\\")].image","paused":"false"}]'
+spec:
+{{- if not .Values.autoscaling.enabled }}
+  replicas: {{ .Values.replicaCount }}
+{{- end }}
+  template:
+    spec:
+      containers:
+      - name: web
+        image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}"
+      {{- with .Values.sidecar }}
+      - name: {{ .name }}
+        image: {{ .image }}
+      {{- end }}
+`;
+  const shown = service.validate(text);
+  assert.deepEqual(shown.map((d) => [d.code, covered(text, d)]), [['paused-not-boolean', '"false"']]);
+  // A templated image is no reference: hover asks no registry about it.
+  const asked: string[] = [];
+  const hovering = createLanguageService({ imageLookup: { describe: async (reference) => { asked.push(reference); return { digest: 'sha256:0' }; } } });
+  const imageLine = text.split('\n').findIndex((l) => l.includes('image: "{{'));
+  assert.equal(await hovering.hover(text, { line: imageLine, character: 20 }), null);
+  assert.deepEqual(asked, []);
+});
+
+test('every rule has its page in docs/rules, and each diagnostic links to its rule\'s page', () => {
+  const { RULES, ruleHelpUri } = rules;
+  for (const rule of RULES) {
+    assert.ok(existsSync(new URL(`../../../../../docs/rules/${rule.code}.md`, import.meta.url)), `docs/rules/${rule.code}.md exists`);
+    assert.ok(ruleHelpUri(rule.code).endsWith(`/docs/rules/${rule.code}.md`));
+  }
+  const [d] = service.validate(read('paused-string.yaml'));
+  assert.equal(d?.codeDescription?.href, ruleHelpUri('paused-not-boolean'));
 });

@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createLanguageService, RULES, type Diagnostic } from '@istream/core/language';
+import { createLanguageService, RULES, ruleHelpUri, type Diagnostic } from '@istream/core/language';
 import { CliError } from '../errors.js';
 import type { Factory } from '../factory.js';
 
@@ -126,6 +126,7 @@ function sarif(findings: LintFinding[]): object {
             id: r.code,
             name: r.code,
             shortDescription: { text: r.description },
+            helpUri: ruleHelpUri(r.code),
             defaultConfiguration: { level: SARIF_LEVEL[r.severity] },
           })),
         },

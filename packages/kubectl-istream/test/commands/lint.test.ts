@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +63,11 @@ test('SARIF 2.1.0 names the rules and places results', async () => {
   assert.equal(first.level, 'error');
   assert.deepEqual(first.locations[0].physicalLocation.region, { startLine: 6, startColumn: 102, endLine: 6, endColumn: 159 });
   assert.match(first.locations[0].physicalLocation.artifactLocation.uri, /fieldpath-wrong-kind\.yaml$/);
+  // Each rule links to its page in the repository's docs/rules, the page the editor links to.
+  for (const rule of run.tool.driver.rules as Array<{ id: string; helpUri: string }>) {
+    assert.equal(rule.helpUri, `https://github.com/istream/istream/blob/main/docs/rules/${rule.id}.md`);
+    assert.ok(existsSync(new URL(`../../../../../docs/rules/${rule.id}.md`, import.meta.url)), `docs/rules/${rule.id}.md exists`);
+  }
 });
 
 test('directories are searched recursively for .yaml and .yml, standard input with -', async () => {
