@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { AdmissionServer, TlsRotator } from '../admission/index.js';
 import { imageStreamClient, KubeClient, type ClusterConnection } from '../cluster/index.js';
 import { StreamAccessChecker } from './access.js';
 import { KubeEventRecorder } from './events.js';
@@ -43,6 +44,25 @@ export interface ControllerOptions {
   /** Receives whole log lines, without the newline. */
   log?: (line: string) => void;
   logFormat?: LogFormat;
+  /** Serve admission (image lookup, image stream strategy) on this replica. */
+  admission?: AdmissionOptions;
+}
+
+export interface AdmissionOptions {
+  /** `host:port` of the HTTPS listener (`:8443` in a pod, `127.0.0.1:0` in tests). */
+  bindAddress: string;
+  /** The Secret the controller keeps its CA and serving certificate in (created if missing). */
+  secret: { namespace: string; name: string };
+  /** Names and addresses the API server reaches this server by; they go in the certificate. */
+  hosts: readonly string[];
+  /** MutatingWebhookConfigurations whose caBundle the controller keeps current. */
+  webhookConfigurations: readonly string[];
+  /** Default: every minute. */
+  rotationCheckMs?: number;
+  /** Default: 10 s, a generous bound on the API server seeing a new caBundle. */
+  bundlePropagationMs?: number;
+  /** Tests move time forward to drive rotation. */
+  clock?: () => Date;
 }
 
 export interface RunningController {
@@ -54,6 +74,8 @@ export interface RunningController {
   /** Resolves when the controller has stopped and released everything. */
   readonly done: Promise<StopReason>;
   stop(): Promise<StopReason>;
+  /** The admission server, when `admission` was given. */
+  readonly admission?: AdmissionServer;
 }
 
 /**
@@ -104,8 +126,25 @@ export async function startController(options: ControllerOptions): Promise<Runni
     }));
   }
 
+  let admission: AdmissionServer | undefined;
+  if (options.admission) {
+    const a = options.admission;
+    const clock = a.clock ?? (() => new Date());
+    admission = new AdmissionServer({
+      bindAddress: a.bindAddress, clock, log, rotationCheckMs: a.rotationCheckMs ?? 60_000,
+      streams: (namespace, name) => caches.stream(namespace, name),
+      synced: () => caches.synced(),
+      tls: new TlsRotator({
+        api, secret: a.secret, hosts: a.hosts, webhookConfigurations: a.webhookConfigurations, clock, log,
+        bundlePropagationMs: a.bundlePropagationMs ?? 10_000,
+      }),
+    });
+    manager.add(admission);
+  }
+
   await manager.start();
   return {
+    admission,
     metrics,
     metricsAddress: manager.metricsAddress,
     leading: manager.leading,
