@@ -202,3 +202,20 @@ test('with the controller stopped, an opted-in namespace refuses pods naming a l
   assert.deepEqual(await admittedImage(scope, ns, `127.0.0.1:5000/team/myapp@${digestA}`), { image: pinned }, 'a pinned image is admitted');
   assert.deepEqual(await admittedImage(scope, other, 'myapp:latest'), { image: 'myapp:latest' }, 'a namespace that did not opt in is unaffected');
 });
+
+test('the image stream strategy webhook stores a stream written by kubectl as OpenShift does: tag generations stamped, tags in name order', async (t) => {
+  const scope = await setUp(t, 'strategy');
+  const { cluster, ns } = scope;
+  const { controller } = await startWithAdmission(scope);
+  t.after(async () => { await controller.stop(); });
+  await untilResolved(scope);
+  const stream = {
+    apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name: 'tools' },
+    spec: { tags: [{ name: 'b', from: { kind: 'DockerImage', name: 'quay.io/x/b:1' } }, { name: 'a', from: { kind: 'DockerImage', name: 'quay.io/x/a:1' } }] },
+  };
+  await ok(cluster, ['create', '-f', '-'], { namespace: ns, input: JSON.stringify(stream) });
+  const tags = () => ok(cluster, ['get', 'imagestream', 'tools', '-o', 'jsonpath={range .spec.tags[*]}{.name}={.generation} {end}'], { namespace: ns });
+  assert.equal((await tags()).trim(), 'a=1 b=1');
+  await ok(cluster, ['patch', 'imagestream', 'tools', '--type=json', '-p', JSON.stringify([{ op: 'add', path: '/spec/tags/-', value: { name: 'c', from: { kind: 'DockerImage', name: 'quay.io/x/c:1' } } }])], { namespace: ns });
+  assert.equal((await tags()).trim(), 'a=1 b=1 c=2', 'a new tag takes the next stream generation; the others keep theirs');
+});
