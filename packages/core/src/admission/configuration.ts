@@ -3,7 +3,10 @@
 // the webhook does not answer. Why each fails open or closed: docs/architecture.md, "Admission".
 import { WORKLOAD_KINDS, type WorkloadKind } from '../workloads/index.js';
 import { RESOLVE_NAMES_ANNOTATION } from './image-lookup.js';
-import { IMAGE_LOOKUP_PATH, IMAGE_STREAM_STRATEGY_PATH } from './server.js';
+
+/** Paths the admission server answers on. */
+export const IMAGE_LOOKUP_PATH = '/image-lookup';
+export const IMAGE_STREAM_STRATEGY_PATH = '/imagestream-strategy';
 
 /** Namespaces opt in to image lookup with this label. */
 export const IMAGE_LOOKUP_LABEL = 'istream.io/image-lookup';
@@ -157,4 +160,78 @@ export function lookupGuardPolicy(istreamNamespace: string): Array<Record<string
       },
     },
   ];
+}
+
+/** Names of the policy backend's objects: one policy per pod spec location of the kind table. */
+export const LOOKUP_POLICY_NAME = 'istream-image-lookup';
+
+/** Resolved stream tags per namespace: `{ NAMESPACE: { STREAM_TAG: PULL_SPEC } }` (see lookupParams). */
+export type LookupTable = Record<string, Record<string, string>>;
+
+/**
+ * The policy's table as a CEL variable: a map literal (JSON's string and map syntax is CEL's)
+ * indexed by the request's namespace. The controller rewrites it when a lookup stream moves.
+ */
+export function lookupTableVariable(table: LookupTable): { name: string; expression: string } {
+  return { name: 'resolved', expression: `${JSON.stringify(table)}[?request.namespace].orValue({})` };
+}
+
+/**
+ * CEL that rebuilds the containers of one list (`containers`, `initContainers`) at `path` with
+ * the images the table resolves, as an apply configuration merged by container name.
+ */
+function resolvedListCel(path: readonly string[], list: string): string {
+  const typeName = ['Object', ...path, list].join('.');
+  const items = `${optionalPath('object', path)}.?${list}.orValue([])`;
+  const oldItems = `(oldObject == null ? [] : ${optionalPath('oldObject', path)}.?${list}.orValue([]))`;
+  // The key lookupParams writes: STREAM_TAG (stream names never contain `_`, so it cannot clash).
+  const key = "(c.image.split(':')[0] + '_' + (c.image.contains(':') ? c.image.split(':')[1] : 'latest'))";
+  const resolvable = `c.?image.hasValue() && ${singleSegment('c.image')} && ${key} in variables.resolved && !${oldItems}.exists(o, o.?name.orValue('') == c.name && o.?image.orValue('') == c.image)`;
+  return `${items}.filter(c, ${resolvable}).map(c, ${typeName}{name: c.name, image: variables.resolved[${key}]})`;
+}
+
+function applyConfigurationCel(path: readonly string[]): string {
+  // Left out when empty: an empty list would set initContainers on an object that had none.
+  const lists = ['containers', 'initContainers'].map((list) => {
+    const resolved = resolvedListCel(path, list);
+    return `?${list}: size(${resolved}) > 0 ? optional.of(${resolved}) : optional.none()`;
+  });
+  let inner = `${['Object', ...path].join('.')}{${lists.join(', ')}}`;
+  for (let i = path.length - 1; i >= 0; i--) inner = `${['Object', ...path.slice(0, i)].join('.')}{${path[i]}: ${inner}}`;
+  return inner;
+}
+
+/**
+ * The MutatingAdmissionPolicy backend of image lookup (admissionregistration.k8s.io/v1): one
+ * policy per pod spec location of the kind table, each carrying the table of resolved stream
+ * tags that the controller keeps current. No TLS, no serving pod, and lookups keep working with
+ * the table last written while the controller is down. resolve-names is the webhook's alone.
+ */
+export function lookupPolicies(istreamNamespace: string, table: LookupTable = {}): Array<Record<string, unknown>> {
+  const byPath = new Map<string, WorkloadKind[]>();
+  for (const k of WORKLOAD_KINDS) byPath.set(k.podSpecFieldPath, [...(byPath.get(k.podSpecFieldPath) ?? []), k]);
+  return [...byPath.values()].flatMap((kinds) => {
+    const name = `${LOOKUP_POLICY_NAME}-${kinds[0]!.podSpecPath.join('-').toLowerCase()}`;
+    const labels = { 'app.kubernetes.io/managed-by': 'istream' };
+    return [
+      {
+        apiVersion: ADMISSION_API, kind: 'MutatingAdmissionPolicy', metadata: { name, labels },
+        spec: {
+          matchConstraints: {
+            resourceRules: kinds.map((k) => ({ apiGroups: [k.group], apiVersions: [k.version], resources: [k.resource], operations: ['CREATE', 'UPDATE'] })),
+            namespaceSelector: optedInNamespaces(istreamNamespace),
+          },
+          matchConditions: [notControlled, { name: 'names-a-single-segment-image', expression: `${containersCel('object')}.exists(c, ${singleSegment("c.?image.orValue('/')")})` }],
+          variables: [lookupTableVariable(table)],
+          failurePolicy: 'Fail',
+          reinvocationPolicy: 'IfNeeded',
+          mutations: [{ patchType: 'ApplyConfiguration', applyConfiguration: { expression: applyConfigurationCel(kinds[0]!.podSpecPath) } }],
+        },
+      },
+      {
+        apiVersion: ADMISSION_API, kind: 'MutatingAdmissionPolicyBinding', metadata: { name, labels },
+        spec: { policyName: name, matchResources: { namespaceSelector: optedInNamespaces(istreamNamespace) } },
+      },
+    ];
+  });
 }

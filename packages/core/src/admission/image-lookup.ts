@@ -133,3 +133,19 @@ export function lookupImages(request: LookupRequest, streams: StreamLookup): Loo
   }
   return { allowed: true, patch, resolutions };
 }
+
+/**
+ * The policy backend's parameters for one namespace: every tag of its lookup streams, keyed
+ * `STREAM_TAG`, resolved exactly as the webhook resolves it.
+ */
+export function lookupParams(streams: readonly ImageStream[]): Record<string, string> {
+  const data: Record<string, string> = {};
+  for (const stream of streams) {
+    if (stream.spec.lookupPolicy?.local !== true) continue;
+    for (const { tag } of stream.status?.tags ?? []) {
+      const pullSpec = lookupPullSpec(stream, tag);
+      if (pullSpec !== undefined) data[`${stream.metadata.name}_${tag}`] = pullSpec;
+    }
+  }
+  return data;
+}

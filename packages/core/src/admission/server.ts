@@ -8,14 +8,11 @@ import type { Logger } from '../controller/log.js';
 import type { ImageStream } from '../imagestream/index.js';
 import { workloadKind } from '../workloads/index.js';
 import type { KeyPair } from './certificates.js';
+import { IMAGE_LOOKUP_PATH, IMAGE_STREAM_STRATEGY_PATH } from './configuration.js';
 import { lookupImages, type StreamLookup } from './image-lookup.js';
 import { reviewResponse, type AdmissionRequest, type AdmissionReview } from './review.js';
 import { imageStreamStrategy } from './strategy.js';
 import type { TlsRotator } from './tls-rotator.js';
-
-/** Paths the webhook configurations name. */
-export const IMAGE_LOOKUP_PATH = '/image-lookup';
-export const IMAGE_STREAM_STRATEGY_PATH = '/imagestream-strategy';
 
 export interface AdmissionServerOptions {
   /** `host:port`; port 0 picks a free one (tests). */

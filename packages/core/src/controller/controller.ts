@@ -1,12 +1,14 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { AdmissionServer, TlsRotator } from '../admission/index.js';
+import { AdmissionServer } from '../admission/server.js';
+import { TlsRotator } from '../admission/tls-rotator.js';
 import { imageStreamClient, KubeClient, type ClusterConnection } from '../cluster/index.js';
 import { StreamAccessChecker } from './access.js';
 import { KubeEventRecorder } from './events.js';
 import { ImportController, type ImportSettings } from './import-controller.js';
 import { LeaderElector } from './leader.js';
 import { createLogger, errorText, type LogFormat } from './log.js';
+import { LookupPolicyController } from './lookup-policies.js';
 import { Manager, type StopReason } from './manager.js';
 import { ControllerMetrics } from './metrics.js';
 import { SharedInformers } from './shared-informers.js';
@@ -46,6 +48,8 @@ export interface ControllerOptions {
   logFormat?: LogFormat;
   /** Serve admission (image lookup, image stream strategy) on this replica. */
   admission?: AdmissionOptions;
+  /** MutatingAdmissionPolicies whose table of resolved stream tags this controller keeps (`install --admission=policy`). */
+  lookupPolicies?: readonly string[];
 }
 
 export interface AdmissionOptions {
@@ -126,6 +130,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
     }));
   }
 
+  if (options.lookupPolicies?.length) manager.add(new LookupPolicyController({ api, caches, log, policies: options.lookupPolicies }));
   let admission: AdmissionServer | undefined;
   if (options.admission) {
     const a = options.admission;

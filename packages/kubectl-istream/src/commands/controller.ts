@@ -1,6 +1,10 @@
 import {
-  logFormats, MetricsBindError, parseBindAddress, parseDuration, startController, type LogFormat, type StopReason,
+  logFormats, MetricsBindError, parseBindAddress, parseDuration, startController, type ControllerOptions as StartOptions, type LogFormat, type StopReason,
 } from '@istream/core/controller';
+import { ADMISSION_CONFIGURATION_NAME } from '@istream/core/admission';
+import {
+  ADMISSION_PORT, ADMISSION_SECRET, ADMISSION_SERVICE, INSTALL_NAMESPACE, lookupPolicyNames,
+} from '../install-manifests.js';
 import { CliError } from '../errors.js';
 import type { Factory } from '../factory.js';
 
@@ -11,8 +15,24 @@ export interface ControllerOptions {
   /** Always given: the flag's default lives with the flag, in definitions/controller.ts. */
   metricsBindAddress: string;
   logFormat?: string;
+  /** webhook | policy | none (the flag's default). */
+  admission?: string;
   /** Stops the controller (the command wires SIGTERM and SIGINT to it). */
   signal?: AbortSignal;
+}
+
+/** What --admission asks of the controller: serve the webhook in its pod, or keep the policies' table. */
+function admissionSettings(mode: string, namespace: string): Pick<StartOptions, 'admission' | 'lookupPolicies'> {
+  if (mode === 'none') return {};
+  if (mode === 'policy') return { lookupPolicies: lookupPolicyNames() };
+  if (mode !== 'webhook') throw new CliError(`--admission: unknown mode "${mode}": use webhook, policy or none`);
+  const service = `${ADMISSION_SERVICE}.${namespace}.svc`;
+  return {
+    admission: {
+      bindAddress: `:${ADMISSION_PORT}`, secret: { namespace, name: ADMISSION_SECRET },
+      hosts: [service, `${service}.cluster.local`], webhookConfigurations: [ADMISSION_CONFIGURATION_NAME],
+    },
+  };
 }
 
 /** Runs the controller until the signal fires; resolves with why it stopped. */
@@ -33,6 +53,7 @@ export async function runController(options: ControllerOptions, factory: Factory
   if (!logFormats.includes(logFormat)) {
     throw new CliError(`--log-format: unknown format "${options.logFormat}": use ${logFormats.join(' or ')}`);
   }
+  const admission = admissionSettings(options.admission ?? 'none', factory.env.POD_NAMESPACE ?? INSTALL_NAMESPACE);
   const { connection } = await factory.cluster();
   const running = await startController({
     connection,
@@ -46,6 +67,7 @@ export async function runController(options: ControllerOptions, factory: Factory
       ? { namespace: options.leaderElectNamespace ?? factory.env.POD_NAMESPACE ?? 'istream-system' }
       : undefined,
     log: (line) => err.write(`${line}\n`),
+    ...admission,
   }).catch((e: unknown) => {
     if (e instanceof MetricsBindError) throw new CliError(e.message);
     throw e;

@@ -16,6 +16,7 @@ export const controllerCommand: CommandModule = {
       .option('--import-interval <duration>', 'how often tags with importPolicy.scheduled are re-imported', '15m')
       .option('--metrics-bind-address <address>',
         'where /healthz, /readyz and /metrics are served (":8080" for every interface); 0 turns it off', defaultMetricsBindAddress)
+      .option('--admission <mode>', 'image lookup at admission: webhook (serve it on :8443, as install deploys it), policy (keep the MutatingAdmissionPolicies current) or none', 'none')
       .option('--log-format <format>', 'log line format: text or json (json: one object per line with ts, level, msg and fields)', 'text')
       .addHelpText('after', '\nWith -n, only that namespace is watched; without it, every namespace.')
       .action(async (opts: ControllerOptions) => (await import('../commands/controller.js')).runControllerUntilSignal(opts, factory));

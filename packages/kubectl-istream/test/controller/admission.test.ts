@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, X509Certificate } from 'node:crypto';
 import {
-  admissionWebhookConfiguration, lookupGuardPolicy, IMAGE_LOOKUP_LABEL, IMAGE_LOOKUP_LABEL_VALUE, pemCertificates,
+  admissionWebhookConfiguration, lookupGuardPolicy, lookupPolicies, IMAGE_LOOKUP_LABEL, IMAGE_LOOKUP_LABEL_VALUE, pemCertificates,
 } from '@istream/core/admission';
 import type { AdmissionOptions, RunningController } from '@istream/core/controller';
 import { clusterWithCrd, deployment, digestA, ok, runController, setItems, waitFor, type Cluster } from './support.js';
@@ -18,8 +18,10 @@ interface Scope {
   ns: string;
   /** Where the Secret lives: istream's namespace, never intercepted. */
   home: string;
+  id: string;
   configName: string;
-  policyName: string;
+  /** Cluster-scoped objects this test created, deleted after it. */
+  created: string[];
 }
 
 async function lookupStream(cluster: Cluster, ns: string, name: string, local: boolean): Promise<void> {
@@ -31,22 +33,29 @@ async function lookupStream(cluster: Cluster, ns: string, name: string, local: b
   await setItems(cluster, ns, name, 'latest', [{ ref: `127.0.0.1:5000/team/${name}@${digestA}`, image: digestA }]);
 }
 
-/** The configuration install writes, pointed at a loopback URL and narrowed to this test's namespace. */
-function narrowed<T extends Record<string, unknown>>(object: T, ns: string, name: string): T {
+/** What install writes, renamed with this test's suffix and narrowed to this test's namespace. */
+function narrowed<T extends Record<string, unknown>>(object: T, ns: string, suffix: string): T {
   const onlyHere = { key: 'kubernetes.io/metadata.name', operator: 'In', values: [ns] };
   interface Selector { matchExpressions: object[] }
   const copy = JSON.parse(JSON.stringify(object)) as {
     kind: string; metadata: { name: string }; webhooks?: Array<{ namespaceSelector: Selector }>;
     spec: { policyName: string; matchConstraints: { namespaceSelector: Selector }; matchResources: { namespaceSelector: Selector } };
   };
-  copy.metadata.name = name;
+  copy.metadata.name = `${copy.metadata.name}-${suffix}`;
   for (const w of copy.webhooks ?? []) w.namespaceSelector.matchExpressions.push(onlyHere);
-  if (copy.kind === 'ValidatingAdmissionPolicy') copy.spec.matchConstraints.namespaceSelector.matchExpressions.push(onlyHere);
-  if (copy.kind === 'ValidatingAdmissionPolicyBinding') {
-    copy.spec.policyName = name;
+  if (copy.kind.endsWith('PolicyBinding')) {
+    copy.spec.policyName = `${copy.spec.policyName}-${suffix}`;
     copy.spec.matchResources.namespaceSelector.matchExpressions.push(onlyHere);
+  } else if (copy.kind.endsWith('Policy')) {
+    copy.spec.matchConstraints.namespaceSelector.matchExpressions.push(onlyHere);
   }
   return copy as unknown as T;
+}
+
+async function applyNarrowed(scope: Scope, objects: Array<Record<string, unknown>>): Promise<void> {
+  const items = objects.map((o) => narrowed(o, scope.ns, scope.id));
+  scope.created.push(...items.map((o) => `${String(o.kind).toLowerCase()}/${(o.metadata as { name: string }).name}`));
+  await ok(scope.cluster, ['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items }) });
 }
 
 async function setUp(t: { after(fn: () => Promise<void>): void }, prefix: string): Promise<Scope> {
@@ -54,11 +63,10 @@ async function setUp(t: { after(fn: () => Promise<void>): void }, prefix: string
   const ns = await cluster.createNamespace(prefix);
   const home = await cluster.createNamespace(`${prefix}-home`);
   const id = randomBytes(3).toString('hex');
-  const scope = { cluster, ns, home, configName: `istream-admission-${id}`, policyName: `istream-lookup-guard-${id}` };
+  const scope: Scope = { cluster, ns, home, id, configName: `istream-admission-${id}`, created: [] };
   await ok(cluster, ['label', 'namespace', ns, `${IMAGE_LOOKUP_LABEL}=${IMAGE_LOOKUP_LABEL_VALUE}`]);
   t.after(async () => {
-    await cluster.kubectl(['delete', 'mutatingwebhookconfiguration', scope.configName, '--ignore-not-found']);
-    await cluster.kubectl(['delete', 'validatingadmissionpolicybinding,validatingadmissionpolicy', scope.policyName, '--ignore-not-found']);
+    if (scope.created.length > 0) await cluster.kubectl(['delete', ...scope.created, '--ignore-not-found']);
     await cluster.kubectl(['delete', 'namespace', ns, home, '--wait=false']);
   });
   await lookupStream(cluster, ns, 'myapp', true);
@@ -66,8 +74,7 @@ async function setUp(t: { after(fn: () => Promise<void>): void }, prefix: string
 }
 
 async function register(scope: Scope, port: number): Promise<void> {
-  const config = admissionWebhookConfiguration({ endpoint: { url: `https://127.0.0.1:${port}` }, istreamNamespace: scope.home });
-  await ok(scope.cluster, ['apply', '-f', '-'], { input: JSON.stringify(narrowed(config, scope.ns, scope.configName)) });
+  await applyNarrowed(scope, [admissionWebhookConfiguration({ endpoint: { url: `https://127.0.0.1:${port}` }, istreamNamespace: scope.home })]);
 }
 
 async function startWithAdmission(scope: Scope, extra: Partial<AdmissionOptions> = {}): Promise<{ controller: RunningController; port: number }> {
@@ -92,15 +99,12 @@ async function admittedImage(scope: Scope, namespace: string, image: string): Pr
 }
 
 async function untilResolved(scope: Scope): Promise<void> {
-  await waitFor('the API server to call the webhook with the new caBundle', async () => (await admittedImage(scope, scope.ns, 'myapp:latest')).image === pinned || undefined, 30_000);
+  await waitFor('admission to resolve myapp:latest', async () => (await admittedImage(scope, scope.ns, 'myapp:latest')).image === pinned || undefined, 30_000);
 }
 
-test('the API server calls the webhook over TLS: a Pod and a Deployment naming myapp:latest are stored with the digest, and so are the pods of the Deployment', async (t) => {
-  const scope = await setUp(t, 'lookup');
+/** The acceptance of image lookup, whichever backend admits: webhook or MutatingAdmissionPolicy. */
+async function expectLookups(scope: Scope): Promise<void> {
   const { cluster, ns } = scope;
-  const { controller } = await startWithAdmission(scope);
-  t.after(async () => { await controller.stop(); });
-  await untilResolved(scope);
   await lookupStream(cluster, ns, 'plain', false);
 
   const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web' }, spec: { containers: [{ name: 'app', image: 'myapp:latest' }, { name: 'side', image: 'plain:latest' }], initContainers: [{ name: 'init', image: 'myapp' }] } };
@@ -118,10 +122,19 @@ test('the API server calls the webhook over TLS: a Pod and a Deployment naming m
   }, 60_000);
   assert.deepEqual(podImages, [pinned], 'the ReplicaSet is controller-owned and skipped; its pods carry the Deployment digest');
 
-  // An update that leaves the image alone is not resolved again, even after the stream moves.
-  await setItems(cluster, ns, 'myapp', 'latest', [{ ref: `127.0.0.1:5000/team/myapp@sha256:${'c3'.repeat(32)}`, image: `sha256:${'c3'.repeat(32)}` }]);
+  // An update that leaves an image as it was does not resolve it, even once its stream resolves names.
+  await lookupStream(cluster, ns, 'plain', true);
+  await waitFor('plain:latest to resolve for new pods', async () => (await admittedImage(scope, ns, 'plain:latest')).image?.includes('@') || undefined);
   await ok(cluster, ['label', 'pod', 'web', 'touched=yes'], { namespace: ns });
-  assert.equal(await ok(cluster, ['get', 'pod', 'web', '-o', 'jsonpath={.spec.containers[0].image}'], { namespace: ns }), pinned);
+  assert.equal(await ok(cluster, ['get', 'pod', 'web', '-o', 'jsonpath={.spec.containers[1].image}'], { namespace: ns }), 'plain:latest');
+}
+
+test('the API server calls the webhook over TLS: a Pod and a Deployment naming myapp:latest are stored with the digest, and so are the pods of the Deployment', async (t) => {
+  const scope = await setUp(t, 'lookup');
+  const { controller } = await startWithAdmission(scope);
+  t.after(async () => { await controller.stop(); });
+  await untilResolved(scope);
+  await expectLookups(scope);
 });
 
 test('a Pod in kube-system is never intercepted, even with the opt-in label', async (t) => {
@@ -187,9 +200,7 @@ test('certificates rotate past expiry (fake clock) without a failed admission; t
 test('with the controller stopped, an opted-in namespace refuses pods naming a lookup stream with a message naming istream and the fix; others are admitted', async (t) => {
   const scope = await setUp(t, 'closed');
   const { cluster, ns } = scope;
-  for (const object of lookupGuardPolicy(scope.home)) {
-    await ok(cluster, ['apply', '-f', '-'], { input: JSON.stringify(narrowed(object, ns, scope.policyName)) });
-  }
+  await applyNarrowed(scope, lookupGuardPolicy(scope.home));
   const { controller } = await startWithAdmission(scope);
   await untilResolved(scope);
   await controller.stop();
@@ -218,4 +229,15 @@ test('the image stream strategy webhook stores a stream written by kubectl as Op
   assert.equal((await tags()).trim(), 'a=1 b=1');
   await ok(cluster, ['patch', 'imagestream', 'tools', '--type=json', '-p', JSON.stringify([{ op: 'add', path: '/spec/tags/-', value: { name: 'c', from: { kind: 'DockerImage', name: 'quay.io/x/c:1' } } }])], { namespace: ns });
   assert.equal((await tags()).trim(), 'a=1 b=1 c=2', 'a new tag takes the next stream generation; the others keep theirs');
+});
+
+test('the same resolutions through the MutatingAdmissionPolicy backend, from the table the controller keeps in it', async (t) => {
+  const scope = await setUp(t, 'policy');
+  const policies = lookupPolicies(scope.home);
+  await applyNarrowed(scope, policies);
+  const names = policies.filter((p) => p.kind === 'MutatingAdmissionPolicy').map((p) => `${(p.metadata as { name: string }).name}-${scope.id}`);
+  const controller = await runController(scope.cluster.kubeconfig, scope.ns, { lookupPolicies: names });
+  t.after(async () => { await controller.stop(); });
+  await untilResolved(scope);
+  await expectLookups(scope);
 });
