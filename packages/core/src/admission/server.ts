@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseBindAddress } from '../controller/health-server.js';
 import type { Logger } from '../controller/log.js';
+import type { ControllerMetrics } from '../controller/metrics.js';
 import type { ImageStream } from '../imagestream/index.js';
 import { workloadKind } from '../workloads/index.js';
 import type { KeyPair } from './certificates.js';
@@ -25,6 +26,7 @@ export interface AdmissionServerOptions {
   rotationCheckMs: number;
   clock: () => Date;
   log: Logger;
+  metrics: Pick<ControllerMetrics, 'admissionReviews' | 'admissionDuration'>;
 }
 
 const maxBodyBytes = 3 * 1024 * 1024;
@@ -48,8 +50,6 @@ export class AdmissionServer {
   readonly name = 'admission';
   readonly needsLeaderElection = false;
   private server?: Server;
-  /** AdmissionReviews answered since start: shows whether the API server called at all. */
-  reviews = 0;
   private served?: KeyPair;
   private resolveListening!: (address: string) => void;
   /** Resolves with `host:port` once the server accepts connections. */
@@ -92,6 +92,7 @@ export class AdmissionServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = process.hrtime.bigint();
     const path = (req.url ?? '').split('?')[0];
     if (req.method !== 'POST' || (path !== IMAGE_LOOKUP_PATH && path !== IMAGE_STREAM_STRATEGY_PATH)) {
       res.writeHead(404).end();
@@ -105,9 +106,12 @@ export class AdmissionServer {
       res.writeHead(400, { 'content-type': 'text/plain' }).end(`not an AdmissionReview: ${String(error)}\n`);
       return;
     }
-    this.reviews++;
-    const answer = path === IMAGE_LOOKUP_PATH ? this.lookup(review.request) : this.strategy(review.request);
+    const webhook = path === IMAGE_LOOKUP_PATH ? 'image-lookup' : 'imagestream-strategy';
+    const answer = webhook === 'image-lookup' ? this.lookup(review.request) : this.strategy(review.request);
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+    const outcome = !answer.response?.allowed ? 'refused' : answer.response.patch ? 'patched' : 'allowed';
+    this.options.metrics.admissionReviews.inc({ webhook, outcome });
+    this.options.metrics.admissionDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
   }
 
   private lookup(request: AdmissionRequest): AdmissionReview {

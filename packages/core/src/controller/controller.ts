@@ -136,7 +136,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
     const a = options.admission;
     const clock = a.clock ?? (() => new Date());
     admission = new AdmissionServer({
-      bindAddress: a.bindAddress, clock, log, rotationCheckMs: a.rotationCheckMs ?? 60_000,
+      bindAddress: a.bindAddress, clock, log, metrics, rotationCheckMs: a.rotationCheckMs ?? 60_000,
       streams: (namespace, name) => caches.stream(namespace, name),
       synced: () => caches.synced(),
       tls: new TlsRotator({
