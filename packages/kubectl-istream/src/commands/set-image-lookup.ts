@@ -9,7 +9,9 @@ import type { WorkloadKind } from '@istream/core/workloads';
 import { CliError, streamNotFound } from '../errors.js';
 import type { Factory } from '../factory.js';
 import type { DryRun } from '../flags.js';
+import { toJson, toYaml } from '../printers/objects.js';
 import { formatTabbed } from '../printers/tabwriter.js';
+import { joinYamlStreams } from './set-triggers.js';
 import { anyKindByName, nonWorkloadResource } from '../workloads.js';
 
 export interface SetImageLookupOptions {
@@ -18,6 +20,7 @@ export interface SetImageLookupOptions {
   all?: boolean;
   list?: boolean;
   enabled: boolean;
+  output?: 'name' | 'json' | 'yaml';
   dryRun: DryRun;
 }
 
@@ -140,21 +143,37 @@ export async function runSetImageLookup(options: SetImageLookupOptions, factory:
   const api = kubeClient(cluster.connection);
   const reader = new Reader(api, cluster.namespace);
   const found = await targets(options, reader);
-  if ((options.names.length === 0 && !options.all) || options.list) {
+  // As oc: with -o and no names, every stream is set rather than listed.
+  if ((options.output === undefined && options.names.length === 0 && !options.all) || options.list) {
     factory.io.out.write(table(found));
     return;
   }
   const suffix = options.dryRun === 'client' ? ' (dry run)' : options.dryRun === 'server' ? ' (server dry run)' : '';
+  const printed: KubeObject[] = [];
   for (const t of found) {
     const patch = patchFor(t, options.enabled);
+    // oc prints nothing for an object that already is as asked.
     if (patch === undefined) continue;
-    if (options.dryRun !== 'client') {
-      const s: Selected = t.type === 'stream' ? { type: 'stream' } : { type: 'workload', kind: t.kind };
-      await api.call(reader.path(s, t.object.metadata?.name ?? ''), {
-        method: 'PATCH', contentType: 'application/merge-patch+json', body: patch,
-        query: { dryRun: options.dryRun === 'server' ? 'All' : undefined, fieldManager: 'kubectl-istream' },
-      });
-    }
-    factory.io.out.write(`${printedName(t)} image lookup updated${suffix}\n`);
+    const s: Selected = t.type === 'stream' ? { type: 'stream' } : { type: 'workload', kind: t.kind };
+    const result = options.dryRun === 'client' ? mergePatch(t.object, patch) : await api.call<KubeObject>(reader.path(s, t.object.metadata?.name ?? ''), {
+      method: 'PATCH', contentType: 'application/merge-patch+json', body: patch,
+      query: { dryRun: options.dryRun === 'server' ? 'All' : undefined, fieldManager: 'kubectl-istream' },
+    });
+    printed.push(result);
+    if (options.output === 'name') factory.io.out.write(`${printedName(t)}\n`);
+    else if (options.output === undefined) factory.io.out.write(`${printedName(t)} image lookup updated${suffix}\n`);
   }
+  if (options.output === 'json') factory.io.out.write(printed.map((o) => toJson(o)).join(''));
+  if (options.output === 'yaml') factory.io.out.write(joinYamlStreams(printed.map((o) => toYaml(o))));
+}
+
+/** RFC 7386 merge patch, for --dry-run=client: what the server would store. */
+function mergePatch(target: unknown, patch: unknown): KubeObject {
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch as KubeObject;
+  const result: Record<string, unknown> = target !== null && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete result[key];
+    else result[key] = mergePatch(result[key], value);
+  }
+  return result as KubeObject;
 }

@@ -1,6 +1,6 @@
 import type { SetImageLookupOptions } from '../commands/set-image-lookup.js';
 import { CliError } from '../errors.js';
-import { addDryRunFlag, parseDryRun } from '../flags.js';
+import { addDryRunFlag, addOutputFlag, parseDryRun } from '../flags.js';
 import type { CommandModule } from './command-module.js';
 
 function parseBool(value: string): boolean {
@@ -26,6 +26,7 @@ export const setCommand: CommandModule = {
       .option('--all', 'select all resources in the namespace of the specified resource types')
       .option('--list', 'display the current states of the requested resources')
       .option('--enabled [bool]', 'mark the image stream as resolving tagged images in this namespace', parseBool, true);
+    addOutputFlag(cmd, ['json', 'yaml', 'name']);
     addDryRunFlag(cmd);
     cmd.showHelpAfterError("See 'kubectl istream set image-lookup --help' for usage.");
     cmd.action(async (names: string[], opts: Record<string, unknown>) => {

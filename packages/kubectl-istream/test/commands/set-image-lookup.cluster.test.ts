@@ -73,4 +73,16 @@ describe('set image-lookup on a cluster', () => {
     assert.equal(bad.code, 1);
     assert.match(bad.err, /^error: invalid argument "maybe" for "--enabled" flag: strconv.ParseBool: parsing "maybe": invalid syntax\n/);
   });
+
+  test('-o name|json|yaml print the objects changed; with -o and no names every stream is set, as oc does', async () => {
+    assert.deepEqual(await cli('-o', 'name', '--dry-run=client'), { code: 0, out: 'imagestream.image.openshift.io/mysql\n', err: '' }, 'redis already resolves local names');
+    const json = await cli('redis', '--enabled=false', '-o', 'json', '--dry-run=server');
+    assert.equal(json.code, 0, json.err);
+    const printed = JSON.parse(json.out) as { kind: string; metadata: { name: string }; spec: { lookupPolicy: { local: boolean } } };
+    assert.deepEqual([printed.kind, printed.metadata.name, printed.spec.lookupPolicy.local], ['ImageStream', 'redis', false]);
+    const yaml = await cli('deploy/mysql', '-o', 'yaml', '--dry-run=client');
+    assert.equal(yaml.code, 0, yaml.err);
+    assert.match(yaml.out, /^apiVersion: apps\/v1\n[\s\S]*alpha\.image\.policy\.openshift\.io\/resolve-names: "\*"/);
+    assert.deepEqual([await local('mysql'), await local('redis'), await resolveNames()], ['false', 'true', ''], 'dry runs store nothing');
+  });
 });
