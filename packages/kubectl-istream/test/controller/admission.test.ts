@@ -242,3 +242,12 @@ test('the same resolutions through the MutatingAdmissionPolicy backend, from the
   await untilResolved(scope);
   await expectLookups(scope);
 });
+
+test('a Secret of that name that istream did not create is never overwritten: the admission server refuses to start and says why', async (t) => {
+  const scope = await setUp(t, 'foreign');
+  const { cluster, home } = scope;
+  await ok(cluster, ['create', 'secret', 'generic', 'istream-admission-tls', '--from-literal=owner=someone-else'], { namespace: home });
+  const before = await ok(cluster, ['get', 'secret', 'istream-admission-tls', '-o', 'jsonpath={.metadata.resourceVersion} {.data}'], { namespace: home });
+  await assert.rejects(startWithAdmission(scope), /Secret .*\/istream-admission-tls exists but was not created by istream .* will not overwrite it; delete it or name another Secret/);
+  assert.equal(await ok(cluster, ['get', 'secret', 'istream-admission-tls', '-o', 'jsonpath={.metadata.resourceVersion} {.data}'], { namespace: home }), before);
+});
