@@ -56,7 +56,10 @@ async function requireMutatingAdmissionPolicy(connection: ClusterConnection): Pr
 export async function runInstall(options: InstallOptions, factory: Factory): Promise<void> {
   const dryRun = parseDryRun(options.dryRun);
   if (dryRun === 'server') throw new CliError('install supports --dry-run=client only');
-  const image = { ...(options.image === undefined ? {} : { image: options.image }), admission: options.admission ?? 'webhook' };
+  const image = options.image === undefined ? {} : { image: options.image };
+  // OpenShift's API server does image lookup and the stream strategy itself: no CRD, no admission.
+  const manifestsFor = (openshift: boolean): Manifest[] =>
+    installManifests({ includeCrd: !openshift, ...image, admission: openshift ? 'none' : options.admission ?? 'webhook' });
   if (dryRun === 'client') {
     // Printing the manifests needs no cluster; the CRD is left out only when one says it is OpenShift.
     let openshift = false;
@@ -65,18 +68,19 @@ export async function runInstall(options: InstallOptions, factory: Factory): Pro
     } catch {
       openshift = false;
     }
-    const manifests = installManifests({ includeCrd: !openshift, ...image });
+    const manifests = manifestsFor(openshift);
     if (options.output !== undefined) printManifests(manifests, options.output, factory);
     else factory.io.out.write(manifests.map((m) => `${qualifiedName(m)} created (dry run)\n`).join(''));
     return;
   }
   const { streams: client } = await factory.cluster();
-  if (image.admission === 'policy') await requireMutatingAdmissionPolicy(client.connection);
+  if (options.admission === 'policy') await requireMutatingAdmissionPolicy(client.connection);
   const openshift = (await client.apiKind()) === 'openshift';
   if (openshift) {
-    factory.io.err.write('This cluster is OpenShift: it serves image.openshift.io ImageStreams itself, so no CRD is installed.\n');
+    factory.io.err.write('This cluster is OpenShift: it serves image.openshift.io ImageStreams itself, so no CRD is installed.\n'
+      + 'Its API server also does image lookup and the image stream strategy, so no admission objects are installed.\n');
   }
-  const manifests = installManifests({ includeCrd: !openshift, ...image });
+  const manifests = manifestsFor(openshift);
   const applied: Manifest[] = [];
   for (const manifest of manifests) {
     const { outcome, object } = await applyObject(client.connection, manifest as never);
