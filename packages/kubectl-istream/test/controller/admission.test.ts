@@ -135,6 +135,11 @@ test('the API server calls the webhook over TLS: a Pod and a Deployment naming m
   t.after(async () => { await controller.stop(); });
   await untilResolved(scope);
   await expectLookups(scope);
+  // resolve-names on the pod template: every image is looked up by its last segment (the webhook's alone).
+  const forced = deployment('forced', [{ name: 'app', image: 'quay.io/elsewhere/myapp:latest' }]) as { spec: { template: { metadata: Record<string, unknown> } } };
+  forced.spec.template.metadata.annotations = { 'alpha.image.policy.openshift.io/resolve-names': '*' };
+  await ok(scope.cluster, ['create', '-f', '-'], { namespace: scope.ns, input: JSON.stringify(forced) });
+  assert.equal(await ok(scope.cluster, ['get', 'deployment', 'forced', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'], { namespace: scope.ns }), pinned);
 });
 
 test('a Pod in kube-system is never intercepted, even with the opt-in label', async (t) => {
