@@ -12,10 +12,15 @@ import type { DryRun } from '../flags.js';
 import { toJson, toYaml } from '../printers/objects.js';
 import { formatTabbed } from '../printers/tabwriter.js';
 import { joinYamlStreams } from './set-triggers.js';
+import { parseManifests, readSources, targetsFromFiles, type ManifestFile } from '../manifest-files.js';
 import { anyKindByName, nonWorkloadResource } from '../workloads.js';
 
 export interface SetImageLookupOptions {
   names: string[];
+  /** -f: files, directories or - naming the objects. */
+  filenames: string[];
+  /** Edit the objects of -f without contacting the cluster. */
+  local?: boolean;
   selector?: string;
   all?: boolean;
   list?: boolean;
@@ -44,6 +49,10 @@ function selectType(typed: string): Selected {
   throw new CliError(`the server doesn't have a resource type "${typed}"`);
 }
 
+/** oc's refusal of an object without a pod template (pkg/cli/set/imagelookup.go). */
+const unsupported = (resource: string, name: string): CliError =>
+  new CliError(`${resource}/${name} the resource ${resource}/${name} does not support altering image lookup`);
+
 class Reader {
   constructor(private readonly api: KubeClient, private readonly namespace: string) {}
 
@@ -57,7 +66,7 @@ class Reader {
     if (s.type === 'other') {
       // oc reads the object first, so a missing one is "not found" rather than unsupported.
       await this.get(s, name, `${s.resource} "${name}" not found`);
-      throw new CliError(`${s.resource}/${name} the resource ${s.resource}/${name} does not support altering image lookup`);
+      throw unsupported(s.resource, name);
     }
     if (s.type === 'stream') return { type: 'stream', object: await this.get(s, name, streamNotFound(name).message) as ImageStream & KubeObject };
     const group = s.kind.group ? `.${s.kind.group}` : '';
@@ -68,7 +77,7 @@ class Reader {
     const list = await this.api.call<KubeList<KubeObject>>(this.path(s), { query: { labelSelector: selector } });
     if (s.type === 'other') {
       const first = list.items[0]?.metadata?.name;
-      if (first !== undefined) throw new CliError(`${s.resource}/${first} the resource ${s.resource}/${first} does not support altering image lookup`);
+      if (first !== undefined) throw unsupported(s.resource, first);
       return [];
     }
     return list.items.map((object) => (s.type === 'stream'
@@ -86,10 +95,23 @@ class Reader {
   }
 }
 
+/** The objects of -f as written: what --local edits. */
+function fileTargets(files: ManifestFile[], namespace: string, explicitNamespace: boolean): Target[] {
+  return targetsFromFiles(files, namespace, explicitNamespace).map((t) => {
+    const selected = selectType(String(t.object.kind ?? ''));
+    if (selected.type === 'other') throw unsupported(selected.resource, t.name);
+    return selected.type === 'stream'
+      ? { type: 'stream', object: t.object as unknown as ImageStream & KubeObject }
+      : { type: 'workload', kind: selected.kind, object: t.object as KubeObject };
+  });
+}
+
 /** `TYPE/NAME` or a bare word: with --list a bare word is a type (oc's ResourceTypeOrNameArgs), otherwise a stream. */
-async function targets(options: SetImageLookupOptions, reader: Reader): Promise<Target[]> {
-  if (options.names.length === 0) return reader.all({ type: 'stream' }, options.selector);
+async function targets(options: SetImageLookupOptions, reader: Reader, files: Target[]): Promise<Target[]> {
+  // The objects of -f, as the cluster has them now.
   const found: Target[] = [];
+  for (const t of files) found.push(await reader.one(t.type === 'stream' ? { type: 'stream' } : { type: 'workload', kind: t.kind }, t.object.metadata?.name ?? ''));
+  if (options.names.length === 0 && files.length === 0) return reader.all({ type: 'stream' }, options.selector);
   for (const typed of options.names) {
     const slash = typed.indexOf('/');
     if (slash >= 0) found.push(await reader.one(selectType(typed.slice(0, slash)), typed.slice(slash + 1)));
@@ -139,23 +161,27 @@ function table(found: Target[]): string {
 }
 
 export async function runSetImageLookup(options: SetImageLookupOptions, factory: Factory): Promise<void> {
-  const cluster = await factory.cluster();
-  const api = kubeClient(cluster.connection);
-  const reader = new Reader(api, cluster.namespace);
-  const found = await targets(options, reader);
+  if (options.local && options.names.length > 0) throw new CliError('pass files with -f when using --local');
+  const files = parseManifests(await readSources(options.filenames, factory));
+  const cluster = options.local ? undefined : await factory.cluster();
+  const flagNamespace = factory.flags().namespace;
+  const written = fileTargets(files, cluster?.namespace ?? flagNamespace ?? 'default', flagNamespace !== undefined);
+  const api = cluster && kubeClient(cluster.connection);
+  const reader = cluster && api && new Reader(api, cluster.namespace);
+  const found = reader ? await targets(options, reader, written) : written;
   // As oc: with -o and no names, every stream is set rather than listed.
   if ((options.output === undefined && options.names.length === 0 && !options.all) || options.list) {
     factory.io.out.write(table(found));
     return;
   }
-  const suffix = options.dryRun === 'client' ? ' (dry run)' : options.dryRun === 'server' ? ' (server dry run)' : '';
+  const suffix = options.local ? '' : options.dryRun === 'client' ? ' (dry run)' : options.dryRun === 'server' ? ' (server dry run)' : '';
   const printed: KubeObject[] = [];
   for (const t of found) {
     const patch = patchFor(t, options.enabled);
     // oc prints nothing for an object that already is as asked.
     if (patch === undefined) continue;
     const s: Selected = t.type === 'stream' ? { type: 'stream' } : { type: 'workload', kind: t.kind };
-    const result = options.dryRun === 'client' ? mergePatch(t.object, patch) : await api.call<KubeObject>(reader.path(s, t.object.metadata?.name ?? ''), {
+    const result = options.dryRun === 'client' || !api || !reader ? mergePatch(t.object, patch) : await api.call<KubeObject>(reader.path(s, t.object.metadata?.name ?? ''), {
       method: 'PATCH', contentType: 'application/merge-patch+json', body: patch,
       query: { dryRun: options.dryRun === 'server' ? 'All' : undefined, fieldManager: 'kubectl-istream' },
     });

@@ -3,6 +3,10 @@ import { CliError } from '../errors.js';
 import { addDryRunFlag, addOutputFlag, parseDryRun } from '../flags.js';
 import type { CommandModule } from './command-module.js';
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 function parseBool(value: string): boolean {
   if (value === 'true') return true;
   if (value === 'false') return false;
@@ -22,6 +26,8 @@ export const setCommand: CommandModule = {
         + 'alpha.image.policy.openshift.io/resolve-names annotation forces lookup for every image of its pod template. '
         + 'Without arguments, lists the streams and whether they resolve local names.')
       .argument('[name...]', 'STREAM..., TYPE/NAME..., or with --list TYPE or TYPE/NAME')
+      .option('-f, --filename <file>', 'file or directory with the objects to edit (- for stdin); repeatable', collect, [])
+      .option('--local', 'edit the objects given with -f without contacting the cluster')
       .option('-l, --selector <selector>', 'selector (label query) to filter on')
       .option('--all', 'select all resources in the namespace of the specified resource types')
       .option('--list', 'display the current states of the requested resources')
@@ -32,8 +38,9 @@ export const setCommand: CommandModule = {
     cmd.action(async (names: string[], opts: Record<string, unknown>) => {
       const { runSetImageLookup } = await import('../commands/set-image-lookup.js');
       await runSetImageLookup({
-        ...(opts as Omit<SetImageLookupOptions, 'names' | 'dryRun'>),
+        ...(opts as Omit<SetImageLookupOptions, 'names' | 'filenames' | 'dryRun'>),
         names,
+        filenames: opts.filename as string[],
         dryRun: parseDryRun(opts.dryRun),
       }, factory);
     });
