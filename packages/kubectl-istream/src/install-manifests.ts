@@ -1,5 +1,8 @@
 // Everything `kubectl istream install` puts on a cluster, as plain objects: the ImageStream CRD
 // (same group, kind and schema as OpenShift's built-in API) and the controller with its RBAC.
+import {
+  admissionWebhookConfiguration, ADMISSION_CONFIGURATION_NAME, lookupGuardPolicy, lookupPolicies,
+} from '@istream/core/admission';
 import { IMAGE_GROUP, IMAGE_STREAM_KIND, IMAGE_STREAM_PLURAL, IMAGE_VERSION } from '@istream/core/imagestream';
 import { TRIGGERABLE_KINDS } from '@istream/core/workloads';
 import { buildInfo } from './build-info.js';
@@ -22,6 +25,11 @@ function workloadRules(verbs: string[]): { apiGroups: string[]; resources: strin
   }));
 }
 
+/** The MutatingAdmissionPolicies `install --admission=policy` creates, whose table the controller keeps. */
+export function lookupPolicyNames(): string[] {
+  return lookupPolicies(INSTALL_NAMESPACE).filter((p) => p.kind === 'MutatingAdmissionPolicy').map((p) => (p.metadata as { name: string }).name);
+}
+
 /**
  * What the controller may do, cluster-wide. Owned by the controller: edit here when it needs more
  * (or less). Streams and their status; pull secrets for registry credentials; the workloads that
@@ -37,6 +45,9 @@ export const CONTROLLER_RULES = [
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
   { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
   { apiGroups: ['networking.k8s.io'], resources: ['servicecidrs'], verbs: ['list'] },
+  // Admission: the caBundle of its own webhook configuration; the policy backend's table.
+  { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], resourceNames: [ADMISSION_CONFIGURATION_NAME], verbs: ['get', 'update'] },
+  { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingadmissionpolicies'], resourceNames: lookupPolicyNames(), verbs: ['get', 'update'] },
 ];
 
 const labels = { 'app.kubernetes.io/name': 'istream', 'app.kubernetes.io/component': 'controller' };
@@ -180,6 +191,45 @@ export interface InstallOptions {
   image?: string;
   /** OpenShift serves ImageStreams itself: no CRD then. */
   includeCrd: boolean;
+  /** Image lookup at admission: the controller's webhook (default), a MutatingAdmissionPolicy, or none. */
+  admission?: AdmissionMode;
+}
+
+export const ADMISSION_MODES = ['webhook', 'policy', 'none'] as const;
+export type AdmissionMode = (typeof ADMISSION_MODES)[number];
+
+export const ADMISSION_SERVICE = 'istream-admission';
+export const ADMISSION_SECRET = 'istream-admission-tls';
+/** The port the controller serves admission on in its pod. */
+export const ADMISSION_PORT = 8443;
+
+/**
+ * The webhook backend: the Service in front of the controller's admission port, a Role for the
+ * one Secret holding its certificates, the webhook configuration and the guard policy. The policy
+ * backend: CEL policies the API server runs itself (the controller keeps their parameters).
+ */
+export function admissionManifests(mode: AdmissionMode): Manifest[] {
+  if (mode === 'none') return [];
+  const guard = lookupGuardPolicy(INSTALL_NAMESPACE) as Manifest[];
+  if (mode === 'policy') return [...(lookupPolicies(INSTALL_NAMESPACE) as Manifest[]), ...guard];
+  const meta = (name: string) => ({ name, namespace: INSTALL_NAMESPACE, labels });
+  return [
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: meta(ADMISSION_SECRET),
+      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['create'] }, { apiGroups: [''], resources: ['secrets'], resourceNames: [ADMISSION_SECRET], verbs: ['get', 'update'] }],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: meta(ADMISSION_SECRET),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: ADMISSION_SECRET },
+      subjects: [{ kind: 'ServiceAccount', name: CONTROLLER_NAME, namespace: INSTALL_NAMESPACE }],
+    },
+    {
+      apiVersion: 'v1', kind: 'Service', metadata: meta(ADMISSION_SERVICE),
+      spec: { selector: labels, ports: [{ name: 'https', port: 443, targetPort: ADMISSION_PORT }] },
+    },
+    admissionWebhookConfiguration({ endpoint: { service: { namespace: INSTALL_NAMESPACE, name: ADMISSION_SERVICE, port: 443 } }, istreamNamespace: INSTALL_NAMESPACE }) as Manifest,
+    ...guard,
+  ];
 }
 
 export function installManifests(options: InstallOptions): Manifest[] {
@@ -212,7 +262,7 @@ export function installManifests(options: InstallOptions): Manifest[] {
               name: 'controller',
               image,
               // The CLI's default serves metrics on loopback only; in a pod they are for the cluster.
-              args: ['controller', '--metrics-bind-address=:8080'],
+              args: ['controller', '--metrics-bind-address=:8080', `--admission=${options.admission ?? 'webhook'}`],
               securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
               resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { memory: '256Mi' } },
             }],
@@ -220,5 +270,6 @@ export function installManifests(options: InstallOptions): Manifest[] {
         },
       },
     }]),
+    ...admissionManifests(options.admission ?? 'webhook'),
   ];
 }

@@ -29,6 +29,18 @@ export function typeByName(typed: string): WorkloadType | { resource: string } {
   throw new CliError(`the server doesn't have a resource type "${typed}"`);
 }
 
+/** Any kind of the table (Pods, Jobs, ReplicaSets too) as typed, or undefined. */
+export function anyKindByName(typed: string): WorkloadKind | undefined {
+  const name = typed.toLowerCase();
+  return WORKLOAD_KINDS.find((k) => typedForms(k).includes(name));
+}
+
+/** A resource named only so that a command can refuse it with oc's wording. */
+export function nonWorkloadResource(typed: string): string | undefined {
+  const name = typed.toLowerCase();
+  return Object.entries(NOT_WORKLOADS).find(([resource, aliases]) => name === resource || aliases.includes(name))?.[0];
+}
+
 export function typeOfObject(object: WorkloadObject): WorkloadType | undefined {
   return triggerableKind(object.kind);
 }

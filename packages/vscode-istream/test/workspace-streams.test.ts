@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createLanguageService } from '@istream/core/language';
-import { workspaceStreamSource } from '../src/workspace-streams.js';
+import { workspaceImageStreams, workspaceStreamSource } from '../src/workspace-streams.js';
 import { defer } from '@istream/test-harness';
 
 const stream = (name: string, tag: string): string =>
@@ -29,4 +29,17 @@ test('from.name completion offers the stream tags of ImageStreams elsewhere in t
   const items = await createLanguageService({ streams: source }).complete(manifest, cursor);
   const labels = items.map((i) => i.label);
   assert.ok(labels.includes('ubi:8') && labels.includes('app:stable'), JSON.stringify(labels));
+});
+
+test('an image naming a workspace stream without lookupPolicy.local is warned about in another file', async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'istream-ws-lookup-'));
+  defer(t, () => rm(root, { recursive: true, force: true }));
+  await writeFile(join(root, 'streams.yaml'), `${stream('web', 'latest')}---\n${stream('tools', '1')}  lookupPolicy:\n    local: true\n`);
+  const service = createLanguageService();
+  const imageStreams = await workspaceImageStreams([root], (text) => service.imageStreams(text), new AbortController().signal);
+  assert.deepEqual(imageStreams, [{ name: 'web', namespace: undefined, local: false }, { name: 'tools', namespace: undefined, local: true }]);
+  const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: web\n    image: web:latest\n  - name: tools\n    image: tools:1\n';
+  const warnings = service.validate(pod, { imageStreams }).map((d) => `${d.range.start.line}:${d.range.start.character} ${d.code}`);
+  assert.deepEqual(warnings, ['7:11 image-lookup-disabled'], 'web:latest only: tools resolves local names');
+  assert.deepEqual(service.validate(pod), [], 'without the workspace, the open file declares no stream');
 });

@@ -1,11 +1,14 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { AdmissionServer } from '../admission/server.js';
+import { TlsRotator } from '../admission/tls-rotator.js';
 import { imageStreamClient, KubeClient, serviceCidrs, type ClusterConnection } from '../cluster/index.js';
 import { StreamAccessChecker } from './access.js';
 import { KubeEventRecorder } from './events.js';
 import { ImportController, type ImportSettings } from './import-controller.js';
 import { LeaderElector } from './leader.js';
 import { createLogger, errorText, type Logger, type LogFormat } from './log.js';
+import { LookupPolicyController } from './lookup-policies.js';
 import { Manager, type StopReason } from './manager.js';
 import { ControllerMetrics } from './metrics.js';
 import { SharedInformers } from './shared-informers.js';
@@ -43,6 +46,27 @@ export interface ControllerOptions {
   /** Receives whole log lines, without the newline. */
   log?: (line: string) => void;
   logFormat?: LogFormat;
+  /** Serve admission (image lookup, image stream strategy) on this replica. */
+  admission?: AdmissionOptions;
+  /** MutatingAdmissionPolicies whose table of resolved stream tags this controller keeps (`install --admission=policy`). */
+  lookupPolicies?: readonly string[];
+}
+
+export interface AdmissionOptions {
+  /** `host:port` of the HTTPS listener (`:8443` in a pod, `127.0.0.1:0` in tests). */
+  bindAddress: string;
+  /** The Secret the controller keeps its CA and serving certificate in (created if missing). */
+  secret: { namespace: string; name: string };
+  /** Names and addresses the API server reaches this server by; they go in the certificate. */
+  hosts: readonly string[];
+  /** MutatingWebhookConfigurations whose caBundle the controller keeps current. */
+  webhookConfigurations: readonly string[];
+  /** Default: every minute. */
+  rotationCheckMs?: number;
+  /** Default: 10 s, a generous bound on the API server seeing a new caBundle. */
+  bundlePropagationMs?: number;
+  /** Tests move time forward to drive rotation. */
+  clock?: () => Date;
 }
 
 export interface RunningController {
@@ -54,6 +78,8 @@ export interface RunningController {
   /** Resolves when the controller has stopped and released everything. */
   readonly done: Promise<StopReason>;
   stop(): Promise<StopReason>;
+  /** The admission server, when `admission` was given. */
+  readonly admission?: AdmissionServer;
 }
 
 /**
@@ -111,17 +137,35 @@ export async function startController(options: ControllerOptions): Promise<Runni
     namespace: options.namespace, workers: options.workers, resyncIntervalMs: options.resyncIntervalMs,
   }));
   if (options.imports) {
-    const serviceCidrs = await listServiceCidrs(api, log);
+    const serviceRanges = await listServiceCidrs(api, log);
     const streams = imageStreamClient(options.connection);
     manager.add(new ImportController({
       ...options.imports, caches, metrics, log, intervalMs: options.importIntervalMs,
-      mayRead: (from, to) => access.mayRead(from, to), serviceCidrs,
+      mayRead: (from, to) => access.mayRead(from, to), serviceCidrs: serviceRanges,
       update: (namespace, name, change) => streams.update(namespace, name, change),
     }));
   }
 
+  if (options.lookupPolicies?.length) manager.add(new LookupPolicyController({ api, caches, log, policies: options.lookupPolicies }));
+  let admission: AdmissionServer | undefined;
+  if (options.admission) {
+    const a = options.admission;
+    const clock = a.clock ?? (() => new Date());
+    admission = new AdmissionServer({
+      bindAddress: a.bindAddress, clock, log, metrics, rotationCheckMs: a.rotationCheckMs ?? 60_000,
+      streams: (namespace, name) => caches.stream(namespace, name),
+      synced: () => caches.synced(),
+      tls: new TlsRotator({
+        api, secret: a.secret, hosts: a.hosts, webhookConfigurations: a.webhookConfigurations, clock, log,
+        bundlePropagationMs: a.bundlePropagationMs ?? 10_000,
+      }),
+    });
+    manager.add(admission);
+  }
+
   await manager.start();
   return {
+    admission,
     metrics,
     metricsAddress: manager.metricsAddress,
     leading: manager.leading,

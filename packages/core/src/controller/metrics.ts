@@ -81,11 +81,17 @@ export class ControllerMetrics {
   readonly triggerLatency = new Histogram('istream_trigger_latency_seconds',
     'Seconds from an image stream change being observed to the triggered workload being written.',
     [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
+  readonly admissionReviews = new Counter('istream_admission_reviews_total',
+    'AdmissionReviews answered, by webhook (image-lookup, imagestream-strategy) and outcome (patched, allowed, refused).');
+  /** The admission server's own share of an admission: from the request arriving to the answer written. */
+  readonly admissionDuration = new Histogram('istream_admission_duration_seconds',
+    'Seconds the admission server took to answer an AdmissionReview.', [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1]);
   /** Which replica acts: alerting on `sum(istream_leader) != 1` finds a split or a leaderless controller. */
   readonly leader = new Gauge('istream_leader', '1 while this replica holds the leader lease and runs the controllers, else 0.');
 
   render(): string {
-    return [this.reconciles, this.reconcileErrors, this.triggerUpdates, this.imports, this.triggerLatency, this.leader]
+    return [this.reconciles, this.reconcileErrors, this.triggerUpdates, this.imports, this.triggerLatency,
+      this.admissionReviews, this.admissionDuration, this.leader]
       .map((m) => m.render()).join('\n') + '\n';
   }
 }

@@ -29,6 +29,7 @@ export interface SharedCaches extends InformerSource {
 /** Image streams and the four workload kinds, in one namespace or all, from list+watch. */
 export class SharedInformers implements SharedCaches {
   private readonly streamHandlers: Array<(stream: StreamObject) => void> = [];
+  private readonly streamDeleteHandlers: Array<(stream: StreamObject) => void> = [];
   private readonly changeHandlers: Array<(kind: WorkloadKind, obj: KubeObject) => void> = [];
   private readonly deleteHandlers: Array<(kind: WorkloadKind, obj: KubeObject) => void> = [];
   private streams?: ResourceInformer<StreamObject>;
@@ -48,6 +49,15 @@ export class SharedInformers implements SharedCaches {
     this.changeHandlers.push(handler);
   }
 
+  onStreamDelete(handler: (stream: StreamObject) => void): void {
+    this.streamDeleteHandlers.push(handler);
+  }
+
+  /** The cached streams of one namespace, or of all. */
+  streamsIn(namespace?: string): readonly StreamObject[] {
+    return this.streams?.list(namespace) ?? [];
+  }
+
   onWorkloadDelete(handler: (kind: WorkloadKind, obj: KubeObject) => void): void {
     this.deleteHandlers.push(handler);
   }
@@ -55,7 +65,7 @@ export class SharedInformers implements SharedCaches {
   start(): void {
     this.streams = startInformer<StreamObject>(this.api, resourcePath(IMAGE_API_VERSION, IMAGE_STREAM_PLURAL, this.namespace), {
       onChange: (stream) => { for (const h of this.streamHandlers) h(stream); },
-      onDelete: () => undefined,
+      onDelete: (stream) => { for (const h of this.streamDeleteHandlers) h(stream); },
       onError: (e) => this.onError(IMAGE_STREAM_PLURAL, e),
     });
     for (const kind of workloadKinds) {

@@ -5,8 +5,12 @@ import { complete } from './completion.js';
 import { hover } from './hover.js';
 import { documentStreamTags } from './streams.js';
 import { pinImages } from './pin-images.js';
-import type { CodeAction, CompletionItem, Diagnostic, Hover, ImageDescription, ImageLookup, LanguageService, PinImagesResult, PinStyle, Position, Range, StreamSource, StreamTagAnswer } from './types.js';
-import { FindingsCache, validateParsed } from './validation.js';
+import type {
+  CodeAction, CompletionItem, Diagnostic, Hover, ImageDescription, ImageLookup, LanguageService, PinImagesResult, PinStyle, Position, Range,
+  StreamSource, StreamTagAnswer, WorkspaceImageStream,
+} from './types.js';
+import { FindingsCache, toDiagnostic, validateParsed } from './validation.js';
+import { declaredImageStreams, imageLookupFindings } from './image-lookup.js';
 import { LineIndex } from './positions.js';
 import { ruleHelpUri } from './rules.js';
 
@@ -72,14 +76,22 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
   };
 
   return {
-    validate(text: string): Diagnostic[] {
+    validate(text: string, workspace?: { imageStreams: readonly WorkspaceImageStream[] }): Diagnostic[] {
       const early = precheck(text, maxFileSize);
       if (early) return early;
       try {
-        return validateParsed(parse(text), { maxAliasCount, maxCheckedSize }, findings);
+        const file = parse(text);
+        const lookups = imageLookupFindings(file, [...declaredImageStreams(file), ...(workspace?.imageStreams ?? [])]);
+        const diagnostics = validateParsed(file, { maxAliasCount, maxCheckedSize }, findings);
+        if (lookups.length === 0) return diagnostics;
+        return [...diagnostics, ...lookups.map((f) => toDiagnostic(file, f))]
+          .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
       } catch (e) {
         return [internalError(e)];
       }
+    },
+    imageStreams(text: string): WorkspaceImageStream[] {
+      return precheck(text, maxFileSize) ? [] : declaredImageStreams(parse(text));
     },
     async complete(text: string, position: Position, signal?: AbortSignal): Promise<CompletionItem[]> {
       if (precheck(text, maxFileSize)) return [];

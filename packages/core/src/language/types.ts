@@ -68,8 +68,19 @@ export interface PinImagesResult {
   failed: Array<{ image: string; reason: string }>;
 }
 
+/** An ImageStream known to the workspace: whether single-segment images resolve to it. */
+export interface WorkspaceImageStream {
+  name: string;
+  namespace?: string;
+  /** spec.lookupPolicy.local */
+  local: boolean;
+}
+
 export interface LanguageService {
-  validate(text: string): Diagnostic[];
+  /** `workspace`: ImageStreams declared in other files (the linter reads them all first). */
+  validate(text: string, workspace?: { imageStreams: readonly WorkspaceImageStream[] }): Diagnostic[];
+  /** The ImageStreams a file declares, for other files' `validate`. */
+  imageStreams(text: string): WorkspaceImageStream[];
   complete(text: string, position: Position, signal?: AbortSignal): Promise<CompletionItem[]>;
   hover(text: string, position: Position, signal?: AbortSignal): Promise<Hover | null>;
   codeActions(text: string, range: Range, diagnostics: Diagnostic[]): Promise<CodeAction[]>;

@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 import {
   logFormats, MetricsBindError, parseAllowedRegistries, parseBindAddress, parseDuration, startController,
-  type AllowedRegistry, type LogFormat, type StopReason,
+  type AllowedRegistry, type ControllerOptions as StartOptions, type LogFormat, type StopReason,
 } from '@istream/core/controller';
+import { ADMISSION_CONFIGURATION_NAME } from '@istream/core/admission';
+import {
+  ADMISSION_PORT, ADMISSION_SECRET, ADMISSION_SERVICE, INSTALL_NAMESPACE, lookupPolicyNames,
+} from '../install-manifests.js';
 import { CliError } from '../errors.js';
 import type { Factory } from '../factory.js';
 
@@ -15,8 +19,24 @@ export interface ControllerOptions {
   logFormat?: string;
   /** OpenShift's allowedRegistriesForImport, as a list or an image.config.openshift.io Config (YAML or JSON). */
   allowedRegistriesFile?: string;
+  /** webhook | policy | none (the flag's default). */
+  admission?: string;
   /** Stops the controller (the command wires SIGTERM and SIGINT to it). */
   signal?: AbortSignal;
+}
+
+/** What --admission asks of the controller: serve the webhook in its pod, or keep the policies' table. */
+function admissionSettings(mode: string, namespace: string): Pick<StartOptions, 'admission' | 'lookupPolicies'> {
+  if (mode === 'none') return {};
+  if (mode === 'policy') return { lookupPolicies: lookupPolicyNames() };
+  if (mode !== 'webhook') throw new CliError(`--admission: unknown mode "${mode}": use webhook, policy or none`);
+  const service = `${ADMISSION_SERVICE}.${namespace}.svc`;
+  return {
+    admission: {
+      bindAddress: `:${ADMISSION_PORT}`, secret: { namespace, name: ADMISSION_SECRET },
+      hosts: [service, `${service}.cluster.local`], webhookConfigurations: [ADMISSION_CONFIGURATION_NAME],
+    },
+  };
 }
 
 /** Runs the controller until the signal fires; resolves with why it stopped. */
@@ -38,6 +58,7 @@ export async function runController(options: ControllerOptions, factory: Factory
     throw new CliError(`--log-format: unknown format "${options.logFormat}": use ${logFormats.join(' or ')}`);
   }
   const allowedRegistries = options.allowedRegistriesFile === undefined ? undefined : readAllowedRegistries(options.allowedRegistriesFile);
+  const admission = admissionSettings(options.admission ?? 'none', factory.env.POD_NAMESPACE ?? INSTALL_NAMESPACE);
   const { connection } = await factory.cluster();
   const running = await startController({
     connection,
@@ -51,6 +72,7 @@ export async function runController(options: ControllerOptions, factory: Factory
       ? { namespace: options.leaderElectNamespace ?? factory.env.POD_NAMESPACE ?? 'istream-system' }
       : undefined,
     log: (line) => err.write(`${line}\n`),
+    ...admission,
   }).catch((e: unknown) => {
     if (e instanceof MetricsBindError) throw new CliError(e.message);
     throw e;

@@ -58,7 +58,10 @@ export async function runLint(options: LintOptions, factory: Factory): Promise<L
     }
   }
   const service = createLanguageService();
-  const findings = inputs.flatMap(({ file, text }) => service.validate(text).map((d) => toFinding(file, d)));
+  // The files linted together are the workspace: a stream declared in one decides how another's
+  // single-segment images resolve.
+  const imageStreams = inputs.flatMap(({ text }) => service.imageStreams(text));
+  const findings = inputs.flatMap(({ file, text }) => service.validate(text, { imageStreams }).map((d) => toFinding(file, d)));
   factory.io.out.write(format(findings, options.output ?? 'text'));
   if (unreadable.length > 0) {
     throw new CliError(`cannot read ${unreadable.join('; ')}: pass readable files, directories or - for standard input`, 2);

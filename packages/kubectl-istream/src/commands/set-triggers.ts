@@ -274,7 +274,7 @@ function documentEdits(edits: { target: Target; edit: Edit }[], results: Map<Tar
 }
 
 /** YAML streams printed one after another, each starting a new document. */
-function joinYamlStreams(streams: string[]): string {
+export function joinYamlStreams(streams: string[]): string {
   return streams.filter((text) => text.length > 0).map((text, i) => {
     const ended = text.endsWith('\n') ? text : `${text}\n`;
     return i > 0 && !/^---(\s|$)/.test(text) ? `---\n${ended}` : ended;

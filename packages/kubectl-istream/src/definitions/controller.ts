@@ -19,6 +19,7 @@ export const controllerCommand: CommandModule = {
       .option('--allowed-registries-file <file>',
         'registries imports may use, as OpenShift\'s allowedRegistriesForImport ([{domainName, insecure}], or an image.config.openshift.io Config); '
         + 'by default any registry except loopback, link-local and cluster-internal addresses')
+      .option('--admission <mode>', 'image lookup at admission: webhook (serve it on :8443, as install deploys it), policy (keep the MutatingAdmissionPolicies current) or none', 'none')
       .option('--log-format <format>', 'log line format: text or json (json: one object per line with ts, level, msg and fields)', 'text')
       .addHelpText('after', '\nWith -n, only that namespace is watched; without it, every namespace.')
       .action(async (opts: ControllerOptions) => (await import('../commands/controller.js')).runControllerUntilSignal(opts, factory));

@@ -7,6 +7,7 @@ import { importImageCommand } from './import-image.js';
 import { installCommand } from './install.js';
 import { lintCommand } from './lint.js';
 import { rollbackCommand } from './rollback.js';
+import { setCommand } from './set.js';
 import { setTriggersCommand } from './set-triggers.js';
 import { tagCommand } from './tag.js';
 import { versionCommand } from './version.js';
@@ -17,6 +18,7 @@ export const commands: CommandModule[] = [
   importImageCommand,
   tagCommand,
   setTriggersCommand,
+  setCommand,
   getCommand,
   describeCommand,
   whyCommand,

@@ -1,4 +1,4 @@
-import { Help } from 'commander';
+import { Help, Option } from 'commander';
 import type { InstallOptions } from '../commands/install.js';
 import { addDryRunFlag, addOutputFlag } from '../flags.js';
 import type { CommandModule } from './command-module.js';
@@ -7,7 +7,9 @@ export const installCommand: CommandModule = {
   register(program, factory) {
     const cmd = program.command('install')
       .description('Install the ImageStream CRD (not on OpenShift) and the istream controller')
-      .option('--image <image>', 'controller image (entrypoint kubectl-istream); without it no controller Deployment is installed');
+      .option('--image <image>', 'controller image (entrypoint kubectl-istream); without it no controller Deployment is installed')
+      .addOption(new Option('--admission <mode>', 'image lookup at admission: the controller\'s webhook, a MutatingAdmissionPolicy (Kubernetes 1.36+), or none')
+        .choices(['webhook', 'policy', 'none']).default('webhook'));
     addDryRunFlag(cmd);
     addOutputFlag(cmd, ['yaml', 'json', 'name']);
     // -n stays accepted (kubectl takes it with every command), but nothing install creates depends

@@ -21,6 +21,12 @@ const INSTALLED = [
   'serviceaccount/istream-controller',
   'clusterrole.rbac.authorization.k8s.io/istream-controller',
   'clusterrolebinding.rbac.authorization.k8s.io/istream-controller',
+  'role.rbac.authorization.k8s.io/istream-admission-tls',
+  'rolebinding.rbac.authorization.k8s.io/istream-admission-tls',
+  'service/istream-admission',
+  'mutatingwebhookconfiguration.admissionregistration.k8s.io/istream-admission',
+  'validatingadmissionpolicy.admissionregistration.k8s.io/istream-image-lookup-guard',
+  'validatingadmissionpolicybinding.admissionregistration.k8s.io/istream-image-lookup-guard',
 ];
 
 before(async () => {
@@ -39,7 +45,8 @@ test('install -o yaml and -o json without --dry-run print the objects as the ser
   const yaml = await cli('install', '-o', 'yaml');
   assert.equal(yaml.code, 0, yaml.err);
   const docs = parseAllDocuments(yaml.out).map((d) => d.toJS() as { kind: string; metadata: { name: string; uid?: string; resourceVersion?: string } });
-  assert.deepEqual(docs.map((d) => d.kind), ['CustomResourceDefinition', 'Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding']);
+  assert.deepEqual(docs.map((d) => d.kind), ['CustomResourceDefinition', 'Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding',
+    'Role', 'RoleBinding', 'Service', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
   for (const doc of docs) {
     assert.match(doc.metadata.uid ?? '', /^[0-9a-f-]{36}$/, `${doc.kind} ${doc.metadata.name} comes from the server`);
     assert.ok(doc.metadata.resourceVersion, `${doc.kind} ${doc.metadata.name} has a resourceVersion`);

@@ -95,3 +95,24 @@ test('an unknown output format is refused', async () => {
   assert.notEqual(code, 0);
   assert.match(err, /xml/);
 });
+
+test('a single-segment image naming a stream of another file without lookupPolicy.local is a warning; with it, nothing', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'istream-lint-lookup-'));
+  const streams = (local: boolean) => [
+    'apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: myapp\nspec:\n' + (local ? '  lookupPolicy:\n    local: true\n' : '  tags: []\n'),
+    'apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: tools\nspec:\n  lookupPolicy:\n    local: true\n',
+  ].join('---\n');
+  const app = [
+    'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', 'spec:', '  template:', '    spec:', '      containers:',
+    '      - name: app', '        image: myapp:latest', '      - name: tools', '        image: tools:1', '      - name: sidecar', '        image: busybox', '',
+  ].join('\n');
+  writeFileSync(join(dir, 'app.yaml'), app);
+  writeFileSync(join(dir, 'streams.yaml'), streams(false));
+  const warned = await lint([dir]);
+  assert.equal(warned.code, 0, 'a warning does not fail the lint');
+  assert.equal(warned.out, `${join(dir, 'app.yaml')}:10:16: warning image-lookup-disabled: "myapp:latest" names ImageStream myapp, whose spec.lookupPolicy.local is not true, ` +
+    'so it is not resolved from the stream: the node pulls docker.io/library/myapp:latest instead. ' +
+    'Enable lookup (kubectl istream set image-lookup myapp, or spec.lookupPolicy.local: true) or name the image by its full reference\n');
+  writeFileSync(join(dir, 'streams.yaml'), streams(true));
+  assert.deepEqual(await lint([dir]), { code: 0, out: '', err: '' });
+});

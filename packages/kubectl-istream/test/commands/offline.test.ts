@@ -42,17 +42,20 @@ test('bad input names the input and the fix, exits non-zero, prints nothing on s
   }
 });
 
+/** What the default `--admission=webhook` adds: the Secret's Role, the Service, the webhooks and the guard policy. */
+const WEBHOOK_KINDS = ['Role', 'RoleBinding', 'Service', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'];
+
 test('install --dry-run=client -o yaml prints installable manifests without a cluster', async () => {
   const { code, out } = await cli(['install', '--dry-run=client', '-o', 'yaml', '--image', 'registry.example/istream:dev']);
   assert.equal(code, 0);
   const docs = out.split(/^---\n/m).map((d) => parse(d));
-  assert.deepEqual(docs.map((d) => d.kind), ['CustomResourceDefinition', 'Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Deployment']);
+  assert.deepEqual(docs.map((d) => d.kind), ['CustomResourceDefinition', 'Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Deployment', ...WEBHOOK_KINDS]);
   const crd = docs[0];
   assert.equal(crd.metadata.name, 'imagestreams.image.openshift.io');
   assert.deepEqual(crd.spec.names.shortNames, ['is']);
   assert.deepEqual(crd.spec.versions[0].subresources, { status: {} });
   assert.equal(docs[5].metadata.namespace, 'istream-system');
-  assert.deepEqual(docs[5].spec.template.spec.containers[0].args, ['controller', '--metrics-bind-address=:8080'], 'in a pod, metrics are for the cluster, not loopback');
+  assert.deepEqual(docs[5].spec.template.spec.containers[0].args, ['controller', '--metrics-bind-address=:8080', '--admission=webhook'], 'in a pod, metrics are for the cluster, not loopback');
   assert.equal(docs[5].spec.template.spec.containers[0].image, 'registry.example/istream:dev');
 });
 
@@ -81,7 +84,25 @@ test('install without --image leaves the controller Deployment out instead of na
   const { code, out } = await cli(['install', '--dry-run=client', '-o', 'yaml']);
   assert.equal(code, 0);
   const kinds = out.split(/^---\n/m).map((d) => parse(d).kind);
-  assert.deepEqual(kinds, ['CustomResourceDefinition', 'Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding']);
+  assert.deepEqual(kinds, ['CustomResourceDefinition', 'Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', ...WEBHOOK_KINDS]);
+});
+
+test('install --admission chooses the image lookup backend: none leaves admission out, policy installs CEL policies instead of the webhook', async () => {
+  const kindsOf = async (mode: string) => {
+    const { code, out, err } = await cli(['install', '--dry-run=client', '-o', 'yaml', `--admission=${mode}`, '--image', 'registry.example/istream:dev']);
+    assert.equal(code, 0, err);
+    const docs = out.split(/^---\n/m).map((d) => parse(d));
+    return { kinds: docs.map((d) => d.kind), args: docs.find((d) => d.kind === 'Deployment').spec.template.spec.containers[0].args.at(-1) };
+  };
+  const base = ['CustomResourceDefinition', 'Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Deployment'];
+  assert.deepEqual(await kindsOf('none'), { kinds: base, args: '--admission=none' });
+  const policies = ['MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding'];
+  assert.deepEqual(await kindsOf('policy'), {
+    kinds: [...base, ...policies, ...policies, ...policies, 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'], args: '--admission=policy',
+  });
+  const bad = await cli(['install', '--dry-run=client', '--admission=both']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /^error: option '--admission <mode>' argument 'both' is invalid\. Allowed choices are webhook, policy, none\.\n/);
 });
 
 test('an API server that does not answer is named in the error', async () => {

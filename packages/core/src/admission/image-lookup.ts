@@ -1,0 +1,151 @@
+// Image lookup at admission, with the scoping of OpenShift's image policy plugin
+// (apiserver-library-go pkg/admission/imagepolicy): an image that names a tag of a stream with
+// `lookupPolicy.local` in the object's namespace becomes the pull spec a trigger would write for
+// that tag. Pure: the streams come from the caller (the controller's informer cache).
+import type { KubeObject } from '../cluster/index.js';
+import { DEFAULT_TAG, latestTagEvent, resolveTagEvent, withoutTagOrDigest, type ImageStream } from '../imagestream/index.js';
+import { isImageReference } from '../reference/index.js';
+import type { WorkloadKind } from '../workloads/index.js';
+import type { JsonPatchOperation } from './review.js';
+
+/** OpenShift's opt-in for every image of an object, whatever the stream's lookupPolicy. */
+export const RESOLVE_NAMES_ANNOTATION = 'alpha.image.policy.openshift.io/resolve-names';
+
+export type StreamLookup = (namespace: string, name: string) => ImageStream | undefined;
+
+export interface LookupRequest {
+  operation: string;
+  /** Set for writes to a subresource (`status`, `scale`, `ephemeralcontainers`): never rewritten. */
+  subResource?: string;
+  namespace: string;
+  kind: WorkloadKind;
+  object: KubeObject;
+  oldObject?: KubeObject;
+}
+
+export interface Resolution {
+  container: string;
+  from: string;
+  to: string;
+}
+
+export type LookupOutcome =
+  | { allowed: true; patch: JsonPatchOperation[]; resolutions: Resolution[] }
+  | { allowed: false; message: string };
+
+interface ContainerSlot {
+  pointer: string;
+  name: string;
+  image: string;
+}
+
+/** The stream tag an image names, read as OpenShift reads a pull spec for local lookup. */
+export function streamTagOfImage(image: string, resolveAllNames: boolean): { stream: string; tag: string } | undefined {
+  if (image.includes('@') || !isImageReference(image)) return undefined;
+  const slash = image.lastIndexOf('/');
+  const colon = image.lastIndexOf(':');
+  const name = colon > slash ? image.slice(0, colon) : image;
+  const tag = colon > slash ? image.slice(colon + 1) : DEFAULT_TAG;
+  const segments = name.split('/');
+  if (segments.length === 1) return { stream: name, tag };
+  if (!resolveAllNames) return undefined;
+  // With resolve-names, the registry and the first path segment give way to the object's namespace.
+  const first = segments[0]!;
+  const rest = /[.:]/.test(first) || first === 'localhost' ? segments.slice(1) : segments;
+  return { stream: rest.length === 1 ? rest[0]! : rest.slice(1).join('/'), tag };
+}
+
+/** What OpenShift's ImageStreamTag lookup yields for `tag`: the resolved reference, pinned to the image digest. */
+export function lookupPullSpec(stream: ImageStream, tag: string): string | undefined {
+  const event = latestTagEvent(stream, tag);
+  if (!event) return undefined;
+  const resolved = resolveTagEvent(stream, tag, event);
+  return event.image ? `${withoutTagOrDigest(resolved)}@${event.image}` : resolved;
+}
+
+function nested(obj: unknown, path: readonly string[]): unknown {
+  let at = obj;
+  for (const key of path) at = at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined;
+  return at;
+}
+
+function containerSlots(obj: KubeObject | undefined, kind: WorkloadKind): ContainerSlot[] {
+  const spec = nested(obj, kind.podSpecPath);
+  const base = `/${kind.podSpecPath.join('/')}`;
+  return (['initContainers', 'containers'] as const).flatMap((list) => {
+    const containers = nested(spec, [list]);
+    if (!Array.isArray(containers)) return [];
+    return containers.flatMap((c: unknown, i) => {
+      const { name, image } = (c ?? {}) as { name?: unknown; image?: unknown };
+      return typeof image === 'string' ? [{ pointer: `${base}/${list}/${i}/image`, name: String(name ?? ''), image }] : [];
+    });
+  });
+}
+
+function templateAnnotations(obj: KubeObject | undefined, kind: WorkloadKind): unknown {
+  return kind.podSpecPath.length > 1 ? nested(obj, [...kind.podSpecPath.slice(0, -1), 'metadata', 'annotations', RESOLVE_NAMES_ANNOTATION]) : undefined;
+}
+
+/** OpenShift reads the annotation on the pod template first, then on the object. */
+export function resolvesAllNames(obj: KubeObject | undefined, kind: WorkloadKind): boolean {
+  return templateAnnotations(obj, kind) === '*' || obj?.metadata?.annotations?.[RESOLVE_NAMES_ANNOTATION] === '*';
+}
+
+function controlled(obj: KubeObject): boolean {
+  const refs = (obj.metadata as { ownerReferences?: Array<{ controller?: boolean }> } | undefined)?.ownerReferences;
+  return refs?.some((r) => r.controller === true) ?? false;
+}
+
+/**
+ * The patch that pins each image naming a lookup stream's tag, or a refusal when such a tag has no
+ * image yet (the node would otherwise pull a same-named image from Docker Hub).
+ */
+export function lookupImages(request: LookupRequest, streams: StreamLookup): LookupOutcome {
+  const none: LookupOutcome = { allowed: true, patch: [], resolutions: [] };
+  const { kind, object, oldObject, namespace } = request;
+  if ((request.operation !== 'CREATE' && request.operation !== 'UPDATE') || request.subResource) return none;
+  // Replicas made by a controller carry the template their owner was admitted with.
+  if (controlled(object)) return none;
+  const isUpdate = request.operation === 'UPDATE';
+  // A Job's pod template is immutable: an update never rewrites it.
+  if (isUpdate && kind.kind === 'Job') return none;
+  const resolveAll = resolvesAllNames(object, kind);
+  const annotationChanged = isUpdate && resolveAll !== resolvesAllNames(oldObject, kind);
+  const old = new Map(isUpdate ? containerSlots(oldObject, kind).map((s) => [s.name, s.image]) : []);
+  const patch: JsonPatchOperation[] = [];
+  const resolutions: Resolution[] = [];
+  for (const slot of containerSlots(object, kind)) {
+    if (isUpdate && !annotationChanged && old.get(slot.name) === slot.image) continue;
+    const named = streamTagOfImage(slot.image, resolveAll);
+    const stream = named && streams(namespace, named.stream);
+    if (!named || !stream || !(resolveAll || stream.spec.lookupPolicy?.local === true)) continue;
+    const pullSpec = lookupPullSpec(stream, named.tag);
+    if (pullSpec === undefined) {
+      return {
+        allowed: false,
+        message: `istream: container "${slot.name}" names image "${slot.image}", which is tag "${named.tag}" of ImageStream ` +
+          `${namespace}/${named.stream} (local lookup), but that tag has no image yet; import it ` +
+          `(kubectl istream import-image ${named.stream}:${named.tag} -n ${namespace}) or name the image by its full reference`,
+      };
+    }
+    patch.push({ op: 'replace', path: slot.pointer, value: pullSpec });
+    resolutions.push({ container: slot.name, from: slot.image, to: pullSpec });
+  }
+  return { allowed: true, patch, resolutions };
+}
+
+/**
+ * The policy backend's parameters for one namespace: every tag of its lookup streams, keyed
+ * `STREAM_TAG`, resolved exactly as the webhook resolves it.
+ */
+export function lookupParams(streams: readonly ImageStream[]): Record<string, string> {
+  const data: Record<string, string> = {};
+  for (const stream of streams) {
+    if (stream.spec.lookupPolicy?.local !== true) continue;
+    for (const { tag } of stream.status?.tags ?? []) {
+      const pullSpec = lookupPullSpec(stream, tag);
+      if (pullSpec !== undefined) data[`${stream.metadata.name}_${tag}`] = pullSpec;
+    }
+  }
+  return data;
+}

@@ -1,0 +1,138 @@
+// The admission server: one HTTPS listener on every controller replica, answering the API server's
+// AdmissionReviews from the informer cache (no registry call, no API call inside a request).
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseBindAddress } from '../controller/health-server.js';
+import type { Logger } from '../controller/log.js';
+import type { ControllerMetrics } from '../controller/metrics.js';
+import type { ImageStream } from '../imagestream/index.js';
+import { workloadKind } from '../workloads/index.js';
+import type { KeyPair } from './certificates.js';
+import { IMAGE_LOOKUP_PATH, IMAGE_STREAM_STRATEGY_PATH } from './configuration.js';
+import { lookupImages, type StreamLookup } from './image-lookup.js';
+import { reviewResponse, type AdmissionRequest, type AdmissionReview } from './review.js';
+import { imageStreamStrategy } from './strategy.js';
+import type { TlsRotator } from './tls-rotator.js';
+
+export interface AdmissionServerOptions {
+  /** `host:port`; port 0 picks a free one (tests). */
+  bindAddress: string;
+  streams: StreamLookup;
+  /** Resolves once the stream cache is synced: answering earlier would leave names unresolved. */
+  synced: () => Promise<void>;
+  tls: Pick<TlsRotator, 'reconcile'>;
+  /** How often certificates are checked for renewal (and another replica's rotation picked up). */
+  rotationCheckMs: number;
+  clock: () => Date;
+  log: Logger;
+  metrics: Pick<ControllerMetrics, 'admissionReviews' | 'admissionDuration'>;
+}
+
+const maxBodyBytes = 3 * 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBodyBytes) req.destroy(new Error('request body too large'));
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** The manager Runnable that serves admission on every replica. */
+export class AdmissionServer {
+  readonly name = 'admission';
+  readonly needsLeaderElection = false;
+  private server?: Server;
+  private served?: KeyPair;
+  private resolveListening!: (address: string) => void;
+  /** Resolves with `host:port` once the server accepts connections. */
+  readonly listening = new Promise<string>((resolve) => { this.resolveListening = resolve; });
+
+  constructor(private readonly options: AdmissionServerOptions) {}
+
+  async start(signal: AbortSignal): Promise<void> {
+    this.served = await this.options.tls.reconcile();
+    await this.options.synced();
+    const server = createServer({ cert: this.served.certPem, key: this.served.keyPem }, (req, res) => void this.handle(req, res));
+    this.server = server;
+    const { host, port } = parseBindAddress(this.options.bindAddress) ?? { port: 0 };
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => { server.off('error', reject); resolve(); });
+    });
+    const address = server.address() as AddressInfo;
+    const where = `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+    this.options.log.info('serving admission', { address: where });
+    this.resolveListening(where);
+    const timer = setInterval(() => void this.rotate().catch((error: unknown) => this.options.log.warning('certificate check failed', { error: String(error) })), this.options.rotationCheckMs);
+    await new Promise<void>((resolve) => signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }));
+    clearInterval(timer);
+    server.closeIdleConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Checks the certificates now and serves a renewed one at once. */
+  async rotate(): Promise<void> {
+    const next = await this.options.tls.reconcile();
+    if (next.certPem === this.served?.certPem) return;
+    this.server?.setSecureContext({ cert: next.certPem, key: next.keyPem });
+    this.served = next;
+  }
+
+  /** The certificate served now. */
+  get servingCertificate(): string | undefined {
+    return this.served?.certPem;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = process.hrtime.bigint();
+    const path = (req.url ?? '').split('?')[0];
+    if (req.method !== 'POST' || (path !== IMAGE_LOOKUP_PATH && path !== IMAGE_STREAM_STRATEGY_PATH)) {
+      res.writeHead(404).end();
+      return;
+    }
+    let review: AdmissionReview;
+    try {
+      review = JSON.parse(await readBody(req)) as AdmissionReview;
+      if (!review.request?.uid) throw new Error('no request.uid');
+    } catch (error) {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end(`not an AdmissionReview: ${String(error)}\n`);
+      return;
+    }
+    const webhook = path === IMAGE_LOOKUP_PATH ? 'image-lookup' : 'imagestream-strategy';
+    const answer = webhook === 'image-lookup' ? this.lookup(review.request) : this.strategy(review.request);
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+    const outcome = !answer.response?.allowed ? 'refused' : answer.response.patch ? 'patched' : 'allowed';
+    this.options.metrics.admissionReviews.inc({ webhook, outcome });
+    this.options.metrics.admissionDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+  }
+
+  private lookup(request: AdmissionRequest): AdmissionReview {
+    const kind = workloadKind(request.kind.kind);
+    if (!kind || kind.group !== request.kind.group || !request.object) return reviewResponse(request.uid, { allowed: true, patch: [] });
+    const outcome = lookupImages({
+      operation: request.operation, subResource: request.subResource, namespace: request.namespace ?? '',
+      kind, object: request.object, oldObject: request.oldObject,
+    }, this.options.streams);
+    const object = `${kind.kind}/${request.namespace ?? ''}/${request.name || (request.object.metadata as { generateName?: string } | undefined)?.generateName || ''}`;
+    if (!outcome.allowed) {
+      this.options.log.warning('refused unresolvable image', { object, reason: outcome.message });
+      return reviewResponse(request.uid, outcome);
+    }
+    for (const r of outcome.resolutions) this.options.log.info('resolved image', { object, container: r.container, from: r.from, to: r.to });
+    return reviewResponse(request.uid, outcome);
+  }
+
+  private strategy(request: AdmissionRequest): AdmissionReview {
+    if (!request.object || request.subResource) return reviewResponse(request.uid, { allowed: true, patch: [] });
+    const patch = imageStreamStrategy(request.object as unknown as ImageStream, request.oldObject as unknown as ImageStream | undefined, this.options.clock());
+    return reviewResponse(request.uid, { allowed: true, patch });
+  }
+}
