@@ -52,12 +52,35 @@ export class AdmissionServer {
   private server?: Server;
   private served?: KeyPair;
   private resolveListening!: (address: string) => void;
-  /** Resolves with `host:port` once the server accepts connections. */
-  readonly listening = new Promise<string>((resolve) => { this.resolveListening = resolve; });
+  private rejectListening!: (error: unknown) => void;
+  /**
+   * Resolves with `host:port` once the server accepts connections; rejects when it fails to start
+   * (the manager may already be acting by then, so its own start says nothing of this part).
+   */
+  readonly listening = new Promise<string>((resolve, reject) => { this.resolveListening = resolve; this.rejectListening = reject; });
 
-  constructor(private readonly options: AdmissionServerOptions) {}
+  constructor(private readonly options: AdmissionServerOptions) {
+    // The manager logs and stops on a failed start; nobody need be waiting on `listening` for that.
+    this.listening.catch(() => undefined);
+  }
 
   async start(signal: AbortSignal): Promise<void> {
+    let server: Server;
+    try {
+      server = await this.listen();
+    } catch (error) {
+      this.rejectListening(error);
+      throw error;
+    }
+    const timer = setInterval(() => void this.rotate().catch((error: unknown) => this.options.log.warning('certificate check failed', { error: String(error) })), this.options.rotationCheckMs);
+    await new Promise<void>((resolve) => signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }));
+    clearInterval(timer);
+    server.closeIdleConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Takes or makes the serving certificate, waits for the caches, and listens. */
+  private async listen(): Promise<Server> {
     this.served = await this.options.tls.reconcile();
     await this.options.synced();
     const server = createServer({ cert: this.served.certPem, key: this.served.keyPem }, (req, res) => void this.handle(req, res));
@@ -71,11 +94,7 @@ export class AdmissionServer {
     const where = `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
     this.options.log.info('serving admission', { address: where });
     this.resolveListening(where);
-    const timer = setInterval(() => void this.rotate().catch((error: unknown) => this.options.log.warning('certificate check failed', { error: String(error) })), this.options.rotationCheckMs);
-    await new Promise<void>((resolve) => signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }));
-    clearInterval(timer);
-    server.closeIdleConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return server;
   }
 
   /** Checks the certificates now and serves a renewed one at once. */
