@@ -59,9 +59,19 @@ build_info=packages/kubectl-istream/dist/build-info.json
 if commit=$(git rev-parse HEAD 2>/dev/null); then
   tree_state=clean
   git diff --quiet HEAD -- 2>/dev/null || tree_state=dirty
-  printf '{"gitCommit":"%s","gitTreeState":"%s"}\n' "$commit" "$tree_state" > "$build_info"
+  info=$(printf '{"gitCommit":"%s","gitTreeState":"%s"}' "$commit" "$tree_state")
+  # Rewritten only when it changes: the bundle below is rebuilt when this file is newer.
+  [ "$(cat "$build_info" 2>/dev/null)" = "$info" ] || echo "$info" > "$build_info"
 else
   rm -f "$build_info"
+fi
+
+# The bundled CLI (what the npm package, the executables and the controller image run); esbuild is
+# skipped when nothing it reads changed since the last bundle.
+bundle=packages/kubectl-istream/dist/bundle/kubectl-istream.cjs
+if [ ! -f "$bundle" ] || [ -n "$(find packages/kubectl-istream/dist/src packages/core/dist/src packages/kubectl-istream/dist/build-info.json packages/kubectl-istream/ship/bundle.mjs -newer "$bundle" -print -quit 2>/dev/null)" ]; then
+  log "bundling the CLI (esbuild)"
+  node packages/kubectl-istream/ship/bundle.mjs
 fi
 
 if [ "${1:-}" = "--package-extension" ]; then

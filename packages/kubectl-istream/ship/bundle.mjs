@@ -1,0 +1,63 @@
+// Bundles the compiled CLI (dist/src, with @istream/core and every dependency inlined) for what
+// users install: node_modules resolution of ~900 files is most of an unbundled start-up.
+//   dist/bundle/esm/kubectl-istream.mjs  ESM, split at the commands' dynamic imports, so `--help`
+//                                        and `lint` parse neither the Kubernetes nor the registry
+//                                        client (the npm package and the controller image run it);
+//   dist/bundle/kubectl-istream.cjs      one CommonJS file, what a Node single executable embeds.
+// Usage: node ship/bundle.mjs   (after tsc -b; scripts/bootstrap.sh runs both)
+import { build } from 'esbuild';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const pkgDir = fileURLToPath(new URL('..', import.meta.url));
+const out = join(pkgDir, 'dist/bundle');
+
+function readJson(path) {
+  try { return JSON.parse(readFileSync(path, 'utf8')); } catch { return undefined; }
+}
+
+/** What build-info.ts otherwise reads beside itself: the bundle has no package.json next to it. */
+export function bundledBuildInfo() {
+  const built = readJson(join(pkgDir, 'dist/build-info.json'));
+  return {
+    version: readJson(join(pkgDir, 'package.json')).version,
+    gitCommit: built?.gitCommit ?? 'unknown',
+    gitTreeState: built?.gitTreeState ?? 'unknown',
+  };
+}
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  // The ESM builds of client-node and yaml, like the unbundled CLI loads.
+  mainFields: ['module', 'main'],
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  define: { ISTREAM_BUNDLED_BUILD_INFO: JSON.stringify(bundledBuildInfo()) },
+};
+
+rmSync(out, { recursive: true, force: true });
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: { 'kubectl-istream': join(pkgDir, 'dist/src/main.js') },
+    outdir: join(out, 'esm'),
+    outExtension: { '.js': '.mjs' },
+    format: 'esm',
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    // Some dependencies are CommonJS and call require() for node builtins.
+    banner: { js: "import { createRequire as __istreamRequire } from 'node:module'; const require = __istreamRequire(import.meta.url);" },
+  }),
+  build({
+    ...common,
+    entryPoints: [join(pkgDir, 'dist/src/main.js')],
+    outfile: join(out, 'kubectl-istream.cjs'),
+    format: 'cjs',
+    // import.meta is empty in CommonJS; only build-info.ts reads it, and the define above wins.
+    logOverride: { 'empty-import-meta': 'silent' },
+  }),
+]);
