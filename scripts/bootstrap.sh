@@ -13,8 +13,9 @@ if [ "$node_major" -lt 20 ]; then
 fi
 
 # Debian packages the harnesses start for real: the registry, htpasswd, openssl for test certs,
-# skopeo as the peer the registry client is checked against, chromium and ripgrep for code-server.
-debs=(docker-registry apache2-utils openssl skopeo chromium ripgrep libkrb5-dev ca-certificates)
+# skopeo as the peer the registry client is checked against, chromium and ripgrep for code-server,
+# runc to run the controller image as a pod would.
+debs=(docker-registry apache2-utils openssl skopeo chromium ripgrep libkrb5-dev ca-certificates runc)
 missing=()
 for d in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$d" 2>/dev/null | grep -q 'install ok installed' || missing+=("$d")
@@ -30,6 +31,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   rm -f /usr/sbin/policy-rc.d
+fi
+
+# The controller image's arm64 C runtime comes from Debian's arm64 packages (`apt-get download`
+# in packages/kubectl-istream/ship/image.mjs; nothing is installed): apt needs their lists.
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  if [ "$(id -u)" -ne 0 ]; then
+    log "apt has no arm64 package lists; run as root or: sudo dpkg --add-architecture arm64 && sudo apt-get update"; exit 1
+  fi
+  log "adding arm64 package lists (for the controller image)"
+  dpkg --add-architecture arm64
+  apt-get update -qq >/dev/null
 fi
 
 # Corepack 0.3x on Node 20 ships signing keys older than current pnpm releases; the
@@ -69,7 +81,7 @@ fi
 # The bundled CLI (what the npm package, the executables and the controller image run); esbuild is
 # skipped when nothing it reads changed since the last bundle.
 bundle=packages/kubectl-istream/dist/bundle/kubectl-istream.cjs
-if [ ! -f "$bundle" ] || [ -n "$(find packages/kubectl-istream/dist/src packages/core/dist/src packages/kubectl-istream/dist/build-info.json packages/kubectl-istream/ship/bundle.mjs -newer "$bundle" -print -quit 2>/dev/null)" ]; then
+if [ ! -f "$bundle" ] || [ -n "$(find packages/kubectl-istream/dist/src packages/core/dist/src packages/kubectl-istream/dist/build-info.json packages/kubectl-istream/ship/bundle.mjs packages/kubectl-istream/ship/bundle-info.mjs -newer "$bundle" -print -quit 2>/dev/null)" ]; then
   log "bundling the CLI (esbuild)"
   node packages/kubectl-istream/ship/bundle.mjs
 fi

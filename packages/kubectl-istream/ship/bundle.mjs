@@ -6,26 +6,13 @@
 //   dist/bundle/kubectl-istream.cjs      one CommonJS file, what a Node single executable embeds.
 // Usage: node ship/bundle.mjs   (after tsc -b; scripts/bootstrap.sh runs both)
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundledBuildInfo } from './bundle-info.mjs';
 
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
 const out = join(pkgDir, 'dist/bundle');
-
-function readJson(path) {
-  try { return JSON.parse(readFileSync(path, 'utf8')); } catch { return undefined; }
-}
-
-/** What build-info.ts otherwise reads beside itself: the bundle has no package.json next to it. */
-export function bundledBuildInfo() {
-  const built = readJson(join(pkgDir, 'dist/build-info.json'));
-  return {
-    version: readJson(join(pkgDir, 'package.json')).version,
-    gitCommit: built?.gitCommit ?? 'unknown',
-    gitTreeState: built?.gitTreeState ?? 'unknown',
-  };
-}
 
 const common = {
   bundle: true,
