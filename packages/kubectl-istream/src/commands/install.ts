@@ -1,32 +1,23 @@
-// kubectl istream install: the ImageStream CRD, the controller's RBAC and, given an image, its Deployment. On OpenShift, whose API server
-// serves image.openshift.io itself, no CRD is installed (ours would shadow nothing and confuse oc).
+// kubectl istream install: the ImageStream CRD, the controller's RBAC and the controller (Deployment,
+// metrics Service, PodDisruptionBudget). Run again, it upgrades in place. On OpenShift, whose API
+// server serves image.openshift.io itself, no CRD is installed (ours would shadow nothing and confuse oc).
 import { applyObject, waitForCrdEstablished } from '@istream/core/cluster';
 import { CliError } from '../errors.js';
 import { parseDryRun } from '../flags.js';
-import { installManifests, type Manifest } from '../install-manifests.js';
+import { installManifests, qualifiedName, type Manifest } from '../install-manifests.js';
 import { toJson, toYaml } from '../printers/objects.js';
 import type { Factory } from '../factory.js';
 
 export interface InstallOptions {
   dryRun?: unknown;
   output?: 'yaml' | 'json' | 'name';
-  image?: string;
+  image: string;
+  /** false with --no-controller. */
+  controller: boolean;
 }
 
-const GROUPS: Record<string, string> = {
-  CustomResourceDefinition: 'customresourcedefinition.apiextensions.k8s.io',
-  Namespace: 'namespace',
-  ServiceAccount: 'serviceaccount',
-  ClusterRole: 'clusterrole.rbac.authorization.k8s.io',
-  ClusterRoleBinding: 'clusterrolebinding.rbac.authorization.k8s.io',
-  Deployment: 'deployment.apps',
-};
-
-const NO_IMAGE_NOTE = 'No controller Deployment was installed: no istream controller image is published yet.\n'
-  + 'Run `kubectl istream controller` where a kubeconfig reaches this cluster, or build an image whose\n'
-  + 'entrypoint is kubectl-istream and run `kubectl istream install --image IMAGE`.\n';
-
-const qualifiedName = (m: Manifest): string => `${GROUPS[m.kind] ?? m.kind.toLowerCase()}/${m.metadata.name}`;
+const NO_CONTROLLER_NOTE = 'No controller was installed (--no-controller): run `kubectl istream controller` where a\n'
+  + 'kubeconfig reaches this cluster.\n';
 
 /** The manifests as `-o` asks: the ones to be applied (dry run), or as the server stored them. */
 function printManifests(manifests: Manifest[], output: InstallOptions['output'], factory: Factory): void {
@@ -38,7 +29,7 @@ function printManifests(manifests: Manifest[], output: InstallOptions['output'],
 export async function runInstall(options: InstallOptions, factory: Factory): Promise<void> {
   const dryRun = parseDryRun(options.dryRun);
   if (dryRun === 'server') throw new CliError('install supports --dry-run=client only');
-  const image = options.image === undefined ? {} : { image: options.image };
+  const image = options.controller ? { image: options.image } : {};
   if (dryRun === 'client') {
     // Printing the manifests needs no cluster; the CRD is left out only when one says it is OpenShift.
     let openshift = false;
@@ -66,5 +57,5 @@ export async function runInstall(options: InstallOptions, factory: Factory): Pro
     if (options.output === undefined) factory.io.out.write(`${qualifiedName(manifest)} ${outcome}\n`);
   }
   if (options.output !== undefined) printManifests(applied, options.output, factory);
-  if (options.image === undefined) factory.io.err.write(NO_IMAGE_NOTE);
+  if (!options.controller) factory.io.err.write(NO_CONTROLLER_NOTE);
 }

@@ -9,6 +9,7 @@ import { lintCommand } from './lint.js';
 import { rollbackCommand } from './rollback.js';
 import { setTriggersCommand } from './set-triggers.js';
 import { tagCommand } from './tag.js';
+import { uninstallCommand } from './uninstall.js';
 import { versionCommand } from './version.js';
 
 /** Every subcommand of `kubectl istream`, in the order `--help` lists them. */
@@ -22,6 +23,7 @@ export const commands: CommandModule[] = [
   digestCommand,
   lintCommand,
   installCommand,
+  uninstallCommand,
   controllerCommand,
   versionCommand,
 ];

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defer } from '@istream/test-harness';
 import { freePort } from '@istream/test-harness/cluster/ports';
-import { CONTROLLER_RULES } from '../../src/install-manifests.js';
+import { CONTROLLER_RULES, LEADER_ELECTION_RULES } from '../../src/install-manifests.js';
 import {
   clusterWithCrd, containerImage, deployment, digestA, digestB, getJson, ok, putStream, setItems, triggerAnnotation, waitFor,
 } from '../controller/support.js';
@@ -47,6 +47,13 @@ test('the image, run by runc as a pod would run it, loads the in-cluster config,
       {
         apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: roleName },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: roleName },
+        subjects: [{ kind: 'ServiceAccount', name: account, namespace: ns }],
+      },
+      // The Lease, in the namespace it is taken in (istream-system when installed).
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: account, namespace: ns }, rules: LEADER_ELECTION_RULES },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: account, namespace: ns },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: account },
         subjects: [{ kind: 'ServiceAccount', name: account, namespace: ns }],
       },
     ] }) });
