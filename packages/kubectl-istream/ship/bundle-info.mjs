@@ -1,5 +1,6 @@
 // The version and commit written into bundles and images: what build-info.ts otherwise reads
 // beside itself (package.json, and dist/build-info.json that scripts/bootstrap.sh writes).
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,4 +18,14 @@ export function bundledBuildInfo() {
     gitCommit: built?.gitCommit ?? 'unknown',
     gitTreeState: built?.gitTreeState ?? 'unknown',
   };
+}
+
+/** The commit's time (or $SOURCE_DATE_EPOCH): every file's mtime in images and archives. */
+export function sourceDate() {
+  if (process.env.SOURCE_DATE_EPOCH) return Number(process.env.SOURCE_DATE_EPOCH);
+  try {
+    return Number(execFileSync('git', ['log', '-1', '--format=%ct'], { cwd: pkgDir, encoding: 'utf8' }).trim());
+  } catch {
+    return 0;
+  }
 }

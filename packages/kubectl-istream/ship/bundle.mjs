@@ -7,6 +7,7 @@
 // Usage: node ship/bundle.mjs   (after tsc -b; scripts/bootstrap.sh runs both)
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundledBuildInfo } from './bundle-info.mjs';
@@ -24,6 +25,9 @@ const common = {
   legalComments: 'none',
   logLevel: 'warning',
   define: { ISTREAM_BUNDLED_BUILD_INFO: JSON.stringify(bundledBuildInfo()) },
+  // client-node's old whatwg-url requires Node's punycode module, which Node 22 (the image's and
+  // the executables') warns about on every start; the npm package is the same code.
+  alias: { punycode: createRequire(join(pkgDir, 'package.json')).resolve('punycode/punycode.js') },
 };
 
 rmSync(out, { recursive: true, force: true });

@@ -7,15 +7,15 @@
 // Prints the index digest on stdout.
 import { Buffer } from 'node:buffer';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { gzipSync } from 'node:zlib';
-import { bundledBuildInfo } from './bundle-info.mjs';
-import { blob, imageIndex, imageManifest, jsonBlob, MediaType, sha256, writeLayout } from './oci/layout.mjs';
+import { bundledBuildInfo, sourceDate } from './bundle-info.mjs';
+import { blob, imageIndex, imageManifest, jsonBlob, MediaType, writeLayout } from './oci/layout.mjs';
+import { cacheDir, cachedGzip } from './oci/gzip-cache.mjs';
 import { entriesFromDirectory, tarArchive } from './oci/tar.mjs';
 
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
@@ -34,7 +34,6 @@ const PLATFORMS = [
 /** What node links against (ldd): libc, libm, libdl, libpthread, libstdc++, libgcc_s. */
 const RUNTIME_DEBS = ['libc6', 'libstdc++6', 'libgcc-s1'];
 
-const cacheDir = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'istream/image');
 
 /** The Debian package files, downloaded once into the cache (`apt-get download`, no install). */
 function debFiles(names) {
@@ -88,32 +87,9 @@ function appEntries(work) {
   ];
 }
 
-/**
- * gzip of a layer, kept in the cache under the digest of the uncompressed tar: compressing Node's
- * 120 MB binary is most of a build, and the same tar always compresses to the same bytes (zlib,
- * fixed level, no name or time in the header).
- */
 function gzipLayer(tar) {
-  const diffId = sha256(tar);
-  const cached = join(cacheDir, 'layers', `${diffId.slice('sha256:'.length)}.gz`);
-  if (!existsSync(cached)) {
-    mkdirSync(join(cacheDir, 'layers'), { recursive: true });
-    // Written aside and renamed: builds running side by side (tests) never read half a file.
-    const partial = `${cached}.${process.pid}.tmp`;
-    writeFileSync(partial, gzipSync(tar, { level: 9 }));
-    renameSync(partial, cached);
-  }
-  return { diffId, layer: blob(MediaType.layer, readFileSync(cached)) };
-}
-
-/** The commit's time: the image's `created` and every file's mtime. */
-function sourceDate() {
-  if (process.env.SOURCE_DATE_EPOCH) return Number(process.env.SOURCE_DATE_EPOCH);
-  try {
-    return Number(execFileSync('git', ['log', '-1', '--format=%ct'], { cwd: repoRoot, encoding: 'utf8' }).trim());
-  } catch {
-    return 0;
-  }
+  const { diffId, gzip } = cachedGzip(tar);
+  return { diffId, layer: blob(MediaType.layer, gzip) };
 }
 
 export function buildImage() {
