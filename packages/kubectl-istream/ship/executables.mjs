@@ -130,7 +130,7 @@ export function buildExecutables(out, targetNames, baseUrl) {
       writeFileSync(join(out, file), bytes);
       return { target, file, exe, sha256: sha256Hex(bytes) };
     });
-    writeFileSync(join(out, 'istream.krew.yaml'), krewManifest(version, archives, baseUrl.replace('{version}', version)));
+    writeFileSync(join(out, 'istream.yaml'), krewManifest(version, archives, baseUrl.replace('{version}', version)));
     return archives.map((a) => join(out, a.file));
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -147,6 +147,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   });
   const started = Date.now();
   const paths = buildExecutables(values.out, values.target, values['base-url']);
-  console.error(`executables: ${paths.length} archives and istream.krew.yaml in ${values.out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.error(`executables: ${paths.length} archives and istream.yaml (krew manifest) in ${values.out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   for (const path of paths) console.log(path);
 }

@@ -1,6 +1,7 @@
 // The controller image as `npm run image` builds it, and the parts of its OCI layout tests read.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -51,4 +52,18 @@ export class OciLayout {
     const manifest = this.json<{ config: Descriptor; layers: Descriptor[] }>(entry.digest);
     return { config: this.json<ImageConfig>(manifest.config.digest), layers: manifest.layers.map((l) => this.blobPath(l.digest)) };
   }
+}
+
+/** krew (sigs.k8s.io/krew; v0.4.3 is the newest the Go module proxy serves) and its manifest validator. */
+export const KREW_VERSION = 'v0.4.3';
+
+/** Builds krew and validate-krew-manifest from the Go module proxy once; returns their directory. */
+export function ensureKrew(): string {
+  const dir = join(homedir(), '.cache/istream', `krew-${KREW_VERSION}`);
+  if (!existsSync(join(dir, 'krew')) || !existsSync(join(dir, 'validate-krew-manifest'))) {
+    execFileSync('go', ['install', `sigs.k8s.io/krew/cmd/krew@${KREW_VERSION}`, `sigs.k8s.io/krew/cmd/validate-krew-manifest@${KREW_VERSION}`], {
+      env: { ...process.env, GOBIN: dir }, stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  }
+  return dir;
 }
