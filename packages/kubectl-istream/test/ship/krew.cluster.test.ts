@@ -22,7 +22,7 @@ test('krew validates the manifest and installs the linux/amd64 archive from it',
 
   const manifest = parse(readFileSync(manifestPath, 'utf8')) as { spec: { platforms: Array<{ selector: { matchLabels: { os: string; arch: string } }; uri: string; sha256: string }> } };
   assert.deepEqual(manifest.spec.platforms.map((p) => `${p.selector.matchLabels.os}/${p.selector.matchLabels.arch}`),
-    ['linux/amd64', 'linux/arm64', 'darwin/amd64', 'windows/amd64']);
+    ['linux/amd64', 'linux/arm64', 'darwin/amd64', 'darwin/arm64', 'windows/amd64']);
   for (const [i, platform] of manifest.spec.platforms.entries()) {
     const sum = execFileSync('sha256sum', [archives[i]!], { encoding: 'utf8' }).split(' ')[0];
     assert.equal(platform.sha256, sum, platform.uri);
