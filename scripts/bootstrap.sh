@@ -14,8 +14,8 @@ fi
 
 # Debian packages the harnesses start for real: the registry, htpasswd, openssl for test certs,
 # skopeo as the peer the registry client is checked against, chromium and ripgrep for code-server;
-# containerd, runc and the CNI plugins for the sandbox's real node, busybox-static for the fixture
-# images that really run there.
+# containerd, runc and the CNI plugins for the sandbox's real node (runc also runs the controller
+# image as a pod would), busybox-static for the fixture images that really run there.
 debs=(docker-registry apache2-utils openssl skopeo chromium ripgrep libkrb5-dev ca-certificates
   containerd runc containernetworking-plugins busybox-static)
 missing=()
@@ -34,6 +34,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   rm -f /usr/sbin/policy-rc.d
+fi
+
+# The controller image's arm64 C runtime comes from Debian's arm64 packages (`apt-get download`
+# in packages/kubectl-istream/ship/image.mjs; nothing is installed): apt needs their lists.
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  if [ "$(id -u)" -ne 0 ]; then
+    log "apt has no arm64 package lists; run as root or: sudo dpkg --add-architecture arm64 && sudo apt-get update"; exit 1
+  fi
+  log "adding arm64 package lists (for the controller image)"
+  dpkg --add-architecture arm64
+  apt-get update -qq >/dev/null
 fi
 
 # Corepack 0.3x on Node 20 ships signing keys older than current pnpm releases; the
@@ -63,9 +74,19 @@ build_info=packages/kubectl-istream/dist/build-info.json
 if commit=$(git rev-parse HEAD 2>/dev/null); then
   tree_state=clean
   git diff --quiet HEAD -- 2>/dev/null || tree_state=dirty
-  printf '{"gitCommit":"%s","gitTreeState":"%s"}\n' "$commit" "$tree_state" > "$build_info"
+  info=$(printf '{"gitCommit":"%s","gitTreeState":"%s"}' "$commit" "$tree_state")
+  # Rewritten only when it changes: the bundle below is rebuilt when this file is newer.
+  [ "$(cat "$build_info" 2>/dev/null)" = "$info" ] || echo "$info" > "$build_info"
 else
   rm -f "$build_info"
+fi
+
+# The bundled CLI (what the npm package, the executables and the controller image run); esbuild is
+# skipped when nothing it reads changed since the last bundle.
+bundle=packages/kubectl-istream/dist/bundle/kubectl-istream.cjs
+if [ ! -f "$bundle" ] || [ -n "$(find packages/kubectl-istream/dist/src packages/core/dist/src packages/kubectl-istream/dist/build-info.json packages/kubectl-istream/ship/bundle.mjs packages/kubectl-istream/ship/bundle-info.mjs -newer "$bundle" -print -quit 2>/dev/null)" ]; then
+  log "bundling the CLI (esbuild)"
+  node packages/kubectl-istream/ship/bundle.mjs
 fi
 
 if [ "${1:-}" = "--package-extension" ]; then

@@ -114,10 +114,10 @@ async function main() {
   process.stdout.write(`  ${floating} -> ${fixtures.floating.A.digest}   (image A, pushed over the registry's HTTP API)\n`);
 
   heading('2. Install istream and create the Deployment from the floating tag');
-  // No controller image is published, so install sets up the CRD and RBAC and the controller runs
-  // here as a local process (`kubectl istream controller`), as install's own message suggests.
+  // The sandbox's nodes run no containers, so the controller runs here as a local process
+  // (`kubectl istream controller`) and install sets up the CRD and RBAC only.
   await kubectl(['plugin', 'list']);
-  await istream(['install']);
+  await istream(['install', '--no-controller']);
   const nsName = `demo-${Date.now().toString(36)}`;
   await kubectl(['create', 'namespace', nsName]);
   await kubectl(['config', 'set-context', '--current', `--namespace=${nsName}`]);

@@ -22,11 +22,21 @@ function readJson(relative: string): Record<string, unknown> | undefined {
 
 const text = (value: unknown): string => (typeof value === 'string' && value !== '' ? value : UNKNOWN);
 
+/**
+ * Set by the bundler (ship/bundle.mjs): a bundle or single executable has no package.json or
+ * build-info.json beside it, so the values are written into it.
+ */
+declare const ISTREAM_BUNDLED_BUILD_INFO: BuildInfo | undefined;
+
 let cached: BuildInfo | undefined;
 
 /** Read once: this module is dist/src/build-info.js, next to dist/build-info.json and below package.json. */
 export function buildInfo(): BuildInfo {
   if (cached !== undefined) return cached;
+  if (typeof ISTREAM_BUNDLED_BUILD_INFO !== 'undefined' && ISTREAM_BUNDLED_BUILD_INFO !== undefined) {
+    cached = ISTREAM_BUNDLED_BUILD_INFO;
+    return cached;
+  }
   const pkg = readJson('../../package.json');
   const built = readJson('../build-info.json');
   cached = { version: text(pkg?.version), gitCommit: text(built?.gitCommit), gitTreeState: text(built?.gitTreeState) };
@@ -36,4 +46,12 @@ export function buildInfo(): BuildInfo {
 /** The plugin's part of `version`, in kubectl's text form. */
 export function clientVersionText(info: BuildInfo): string {
   return `Client Version: ${info.version}\nGit Commit: ${info.gitCommit}`;
+}
+
+/** Where the controller image is published; `install` runs this plugin's version of it. */
+export const CONTROLLER_IMAGE_REPOSITORY = 'ghcr.io/istream-project/istream-controller';
+
+/** The controller image of this plugin's version (`npm run image` tags its layout with the version). */
+export function defaultControllerImage(info: BuildInfo = buildInfo()): string {
+  return `${CONTROLLER_IMAGE_REPOSITORY}:${info.version}`;
 }

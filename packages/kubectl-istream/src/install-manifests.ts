@@ -31,23 +31,27 @@ export function lookupPolicyNames(): string[] {
 }
 
 /**
- * What the controller may do, cluster-wide. Owned by the controller: edit here when it needs more
- * (or less). Streams and their status; pull secrets for registry credentials; the workloads that
- * carry trigger annotations; events; leases for leader election; access reviews for
- * cross-namespace triggers; Service CIDRs, so imports never reach Services by address.
+ * What the controller may do, cluster-wide; docs/install.md says what each rule is for (keep the
+ * two together). Owned by the controller: edit here when it needs more (or less). No rule grants
+ * `patch` or `delete`: the controller only creates and replaces.
  */
 export const CONTROLLER_RULES = [
-  { apiGroups: [IMAGE_GROUP], resources: [IMAGE_STREAM_PLURAL], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'] },
-  { apiGroups: [IMAGE_GROUP], resources: [`${IMAGE_STREAM_PLURAL}/status`], verbs: ['get', 'update', 'patch'] },
+  { apiGroups: [IMAGE_GROUP], resources: [IMAGE_STREAM_PLURAL], verbs: ['get', 'list', 'watch', 'create', 'update'] },
+  { apiGroups: [IMAGE_GROUP], resources: [`${IMAGE_STREAM_PLURAL}/status`], verbs: ['get', 'update'] },
   { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] },
-  ...workloadRules(['get', 'list', 'watch', 'update', 'patch']),
+  ...workloadRules(['get', 'list', 'watch', 'update']),
   { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
-  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
   { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
   { apiGroups: ['networking.k8s.io'], resources: ['servicecidrs'], verbs: ['list'] },
   // Admission: the caBundle of its own webhook configuration; the policy backend's table.
   { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], resourceNames: [ADMISSION_CONFIGURATION_NAME], verbs: ['get', 'update'] },
   { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingadmissionpolicies'], resourceNames: lookupPolicyNames(), verbs: ['get', 'update'] },
+];
+
+/** The leader Lease, in the controller's own namespace only (a Role, not a ClusterRole). */
+export const LEADER_ELECTION_RULES = [
+  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [CONTROLLER_NAME], verbs: ['get', 'update'] },
 ];
 
 const labels = { 'app.kubernetes.io/name': 'istream', 'app.kubernetes.io/component': 'controller' };
@@ -183,11 +187,13 @@ export function imageStreamCrd(): Manifest {
   };
 }
 
+/** The port /healthz, /readyz and /metrics are served on in the pod. */
+const METRICS_PORT = 8080;
+/** The image's user (ship/image.mjs): distroless's "nonroot". */
+const NONROOT = 65532;
+
 export interface InstallOptions {
-  /**
-   * The controller image (entrypoint `kubectl-istream`). No image is published, so without one
-   * the controller Deployment is left out rather than pointed at an image that does not exist.
-   */
+  /** The controller image (entrypoint kubectl-istream, command `controller`); undefined: no controller in the cluster. */
   image?: string;
   /** OpenShift serves ImageStreams itself: no CRD then. */
   includeCrd: boolean;
@@ -232,44 +238,122 @@ export function admissionManifests(mode: AdmissionMode): Manifest[] {
   ];
 }
 
-export function installManifests(options: InstallOptions): Manifest[] {
-  const { image } = options;
-  const namespaced = { name: CONTROLLER_NAME, namespace: INSTALL_NAMESPACE, labels };
+const namespaced = { name: CONTROLLER_NAME, namespace: INSTALL_NAMESPACE, labels };
+
+/** The namespace, with the restricted Pod Security profile enforced: the controller needs no more. */
+function namespace(): Manifest {
+  return {
+    apiVersion: 'v1', kind: 'Namespace',
+    metadata: {
+      name: INSTALL_NAMESPACE,
+      labels: {
+        'app.kubernetes.io/name': 'istream',
+        'pod-security.kubernetes.io/enforce': 'restricted',
+        'pod-security.kubernetes.io/warn': 'restricted',
+      },
+    },
+  };
+}
+
+function rbac(): Manifest[] {
+  const roleRef = (kind: string) => ({ apiGroup: 'rbac.authorization.k8s.io', kind, name: CONTROLLER_NAME });
+  const subjects = [{ kind: 'ServiceAccount', name: CONTROLLER_NAME, namespace: INSTALL_NAMESPACE }];
   return [
-    ...(options.includeCrd ? [imageStreamCrd()] : []),
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: INSTALL_NAMESPACE, labels: { 'app.kubernetes.io/name': 'istream' } } },
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: namespaced },
     { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: CONTROLLER_NAME, labels }, rules: CONTROLLER_RULES },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRoleBinding',
-      metadata: { name: CONTROLLER_NAME, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: CONTROLLER_NAME },
-      subjects: [{ kind: 'ServiceAccount', name: CONTROLLER_NAME, namespace: INSTALL_NAMESPACE }],
-    },
-    ...(image === undefined ? [] : [{
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { ...namespaced, labels: { ...labels, [VERSION_LABEL]: buildInfo().version } },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: CONTROLLER_NAME,
-            containers: [{
-              name: 'controller',
-              image,
-              // The CLI's default serves metrics on loopback only; in a pod they are for the cluster.
-              args: ['controller', '--metrics-bind-address=:8080', `--admission=${options.admission ?? 'webhook'}`],
-              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
-              resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { memory: '256Mi' } },
-            }],
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: CONTROLLER_NAME, labels }, roleRef: roleRef('ClusterRole'), subjects },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: namespaced, rules: LEADER_ELECTION_RULES },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: namespaced, roleRef: roleRef('Role'), subjects },
+  ];
+}
+
+/**
+ * Two replicas, one acting (the Lease), the other ready to take over; the restricted Pod Security
+ * profile; probes on the endpoints every replica serves (a standby is ready once its caches sync).
+ */
+function controllerDeployment(image: string, admission: AdmissionMode): Manifest {
+  const probe = (path: string) => ({ httpGet: { path, port: 'metrics' }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { ...namespaced, labels: { ...labels, [VERSION_LABEL]: buildInfo().version } },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: labels },
+      // A new version comes up before an old one goes: the Lease moves over without a gap.
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+      template: {
+        metadata: { labels },
+        spec: {
+          serviceAccountName: CONTROLLER_NAME,
+          securityContext: { runAsNonRoot: true, runAsUser: NONROOT, runAsGroup: NONROOT, seccompProfile: { type: 'RuntimeDefault' } },
+          // Replicas on different nodes where there are several, so one node's loss leaves a standby.
+          affinity: {
+            podAntiAffinity: {
+              preferredDuringSchedulingIgnoredDuringExecution: [{
+                weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: labels } },
+              }],
+            },
           },
+          containers: [{
+            name: 'controller',
+            image,
+            // The CLI's default serves metrics on loopback only; in a pod they are for the cluster.
+            args: ['controller', '--leader-elect', `--metrics-bind-address=:${METRICS_PORT}`, '--log-format=json', `--admission=${admission}`],
+            // The Lease's namespace (the controller's default for --leader-elect-namespace).
+            env: [{ name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } }],
+            ports: [{ name: 'metrics', containerPort: METRICS_PORT, protocol: 'TCP' }],
+            readinessProbe: probe('/readyz'),
+            livenessProbe: { ...probe('/healthz'), initialDelaySeconds: 10 },
+            securityContext: {
+              allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] },
+            },
+            resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { cpu: '1', memory: '256Mi' } },
+          }],
         },
       },
-    }]),
-    ...admissionManifests(options.admission ?? 'webhook'),
+    },
+  };
+}
+
+function controllerAvailability(): Manifest[] {
+  return [
+    {
+      apiVersion: 'v1', kind: 'Service', metadata: { name: `${CONTROLLER_NAME}-metrics`, namespace: INSTALL_NAMESPACE, labels },
+      spec: { selector: labels, ports: [{ name: 'metrics', port: METRICS_PORT, targetPort: 'metrics', protocol: 'TCP' }] },
+    },
+    // A drain takes one replica at a time: the other keeps (or takes) the Lease.
+    {
+      apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: namespaced,
+      spec: { minAvailable: 1, selector: { matchLabels: labels } },
+    },
   ];
+}
+
+/**
+ * Everything install applies, in order (what a later object needs comes first); uninstall deletes
+ * the same list backwards. A new part (webhooks, say) is one more entry here.
+ */
+const PARTS: Array<(options: InstallOptions) => Manifest[]> = [
+  (o) => (o.includeCrd ? [imageStreamCrd()] : []),
+  () => [namespace()],
+  () => rbac(),
+  (o) => (o.image === undefined ? [] : [controllerDeployment(o.image, o.admission ?? 'webhook'), ...controllerAvailability()]),
+  (o) => admissionManifests(o.admission ?? 'webhook'),
+];
+
+export function installManifests(options: InstallOptions): Manifest[] {
+  return PARTS.flatMap((part) => part(options));
+}
+
+/** How kubectl names an object in its messages: `kind.group/name` (`deployment.apps/x`). */
+export function qualifiedName(m: Manifest): string {
+  const slash = m.apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : m.apiVersion.slice(0, slash);
+  return `${m.kind.toLowerCase()}${group ? `.${group}` : ''}/${m.metadata.name}`;
+}
+
+/** What the controller creates itself in its namespace, which uninstall removes with the rest. */
+export function controllerCreatedObjects(): Manifest[] {
+  return [{ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: CONTROLLER_NAME, namespace: INSTALL_NAMESPACE } }];
 }

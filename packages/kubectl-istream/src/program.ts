@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { buildInfo, clientVersionText } from './build-info.js';
 import { commands } from './definitions/index.js';
+import { COMPLETE_COMMAND, completionOutput } from './completion.js';
 import { asCliError, CliError } from './errors.js';
 import { createFactory, type FactoryOptions, type GlobalFlags } from './factory.js';
 import { processIO } from './io.js';
@@ -60,6 +61,10 @@ export function buildProgram(run: RunOptions = defaultRun()): Command {
 /** Runs the CLI and returns the exit code; errors become one `error: ...` line. */
 export async function runCli(argv: string[], run: RunOptions = defaultRun()): Promise<number> {
   const program = buildProgram(run);
+  if (argv[0] === COMPLETE_COMMAND) {
+    run.io.out.write(completionOutput(program, argv.slice(1)));
+    return 0;
+  }
   try {
     await program.parseAsync(withShorthandValues(argv), { from: 'user' });
     return 0;

@@ -75,3 +75,28 @@ export async function waitForCrdEstablished(connection: ClusterConnection, name:
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/**
+ * Deletes an object named by a manifest (what `uninstall` needs); dependents go in the background,
+ * as `kubectl delete` does. `absent` when there was nothing to delete.
+ */
+export async function deleteObject(connection: ClusterConnection, object: Spec): Promise<'deleted' | 'absent'> {
+  const apiVersion = object.apiVersion ?? '';
+  let resource: { name: string; namespaced: boolean };
+  try {
+    resource = await resourceOf(connection, apiVersion, object.kind ?? '');
+  } catch (e) {
+    // A kind the server does not serve (its CRD is gone) has no objects left.
+    if (isNotFound(e) || (e as Error).message.startsWith("the server doesn't have a resource type")) return 'absent';
+    throw e;
+  }
+  const namespace = resource.namespaced ? object.metadata?.namespace ?? connection.namespace : undefined;
+  const path = resourcePath(apiVersion, resource.name, namespace, object.metadata?.name ?? '');
+  try {
+    await kubeClient(connection).call(path, { method: 'DELETE', body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' } });
+    return 'deleted';
+  } catch (e) {
+    if (isNotFound(e)) return 'absent';
+    throw e;
+  }
+}

@@ -1,41 +1,26 @@
-// kubectl istream install: the ImageStream CRD, the controller's RBAC and, given an image, its Deployment. On OpenShift, whose API server
-// serves image.openshift.io itself, no CRD is installed (ours would shadow nothing and confuse oc).
+// kubectl istream install: the ImageStream CRD, the controller's RBAC, the controller (Deployment,
+// metrics Service, PodDisruptionBudget) and its admission objects. Run again, it upgrades in place.
+// On OpenShift, whose API server serves image.openshift.io itself (image lookup and the stream
+// strategy included), no CRD and no admission objects are installed: ours would shadow nothing and
+// confuse oc.
 import { applyObject, groupVersionPath, kubeClient, waitForCrdEstablished, type ClusterConnection } from '@istream/core/cluster';
 import { CliError } from '../errors.js';
 import { parseDryRun } from '../flags.js';
-import { installManifests, type AdmissionMode, type Manifest } from '../install-manifests.js';
+import { installManifests, qualifiedName, type AdmissionMode, type Manifest } from '../install-manifests.js';
 import { toJson, toYaml } from '../printers/objects.js';
 import type { Factory } from '../factory.js';
 
 export interface InstallOptions {
   dryRun?: unknown;
   output?: 'yaml' | 'json' | 'name';
-  image?: string;
+  image: string;
+  /** false with --no-controller. */
+  controller: boolean;
   admission?: AdmissionMode;
 }
 
-const GROUPS: Record<string, string> = {
-  CustomResourceDefinition: 'customresourcedefinition.apiextensions.k8s.io',
-  Namespace: 'namespace',
-  ServiceAccount: 'serviceaccount',
-  ClusterRole: 'clusterrole.rbac.authorization.k8s.io',
-  ClusterRoleBinding: 'clusterrolebinding.rbac.authorization.k8s.io',
-  Deployment: 'deployment.apps',
-  Service: 'service',
-  Role: 'role.rbac.authorization.k8s.io',
-  RoleBinding: 'rolebinding.rbac.authorization.k8s.io',
-  MutatingWebhookConfiguration: 'mutatingwebhookconfiguration.admissionregistration.k8s.io',
-  MutatingAdmissionPolicy: 'mutatingadmissionpolicy.admissionregistration.k8s.io',
-  MutatingAdmissionPolicyBinding: 'mutatingadmissionpolicybinding.admissionregistration.k8s.io',
-  ValidatingAdmissionPolicy: 'validatingadmissionpolicy.admissionregistration.k8s.io',
-  ValidatingAdmissionPolicyBinding: 'validatingadmissionpolicybinding.admissionregistration.k8s.io',
-};
-
-const NO_IMAGE_NOTE = 'No controller Deployment was installed: no istream controller image is published yet.\n'
-  + 'Run `kubectl istream controller` where a kubeconfig reaches this cluster, or build an image whose\n'
-  + 'entrypoint is kubectl-istream and run `kubectl istream install --image IMAGE`.\n';
-
-const qualifiedName = (m: Manifest): string => `${GROUPS[m.kind] ?? m.kind.toLowerCase()}/${m.metadata.name}`;
+const NO_CONTROLLER_NOTE = 'No controller was installed (--no-controller): run `kubectl istream controller` where a\n'
+  + 'kubeconfig reaches this cluster.\n';
 
 /** The manifests as `-o` asks: the ones to be applied (dry run), or as the server stored them. */
 function printManifests(manifests: Manifest[], output: InstallOptions['output'], factory: Factory): void {
@@ -56,10 +41,12 @@ async function requireMutatingAdmissionPolicy(connection: ClusterConnection): Pr
 export async function runInstall(options: InstallOptions, factory: Factory): Promise<void> {
   const dryRun = parseDryRun(options.dryRun);
   if (dryRun === 'server') throw new CliError('install supports --dry-run=client only');
-  const image = options.image === undefined ? {} : { image: options.image };
-  // OpenShift's API server does image lookup and the stream strategy itself: no CRD, no admission.
-  const manifestsFor = (openshift: boolean): Manifest[] =>
-    installManifests({ includeCrd: !openshift, ...image, admission: openshift ? 'none' : options.admission ?? 'webhook' });
+  const image = options.controller ? { image: options.image } : {};
+  const mode = options.admission ?? 'webhook';
+  // The webhook is served by the controller's pods: without them (--no-controller) its objects
+  // would point at nothing. The policy backend needs no pod, only a controller somewhere.
+  const admission = (openshift: boolean): AdmissionMode => (openshift || (mode === 'webhook' && !options.controller) ? 'none' : mode);
+  const manifestsFor = (openshift: boolean): Manifest[] => installManifests({ includeCrd: !openshift, ...image, admission: admission(openshift) });
   if (dryRun === 'client') {
     // Printing the manifests needs no cluster; the CRD is left out only when one says it is OpenShift.
     let openshift = false;
@@ -89,5 +76,5 @@ export async function runInstall(options: InstallOptions, factory: Factory): Pro
     if (options.output === undefined) factory.io.out.write(`${qualifiedName(manifest)} ${outcome}\n`);
   }
   if (options.output !== undefined) printManifests(applied, options.output, factory);
-  if (options.image === undefined) factory.io.err.write(NO_IMAGE_NOTE);
+  if (!options.controller) factory.io.err.write(NO_CONTROLLER_NOTE);
 }

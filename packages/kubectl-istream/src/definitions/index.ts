@@ -10,6 +10,7 @@ import { rollbackCommand } from './rollback.js';
 import { setCommand } from './set.js';
 import { setTriggersCommand } from './set-triggers.js';
 import { tagCommand } from './tag.js';
+import { uninstallCommand } from './uninstall.js';
 import { versionCommand } from './version.js';
 import { whyCommand } from './why.js';
 
@@ -26,6 +27,7 @@ export const commands: CommandModule[] = [
   digestCommand,
   lintCommand,
   installCommand,
+  uninstallCommand,
   controllerCommand,
   versionCommand,
 ];

@@ -1,25 +1,31 @@
-import { Help, Option } from 'commander';
+import { Help, Option, type Command } from 'commander';
+import { defaultControllerImage } from '../build-info.js';
 import type { InstallOptions } from '../commands/install.js';
 import { addDryRunFlag, addOutputFlag } from '../flags.js';
 import type { CommandModule } from './command-module.js';
 
+/** -n stays accepted (kubectl takes it with every command) but is not offered: nothing depends on it. */
+export function hideNamespaceFlag(cmd: Command): void {
+  cmd.configureHelp({
+    showGlobalOptions: true,
+    visibleGlobalOptions(this: Help, command) {
+      return Help.prototype.visibleGlobalOptions.call(this, command).filter((option) => option.long !== '--namespace');
+    },
+  });
+}
+
 export const installCommand: CommandModule = {
   register(program, factory) {
     const cmd = program.command('install')
-      .description('Install the ImageStream CRD (not on OpenShift) and the istream controller')
-      .option('--image <image>', 'controller image (entrypoint kubectl-istream); without it no controller Deployment is installed')
+      .description('Install (or upgrade in place) the ImageStream CRD (not on OpenShift) and the istream controller')
+      .option('--image <image>', 'controller image (entrypoint kubectl-istream, as `npm run image` builds it)', defaultControllerImage())
+      .option('--no-controller', 'leave the controller out (CRD and RBAC only): run `kubectl istream controller` yourself')
       .addOption(new Option('--admission <mode>', 'image lookup at admission: the controller\'s webhook, a MutatingAdmissionPolicy (Kubernetes 1.36+), or none')
         .choices(['webhook', 'policy', 'none']).default('webhook'));
     addDryRunFlag(cmd);
     addOutputFlag(cmd, ['yaml', 'json', 'name']);
-    // -n stays accepted (kubectl takes it with every command), but nothing install creates depends
-    // on a namespace (cluster-scoped, or in istream-system), so its help does not offer it.
-    cmd.configureHelp({
-      showGlobalOptions: true,
-      visibleGlobalOptions(this: Help, command) {
-        return Help.prototype.visibleGlobalOptions.call(this, command).filter((option) => option.long !== '--namespace');
-      },
-    });
+    // Nothing install creates depends on -n (cluster-scoped, or in istream-system).
+    hideNamespaceFlag(cmd);
     cmd.action(async (opts: InstallOptions) => (await import('../commands/install.js')).runInstall(opts, factory));
   },
 };

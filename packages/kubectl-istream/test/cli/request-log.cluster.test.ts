@@ -16,7 +16,7 @@ before(async () => {
   registry = await startRegistry({ mode: 'plain' });
   fixtures = await pushFixtures(registry);
   namespace = await cluster.createNamespace('istream-verbose');
-  const installed = await cli(['install', '--kubeconfig', cluster.kubeconfig]);
+  const installed = await cli(['install', '--no-controller', '--kubeconfig', cluster.kubeconfig]);
   assert.equal(installed.code, 0, installed.err);
 });
 

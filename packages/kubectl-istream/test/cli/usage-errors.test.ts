@@ -34,7 +34,7 @@ test('--help still prints the command list, on stdout, exit 0', async () => {
   const { code, out, err } = await cli(['--help']);
   assert.equal(code, 0);
   assert.equal(err, '');
-  for (const command of ['import-image', 'tag', 'set-triggers', 'get', 'describe', 'rollback', 'digest', 'lint', 'install', 'controller', 'version']) {
+  for (const command of ['import-image', 'tag', 'set-triggers', 'get', 'describe', 'rollback', 'digest', 'lint', 'install', 'uninstall', 'controller', 'version']) {
     assert.match(out, new RegExp(`^  ${command} `, 'm'), command);
   }
 });

@@ -28,7 +28,7 @@ before(async () => {
   registry = await startRegistry({ mode: 'token', port: 6667 });
   fixtures = await pushFixtures(registry);
   namespace = await cluster.createNamespace('istream-port-6667');
-  const installed = await cli('install');
+  const installed = await cli('install', '--no-controller');
   assert.equal(installed.code, 0, installed.err);
 });
 

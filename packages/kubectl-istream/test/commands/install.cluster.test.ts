@@ -1,5 +1,7 @@
 // install against a real API server: re-running it reports what did not change as `unchanged`,
-// and -o yaml|json prints what was applied, as `kubectl apply -o` does.
+// and -o yaml|json prints what was applied, as `kubectl apply -o` does. The shared cluster gets no
+// controller (--no-controller): `version`'s test owns that Deployment there; the whole install,
+// upgrade and uninstall run on a private cluster (install-lifecycle.cluster.test.ts).
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAllDocuments } from 'yaml';
@@ -11,7 +13,7 @@ let cluster: ClusterInstance;
 
 async function cli(...args: string[]) {
   const io = bufferIO();
-  const code = await runCli([...args, '--kubeconfig', cluster.kubeconfig], { io, env: { HOME: '/nonexistent', PATH: process.env.PATH } });
+  const code = await runCli([...args, '--no-controller', '--kubeconfig', cluster.kubeconfig], { io, env: { HOME: '/nonexistent', PATH: process.env.PATH } });
   return { code, out: io.stdout(), err: io.stderr() };
 }
 
@@ -21,12 +23,8 @@ const INSTALLED = [
   'serviceaccount/istream-controller',
   'clusterrole.rbac.authorization.k8s.io/istream-controller',
   'clusterrolebinding.rbac.authorization.k8s.io/istream-controller',
-  'role.rbac.authorization.k8s.io/istream-admission-tls',
-  'rolebinding.rbac.authorization.k8s.io/istream-admission-tls',
-  'service/istream-admission',
-  'mutatingwebhookconfiguration.admissionregistration.k8s.io/istream-admission',
-  'validatingadmissionpolicy.admissionregistration.k8s.io/istream-image-lookup-guard',
-  'validatingadmissionpolicybinding.admissionregistration.k8s.io/istream-image-lookup-guard',
+  'role.rbac.authorization.k8s.io/istream-controller',
+  'rolebinding.rbac.authorization.k8s.io/istream-controller',
 ];
 
 before(async () => {
@@ -45,8 +43,7 @@ test('install -o yaml and -o json without --dry-run print the objects as the ser
   const yaml = await cli('install', '-o', 'yaml');
   assert.equal(yaml.code, 0, yaml.err);
   const docs = parseAllDocuments(yaml.out).map((d) => d.toJS() as { kind: string; metadata: { name: string; uid?: string; resourceVersion?: string } });
-  assert.deepEqual(docs.map((d) => d.kind), ['CustomResourceDefinition', 'Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding',
-    'Role', 'RoleBinding', 'Service', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
+  assert.deepEqual(docs.map((d) => d.kind), ['CustomResourceDefinition', 'Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']);
   for (const doc of docs) {
     assert.match(doc.metadata.uid ?? '', /^[0-9a-f-]{36}$/, `${doc.kind} ${doc.metadata.name} comes from the server`);
     assert.ok(doc.metadata.resourceVersion, `${doc.kind} ${doc.metadata.name} has a resourceVersion`);

@@ -49,14 +49,45 @@ test('install --dry-run=client -o yaml prints installable manifests without a cl
   const { code, out } = await cli(['install', '--dry-run=client', '-o', 'yaml', '--image', 'registry.example/istream:dev']);
   assert.equal(code, 0);
   const docs = out.split(/^---\n/m).map((d) => parse(d));
-  assert.deepEqual(docs.map((d) => d.kind), ['CustomResourceDefinition', 'Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Deployment', ...WEBHOOK_KINDS]);
+  assert.deepEqual(docs.map((d) => d.kind), ['CustomResourceDefinition', 'Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding',
+    'Role', 'RoleBinding', 'Deployment', 'Service', 'PodDisruptionBudget', ...WEBHOOK_KINDS]);
   const crd = docs[0];
   assert.equal(crd.metadata.name, 'imagestreams.image.openshift.io');
   assert.deepEqual(crd.spec.names.shortNames, ['is']);
   assert.deepEqual(crd.spec.versions[0].subresources, { status: {} });
-  assert.equal(docs[5].metadata.namespace, 'istream-system');
-  assert.deepEqual(docs[5].spec.template.spec.containers[0].args, ['controller', '--metrics-bind-address=:8080', '--admission=webhook'], 'in a pod, metrics are for the cluster, not loopback');
-  assert.equal(docs[5].spec.template.spec.containers[0].image, 'registry.example/istream:dev');
+  const deployment = docs[7];
+  assert.equal(deployment.metadata.namespace, 'istream-system');
+  const [container] = deployment.spec.template.spec.containers;
+  assert.ok(container.args.includes('--metrics-bind-address=:8080'), 'in a pod, metrics are for the cluster, not loopback');
+  assert.equal(container.image, 'registry.example/istream:dev');
+});
+
+test('install runs 2 replicas with Lease election, probes, a metrics Service, a PodDisruptionBudget and the restricted profile', async () => {
+  const { code, out } = await cli(['install', '--dry-run=client', '-o', 'yaml']);
+  assert.equal(code, 0);
+  const docs = out.split(/^---\n/m).map((d) => parse(d));
+  // The first of a kind: the controller's Role and metrics Service come before the admission ones.
+  const byKind = (kind: string) => docs.find((d) => d.kind === kind);
+  const deployment = byKind('Deployment');
+  assert.equal(deployment.spec.replicas, 2);
+  const pod = deployment.spec.template.spec;
+  const [container] = pod.containers;
+  assert.deepEqual(container.args, ['controller', '--leader-elect', '--metrics-bind-address=:8080', '--log-format=json', '--admission=webhook']);
+  assert.deepEqual([container.readinessProbe.httpGet.path, container.livenessProbe.httpGet.path], ['/readyz', '/healthz']);
+  assert.ok(container.resources.requests.cpu && container.resources.requests.memory && container.resources.limits.memory);
+  assert.deepEqual(pod.securityContext.seccompProfile, { type: 'RuntimeDefault' });
+  assert.equal(pod.securityContext.runAsNonRoot, true);
+  assert.deepEqual(container.securityContext, {
+    allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] },
+  });
+  assert.equal(byKind('Namespace').metadata.labels['pod-security.kubernetes.io/enforce'], 'restricted');
+  assert.deepEqual(byKind('Service').spec.ports, [{ name: 'metrics', port: 8080, targetPort: 'metrics', protocol: 'TCP' }]);
+  assert.equal(byKind('PodDisruptionBudget').spec.minAvailable, 1);
+  assert.deepEqual(byKind('Service').spec.selector, deployment.spec.selector.matchLabels);
+  assert.deepEqual(byKind('PodDisruptionBudget').spec.selector, deployment.spec.selector);
+  // The Lease: a Role in the controller's namespace, not cluster-wide.
+  assert.ok(!byKind('ClusterRole').rules.some((r: { resources: string[] }) => r.resources.includes('leases')));
+  assert.ok(byKind('Role').rules.some((r: { resources: string[] }) => r.resources.includes('leases')));
 });
 
 test('import-image --help has examples that parse and says how to trust a registry CA', async () => {
@@ -80,11 +111,16 @@ test('install --help offers no -n/--namespace: what it installs does not depend 
   assert.doesNotMatch(out, /--namespace|-n,/);
 });
 
-test('install without --image leaves the controller Deployment out instead of naming an image that does not exist', async () => {
+test('install without --image runs this version\'s published image; --no-controller leaves the controller out', async () => {
   const { code, out } = await cli(['install', '--dry-run=client', '-o', 'yaml']);
   assert.equal(code, 0);
-  const kinds = out.split(/^---\n/m).map((d) => parse(d).kind);
-  assert.deepEqual(kinds, ['CustomResourceDefinition', 'Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', ...WEBHOOK_KINDS]);
+  const deployment = out.split(/^---\n/m).map((d) => parse(d)).find((d) => d.kind === 'Deployment');
+  assert.equal(deployment.spec.template.spec.containers[0].image, `ghcr.io/istream-project/istream-controller:${deployment.metadata.labels['app.kubernetes.io/version']}`);
+
+  const without = await cli(['install', '--dry-run=client', '-o', 'yaml', '--no-controller']);
+  assert.equal(without.code, 0);
+  const kinds = without.out.split(/^---\n/m).map((d) => parse(d).kind);
+  assert.deepEqual(kinds, ['CustomResourceDefinition', 'Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']);
 });
 
 test('install --admission chooses the image lookup backend: none leaves admission out, policy installs CEL policies instead of the webhook', async () => {
@@ -94,7 +130,8 @@ test('install --admission chooses the image lookup backend: none leaves admissio
     const docs = out.split(/^---\n/m).map((d) => parse(d));
     return { kinds: docs.map((d) => d.kind), args: docs.find((d) => d.kind === 'Deployment').spec.template.spec.containers[0].args.at(-1) };
   };
-  const base = ['CustomResourceDefinition', 'Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Deployment'];
+  const base = ['CustomResourceDefinition', 'Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding',
+    'Deployment', 'Service', 'PodDisruptionBudget'];
   assert.deepEqual(await kindsOf('none'), { kinds: base, args: '--admission=none' });
   const policies = ['MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding'];
   assert.deepEqual(await kindsOf('policy'), {

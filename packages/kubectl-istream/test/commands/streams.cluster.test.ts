@@ -46,7 +46,7 @@ before(async () => {
   registry = await startRegistry({ mode: 'token' });
   fixtures = await pushFixtures(registry);
   namespace = await cluster.createNamespace('istream-streams');
-  const installed = await cli('install');
+  const installed = await cli('install', '--no-controller');
   assert.equal(installed.code, 0, installed.err);
 });
 

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { defer, pushFixtures, startRegistry } from '@istream/test-harness';
 import { connectCluster } from '@istream/core/cluster';
-import { CONTROLLER_RULES } from '../../src/install-manifests.js';
+import { CONTROLLER_RULES, LEADER_ELECTION_RULES } from '../../src/install-manifests.js';
 import { bufferIO } from '../../src/io.js';
 import { runCli } from '../../src/program.js';
 import {
@@ -28,6 +28,10 @@ test('the controller works under the install RBAC with its own ServiceAccount to
   defer(t, () => cluster.kubectl(['delete', 'clusterrole', role, 'clusterrolebinding', role]).then(() => undefined));
   await ok(cluster, ['create', 'serviceaccount', 'istream-controller'], { namespace: ns });
   await ok(cluster, ['create', 'clusterrolebinding', role, `--clusterrole=${role}`, `--serviceaccount=${ns}:istream-controller`]);
+  // The Lease: install's Role in the namespace the Lease is taken in.
+  await ok(cluster, ['apply', '-f', '-'], { namespace: ns, input: JSON.stringify({
+    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'istream-controller' }, rules: LEADER_ELECTION_RULES }) });
+  await ok(cluster, ['create', 'rolebinding', 'istream-controller', '--role=istream-controller', `--serviceaccount=${ns}:istream-controller`], { namespace: ns });
   const kubeconfig = await cluster.serviceAccountKubeconfig(ns, 'istream-controller');
   await putStream(cluster, ns, 'ubi', '8', `${repo}:8`, [A]);
   const controller = await runController(kubeconfig, ns, { leaderElection: { namespace: ns, retryPeriodMs: 500 } });

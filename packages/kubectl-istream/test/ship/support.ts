@@ -1,0 +1,69 @@
+// The controller image as `npm run image` builds it, and the parts of its OCI layout tests read.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const packageDir = fileURLToPath(new URL('../../../', import.meta.url));
+const imageScript = join(packageDir, 'ship/image.mjs');
+
+export interface Descriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+  platform?: { os: string; architecture: string; variant?: string };
+}
+
+export interface ImageConfig {
+  architecture: string;
+  os: string;
+  config: { User?: string; Entrypoint?: string[]; Cmd?: string[]; Env?: string[] };
+  rootfs: { diff_ids: string[] };
+}
+
+/** Runs the image script into `out`; returns the index digest it prints. */
+export function buildImageLayout(out: string): string {
+  return execFileSync(process.execPath, [imageScript, '--out', out], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+}
+
+export class OciLayout {
+  constructor(readonly dir: string) {}
+
+  blobPath(digest: string): string {
+    return join(this.dir, 'blobs/sha256', digest.replace(/^sha256:/, ''));
+  }
+
+  json<T>(digest: string): T {
+    return JSON.parse(readFileSync(this.blobPath(digest), 'utf8')) as T;
+  }
+
+  /** The image index the layout's index.json names. */
+  index(): { digest: string; manifests: Descriptor[] } {
+    const top = JSON.parse(readFileSync(join(this.dir, 'index.json'), 'utf8')) as { manifests: Descriptor[] };
+    const { digest } = top.manifests[0]!;
+    return { digest, manifests: this.json<{ manifests: Descriptor[] }>(digest).manifests };
+  }
+
+  /** One platform's manifest: its config and layers (the gzip blobs, bottom first). */
+  image(architecture: string): { config: ImageConfig; layers: string[] } {
+    const entry = this.index().manifests.find((m) => m.platform?.architecture === architecture);
+    if (!entry) throw new Error(`no ${architecture} image in ${this.dir}`);
+    const manifest = this.json<{ config: Descriptor; layers: Descriptor[] }>(entry.digest);
+    return { config: this.json<ImageConfig>(manifest.config.digest), layers: manifest.layers.map((l) => this.blobPath(l.digest)) };
+  }
+}
+
+/** krew (sigs.k8s.io/krew; v0.4.3 is the newest the Go module proxy serves) and its manifest validator. */
+export const KREW_VERSION = 'v0.4.3';
+
+/** Builds krew and validate-krew-manifest from the Go module proxy once; returns their directory. */
+export function ensureKrew(): string {
+  const dir = join(homedir(), '.cache/istream', `krew-${KREW_VERSION}`);
+  if (!existsSync(join(dir, 'krew')) || !existsSync(join(dir, 'validate-krew-manifest'))) {
+    execFileSync('go', ['install', `sigs.k8s.io/krew/cmd/krew@${KREW_VERSION}`, `sigs.k8s.io/krew/cmd/validate-krew-manifest@${KREW_VERSION}`], {
+      env: { ...process.env, GOBIN: dir }, stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  }
+  return dir;
+}
