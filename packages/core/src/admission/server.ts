@@ -52,12 +52,35 @@ export class AdmissionServer {
   private server?: Server;
   private served?: KeyPair;
   private resolveListening!: (address: string) => void;
-  /** Resolves with `host:port` once the server accepts connections. */
-  readonly listening = new Promise<string>((resolve) => { this.resolveListening = resolve; });
+  private rejectListening!: (error: unknown) => void;
+  /**
+   * Resolves with `host:port` once the server accepts connections; rejects with the reason it never
+   * will (its Secret, its port). A caller waiting here must learn of the failure even when the
+   * controller had already started acting, which the manager's `done` alone does not tell it.
+   */
+  readonly listening = new Promise<string>((resolve, reject) => { this.resolveListening = resolve; this.rejectListening = reject; });
 
-  constructor(private readonly options: AdmissionServerOptions) {}
+  constructor(private readonly options: AdmissionServerOptions) {
+    // The manager reports the failure too; nobody has to wait here for it to be handled.
+    this.listening.catch(() => undefined);
+  }
 
   async start(signal: AbortSignal): Promise<void> {
+    let server: Server;
+    try {
+      server = await this.listen();
+    } catch (error) {
+      this.rejectListening(error);
+      throw error;
+    }
+    const timer = setInterval(() => void this.rotate().catch((error: unknown) => this.options.log.warning('certificate check failed', { error: String(error) })), this.options.rotationCheckMs);
+    await new Promise<void>((resolve) => signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }));
+    clearInterval(timer);
+    server.closeIdleConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async listen(): Promise<Server> {
     this.served = await this.options.tls.reconcile();
     await this.options.synced();
     const server = createServer({ cert: this.served.certPem, key: this.served.keyPem }, (req, res) => void this.handle(req, res));
@@ -71,11 +94,7 @@ export class AdmissionServer {
     const where = `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
     this.options.log.info('serving admission', { address: where });
     this.resolveListening(where);
-    const timer = setInterval(() => void this.rotate().catch((error: unknown) => this.options.log.warning('certificate check failed', { error: String(error) })), this.options.rotationCheckMs);
-    await new Promise<void>((resolve) => signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }));
-    clearInterval(timer);
-    server.closeIdleConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return server;
   }
 
   /** Checks the certificates now and serves a renewed one at once. */
