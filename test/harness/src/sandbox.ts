@@ -64,8 +64,8 @@ function registryState(r: RegistryInstance): RegistryState {
 }
 
 function nodeState(node: StartedNode): NodeState {
-  const { name, dir, pids, cgroupRoot, bridge, containerdSocket } = node;
-  return { name, dir, pids, cgroupRoot, bridge, containerdSocket };
+  const { name, dir, pids, cgroupRoot, bridge, containerdSocket, apiServerService } = node;
+  return { name, dir, pids, cgroupRoot, bridge, containerdSocket, apiServerService };
 }
 
 export async function startSandbox(options: StartSandboxOptions): Promise<Sandbox> {

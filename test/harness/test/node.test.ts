@@ -1,6 +1,7 @@
 // The real node: pods pull fixture images by digest from each kind of sandbox registry (plain
 // HTTP, TLS with the test CA and basic auth, token auth), with the account coming from an image
-// pull Secret, and really run: what they print is the content of the image they were given.
+// pull Secret, and really run: what they print is the content of the image they were given. And
+// they reach the API server where in-cluster clients look for it, the `kubernetes` Service.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
@@ -110,5 +111,18 @@ describe('real node', () => {
     const without = await runPod(cluster, namespace, 'without-secret', { image, command });
     assert.equal(without.phase, 'ErrImagePull');
     assert.match((without as { message: string }).message, /401 Unauthorized|unauthorized|authorization failed/i);
+  });
+
+  test('a pod on the node\'s bridge reaches the API server at the kubernetes Service, where in-cluster clients look for it', async (t) => {
+    const { cluster, registry, fixtures, namespace } = await setUp(t, 'plain');
+    // busybox speaks no TLS the API server accepts; plain HTTP gets Go's answer from its TLS port.
+    const outcome = await runPod(cluster, namespace, 'service', {
+      image: `${registry.host}/${fixtures.floating.A.repository}@${fixtures.floating.A.digest}`,
+      command: ['/bin/sh', '-c', 'echo "$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT"; printf \'GET /livez HTTP/1.0\\r\\n\\r\\n\' | nc -w 5 "$KUBERNETES_SERVICE_HOST" "$KUBERNETES_SERVICE_PORT"'],
+    });
+    assert.equal(outcome.phase, 'Succeeded', JSON.stringify(outcome));
+    const [service, ...answer] = (outcome as { log: string }).log.split('\n');
+    assert.equal(service, '10.96.0.1:443');
+    assert.match(answer.join('\n'), /^HTTP\/1\.0 400 Bad Request\r?\n[^]*Client sent an HTTP request to an HTTPS server/);
   });
 });

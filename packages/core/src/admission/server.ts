@@ -54,13 +54,14 @@ export class AdmissionServer {
   private resolveListening!: (address: string) => void;
   private rejectListening!: (error: unknown) => void;
   /**
-   * Resolves with `host:port` once the server accepts connections; rejects when it fails to start
-   * (the manager may already be acting by then, so its own start says nothing of this part).
+   * Resolves with `host:port` once the server accepts connections; rejects with the reason it never
+   * will (its Secret, its port). A caller waiting here must learn of the failure even when the
+   * controller had already started acting, which the manager's `done` alone does not tell it.
    */
   readonly listening = new Promise<string>((resolve, reject) => { this.resolveListening = resolve; this.rejectListening = reject; });
 
   constructor(private readonly options: AdmissionServerOptions) {
-    // The manager logs and stops on a failed start; nobody need be waiting on `listening` for that.
+    // The manager reports the failure too; nobody has to wait here for it to be handled.
     this.listening.catch(() => undefined);
   }
 
@@ -79,7 +80,6 @@ export class AdmissionServer {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** Takes or makes the serving certificate, waits for the caches, and listens. */
   private async listen(): Promise<Server> {
     this.served = await this.options.tls.reconcile();
     await this.options.synced();

@@ -4,25 +4,12 @@
 // Each test registers its own configuration, narrowed to its own namespace: the cluster is shared.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes, X509Certificate } from 'node:crypto';
-import {
-  admissionWebhookConfiguration, lookupGuardPolicy, lookupPolicies, IMAGE_LOOKUP_LABEL, IMAGE_LOOKUP_LABEL_VALUE, pemCertificates,
-} from '@istream/core/admission';
-import type { AdmissionOptions, RunningController } from '@istream/core/controller';
-import { clusterWithCrd, deployment, digestA, ok, runController, setItems, waitFor, type Cluster } from './support.js';
+import { X509Certificate } from 'node:crypto';
+import { lookupGuardPolicy, lookupPolicies, IMAGE_LOOKUP_LABEL, IMAGE_LOOKUP_LABEL_VALUE, pemCertificates } from '@istream/core/admission';
+import { admissionScope, admittedImage, applyNarrowed, startWithAdmission, type Scope } from './admission-support.js';
+import { deployment, digestA, ok, runController, setItems, waitFor, type Cluster } from './support.js';
 
 const pinned = `127.0.0.1:5000/team/myapp@${digestA}`;
-
-interface Scope {
-  cluster: Cluster;
-  ns: string;
-  /** Where the Secret lives: istream's namespace, never intercepted. */
-  home: string;
-  id: string;
-  configName: string;
-  /** Cluster-scoped objects this test created, deleted after it. */
-  created: string[];
-}
 
 async function lookupStream(cluster: Cluster, ns: string, name: string, local: boolean): Promise<void> {
   const stream = {
@@ -33,69 +20,11 @@ async function lookupStream(cluster: Cluster, ns: string, name: string, local: b
   await setItems(cluster, ns, name, 'latest', [{ ref: `127.0.0.1:5000/team/${name}@${digestA}`, image: digestA }]);
 }
 
-/** What install writes, renamed with this test's suffix and narrowed to this test's namespace. */
-function narrowed<T extends Record<string, unknown>>(object: T, ns: string, suffix: string): T {
-  const onlyHere = { key: 'kubernetes.io/metadata.name', operator: 'In', values: [ns] };
-  interface Selector { matchExpressions: object[] }
-  const copy = JSON.parse(JSON.stringify(object)) as {
-    kind: string; metadata: { name: string }; webhooks?: Array<{ namespaceSelector: Selector }>;
-    spec: { policyName: string; matchConstraints: { namespaceSelector: Selector }; matchResources: { namespaceSelector: Selector } };
-  };
-  copy.metadata.name = `${copy.metadata.name}-${suffix}`;
-  for (const w of copy.webhooks ?? []) w.namespaceSelector.matchExpressions.push(onlyHere);
-  if (copy.kind.endsWith('PolicyBinding')) {
-    copy.spec.policyName = `${copy.spec.policyName}-${suffix}`;
-    copy.spec.matchResources.namespaceSelector.matchExpressions.push(onlyHere);
-  } else if (copy.kind.endsWith('Policy')) {
-    copy.spec.matchConstraints.namespaceSelector.matchExpressions.push(onlyHere);
-  }
-  return copy as unknown as T;
-}
-
-async function applyNarrowed(scope: Scope, objects: Array<Record<string, unknown>>): Promise<void> {
-  const items = objects.map((o) => narrowed(o, scope.ns, scope.id));
-  scope.created.push(...items.map((o) => `${String(o.kind).toLowerCase()}/${(o.metadata as { name: string }).name}`));
-  await ok(scope.cluster, ['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items }) });
-}
-
+/** An admission scope whose `myapp` stream resolves names to {@link pinned}. */
 async function setUp(t: { after(fn: () => Promise<void>): void }, prefix: string): Promise<Scope> {
-  const cluster = await clusterWithCrd();
-  const ns = await cluster.createNamespace(prefix);
-  const home = await cluster.createNamespace(`${prefix}-home`);
-  const id = randomBytes(3).toString('hex');
-  const scope: Scope = { cluster, ns, home, id, configName: `istream-admission-${id}`, created: [] };
-  await ok(cluster, ['label', 'namespace', ns, `${IMAGE_LOOKUP_LABEL}=${IMAGE_LOOKUP_LABEL_VALUE}`]);
-  t.after(async () => {
-    if (scope.created.length > 0) await cluster.kubectl(['delete', ...scope.created, '--ignore-not-found']);
-    await cluster.kubectl(['delete', 'namespace', ns, home, '--wait=false']);
-  });
-  await lookupStream(cluster, ns, 'myapp', true);
+  const scope = await admissionScope(t, prefix);
+  await lookupStream(scope.cluster, scope.ns, 'myapp', true);
   return scope;
-}
-
-async function register(scope: Scope, port: number): Promise<void> {
-  await applyNarrowed(scope, [admissionWebhookConfiguration({ endpoint: { url: `https://127.0.0.1:${port}` }, istreamNamespace: scope.home })]);
-}
-
-async function startWithAdmission(scope: Scope, extra: Partial<AdmissionOptions> = {}): Promise<{ controller: RunningController; port: number }> {
-  // The webhook URL needs the port before the configuration exists, so the port is chosen first.
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  await register(scope, port);
-  const controller = await runController(scope.cluster.kubeconfig, scope.ns, {
-    admission: {
-      bindAddress: `127.0.0.1:${port}`, secret: { namespace: scope.home, name: 'istream-admission-tls' }, hosts: ['127.0.0.1'],
-      webhookConfigurations: [scope.configName], rotationCheckMs: 3_600_000, bundlePropagationMs: 2_000, ...extra,
-    },
-  });
-  await controller.admission!.listening;
-  return { controller, port };
-}
-
-/** Server-side dry run of a Pod: what the API server would store, after every admission step. */
-async function admittedImage(scope: Scope, namespace: string, image: string): Promise<{ image?: string; error?: string }> {
-  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'probe-' }, spec: { containers: [{ name: 'app', image }] } };
-  const result = await scope.cluster.kubectl(['create', '--dry-run=server', '-o', 'jsonpath={.spec.containers[0].image}', '-f', '-'], { namespace, input: JSON.stringify(pod) });
-  return result.code === 0 ? { image: result.stdout } : { error: result.stderr.trim() };
 }
 
 async function untilResolved(scope: Scope): Promise<void> {

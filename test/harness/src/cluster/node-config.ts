@@ -97,16 +97,18 @@ export interface NodeNetwork {
   bridge: string;
   /** `10.244.N.0/24` */
   subnet: string;
+  /** The Service CIDR, routed through the bridge (where the host DNATs the `kubernetes` Service). */
+  serviceRange: string;
 }
 
-/** A bridge network: pods get an address on the node's own bridge; nothing is routed beyond it. */
+/** A bridge network: pods get an address on the node's own bridge and a route to the Services. */
 export function cniConfig(layout: NodeLayout, network: NodeNetwork): string {
   return JSON.stringify({
     cniVersion: '0.4.0',
     name: network.bridge,
     plugins: [{
       type: 'bridge', bridge: network.bridge, isGateway: true, ipMasq: false,
-      ipam: { type: 'host-local', ranges: [[{ subnet: network.subnet }]], dataDir: join(layout.dir, 'cni-ipam') },
+      ipam: { type: 'host-local', ranges: [[{ subnet: network.subnet }]], routes: [{ dst: network.serviceRange }], dataDir: join(layout.dir, 'cni-ipam') },
     }],
   }, null, 2);
 }

@@ -1,5 +1,5 @@
 // What a real node changes on the host outside its directory, and how to undo it: cgroups under a
-// root of its own, its CNI bridge, the kernel settings the kubelet insists on, mounts (pod volumes,
+// root of its own, its CNI bridge and the NAT rule that gives it the API server, the kernel settings the kubelet insists on, mounts (pod volumes,
 // rootfs overlays, network namespaces) and the processes containerd forks (shims and containers,
 // which leave containerd's process group). Synchronous, so that an 'exit' hook can run it too.
 import { execFileSync } from 'node:child_process';
@@ -14,6 +14,15 @@ export interface NodeHostState {
   cgroupRoot: string;
   bridge: string;
   containerdSocket: string;
+  /** The `kubernetes` Service as the node's pods reach it: DNATed from the bridge to the API server. */
+  apiServerService?: ServiceDnat;
+}
+
+export interface ServiceDnat {
+  /** `10.96.0.1:443` */
+  service: string;
+  /** The API server on loopback, `127.0.0.1:PORT`. */
+  to: string;
 }
 
 /** The kubelet sets these at start (pkg/kubelet/cm setupKernelTunables) and never resets them. */
@@ -92,6 +101,33 @@ export function freePodSubnet(): string {
   const pick = free[Math.floor(Math.random() * free.length)];
   if (!pick) throw new Error('no free /24 under 10.244.0.0/16 for the real node\'s pods');
   return `10.244.${pick}.0/24`;
+}
+
+function serviceDnatRule(bridge: string, dnat: ServiceDnat): string[] {
+  const [ip, port] = dnat.service.split(':');
+  return ['PREROUTING', '-i', bridge, '-d', `${ip}/32`, '-p', 'tcp', '--dport', port!, '-j', 'DNAT', '--to-destination', dnat.to];
+}
+
+/**
+ * In-cluster clients on the node (a controller pod) find the API server at the `kubernetes`
+ * Service, but it listens on loopback and nothing here implements Services (no kube-proxy). So the
+ * host creates the node's bridge itself (the CNI plugin adopts it), lets packets from it reach
+ * 127.0.0.1 (`route_localnet`) and DNATs the Service's address to the API server; the CNI config
+ * routes the Service CIDR into the bridge.
+ */
+export function routeApiServerService(bridge: string, dnat: ServiceDnat): void {
+  execFileSync('ip', ['link', 'add', 'name', bridge, 'type', 'bridge']);
+  execFileSync('ip', ['link', 'set', bridge, 'up']);
+  writeFileSync(`/proc/sys/net/ipv4/conf/${bridge}/route_localnet`, '1');
+  execFileSync('iptables', ['-t', 'nat', '-A', ...serviceDnatRule(bridge, dnat)]);
+}
+
+function removeServiceDnat(bridge: string, dnat: ServiceDnat): void {
+  try {
+    execFileSync('iptables', ['-t', 'nat', '-D', ...serviceDnatRule(bridge, dnat)], { stdio: 'ignore' });
+  } catch {
+    // Not there: the node stopped before adding it, or a cleanup already ran.
+  }
 }
 
 function sleepSync(ms: number): void {
@@ -189,6 +225,7 @@ export function cleanUpNodeHost(state: NodeHostState): void {
   // Lazy: a mount still busy for a moment is detached now and freed when the last user goes.
   for (const point of ours) execFileSync('umount', ['-l', point]);
   removeCgroups(state.cgroupRoot);
+  if (state.apiServerService) removeServiceDnat(state.bridge, state.apiServerService);
   if (existsSync(`/sys/class/net/${state.bridge}`)) execFileSync('ip', ['link', 'delete', state.bridge]);
   for (const socket of sockets) rmSync(socket, { force: true });
   rmSync(state.dir, { recursive: true, force: true });

@@ -11,14 +11,15 @@ import type { Kubectl } from './kubectl.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { type Log, formatElapsed } from './log.js';
 import {
-  type NodeRegistry, type NodeTaint, cniConfig, containerdConfig, kubeletConfig, nodeLayout, registryHostsToml,
+  type NodeNetwork, type NodeRegistry, type NodeTaint, cniConfig, containerdConfig, kubeletConfig, nodeLayout, registryHostsToml,
 } from './node-config.js';
 import {
-  BRIDGE_PREFIX, type NodeHostState, cleanUpNodeHost, createCgroupRoot, freePodSubnet, hostAddress, nodeDirTemplate,
+  BRIDGE_PREFIX, type NodeHostState, cleanUpNodeHost, createCgroupRoot, freePodSubnet, hostAddress, nodeDirTemplate, routeApiServerService,
   saveHostSysctls,
 } from './node-host.js';
 import { PAUSE_IMAGE, pauseImageArchive } from './pause-image.js';
 import { clusterCaFile, issueKubeletCertificate } from './pki.js';
+import { serviceIp, serviceRange } from './start.js';
 import { freePort } from './ports.js';
 import { type ComponentProcess, killGroupsNow, logTail, startComponent, stopGroups, waitUntil } from './processes.js';
 
@@ -84,11 +85,13 @@ export async function startNode(options: StartNodeOptions): Promise<StartedNode>
   const dir = await mkdtemp(nodeDirTemplate());
   const layout = nodeLayout(dir);
   const suffix = basename(dir).slice(basename(nodeDirTemplate()).length);
+  const apiServerService = { service: `${serviceIp}:443`, to: new URL(cluster.server).host };
   const host: NodeHostState = {
     dir,
     cgroupRoot: `/istream-node-${suffix}`,
     bridge: `${BRIDGE_PREFIX}-${suffix}`,
     containerdSocket: layout.containerdSocket,
+    apiServerService,
   };
   const components: ComponentProcess[] = [];
   const cleanUp = () => cleanUpNodeHost(host);
@@ -116,7 +119,7 @@ export async function startNode(options: StartNodeOptions): Promise<StartedNode>
     const [kubeletPort, kubeletCert] = await Promise.all([
       freePort(),
       issueKubeletCertificate(cluster.dir, dir, name),
-      writeNodeFiles(layout, options.registries ?? [], { bridge: host.bridge, subnet: freePodSubnet() }),
+      writeNodeFiles(layout, options.registries ?? [], { bridge: host.bridge, subnet: freePodSubnet(), serviceRange }),
     ]);
     await writeKubeconfig(layout.kubeletKubeconfig, {
       name, server: cluster.server, caPem: cluster.caPem,
@@ -127,6 +130,7 @@ export async function startNode(options: StartNodeOptions): Promise<StartedNode>
       taints: options.taints ?? [{ key: REAL_NODE_KEY, value: 'true', effect: 'NoSchedule' }],
     }));
     createCgroupRoot(host.cgroupRoot);
+    routeApiServerService(host.bridge, apiServerService);
     saveHostSysctls();
 
     log(`starting containerd and kubelet for node ${name} (${dir})`);
@@ -164,7 +168,7 @@ export async function trustRegistry(node: { dir: string }, registry: NodeRegistr
   await writeFile(join(dir, 'hosts.toml'), registryHostsToml(registry));
 }
 
-async function writeNodeFiles(layout: ReturnType<typeof nodeLayout>, registries: NodeRegistry[], network: { bridge: string; subnet: string }): Promise<void> {
+async function writeNodeFiles(layout: ReturnType<typeof nodeLayout>, registries: NodeRegistry[], network: NodeNetwork): Promise<void> {
   await Promise.all([layout.cniConfigDir, layout.podLogs].map((d) => mkdir(d, { recursive: true })));
   await Promise.all([
     writeFile(layout.containerdConfig, containerdConfig(layout, PAUSE_IMAGE)),

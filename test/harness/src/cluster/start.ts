@@ -32,8 +32,9 @@ export interface StartedCluster extends ClusterInstance {
   restartApiServer(): Promise<void>;
 }
 
-const serviceRange = '10.96.0.0/24';
-const serviceIp = '10.96.0.1';
+/** The Service CIDR, and the `kubernetes` Service's address in it (the first). */
+export const serviceRange = '10.96.0.0/24';
+export const serviceIp = '10.96.0.1';
 const kwokNodeAnnotation = 'kwok.x-k8s.io/node';
 const startTimeoutMs = 120_000;
 const stopGraceMs = 1000;
