@@ -32,16 +32,18 @@ export interface KubeClientOptions {
 const requestTimeoutMs = 30_000;
 
 /**
- * client-go's rule: an answer of 429 or 5xx that carries Retry-After was not acted on (a CRD whose
- * storage is re-initialising says so with a 429 and one second), so the request is sent again after
- * that wait, ten times at the most.
+ * An answer that asks for a wait is sent again after it, ten times at the most, as client-go does:
+ * a 429 (API Priority and Fairness, or a CRD whose storage is re-initialising: 'storage is
+ * (re)initializing' with one second) was not acted on, whatever the method. A 5xx with Retry-After
+ * may come from a request the server went on to finish (a 504 timeout), so only reads repeat it:
+ * a repeated POST could create an Event twice.
  */
 const maxRetryAfterAttempts = 10;
 const maxRetryAfterSeconds = 10;
 
-function retryAfterSeconds(res: IncomingMessage): number | undefined {
+function retryAfterSeconds(res: IncomingMessage, method: string): number | undefined {
   const status = res.statusCode ?? 0;
-  if (status !== 429 && status < 500) return undefined;
+  if (status !== 429 && !(status >= 500 && method === 'GET')) return undefined;
   const seconds = Number(header(res, 'retry-after'));
   return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, maxRetryAfterSeconds) : undefined;
 }
@@ -64,7 +66,7 @@ export class KubeClient {
       const res = await this.send(path, req, payload, requestTimeoutMs, req.signal);
       const text = await readBody(res);
       if (isSuccess(res)) return (text ? JSON.parse(text) : undefined) as T;
-      const wait = attempt < maxRetryAfterAttempts ? retryAfterSeconds(res) : undefined;
+      const wait = attempt < maxRetryAfterAttempts ? retryAfterSeconds(res, req.method ?? 'GET') : undefined;
       if (wait === undefined || req.signal?.aborted) throw apiError(res.statusCode ?? 0, text, header(res, 'retry-after'));
       await new Promise((resolve) => setTimeout(resolve, wait * 1000));
     }
