@@ -246,6 +246,10 @@ export function readTriggers(value: string, object?: WorkloadObject): TriggerRea
       blocks();
       return;
     }
+    if (parsed.loose !== undefined && parsed.selector.by === 'name') {
+      const loc = at([i, 'fieldPath']);
+      findings.add('field-path-loose-selector', 'warning', `OpenShift reads this selector as the container name "${parsed.selector.name}", because it only needs the ?(@.name==" prefix or the ") suffix; other JSONPath tools do not. Write ${parsed.loose}`, loc.path, loc.span);
+    }
     const container = object ? findContainer(podSpec, parsed.selector) : undefined;
     // Only a pod spec that lists containers can lack one: a kustomize patch or a chart's template
     // without the pod spec gets its containers elsewhere.

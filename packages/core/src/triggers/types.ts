@@ -61,6 +61,7 @@ export type ProblemCode =
   | 'field-path-missing'
   | 'field-path-outside-template'
   | 'field-path-invalid'
+  | 'field-path-loose-selector'
   | 'container-not-found'
   | 'unsupported-kind';
 
