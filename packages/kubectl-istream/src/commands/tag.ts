@@ -67,7 +67,7 @@ function parseStreamImage(source: string): { namespace?: string; stream: string;
 export async function runTag(options: TagOptions, factory: Factory): Promise<void> {
   const now = options.now ?? (() => new Date());
   if (options.delete && options.alias) throw new CliError('--alias and --delete may not be both specified');
-  const referencePolicy = parseReferencePolicy(options.referencePolicy);
+  const referencePolicy = parseReferencePolicy(options.referencePolicy, 'tag');
   const importMode = options.importMode === undefined ? undefined : parseImportMode(options.importMode);
   const args = options.args;
   if (args.length < (options.delete ? 1 : 2)) {

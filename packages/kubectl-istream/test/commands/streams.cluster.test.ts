@@ -112,6 +112,22 @@ test('--all imports 50 tags by priority and reports the rest', async () => {
   assert.match(again.err, /^\rImporting 1\/50 tags\.\.\.(\rImporting \d+\/50 tags\.\.\.)*\rImporting 50\/50 tags\.\.\./);
 });
 
+test('import-image REGISTRY/REPO:TAG --confirm creates the stream named after the repository, with that tag, as oc does', async () => {
+  const image = fixtures.dockerSchema2;
+  const spec = `${fixtures.host}/${image.repository}:${image.tag!}`;
+  const result = await cli('import-image', spec, '--confirm', '--insecure');
+  assert.equal(result.code, 0, result.err);
+  assert.match(result.out, /^imagestream\.image\.openshift\.io\/schema2 imported\n/);
+  const s = await stream('schema2');
+  assert.deepEqual(s.spec.tags?.map((t) => [t.name, t.from?.name]), [[image.tag, spec]]);
+  assert.equal(items(s, image.tag!)[0]?.image, image.digest);
+
+  const whole = await cli('import-image', 'whole', '--from', spec, '--all', '--confirm', '--insecure');
+  assert.deepEqual([whole.code, whole.err], [1, `error: The ImageStreamImport "whole" is invalid: spec.repository.from.name: Invalid value: "${spec}": `
+    + 'you must specify an image repository, not a tag or ID\n']);
+  assert.equal((await cli('get', 'is', 'whole')).code, 1, 'no stream was created');
+});
+
 test('--all leaves a tag pinned by rollback where it is and says how to resume it', async () => {
   const { repository, tag, A, B } = fixtures.floating;
   await fixtures.moveFloatingTag('A');
