@@ -243,9 +243,23 @@ test('bad input: a clear message, a non-zero exit and the history unchanged', as
 
 test('tag: aliases follow their target, copies across streams do not, cycles are refused', async () => {
   assert.equal((await cli('tag', 'ubi:8', 'ubi:prod', '--alias')).out, 'Tag ubi:prod set up to track ubi:8.\n');
-  assert.equal((await cli('tag', 'ubi:8', 'app:live')).code, 0);
+  const copied = await cli('tag', 'ubi:8', 'app:live');
+  assert.equal(copied.code, 0, copied.err);
   const ubi = await stream('ubi');
   const current = items(ubi, '8')[0]!;
+  // As oc: the copy names the image, and from.namespace only when another namespace needs it.
+  assert.equal(copied.out, `Tag app:live set to ubi@${current.image}.\n`);
+  assert.deepEqual((await stream('app')).spec.tags?.find((t) => t.name === 'live')?.from, { kind: 'ImageStreamImage', name: `ubi@${current.image}` });
+  const elsewhere = await cluster.createNamespace('istream-streams-other');
+  const across = await cli('tag', 'ubi:8', `${elsewhere}/copy:1`);
+  assert.equal(across.out, `Tag ${elsewhere}/copy:1 set to ubi@${current.image}.\n`, across.err);
+  const everywhere = JSON.parse((await cli('get', 'is', '-A', '-o', 'json')).out) as { items: ImageStream[] };
+  const acrossStream = everywhere.items.find((i) => i.metadata.namespace === elsewhere && i.metadata.name === 'copy');
+  assert.deepEqual(acrossStream?.spec.tags?.[0]?.from, { kind: 'ImageStreamImage', name: `ubi@${current.image}`, namespace });
+  const source = `${fixtures.host}/${fixtures.floating.repository}:${fixtures.floating.tag}`;
+  const scheduled = await cli('tag', source, `${elsewhere}/sched:1`, '--scheduled', '--insecure');
+  assert.equal(scheduled.out, `Tag ${elsewhere}/sched:1 set to ${source} periodically.\n`, scheduled.err);
+  assert.equal((await cli('tag', source, 'sched:1', '--scheduled', '--insecure')).out, `Tag sched:1 set to import ${source} periodically.\n`);
   assert.equal(items(ubi, 'prod')[0]?.image, current.image);
   assert.equal(items(await stream('app'), 'live')[0]?.dockerImageReference, current.dockerImageReference);
 
@@ -257,6 +271,10 @@ test('tag: aliases follow their target, copies across streams do not, cycles are
 
   const deleted = await cli('tag', '-d', 'ubi:stage');
   assert.equal(deleted.out, `Deleted tag ${namespace}/ubi:stage.\n`);
+  const missing = await cli('tag', '-d', 'ubi:stage');
+  assert.deepEqual([missing.code, missing.err], [1, 'error: imagestreamtags.image.openshift.io "ubi:stage" not found\n']);
+  const noStream = await cli('tag', '-d', 'nostream:1');
+  assert.deepEqual([noStream.code, noStream.err], [1, 'error: imagestreams.image.openshift.io "nostream" not found\n']);
   const after = await stream('ubi');
   assert.equal(after.spec.tags?.some((t) => t.name === 'stage'), false);
   assert.equal(after.status?.tags?.some((t) => t.tag === 'stage'), false);
