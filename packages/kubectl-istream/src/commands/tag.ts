@@ -7,7 +7,7 @@ import {
 } from '@istream/core/imagestream';
 import { CliError, streamNotFound } from '../errors.js';
 import type { ImportPolicyFlags } from '../flags.js';
-import { reportImport } from '../import-output.js';
+import { reportTagImport } from '../import-output.js';
 import type { Factory } from '../factory.js';
 import { importIntoStream } from '../stream-import.js';
 import { parseImportMode, parseReferencePolicy, validateSource } from './import-image.js';
@@ -173,7 +173,7 @@ export async function runTag(options: TagOptions, factory: Factory): Promise<voi
     // oc's wording, which says "import" only within the namespace.
     else if (options.scheduled) factory.io.out.write(`Tag ${where} set to ${sameNamespace ? 'import ' : ''}${source.display} periodically.\n`);
     else factory.io.out.write(`Tag ${where} set to ${source.display}.\n`);
-    if (failed) reportImport(factory.io, dest.stream, undefined, failed, { dryRun: false, now: now() });
+    if (failed) reportTagImport(factory.io, failed);
   }
 
   /** Imports `ref` and records it with the spec change; returns the results when any failed. */

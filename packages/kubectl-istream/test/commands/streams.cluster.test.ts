@@ -175,7 +175,8 @@ test('a private repository: no Secret and a refused Secret say which, and the ri
   assert.equal(denied.code, 1);
   assert.equal(denied.err, `error: tag 1 failed: you may not have access to the container image "${from}": `
     + `authentication required for private/app at ${host}: no pull Secret in namespace ${namespace} has credentials for ${host}; `
-    + `add one with "kubectl create secret docker-registry NAME --docker-server=${host} --docker-username=USER --docker-password=PASSWORD -n ${namespace}"\n`);
+    + `add one with "kubectl create secret docker-registry NAME --docker-server=${host} --docker-username=USER --docker-password=PASSWORD -n ${namespace}"\n`
+    + 'error: imported completed with errors\n');
   assert.equal((await cli('get', 'is', 'secret')).code, 1, 'no stream was created');
 
   const pullSecret = async (password: string) => {
@@ -190,7 +191,7 @@ test('a private repository: no Secret and a refused Secret say which, and the ri
   assert.equal(refused.code, 1);
   assert.equal(refused.err, `error: tag 1 failed: you may not have access to the container image "${from}": `
     + `authentication required for private/app at ${host}: the token service rejected the credentials from secret ${namespace}/pull `
-    + '(wrong username or password?), and anonymous access is not allowed\n');
+    + '(wrong username or password?), and anonymous access is not allowed\nerror: imported completed with errors\n');
 
   await pullSecret(registry.password!);
   const allowed = await cli('import-image', 'secret:1', '--from', from, '--confirm', '--insecure');
@@ -198,6 +199,19 @@ test('a private repository: no Secret and a refused Secret say which, and the ri
   assert.equal(items(await stream('secret'), '1')[0]?.image, fixtures.private.digest);
   const printed = [denied, refused, allowed].map((r) => r.out + r.err).join('');
   assert.ok(!printed.includes(registry.password!) && !printed.includes(wrongPassword), 'no credential printed');
+});
+
+test('a partial failure prints the stream, one error per failed tag and oc\'s final "imported completed with errors"', async () => {
+  const good = `${fixtures.host}/${fixtures.floating.repository}:${fixtures.floating.tag}`;
+  const missing = `${fixtures.host}/${fixtures.floating.repository}:nope`;
+  assert.equal((await cli('tag', good, 'partial:ok', '--insecure')).code, 0);
+  assert.equal((await cli('tag', missing, 'partial:bad', '--insecure')).code, 1);
+  const result = await cli('import-image', 'partial', '--all', '--insecure');
+  assert.equal(result.code, 1);
+  assert.match(result.out, /^imagestream\.image\.openshift\.io\/partial imported with errors\n\nName:\s+partial\n/);
+  assert.equal(result.err, `error: tag bad failed: dockerimage.image.openshift.io "${missing}" not found\nerror: imported completed with errors\n`);
+  const { A, B } = fixtures.floating;
+  assert.ok([A.digest, B.digest].includes(items(await stream('partial'), 'ok')[0]?.image ?? ''), 'the tag that could be imported was');
 });
 
 test('import-image --dry-run=server on the CRD is refused, never run as a client dry run', async () => {
@@ -237,7 +251,7 @@ test('bad input: a clear message, a non-zero exit and the history unchanged', as
 
   const unknownHost = await cli('import-image', 'far:1', '--from', 'nohost.invalid/x:1', '--confirm');
   assert.equal(unknownHost.code, 1);
-  assert.match(unknownHost.err, /^error: tag 1 failed: Internal error occurred: nohost\.invalid\/x:1: cannot reach registry nohost\.invalid/);
+  assert.match(unknownHost.err, /^error: tag 1 failed: Internal error occurred: nohost\.invalid\/x:1: cannot reach registry nohost\.invalid.*\nerror: imported completed with errors\n$/);
   assert.equal((await cli('get', 'is', 'far')).code, 1);
 });
 
