@@ -38,10 +38,12 @@ export function readDefinition(object: WorkloadObject, type: WorkloadType): Read
     return { error: `the ${TRIGGER_ANNOTATION} annotation cannot be used: ${first?.message ?? 'unreadable'}` };
   }
   const objectNamespace = object.metadata?.namespace ?? '';
-  const images = reading.triggers.flatMap((t) => t.container
-    ? [{ name: t.name, namespace: t.namespace === objectNamespace ? '' : t.namespace ?? '', auto: !t.paused, containers: [t.container.name] }]
-    : []);
-  const kept = new Set(reading.triggers.filter((t) => t.container).map((t) => t.index));
+  // As oc: every entry that names a container is kept, whatever its from.kind or apiVersion; the
+  // write puts back kind ImageStreamTag and no apiVersion, which repairs it.
+  const images = reading.listed.map((t) => ({
+    name: t.from.name, namespace: t.from.namespace === objectNamespace ? '' : t.from.namespace, auto: !t.paused, containers: [t.container.name],
+  }));
+  const kept = new Set(reading.listed.map((t) => t.index));
   const dropped = reading.problems
     .filter((p) => p.severity === 'error' && typeof p.path[0] === 'number' && !kept.has(p.path[0]))
     .map((p) => `trigger ${String(p.path[0])}: ${p.message}`);

@@ -3,7 +3,8 @@
 import type { TagImportOutcome, TagImportRequest, TagImportResult } from './record.js';
 import { digestReference, withTag } from './resolve.js';
 import { selectTagsForImport, DEFAULT_MAX_TAGS_PER_IMPORT } from './priority.js';
-import { PREFER_ARCH_ANNOTATION, PREFER_OS_ANNOTATION, type ImportMode, type TagImportPolicy, type TagReferencePolicy } from './types.js';
+import { InvalidReferenceError, parseImageReference, repositoryName, type ImageReference } from '../reference/index.js';
+import { DEFAULT_TAG, PREFER_ARCH_ANNOTATION, PREFER_OS_ANNOTATION, type ImportMode, type TagImportPolicy, type TagReferencePolicy } from './types.js';
 
 export interface Platform {
   os: string;
@@ -58,18 +59,34 @@ export class ImageSourceError extends Error {
   }
 }
 
+/**
+ * The name OpenShift's importer gives a reference in its errors: fully qualified by the
+ * registry's normalisation (`nginx` is `docker.io/library/nginx:latest`), the tag `latest` when
+ * none is written, and only the digest when there is one. Unparseable input stays as typed.
+ */
+export function importedName(reference: string): string {
+  let ref: ImageReference;
+  try {
+    ref = parseImageReference(reference);
+  } catch (e) {
+    if (e instanceof InvalidReferenceError) return reference;
+    throw e;
+  }
+  return ref.digest !== undefined ? `${repositoryName(ref)}@${ref.digest}` : `${repositoryName(ref)}:${ref.tag ?? DEFAULT_TAG}`;
+}
+
 /** OpenShift's reason and message for a failed tag import (openshift-apiserver importer wording). */
 export function failureOutcome(reference: string, failure: SourceFailure): TagImportOutcome & { ok: false } {
   const detail = failure.message;
   switch (failure.kind) {
     case 'not-found':
-      return { ok: false, reason: 'NotFound', message: `dockerimage.image.openshift.io "${reference}" not found` };
+      return { ok: false, reason: 'NotFound', message: `dockerimage.image.openshift.io "${importedName(reference)}" not found` };
     case 'unauthorized':
-      return { ok: false, reason: 'Unauthorized', message: `you may not have access to the container image "${reference}"`, detail };
+      return { ok: false, reason: 'Unauthorized', message: `you may not have access to the container image "${importedName(reference)}"`, detail };
     case 'invalid-reference':
       return { ok: false, reason: 'Invalid', message: `from.name: Invalid value: "${reference}": invalid name: ${detail}` };
     default:
-      return { ok: false, reason: 'InternalError', message: `Internal error occurred: ${reference}: ${detail}` };
+      return { ok: false, reason: 'InternalError', message: `Internal error occurred: ${importedName(reference)}: ${detail}` };
   }
 }
 

@@ -90,6 +90,14 @@ function quickFixes(code: string, cursor: AnnotationCursor): Fix[] {
       const repaired = repairFieldPath(String(node.value), kind);
       return repaired ? fix(`Change fieldPath to ${repaired}`, replaceNode(cursor, node, JSON.stringify(repaired))) : [];
     }
+    case 'field-path-loose-selector': {
+      if (node.type !== 'string' || !isTriggerableKind(kind)) return [];
+      const read = parseFieldPath(kind, String(node.value));
+      if (!read.ok || read.loose === undefined) return [];
+      // Spaces or quotes are a mistyped whole selector; otherwise one end of it is missing.
+      const exact = repairFieldPath(String(node.value), kind) ?? String(node.value).replace(/\[[^\]]*\]/, read.loose);
+      return fix(`Change fieldPath to ${exact}`, replaceNode(cursor, node, JSON.stringify(exact)));
+    }
     case 'container-not-found': {
       if (node.type !== 'string' || !isTriggerableKind(kind)) return [];
       const named = cursor.resource.containers.filter((c) => c.name);
@@ -118,7 +126,8 @@ export function repairFieldPath(path: string, kind: TriggerableKind): string | u
   fixed = fixed.replace(/\[([^\]]*)\]/, (_all, selector: string) => `[${selector.replace(/\s+/g, '').replace(/'/g, '"')}]`);
   if (/\]$/.test(fixed)) fixed += '.image';
   if (fixed === path) return undefined;
-  return parseFieldPath(kind, fixed).ok ? fixed : undefined;
+  const read = parseFieldPath(kind, fixed);
+  return read.ok && read.loose === undefined ? fixed : undefined;
 }
 
 /** "Pin image to digest": the reference with the digest the registry gives it now. */

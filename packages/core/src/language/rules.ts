@@ -37,6 +37,7 @@ export const RULES: readonly Rule[] = [
   { code: 'field-path-missing', severity: 'error', description: 'A trigger needs a "fieldPath" naming the container image it updates.' },
   { code: 'field-path-outside-template', severity: 'error', description: `The fieldPath is outside this kind's pod template (${OTHER_KINDS_PATH}), so OpenShift skips it.` },
   { code: 'field-path-invalid', severity: 'error', description: 'OpenShift parses only containers[INDEX] or containers[?(@.name=="NAME")] followed by .image.' },
+  { code: 'field-path-loose-selector', severity: 'warning', description: 'OpenShift takes a container name from a selector with only the ?(@.name==" prefix or the ") suffix; other tools do not.' },
   { code: 'container-not-found', severity: 'error', description: 'The fieldPath names a container that is not in the pod spec.' },
   { code: 'image-lookup-disabled', severity: 'warning', description: 'A single-segment image names an ImageStream without lookupPolicy.local: true, so the node pulls it from Docker Hub instead.' },
   { code: 'unsupported-kind', severity: 'warning', description: `OpenShift never triggers this kind; only ${triggerableKindList()}.` },

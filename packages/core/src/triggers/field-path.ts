@@ -15,16 +15,34 @@ export function containerFieldPath(kind: TriggerableKind, containerName: string)
 }
 
 export type FieldPathReading =
-  | { ok: true; selector: ContainerSelector }
+  | {
+      ok: true;
+      selector: ContainerSelector;
+      /**
+       * Set when OpenShift takes the name from a selector that only starts with `?(@.name=="` or
+       * only ends with `")`: it is applied, but other tools read it differently. Says what to write.
+       */
+      loose?: string;
+    }
   | { ok: false; reason: 'outside-template' | 'invalid'; detail: string };
 
 const NAME_PREFIX = '?(@.name=="';
 const NAME_SUFFIX = '")';
 
 /**
+ * The container name of a name selector as library-go takes it: the prefix cut off if present,
+ * then the suffix cut off if present; not a name selector when neither was there.
+ */
+function selectorName(text: string): string | undefined {
+  const afterPrefix = text.startsWith(NAME_PREFIX) ? text.slice(NAME_PREFIX.length) : text;
+  const name = afterPrefix.endsWith(NAME_SUFFIX) ? afterPrefix.slice(0, -NAME_SUFFIX.length) : afterPrefix;
+  return name === text ? undefined : name;
+}
+
+/**
  * Reads a fieldPath with the fixed grammar of library-go's trigger code, not as general JSONPath:
- * `<pod spec path>.` then `containers[` or `initContainers[`, then an integer or exactly
- * `?(@.name=="N")`, then `]`, an optional `.`, and `image`.
+ * `<pod spec path>.` then `containers[` or `initContainers[`, then an integer or a name selector,
+ * then `]`, an optional `.`, and `image`.
  */
 export function parseFieldPath(kind: TriggerableKind, fieldPath: string): FieldPathReading {
   const base = `${podSpecPath(kind)}.`;
@@ -47,13 +65,16 @@ export function parseFieldPath(kind: TriggerableKind, fieldPath: string): FieldP
   }
   // strconv.Atoi: an optional sign and decimal digits.
   if (/^[+-]?[0-9]+$/.test(selectorText)) return { ok: true, selector: { by: 'index', index: Number(selectorText), init } };
-  if (selectorText.startsWith(NAME_PREFIX) && selectorText.endsWith(NAME_SUFFIX) && selectorText.length >= NAME_PREFIX.length + NAME_SUFFIX.length) {
-    return { ok: true, selector: { by: 'name', name: selectorText.slice(NAME_PREFIX.length, -NAME_SUFFIX.length), init } };
+  const name = selectorName(selectorText);
+  if (name !== undefined) {
+    const exact = `${NAME_PREFIX}${name}${NAME_SUFFIX}`;
+    const selector: ContainerSelector = { by: 'name', name, init };
+    return exact === selectorText ? { ok: true, selector } : { ok: true, selector, loose: `[${exact}]` };
   }
   return {
     ok: false,
     reason: 'invalid',
-    detail: `the selector "[${selectorText}]" must be an index or exactly [?(@.name=="NAME")] (double quotes, no spaces)`,
+    detail: `the selector "[${selectorText}]" must be an index or start with ?(@.name==" or end with ") as in [?(@.name=="NAME")] (double quotes, no spaces)`,
   };
 }
 

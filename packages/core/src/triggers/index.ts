@@ -13,6 +13,7 @@ export type {
   TriggerProblem,
   TriggerReading,
   TriggerSource,
+  ListedTrigger,
   WorkloadObject,
 } from './types.js';
 

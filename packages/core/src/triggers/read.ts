@@ -1,7 +1,7 @@
 import { goKeyMatches, JsonSyntaxError, parseGoJson, type JsonMember, type JsonNode } from './go-json.js';
 import { isTriggerableKind, TRIGGERABLE_KINDS, triggerableKindList } from '../workloads/index.js';
 import { findContainer, listContainers, parseFieldPath, podSpecOf, podSpecPath } from './field-path.js';
-import type { EffectiveTrigger, ObjectFieldTrigger, ProblemCode, ProblemSeverity, TriggerProblem, TriggerReading, TriggerSource, WorkloadObject } from './types.js';
+import type { EffectiveTrigger, ListedTrigger, ObjectFieldTrigger, ProblemCode, ProblemSeverity, TriggerProblem, TriggerReading, TriggerSource, WorkloadObject } from './types.js';
 
 const TRIGGER_FIELDS = ['from', 'fieldPath', 'paused'] as const;
 const FROM_FIELDS = ['kind', 'name', 'namespace', 'apiVersion'] as const;
@@ -190,12 +190,12 @@ export function readTriggers(value: string, object?: WorkloadObject): TriggerRea
   } catch (e) {
     if (!(e instanceof JsonSyntaxError)) throw e;
     findings.add('invalid-json', 'error', `the annotation is not valid JSON (${e.message}); OpenShift ignores every trigger of this object`, [], { start: e.offset, end: Math.min(e.offset + 1, value.length) });
-    return { accepted: false, triggers: [], blocking: [], problems: findings.problems };
+    return { accepted: false, triggers: [], blocking: [], listed: [], problems: findings.problems };
   }
-  if (root.type === 'null') return { accepted: true, triggers: [], blocking: [], problems: findings.problems };
+  if (root.type === 'null') return { accepted: true, triggers: [], blocking: [], listed: [], problems: findings.problems };
   if (root.type !== 'array') {
     findings.add('not-an-array', 'error', `the annotation must be a JSON array [{"from":{...},"fieldPath":"..."}], not ${typeName(root)}; OpenShift ignores it`, [], root);
-    return { accepted: false, triggers: [], blocking: [], problems: findings.problems };
+    return { accepted: false, triggers: [], blocking: [], listed: [], problems: findings.problems };
   }
 
   const decoded = root.items.map((item, i) => decodeEntry(item, i, findings));
@@ -217,6 +217,7 @@ export function readTriggers(value: string, object?: WorkloadObject): TriggerRea
 
   const triggers: EffectiveTrigger[] = [];
   const blocking: TriggerSource[] = [];
+  const listed: ListedTrigger[] = [];
   const podSpec = isTriggerableKind(kind) && object ? podSpecOf(object, kind) : undefined;
   decoded.forEach((t, i) => {
     if (root.items[i]?.type !== 'object') return;
@@ -246,6 +247,10 @@ export function readTriggers(value: string, object?: WorkloadObject): TriggerRea
       blocks();
       return;
     }
+    if (parsed.loose !== undefined && parsed.selector.by === 'name') {
+      const loc = at([i, 'fieldPath']);
+      findings.add('field-path-loose-selector', 'warning', `OpenShift reads this selector as the container name "${parsed.selector.name}", because it only needs the ?(@.name==" prefix or the ") suffix; other JSONPath tools do not. Write ${parsed.loose}`, loc.path, loc.span);
+    }
     const container = object ? findContainer(podSpec, parsed.selector) : undefined;
     // Only a pod spec that lists containers can lack one: a kustomize patch or a chart's template
     // without the pod spec gets its containers elsewhere.
@@ -255,10 +260,11 @@ export function readTriggers(value: string, object?: WorkloadObject): TriggerRea
       problem('container-not-found', `${wanted} (containers: ${names.join(', ') || 'none'}); when its tag resolves, OpenShift fails to update this object at all`, [i, 'fieldPath']);
       blocks();
     }
+    if (container) listed.push({ index: i, from: t.from, paused: t.paused, container });
     if (source) triggers.push({ ...source, fieldPath: t.fieldPath, paused: t.paused, selector: parsed.selector, container });
   });
 
   return findings.fatal
-    ? { accepted: false, triggers: [], blocking: [], problems: findings.problems }
-    : { accepted: true, triggers, blocking, problems: findings.problems };
+    ? { accepted: false, triggers: [], blocking: [], listed: [], problems: findings.problems }
+    : { accepted: true, triggers, blocking, listed, problems: findings.problems };
 }

@@ -43,6 +43,18 @@ export interface EffectiveTrigger extends TriggerSource {
   container: ContainerRef | undefined;
 }
 
+/**
+ * An annotation entry as `oc set triggers` reads it: any `from` (its name and namespace are all it
+ * keeps, so a wrong kind or an apiVersion is rewritten away on the next write), at a fieldPath
+ * that names a container of the object.
+ */
+export interface ListedTrigger {
+  index: number;
+  from: ObjectFieldTrigger['from'];
+  paused: boolean;
+  container: ContainerRef;
+}
+
 export type ProblemSeverity = 'error' | 'warning';
 
 /** Stable kebab-case codes: the linter, the controller's Events and the CLI all use them. */
@@ -61,6 +73,7 @@ export type ProblemCode =
   | 'field-path-missing'
   | 'field-path-outside-template'
   | 'field-path-invalid'
+  | 'field-path-loose-selector'
   | 'container-not-found'
   | 'unsupported-kind';
 
@@ -93,6 +106,8 @@ export interface TriggerReading {
    * while one of their tags resolves, OpenShift fails the whole update of the object.
    */
   blocking: TriggerSource[];
+  /** The entries `oc set triggers` lists and writes back; empty if not accepted. */
+  listed: ListedTrigger[];
   problems: TriggerProblem[];
 }
 

@@ -31,11 +31,20 @@ test('each request becomes an outcome; failures carry OpenShift reason and messa
 
 test('error kinds map to the wording users know from oc describe', () => {
   assert.deepEqual(failureOutcome('r:1', { kind: 'unauthorized', message: 'x' }), {
-    ok: false, reason: 'Unauthorized', message: 'you may not have access to the container image "r:1"', detail: 'x',
+    ok: false, reason: 'Unauthorized', message: 'you may not have access to the container image "docker.io/library/r:1"', detail: 'x',
   });
   assert.deepEqual(failureOutcome('nohost.invalid/r:1', { kind: 'other', message: 'getaddrinfo ENOTFOUND nohost.invalid' }), {
     ok: false, reason: 'InternalError', message: 'Internal error occurred: nohost.invalid/r:1: getaddrinfo ENOTFOUND nohost.invalid',
   });
+});
+
+test('failures name the reference as OpenShift\'s importer normalises it; an invalid one stays as typed', () => {
+  const notFound = (reference: string) => failureOutcome(reference, { kind: 'not-found', message: 'manifest unknown' }).message;
+  assert.equal(notFound('nginx'), 'dockerimage.image.openshift.io "docker.io/library/nginx:latest" not found');
+  assert.equal(notFound('index.docker.io/bitnami/redis:7'), 'dockerimage.image.openshift.io "docker.io/bitnami/redis:7" not found');
+  assert.equal(notFound(`quay.io/x/y:1@sha256:${'a'.repeat(64)}`), `dockerimage.image.openshift.io "quay.io/x/y@sha256:${'a'.repeat(64)}" not found`);
+  assert.equal(failureOutcome('Bad/Name', { kind: 'invalid-reference', message: 'repository name must be lowercase' }).message,
+    'from.name: Invalid value: "Bad/Name": invalid name: repository name must be lowercase');
 });
 
 test('a repository import plans the prioritised tags from <repository>:<tag>', async () => {

@@ -49,11 +49,20 @@ test('single quotes and spaces in the filter, and a missing .image, are repaired
   const quotes = await fix(docs[0] as string, 'field-path-invalid');
   assert.ok(quotes.includes(`containers[?(@.name==\\"web\\")].image"}]'`), 'written with JSON-escaped double quotes inside the single-quoted YAML');
   assert.deepEqual(codes(quotes), []);
-  assert.deepEqual(codes(await fix(docs[1] as string, 'field-path-invalid')), []);
+  // Spaces leave the ") suffix, so OpenShift reads a (missing) container name: a loose selector.
+  assert.deepEqual(codes(await fix(docs[1] as string, 'field-path-loose-selector')), []);
   assert.deepEqual(codes(await fix(docs[3] as string, 'field-path-invalid')), []);
   const bracket = docs[2] as string;
   const [d] = service.validate(bracket);
   assert.deepEqual((await service.codeActions(bracket, d!.range, [d!])).filter((a) => a.kind === 'quickfix'), []);
+});
+
+test('a selector with only one end of ?(@.name=="NAME") is completed to the name OpenShift reads', async () => {
+  for (const doc of readFixture('fieldpath-loose-selector.yaml').split('---\n')) {
+    const fixed = await fix(doc, 'field-path-loose-selector');
+    assert.ok(fixed.includes('containers[?(@.name==\\"web\\")].image"'), fixed);
+    assert.deepEqual(codes(fixed), []);
+  }
 });
 
 test('a fieldPath naming a missing container is regenerated for the one container there is', async () => {

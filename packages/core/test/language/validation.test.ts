@@ -29,9 +29,15 @@ const cases: Record<string, Expected[]> = {
   'duplicate-fieldpath.yaml': [{ code: 'duplicate-field-path', line: 5, character: 207, text: '"spec.template.spec.containers[0].image"' }],
   'fieldpath-unparseable.yaml': [
     { code: 'field-path-invalid', line: 5, character: 101, text: `"spec.template.spec.containers[?(@.name==''web'')].image"` },
-    { code: 'field-path-invalid', line: 18, character: 101, text: '"spec.template.spec.containers[?(@.name == \\"web\\")].image"' },
+    // OpenShift reads the name `?(@.name == "web`: applied, and no such container.
+    { code: 'field-path-loose-selector', line: 18, character: 101, text: '"spec.template.spec.containers[?(@.name == \\"web\\")].image"' },
+    { code: 'container-not-found', line: 18, character: 101, text: '"spec.template.spec.containers[?(@.name == \\"web\\")].image"' },
     { code: 'field-path-invalid', line: 31, character: 101, text: '"spec.template.spec.containers[0.image"' },
     { code: 'field-path-invalid', line: 44, character: 101, text: '"spec.template.spec.containers[0]"' },
+  ],
+  'fieldpath-loose-selector.yaml': [
+    { code: 'field-path-loose-selector', line: 5, character: 101, text: '"spec.template.spec.containers[?(@.name==\\"web].image"' },
+    { code: 'field-path-loose-selector', line: 18, character: 101, text: '"spec.template.spec.containers[web\\")].image"' },
   ],
   'fieldpath-wrong-kind.yaml': [
     { code: 'field-path-outside-template', line: 5, character: 101, text: '"spec.jobTemplate.spec.template.spec.containers[0].image"' },

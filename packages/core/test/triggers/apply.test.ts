@@ -81,6 +81,15 @@ test('applyTriggers honours the index and initContainers[...] forms', () => {
   assert.deepEqual(images(result.object), { i: B, a: 'x', b: A });
 });
 
+test('applyTriggers applies a selector with only the ?(@.name==" prefix or only the ") suffix, as OpenShift does', () => {
+  const object = workload('Deployment', '[{"from":{"kind":"ImageStreamTag","name":"ubi:8"},"fieldPath":"spec.template.spec.containers[?(@.name==\\"a].image"},'
+    + '{"from":{"kind":"ImageStreamTag","name":"base:1","namespace":"shared"},"fieldPath":"spec.template.spec.containers[b\\")].image"}]',
+  { containers: [{ name: 'a', image: 'x' }, { name: 'b', image: 'x' }, { name: 'c', image: 'x' }] });
+  const result = applyTriggers(object, resolver);
+  assert.ok(result.ok);
+  assert.deepEqual(images(result.object), { a: A, b: B, c: 'x' });
+});
+
 test('applyTriggers: an unresolved tag changes nothing; a dropped annotation or a resolving broken path fails the update', () => {
   const pod = { containers: [{ name: 'app', image: 'x' }] };
   const unresolved = applyTriggers(workload('Deployment', formatTriggers([{ name: 'ubi:9', fieldPath: containerFieldPath('Deployment', 'app') }]), pod), resolver);

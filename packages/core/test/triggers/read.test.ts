@@ -82,8 +82,15 @@ const cases: Case[] = [
     accepted: true, triggers: [], problems: [['field-path-outside-template', 'error', [0, 'fieldPath'], `"${DEPLOY_APP}"`]] },
   { name: 'single-quoted filter', value: `[${trigger("spec.template.spec.containers[?(@.name=='app')].image")}]`, object: deployment,
     accepted: true, triggers: [], problems: [['field-path-invalid', 'error', [0, 'fieldPath'], `"spec.template.spec.containers[?(@.name=='app')].image"`]] },
-  { name: 'spaces in the filter', value: `[${trigger('spec.template.spec.containers[?(@.name == \\"app\\")].image')}]`, object: deployment,
-    accepted: true, triggers: [], problems: [['field-path-invalid', 'error', [0, 'fieldPath'], '"spec.template.spec.containers[?(@.name == \\"app\\")].image"']] },
+  // library-go cuts the ") suffix and takes the rest, spaces and all, as the container name.
+  { name: 'spaces in the filter name a container that is not there', value: `[${trigger('spec.template.spec.containers[?(@.name == \\"app\\")].image')}]`, object: deployment,
+    accepted: true, triggers: [['ubi:8', '-', false]], problems: [
+      ['field-path-loose-selector', 'warning', [0, 'fieldPath'], '"spec.template.spec.containers[?(@.name == \\"app\\")].image"'],
+      ['container-not-found', 'error', [0, 'fieldPath'], '"spec.template.spec.containers[?(@.name == \\"app\\")].image"']] },
+  { name: 'only the ?(@.name==" prefix is applied, with a warning', value: `[${trigger('spec.template.spec.containers[?(@.name==\\"app].image')}]`, object: deployment,
+    accepted: true, triggers: [['ubi:8', 'app', false]], problems: [['field-path-loose-selector', 'warning', [0, 'fieldPath'], '"spec.template.spec.containers[?(@.name==\\"app].image"']] },
+  { name: 'only the ") suffix is applied, with a warning', value: `[${trigger('spec.template.spec.containers[app\\")].image')}]`, object: deployment,
+    accepted: true, triggers: [['ubi:8', 'app', false]], problems: [['field-path-loose-selector', 'warning', [0, 'fieldPath'], '"spec.template.spec.containers[app\\")].image"']] },
   { name: 'missing ]', value: `[${trigger('spec.template.spec.containers[?(@.name==\\"app\\").image')}]`, object: deployment,
     accepted: true, triggers: [], problems: [['field-path-invalid', 'error', [0, 'fieldPath'], '"spec.template.spec.containers[?(@.name==\\"app\\").image"']] },
   { name: 'missing .image', value: `[${trigger('spec.template.spec.containers[?(@.name==\\"app\\")]')}]`, object: deployment,

@@ -1,7 +1,7 @@
 // kubectl istream import-image NAME[:TAG]: oc's import-image, done by the CLI itself (resolve the
 // digests, write the stream's spec and status), so it works with no controller installed.
 import {
-  DEFAULT_MAX_TAGS_PER_IMPORT, followTagReference, INSECURE_ANNOTATION, parseStreamTag, pinnedImage, planRepositoryImport, specTag,
+  DEFAULT_MAX_TAGS_PER_IMPORT, followTagReference, INSECURE_ANNOTATION, pinnedImage, planRepositoryImport, specTag,
   type ImageStream, type ImportMode, type TagImportPolicy, type TagImportRequest, type TagImportResult,
   type TagReferencePolicy,
 } from '@istream/core/imagestream';
@@ -10,6 +10,7 @@ import { parseImageReference } from '@istream/core/reference';
 import { CliError } from '../errors.js';
 import { parseDryRun, type ImportPolicyFlags } from '../flags.js';
 import { reportImport } from '../import-output.js';
+import { parseImportTarget } from '../import-target.js';
 import type { Factory } from '../factory.js';
 import { importIntoStream } from '../stream-import.js';
 
@@ -24,16 +25,21 @@ export interface ImportImageOptions extends ImportPolicyFlags {
   now?: () => Date;
 }
 
-export function parseReferencePolicy(value: string | undefined): TagReferencePolicy {
-  if (value === undefined || value === 'source') return { type: 'Source' };
-  if (value === 'local') return { type: 'Local' };
-  throw new CliError(`reference policy must be set to 'source' or 'local' (got "${value}")`);
+/**
+ * --reference-policy as oc reads it: `import-image` in any case, `tag` only in lower case, each
+ * command with its own message.
+ */
+export function parseReferencePolicy(value: string | undefined, command: 'import-image' | 'tag'): TagReferencePolicy {
+  const spelled = command === 'import-image' ? value?.toLowerCase() : value;
+  if (spelled === undefined || spelled === 'source') return { type: 'Source' };
+  if (spelled === 'local') return { type: 'Local' };
+  throw new CliError(command === 'import-image' ? 'valid reference policy values are source or local' : "reference policy must be set to 'source' or 'local'");
 }
 
 export function parseImportMode(value: string | undefined): ImportMode {
   if (value === undefined || value === 'Legacy') return 'Legacy';
   if (value === 'PreserveOriginal') return 'PreserveOriginal';
-  throw new CliError(`invalid --import-mode "${value}": use Legacy or PreserveOriginal`);
+  throw new CliError('valid ImportMode values are Legacy or PreserveOriginal');
 }
 
 export function validateSource(from: string, flag: string): void {
@@ -54,13 +60,9 @@ export async function runImportImage(options: ImportImageOptions, factory: Facto
   const now = options.now ?? (() => new Date());
   const dryRunMode = parseDryRun(options.dryRun);
   const dryRun = dryRunMode !== 'none';
-  const target = parseStreamTag(options.target);
-  if (target.namespace !== undefined) {
-    throw new CliError(`"${options.target}" names a namespace: give the image stream name alone and the namespace with -n`);
-  }
-  if (options.all && target.explicitTag) throw new CliError(`cannot specify a tag "${options.target}" as well as --all`);
+  const target = parseImportTarget(options.target, options.all === true);
   if (options.from !== undefined) validateSource(options.from, '--from');
-  const referencePolicy = parseReferencePolicy(options.referencePolicy);
+  const referencePolicy = parseReferencePolicy(options.referencePolicy, 'import-image');
   const importMode = parseImportMode(options.importMode);
   const maxTags = options.maxTags ?? DEFAULT_MAX_TAGS_PER_IMPORT;
 
@@ -82,7 +84,7 @@ export async function runImportImage(options: ImportImageOptions, factory: Facto
     ...(options.scheduled || tagPolicy?.scheduled ? { scheduled: true } : {}),
     importMode: options.importMode === undefined ? (tagPolicy?.importMode ?? importMode) : importMode,
   });
-  const plan = planImport(options, target.tag, stream, policy, referencePolicy);
+  const plan = planImport(options, target.stream, target.tag, stream, policy, referencePolicy);
   if ((await client.apiKind()) === 'openshift') {
     const answer = await importOnOpenShift(client, namespace, target.stream, stream, plan, { importPolicy: policy(), referencePolicy }, dryRun);
     reportImport(factory.io, target.stream, answer.stream, answer.results, { dryRun, now: now(), additionalTags: answer.additionalTags });
@@ -157,16 +159,25 @@ async function importOnOpenShift(
 
 /** Which tags to import from where, with oc's rules and wording for existing streams. */
 function planImport(
-  options: ImportImageOptions, tag: string, stream: ImageStream | undefined,
+  options: ImportImageOptions, name: string, tag: string, stream: ImageStream | undefined,
   policy: (tagPolicy?: TagImportPolicy) => TagImportPolicy, referencePolicy: TagReferencePolicy,
 ): Plan {
+  const wholeRepository = (repository: string): Plan => {
+    const ref = parseImageReference(repository);
+    if (ref.tag !== undefined || ref.digest !== undefined) {
+      // OpenShift's ImageStreamImport validation, which refuses oc's request.
+      throw new CliError(`The ImageStreamImport "${name}" is invalid: spec.repository.from.name: Invalid value: "${repository}": `
+        + 'you must specify an image repository, not a tag or ID');
+    }
+    return { requests: [], additionalTags: [], needsRepositoryListing: { repository } };
+  };
   const request = (name: string, from: string): TagImportRequest => ({
     tag: name, from, importPolicy: policy(stream === undefined ? undefined : specTag(stream, name)?.importPolicy), referencePolicy,
   });
   if (stream === undefined) {
     const from = options.from ?? options.target;
     validateSource(from, options.from === undefined ? 'image name' : '--from');
-    if (options.all) return { requests: [], additionalTags: [], needsRepositoryListing: { repository: from } };
+    if (options.all) return wholeRepository(from);
     return { requests: [request(tag, from)], additionalTags: [] };
   }
   if (options.all) {
@@ -182,7 +193,7 @@ function planImport(
       }
       throw new CliError(`the image stream has a different import spec "${stream.spec.dockerImageRepository}", pass --confirm to update`);
     }
-    return { requests: [], additionalTags: [], needsRepositoryListing: { repository } };
+    return wholeRepository(repository);
   }
   const followed = followTagReference(stream, tag);
   switch (followed.problem) {

@@ -7,7 +7,7 @@ import {
 } from '@istream/core/imagestream';
 import { CliError, streamNotFound } from '../errors.js';
 import type { ImportPolicyFlags } from '../flags.js';
-import { reportImport } from '../import-output.js';
+import { reportTagImport } from '../import-output.js';
 import type { Factory } from '../factory.js';
 import { importIntoStream } from '../stream-import.js';
 import { parseImportMode, parseReferencePolicy, validateSource } from './import-image.js';
@@ -64,10 +64,15 @@ function parseStreamImage(source: string): { namespace?: string; stream: string;
   return { ...(parts.length === 2 ? { namespace: parts[0]! } : {}), stream: parts[parts.length - 1]!, id };
 }
 
+/** oc reads a stream source in the namespace `library` (Docker Hub's default) as one in the current namespace. */
+function withLibraryAsCurrent<T extends { namespace?: string }>(parsed: T, current: string): T {
+  return parsed.namespace === 'library' ? { ...parsed, namespace: current } : parsed;
+}
+
 export async function runTag(options: TagOptions, factory: Factory): Promise<void> {
   const now = options.now ?? (() => new Date());
   if (options.delete && options.alias) throw new CliError('--alias and --delete may not be both specified');
-  const referencePolicy = parseReferencePolicy(options.referencePolicy);
+  const referencePolicy = parseReferencePolicy(options.referencePolicy, 'tag');
   const importMode = options.importMode === undefined ? undefined : parseImportMode(options.importMode);
   const args = options.args;
   if (args.length < (options.delete ? 1 : 2)) {
@@ -85,13 +90,15 @@ export async function runTag(options: TagOptions, factory: Factory): Promise<voi
   if (options.delete) {
     for (const dest of destinations) {
       const ns = dest.namespace ?? namespace;
-      let found = false;
+      let outcome = 'deleted' as 'deleted' | 'no-stream' | 'no-tag';
       await client.update(ns, dest.stream, (current) => {
         const change = current === undefined ? undefined : deleteTag(current, dest.tag, now());
-        found = change !== undefined;
+        outcome = current === undefined ? 'no-stream' : change === undefined ? 'no-tag' : 'deleted';
         return change;
       });
-      if (!found) throw new CliError(`destination tag ${ns}/${dest.stream}:${dest.tag} does not exist`);
+      // What OpenShift's ImageStreamTag delete answers, which oc prints.
+      if (outcome === 'no-stream') throw streamNotFound(dest.stream);
+      if (outcome === 'no-tag') throw new CliError(`imagestreamtags.image.openshift.io "${dest.stream}:${dest.tag}" not found`);
       factory.io.out.write(`Deleted tag ${ns}/${dest.stream}:${dest.tag}.\n`);
     }
     return;
@@ -109,7 +116,7 @@ export async function runTag(options: TagOptions, factory: Factory): Promise<voi
   } else {
     if (hasRegistry(typed)) throw new CliError('server in SOURCE is only allowed when providing a container image');
     if (kind === 'ImageStreamTag') {
-      const parsed = parseStreamTag(typed);
+      const parsed = withLibraryAsCurrent(parseStreamTag(typed), namespace);
       if (!parsed.explicitTag) throw new CliError('--source=ImageStreamTag requires a valid <name>:<tag> in SOURCE');
       source = { kind, name: `${parsed.stream}:${parsed.tag}`, ...(parsed.namespace ? { namespace: parsed.namespace } : {}), display: typed };
       if (options.alias && destinations.some((d) => (d.namespace ?? namespace) !== (parsed.namespace ?? namespace) || d.stream !== parsed.stream)) {
@@ -127,12 +134,14 @@ export async function runTag(options: TagOptions, factory: Factory): Promise<voi
           kind = 'DockerImage';
           source = { kind, name: event.dockerImageReference, display: event.dockerImageReference };
         } else {
+          // from.namespace only as typed (or the current one for another destination namespace), as oc writes it.
           kind = 'ImageStreamImage';
-          source = { kind, name: `${parsed.stream}@${event.image}`, namespace: srcNamespace, display: `${parsed.stream}@${event.image}` };
+          const name = `${parsed.stream}@${event.image}`;
+          source = { kind, name, ...(parsed.namespace ? { namespace: parsed.namespace } : {}), display: parsed.namespace ? `${parsed.namespace}/${name}` : name };
         }
       }
     } else {
-      const parsed = parseStreamImage(typed);
+      const parsed = withLibraryAsCurrent(parseStreamImage(typed), namespace);
       const srcNamespace = parsed.namespace ?? namespace;
       const stream = await client.get(srcNamespace, parsed.stream);
       if (stream === undefined) throw streamNotFound(parsed.stream);
@@ -158,11 +167,13 @@ export async function runTag(options: TagOptions, factory: Factory): Promise<voi
     const failed = importing
       ? await importWith(destNamespace, dest.stream, ref, specChange)
       : (await client.update(destNamespace, dest.stream, specChange), undefined);
-    const where = destNamespace === namespace ? `${dest.stream}:${dest.tag}` : `${destNamespace}/${dest.stream}:${dest.tag}`;
+    const sameNamespace = destNamespace === namespace;
+    const where = sameNamespace ? `${dest.stream}:${dest.tag}` : `${destNamespace}/${dest.stream}:${dest.tag}`;
     if (options.alias) factory.io.out.write(`Tag ${where} set up to track ${source.display}.\n`);
-    else if (options.scheduled) factory.io.out.write(`Tag ${where} set to import ${source.display} periodically.\n`);
+    // oc's wording, which says "import" only within the namespace.
+    else if (options.scheduled) factory.io.out.write(`Tag ${where} set to ${sameNamespace ? 'import ' : ''}${source.display} periodically.\n`);
     else factory.io.out.write(`Tag ${where} set to ${source.display}.\n`);
-    if (failed) reportImport(factory.io, dest.stream, undefined, failed, { dryRun: false, now: now() });
+    if (failed) reportTagImport(factory.io, failed);
   }
 
   /** Imports `ref` and records it with the spec change; returns the results when any failed. */

@@ -59,11 +59,14 @@ export interface ImageStreamTagObject {
   image: { metadata: { name: string }; dockerImageReference: string };
 }
 
-/** Every tag of the stream that points at an image, as OpenShift's virtual ImageStreamTag resource. */
+/**
+ * Every tag of the stream whose newest item names an image, as OpenShift's virtual ImageStreamTag
+ * resource: an item with an empty image (a `reference: true` tag) is not found there either.
+ */
 export function imageStreamTags(stream: ImageStream): ImageStreamTagObject[] {
   return (stream.status?.tags ?? []).flatMap((list) => {
     const event = list.items?.[0];
-    if (event === undefined) return [];
+    if (!event?.image) return [];
     const object: ImageStreamTagObject = {
       apiVersion: IMAGE_API_VERSION,
       kind: 'ImageStreamTag',

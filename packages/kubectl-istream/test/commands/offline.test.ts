@@ -19,8 +19,16 @@ test('bad input names the input and the fix, exits non-zero, prints nothing on s
     [['import-image', 'ubi:8', '--from', 'Registry.example/UBI:8'], /^error: invalid --from "Registry.example\/UBI:8": invalid reference/],
     [['import-image', 'ubi:bad!tag'], /^error: invalid tag name "bad!tag"/],
     [['import-image', 'ubi:8', '--all'], /^error: cannot specify a tag "ubi:8" as well as --all/],
-    [['import-image', 'ubi', '--reference-policy', 'remote'], /^error: reference policy must be set to 'source' or 'local'/],
-    [['import-image', 'ubi', '--import-mode', 'Everything'], /^error: invalid --import-mode "Everything": use Legacy or PreserveOriginal/],
+    // oc's words for each command: import-image and tag spell the reference policy error differently.
+    [['import-image', 'ubi', '--reference-policy', 'remote'], /^error: valid reference policy values are source or local\n$/],
+    [['tag', 'ubi:8', 'app:1', '--reference-policy', 'Local'], /^error: reference policy must be set to 'source' or 'local'\n$/],
+    [['import-image', 'ubi', '--import-mode', 'Everything'], /^error: valid ImportMode values are Legacy or PreserveOriginal\n$/],
+    [['import-image', `quay.io/team/app@sha256:${'a'.repeat(64)}`], /^error: to import images by ID, use the 'tag' command\n$/],
+    [['import-image', 'quay.io/team/app:1', '--all'], /^error: cannot specify a tag "quay.io\/team\/app:1" as well as --all\n$/],
+    [['import-image', 'quay.io/Team/app:1'], /^error: the image name must be a valid container image pull spec or reference to an image stream/],
+    [['import-image', 'team/app:1'], /^error: "team\/app:1" names a namespace: give the image stream name alone and the namespace with -n/],
+    // Accepted in any case (it then needs a cluster): oc lower-cases import-image's --reference-policy.
+    [['import-image', 'ubi', '--reference-policy', 'LOCAL'], /^error: no kubeconfig found/],
     [['tag', 'ubi:8', 'ubi:x y'], /^error: invalid tag name "x y"/],
     [['tag', 'ubi:8', 'app:1', '--alias', '--scheduled'], /error: /],
     [['tag', 'ubi:8', 'other'], /^error: "other" must be of the form <stream_name>:<tag>/],

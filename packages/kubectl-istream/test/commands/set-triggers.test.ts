@@ -147,6 +147,26 @@ test('a broken annotation: listed as <error> with the reason; edits refuse; --re
   assert.match(repaired, /^ {4}image\.openshift\.io\/triggers: "null"\n/m, 'the double-quoted style stays');
 });
 
+test('entries with another from.kind or an apiVersion are kept and listed, and --auto writes them back repaired, as oc does', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'set-triggers-'));
+  const file = join(dir, 'odd.yaml');
+  const path = (c: string) => `spec.template.spec.containers[?(@.name==\\"${c}\\")].image`;
+  const odd = `[{"from":{"kind":"DockerImage","name":"ubi:8"},"fieldPath":"${path('myapp')}"},`
+    + `{"from":{"kind":"ImageStreamTag","name":"base:1","namespace":"tools","apiVersion":"image.openshift.io/v1"},"fieldPath":"${path('sidecar')}","paused":true}]`;
+  writeFileSync(file, readFileSync(DEPLOYMENT, 'utf8').replace('metadata:\n', `metadata:\n  annotations:\n    image.openshift.io/triggers: '${odd}'\n`));
+  const list = await cli(['--local', '-f', file]);
+  assert.deepEqual([list.code, list.err], [0, '']);
+  assert.equal(list.out, [
+    'NAME               TYPE    VALUE                   AUTO',
+    'deployments/myapp  config                          true',
+    'deployments/myapp  image   ubi:8 (myapp)           true',
+    'deployments/myapp  image   tools/base:1 (sidecar)  false',
+    '',
+  ].join('\n'));
+  assert.equal(annotationOf(await edit(file, '--auto')), `[{"from":{"kind":"ImageStreamTag","name":"ubi:8"},"fieldPath":"${path('myapp')}"},`
+    + `{"from":{"kind":"ImageStreamTag","name":"base:1","namespace":"tools"},"fieldPath":"${path('sidecar')}"}]`);
+});
+
 test('--local -o yaml keeps flow maps, block scalars and empty annotations in their style', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'set-triggers-'));
   const write = (name: string, text: string) => { writeFileSync(join(dir, name), text); return join(dir, name); };

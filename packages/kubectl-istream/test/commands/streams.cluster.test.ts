@@ -112,6 +112,22 @@ test('--all imports 50 tags by priority and reports the rest', async () => {
   assert.match(again.err, /^\rImporting 1\/50 tags\.\.\.(\rImporting \d+\/50 tags\.\.\.)*\rImporting 50\/50 tags\.\.\./);
 });
 
+test('import-image REGISTRY/REPO:TAG --confirm creates the stream named after the repository, with that tag, as oc does', async () => {
+  const image = fixtures.dockerSchema2;
+  const spec = `${fixtures.host}/${image.repository}:${image.tag!}`;
+  const result = await cli('import-image', spec, '--confirm', '--insecure');
+  assert.equal(result.code, 0, result.err);
+  assert.match(result.out, /^imagestream\.image\.openshift\.io\/schema2 imported\n/);
+  const s = await stream('schema2');
+  assert.deepEqual(s.spec.tags?.map((t) => [t.name, t.from?.name]), [[image.tag, spec]]);
+  assert.equal(items(s, image.tag!)[0]?.image, image.digest);
+
+  const whole = await cli('import-image', 'whole', '--from', spec, '--all', '--confirm', '--insecure');
+  assert.deepEqual([whole.code, whole.err], [1, `error: The ImageStreamImport "whole" is invalid: spec.repository.from.name: Invalid value: "${spec}": `
+    + 'you must specify an image repository, not a tag or ID\n']);
+  assert.equal((await cli('get', 'is', 'whole')).code, 1, 'no stream was created');
+});
+
 test('--all leaves a tag pinned by rollback where it is and says how to resume it', async () => {
   const { repository, tag, A, B } = fixtures.floating;
   await fixtures.moveFloatingTag('A');
@@ -159,7 +175,8 @@ test('a private repository: no Secret and a refused Secret say which, and the ri
   assert.equal(denied.code, 1);
   assert.equal(denied.err, `error: tag 1 failed: you may not have access to the container image "${from}": `
     + `authentication required for private/app at ${host}: no pull Secret in namespace ${namespace} has credentials for ${host}; `
-    + `add one with "kubectl create secret docker-registry NAME --docker-server=${host} --docker-username=USER --docker-password=PASSWORD -n ${namespace}"\n`);
+    + `add one with "kubectl create secret docker-registry NAME --docker-server=${host} --docker-username=USER --docker-password=PASSWORD -n ${namespace}"\n`
+    + 'error: imported completed with errors\n');
   assert.equal((await cli('get', 'is', 'secret')).code, 1, 'no stream was created');
 
   const pullSecret = async (password: string) => {
@@ -174,7 +191,7 @@ test('a private repository: no Secret and a refused Secret say which, and the ri
   assert.equal(refused.code, 1);
   assert.equal(refused.err, `error: tag 1 failed: you may not have access to the container image "${from}": `
     + `authentication required for private/app at ${host}: the token service rejected the credentials from secret ${namespace}/pull `
-    + '(wrong username or password?), and anonymous access is not allowed\n');
+    + '(wrong username or password?), and anonymous access is not allowed\nerror: imported completed with errors\n');
 
   await pullSecret(registry.password!);
   const allowed = await cli('import-image', 'secret:1', '--from', from, '--confirm', '--insecure');
@@ -182,6 +199,19 @@ test('a private repository: no Secret and a refused Secret say which, and the ri
   assert.equal(items(await stream('secret'), '1')[0]?.image, fixtures.private.digest);
   const printed = [denied, refused, allowed].map((r) => r.out + r.err).join('');
   assert.ok(!printed.includes(registry.password!) && !printed.includes(wrongPassword), 'no credential printed');
+});
+
+test('a partial failure prints the stream, one error per failed tag and oc\'s final "imported completed with errors"', async () => {
+  const good = `${fixtures.host}/${fixtures.floating.repository}:${fixtures.floating.tag}`;
+  const missing = `${fixtures.host}/${fixtures.floating.repository}:nope`;
+  assert.equal((await cli('tag', good, 'partial:ok', '--insecure')).code, 0);
+  assert.equal((await cli('tag', missing, 'partial:bad', '--insecure')).code, 1);
+  const result = await cli('import-image', 'partial', '--all', '--insecure');
+  assert.equal(result.code, 1);
+  assert.match(result.out, /^imagestream\.image\.openshift\.io\/partial imported with errors\n\nName:\s+partial\n/);
+  assert.equal(result.err, `error: tag bad failed: dockerimage.image.openshift.io "${missing}" not found\nerror: imported completed with errors\n`);
+  const { A, B } = fixtures.floating;
+  assert.ok([A.digest, B.digest].includes(items(await stream('partial'), 'ok')[0]?.image ?? ''), 'the tag that could be imported was');
 });
 
 test('import-image --dry-run=server on the CRD is refused, never run as a client dry run', async () => {
@@ -221,15 +251,29 @@ test('bad input: a clear message, a non-zero exit and the history unchanged', as
 
   const unknownHost = await cli('import-image', 'far:1', '--from', 'nohost.invalid/x:1', '--confirm');
   assert.equal(unknownHost.code, 1);
-  assert.match(unknownHost.err, /^error: tag 1 failed: Internal error occurred: nohost\.invalid\/x:1: cannot reach registry nohost\.invalid/);
+  assert.match(unknownHost.err, /^error: tag 1 failed: Internal error occurred: nohost\.invalid\/x:1: cannot reach registry nohost\.invalid.*\nerror: imported completed with errors\n$/);
   assert.equal((await cli('get', 'is', 'far')).code, 1);
 });
 
 test('tag: aliases follow their target, copies across streams do not, cycles are refused', async () => {
   assert.equal((await cli('tag', 'ubi:8', 'ubi:prod', '--alias')).out, 'Tag ubi:prod set up to track ubi:8.\n');
-  assert.equal((await cli('tag', 'ubi:8', 'app:live')).code, 0);
+  const copied = await cli('tag', 'ubi:8', 'app:live');
+  assert.equal(copied.code, 0, copied.err);
   const ubi = await stream('ubi');
   const current = items(ubi, '8')[0]!;
+  // As oc: the copy names the image, and from.namespace only when another namespace needs it.
+  assert.equal(copied.out, `Tag app:live set to ubi@${current.image}.\n`);
+  assert.deepEqual((await stream('app')).spec.tags?.find((t) => t.name === 'live')?.from, { kind: 'ImageStreamImage', name: `ubi@${current.image}` });
+  const elsewhere = await cluster.createNamespace('istream-streams-other');
+  const across = await cli('tag', 'ubi:8', `${elsewhere}/copy:1`);
+  assert.equal(across.out, `Tag ${elsewhere}/copy:1 set to ubi@${current.image}.\n`, across.err);
+  const everywhere = JSON.parse((await cli('get', 'is', '-A', '-o', 'json')).out) as { items: ImageStream[] };
+  const acrossStream = everywhere.items.find((i) => i.metadata.namespace === elsewhere && i.metadata.name === 'copy');
+  assert.deepEqual(acrossStream?.spec.tags?.[0]?.from, { kind: 'ImageStreamImage', name: `ubi@${current.image}`, namespace });
+  const source = `${fixtures.host}/${fixtures.floating.repository}:${fixtures.floating.tag}`;
+  const scheduled = await cli('tag', source, `${elsewhere}/sched:1`, '--scheduled', '--insecure');
+  assert.equal(scheduled.out, `Tag ${elsewhere}/sched:1 set to ${source} periodically.\n`, scheduled.err);
+  assert.equal((await cli('tag', source, 'sched:1', '--scheduled', '--insecure')).out, `Tag sched:1 set to import ${source} periodically.\n`);
   assert.equal(items(ubi, 'prod')[0]?.image, current.image);
   assert.equal(items(await stream('app'), 'live')[0]?.dockerImageReference, current.dockerImageReference);
 
@@ -241,6 +285,10 @@ test('tag: aliases follow their target, copies across streams do not, cycles are
 
   const deleted = await cli('tag', '-d', 'ubi:stage');
   assert.equal(deleted.out, `Deleted tag ${namespace}/ubi:stage.\n`);
+  const missing = await cli('tag', '-d', 'ubi:stage');
+  assert.deepEqual([missing.code, missing.err], [1, 'error: imagestreamtags.image.openshift.io "ubi:stage" not found\n']);
+  const noStream = await cli('tag', '-d', 'nostream:1');
+  assert.deepEqual([noStream.code, noStream.err], [1, 'error: imagestreams.image.openshift.io "nostream" not found\n']);
   const after = await stream('ubi');
   assert.equal(after.spec.tags?.some((t) => t.name === 'stage'), false);
   assert.equal(after.status?.tags?.some((t) => t.tag === 'stage'), false);

@@ -72,6 +72,15 @@ test('get is and get istag rows carry oc\'s columns', () => {
   ]);
 });
 
+test('get istag hides a tag whose newest item has no image, as the OpenShift API does', () => {
+  const reference: ImageStream = {
+    ...stream,
+    spec: { ...stream.spec, tags: [...stream.spec.tags!, { name: 'ref', from: { kind: 'DockerImage', name: 'reg.example/ubi8/ubi:9' }, reference: true, generation: 4 }] },
+    status: { ...stream.status!, tags: [...stream.status!.tags!, { tag: 'ref', items: [{ created: '2026-01-01T12:00:00Z', dockerImageReference: 'reg.example/ubi8/ubi:9', image: '', generation: 4 }] }] },
+  };
+  assert.deepEqual(imageStreamTags(reference).map((t) => t.metadata.name), ['ubi:8', 'ubi:prod']);
+});
+
 test('a long tag list is cut with "+ N more..."', () => {
   const many: ImageStream = { ...stream, status: { dockerImageRepository: '', tags: Array.from({ length: 20 }, (_, i) => ({ tag: `tag-${String(i).padStart(2, '0')}`, items: [] })) } };
   assert.equal(tagsUpToWidth(many), 'tag-00,tag-01,tag-02,tag-03,tag-04 + 15 more...');
