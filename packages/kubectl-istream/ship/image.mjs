@@ -8,7 +8,6 @@
 import { Buffer } from 'node:buffer';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,11 +15,11 @@ import { parseArgs } from 'node:util';
 import { bundledBuildInfo, sourceDate } from './bundle-info.mjs';
 import { blob, imageIndex, imageManifest, jsonBlob, MediaType, writeLayout } from './oci/layout.mjs';
 import { cacheDir, cachedGzip } from './oci/gzip-cache.mjs';
+import { nodePackageDir } from './node-packages.mjs';
 import { entriesFromDirectory, tarArchive } from './oci/tar.mjs';
 
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
 const repoRoot = join(pkgDir, '../..');
-const require = createRequire(join(pkgDir, 'package.json'));
 
 /** The user the controller runs as: distroless's "nonroot", with no shell and no home to write. */
 export const NONROOT = 65532;
@@ -100,7 +99,7 @@ export function buildImage() {
   try {
     const app = gzipLayer(tarArchive(appEntries(work), epoch));
     const images = PLATFORMS.map((platform) => {
-      const nodeBinary = join(require.resolve(`${platform.nodePackage}/package.json`), '../bin/node');
+      const nodeBinary = join(nodePackageDir(platform.nodePackage), 'bin/node');
       const runtime = gzipLayer(tarArchive([
         ...runtimeEntries(platform, work),
         { path: NODE_PATH, type: 'file', mode: 0o755, content: readFileSync(nodeBinary) },
