@@ -1,5 +1,5 @@
 export { startController } from './controller.js';
-export type { AdmissionOptions, ControllerOptions, LeaderElectionConfig, RunningController, StopReason } from './controller.js';
+export type { AdmissionOptions, ControllerOptions, EventsOptions, LeaderElectionConfig, RunningController, StopReason } from './controller.js';
 export { parseBindAddress } from './health-server.js';
 export { Manager, MetricsBindError } from './manager.js';
 export type { Runnable, ManagerParts } from './manager.js';
