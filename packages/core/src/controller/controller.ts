@@ -123,6 +123,11 @@ export async function startController(options: ControllerOptions): Promise<Runni
   if (options.events && !options.imports) throw new Error('registry events need imports: they only ask the import controller to import now');
   const log = createLogger(options.log ?? (() => undefined), options.logFormat);
   const api = new KubeClient(options.connection.kubeConfig, { onRequest: options.connection.onRequest });
+  // A missing token stops the start, not a running controller later.
+  const eventToken = options.events && await loadEventToken(api, options.events.token, options.events.tokenHeader).catch((error: unknown) => {
+    api.close();
+    throw error;
+  });
   const metrics = new ControllerMetrics();
   const identity = options.leaderElection?.identity ?? `${hostname()}_${randomBytes(4).toString('hex')}`;
   const recorder = new KubeEventRecorder(api, identity, (e) => log.warning('event not recorded', { error: errorText(e) }));
@@ -164,10 +169,10 @@ export async function startController(options: ControllerOptions): Promise<Runni
     });
     manager.add(imports);
     const e = options.events;
-    if (e) {
+    if (e && eventToken) {
       events = new EventReceiver({
         bindAddress: e.bindAddress, duplicateWindowMs: e.duplicateWindowMs, log, streams: caches,
-        token: () => loadEventToken(api, e.token, e.tokenHeader),
+        token: eventToken,
         importNow: (tags) => imports.importNow(tags),
       });
       manager.add(events);

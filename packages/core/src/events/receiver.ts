@@ -17,8 +17,8 @@ export const DISTRIBUTION_PATH = '/distribution';
 export interface EventReceiverOptions {
   /** `host:port`; port 0 picks a free one (tests). */
   bindAddress: string;
-  /** Loads the shared token (from a Secret or a file) when the receiver starts. */
-  token(): Promise<SharedToken>;
+  /** The shared token senders present (core/events' loadEventToken reads it from a Secret or a file). */
+  token: SharedToken;
   /** The stream informer: the repository index follows it. */
   streams: {
     onStreamChange(handler: (stream: StreamObject) => void): void;
@@ -72,7 +72,6 @@ export class EventReceiver {
   private readonly index = new RepositoryIndex();
   /** Duplicate key -> when it was last handed on. */
   private readonly recent = new Map<string, number>();
-  private token?: SharedToken;
   private resolveListening!: (address: string) => void;
   /** Resolves with `host:port` once the server accepts events. */
   readonly listening = new Promise<string>((resolve) => { this.resolveListening = resolve; });
@@ -83,7 +82,6 @@ export class EventReceiver {
   }
 
   async start(signal: AbortSignal): Promise<void> {
-    this.token = await this.options.token();
     // Answering before the index is complete would drop hints for streams not yet listed.
     await this.options.streams.synced();
     const server: Server = createServer((req, res) => void this.handle(req, res));
@@ -106,7 +104,7 @@ export class EventReceiver {
     if (url.pathname !== DISTRIBUTION_PATH) return reply(res, 404, { error: `no sender at ${url.pathname}; Distribution posts to ${DISTRIBUTION_PATH}` });
     if (req.method !== 'POST') return reply(res, 405, { error: 'events are POSTed' });
     // Authentication before the body is read: an unauthenticated caller learns nothing.
-    if (!this.token?.accepts(req.headers)) {
+    if (!this.options.token.accepts(req.headers)) {
       req.resume();
       this.options.log.warning('registry event refused: bad or missing token', { from: req.socket.remoteAddress });
       return reply(res, 401, { error: 'missing or wrong token' });

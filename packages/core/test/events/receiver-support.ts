@@ -21,7 +21,7 @@ export async function startReceiver(t: TestContext, token: string, extra: Partia
   const log: string[] = [];
   const receiver = new EventReceiver({
     bindAddress: '127.0.0.1:0',
-    token: async () => new SharedToken(token, extra.tokenHeader),
+    token: new SharedToken(token, extra.tokenHeader),
     streams: { onStreamChange: (h) => change.push(h), onStreamDelete: (h) => remove.push(h), synced: async () => undefined },
     importNow: (tags) => {
       if (extra.importing && !extra.importing()) return false;
