@@ -6,13 +6,50 @@ import type { AddressInfo } from 'node:net';
 import { parseBindAddress } from '../controller/health-server.js';
 import type { Logger } from '../controller/log.js';
 import type { StreamObject } from '../controller/shared-informers.js';
+import { cloudEventHints, CLOUDEVENTS_BATCH_MEDIA_TYPE, CLOUDEVENTS_MEDIA_TYPE } from './cloudevents.js';
 import { distributionHints, DISTRIBUTION_EVENTS_MEDIA_TYPE } from './distribution.js';
+import { dockerHubHints } from './docker-hub.js';
+import { githubPackageHints } from './github.js';
+import { harborHints } from './harbor.js';
+import { quayHints } from './quay.js';
 import { MalformedEventError, type RegistryHint } from './hints.js';
 import { RepositoryIndex, type FollowedTag } from './repository-index.js';
 import type { SharedToken } from './token.js';
 
-/** The path Distribution endpoints are pointed at (`url: http://HOST:PORT/distribution`). */
-export const DISTRIBUTION_PATH = '/distribution';
+/** How one sender posts and proves itself, and how its body names the pushed tags. */
+interface Sender {
+  /** Media types its body comes in (compared without parameters). */
+  mediaTypes: readonly string[];
+  /** How it proves it knows the token: in a header, in the URL, or by signing the body. */
+  auth: 'header' | 'url' | 'signature';
+  hints(body: unknown, req: IncomingMessage, url: URL): RegistryHint[];
+}
+
+const registryParam = (url: URL): string | undefined => url.searchParams.get('registry') ?? undefined;
+
+/** The receiver's paths, one per sender; `?registry=` overrides the host a payload names, where it names one. */
+export const senders: Readonly<Record<string, Sender>> = {
+  '/distribution': {
+    mediaTypes: [DISTRIBUTION_EVENTS_MEDIA_TYPE, 'application/json'],
+    auth: 'header', hints: (body, _req, url) => distributionHints(body, registryParam(url)),
+  },
+  '/harbor': { mediaTypes: ['application/json'], auth: 'header', hints: (body) => harborHints(body) },
+  '/cloudevents': {
+    mediaTypes: [CLOUDEVENTS_MEDIA_TYPE, CLOUDEVENTS_BATCH_MEDIA_TYPE],
+    auth: 'header', hints: (body, _req, url) => cloudEventHints(body, registryParam(url)),
+  },
+  '/dockerhub': { mediaTypes: ['application/json'], auth: 'url', hints: (body) => dockerHubHints(body) },
+  '/quay': { mediaTypes: ['application/json'], auth: 'url', hints: (body) => quayHints(body) },
+  '/github': {
+    mediaTypes: ['application/json'],
+    auth: 'signature',
+    hints: (body, req) => githubPackageHints(body, first(req.headers['x-github-event'])),
+  },
+};
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
 
 export interface EventReceiverOptions {
   /** `host:port`; port 0 picks a free one (tests). */
@@ -47,7 +84,7 @@ const maxBodyBytes = 1024 * 1024;
 
 class BodyTooLargeError extends Error {}
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -56,7 +93,7 @@ function readBody(req: IncomingMessage): Promise<string> {
       if (size > maxBodyBytes) req.destroy(new BodyTooLargeError());
       else chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -101,32 +138,41 @@ export class EventReceiver {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://receiver');
-    if (url.pathname !== DISTRIBUTION_PATH) return reply(res, 404, { error: `no sender at ${url.pathname}; Distribution posts to ${DISTRIBUTION_PATH}` });
+    const sender = Object.hasOwn(senders, url.pathname) ? senders[url.pathname] : undefined;
+    if (!sender) return reply(res, 404, { error: `no sender at ${url.pathname}; senders post to ${Object.keys(senders).join(', ')}` });
     if (req.method !== 'POST') return reply(res, 405, { error: 'events are POSTed' });
-    // Authentication before the body is read: an unauthenticated caller learns nothing.
-    if (!this.options.token.accepts(req.headers)) {
+    const { token, log } = this.options;
+    const refuse = (): void => {
+      log.warning('registry event refused: bad or missing token or signature', { path: url.pathname, from: req.socket.remoteAddress });
+      reply(res, 401, { error: 'missing or wrong token or signature' });
+    };
+    // A token in a header or the URL is checked before the body is read; a signature needs the body.
+    if (sender.auth === 'header' ? !token.accepts(req.headers) : sender.auth === 'url' && !token.matches(url.searchParams.get('token'))) {
       req.resume();
-      this.options.log.warning('registry event refused: bad or missing token', { from: req.socket.remoteAddress });
-      return reply(res, 401, { error: 'missing or wrong token' });
+      return refuse();
     }
+    let raw: Buffer;
+    try {
+      raw = await readBody(req);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return reply(res, 400, { error: `the body is over ${maxBodyBytes} bytes` });
+      throw error;
+    }
+    if (sender.auth === 'signature' && !token.signed(raw, req.headers['x-hub-signature-256'])) return refuse();
     let hints: RegistryHint[];
     try {
-      const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim();
-      if (type !== DISTRIBUTION_EVENTS_MEDIA_TYPE && type !== 'application/json') {
-        req.resume();
-        throw new MalformedEventError(`content type "${type ?? ''}" is not ${DISTRIBUTION_EVENTS_MEDIA_TYPE}`);
-      }
+      const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+      if (!sender.mediaTypes.includes(type)) throw new MalformedEventError(`content type "${type}" is not ${sender.mediaTypes.join(' or ')}`);
       let body: unknown;
       try {
-        body = JSON.parse(await readBody(req));
+        body = JSON.parse(raw.toString('utf8'));
       } catch (error) {
-        if (error instanceof BodyTooLargeError) throw new MalformedEventError(`the body is over ${maxBodyBytes} bytes`);
         throw new MalformedEventError(`the body is not JSON: ${(error as Error).message}`);
       }
-      hints = distributionHints(body, url.searchParams.get('registry') ?? undefined);
+      hints = sender.hints(body, req, url);
     } catch (error) {
       if (!(error instanceof MalformedEventError)) throw error;
-      this.options.log.warning('registry event refused: malformed', { error: error.message });
+      log.warning('registry event refused: malformed', { path: url.pathname, error: error.message });
       return reply(res, 400, { error: error.message });
     }
     const summary = this.accept(hints);
