@@ -193,6 +193,8 @@ export interface InstallOptions {
   includeCrd: boolean;
   /** Image lookup at admission: the controller's webhook (default), a MutatingAdmissionPolicy, or none. */
   admission?: AdmissionMode;
+  /** Serve registry events (`--events`): the receiver on the controller and a Service in front of it. */
+  events?: boolean;
 }
 
 export const ADMISSION_MODES = ['webhook', 'policy', 'none'] as const;
@@ -232,9 +234,28 @@ export function admissionManifests(mode: AdmissionMode): Manifest[] {
   ];
 }
 
+export const EVENTS_SERVICE = 'istream-registry-events';
+/** The Secret (created by the operator) whose `token` key every registry event must present. */
+export const EVENTS_SECRET = 'istream-registry-events';
+/** The port the controller serves registry events on in its pod. */
+export const EVENTS_PORT = 8088;
+const eventsTokenDir = '/etc/istream/registry-events';
+
+/** What `--events` adds to the controller's pod: the listener and the token Secret, mounted (no API read, no RBAC). */
+function eventsPod(events: boolean | undefined): { args: string[]; volumeMounts?: object[]; volumes?: object[]; ports?: object[] } {
+  if (!events) return { args: [] };
+  return {
+    args: [`--events-bind-address=:${EVENTS_PORT}`, `--events-token-file=${eventsTokenDir}/token`],
+    ports: [{ name: 'registry-events', containerPort: EVENTS_PORT }],
+    volumeMounts: [{ name: 'registry-events-token', mountPath: eventsTokenDir, readOnly: true }],
+    volumes: [{ name: 'registry-events-token', secret: { secretName: EVENTS_SECRET } }],
+  };
+}
+
 export function installManifests(options: InstallOptions): Manifest[] {
   const { image } = options;
   const namespaced = { name: CONTROLLER_NAME, namespace: INSTALL_NAMESPACE, labels };
+  const events = eventsPod(options.events);
   return [
     ...(options.includeCrd ? [imageStreamCrd()] : []),
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: INSTALL_NAMESPACE, labels: { 'app.kubernetes.io/name': 'istream' } } },
@@ -262,14 +283,20 @@ export function installManifests(options: InstallOptions): Manifest[] {
               name: 'controller',
               image,
               // The CLI's default serves metrics on loopback only; in a pod they are for the cluster.
-              args: ['controller', '--metrics-bind-address=:8080', `--admission=${options.admission ?? 'webhook'}`],
+              args: ['controller', '--metrics-bind-address=:8080', `--admission=${options.admission ?? 'webhook'}`, ...events.args],
+              ...(events.ports ? { ports: events.ports, volumeMounts: events.volumeMounts } : {}),
               securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
               resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { memory: '256Mi' } },
             }],
+            ...(events.volumes ? { volumes: events.volumes } : {}),
           },
         },
       },
     }]),
     ...admissionManifests(options.admission ?? 'webhook'),
+    ...(options.events ? [{
+      apiVersion: 'v1', kind: 'Service', metadata: { name: EVENTS_SERVICE, namespace: INSTALL_NAMESPACE, labels },
+      spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: EVENTS_PORT }] },
+    }] : []),
   ];
 }

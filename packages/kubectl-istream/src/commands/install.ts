@@ -12,6 +12,7 @@ export interface InstallOptions {
   output?: 'yaml' | 'json' | 'name';
   image?: string;
   admission?: AdmissionMode;
+  events?: boolean;
 }
 
 const GROUPS: Record<string, string> = {
@@ -59,7 +60,7 @@ export async function runInstall(options: InstallOptions, factory: Factory): Pro
   const image = options.image === undefined ? {} : { image: options.image };
   // OpenShift's API server does image lookup and the stream strategy itself: no CRD, no admission.
   const manifestsFor = (openshift: boolean): Manifest[] =>
-    installManifests({ includeCrd: !openshift, ...image, admission: openshift ? 'none' : options.admission ?? 'webhook' });
+    installManifests({ includeCrd: !openshift, ...image, admission: openshift ? 'none' : options.admission ?? 'webhook', events: options.events });
   if (dryRun === 'client') {
     // Printing the manifests needs no cluster; the CRD is left out only when one says it is OpenShift.
     let openshift = false;

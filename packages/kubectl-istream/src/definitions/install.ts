@@ -9,7 +9,9 @@ export const installCommand: CommandModule = {
       .description('Install the ImageStream CRD (not on OpenShift) and the istream controller')
       .option('--image <image>', 'controller image (entrypoint kubectl-istream); without it no controller Deployment is installed')
       .addOption(new Option('--admission <mode>', 'image lookup at admission: the controller\'s webhook, a MutatingAdmissionPolicy (Kubernetes 1.36+), or none')
-        .choices(['webhook', 'policy', 'none']).default('webhook'));
+        .choices(['webhook', 'policy', 'none']).default('webhook'))
+      .option('--events', 'serve registry events on the controller, behind the Service istream-registry-events; '
+        + 'the controller waits for the Secret istream-registry-events (key "token") in istream-system', false);
     addDryRunFlag(cmd);
     addOutputFlag(cmd, ['yaml', 'json', 'name']);
     // -n stays accepted (kubectl takes it with every command), but nothing install creates depends
