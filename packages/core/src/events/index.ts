@@ -3,5 +3,5 @@ export { DISTRIBUTION_EVENTS_MEDIA_TYPE, distributionHints } from './distributio
 export { MalformedEventError, type RegistryHint } from './hints.js';
 export { REGISTRY_EVENTS_ANNOTATION, RepositoryIndex, type FollowedTag } from './repository-index.js';
 export { SharedToken } from './token.js';
-export { loadEventToken, type EventTokenSource } from './token-source.js';
+export { EventTokenError, loadEventToken, type EventTokenSource } from './token-source.js';
 export { CLOUDEVENTS_BATCH_MEDIA_TYPE, CLOUDEVENTS_MEDIA_TYPE } from './cloudevents.js';

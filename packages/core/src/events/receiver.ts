@@ -14,7 +14,7 @@ import { harborHints } from './harbor.js';
 import { quayHints } from './quay.js';
 import { MalformedEventError, type RegistryHint } from './hints.js';
 import { RepositoryIndex, type FollowedTag } from './repository-index.js';
-import type { SharedToken } from './token.js';
+import { first, type SharedToken } from './token.js';
 
 /** How one sender posts and proves itself, and how its body names the pushed tags. */
 interface Sender {
@@ -46,10 +46,6 @@ export const senders: Readonly<Record<string, Sender>> = {
     hints: (body, req) => githubPackageHints(body, first(req.headers['x-github-event'])),
   },
 };
-
-function first(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
 
 export interface EventReceiverOptions {
   /** `host:port`; port 0 picks a free one (tests). */

@@ -43,6 +43,7 @@ export class SharedToken {
   }
 }
 
-function first(value: string | string[] | undefined): string | undefined {
+/** The first value of a request header that may be repeated. */
+export function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import {
-  logFormats, MetricsBindError, parseAllowedRegistries, parseBindAddress, parseDuration, startController,
+  EventTokenError, logFormats, MetricsBindError, parseAllowedRegistries, parseBindAddress, parseDuration, startController,
   type AllowedRegistry, type ControllerOptions as StartOptions, type LogFormat, type StopReason,
 } from '@istream/core/controller';
 import { ADMISSION_CONFIGURATION_NAME } from '@istream/core/admission';
@@ -107,6 +107,7 @@ export async function runController(options: ControllerOptions, factory: Factory
     ...events,
   }).catch((e: unknown) => {
     if (e instanceof MetricsBindError) throw new CliError(e.message);
+    if (e instanceof EventTokenError) throw new CliError(`${e.message} (--events-token-file / --events-token-secret)`);
     throw e;
   });
   if (options.signal?.aborted) void running.stop();

@@ -8,7 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defer, pushFixtures, startRegistry } from '@istream/test-harness';
+import { defer, freeLoopbackPort, pushFixtures, startRegistry } from '@istream/test-harness';
+import { runController as runControllerCommand } from '../../src/commands/controller.js';
+import { createFactory } from '../../src/factory.js';
+import { bufferIO } from '../../src/io.js';
+import { runCli } from '../../src/program.js';
 import { cliImports, clusterWithCrd, containerImage, deployment, getJson, ok, runController, triggerAnnotation, waitFor } from './support.js';
 
 const eventImports = (metrics: string, result: string): number =>
@@ -74,4 +78,27 @@ test('a push to a followed tag rolls its Deployment through Distribution notific
   assert.equal(items?.[0], B.digest, 'the tag still names what the registry says');
   assert.ok(!items?.includes(forged), 'the payload digest was never written');
   assert.ok((await containerImage(cluster, ns, 'deployment/app', 'app'))?.endsWith(B.digest));
+});
+
+test('kubectl istream controller --events-token-secret: the token from a Secret gates the receiver; a missing token file stops the start naming it', async (t) => {
+  const cluster = await clusterWithCrd();
+  const ns = await cluster.createNamespace('reg-events-cli');
+  const token = randomBytes(16).toString('hex');
+  await ok(cluster, ['create', 'secret', 'generic', 'events', `--from-literal=token=${token}`], { namespace: ns });
+  const io = bufferIO();
+  const factory = createFactory({ io, env: process.env, flags: () => ({ verbosity: 0, kubeconfig: cluster.kubeconfig, namespace: ns }) });
+  const stop = new AbortController();
+  const address = `127.0.0.1:${await freeLoopbackPort()}`;
+  const done = runControllerCommand({ metricsBindAddress: '0', eventsBindAddress: address, eventsTokenSecret: `${ns}/events`, signal: stop.signal }, factory);
+  defer(t, async () => { stop.abort(); await done; });
+  const post = (authorization: string) => fetch(`http://${address}/distribution`, {
+    method: 'POST', headers: { authorization, 'content-type': 'application/vnd.docker.distribution.events.v1+json' }, body: JSON.stringify({ events: [] }),
+  }).then((r) => r.status);
+  assert.equal(await waitFor('the receiver', () => post('Bearer wrong').catch(() => undefined)), 401, io.stderr());
+  assert.equal(await post(`Bearer ${token}`), 202);
+
+  const missing = bufferIO();
+  const code = await runCli(['controller', '--events-bind-address', '127.0.0.1:0', '--events-token-file', '/nonexistent/token', '-n', ns, '--kubeconfig', cluster.kubeconfig], { io: missing, env: process.env });
+  assert.equal(code, 1);
+  assert.match(missing.stderr(), /error: cannot read the registry event token file \/nonexistent\/token: .*ENOENT/);
 });
