@@ -199,6 +199,8 @@ export interface InstallOptions {
   includeCrd: boolean;
   /** Image lookup at admission: the controller's webhook (default), a MutatingAdmissionPolicy, or none. */
   admission?: AdmissionMode;
+  /** Serve registry events (`--events`): the receiver on the controller and a Service in front of it. */
+  events?: boolean;
 }
 
 export const ADMISSION_MODES = ['webhook', 'policy', 'none'] as const;
@@ -238,6 +240,24 @@ export function admissionManifests(mode: AdmissionMode): Manifest[] {
   ];
 }
 
+export const EVENTS_SERVICE = 'istream-registry-events';
+/** The Secret (created by the operator) whose `token` key every registry event must present. */
+export const EVENTS_SECRET = 'istream-registry-events';
+/** The port the controller serves registry events on in its pod. */
+export const EVENTS_PORT = 8088;
+const eventsTokenDir = '/etc/istream/registry-events';
+
+/** What `--events` adds to the controller's pod: the listener and the token Secret, mounted (no API read, no RBAC). */
+function eventsPod(events: boolean | undefined): { args: string[]; volumeMounts?: object[]; volumes?: object[]; ports?: object[] } {
+  if (!events) return { args: [] };
+  return {
+    args: [`--events-bind-address=:${EVENTS_PORT}`, `--events-token-file=${eventsTokenDir}/token`],
+    ports: [{ name: 'registry-events', containerPort: EVENTS_PORT }],
+    volumeMounts: [{ name: 'registry-events-token', mountPath: eventsTokenDir, readOnly: true }],
+    volumes: [{ name: 'registry-events-token', secret: { secretName: EVENTS_SECRET } }],
+  };
+}
+
 const namespaced = { name: CONTROLLER_NAME, namespace: INSTALL_NAMESPACE, labels };
 
 /** The namespace, with the restricted Pod Security profile enforced: the controller needs no more. */
@@ -271,7 +291,8 @@ function rbac(): Manifest[] {
  * Two replicas, one acting (the Lease), the other ready to take over; the restricted Pod Security
  * profile; probes on the endpoints every replica serves (a standby is ready once its caches sync).
  */
-function controllerDeployment(image: string, admission: AdmissionMode): Manifest {
+function controllerDeployment(image: string, admission: AdmissionMode, events: boolean | undefined): Manifest {
+  const eventsPart = eventsPod(events);
   const probe = (path: string) => ({ httpGet: { path, port: 'metrics' }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
   return {
     apiVersion: 'apps/v1',
@@ -299,10 +320,11 @@ function controllerDeployment(image: string, admission: AdmissionMode): Manifest
             name: 'controller',
             image,
             // The CLI's default serves metrics on loopback only; in a pod they are for the cluster.
-            args: ['controller', '--leader-elect', `--metrics-bind-address=:${METRICS_PORT}`, '--log-format=json', `--admission=${admission}`],
+            args: ['controller', '--leader-elect', `--metrics-bind-address=:${METRICS_PORT}`, '--log-format=json', `--admission=${admission}`, ...eventsPart.args],
             // The Lease's namespace (the controller's default for --leader-elect-namespace).
             env: [{ name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } }],
-            ports: [{ name: 'metrics', containerPort: METRICS_PORT, protocol: 'TCP' }],
+            ports: [{ name: 'metrics', containerPort: METRICS_PORT, protocol: 'TCP' }, ...(eventsPart.ports ?? [])],
+            ...(eventsPart.volumeMounts ? { volumeMounts: eventsPart.volumeMounts } : {}),
             readinessProbe: probe('/readyz'),
             livenessProbe: { ...probe('/healthz'), initialDelaySeconds: 10 },
             securityContext: {
@@ -310,9 +332,18 @@ function controllerDeployment(image: string, admission: AdmissionMode): Manifest
             },
             resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { cpu: '1', memory: '256Mi' } },
           }],
+          ...(eventsPart.volumes ? { volumes: eventsPart.volumes } : {}),
         },
       },
     },
+  };
+}
+
+/** `--events`: the Service registries post their notifications to, in front of every replica. */
+function eventsService(): Manifest {
+  return {
+    apiVersion: 'v1', kind: 'Service', metadata: { name: EVENTS_SERVICE, namespace: INSTALL_NAMESPACE, labels },
+    spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: EVENTS_PORT }] },
   };
 }
 
@@ -338,8 +369,9 @@ const PARTS: Array<(options: InstallOptions) => Manifest[]> = [
   (o) => (o.includeCrd ? [imageStreamCrd()] : []),
   () => [namespace()],
   () => rbac(),
-  (o) => (o.image === undefined ? [] : [controllerDeployment(o.image, o.admission ?? 'webhook'), ...controllerAvailability()]),
+  (o) => (o.image === undefined ? [] : [controllerDeployment(o.image, o.admission ?? 'webhook', o.events), ...controllerAvailability()]),
   (o) => admissionManifests(o.admission ?? 'webhook'),
+  (o) => (o.events && o.image !== undefined ? [eventsService()] : []),
 ];
 
 export function installManifests(options: InstallOptions): Manifest[] {

@@ -2,6 +2,8 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { AdmissionServer } from '../admission/server.js';
 import { TlsRotator } from '../admission/tls-rotator.js';
+import { EventReceiver } from '../events/receiver.js';
+import { loadEventToken, type EventTokenSource } from '../events/token-source.js';
 import { imageStreamClient, KubeClient, serviceCidrs, type ClusterConnection } from '../cluster/index.js';
 import { StreamAccessChecker } from './access.js';
 import { KubeEventRecorder } from './events.js';
@@ -48,8 +50,20 @@ export interface ControllerOptions {
   logFormat?: LogFormat;
   /** Serve admission (image lookup, image stream strategy) on this replica. */
   admission?: AdmissionOptions;
+  /** Serve registry events (core/events) on this replica; needs `imports`. */
+  events?: EventsOptions;
   /** MutatingAdmissionPolicies whose table of resolved stream tags this controller keeps (`install --admission=policy`). */
   lookupPolicies?: readonly string[];
+}
+
+export interface EventsOptions {
+  /** `host:port` of the HTTP listener (`:8088` in a pod, `127.0.0.1:0` in tests). */
+  bindAddress: string;
+  token: EventTokenSource;
+  /** The header carrying the token; default `Authorization` (as `Bearer TOKEN`). */
+  tokenHeader?: string;
+  /** Events naming the same tag and digest within this window are one (default 10 s). */
+  duplicateWindowMs?: number;
 }
 
 export interface AdmissionOptions {
@@ -80,6 +94,8 @@ export interface RunningController {
   stop(): Promise<StopReason>;
   /** The admission server, when `admission` was given. */
   readonly admission?: AdmissionServer;
+  /** The registry event receiver, when `events` was given. */
+  readonly events?: EventReceiver;
 }
 
 /**
@@ -104,11 +120,17 @@ async function listServiceCidrs(api: KubeClient, log: Logger): Promise<string[]>
  * cannot be bound, before anything else has started.
  */
 export async function startController(options: ControllerOptions): Promise<RunningController> {
+  if (options.events && !options.imports) throw new Error('registry events need imports: they only ask the import controller to import now');
   const log = createLogger(options.log ?? (() => undefined), options.logFormat);
   const api = new KubeClient(options.connection.kubeConfig, { onRequest: options.connection.onRequest });
+  // A missing token stops the start, not a running controller later.
+  const eventToken = options.events && await loadEventToken(api, options.events.token, options.events.tokenHeader).catch((error: unknown) => {
+    api.close();
+    throw error;
+  });
   const metrics = new ControllerMetrics();
   const identity = options.leaderElection?.identity ?? `${hostname()}_${randomBytes(4).toString('hex')}`;
-  const events = new KubeEventRecorder(api, identity, (e) => log.warning('event not recorded', { error: errorText(e) }));
+  const recorder = new KubeEventRecorder(api, identity, (e) => log.warning('event not recorded', { error: errorText(e) }));
   // Watches are cut off on purpose while the manager stops; only other errors are news.
   const caches = new SharedInformers(api, options.namespace, (resource, error) => {
     if (!manager.stopped) log.warning('watch failed', { resource, error: errorText(error) });
@@ -126,24 +148,35 @@ export async function startController(options: ControllerOptions): Promise<Runni
     }),
     lease: lease && `${lease.namespace}/${lease.name}`,
     metricsBindAddress: options.metricsBindAddress,
-    flushEvents: () => events.flush(),
+    flushEvents: () => recorder.flush(),
     close: () => api.close(),
   });
 
   const access = new StreamAccessChecker(api);
   manager.add(new TriggerController({
-    api, caches, events, metrics, log,
+    api, caches, events: recorder, metrics, log,
     mayRead: (from, to) => access.mayRead(from, to),
     namespace: options.namespace, workers: options.workers, resyncIntervalMs: options.resyncIntervalMs,
   }));
+  let events: EventReceiver | undefined;
   if (options.imports) {
     const serviceRanges = await listServiceCidrs(api, log);
     const streams = imageStreamClient(options.connection);
-    manager.add(new ImportController({
+    const imports = new ImportController({
       ...options.imports, caches, metrics, log, intervalMs: options.importIntervalMs,
       mayRead: (from, to) => access.mayRead(from, to), serviceCidrs: serviceRanges,
       update: (namespace, name, change) => streams.update(namespace, name, change),
-    }));
+    });
+    manager.add(imports);
+    const e = options.events;
+    if (e && eventToken) {
+      events = new EventReceiver({
+        bindAddress: e.bindAddress, duplicateWindowMs: e.duplicateWindowMs, log, streams: caches,
+        token: eventToken,
+        importNow: (tags) => imports.importNow(tags),
+      });
+      manager.add(events);
+    }
   }
 
   if (options.lookupPolicies?.length) manager.add(new LookupPolicyController({ api, caches, log, policies: options.lookupPolicies }));
@@ -166,6 +199,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
   await manager.start();
   return {
     admission,
+    events,
     metrics,
     metricsAddress: manager.metricsAddress,
     leading: manager.leading,

@@ -46,6 +46,7 @@ export class ImportController implements Runnable {
   readonly needsLeaderElection = true;
   private readonly queue = new WorkQueue({ baseDelayMs: 1000 });
   private readonly reconciler: ImportReconciler;
+  private running = false;
 
   constructor(private readonly options: ImportControllerOptions) {
     const { caches, metrics, log } = options;
@@ -85,10 +86,28 @@ export class ImportController implements Runnable {
     });
   }
 
+  /**
+   * Re-imports these stream tags now (by HEAD, as any import), whatever their schedule: a
+   * registry event named them. False when this replica does not run imports (it is not the
+   * leader), so the sender can retry and reach the one that does.
+   */
+  importNow(tags: ReadonlyArray<{ namespace: string; stream: string; tag: string }>): boolean {
+    if (!this.running) return false;
+    for (const { namespace, stream, tag } of tags) {
+      this.reconciler.hint(namespace, stream, tag);
+      this.queue.add(streamKey(namespace, stream));
+    }
+    return true;
+  }
+
   async start(signal: AbortSignal): Promise<void> {
     const { metrics, log } = this.options;
     if (signal.aborted) this.queue.shutDown();
-    signal.addEventListener('abort', () => this.queue.shutDown(), { once: true });
+    else this.running = true;
+    signal.addEventListener('abort', () => {
+      this.running = false;
+      this.queue.shutDown();
+    }, { once: true });
     await this.queue.run(2, async (key) => {
       const [namespace = '', name = ''] = key.split('/');
       try {

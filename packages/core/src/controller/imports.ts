@@ -9,7 +9,8 @@ import {
 import { parseImageReference } from '../reference/index.js';
 import type { RegistryBudget } from './registry-budget.js';
 
-export type ImportKind = 'spec' | 'scheduled' | 'repository';
+/** `event`: a registry event named the tag (core/events), so it is re-resolved now. */
+export type ImportKind = 'spec' | 'scheduled' | 'repository' | 'event';
 
 /** Set to "true" on a stream whose spec.dockerImageRepository is served over plain HTTP or untrusted TLS. */
 export const INSECURE_REPOSITORY_ANNOTATION = 'openshift.io/image.insecureRepository';
@@ -91,6 +92,7 @@ export function statusWaitMs(stream: ImageStream, nowMs: number): number | undef
 
 export function dueImports(
   stream: ImageStream, nowMs: number, intervalMs: number, lastAttempt: (tag: string) => number,
+  hinted: (tag: string) => boolean = () => false,
 ): { due: DueImport[]; nextDueInMs?: number; statusWaitMs?: number } {
   const due: DueImport[] = [];
   let nextDueInMs: number | undefined;
@@ -108,6 +110,10 @@ export function dueImports(
     if (generation !== undefined && generation !== null && generation > latestObservedGeneration(stream, ref.name)) {
       if (grace !== undefined) statusWait = grace;
       else due.push({ request, kind: 'spec', registry });
+      continue;
+    }
+    if (hinted(ref.name)) {
+      due.push({ request, kind: 'event', registry });
       continue;
     }
     if (ref.importPolicy?.scheduled !== true) continue;
@@ -140,16 +146,27 @@ export function repositoryImportDue(stream: ImageStream): boolean {
  */
 export class ImportReconciler {
   private readonly attempts = new Map<string, number>();
+  /** Tags a registry event named, per stream key, until their import is granted. */
+  private readonly hints = new Map<string, Set<string>>();
   /** Streams whose observed-spec record is behind a writer that applied the strategy itself: since when, at which version. */
   private readonly recordBehind = new Map<string, { resourceVersion: string | undefined; sinceMs: number }>();
 
   constructor(private readonly deps: ImportReconcilerDeps) {}
+
+  /** Imports `tag` of the stream at its next reconcile, whatever its schedule: a registry event named it. */
+  hint(namespace: string, name: string, tag: string): void {
+    const key = `${namespace}/${name}`;
+    let tags = this.hints.get(key);
+    if (!tags) this.hints.set(key, (tags = new Set()));
+    tags.add(tag);
+  }
 
   async reconcile(namespace: string, name: string): Promise<number | undefined> {
     const stream = this.deps.cached(namespace, name);
     const key = `${namespace}/${name}`;
     if (!stream) {
       this.recordBehind.delete(key);
+      this.hints.delete(key);
       return undefined;
     }
     const nowMs = this.deps.now().getTime();
@@ -159,7 +176,10 @@ export class ImportReconciler {
     // Checked on the cached copy first: most stream changes leave aliases as they are.
     if (syncAliases(stream)?.changed) await this.deps.update(namespace, name, syncAliases);
     const lastAttempt = (tag: string): number => this.attempts.get(`${key}:${tag}`) ?? 0;
-    const { due, nextDueInMs, statusWaitMs } = dueImports(stream, nowMs, this.deps.intervalMs, lastAttempt);
+    const hinted = this.hints.get(key);
+    const { due, nextDueInMs, statusWaitMs } = dueImports(stream, nowMs, this.deps.intervalMs, lastAttempt, (tag) => hinted?.has(tag) ?? false);
+    // A hint for a tag the stream no longer imports from a registry is spent.
+    for (const tag of hinted ?? []) if (!due.some((d) => d.request.tag === tag)) hinted?.delete(tag);
     const repository = repositoryImportDue(stream) ? stream.spec.dockerImageRepository! : undefined;
     let next = nextDueInMs;
     const take = (registry: string): boolean => {
@@ -168,6 +188,8 @@ export class ImportReconciler {
       return wait === 0;
     };
     const granted = due.filter((d) => take(d.registry));
+    for (const d of granted) hinted?.delete(d.request.tag);
+    if (hinted?.size === 0) this.hints.delete(key);
     const wholeRepository = repository !== undefined && take(registryOf(repository));
     if (granted.length > 0 || wholeRepository) {
       const session = await this.deps.openSession(namespace);

@@ -1,7 +1,8 @@
 export { startController } from './controller.js';
-export type { AdmissionOptions, ControllerOptions, LeaderElectionConfig, RunningController, StopReason } from './controller.js';
+export type { AdmissionOptions, ControllerOptions, EventsOptions, LeaderElectionConfig, RunningController, StopReason } from './controller.js';
 export { parseBindAddress } from './health-server.js';
 export { Manager, MetricsBindError } from './manager.js';
+export { EventTokenError } from '../events/token-source.js';
 export type { Runnable, ManagerParts } from './manager.js';
 export { createLogger, logFormats } from './log.js';
 export type { Logger, LogFormat, LogFields } from './log.js';

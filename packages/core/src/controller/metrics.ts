@@ -76,7 +76,7 @@ export class ControllerMetrics {
   readonly reconciles = new Counter('istream_reconciles_total', 'Reconciles run, by queue and result.');
   readonly reconcileErrors = new Counter('istream_reconcile_errors_total', 'Reconciles that failed and were retried, by queue.');
   readonly triggerUpdates = new Counter('istream_trigger_updates_total', 'Workload writes made by image-change triggers, by kind.');
-  readonly imports = new Counter('istream_imports_total', 'Image stream tag imports, by kind (spec or scheduled) and result.');
+  readonly imports = new Counter('istream_imports_total', 'Image stream tag imports, by kind (spec, scheduled, repository, or event: a registry event named the tag) and result.');
   /** From the stream change the controller saw to the workload write that followed it. */
   readonly triggerLatency = new Histogram('istream_trigger_latency_seconds',
     'Seconds from an image stream change being observed to the triggered workload being written.',

@@ -77,3 +77,16 @@ test('the registry budget spreads imports and a 429 pauses the registry', () => 
   budget.pause('reg.test', 30_000);
   assert.equal(budget.take('reg.test'), 30_000);
 });
+
+test('a tag a registry event named is due now whatever its schedule; a spec change still imports as spec', () => {
+  const s = stream([
+    { name: '8', from: { kind: 'DockerImage', name: 'reg.test/ubi:8' }, generation: 1, importPolicy: { scheduled: true } },
+    { name: '9', from: { kind: 'DockerImage', name: 'reg.test/ubi:9' }, generation: 1 },
+    { name: 'new', from: { kind: 'DockerImage', name: 'reg.test/ubi:10' }, generation: 2 },
+  ], [{ tag: '8', items: [event('sha256:a', 1, '2026-01-01T00:00:00Z')] }, { tag: '9', items: [event('sha256:a', 1)] }, { tag: 'new', items: [event('sha256:a', 1)] }]);
+  const oneMinuteLater = t0 + minute;
+  assert.deepEqual(dueImports(s, oneMinuteLater, 15 * minute, () => 0).due.map((d) => [d.request.tag, d.kind]), [['new', 'spec']],
+    'without a hint: only the spec change');
+  const hinted = dueImports(s, oneMinuteLater, 15 * minute, () => 0, () => true);
+  assert.deepEqual(hinted.due.map((d) => [d.request.tag, d.kind]), [['8', 'event'], ['9', 'event'], ['new', 'spec']]);
+});

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import {
-  logFormats, MetricsBindError, parseAllowedRegistries, parseBindAddress, parseDuration, startController,
+  EventTokenError, logFormats, MetricsBindError, parseAllowedRegistries, parseBindAddress, parseDuration, startController,
   type AllowedRegistry, type ControllerOptions as StartOptions, type LogFormat, type StopReason,
 } from '@istream/core/controller';
 import { ADMISSION_CONFIGURATION_NAME } from '@istream/core/admission';
@@ -21,6 +21,12 @@ export interface ControllerOptions {
   allowedRegistriesFile?: string;
   /** webhook | policy | none (the flag's default). */
   admission?: string;
+  /** Where registry events are served; absent: not at all. */
+  eventsBindAddress?: string;
+  eventsTokenFile?: string;
+  /** `[namespace/]name` of a Secret with the token under `token`. */
+  eventsTokenSecret?: string;
+  eventsTokenHeader?: string;
   /** Stops the controller (the command wires SIGTERM and SIGINT to it). */
   signal?: AbortSignal;
 }
@@ -37,6 +43,30 @@ function admissionSettings(mode: string, namespace: string): Pick<StartOptions, 
       hosts: [service, `${service}.cluster.local`], webhookConfigurations: [ADMISSION_CONFIGURATION_NAME],
     },
   };
+}
+
+/** What the --events-* flags ask: the receiver's address and where its token is, or nothing. */
+function eventsSettings(options: ControllerOptions, namespace: string): Pick<StartOptions, 'events'> {
+  const { eventsBindAddress: bind, eventsTokenFile: file, eventsTokenSecret: secret, eventsTokenHeader: header } = options;
+  if (bind === undefined || bind === '0') {
+    if (file !== undefined || secret !== undefined || header !== undefined) {
+      throw new CliError('--events-token-*: registry events are off; turn them on with --events-bind-address (e.g. ":8088")');
+    }
+    return {};
+  }
+  try {
+    parseBindAddress(bind);
+  } catch (e) {
+    throw new CliError(`--events-bind-address: ${(e as Error).message}`);
+  }
+  if ((file === undefined) === (secret === undefined)) {
+    throw new CliError('--events-bind-address: give the shared token senders must present with exactly one of --events-token-file or --events-token-secret');
+  }
+  if (header !== undefined && !/^[A-Za-z0-9-]+$/.test(header)) throw new CliError(`--events-token-header: "${header}" is not a header name`);
+  if (file !== undefined) return { events: { bindAddress: bind, token: { file }, tokenHeader: header } };
+  const [ns, name] = secret!.includes('/') ? secret!.split('/', 2) : [namespace, secret!];
+  if (!ns || !name) throw new CliError(`--events-token-secret: "${secret}" is not [namespace/]name`);
+  return { events: { bindAddress: bind, token: { secret: { namespace: ns, name, key: 'token' } }, tokenHeader: header } };
 }
 
 /** Runs the controller until the signal fires; resolves with why it stopped. */
@@ -59,6 +89,7 @@ export async function runController(options: ControllerOptions, factory: Factory
   }
   const allowedRegistries = options.allowedRegistriesFile === undefined ? undefined : readAllowedRegistries(options.allowedRegistriesFile);
   const admission = admissionSettings(options.admission ?? 'none', factory.env.POD_NAMESPACE ?? INSTALL_NAMESPACE);
+  const events = eventsSettings(options, factory.env.POD_NAMESPACE ?? INSTALL_NAMESPACE);
   const { connection } = await factory.cluster();
   const running = await startController({
     connection,
@@ -73,8 +104,10 @@ export async function runController(options: ControllerOptions, factory: Factory
       : undefined,
     log: (line) => err.write(`${line}\n`),
     ...admission,
+    ...events,
   }).catch((e: unknown) => {
     if (e instanceof MetricsBindError) throw new CliError(e.message);
+    if (e instanceof EventTokenError) throw new CliError(`${e.message} (--events-token-file / --events-token-secret)`);
     throw e;
   });
   if (options.signal?.aborted) void running.stop();

@@ -17,6 +17,7 @@ export interface InstallOptions {
   /** false with --no-controller. */
   controller: boolean;
   admission?: AdmissionMode;
+  events?: boolean;
 }
 
 const NO_CONTROLLER_NOTE = 'No controller was installed (--no-controller): run `kubectl istream controller` where a\n'
@@ -46,7 +47,9 @@ export async function runInstall(options: InstallOptions, factory: Factory): Pro
   // The webhook is served by the controller's pods: without them (--no-controller) its objects
   // would point at nothing. The policy backend needs no pod, only a controller somewhere.
   const admission = (openshift: boolean): AdmissionMode => (openshift || (mode === 'webhook' && !options.controller) ? 'none' : mode);
-  const manifestsFor = (openshift: boolean): Manifest[] => installManifests({ includeCrd: !openshift, ...image, admission: admission(openshift) });
+  const manifestsFor = (openshift: boolean): Manifest[] => installManifests({
+    includeCrd: !openshift, ...image, admission: admission(openshift), events: options.events,
+  });
   if (dryRun === 'client') {
     // Printing the manifests needs no cluster; the CRD is left out only when one says it is OpenShift.
     let openshift = false;

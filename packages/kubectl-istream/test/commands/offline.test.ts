@@ -150,6 +150,24 @@ test('install --admission chooses the image lookup backend: none leaves admissio
   assert.match(bad.err, /^error: option '--admission <mode>' argument 'both' is invalid\. Allowed choices are webhook, policy, none\.\n/);
 });
 
+test('install --events runs the receiver in the controller pod with the token Secret mounted, behind a Service', async () => {
+  const { code, out, err } = await cli(['install', '--dry-run=client', '-o', 'yaml', '--admission=none', '--events', '--image', 'registry.example/istream:dev']);
+  assert.equal(code, 0, err);
+  const docs = out.split(/^---\n/m).map((d) => parse(d));
+  const pod = docs.find((d) => d.kind === 'Deployment').spec.template.spec;
+  const container = pod.containers[0];
+  assert.deepEqual(container.args.slice(-2), ['--events-bind-address=:8088', '--events-token-file=/etc/istream/registry-events/token']);
+  // Beside the metrics port every install has.
+  assert.deepEqual(container.ports.filter((p: { name: string }) => p.name !== 'metrics'), [{ name: 'registry-events', containerPort: 8088 }]);
+  assert.deepEqual(pod.volumes, [{ name: 'registry-events-token', secret: { secretName: 'istream-registry-events' } }]);
+  assert.deepEqual(container.volumeMounts, [{ name: 'registry-events-token', mountPath: '/etc/istream/registry-events', readOnly: true }]);
+  const service = docs.find((d) => d.kind === 'Service' && d.metadata.name !== 'istream-controller-metrics');
+  assert.deepEqual({ name: service.metadata.name, namespace: service.metadata.namespace, ports: service.spec.ports },
+    { name: 'istream-registry-events', namespace: 'istream-system', ports: [{ name: 'http', port: 80, targetPort: 8088 }] });
+  const without = await cli(['install', '--dry-run=client', '-o', 'yaml', '--admission=none', '--image', 'registry.example/istream:dev']);
+  assert.ok(!without.out.includes('registry-events'), 'without --events nothing of the receiver is installed');
+});
+
 test('an API server that does not answer is named in the error', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'istream-offline-'));
   const kubeconfig = join(dir, 'config');

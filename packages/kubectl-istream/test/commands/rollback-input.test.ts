@@ -38,3 +38,19 @@ test('controller serves metrics on loopback unless told otherwise', async () => 
   assert.equal(await runCli(['controller', '--help'], { io, env: {} }), 0);
   assert.match(io.stdout(), /--metrics-bind-address <address>[\s\S]*\(default: "127\.0\.0\.1:8080"\)/);
 });
+
+test('controller refuses --events-* flags that cannot serve registry events, before touching the cluster', async () => {
+  const refused = async (args: string[]): Promise<string> => {
+    const io = bufferIO();
+    assert.notEqual(await runCli(['controller', ...args, '--kubeconfig', '/nonexistent'], { io, env: {} }), 0, args.join(' '));
+    return io.stderr();
+  };
+  assert.match(await refused(['--events-bind-address', ':8088']), /exactly one of --events-token-file or --events-token-secret/);
+  assert.match(await refused(['--events-bind-address', ':8088', '--events-token-file', 't', '--events-token-secret', 's']), /exactly one of/);
+  assert.match(await refused(['--events-token-file', 't']), /registry events are off; turn them on with --events-bind-address/);
+  assert.match(await refused(['--events-bind-address', 'anywhere', '--events-token-file', 't']), /--events-bind-address: invalid bind address "anywhere"/);
+  assert.match(await refused(['--events-bind-address', ':8088', '--events-token-file', 't', '--events-token-header', 'X Token']), /--events-token-header: "X Token" is not a header name/);
+  const help = bufferIO();
+  assert.equal(await runCli(['controller', '--help'], { io: help, env: {} }), 0);
+  assert.match(help.stdout(), /--events-bind-address <address>[\s\S]*off by default/);
+});

@@ -20,11 +20,18 @@ export interface RegistryTokenAuth {
   rootCertBundleFile: string;
 }
 
+/** A `notifications.endpoints` entry: where the registry POSTs its events, with which headers. */
+export interface RegistryNotificationEndpoint {
+  url: string;
+  headers?: Record<string, string>;
+}
+
 export interface RegistryConfigOptions {
   addr: string;
   secret: string;
   tls?: RegistryTls;
   auth?: RegistryHtpasswdAuth | RegistryTokenAuth;
+  notify?: RegistryNotificationEndpoint;
 }
 
 /** The `docker-registry serve` configuration (Distribution 2.8 schema) as YAML text. */
@@ -39,6 +46,13 @@ export function registryConfigYaml(options: RegistryConfigOptions): string {
     storage: { inmemory: {}, delete: { enabled: true } },
     http,
   };
+  if (options.notify) {
+    // Distribution sends each header as a list of values; a short backoff keeps retries fast in tests.
+    const headers = Object.fromEntries(Object.entries(options.notify.headers ?? {}).map(([k, v]) => [k, [v]]));
+    config.notifications = {
+      endpoints: [{ name: 'istream', url: options.notify.url, headers, timeout: '2s', threshold: 3, backoff: '200ms' }],
+    };
+  }
   const auth = options.auth;
   if (auth?.kind === 'htpasswd') {
     config.auth = { htpasswd: { realm: auth.realm, path: auth.htpasswdFile } };

@@ -12,4 +12,5 @@ export {
   RegistryHttp, TokenRequestError, type RegistryAccess, type RegistryRequest, type RegistryResponse, type UrlRequest,
 } from './registry-http.js';
 export { sha256Digest } from './digest.js';
+export { freeLoopbackPort } from './free-port.js';
 export { skopeoFlags, skopeoInspectDigests, type SkopeoOptions } from './skopeo.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'undici';
 import { certDerBase64, createTestCa, createTokenSigningCert, issueServerCert } from './certs.js';
-import { registryConfigYaml, type RegistryConfigOptions } from './config.js';
+import { registryConfigYaml, type RegistryConfigOptions, type RegistryNotificationEndpoint } from './config.js';
 import { onProcessExit } from './exit-cleanup.js';
 import { freeLoopbackPort } from './free-port.js';
 import { writeHtpasswd } from './htpasswd.js';
@@ -25,6 +25,8 @@ export interface StartRegistryOptions {
   port?: number;
   /** Receives every line the registry logs. */
   log?: (line: string) => void;
+  /** Where the registry sends its notifications (pushes, pulls, deletes). */
+  notify?: RegistryNotificationEndpoint;
 }
 
 export interface RegistryInstance {
@@ -82,7 +84,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     let registry: RegistryProcess | undefined;
     for (let attempt = 1; !registry; attempt++) {
       host = `127.0.0.1:${options.port ?? await freeLoopbackPort()}`;
-      await writeFile(configFile, registryConfigYaml({ addr: host, secret, ...setup.config }));
+      await writeFile(configFile, registryConfigYaml({ addr: host, secret, ...setup.config, notify: options.notify }));
       try {
         registry = await runRegistryProcess({ configFile, probeUrl: `${scheme}://${host}/v2/`, dispatcher, log: options.log });
       } catch (err) {

@@ -1,0 +1,200 @@
+// The registry event receiver: an HTTP listener on every controller replica that turns registry
+// notifications into "import these stream tags now". It writes nothing itself: the import
+// controller re-resolves each tag by HEAD, so an event is never more than a hint.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseBindAddress } from '../controller/health-server.js';
+import type { Logger } from '../controller/log.js';
+import type { StreamObject } from '../controller/shared-informers.js';
+import { cloudEventHints, CLOUDEVENTS_BATCH_MEDIA_TYPE, CLOUDEVENTS_MEDIA_TYPE } from './cloudevents.js';
+import { distributionHints, DISTRIBUTION_EVENTS_MEDIA_TYPE } from './distribution.js';
+import { dockerHubHints } from './docker-hub.js';
+import { githubPackageHints } from './github.js';
+import { harborHints } from './harbor.js';
+import { quayHints } from './quay.js';
+import { MalformedEventError, type RegistryHint } from './hints.js';
+import { RepositoryIndex, type FollowedTag } from './repository-index.js';
+import { first, type SharedToken } from './token.js';
+
+/** How one sender posts and proves itself, and how its body names the pushed tags. */
+interface Sender {
+  /** Media types its body comes in (compared without parameters). */
+  mediaTypes: readonly string[];
+  /** How it proves it knows the token: in a header, in the URL, or by signing the body. */
+  auth: 'header' | 'url' | 'signature';
+  hints(body: unknown, req: IncomingMessage, url: URL): RegistryHint[];
+}
+
+const registryParam = (url: URL): string | undefined => url.searchParams.get('registry') ?? undefined;
+
+/** The receiver's paths, one per sender; `?registry=` overrides the host a payload names, where it names one. */
+export const senders: Readonly<Record<string, Sender>> = {
+  '/distribution': {
+    mediaTypes: [DISTRIBUTION_EVENTS_MEDIA_TYPE, 'application/json'],
+    auth: 'header', hints: (body, _req, url) => distributionHints(body, registryParam(url)),
+  },
+  '/harbor': { mediaTypes: ['application/json'], auth: 'header', hints: (body) => harborHints(body) },
+  '/cloudevents': {
+    mediaTypes: [CLOUDEVENTS_MEDIA_TYPE, CLOUDEVENTS_BATCH_MEDIA_TYPE],
+    auth: 'header', hints: (body, _req, url) => cloudEventHints(body, registryParam(url)),
+  },
+  '/dockerhub': { mediaTypes: ['application/json'], auth: 'url', hints: (body) => dockerHubHints(body) },
+  '/quay': { mediaTypes: ['application/json'], auth: 'url', hints: (body) => quayHints(body) },
+  '/github': {
+    mediaTypes: ['application/json'],
+    auth: 'signature',
+    hints: (body, req) => githubPackageHints(body, first(req.headers['x-github-event'])),
+  },
+};
+
+export interface EventReceiverOptions {
+  /** `host:port`; port 0 picks a free one (tests). */
+  bindAddress: string;
+  /** The shared token senders present (core/events' loadEventToken reads it from a Secret or a file). */
+  token: SharedToken;
+  /** The stream informer: the repository index follows it. */
+  streams: {
+    onStreamChange(handler: (stream: StreamObject) => void): void;
+    onStreamDelete(handler: (stream: StreamObject) => void): void;
+    synced(): Promise<void>;
+  };
+  /** The import controller's importNow: false when this replica does not import. */
+  importNow(tags: readonly FollowedTag[]): boolean;
+  /** Events naming the same tag and digest within this window are one event (default 10 s). */
+  duplicateWindowMs?: number;
+  now?: () => number;
+  log: Logger;
+}
+
+/** What one accepted request did, answered as JSON (and asserted by tests). */
+export interface ReceiptSummary {
+  /** Tag pushes the request named. */
+  events: number;
+  /** Of those, seen within the duplicate window: no import asked. */
+  duplicates: number;
+  /** Stream tags asked to re-import. */
+  imports: number;
+}
+
+const maxBodyBytes = 1024 * 1024;
+
+class BodyTooLargeError extends Error {}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBodyBytes) req.destroy(new BodyTooLargeError());
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function reply(res: ServerResponse, status: number, body: object): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(`${JSON.stringify(body)}\n`);
+}
+
+/** The manager Runnable serving registry events on every replica. */
+export class EventReceiver {
+  readonly name = 'registry-events';
+  readonly needsLeaderElection = false;
+  private readonly index = new RepositoryIndex();
+  /** Duplicate key -> when it was last handed on. */
+  private readonly recent = new Map<string, number>();
+  private resolveListening!: (address: string) => void;
+  /** Resolves with `host:port` once the server accepts events. */
+  readonly listening = new Promise<string>((resolve) => { this.resolveListening = resolve; });
+
+  constructor(private readonly options: EventReceiverOptions) {
+    options.streams.onStreamChange((stream) => this.index.set(stream));
+    options.streams.onStreamDelete((stream) => this.index.remove(stream.metadata.namespace ?? '', stream.metadata.name));
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    // Answering before the index is complete would drop hints for streams not yet listed.
+    await this.options.streams.synced();
+    const server: Server = createServer((req, res) => void this.handle(req, res));
+    const { host, port } = parseBindAddress(this.options.bindAddress) ?? { port: 0 };
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => { server.off('error', reject); resolve(); });
+    });
+    const address = server.address() as AddressInfo;
+    const where = `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+    this.options.log.info('serving registry events', { address: where });
+    this.resolveListening(where);
+    await new Promise<void>((resolve) => signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }));
+    server.closeIdleConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://receiver');
+    const sender = Object.hasOwn(senders, url.pathname) ? senders[url.pathname] : undefined;
+    if (!sender) return reply(res, 404, { error: `no sender at ${url.pathname}; senders post to ${Object.keys(senders).join(', ')}` });
+    if (req.method !== 'POST') return reply(res, 405, { error: 'events are POSTed' });
+    const { token, log } = this.options;
+    const refuse = (): void => {
+      log.warning('registry event refused: bad or missing token or signature', { path: url.pathname, from: req.socket.remoteAddress });
+      reply(res, 401, { error: 'missing or wrong token or signature' });
+    };
+    // A token in a header or the URL is checked before the body is read; a signature needs the body.
+    if (sender.auth === 'header' ? !token.accepts(req.headers) : sender.auth === 'url' && !token.matches(url.searchParams.get('token'))) {
+      req.resume();
+      return refuse();
+    }
+    let raw: Buffer;
+    try {
+      raw = await readBody(req);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return reply(res, 400, { error: `the body is over ${maxBodyBytes} bytes` });
+      throw error;
+    }
+    if (sender.auth === 'signature' && !token.signed(raw, req.headers['x-hub-signature-256'])) return refuse();
+    let hints: RegistryHint[];
+    try {
+      const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+      if (!sender.mediaTypes.includes(type)) throw new MalformedEventError(`content type "${type}" is not ${sender.mediaTypes.join(' or ')}`);
+      let body: unknown;
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch (error) {
+        throw new MalformedEventError(`the body is not JSON: ${(error as Error).message}`);
+      }
+      hints = sender.hints(body, req, url);
+    } catch (error) {
+      if (!(error instanceof MalformedEventError)) throw error;
+      log.warning('registry event refused: malformed', { path: url.pathname, error: error.message });
+      return reply(res, 400, { error: error.message });
+    }
+    const summary = this.accept(hints);
+    if (summary === 'not-importing') return reply(res, 503, { error: 'this replica does not run imports (not the leader); retry' });
+    reply(res, 202, summary);
+  }
+
+  /** Hands the followed tags of new hints to the import controller. */
+  private accept(hints: readonly RegistryHint[]): ReceiptSummary | 'not-importing' {
+    const now = (this.options.now ?? Date.now)();
+    const window = this.options.duplicateWindowMs ?? 10_000;
+    for (const [key, at] of this.recent) if (now - at >= window) this.recent.delete(key);
+    const fresh = new Map<string, RegistryHint>();
+    let duplicates = 0;
+    for (const hint of hints) {
+      const key = `${hint.registry}/${hint.repository}:${hint.tag ?? ''}@${hint.claimedDigest ?? ''}`;
+      if (this.recent.has(key) || fresh.has(key)) duplicates++;
+      else fresh.set(key, hint);
+    }
+    const tags = new Map<string, FollowedTag>();
+    for (const hint of fresh.values()) {
+      for (const t of this.index.tagsFollowing(hint.registry, hint.repository, hint.tag)) tags.set(`${t.namespace}/${t.stream}:${t.tag}`, t);
+    }
+    if (tags.size > 0 && !this.options.importNow([...tags.values()])) return 'not-importing';
+    for (const key of fresh.keys()) this.recent.set(key, now);
+    for (const t of tags.values()) this.options.log.info('registry event: importing', { stream: `${t.namespace}/${t.stream}`, tag: t.tag });
+    return { events: hints.length, duplicates, imports: tags.size };
+  }
+}
