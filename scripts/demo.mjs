@@ -32,7 +32,11 @@ function check(what, ok, detail = '') {
 }
 
 function indent(text) {
-  return text.replace(/\s+$/, '').split('\n').map((l) => `  ${l}`).join('\n');
+  return text
+    .replace(/\s+$/, '')
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
 }
 
 /** The command line as a POSIX shell needs it typed to pass exactly these arguments. */
@@ -49,8 +53,12 @@ function run(args, { env, input } = {}) {
     const child = spawn('kubectl', args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
     child.on('error', reject);
     child.on('close', (code) => {
       const shown = (out + err).trim();
@@ -89,7 +97,8 @@ async function main() {
   const { cluster, registry } = env;
   const { pushFixtures } = await import(join(harness, 'index.js'));
   const kubeEnv = {
-    ...process.env, KUBECONFIG: cluster.kubeconfig,
+    ...process.env,
+    KUBECONFIG: cluster.kubeconfig,
     PATH: [pluginDir, dirname(cluster.kubectlPath), dirname(process.execPath), process.env.PATH].join(delimiter),
   };
   const kubectl = (args, opts = {}) => run(args, { env: kubeEnv, ...opts });
@@ -99,8 +108,12 @@ async function main() {
     const out = await new Promise((resolve, reject) => {
       const c = spawn('kubectl', args, { env: kubeEnv });
       let o = '';
-      c.stdout.on('data', (d) => { o += d; });
-      c.on('close', (code) => (code === 0 ? resolve(o) : reject(new Error(`kubectl ${args.join(' ')} exited ${code}`))));
+      c.stdout.on('data', (d) => {
+        o += d;
+      });
+      c.on('close', (code) =>
+        code === 0 ? resolve(o) : reject(new Error(`kubectl ${args.join(' ')} exited ${code}`)),
+      );
     });
     return JSON.parse(out);
   };
@@ -111,7 +124,9 @@ async function main() {
   const floating = `${repo}:${fixtures.floating.tag}`;
   const aRef = fixtures.digestReference(fixtures.floating.A, fixtures.floating.repository);
   const bRef = fixtures.digestReference(fixtures.floating.B, fixtures.floating.repository);
-  process.stdout.write(`  ${floating} -> ${fixtures.floating.A.digest}   (image A, pushed over the registry's HTTP API)\n`);
+  process.stdout.write(
+    `  ${floating} -> ${fixtures.floating.A.digest}   (image A, pushed over the registry's HTTP API)\n`,
+  );
 
   heading('2. Install istream and create the Deployment from the floating tag');
   // The sandbox's nodes run no containers, so the controller runs here as a local process
@@ -125,11 +140,26 @@ async function main() {
   // The pods run for real on the sandbox's real node (containerd + kubelet), not on a kwok node.
   const { realNodePlacement } = await import(join(harness, 'cluster/index.js'));
   const myapp = {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'myapp', labels: { app: 'myapp' } },
-    spec: { selector: { matchLabels: { app: 'myapp' } }, replicas: 1, template: { metadata: { labels: { app: 'myapp' } }, spec: {
-      ...realNodePlacement,
-      containers: [{ name: 'myapp', image: floating, command: ['/bin/bash', '-c', 'while true; do ls /root/buildinfo/; sleep 30; done'] }],
-    } } },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'myapp', labels: { app: 'myapp' } },
+    spec: {
+      selector: { matchLabels: { app: 'myapp' } },
+      replicas: 1,
+      template: {
+        metadata: { labels: { app: 'myapp' } },
+        spec: {
+          ...realNodePlacement,
+          containers: [
+            {
+              name: 'myapp',
+              image: floating,
+              command: ['/bin/bash', '-c', 'while true; do ls /root/buildinfo/; sleep 30; done'],
+            },
+          ],
+        },
+      },
+    },
   };
   await kubectl(['create', '-f', '-'], { input: JSON.stringify(myapp, null, 2) });
 
@@ -138,37 +168,69 @@ async function main() {
   process.stdout.write(`$ ${shellLine(['kubectl', ...controllerArgs])} &\n`);
   const controller = spawn('kubectl', controllerArgs, { env: kubeEnv, stdio: ['ignore', 'ignore', 'pipe'] });
   let controllerLog = '';
-  controller.stderr.on('data', (d) => { controllerLog += d; });
+  controller.stderr.on('data', (d) => {
+    controllerLog += d;
+  });
   const controllerExited = new Promise((resolve) => controller.on('exit', (code, signal) => resolve(code ?? signal)));
-  cleanups.unshift(async () => { if (controller.exitCode === null) { controller.kill('SIGTERM'); await controllerExited; } });
+  cleanups.unshift(async () => {
+    if (controller.exitCode === null) {
+      controller.kill('SIGTERM');
+      await controllerExited;
+    }
+  });
   await waitFor('the controller to sync', async () => controllerLog.includes('caches synced'), 30_000);
   process.stdout.write(`${indent(controllerLog)}\n`);
 
-  const templateImage = async () => (await silentJson(['get', 'deployment', 'myapp', '-o', 'json'])).spec.template.spec.containers[0].image;
-  const currentItem = async () => (await silentJson(['get', 'imagestream', 'ubi', '-o', 'json']))
-    .status.tags.find((t) => t.tag === '8').items[0].dockerImageReference;
+  const templateImage = async () =>
+    (await silentJson(['get', 'deployment', 'myapp', '-o', 'json'])).spec.template.spec.containers[0].image;
+  const currentItem = async () =>
+    (await silentJson(['get', 'imagestream', 'ubi', '-o', 'json'])).status.tags.find((t) => t.tag === '8').items[0]
+      .dockerImageReference;
   const replicaSets = async () => (await silentJson(['get', 'replicasets', '-l', 'app=myapp', '-o', 'json'])).items;
   const rolledOut = async (image, label) => {
-    const seen = await waitFor(`myapp at ${label}`, async () => ((await templateImage()) === image ? image : undefined), 60_000).catch(() => undefined);
+    const seen = await waitFor(
+      `myapp at ${label}`,
+      async () => ((await templateImage()) === image ? image : undefined),
+      60_000,
+    ).catch(() => undefined);
     check(`the Deployment's template image is ${label}`, seen === image, `it is ${await templateImage()}`);
-    await kubectl(['rollout', 'status', 'deployment/myapp', '--timeout=90s']).catch((e) => check('rollout completes', false, e.message));
-    const settled = await waitFor('old ReplicaSets scaled to 0', async () => {
-      const active = (await replicaSets()).filter((rs) => rs.spec.replicas > 0 || (rs.status.replicas ?? 0) > 0);
-      return active.length === 1 && active[0].spec.template.spec.containers[0].image === image;
-    }, 60_000).catch(() => false);
+    await kubectl(['rollout', 'status', 'deployment/myapp', '--timeout=90s']).catch((e) =>
+      check('rollout completes', false, e.message),
+    );
+    const settled = await waitFor(
+      'old ReplicaSets scaled to 0',
+      async () => {
+        const active = (await replicaSets()).filter((rs) => rs.spec.replicas > 0 || (rs.status.replicas ?? 0) > 0);
+        return active.length === 1 && active[0].spec.template.spec.containers[0].image === image;
+      },
+      60_000,
+    ).catch(() => false);
     check('exactly one ReplicaSet runs it; the older ones are scaled to 0', settled);
     // The container's own output: the build-info file of the image it really runs.
     const [file, name] = image === bRef ? ['Dockerfile-ubi8-8.0-154', 'B'] : ['Dockerfile-ubi8-8.0-122', 'A'];
-    const pod = await waitFor(`a running myapp pod of ${label}`, async () => (await silentJson(['get', 'pods', '-l', 'app=myapp', '-o', 'json'])).items
-      .find((p) => !p.metadata.deletionTimestamp && p.status.phase === 'Running' && p.spec.containers[0].image === image), 120_000).catch(() => undefined);
-    const silentLogs = (name) => new Promise((resolve) => {
-      const c = spawn(cluster.kubectlPath, ['logs', name], { env: kubeEnv });
-      let o = '';
-      c.stdout.on('data', (d) => { o += d; });
-      c.on('close', () => resolve(o));
-    });
+    const pod = await waitFor(
+      `a running myapp pod of ${label}`,
+      async () =>
+        (await silentJson(['get', 'pods', '-l', 'app=myapp', '-o', 'json'])).items.find(
+          (p) => !p.metadata.deletionTimestamp && p.status.phase === 'Running' && p.spec.containers[0].image === image,
+        ),
+      120_000,
+    ).catch(() => undefined);
+    const silentLogs = (name) =>
+      new Promise((resolve) => {
+        const c = spawn(cluster.kubectlPath, ['logs', name], { env: kubeEnv });
+        let o = '';
+        c.stdout.on('data', (d) => {
+          o += d;
+        });
+        c.on('close', () => resolve(o));
+      });
     // Running is reported once the process started, which may be before it printed.
-    await waitFor('its first log line', async () => (pod ? (await silentLogs(pod.metadata.name)).trim() : 'no pod'), 30_000).catch(() => '');
+    await waitFor(
+      'its first log line',
+      async () => (pod ? (await silentLogs(pod.metadata.name)).trim() : 'no pod'),
+      30_000,
+    ).catch(() => '');
     const log = pod ? await kubectl(['logs', pod.metadata.name]).catch((e) => e.message) : 'no running pod';
     check(`the container's log shows ${file} (image ${name})`, log.split('\n')[0] === file, log.trim());
   };
@@ -182,28 +244,46 @@ async function main() {
   await istream(['get', 'istag']);
   check("the stream's current image for ubi:8 is A", (await currentItem()) === aRef, await currentItem());
 
-  heading('4. Add the image-change trigger: the Deployment is pinned to A\'s digest');
+  heading("4. Add the image-change trigger: the Deployment is pinned to A's digest");
   await istream(['set-triggers', 'deployment/myapp', '--from-image', 'ubi:8', '-c', 'myapp']);
-  await kubectl(['get', 'deployment', 'myapp', '-o', 'jsonpath={.metadata.annotations.image\\.openshift\\.io/triggers}']);
+  await kubectl([
+    'get',
+    'deployment',
+    'myapp',
+    '-o',
+    'jsonpath={.metadata.annotations.image\\.openshift\\.io/triggers}',
+  ]);
   await rolledOut(await currentItem(), "A's digest (the stream's current item)");
-  await kubectl(['get', 'pods', '-o', 'custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[0].image,STATUS:.status.phase']);
+  await kubectl([
+    'get',
+    'pods',
+    '-o',
+    'custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[0].image,STATUS:.status.phase',
+  ]);
 
   heading('5. Push image B (ubi8 8.0-154) over the same tag');
   await fixtures.moveFloatingTag('B');
   process.stdout.write(`  ${floating} -> ${fixtures.floating.B.digest}   (image B)\n`);
   check('nothing moves before the stream is updated', (await templateImage()) === aRef);
 
-  heading('6. Update the image stream: the Deployment rolls to B\'s digest');
+  heading("6. Update the image stream: the Deployment rolls to B's digest");
   await istream(['import-image', 'ubi', '--confirm', '--all']);
   await istream(['get', 'istag']);
   check("the stream's current image for ubi:8 is B", (await currentItem()) === bRef, await currentItem());
   await rolledOut(bRef, "B's digest");
-  await kubectl(['get', 'pods', '-o', 'custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[0].image,STATUS:.status.phase']);
+  await kubectl([
+    'get',
+    'pods',
+    '-o',
+    'custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[0].image,STATUS:.status.phase',
+  ]);
 
   heading('7. The stream keeps the history, newest first');
   const described = await istream(['describe', 'is', 'ubi']);
-  check('describe marks B as current and lists A below it',
-    described.includes(`* ${bRef}`) && described.indexOf(aRef) > described.indexOf(bRef));
+  check(
+    'describe marks B as current and lists A below it',
+    described.includes(`* ${bRef}`) && described.indexOf(aRef) > described.indexOf(bRef),
+  );
 
   heading('8. Roll back: pin ubi:8 to the previous image; the Deployment follows');
   await istream(['rollback', 'ubi:8']);
@@ -211,26 +291,48 @@ async function main() {
   await rolledOut(aRef, "A's digest again");
   await istream(['describe', 'is', 'ubi']);
 
-  heading('9. The Deployment\'s events: one scale-up and one scale-down per rollout');
+  heading("9. The Deployment's events: one scale-up and one scale-down per rollout");
   // The apiserver folds repeats of one event into a count (scaling A's ReplicaSet up again on
   // rollback repeats its first message), so counts are summed, in order of first occurrence.
-  await kubectl(['get', 'events', '--field-selector=involvedObject.name=myapp', '--sort-by=.metadata.creationTimestamp',
-    '-o', 'custom-columns=TYPE:.type,REASON:.reason,COUNT:.count,FROM:.source.component,MESSAGE:.message']);
-  const events = (await silentJson(['get', 'events', '--field-selector=involvedObject.name=myapp', '-o', 'json'])).items;
-  const total = (pattern) => events.filter((e) => e.reason === 'ScalingReplicaSet' && pattern.test(e.message)).reduce((n, e) => n + (e.count ?? 1), 0);
-  check('four rollouts show as ReplicaSet scale events (4 up, 3 down)', total(/Scaled up/) === 4 && total(/Scaled down/) === 3,
-    `${total(/Scaled up/)} up, ${total(/Scaled down/)} down`);
-  check('the controller recorded an Event for each trigger change', events.filter((e) => e.reason === 'ImageTriggered').length >= 3);
+  await kubectl([
+    'get',
+    'events',
+    '--field-selector=involvedObject.name=myapp',
+    '--sort-by=.metadata.creationTimestamp',
+    '-o',
+    'custom-columns=TYPE:.type,REASON:.reason,COUNT:.count,FROM:.source.component,MESSAGE:.message',
+  ]);
+  const events = (await silentJson(['get', 'events', '--field-selector=involvedObject.name=myapp', '-o', 'json']))
+    .items;
+  const total = (pattern) =>
+    events
+      .filter((e) => e.reason === 'ScalingReplicaSet' && pattern.test(e.message))
+      .reduce((n, e) => n + (e.count ?? 1), 0);
+  check(
+    'four rollouts show as ReplicaSet scale events (4 up, 3 down)',
+    total(/Scaled up/) === 4 && total(/Scaled down/) === 3,
+    `${total(/Scaled up/)} up, ${total(/Scaled down/)} down`,
+  );
+  check(
+    'the controller recorded an Event for each trigger change',
+    events.filter((e) => e.reason === 'ImageTriggered').length >= 3,
+  );
 }
 
 let exitCode = 0;
 const cleanup = async () => {
   for (const step of cleanups.splice(0)) {
-    try { await step(); } catch (e) { process.stderr.write(`cleanup: ${e.message}\n`); }
+    try {
+      await step();
+    } catch (e) {
+      process.stderr.write(`cleanup: ${e.message}\n`);
+    }
   }
 };
 for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => { void cleanup().finally(() => process.exit(130)); });
+  process.once(signal, () => {
+    void cleanup().finally(() => process.exit(130));
+  });
 }
 try {
   await main();

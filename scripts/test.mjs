@@ -14,7 +14,11 @@ const filters = args.filter((a) => !a.startsWith('--'));
 
 function testFiles(dir) {
   let entries;
-  try { entries = readdirSync(dir); } catch { return []; }
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
   return entries.flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return testFiles(path);
@@ -22,9 +26,11 @@ function testFiles(dir) {
   });
 }
 
-const distTestDirs = ['packages/core', 'packages/kubectl-istream', 'packages/vscode-istream', 'test/harness']
-  .map((p) => join(root, p, 'dist', 'test'));
-const files = distTestDirs.flatMap(testFiles)
+const distTestDirs = ['packages/core', 'packages/kubectl-istream', 'packages/vscode-istream', 'test/harness'].map((p) =>
+  join(root, p, 'dist', 'test'),
+);
+const files = distTestDirs
+  .flatMap(testFiles)
   .filter((f) => filters.length === 0 || filters.some((flt) => relative(root, f).includes(flt)))
   .sort();
 if (files.length === 0) {
@@ -37,8 +43,8 @@ if (files.length === 0) {
 // tests to report.
 const editorInstall = files.some((f) => /\/(e2e|editor)\.test\.js$/.test(f))
   ? import(join(root, 'test/harness/dist/src/editor/index.js'))
-    .then(({ ensureCodeServer }) => ensureCodeServer({ log: (line) => console.error(`editor: ${line}`) }))
-    .catch((err) => console.error(`editor: code-server install failed, the editor tests will retry: ${err.message}`))
+      .then(({ ensureCodeServer }) => ensureCodeServer({ log: (line) => console.error(`editor: ${line}`) }))
+      .catch((err) => console.error(`editor: code-server install failed, the editor tests will retry: ${err.message}`))
   : undefined;
 
 let sandbox;
@@ -47,17 +53,31 @@ if (withSandbox) {
   const dir = mkdtempSync(join(tmpdir(), 'istream-test-sandbox-'));
   sandbox = await startSandbox({ dir, log: (line) => console.error(`sandbox: ${line}`) });
   const { stop: stopSandbox } = sandbox;
-  sandbox.stop = async () => { await stopSandbox(); rmSync(dir, { recursive: true, force: true }); };
+  sandbox.stop = async () => {
+    await stopSandbox();
+    rmSync(dir, { recursive: true, force: true });
+  };
 }
 
-const stop = async () => { if (sandbox) { const s = sandbox; sandbox = undefined; await s.stop(); } };
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { void stop().finally(() => process.exit(130)); });
+const stop = async () => {
+  if (sandbox) {
+    const s = sandbox;
+    sandbox = undefined;
+    await s.stop();
+  }
+};
+for (const sig of ['SIGINT', 'SIGTERM'])
+  process.on(sig, () => {
+    void stop().finally(() => process.exit(130));
+  });
 
 await editorInstall;
 
-const child = spawn(process.execPath, [
-  '--enable-source-maps', '--test', '--test-concurrency=2', '--test-timeout=600000', ...files,
-], { stdio: 'inherit', env: { ...process.env, ...(sandbox ? sandbox.env : {}) } });
+const child = spawn(
+  process.execPath,
+  ['--enable-source-maps', '--test', '--test-concurrency=2', '--test-timeout=600000', ...files],
+  { stdio: 'inherit', env: { ...process.env, ...(sandbox ? sandbox.env : {}) } },
+);
 const code = await new Promise((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
 await stop();
 process.exit(code);

@@ -39,7 +39,10 @@ async function kubectlOk(cluster, argv, input) {
 
 /** The stream's registry: counts every request made to it (there must be none). */
 const registryRequests = [];
-const registry = createServer((req, res) => { registryRequests.push(`${req.method} ${req.url}`); res.writeHead(404).end(); });
+const registry = createServer((req, res) => {
+  registryRequests.push(`${req.method} ${req.url}`);
+  res.writeHead(404).end();
+});
 await new Promise((r) => registry.listen(0, '127.0.0.1', r));
 const registryHost = `127.0.0.1:${registry.address().port}`;
 const digest = `sha256:${'5e'.repeat(32)}`;
@@ -66,17 +69,60 @@ const controllers = [];
 const namespaces = [];
 try {
   await kubectlOk(cluster, ['apply', '-f', '-'], JSON.stringify(imageStreamCrd()));
-  await kubectlOk(cluster, ['wait', '--for=condition=Established', '--timeout=60s', 'crd/imagestreams.image.openshift.io']);
+  await kubectlOk(cluster, [
+    'wait',
+    '--for=condition=Established',
+    '--timeout=60s',
+    'crd/imagestreams.image.openshift.io',
+  ]);
   const ns = {};
   for (const mode of ['none', 'webhook', 'policy']) {
     ns[mode] = await cluster.createNamespace(`bench-admission-${mode}`);
     namespaces.push(ns[mode]);
-    if (mode !== 'none') await kubectlOk(cluster, ['label', 'namespace', ns[mode], `${admission.IMAGE_LOOKUP_LABEL}=${admission.IMAGE_LOOKUP_LABEL_VALUE}`]);
-    const stream = { apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name: 'myapp', namespace: ns[mode] },
-      spec: { lookupPolicy: { local: true }, tags: [{ name: 'latest', from: { kind: 'DockerImage', name: `${registryHost}/team/myapp:latest` } }] } };
+    if (mode !== 'none')
+      await kubectlOk(cluster, [
+        'label',
+        'namespace',
+        ns[mode],
+        `${admission.IMAGE_LOOKUP_LABEL}=${admission.IMAGE_LOOKUP_LABEL_VALUE}`,
+      ]);
+    const stream = {
+      apiVersion: 'image.openshift.io/v1',
+      kind: 'ImageStream',
+      metadata: { name: 'myapp', namespace: ns[mode] },
+      spec: {
+        lookupPolicy: { local: true },
+        tags: [{ name: 'latest', from: { kind: 'DockerImage', name: `${registryHost}/team/myapp:latest` } }],
+      },
+    };
     await kubectlOk(cluster, ['apply', '-f', '-'], JSON.stringify(stream));
-    const status = { dockerImageRepository: '', tags: [{ tag: 'latest', items: [{ created: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), dockerImageReference: pinned, image: digest, generation: 1 }] }] };
-    await kubectlOk(cluster, ['patch', 'imagestream', 'myapp', '-n', ns[mode], '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })]);
+    const status = {
+      dockerImageRepository: '',
+      tags: [
+        {
+          tag: 'latest',
+          items: [
+            {
+              created: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+              dockerImageReference: pinned,
+              image: digest,
+              generation: 1,
+            },
+          ],
+        },
+      ],
+    };
+    await kubectlOk(cluster, [
+      'patch',
+      'imagestream',
+      'myapp',
+      '-n',
+      ns[mode],
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      JSON.stringify({ status }),
+    ]);
   }
   const home = await cluster.createNamespace('bench-admission-home');
   namespaces.push(home);
@@ -87,28 +133,50 @@ try {
   };
 
   const port = 20_000 + Math.floor(Math.random() * 20_000);
-  await apply([admission.admissionWebhookConfiguration({ endpoint: { url: `https://127.0.0.1:${port}` }, istreamNamespace: home })]);
+  await apply([
+    admission.admissionWebhookConfiguration({ endpoint: { url: `https://127.0.0.1:${port}` }, istreamNamespace: home }),
+  ]);
   const policies = admission.lookupPolicies(home);
   await apply(policies);
   const connection = () => connectCluster({ kubeconfig: cluster.kubeconfig }, {});
   const webhook = await startController({
-    connection: connection(), namespace: ns.webhook, metricsBindAddress: '0',
-    admission: { bindAddress: `127.0.0.1:${port}`, secret: { namespace: home, name: 'istream-admission-tls' }, hosts: ['127.0.0.1'],
-      webhookConfigurations: [`${admission.ADMISSION_CONFIGURATION_NAME}-${suffix}`], bundlePropagationMs: 2_000 },
+    connection: connection(),
+    namespace: ns.webhook,
+    metricsBindAddress: '0',
+    admission: {
+      bindAddress: `127.0.0.1:${port}`,
+      secret: { namespace: home, name: 'istream-admission-tls' },
+      hosts: ['127.0.0.1'],
+      webhookConfigurations: [`${admission.ADMISSION_CONFIGURATION_NAME}-${suffix}`],
+      bundlePropagationMs: 2_000,
+    },
   });
   controllers.push(webhook);
   const policy = await startController({
-    connection: connection(), namespace: ns.policy, metricsBindAddress: '0',
-    lookupPolicies: policies.filter((p) => p.kind === 'MutatingAdmissionPolicy').map((p) => `${p.metadata.name}-${suffix}`),
+    connection: connection(),
+    namespace: ns.policy,
+    metricsBindAddress: '0',
+    lookupPolicies: policies
+      .filter((p) => p.kind === 'MutatingAdmissionPolicy')
+      .map((p) => `${p.metadata.name}-${suffix}`),
   });
   controllers.push(policy);
   await Promise.all([webhook.leading, policy.leading, webhook.admission.listening]);
 
   const api = new KubeClient(connection().kubeConfig);
-  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'bench-' }, spec: { containers: [{ name: 'app', image: 'myapp:latest' }] } };
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { generateName: 'bench-' },
+    spec: { containers: [{ name: 'app', image: 'myapp:latest' }] },
+  };
   const create = async (namespace) => {
     const start = performance.now();
-    const stored = await api.call(`/api/v1/namespaces/${namespace}/pods`, { method: 'POST', body: pod, query: { dryRun: 'All' } });
+    const stored = await api.call(`/api/v1/namespaces/${namespace}/pods`, {
+      method: 'POST',
+      body: pod,
+      query: { dryRun: 'All' },
+    });
     return { ms: performance.now() - start, image: stored.spec.containers[0].image };
   };
   const expected = { none: 'myapp:latest', webhook: pinned, policy: pinned };
@@ -138,7 +206,8 @@ try {
   const reviews = answered() - reviewsBefore;
   // The server's own share, from its histogram (warm-up included): the mean and the bucket under 1 ms.
   const exposition = webhook.metrics.render();
-  const series = (name) => Number(new RegExp(`^istream_admission_duration_seconds${name} (\\S+)$`, 'm').exec(exposition)?.[1] ?? NaN);
+  const series = (name) =>
+    Number(new RegExp(`^istream_admission_duration_seconds${name} (\\S+)$`, 'm').exec(exposition)?.[1] ?? NaN);
   const serverMeanMs = (series('_sum') / series('_count')) * 1000;
   const serverUnder1ms = series('_bucket\\{le="0.001"\\}') / series('_count');
   if (wrong.length > 0) throw new Error(`${wrong.length} pods not admitted as expected, e.g. ${wrong[0]}`);
@@ -160,7 +229,9 @@ try {
   const table = [
     '| backend | pods | p50 | p99 | max | added p50 (paired) | added p99 (paired) |',
     '|---|---:|---:|---:|---:|---:|---:|',
-    row('none', 'no admission'), row('webhook', 'webhook (HTTPS to the controller)'), row('policy', 'MutatingAdmissionPolicy (CEL)'),
+    row('none', 'no admission'),
+    row('webhook', 'webhook (HTTPS to the controller)'),
+    row('policy', 'MutatingAdmissionPolicy (CEL)'),
   ].join('\n');
   const section = `## Admission
 
@@ -192,7 +263,10 @@ ${table}
     const file = join(root, 'BENCHMARKS.md');
     const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
     const pattern = /## Admission\n[\s\S]*?(?=\n## |$)/;
-    writeFileSync(file, pattern.test(text) ? text.replace(pattern, section.trimEnd() + '\n') : `${text.trimEnd()}\n\n${section}`);
+    writeFileSync(
+      file,
+      pattern.test(text) ? text.replace(pattern, section.trimEnd() + '\n') : `${text.trimEnd()}\n\n${section}`,
+    );
     log(`wrote ${file}`);
   }
 } finally {

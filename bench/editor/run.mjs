@@ -22,7 +22,12 @@ const bundles = args.flatMap((a, i) => (a === '--bundle' ? [resolve(args[i + 1])
 if (bundles.length === 0) bundles.push(join(root, 'packages/vscode-istream/out'));
 const rounds = Number(args[args.indexOf('--rounds') + 1]) || 5;
 const paused = readFileSync(join(root, 'packages/core/test/fixtures/manifests/paused-string.yaml'), 'utf8');
-const settings = { clusterEnabled: true, clusterContext: undefined, insecureRegistryHosts: [], hoverCacheTtlSeconds: 60 };
+const settings = {
+  clusterEnabled: true,
+  clusterContext: undefined,
+  insecureRegistryHosts: [],
+  hoverCacheTtlSeconds: 60,
+};
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
@@ -32,20 +37,25 @@ function startWorker(script) {
   const worker = new Worker(script, { workerData: { settings, workspaceFolders: [] } });
   let next = 1;
   const pending = new Map();
-  worker.on('message', (m) => { pending.get(m.id)?.(m); pending.delete(m.id); });
+  worker.on('message', (m) => {
+    pending.get(m.id)?.(m);
+    pending.delete(m.id);
+  });
   return {
-    validate: (text) => new Promise((resolve, reject) => {
-      const id = next++;
-      pending.set(id, (m) => (m.ok ? resolve(m.value) : reject(new Error(m.error))));
-      worker.postMessage({ kind: 'call', id, method: 'validate', args: [text] });
-    }),
+    validate: (text) =>
+      new Promise((resolve, reject) => {
+        const id = next++;
+        pending.set(id, (m) => (m.ok ? resolve(m.value) : reject(new Error(m.error))));
+        worker.postMessage({ kind: 'call', id, method: 'validate', args: [text] });
+      }),
     stop: () => worker.terminate(),
   };
 }
 
 function requireMs(file) {
-  const probe = `const M=require('node:module');const l=M._load;M._load=function(r,...a){return r==='vscode'?{}:l.call(this,r,...a)};`
-    + `const t=performance.now();require(${JSON.stringify(file)});console.log(performance.now()-t)`;
+  const probe =
+    `const M=require('node:module');const l=M._load;M._load=function(r,...a){return r==='vscode'?{}:l.call(this,r,...a)};` +
+    `const t=performance.now();require(${JSON.stringify(file)});console.log(performance.now()-t)`;
   return Number(execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8' }).trim());
 }
 
@@ -61,7 +71,14 @@ async function firstValidationMs(script) {
 /** 5,000 lines: the lint benchmark's mix of Deployments (with triggers), Services and ConfigMaps. */
 const big = (() => {
   const all = manifest(400, 'mix').split('\n');
-  return all.slice(0, all.findIndex((_, i) => i >= 5000 && all[i] === '---')).join('\n') + '\n';
+  return (
+    all
+      .slice(
+        0,
+        all.findIndex((_, i) => i >= 5000 && all[i] === '---'),
+      )
+      .join('\n') + '\n'
+  );
 })();
 
 async function keystrokes(script) {
@@ -83,8 +100,14 @@ async function keystrokes(script) {
 
 const results = bundles.map((dir) => ({
   dir,
-  sizes: Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.cjs')).map((f) => [f, statSync(join(dir, f)).size])),
-  require: [], first: [], keys: [],
+  sizes: Object.fromEntries(
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.cjs'))
+      .map((f) => [f, statSync(join(dir, f)).size]),
+  ),
+  require: [],
+  first: [],
+  keys: [],
 }));
 for (let r = 0; r < rounds; r++) {
   for (const res of results) {
@@ -94,11 +117,20 @@ for (let r = 0; r < rounds; r++) {
 }
 for (const res of results) res.keys = await keystrokes(join(res.dir, 'language-worker.cjs'));
 
-console.log(`5,000-line file: ${big.split('\n').length - 1} lines, ${(big.length / 1024).toFixed(0)} KB; ${rounds} rounds; load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(
+  `5,000-line file: ${big.split('\n').length - 1} lines, ${(big.length / 1024).toFixed(0)} KB; ${rounds} rounds; load average ${(
+    await import('node:os')
+  )
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 for (const res of results) {
   console.log(`\n${res.dir}`);
   for (const [file, size] of Object.entries(res.sizes)) console.log(`  ${file}: ${size} bytes`);
   console.log(`  require extension.cjs: median ${median(res.require).toFixed(0)} ms`);
   console.log(`  new worker to first validation: median ${median(res.first).toFixed(0)} ms`);
-  console.log(`  keystroke to diagnostics (5,000 lines, 200 edits): p50 ${pct(res.keys, 0.5).toFixed(1)} ms, p99 ${pct(res.keys, 0.99).toFixed(1)} ms`);
+  console.log(
+    `  keystroke to diagnostics (5,000 lines, 200 edits): p50 ${pct(res.keys, 0.5).toFixed(1)} ms, p99 ${pct(res.keys, 0.99).toFixed(1)} ms`,
+  );
 }

@@ -28,10 +28,14 @@ export async function startCountingProxy({ url, caPem }) {
     const key = `${req.method} ${requestKind(req.url)}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
     const target = new URL(req.url, upstream);
-    const forward = transport.request(target, { method: req.method, headers: { ...req.headers, host: upstream.host }, agent }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const forward = transport.request(
+      target,
+      { method: req.method, headers: { ...req.headers, host: upstream.host }, agent },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     forward.on('error', (error) => res.destroy(error));
     req.pipe(forward);
   });

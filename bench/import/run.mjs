@@ -72,9 +72,23 @@ async function prepareTarget(cluster, mode) {
   const namespace = await cluster.createNamespace(`bench-import-${mode}`);
   const home = await mkdtemp(join(os.tmpdir(), 'bench-import-home-'));
   if (registry.username) {
-    for (const [name, host] of [['direct', registry.host], ['counted', proxy.host]]) {
-      await checked(cluster.kubectlPath, ['--kubeconfig', cluster.kubeconfig, '-n', namespace, 'create', 'secret', 'docker-registry', name,
-        `--docker-server=${host}`, `--docker-username=${registry.username}`, `--docker-password=${registry.password}`]);
+    for (const [name, host] of [
+      ['direct', registry.host],
+      ['counted', proxy.host],
+    ]) {
+      await checked(cluster.kubectlPath, [
+        '--kubeconfig',
+        cluster.kubeconfig,
+        '-n',
+        namespace,
+        'create',
+        'secret',
+        'docker-registry',
+        name,
+        `--docker-server=${host}`,
+        `--docker-username=${registry.username}`,
+        `--docker-password=${registry.password}`,
+      ]);
     }
   }
   return { cluster, registry, fixtures, proxy, namespace, env: pluginEnv(home) };
@@ -92,8 +106,22 @@ async function installIstream(cluster) {
 }
 
 function istreamArgs(target, host, stream, extra) {
-  return ['istream', 'import-image', stream, '--from', `${host}/${target.fixtures.manyTags.repository}`,
-    '--all', '--confirm', `--max-tags=${MAX_TAGS}`, '--insecure', ...extra, '--kubeconfig', target.cluster.kubeconfig, '-n', target.namespace];
+  return [
+    'istream',
+    'import-image',
+    stream,
+    '--from',
+    `${host}/${target.fixtures.manyTags.repository}`,
+    '--all',
+    '--confirm',
+    `--max-tags=${MAX_TAGS}`,
+    '--insecure',
+    ...extra,
+    '--kubeconfig',
+    target.cluster.kubeconfig,
+    '-n',
+    target.namespace,
+  ];
 }
 
 function importWithIstream(target, host, stream, extra = []) {
@@ -102,20 +130,37 @@ function importWithIstream(target, host, stream, extra = []) {
 
 function skopeoArgs(target, host, tag) {
   const { registry, fixtures } = target;
-  return ['inspect', '--tls-verify=false', ...(registry.username ? ['--creds', `${registry.username}:${registry.password}`] : []),
-    '--format', '{{.Digest}}', `docker://${host}/${fixtures.manyTags.repository}:${tag}`];
+  return [
+    'inspect',
+    '--tls-verify=false',
+    ...(registry.username ? ['--creds', `${registry.username}:${registry.password}`] : []),
+    '--format',
+    '{{.Digest}}',
+    `docker://${host}/${fixtures.manyTags.repository}:${tag}`,
+  ];
 }
 
 /** Every tag's digest as skopeo reports it, `width` skopeo processes at a time. */
 async function inspectWithSkopeo(target, host, tags, width) {
-  const digests = await mapPool(tags, width, async (tag) => (await checked('skopeo', skopeoArgs(target, host, tag), target.env)).trim());
+  const digests = await mapPool(tags, width, async (tag) =>
+    (await checked('skopeo', skopeoArgs(target, host, tag), target.env)).trim(),
+  );
   return new Map(tags.map((tag, i) => [tag, digests[i]]));
 }
 
 /** The tag -> digest map the stream's status holds after an import. */
 async function importedDigests(target, stream) {
-  const json = await checked(target.cluster.kubectlPath,
-    ['--kubeconfig', target.cluster.kubeconfig, '-n', target.namespace, 'get', 'imagestreams.image.openshift.io', stream, '-o', 'json']);
+  const json = await checked(target.cluster.kubectlPath, [
+    '--kubeconfig',
+    target.cluster.kubeconfig,
+    '-n',
+    target.namespace,
+    'get',
+    'imagestreams.image.openshift.io',
+    stream,
+    '-o',
+    'json',
+  ]);
   return new Map((JSON.parse(json).status?.tags ?? []).map((t) => [t.tag, t.items?.[0]?.image]));
 }
 
@@ -144,17 +189,23 @@ function measuredRuns(target, tags, expected) {
     {
       tool: 'istream --dry-run',
       name: '`kubectl istream import-image --all --dry-run`',
-      run: async (host) => { await importWithIstream(target, host, stream('dry'), ['--dry-run']); },
+      run: async (host) => {
+        await importWithIstream(target, host, stream('dry'), ['--dry-run']);
+      },
     },
     {
       tool: 'skopeo',
       name: '`skopeo inspect`, sequential',
-      run: async (host) => { assertDigests('skopeo', await inspectWithSkopeo(target, host, tags, 1), tags, expected); },
+      run: async (host) => {
+        assertDigests('skopeo', await inspectWithSkopeo(target, host, tags, 1), tags, expected);
+      },
     },
     {
       tool: 'skopeo',
       name: `\`skopeo inspect\`, ${PARALLEL}-parallel`,
-      run: async (host) => { assertDigests('skopeo', await inspectWithSkopeo(target, host, tags, PARALLEL), tags, expected); },
+      run: async (host) => {
+        assertDigests('skopeo', await inspectWithSkopeo(target, host, tags, PARALLEL), tags, expected);
+      },
     },
   ];
 }
@@ -178,8 +229,14 @@ async function timeRuns(target, runs) {
   for (let round = 0; round < ROUNDS; round++) {
     for (const [i, { name, run }] of runs.entries()) {
       let verify;
-      samples[i].push(await timed(async () => { verify = await run(target.registry.host); }));
-      process.stderr.write(`${target.registry.mode} round ${round + 1}: ${name} ${(samples[i].at(-1) / 1000).toFixed(2)} s\n`);
+      samples[i].push(
+        await timed(async () => {
+          verify = await run(target.registry.host);
+        }),
+      );
+      process.stderr.write(
+        `${target.registry.mode} round ${round + 1}: ${name} ${(samples[i].at(-1) / 1000).toFixed(2)} s\n`,
+      );
       await verify?.();
     }
   }
@@ -207,8 +264,12 @@ function perTag(counts, key, tags) {
 }
 
 function otherRequests(counts) {
-  return Object.entries(counts).filter(([key]) => !['HEAD manifest', 'GET manifest', 'GET blob'].includes(key))
-    .map(([key, n]) => `${n} ${key}`).join(', ') || '-';
+  return (
+    Object.entries(counts)
+      .filter(([key]) => !['HEAD manifest', 'GET manifest', 'GET blob'].includes(key))
+      .map(([key, n]) => `${n} ${key}`)
+      .join(', ') || '-'
+  );
 }
 
 function table(rows) {
@@ -219,17 +280,21 @@ function table(rows) {
   ];
   for (const row of rows) {
     const istream = rows.find((r) => r.mode === row.mode).median;
-    lines.push(`| ${row.mode} | ${row.name} | ${seconds(row.median)} | ${row.samples.map(seconds).join(', ')} | ${(row.median / istream).toFixed(1)}x `
-      + `| ${perTag(row.counts, 'HEAD manifest', row.tags)} | ${perTag(row.counts, 'GET manifest', row.tags)} | ${perTag(row.counts, 'GET blob', row.tags)} `
-      + `| ${otherRequests(row.counts)} |`);
+    lines.push(
+      `| ${row.mode} | ${row.name} | ${seconds(row.median)} | ${row.samples.map(seconds).join(', ')} | ${(row.median / istream).toFixed(1)}x ` +
+        `| ${perTag(row.counts, 'HEAD manifest', row.tags)} | ${perTag(row.counts, 'GET manifest', row.tags)} | ${perTag(row.counts, 'GET blob', row.tags)} ` +
+        `| ${otherRequests(row.counts)} |`,
+    );
   }
   return lines.join('\n');
 }
 
 function machine(loadAtStart) {
   const version = (command) => execFileSync(command, ['--version'], { encoding: 'utf8' }).trim().split('\n')[0];
-  return `${os.availableParallelism()} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}, `
-    + `Node ${process.version}, ${version('skopeo')}, ${new Date().toISOString().slice(0, 16)}Z`;
+  return (
+    `${os.availableParallelism()} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}, ` +
+    `Node ${process.version}, ${version('skopeo')}, ${new Date().toISOString().slice(0, 16)}Z`
+  );
 }
 
 async function main() {
@@ -237,7 +302,7 @@ async function main() {
   const cluster = await sharedCluster();
   await installIstream(cluster);
   const rows = [];
-  for (const mode of MODES) rows.push(...await benchmarkMode(cluster, mode));
+  for (const mode of MODES) rows.push(...(await benchmarkMode(cluster, mode)));
   console.log(`Machine: ${machine(loadAtStart)}\n\n${table(rows)}`);
 }
 

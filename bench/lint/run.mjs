@@ -42,7 +42,17 @@ for (const shape of ['mix', 'triggers']) {
     theirs.push(b.ms);
     theirCount = b.diagnostics.length;
   }
-  results.push({ shape, documents, lines, bytes: Buffer.byteLength(text), ourMs: median(our), yamlLsMs: median(theirs), ratio: median(theirs) / median(our), ourDiagnostics: ourCount, yamlLsDiagnostics: theirCount });
+  results.push({
+    shape,
+    documents,
+    lines,
+    bytes: Buffer.byteLength(text),
+    ourMs: median(our),
+    yamlLsMs: median(theirs),
+    ratio: median(theirs) / median(our),
+    ourDiagnostics: ourCount,
+    yamlLsDiagnostics: theirCount,
+  });
 }
 await server.stop();
 
@@ -65,9 +75,15 @@ for (let k = 0; k < 1000; k++) {
 }
 
 const f = (n) => n.toFixed(1);
-console.log(`| manifest | documents | lines | MB | ours (ms) | yaml-language-server (ms) | ratio | diagnostics ours / yaml-ls |`);
+console.log(
+  `| manifest | documents | lines | MB | ours (ms) | yaml-language-server (ms) | ratio | diagnostics ours / yaml-ls |`,
+);
 console.log(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |`);
 for (const r of results) {
-  console.log(`| ${r.shape} | ${r.documents} | ${r.lines} | ${(r.bytes / 1e6).toFixed(2)} | ${f(r.ourMs)} | ${f(r.yamlLsMs)} | ${f(r.ratio)}x | ${r.ourDiagnostics} / ${r.yamlLsDiagnostics} |`);
+  console.log(
+    `| ${r.shape} | ${r.documents} | ${r.lines} | ${(r.bytes / 1e6).toFixed(2)} | ${f(r.ourMs)} | ${f(r.yamlLsMs)} | ${f(r.ratio)}x | ${r.ourDiagnostics} / ${r.yamlLsDiagnostics} |`,
+  );
 }
-console.log(`\nper keystroke, 300 lines, ${keystrokes.length} edits: p50 ${keystrokes.length ? f(percentile(keystrokes, 50)) : '-'} ms, p99 ${f(percentile(keystrokes, 99))} ms, max ${f(Math.max(...keystrokes))} ms`);
+console.log(
+  `\nper keystroke, 300 lines, ${keystrokes.length} edits: p50 ${keystrokes.length ? f(percentile(keystrokes, 50)) : '-'} ms, p99 ${f(percentile(keystrokes, 99))} ms, max ${f(Math.max(...keystrokes))} ms`,
+);

@@ -28,7 +28,11 @@ export async function startYamlLanguageServer() {
         pending.delete(message.id);
       } else if (message.id !== undefined && message.method) {
         // A request from the server (configuration, registrations): answer with nothing.
-        send({ jsonrpc: '2.0', id: message.id, result: message.method === 'workspace/configuration' ? message.params.items.map(() => null) : null });
+        send({
+          jsonrpc: '2.0',
+          id: message.id,
+          result: message.method === 'workspace/configuration' ? message.params.items.map(() => null) : null,
+        });
       } else {
         for (const l of listeners) l(message);
       }
@@ -40,17 +44,28 @@ export async function startYamlLanguageServer() {
     child.stdin.write(`Content-Length: ${body.length}\r\n\r\n`);
     child.stdin.write(body);
   }
-  const request = (method, params) => new Promise((resolve) => {
-    const id = nextId++;
-    pending.set(id, resolve);
-    send({ jsonrpc: '2.0', id, method, params });
-  });
+  const request = (method, params) =>
+    new Promise((resolve) => {
+      const id = nextId++;
+      pending.set(id, resolve);
+      send({ jsonrpc: '2.0', id, method, params });
+    });
   const notify = (method, params) => send({ jsonrpc: '2.0', method, params });
 
   await request('initialize', { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
   notify('initialized', {});
   notify('workspace/didChangeConfiguration', {
-    settings: { yaml: { validate: true, hover: false, completion: false, format: { enable: false }, schemaStore: { enable: false }, schemas: {}, maxItemsComputed: 5000 } },
+    settings: {
+      yaml: {
+        validate: true,
+        hover: false,
+        completion: false,
+        format: { enable: false },
+        schemaStore: { enable: false },
+        schemas: {},
+        maxItemsComputed: 5000,
+      },
+    },
   });
 
   return {

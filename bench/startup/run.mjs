@@ -61,7 +61,9 @@ for (let round = 0; round < runs; round++) {
 }
 
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-console.log(`${runs} runs each, interleaved; ${cpus().length} CPUs, Node ${process.version}, load average ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}; REF=${ref}\n`);
+console.log(
+  `${runs} runs each, interleaved; ${cpus().length} CPUs, Node ${process.version}, load average ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}; REF=${ref}\n`,
+);
 console.log('| command | median (ms) | p90 (ms) |');
 console.log('| --- | ---: | ---: |');
 cases.forEach((c, i) => {

@@ -21,7 +21,9 @@ const log = (line) => process.stderr.write(`bench: ${line}\n`);
 
 const { startCluster } = await import(join(root, 'test/harness/dist/src/cluster/index.js'));
 const { imageStreamCrd } = await import(join(root, 'packages/kubectl-istream/dist/src/install-manifests.js'));
-const { connectCluster, KubeClient, startInformer } = await import(join(root, 'packages/core/dist/src/cluster/index.js'));
+const { connectCluster, KubeClient, startInformer } = await import(
+  join(root, 'packages/core/dist/src/cluster/index.js')
+);
 
 const digest = (n) => `sha256:${n.toString(16).padStart(64, '0')}`;
 const ref = (n) => `registry.bench/team/app@${digest(n)}`;
@@ -47,7 +49,7 @@ async function peerWrite(api, ns, deployments, image) {
   const todo = [...deployments];
   const writeOne = async (d) => {
     const path = `/apis/apps/v1/namespaces/${ns}/deployments/${d.metadata.name}`;
-    for (let current = d; ;) {
+    for (let current = d; ; ) {
       const next = JSON.parse(JSON.stringify({ ...current, apiVersion: 'apps/v1', kind: 'Deployment' }));
       next.spec.template.spec.containers[0].image = image;
       try {
@@ -66,10 +68,23 @@ async function peerWrite(api, ns, deployments, image) {
 
 async function measure(cluster, api, size) {
   const ns = await cluster.createNamespace(`bench-${size}`);
-  const item = (n, i) => ({ created: new Date(Date.now() - i * 1000).toISOString().replace(/\.\d+Z$/, 'Z'), dockerImageReference: ref(n), image: digest(n), generation: 1 });
+  const item = (n, i) => ({
+    created: new Date(Date.now() - i * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
+    dockerImageReference: ref(n),
+    image: digest(n),
+    generation: 1,
+  });
   let history = [item(1, 0)];
-  await kubectlOk(cluster, ['apply', '-n', ns, '-f', '-'], JSON.stringify({ apiVersion: 'image.openshift.io/v1', kind: 'ImageStream',
-    metadata: { name: 'app', namespace: ns }, spec: { tags: [{ name: 'v', from: { kind: 'DockerImage', name: 'registry.bench/team/app:v' }, generation: 1 }] } }));
+  await kubectlOk(
+    cluster,
+    ['apply', '-n', ns, '-f', '-'],
+    JSON.stringify({
+      apiVersion: 'image.openshift.io/v1',
+      kind: 'ImageStream',
+      metadata: { name: 'app', namespace: ns },
+      spec: { tags: [{ name: 'v', from: { kind: 'DockerImage', name: 'registry.bench/team/app:v' }, generation: 1 }] },
+    }),
+  );
   const statusPath = `/apis/image.openshift.io/v1/namespaces/${ns}/imagestreams/app/status`;
   const writeStatus = async () => {
     const current = await api.call(`/apis/image.openshift.io/v1/namespaces/${ns}/imagestreams/app`);
@@ -77,14 +92,29 @@ async function measure(cluster, api, size) {
     await api.call(statusPath, { method: 'PUT', body: current });
   };
   await writeStatus();
-  const triggers = JSON.stringify([{ from: { kind: 'ImageStreamTag', name: 'app:v' }, fieldPath: 'spec.template.spec.containers[?(@.name=="app")].image' }]);
+  const triggers = JSON.stringify([
+    {
+      from: { kind: 'ImageStreamTag', name: 'app:v' },
+      fieldPath: 'spec.template.spec.containers[?(@.name=="app")].image',
+    },
+  ]);
   // replicas 0: the benchmark measures the template write, not pod churn on the fake nodes.
   for (let start = 0; start < size; start += 200) {
     const items = [];
     for (let i = start; i < Math.min(size, start + 200); i++) {
-      items.push({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `app-${i}`, annotations: { 'image.openshift.io/triggers': triggers } },
-        spec: { replicas: 0, selector: { matchLabels: { app: `app-${i}` } }, template: { metadata: { labels: { app: `app-${i}` } },
-          spec: { containers: [{ name: 'app', image: 'registry.bench/team/app:v' }] } } } });
+      items.push({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: `app-${i}`, annotations: { 'image.openshift.io/triggers': triggers } },
+        spec: {
+          replicas: 0,
+          selector: { matchLabels: { app: `app-${i}` } },
+          template: {
+            metadata: { labels: { app: `app-${i}` } },
+            spec: { containers: [{ name: 'app', image: 'registry.bench/team/app:v' }] },
+          },
+        },
+      });
     }
     await kubectlOk(cluster, ['apply', '-n', ns, '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
   }
@@ -103,28 +133,53 @@ async function measure(cluster, api, size) {
   });
   await informer.synced();
 
-  const controller = spawn(process.execPath, [join(root, 'packages/kubectl-istream/bin/kubectl-istream'), 'controller',
-    '--namespace', ns, '--metrics-bind-address', '0', '--kubeconfig', cluster.kubeconfig], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const controller = spawn(
+    process.execPath,
+    [
+      join(root, 'packages/kubectl-istream/bin/kubectl-istream'),
+      'controller',
+      '--namespace',
+      ns,
+      '--metrics-bind-address',
+      '0',
+      '--kubeconfig',
+      cluster.kubeconfig,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let controllerLog = '';
-  controller.stderr.on('data', (d) => { controllerLog += d; });
+  controller.stderr.on('data', (d) => {
+    controllerLog += d;
+  });
   const round = async (n) => {
     seen.clear();
     history = [item(n, 0), ...history].slice(0, 10);
-    const done = new Promise((resolve) => { waiting = { image: ref(n), t0: 0, done: resolve }; });
+    const done = new Promise((resolve) => {
+      waiting = { image: ref(n), t0: 0, done: resolve };
+    });
     waiting.t0 = performance.now();
     await writeStatus();
-    const timeout = sleep(120_000).then(() => { throw new Error(`round ${n}: ${seen.size}/${size} updated after 120 s\n${controllerLog}`); });
+    const timeout = sleep(120_000).then(() => {
+      throw new Error(`round ${n}: ${seen.size}/${size} updated after 120 s\n${controllerLog}`);
+    });
     await Promise.race([done, timeout]);
     return [...seen.values()];
   };
   try {
     // The first item is applied as the controller starts (a resync, not a stream change): wait it out.
-    const settled = new Promise((resolve) => { waiting = { image: ref(1), t0: performance.now(), done: resolve }; });
-    await Promise.race([settled, sleep(300_000).then(() => { throw new Error(`initial sync incomplete: ${seen.size}/${size}\n${controllerLog}`); })]);
+    const settled = new Promise((resolve) => {
+      waiting = { image: ref(1), t0: performance.now(), done: resolve };
+    });
+    await Promise.race([
+      settled,
+      sleep(300_000).then(() => {
+        throw new Error(`initial sync incomplete: ${seen.size}/${size}\n${controllerLog}`);
+      }),
+    ]);
     const rounds = size === 1 ? 30 : size <= 100 ? 10 : 5;
     const samples = [];
     for (let n = 2; n < 2 + rounds; n++) {
-      samples.push(...await round(n));
+      samples.push(...(await round(n)));
       await sleep(200);
     }
     samples.sort((a, b) => a - b);
@@ -139,17 +194,31 @@ async function measure(cluster, api, size) {
     for (let n = 2 + rounds; n < 2 + 2 * rounds; n++) {
       seen.clear();
       const image = ref(n);
-      const done = new Promise((resolve) => { waiting = { image, t0: performance.now(), done: resolve }; });
+      const done = new Promise((resolve) => {
+        waiting = { image, t0: performance.now(), done: resolve };
+      });
       await peerWrite(api, ns, informer.list(ns), image);
-      await Promise.race([done, sleep(120_000).then(() => { throw new Error(`peer round ${n}: ${seen.size}/${size} updated after 120 s`); })]);
+      await Promise.race([
+        done,
+        sleep(120_000).then(() => {
+          throw new Error(`peer round ${n}: ${seen.size}/${size} updated after 120 s`);
+        }),
+      ]);
       peerSamples.push(...seen.values());
       await sleep(200);
     }
     peerSamples.sort((a, b) => a - b);
     return {
-      size, rounds, samples: samples.length, p50: quantile(samples, 0.5), p99: quantile(samples, 0.99), max: samples.at(-1),
-      peerP50: quantile(peerSamples, 0.5), peerP99: quantile(peerSamples, 0.99),
-      rssMiB: mem.rss / 1024, peakMiB: mem.peak / 1024,
+      size,
+      rounds,
+      samples: samples.length,
+      p50: quantile(samples, 0.5),
+      p99: quantile(samples, 0.99),
+      max: samples.at(-1),
+      peerP50: quantile(peerSamples, 0.5),
+      peerP99: quantile(peerSamples, 0.99),
+      rssMiB: mem.rss / 1024,
+      peakMiB: mem.peak / 1024,
     };
   } finally {
     if (controller.exitCode === null && controller.signalCode === null) {
@@ -171,7 +240,9 @@ try {
   for (const size of sizes) {
     log(`${size} Deployments`);
     const r = await measure(cluster, api, size);
-    log(`${size}: p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms (peer ${r.peerP50.toFixed(1)} / ${r.peerP99.toFixed(1)} ms), RSS ${r.rssMiB.toFixed(0)} MiB`);
+    log(
+      `${size}: p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms (peer ${r.peerP50.toFixed(1)} / ${r.peerP99.toFixed(1)} ms), RSS ${r.rssMiB.toFixed(0)} MiB`,
+    );
     results.push(r);
   }
   api.close();
@@ -182,8 +253,11 @@ try {
 const table = [
   '| Deployments | rounds | samples | p50 | p99 | max | peer p50 | peer p99 | p99 / peer p99 | controller RSS (peak) |',
   '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-  ...results.map((r) => `| ${r.size} | ${r.rounds} | ${r.samples} | ${r.p50.toFixed(0)} ms | ${r.p99.toFixed(0)} ms | ${r.max.toFixed(0)} ms | ` +
-    `${r.peerP50.toFixed(0)} ms | ${r.peerP99.toFixed(0)} ms | ${(r.p99 / r.peerP99).toFixed(2)} | ${r.rssMiB.toFixed(0)} MiB (${r.peakMiB.toFixed(0)} MiB) |`),
+  ...results.map(
+    (r) =>
+      `| ${r.size} | ${r.rounds} | ${r.samples} | ${r.p50.toFixed(0)} ms | ${r.p99.toFixed(0)} ms | ${r.max.toFixed(0)} ms | ` +
+      `${r.peerP50.toFixed(0)} ms | ${r.peerP99.toFixed(0)} ms | ${(r.p99 / r.peerP99).toFixed(2)} | ${r.rssMiB.toFixed(0)} MiB (${r.peakMiB.toFixed(0)} MiB) |`,
+  ),
 ].join('\n');
 const section = `## Trigger latency
 
@@ -211,6 +285,9 @@ if (write) {
   const file = join(root, 'BENCHMARKS.md');
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
   const pattern = /## Trigger latency\n[\s\S]*?(?=\n## |$)/;
-  writeFileSync(file, pattern.test(text) ? text.replace(pattern, section.trimEnd() + '\n') : `${text.trimEnd()}\n\n${section}`);
+  writeFileSync(
+    file,
+    pattern.test(text) ? text.replace(pattern, section.trimEnd() + '\n') : `${text.trimEnd()}\n\n${section}`,
+  );
   log(`wrote ${file}`);
 }

@@ -8,7 +8,11 @@ import { fileURLToPath } from 'node:url';
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
 
 function readJson(path) {
-  try { return JSON.parse(readFileSync(path, 'utf8')); } catch { return undefined; }
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 export function bundledBuildInfo() {

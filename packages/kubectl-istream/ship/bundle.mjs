@@ -41,7 +41,9 @@ await Promise.all([
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
     // Some dependencies are CommonJS and call require() for node builtins.
-    banner: { js: "import { createRequire as __istreamRequire } from 'node:module'; const require = __istreamRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __istreamRequire } from 'node:module'; const require = __istreamRequire(import.meta.url);",
+    },
   }),
   build({
     ...common,

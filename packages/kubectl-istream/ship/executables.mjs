@@ -53,23 +53,46 @@ function sha256Hex(bytes) {
 function executable(target, work) {
   const bundle = join(pkgDir, 'dist/bundle/kubectl-istream.cjs');
   if (!existsSync(bundle)) throw new Error('executables: no bundle in dist/bundle; run npm run build first');
-  const codeCache = target.os === 'linux' && target.arch === 'amd64' && process.arch === 'x64' && process.platform === 'linux';
+  const codeCache =
+    target.os === 'linux' && target.arch === 'amd64' && process.arch === 'x64' && process.platform === 'linux';
   const nodeBinary = join(nodePackageDir(target.nodePackage), target.node);
   // Cached by what goes in (bundle, Node binary, code cache or not), not by the blob: V8's code
   // cache differs from run to run, so a warm build reuses the executable and gives the same bytes.
-  const key = sha256Hex(Buffer.concat([readFileSync(bundle), readFileSync(nodeBinary), Buffer.from(String(codeCache))]));
+  const key = sha256Hex(
+    Buffer.concat([readFileSync(bundle), readFileSync(nodeBinary), Buffer.from(String(codeCache))]),
+  );
   const cached = join(cacheDir, 'executables', `${key}${target.os === 'windows' ? '.exe' : ''}`);
   if (!existsSync(cached)) {
     const name = `${target.os}-${target.arch}`;
     const blobPath = join(work, `${name}.blob`);
     const config = join(work, `${name}.sea.json`);
-    writeFileSync(config, JSON.stringify({ main: bundle, output: blobPath, disableExperimentalSEAWarning: true, useCodeCache: codeCache, useSnapshot: false }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        main: bundle,
+        output: blobPath,
+        disableExperimentalSEAWarning: true,
+        useCodeCache: codeCache,
+        useSnapshot: false,
+      }),
+    );
     execFileSync(blobWriter(), ['--experimental-sea-config', config], { stdio: 'ignore' });
     mkdirSync(join(cacheDir, 'executables'), { recursive: true });
     const partial = `${cached}.${process.pid}.tmp`;
     execFileSync('cp', [nodeBinary, partial]);
-    execFileSync(process.execPath, [require.resolve('postject/dist/cli.js'), partial, 'NODE_SEA_BLOB', blobPath, '--sentinel-fuse', SEA_FUSE,
-      ...(target.os === 'darwin' ? ['--macho-segment-name', 'NODE_SEA'] : [])], { stdio: 'ignore' });
+    execFileSync(
+      process.execPath,
+      [
+        require.resolve('postject/dist/cli.js'),
+        partial,
+        'NODE_SEA_BLOB',
+        blobPath,
+        '--sentinel-fuse',
+        SEA_FUSE,
+        ...(target.os === 'darwin' ? ['--macho-segment-name', 'NODE_SEA'] : []),
+      ],
+      { stdio: 'ignore' },
+    );
     renameSync(partial, cached);
   }
   return readFileSync(cached);
@@ -81,27 +104,35 @@ function archive(target, work, version, epoch) {
   const entries = [
     { path: exe, type: 'file', mode: 0o755, content: executable(target, work) },
     { path: 'LICENSE', type: 'file', mode: 0o644, content: readFileSync(join(repoRoot, 'LICENSE')) },
-    ...(target.os === 'windows' ? [] : [{ path: 'kubectl_complete-istream', type: 'file', mode: 0o755, content: Buffer.from(COMPLETION_SCRIPT) }]),
+    ...(target.os === 'windows'
+      ? []
+      : [{ path: 'kubectl_complete-istream', type: 'file', mode: 0o755, content: Buffer.from(COMPLETION_SCRIPT) }]),
   ];
-  return { file: `kubectl-istream_${version}_${target.os}_${target.arch}.tar.gz`, bytes: cachedGzip(tarArchive(entries, epoch)).gzip, exe };
+  return {
+    file: `kubectl-istream_${version}_${target.os}_${target.arch}.tar.gz`,
+    bytes: cachedGzip(tarArchive(entries, epoch)).gzip,
+    exe,
+  };
 }
 
 /** The krew plugin manifest for the archives, at their release download URLs. */
 export function krewManifest(version, archives, baseUrl) {
-  const platforms = archives.map(({ target, file, sha256, exe }) => [
-    '  - selector:',
-    '      matchLabels:',
-    `        os: ${target.os}`,
-    `        arch: ${target.arch}`,
-    `    uri: ${baseUrl}/${file}`,
-    `    sha256: ${sha256}`,
-    `    bin: ${exe}`,
-    '    files:',
-    `      - from: ${exe}`,
-    '        to: .',
-    '      - from: LICENSE',
-    '        to: .',
-  ].join('\n'));
+  const platforms = archives.map(({ target, file, sha256, exe }) =>
+    [
+      '  - selector:',
+      '      matchLabels:',
+      `        os: ${target.os}`,
+      `        arch: ${target.arch}`,
+      `    uri: ${baseUrl}/${file}`,
+      `    sha256: ${sha256}`,
+      `    bin: ${exe}`,
+      '    files:',
+      `      - from: ${exe}`,
+      '        to: .',
+      '      - from: LICENSE',
+      '        to: .',
+    ].join('\n'),
+  );
   return `apiVersion: krew.googlecontainertools.github.com/v1alpha2
 kind: Plugin
 metadata:
@@ -129,7 +160,8 @@ export function buildExecutables(out, targetNames, baseUrl) {
     mkdirSync(out, { recursive: true });
     const archives = targetNames.map((name) => {
       const target = TARGETS[name];
-      if (!target) throw new Error(`executables: unknown target ${name}; use one of ${Object.keys(TARGETS).join(', ')}`);
+      if (!target)
+        throw new Error(`executables: unknown target ${name}; use one of ${Object.keys(TARGETS).join(', ')}`);
       const { file, bytes, exe } = archive(target, work, version, epoch);
       writeFileSync(join(out, file), bytes);
       return { target, file, exe, sha256: sha256Hex(bytes) };
@@ -146,11 +178,16 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     options: {
       out: { type: 'string', default: join(pkgDir, 'dist/release') },
       target: { type: 'string', multiple: true, default: Object.keys(TARGETS) },
-      'base-url': { type: 'string', default: 'https://github.com/istream-project/istream/releases/download/v{version}' },
+      'base-url': {
+        type: 'string',
+        default: 'https://github.com/istream-project/istream/releases/download/v{version}',
+      },
     },
   });
   const started = Date.now();
   const paths = buildExecutables(values.out, values.target, values['base-url']);
-  console.error(`executables: ${paths.length} archives and istream.yaml (krew manifest) in ${values.out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.error(
+    `executables: ${paths.length} archives and istream.yaml (krew manifest) in ${values.out} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   for (const path of paths) console.log(path);
 }

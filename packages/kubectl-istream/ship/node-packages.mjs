@@ -18,7 +18,9 @@ export function nodePackageDir(name) {
   mkdirSync(join(cacheDir, 'node-packages'), { recursive: true });
   const work = mkdtempSync(join(cacheDir, 'node-packages', `.${name}-`));
   try {
-    execFileSync('npm', ['pack', `${name}@${NODE_VERSION}`, '--pack-destination', work, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync('npm', ['pack', `${name}@${NODE_VERSION}`, '--pack-destination', work, '--silent'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     const tgz = readdirSync(work).find((f) => f.endsWith('.tgz'));
     if (!tgz) throw new Error(`npm pack ${name}@${NODE_VERSION} wrote no archive`);
     execFileSync('tar', ['-xzf', join(work, tgz), '-C', work]);

@@ -22,24 +22,46 @@ export function buildNpmPackage(out) {
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(join(stage, 'bin'), { recursive: true });
   cpSync(join(pkgDir, 'dist/bundle/esm'), join(stage, 'lib'), { recursive: true });
-  for (const [name, prefix] of [['kubectl-istream', ''], ['kubectl_complete-istream', '__complete']]) {
+  for (const [name, prefix] of [
+    ['kubectl-istream', ''],
+    ['kubectl_complete-istream', '__complete'],
+  ]) {
     writeFileSync(join(stage, 'bin', `${name}.mjs`), launcher(prefix));
     chmodSync(join(stage, 'bin', `${name}.mjs`), 0o755);
   }
   cpSync(join(repoRoot, 'LICENSE'), join(stage, 'LICENSE'));
-  writeFileSync(join(stage, 'README.md'), `# kubectl-istream\n\n${source.description}.\n\n`
-    + '```sh\nnpm install -g kubectl-istream\nkubectl istream --help\n```\n');
-  writeFileSync(join(stage, 'package.json'), `${JSON.stringify({
-    name: source.name,
-    version: source.version,
-    description: source.description,
-    license: source.license,
-    type: 'module',
-    engines: { node: '>=20.18' },
-    bin: { 'kubectl-istream': 'bin/kubectl-istream.mjs', 'kubectl_complete-istream': 'bin/kubectl_complete-istream.mjs' },
-    files: ['bin', 'lib', 'LICENSE', 'README.md'],
-  }, null, 2)}\n`);
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', out], { cwd: stage, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+  writeFileSync(
+    join(stage, 'README.md'),
+    `# kubectl-istream\n\n${source.description}.\n\n` +
+      '```sh\nnpm install -g kubectl-istream\nkubectl istream --help\n```\n',
+  );
+  writeFileSync(
+    join(stage, 'package.json'),
+    `${JSON.stringify(
+      {
+        name: source.name,
+        version: source.version,
+        description: source.description,
+        license: source.license,
+        type: 'module',
+        engines: { node: '>=20.18' },
+        bin: {
+          'kubectl-istream': 'bin/kubectl-istream.mjs',
+          'kubectl_complete-istream': 'bin/kubectl_complete-istream.mjs',
+        },
+        files: ['bin', 'lib', 'LICENSE', 'README.md'],
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--pack-destination', out], {
+      cwd: stage,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
   return join(out, packed[0].filename);
 }
 

@@ -45,7 +45,10 @@ function candidates(program: Command, words: string[], current: string): { lines
   const previous = words.at(-1);
   const pending = previous !== undefined && !previous.includes('=') ? valueOption(options, previous) : undefined;
   if (pending) {
-    return { lines: (pending.argChoices ?? []).filter((c) => c.startsWith(current)), directive: pending.argChoices ? Directive.noFileComp : Directive.default };
+    return {
+      lines: (pending.argChoices ?? []).filter((c) => c.startsWith(current)),
+      directive: pending.argChoices ? Directive.noFileComp : Directive.default,
+    };
   }
   if (current.startsWith('-')) {
     const flags = options.flatMap((o) => (o.long ? [`${o.long}\t${o.description}`] : []));

@@ -6,7 +6,10 @@
  * exiting with `exitCode`. Anything else that escapes a command is a bug and keeps its stack.
  */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
     this.name = 'CliError';
   }
@@ -29,7 +32,9 @@ const USER_ERRORS: Array<() => Promise<Array<abstract new (...args: never[]) => 
     return [RegistryError, InvalidPlatformError];
   },
   async () => {
-    const { KubeconfigError, KubeApiError, KubeUnreachableError, ImageStreamApiMissingError } = await import('@istream/core/cluster');
+    const { KubeconfigError, KubeApiError, KubeUnreachableError, ImageStreamApiMissingError } = await import(
+      '@istream/core/cluster'
+    );
     return [KubeconfigError, KubeApiError, KubeUnreachableError, ImageStreamApiMissingError];
   },
 ];

@@ -66,9 +66,10 @@ export function createFactory(options: FactoryOptions): Factory {
       const registry = await import('@istream/core/registry');
       const onRequest = factory.requestLog().registry;
       return new registry.RegistryClient({
-        credentials: credentials === 'docker-config'
-          ? registry.dockerConfigCredentials({ env })
-          : registry.secretCredentials(credentials.pullSecrets, { namespace: credentials.namespace }),
+        credentials:
+          credentials === 'docker-config'
+            ? registry.dockerConfigCredentials({ env })
+            : registry.secretCredentials(credentials.pullSecrets, { namespace: credentials.namespace }),
         env,
         ...(insecure ? { insecure } : {}),
         ...(onRequest ? { onRequest } : {}),
@@ -76,7 +77,9 @@ export function createFactory(options: FactoryOptions): Factory {
     },
     async importSession(namespace) {
       const [{ openImportSession }, { streams }] = await Promise.all([import('./stream-import.js'), factory.cluster()]);
-      return openImportSession(streams, namespace, (pullSecrets) => factory.registry({ credentials: { pullSecrets, namespace } }));
+      return openImportSession(streams, namespace, (pullSecrets) =>
+        factory.registry({ credentials: { pullSecrets, namespace } }),
+      );
     },
   };
 
@@ -84,7 +87,11 @@ export function createFactory(options: FactoryOptions): Factory {
     const kube = await import('@istream/core/cluster');
     const { kubeconfig, context, namespace } = flags();
     const onRequest = factory.requestLog().kube;
-    const connection = kube.connectCluster({ kubeconfig, context, namespace }, env, onRequest ? { onRequest } : undefined);
+    const connection = kube.connectCluster(
+      { kubeconfig, context, namespace },
+      env,
+      onRequest ? { onRequest } : undefined,
+    );
     return { connection, namespace: connection.namespace, streams: kube.imageStreamClient(connection) };
   }
 

@@ -39,7 +39,9 @@ export function parseDryRun(value: unknown): DryRun {
   if (value === undefined || value === false) return 'none';
   if (value === true) return 'client';
   if (value === 'client' || value === 'server' || value === 'none') return value;
-  throw new CliError(`invalid --dry-run value "${String(value)}": use --dry-run=client, --dry-run=server or --dry-run=none`);
+  throw new CliError(
+    `invalid --dry-run value "${String(value)}": use --dry-run=client, --dry-run=server or --dry-run=none`,
+  );
 }
 
 /** kubectl's --show-managed-fields, for commands that print objects with -o json|yaml. */

@@ -14,7 +14,10 @@ export const IMAGE_STREAM_RESOURCE = 'imagestream.image.openshift.io';
  * stderr for each failed tag, and then the command fails with oc's `imported completed with errors`.
  */
 export function reportImport(
-  io: IOStreams, name: string, stream: ImageStream | undefined, results: TagImportResult[],
+  io: IOStreams,
+  name: string,
+  stream: ImageStream | undefined,
+  results: TagImportResult[],
   options: { dryRun: boolean; now: Date; additionalTags?: string[] },
 ): void {
   const failures = failureLines(results);
@@ -40,5 +43,9 @@ export function reportTagImport(io: IOStreams, results: TagImportResult[]): void
 }
 
 function failureLines(results: TagImportResult[]): string[] {
-  return results.flatMap((r) => r.outcome.ok ? [] : [`tag ${r.request.tag} failed: ${r.outcome.message}${r.outcome.detail ? `: ${r.outcome.detail}` : ''}`]);
+  return results.flatMap((r) =>
+    r.outcome.ok
+      ? []
+      : [`tag ${r.request.tag} failed: ${r.outcome.message}${r.outcome.detail ? `: ${r.outcome.detail}` : ''}`],
+  );
 }

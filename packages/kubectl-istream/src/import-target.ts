@@ -31,8 +31,10 @@ export function parseImportTarget(target: string, all: boolean): ImportTarget {
   if (!namesRegistry(target)) {
     const parsed = parseStreamTag(target);
     if (parsed.namespace !== undefined) {
-      throw new CliError(`"${target}" names a namespace: give the image stream name alone and the namespace with -n `
-        + '(a pull spec names its registry host first, e.g. quay.io/team/app:1)');
+      throw new CliError(
+        `"${target}" names a namespace: give the image stream name alone and the namespace with -n ` +
+          '(a pull spec names its registry host first, e.g. quay.io/team/app:1)',
+      );
     }
     if (all && parsed.explicitTag) throw new CliError(`cannot specify a tag "${target}" as well as --all`);
     return { stream: parsed.stream, tag: parsed.tag, explicitTag: parsed.explicitTag };
@@ -41,7 +43,9 @@ export function parseImportTarget(target: string, all: boolean): ImportTarget {
   try {
     tag = parseImageReference(target).tag;
   } catch {
-    throw new CliError('the image name must be a valid container image pull spec or reference to an image stream (e.g. myregistry/myteam/image:tag)');
+    throw new CliError(
+      'the image name must be a valid container image pull spec or reference to an image stream (e.g. myregistry/myteam/image:tag)',
+    );
   }
   if (all && tag !== undefined) throw new CliError(`cannot specify a tag "${target}" as well as --all`);
   const stream = streamOfPullSpec(target);

@@ -1,7 +1,10 @@
 // Everything `kubectl istream install` puts on a cluster, as plain objects: the ImageStream CRD
 // (same group, kind and schema as OpenShift's built-in API) and the controller with its RBAC.
 import {
-  admissionWebhookConfiguration, ADMISSION_CONFIGURATION_NAME, lookupGuardPolicy, lookupPolicies,
+  admissionWebhookConfiguration,
+  ADMISSION_CONFIGURATION_NAME,
+  lookupGuardPolicy,
+  lookupPolicies,
 } from '@istream/core/admission';
 import { IMAGE_GROUP, IMAGE_STREAM_KIND, IMAGE_STREAM_PLURAL, IMAGE_VERSION } from '@istream/core/imagestream';
 import { TRIGGERABLE_KINDS } from '@istream/core/workloads';
@@ -21,13 +24,17 @@ export interface Manifest {
 function workloadRules(verbs: string[]): { apiGroups: string[]; resources: string[]; verbs: string[] }[] {
   const groups = [...new Set(TRIGGERABLE_KINDS.map((k) => k.group))];
   return groups.map((group) => ({
-    apiGroups: [group], resources: TRIGGERABLE_KINDS.filter((k) => k.group === group).map((k) => k.resource), verbs,
+    apiGroups: [group],
+    resources: TRIGGERABLE_KINDS.filter((k) => k.group === group).map((k) => k.resource),
+    verbs,
   }));
 }
 
 /** The MutatingAdmissionPolicies `install --admission=policy` creates, whose table the controller keeps. */
 export function lookupPolicyNames(): string[] {
-  return lookupPolicies(INSTALL_NAMESPACE).filter((p) => p.kind === 'MutatingAdmissionPolicy').map((p) => (p.metadata as { name: string }).name);
+  return lookupPolicies(INSTALL_NAMESPACE)
+    .filter((p) => p.kind === 'MutatingAdmissionPolicy')
+    .map((p) => (p.metadata as { name: string }).name);
 }
 
 /**
@@ -44,14 +51,29 @@ export const CONTROLLER_RULES = [
   { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
   { apiGroups: ['networking.k8s.io'], resources: ['servicecidrs'], verbs: ['list'] },
   // Admission: the caBundle of its own webhook configuration; the policy backend's table.
-  { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], resourceNames: [ADMISSION_CONFIGURATION_NAME], verbs: ['get', 'update'] },
-  { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingadmissionpolicies'], resourceNames: lookupPolicyNames(), verbs: ['get', 'update'] },
+  {
+    apiGroups: ['admissionregistration.k8s.io'],
+    resources: ['mutatingwebhookconfigurations'],
+    resourceNames: [ADMISSION_CONFIGURATION_NAME],
+    verbs: ['get', 'update'],
+  },
+  {
+    apiGroups: ['admissionregistration.k8s.io'],
+    resources: ['mutatingadmissionpolicies'],
+    resourceNames: lookupPolicyNames(),
+    verbs: ['get', 'update'],
+  },
 ];
 
 /** The leader Lease, in the controller's own namespace only (a Role, not a ClusterRole). */
 export const LEADER_ELECTION_RULES = [
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
-  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [CONTROLLER_NAME], verbs: ['get', 'update'] },
+  {
+    apiGroups: ['coordination.k8s.io'],
+    resources: ['leases'],
+    resourceNames: [CONTROLLER_NAME],
+    verbs: ['get', 'update'],
+  },
 ];
 
 const labels = { 'app.kubernetes.io/name': 'istream', 'app.kubernetes.io/component': 'controller' };
@@ -60,7 +82,9 @@ const labels = { 'app.kubernetes.io/name': 'istream', 'app.kubernetes.io/compone
 export const VERSION_LABEL = 'app.kubernetes.io/version';
 
 /** How `version` finds the controller Deployment. */
-export const CONTROLLER_SELECTOR = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+export const CONTROLLER_SELECTOR = Object.entries(labels)
+  .map(([k, v]) => `${k}=${v}`)
+  .join(',');
 
 const str = { type: 'string' };
 const bool = { type: 'boolean' };
@@ -68,7 +92,12 @@ const int64 = { type: 'integer', format: 'int64' };
 const time = { type: 'string', format: 'date-time' };
 
 /** A CEL rule with OpenShift's field path (relative to the rule's object) and message (openshift-apiserver image validation). */
-function rule(expression: string, fieldPath: string, reason: 'FieldValueInvalid' | 'FieldValueRequired', message: string): object {
+function rule(
+  expression: string,
+  fieldPath: string,
+  reason: 'FieldValueInvalid' | 'FieldValueRequired',
+  message: string,
+): object {
   return { rule: expression, fieldPath, reason, message };
 }
 
@@ -84,23 +113,52 @@ const tagReference = {
     annotations: { type: 'object', nullable: true, additionalProperties: str },
     from: {
       type: 'object',
-      properties: { kind: str, name: str, namespace: str, apiVersion: str, uid: str, resourceVersion: str, fieldPath: str },
+      properties: {
+        kind: str,
+        name: str,
+        namespace: str,
+        apiVersion: str,
+        uid: str,
+        resourceVersion: str,
+        fieldPath: str,
+      },
     },
     reference: bool,
     generation: { ...int64, nullable: true },
     importPolicy: {
       type: 'object',
       default: {},
-      properties: { insecure: bool, scheduled: bool, importMode: { type: 'string', enum: ['', 'Legacy', 'PreserveOriginal'], default: 'Legacy' } },
+      properties: {
+        insecure: bool,
+        scheduled: bool,
+        importMode: { type: 'string', enum: ['', 'Legacy', 'PreserveOriginal'], default: 'Legacy' },
+      },
     },
-    referencePolicy: { type: 'object', default: {}, properties: { type: { type: 'string', enum: ['', 'Source', 'Local'], default: 'Source' } } },
+    referencePolicy: {
+      type: 'object',
+      default: {},
+      properties: { type: { type: 'string', enum: ['', 'Source', 'Local'], default: 'Source' } },
+    },
   },
   'x-kubernetes-validations': [
-    rule('!has(self.from) || (has(self.from.name) && self.from.name != \'\')', '.from.name', 'FieldValueRequired', 'the source image, stream tag or stream image must be named'),
-    rule(`!has(self.from) || (has(self.from.kind) && self.from.kind in ${SOURCE_KINDS})`, '.from.kind', 'FieldValueRequired',
-      "valid values are 'DockerImage', 'ImageStreamImage', 'ImageStreamTag'"),
-    rule("!has(self.from) || !has(self.from.kind) || self.from.kind == 'DockerImage' || !has(self.importPolicy) || !has(self.importPolicy.scheduled) || !self.importPolicy.scheduled",
-      '.importPolicy.scheduled', 'FieldValueInvalid', 'only tags pointing to Docker repositories may be scheduled for background import'),
+    rule(
+      "!has(self.from) || (has(self.from.name) && self.from.name != '')",
+      '.from.name',
+      'FieldValueRequired',
+      'the source image, stream tag or stream image must be named',
+    ),
+    rule(
+      `!has(self.from) || (has(self.from.kind) && self.from.kind in ${SOURCE_KINDS})`,
+      '.from.kind',
+      'FieldValueRequired',
+      "valid values are 'DockerImage', 'ImageStreamImage', 'ImageStreamTag'",
+    ),
+    rule(
+      "!has(self.from) || !has(self.from.kind) || self.from.kind == 'DockerImage' || !has(self.importPolicy) || !has(self.importPolicy.scheduled) || !self.importPolicy.scheduled",
+      '.importPolicy.scheduled',
+      'FieldValueInvalid',
+      'only tags pointing to Docker repositories may be scheduled for background import',
+    ),
   ],
 };
 
@@ -136,53 +194,79 @@ export function imageStreamCrd(): Manifest {
     spec: {
       group: IMAGE_GROUP,
       scope: 'Namespaced',
-      names: { plural: IMAGE_STREAM_PLURAL, singular: 'imagestream', kind: IMAGE_STREAM_KIND, listKind: 'ImageStreamList', shortNames: ['is'] },
-      versions: [{
-        name: IMAGE_VERSION,
-        served: true,
-        storage: true,
-        subresources: { status: {} },
-        // Plain `kubectl get is` comes close to oc's NAME IMAGE REPOSITORY TAGS UPDATED; `kubectl
-        // istream get is` prints oc's columns exactly (Updated there is the newest tag's time).
-        additionalPrinterColumns: [
-          { name: 'Image Repository', type: 'string', jsonPath: '.status.dockerImageRepository' },
-          { name: 'Tags', type: 'string', jsonPath: '.status.tags[*].tag' },
-          { name: 'Updated', type: 'date', jsonPath: '.status.tags[0].items[0].created' },
-        ],
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            properties: {
-              apiVersion: str,
-              kind: str,
-              metadata: { type: 'object' },
-              spec: {
-                type: 'object',
-                default: {},
-                properties: {
-                  lookupPolicy: { type: 'object', default: {}, properties: { local: { ...bool, default: false } } },
-                  dockerImageRepository: str,
-                  tags: { type: 'array', items: tagReference, 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] },
+      names: {
+        plural: IMAGE_STREAM_PLURAL,
+        singular: 'imagestream',
+        kind: IMAGE_STREAM_KIND,
+        listKind: 'ImageStreamList',
+        shortNames: ['is'],
+      },
+      versions: [
+        {
+          name: IMAGE_VERSION,
+          served: true,
+          storage: true,
+          subresources: { status: {} },
+          // Plain `kubectl get is` comes close to oc's NAME IMAGE REPOSITORY TAGS UPDATED; `kubectl
+          // istream get is` prints oc's columns exactly (Updated there is the newest tag's time).
+          additionalPrinterColumns: [
+            { name: 'Image Repository', type: 'string', jsonPath: '.status.dockerImageRepository' },
+            { name: 'Tags', type: 'string', jsonPath: '.status.tags[*].tag' },
+            { name: 'Updated', type: 'date', jsonPath: '.status.tags[0].items[0].created' },
+          ],
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: {
+                apiVersion: str,
+                kind: str,
+                metadata: { type: 'object' },
+                spec: {
+                  type: 'object',
+                  default: {},
+                  properties: {
+                    lookupPolicy: { type: 'object', default: {}, properties: { local: { ...bool, default: false } } },
+                    dockerImageRepository: str,
+                    tags: {
+                      type: 'array',
+                      items: tagReference,
+                      'x-kubernetes-list-type': 'map',
+                      'x-kubernetes-list-map-keys': ['name'],
+                    },
+                  },
+                  'x-kubernetes-validations': [
+                    rule(
+                      "!has(self.dockerImageRepository) || self.dockerImageRepository.contains('@') || !self.dockerImageRepository.matches(':[^/]*$')",
+                      '.dockerImageRepository',
+                      'FieldValueInvalid',
+                      'the repository name may not contain a tag',
+                    ),
+                    rule(
+                      "!has(self.dockerImageRepository) || !self.dockerImageRepository.contains('@')",
+                      '.dockerImageRepository',
+                      'FieldValueInvalid',
+                      'the repository name may not contain an ID',
+                    ),
+                  ],
                 },
-                'x-kubernetes-validations': [
-                  rule("!has(self.dockerImageRepository) || self.dockerImageRepository.contains('@') || !self.dockerImageRepository.matches(':[^/]*$')",
-                    '.dockerImageRepository', 'FieldValueInvalid', 'the repository name may not contain a tag'),
-                  rule("!has(self.dockerImageRepository) || !self.dockerImageRepository.contains('@')",
-                    '.dockerImageRepository', 'FieldValueInvalid', 'the repository name may not contain an ID'),
-                ],
-              },
-              status: {
-                type: 'object',
-                properties: {
-                  dockerImageRepository: str,
-                  publicDockerImageRepository: str,
-                  tags: { type: 'array', items: namedTagEventList, 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['tag'] },
+                status: {
+                  type: 'object',
+                  properties: {
+                    dockerImageRepository: str,
+                    publicDockerImageRepository: str,
+                    tags: {
+                      type: 'array',
+                      items: namedTagEventList,
+                      'x-kubernetes-list-type': 'map',
+                      'x-kubernetes-list-map-keys': ['tag'],
+                    },
+                  },
                 },
               },
             },
           },
         },
-      }],
+      ],
     },
   };
 }
@@ -223,19 +307,31 @@ export function admissionManifests(mode: AdmissionMode): Manifest[] {
   const meta = (name: string) => ({ name, namespace: INSTALL_NAMESPACE, labels });
   return [
     {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: meta(ADMISSION_SECRET),
-      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['create'] }, { apiGroups: [''], resources: ['secrets'], resourceNames: [ADMISSION_SECRET], verbs: ['get', 'update'] }],
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: meta(ADMISSION_SECRET),
+      rules: [
+        { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+        { apiGroups: [''], resources: ['secrets'], resourceNames: [ADMISSION_SECRET], verbs: ['get', 'update'] },
+      ],
     },
     {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: meta(ADMISSION_SECRET),
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: meta(ADMISSION_SECRET),
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: ADMISSION_SECRET },
       subjects: [{ kind: 'ServiceAccount', name: CONTROLLER_NAME, namespace: INSTALL_NAMESPACE }],
     },
     {
-      apiVersion: 'v1', kind: 'Service', metadata: meta(ADMISSION_SERVICE),
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta(ADMISSION_SERVICE),
       spec: { selector: labels, ports: [{ name: 'https', port: 443, targetPort: ADMISSION_PORT }] },
     },
-    admissionWebhookConfiguration({ endpoint: { service: { namespace: INSTALL_NAMESPACE, name: ADMISSION_SERVICE, port: 443 } }, istreamNamespace: INSTALL_NAMESPACE }) as Manifest,
+    admissionWebhookConfiguration({
+      endpoint: { service: { namespace: INSTALL_NAMESPACE, name: ADMISSION_SERVICE, port: 443 } },
+      istreamNamespace: INSTALL_NAMESPACE,
+    }) as Manifest,
     ...guard,
   ];
 }
@@ -248,7 +344,12 @@ export const EVENTS_PORT = 8088;
 const eventsTokenDir = '/etc/istream/registry-events';
 
 /** What `--events` adds to the controller's pod: the listener and the token Secret, mounted (no API read, no RBAC). */
-function eventsPod(events: boolean | undefined): { args: string[]; volumeMounts?: object[]; volumes?: object[]; ports?: object[] } {
+function eventsPod(events: boolean | undefined): {
+  args: string[];
+  volumeMounts?: object[];
+  volumes?: object[];
+  ports?: object[];
+} {
   if (!events) return { args: [] };
   return {
     args: [`--events-bind-address=:${EVENTS_PORT}`, `--events-token-file=${eventsTokenDir}/token`],
@@ -263,7 +364,8 @@ const namespaced = { name: CONTROLLER_NAME, namespace: INSTALL_NAMESPACE, labels
 /** The namespace, with the restricted Pod Security profile enforced: the controller needs no more. */
 function namespace(): Manifest {
   return {
-    apiVersion: 'v1', kind: 'Namespace',
+    apiVersion: 'v1',
+    kind: 'Namespace',
     metadata: {
       name: INSTALL_NAMESPACE,
       labels: {
@@ -280,10 +382,27 @@ function rbac(): Manifest[] {
   const subjects = [{ kind: 'ServiceAccount', name: CONTROLLER_NAME, namespace: INSTALL_NAMESPACE }];
   return [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: namespaced },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: CONTROLLER_NAME, labels }, rules: CONTROLLER_RULES },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: CONTROLLER_NAME, labels }, roleRef: roleRef('ClusterRole'), subjects },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: CONTROLLER_NAME, labels },
+      rules: CONTROLLER_RULES,
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: CONTROLLER_NAME, labels },
+      roleRef: roleRef('ClusterRole'),
+      subjects,
+    },
     { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: namespaced, rules: LEADER_ELECTION_RULES },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: namespaced, roleRef: roleRef('Role'), subjects },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: namespaced,
+      roleRef: roleRef('Role'),
+      subjects,
+    },
   ];
 }
 
@@ -293,7 +412,12 @@ function rbac(): Manifest[] {
  */
 function controllerDeployment(image: string, admission: AdmissionMode, events: boolean | undefined): Manifest {
   const eventsPart = eventsPod(events);
-  const probe = (path: string) => ({ httpGet: { path, port: 'metrics' }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
+  const probe = (path: string) => ({
+    httpGet: { path, port: 'metrics' },
+    periodSeconds: 10,
+    timeoutSeconds: 2,
+    failureThreshold: 3,
+  });
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -307,31 +431,51 @@ function controllerDeployment(image: string, admission: AdmissionMode, events: b
         metadata: { labels },
         spec: {
           serviceAccountName: CONTROLLER_NAME,
-          securityContext: { runAsNonRoot: true, runAsUser: NONROOT, runAsGroup: NONROOT, seccompProfile: { type: 'RuntimeDefault' } },
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: NONROOT,
+            runAsGroup: NONROOT,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
           // Replicas on different nodes where there are several, so one node's loss leaves a standby.
           affinity: {
             podAntiAffinity: {
-              preferredDuringSchedulingIgnoredDuringExecution: [{
-                weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: labels } },
-              }],
+              preferredDuringSchedulingIgnoredDuringExecution: [
+                {
+                  weight: 100,
+                  podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: labels } },
+                },
+              ],
             },
           },
-          containers: [{
-            name: 'controller',
-            image,
-            // The CLI's default serves metrics on loopback only; in a pod they are for the cluster.
-            args: ['controller', '--leader-elect', `--metrics-bind-address=:${METRICS_PORT}`, '--log-format=json', `--admission=${admission}`, ...eventsPart.args],
-            // The Lease's namespace (the controller's default for --leader-elect-namespace).
-            env: [{ name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } }],
-            ports: [{ name: 'metrics', containerPort: METRICS_PORT, protocol: 'TCP' }, ...(eventsPart.ports ?? [])],
-            ...(eventsPart.volumeMounts ? { volumeMounts: eventsPart.volumeMounts } : {}),
-            readinessProbe: probe('/readyz'),
-            livenessProbe: { ...probe('/healthz'), initialDelaySeconds: 10 },
-            securityContext: {
-              allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] },
+          containers: [
+            {
+              name: 'controller',
+              image,
+              // The CLI's default serves metrics on loopback only; in a pod they are for the cluster.
+              args: [
+                'controller',
+                '--leader-elect',
+                `--metrics-bind-address=:${METRICS_PORT}`,
+                '--log-format=json',
+                `--admission=${admission}`,
+                ...eventsPart.args,
+              ],
+              // The Lease's namespace (the controller's default for --leader-elect-namespace).
+              env: [{ name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } }],
+              ports: [{ name: 'metrics', containerPort: METRICS_PORT, protocol: 'TCP' }, ...(eventsPart.ports ?? [])],
+              ...(eventsPart.volumeMounts ? { volumeMounts: eventsPart.volumeMounts } : {}),
+              readinessProbe: probe('/readyz'),
+              livenessProbe: { ...probe('/healthz'), initialDelaySeconds: 10 },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                runAsNonRoot: true,
+                capabilities: { drop: ['ALL'] },
+              },
+              resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { cpu: '1', memory: '256Mi' } },
             },
-            resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { cpu: '1', memory: '256Mi' } },
-          }],
+          ],
           ...(eventsPart.volumes ? { volumes: eventsPart.volumes } : {}),
         },
       },
@@ -342,7 +486,9 @@ function controllerDeployment(image: string, admission: AdmissionMode, events: b
 /** `--events`: the Service registries post their notifications to, in front of every replica. */
 function eventsService(): Manifest {
   return {
-    apiVersion: 'v1', kind: 'Service', metadata: { name: EVENTS_SERVICE, namespace: INSTALL_NAMESPACE, labels },
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: EVENTS_SERVICE, namespace: INSTALL_NAMESPACE, labels },
     spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: EVENTS_PORT }] },
   };
 }
@@ -350,12 +496,19 @@ function eventsService(): Manifest {
 function controllerAvailability(): Manifest[] {
   return [
     {
-      apiVersion: 'v1', kind: 'Service', metadata: { name: `${CONTROLLER_NAME}-metrics`, namespace: INSTALL_NAMESPACE, labels },
-      spec: { selector: labels, ports: [{ name: 'metrics', port: METRICS_PORT, targetPort: 'metrics', protocol: 'TCP' }] },
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: `${CONTROLLER_NAME}-metrics`, namespace: INSTALL_NAMESPACE, labels },
+      spec: {
+        selector: labels,
+        ports: [{ name: 'metrics', port: METRICS_PORT, targetPort: 'metrics', protocol: 'TCP' }],
+      },
     },
     // A drain takes one replica at a time: the other keeps (or takes) the Lease.
     {
-      apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: namespaced,
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: namespaced,
       spec: { minAvailable: 1, selector: { matchLabels: labels } },
     },
   ];
@@ -369,7 +522,10 @@ const PARTS: Array<(options: InstallOptions) => Manifest[]> = [
   (o) => (o.includeCrd ? [imageStreamCrd()] : []),
   () => [namespace()],
   () => rbac(),
-  (o) => (o.image === undefined ? [] : [controllerDeployment(o.image, o.admission ?? 'webhook', o.events), ...controllerAvailability()]),
+  (o) =>
+    o.image === undefined
+      ? []
+      : [controllerDeployment(o.image, o.admission ?? 'webhook', o.events), ...controllerAvailability()],
   (o) => admissionManifests(o.admission ?? 'webhook'),
   (o) => (o.events && o.image !== undefined ? [eventsService()] : []),
 ];
@@ -387,5 +543,11 @@ export function qualifiedName(m: Manifest): string {
 
 /** What the controller creates itself in its namespace, which uninstall removes with the rest. */
 export function controllerCreatedObjects(): Manifest[] {
-  return [{ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: CONTROLLER_NAME, namespace: INSTALL_NAMESPACE } }];
+  return [
+    {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: CONTROLLER_NAME, namespace: INSTALL_NAMESPACE },
+    },
+  ];
 }

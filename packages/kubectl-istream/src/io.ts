@@ -30,8 +30,18 @@ export function bufferIO(stdin = ''): IOStreams & { stdout(): string; stderr(): 
   let out = '';
   let err = '';
   return {
-    out: { write: (t) => { out += t; }, isTTY: false },
-    err: { write: (t) => { err += t; }, isTTY: false },
+    out: {
+      write: (t) => {
+        out += t;
+      },
+      isTTY: false,
+    },
+    err: {
+      write: (t) => {
+        err += t;
+      },
+      isTTY: false,
+    },
     readStdin: async () => stdin,
     stdout: () => out,
     stderr: () => err,

@@ -13,10 +13,17 @@ import { typeOfObject, type WorkloadType } from './workloads.js';
 export async function readSources(filenames: string[], factory: Factory): Promise<{ name: string; text: string }[]> {
   const out: { name: string; text: string }[] = [];
   for (const f of filenames) {
-    if (f === '-') { out.push({ name: 'stdin', text: await factory.io.readStdin() }); continue; }
+    if (f === '-') {
+      out.push({ name: 'stdin', text: await factory.io.readStdin() });
+      continue;
+    }
     let files = [f];
     try {
-      if (statSync(f).isDirectory()) files = readdirSync(f).filter((n) => /\.(ya?ml|json)$/.test(n)).sort().map((n) => join(f, n));
+      if (statSync(f).isDirectory())
+        files = readdirSync(f)
+          .filter((n) => /\.(ya?ml|json)$/.test(n))
+          .sort()
+          .map((n) => join(f, n));
       out.push(...files.map((file) => ({ name: file, text: readFileSync(file, 'utf8') })));
     } catch (e) {
       throw new CliError(`cannot read ${f}: ${(e as Error).message}`);
@@ -26,7 +33,11 @@ export async function readSources(filenames: string[], factory: Factory): Promis
 }
 
 /** One YAML document of a manifest file: its text (the file is the concatenation of these) and where it starts. */
-export interface ManifestDocument { doc: Document.Parsed; text: string; offset: number }
+export interface ManifestDocument {
+  doc: Document.Parsed;
+  text: string;
+  offset: number;
+}
 
 /** An object `set-triggers` acts on, from the cluster or from a manifest file. */
 export interface Target {
@@ -39,7 +50,11 @@ export interface Target {
 }
 
 /** A manifest file as read, split into documents so it can be printed back with only some of them edited. */
-export interface ManifestFile { name: string; text: string; documents: ManifestDocument[] }
+export interface ManifestFile {
+  name: string;
+  text: string;
+  documents: ManifestDocument[];
+}
 
 export function parseManifests(sources: { name: string; text: string }[]): ManifestFile[] {
   return sources.map(({ name, text }) => {
@@ -50,7 +65,7 @@ export function parseManifests(sources: { name: string; text: string }[]): Manif
       if (error) throw new CliError(`${name}: ${error.message}`);
       // Each document's text runs from the end of the one before, so comments and separators
       // between documents stay with a document and the file is exactly the sum of its parts.
-      const offset = i === 0 ? 0 : docs[i - 1]?.range[2] ?? 0;
+      const offset = i === 0 ? 0 : (docs[i - 1]?.range[2] ?? 0);
       const end = i === docs.length - 1 ? text.length : doc.range[2];
       return { doc, text: text.slice(offset, end), offset };
     });
@@ -62,18 +77,27 @@ export function targetsFromFiles(files: ManifestFile[], namespace: string, expli
   const targets: Target[] = [];
   for (const file of files) {
     for (const document of file.documents) {
-      const value = document.doc.toJS({ maxAliasCount: 100 }) as WorkloadObject & { items?: WorkloadObject[] } | null;
+      const value = document.doc.toJS({ maxAliasCount: 100 }) as (WorkloadObject & { items?: WorkloadObject[] }) | null;
       if (value === null || typeof value !== 'object') continue;
-      const entries = value.kind === 'List' && Array.isArray(value.items)
-        ? value.items.map((item, i) => ({ object: item, path: ['items', i] as (string | number)[] }))
-        : [{ object: value, path: [] as (string | number)[] }];
+      const entries =
+        value.kind === 'List' && Array.isArray(value.items)
+          ? value.items.map((item, i) => ({ object: item, path: ['items', i] as (string | number)[] }))
+          : [{ object: value, path: [] as (string | number)[] }];
       for (const { object, path } of entries) {
         const objectNamespace = object.metadata?.namespace;
         if (explicitNamespace && objectNamespace && objectNamespace !== namespace) {
-          throw new CliError(`the namespace from the provided object "${objectNamespace}" does not match the namespace "${namespace}". You must pass '--namespace=${objectNamespace}' to perform this operation.`);
+          throw new CliError(
+            `the namespace from the provided object "${objectNamespace}" does not match the namespace "${namespace}". You must pass '--namespace=${objectNamespace}' to perform this operation.`,
+          );
         }
         const type = typeOfObject(object) ?? { resource: `${String(object.kind ?? 'object').toLowerCase()}s` };
-        targets.push({ type, name: object.metadata?.name ?? '', namespace: objectNamespace ?? namespace, object, source: { document, path } });
+        targets.push({
+          type,
+          name: object.metadata?.name ?? '',
+          namespace: objectNamespace ?? namespace,
+          object,
+          source: { document, path },
+        });
       }
     }
   }
@@ -81,7 +105,11 @@ export function targetsFromFiles(files: ManifestFile[], namespace: string, expli
 }
 
 /** An edit to write into a document: the object at `path` (as read) and its new annotation. */
-export interface DocumentEdit { path: (string | number)[]; edit: Edit; object: WorkloadObject }
+export interface DocumentEdit {
+  path: (string | number)[];
+  edit: Edit;
+  object: WorkloadObject;
+}
 
 /**
  * The file's text with the given objects' annotations (and spec.paused) replaced in place; every
@@ -89,10 +117,12 @@ export interface DocumentEdit { path: (string | number)[]; edit: Edit; object: W
  */
 export function editedFileText(file: ManifestFile, edits: Map<ManifestDocument, DocumentEdit[]>): string {
   if (file.documents.length === 0) return file.text;
-  return file.documents.map((d) => {
-    const forDocument = edits.get(d);
-    return forDocument && forDocument.length > 0 ? editedDocumentText(d, forDocument) : d.text;
-  }).join('');
+  return file.documents
+    .map((d) => {
+      const forDocument = edits.get(d);
+      return forDocument && forDocument.length > 0 ? editedDocumentText(d, forDocument) : d.text;
+    })
+    .join('');
 }
 
 type Splice = { start: number; end: number; text: string };
@@ -138,7 +168,11 @@ function annotationSplices(document: ManifestDocument, documentEdit: DocumentEdi
 
   // Adds `key: value` to a map in its own style: a first line at its indentation (block), or a
   // last entry before the closing brace (flow).
-  const insertInto = (mapPath: (string | number)[], key: string, value: (flow: boolean, indent: string) => string): boolean => {
+  const insertInto = (
+    mapPath: (string | number)[],
+    key: string,
+    value: (flow: boolean, indent: string) => string,
+  ): boolean => {
     const map = doc.getIn(mapPath, true);
     if (!isMap(map) || !map.range) return false;
     if (map.flow) {
@@ -156,7 +190,11 @@ function annotationSplices(document: ManifestDocument, documentEdit: DocumentEdi
     const indent = source.slice(lineStart, at - offset);
     if (!/^ *$/.test(indent)) return false;
     const rendered = value(false, indent);
-    splices.push({ start: lineStart, end: lineStart, text: `${indent}${key}:${rendered.startsWith('\n') ? '' : ' '}${rendered}\n` });
+    splices.push({
+      start: lineStart,
+      end: lineStart,
+      text: `${indent}${key}:${rendered.startsWith('\n') ? '' : ' '}${rendered}\n`,
+    });
     return true;
   };
 
@@ -165,14 +203,19 @@ function annotationSplices(document: ManifestDocument, documentEdit: DocumentEdi
     const text = node.type === 'QUOTE_DOUBLE' ? JSON.stringify(edit.annotation) : triggers;
     const end = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED' ? node.range[1] - 1 : node.range[1];
     splices.push({ start: node.range[0] - offset, end: end - offset, text });
-  } else if (doc.hasIn(annotationsPath)
-    ? !insertInto(annotationsPath, TRIGGER_ANNOTATION, () => triggers)
-    : !insertInto(metadataPath, 'annotations', (flow, indent) => (flow ? `{${TRIGGER_ANNOTATION}: ${triggers}}` : `\n${indent}  ${TRIGGER_ANNOTATION}: ${triggers}`))) {
+  } else if (
+    doc.hasIn(annotationsPath)
+      ? !insertInto(annotationsPath, TRIGGER_ANNOTATION, () => triggers)
+      : !insertInto(metadataPath, 'annotations', (flow, indent) =>
+          flow ? `{${TRIGGER_ANNOTATION}: ${triggers}}` : `\n${indent}  ${TRIGGER_ANNOTATION}: ${triggers}`,
+        )
+  ) {
     return undefined;
   }
   if (pausedChanges(documentEdit)) {
     const paused = doc.getIn([...path, 'spec', 'paused'], true);
-    if (isScalar(paused) && paused.range) splices.push({ start: paused.range[0] - offset, end: paused.range[1] - offset, text: String(edit.paused) });
+    if (isScalar(paused) && paused.range)
+      splices.push({ start: paused.range[0] - offset, end: paused.range[1] - offset, text: String(edit.paused) });
     else if (!insertInto([...path, 'spec'], 'paused', () => String(edit.paused))) return undefined;
   }
   return splices;

@@ -6,4 +6,6 @@ export const GET_FORMATS = ['wide', 'json', 'yaml', 'name'] as const;
 export const TEMPLATE_FORMATS = ['jsonpath', 'jsonpath-file', 'custom-columns', 'custom-columns-file'] as const;
 
 /** The template formats as `--help` and errors show them: `jsonpath=TEMPLATE`, `custom-columns-file=FILE`, ... */
-export const TEMPLATE_OUTPUTS = TEMPLATE_FORMATS.map((f) => `${f}=${f.endsWith('-file') ? 'FILE' : f === 'jsonpath' ? 'TEMPLATE' : 'SPEC'}`);
+export const TEMPLATE_OUTPUTS = TEMPLATE_FORMATS.map(
+  (f) => `${f}=${f.endsWith('-file') ? 'FILE' : f === 'jsonpath' ? 'TEMPLATE' : 'SPEC'}`,
+);

@@ -42,10 +42,15 @@ export function buildProgram(run: RunOptions = defaultRun()): Command {
   program
     .description('Image streams and image-change triggers for any Kubernetes cluster')
     .version(clientVersionText(buildInfo()), '--version', 'print the plugin version and commit')
-    .option('-n, --namespace <namespace>', 'namespace to use (default: the context\'s namespace)')
+    .option('-n, --namespace <namespace>', "namespace to use (default: the context's namespace)")
     .option('--context <context>', 'kubeconfig context to use')
     .option('--kubeconfig <path>', 'path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
-    .option('-v, --v <level>', 'log verbosity (0-10); 6 and above log every cluster and registry request', parseVerbosity, '0')
+    .option(
+      '-v, --v <level>',
+      'log verbosity (0-10); 6 and above log every cluster and registry request',
+      parseVerbosity,
+      '0',
+    )
     .showHelpAfterError(usageHint('kubectl istream'))
     .configureHelp({ showGlobalOptions: true })
     .configureOutput({

@@ -3,14 +3,26 @@
 // then record the results through the conflict-safe stream update.
 import type { ImageStreamClient } from '@istream/core/cluster';
 import {
-  applyImportResults, importTags, newImageStream, recordRepository, registryImageSource, specTag,
-  type ImageStream, type ImportProgress, type ImportSession, type StreamChange, type TagImportRequest, type TagImportResult,
+  applyImportResults,
+  importTags,
+  newImageStream,
+  recordRepository,
+  registryImageSource,
+  specTag,
+  type ImageStream,
+  type ImportProgress,
+  type ImportSession,
+  type StreamChange,
+  type TagImportRequest,
+  type TagImportResult,
 } from '@istream/core/imagestream';
 import type { PullSecretData, RegistryClient } from '@istream/core/registry';
 
 /** A registry session whose credentials are the namespace's pull secrets (`registryFor` builds the client for them). */
 export async function openImportSession(
-  client: ImageStreamClient, namespace: string, registryFor: (pullSecrets: PullSecretData[]) => Promise<RegistryClient>,
+  client: ImageStreamClient,
+  namespace: string,
+  registryFor: (pullSecrets: PullSecretData[]) => Promise<RegistryClient>,
 ): Promise<ImportSession> {
   const registry = await registryFor(await client.pullSecrets(namespace));
   return { source: registryImageSource(registry), close: () => registry.close() };
@@ -23,9 +35,16 @@ export interface RecordedImport {
 }
 
 export async function importIntoStream(
-  client: ImageStreamClient, namespace: string, name: string, requests: TagImportRequest[], session: ImportSession,
+  client: ImageStreamClient,
+  namespace: string,
+  name: string,
+  requests: TagImportRequest[],
+  session: ImportSession,
   options: {
-    dryRun: boolean; now: () => Date; onProgress?: (p: ImportProgress) => void; existing?: ImageStream;
+    dryRun: boolean;
+    now: () => Date;
+    onProgress?: (p: ImportProgress) => void;
+    existing?: ImageStream;
     /**
      * `--all` from a repository: recorded as `spec.dockerImageRepository`, as oc does, so the next
      * `--all` needs no `--from`; an insecure one also as OpenShift's insecure-repository annotation,
@@ -52,12 +71,15 @@ export async function importIntoStream(
     if (current === undefined && !anySuccess && spec === undefined) return undefined;
     const base = spec?.stream ?? current ?? newImageStream(name, namespace);
     const imported = applyImportResults(base, results, options.now(), current === undefined);
-    const change = spec === undefined ? imported : {
-      ...imported,
-      changed: imported.changed || spec.changed,
-      specChanged: imported.specChanged || spec.specChanged,
-      statusChanged: imported.statusChanged || spec.statusChanged,
-    };
+    const change =
+      spec === undefined
+        ? imported
+        : {
+            ...imported,
+            changed: imported.changed || spec.changed,
+            specChanged: imported.specChanged || spec.specChanged,
+            statusChanged: imported.statusChanged || spec.statusChanged,
+          };
     return options.repository === undefined ? change : recordRepository(change, options.repository);
   };
   if (options.dryRun) {

@@ -1,13 +1,22 @@
 // The triggers of one workload as `oc set triggers` models them (a config trigger and image
 // triggers per container), changed as its flags ask and written back as its annotation.
 import {
-  TRIGGER_ANNOTATION, containerFieldPath, formatTriggers, listContainers, podSpecOf, readTriggers, type WorkloadObject,
+  TRIGGER_ANNOTATION,
+  containerFieldPath,
+  formatTriggers,
+  listContainers,
+  podSpecOf,
+  readTriggers,
+  type WorkloadObject,
 } from '@istream/core/triggers';
 import { CliError } from './errors.js';
 import type { Edit } from './trigger-edit.js';
 import type { WorkloadType } from './workloads.js';
 
-export interface ImageFlag { name: string; namespace: string }
+export interface ImageFlag {
+  name: string;
+  namespace: string;
+}
 
 /** What the flags ask to change (the inputs of oc's updateTriggers). */
 export interface EditPlan {
@@ -21,10 +30,21 @@ export interface EditPlan {
   names?: string[];
 }
 
-interface ImageTrigger { name: string; namespace: string; auto: boolean; containers: string[] }
-export interface Definition { configChange: boolean; images: ImageTrigger[] }
+interface ImageTrigger {
+  name: string;
+  namespace: string;
+  auto: boolean;
+  containers: string[];
+}
+export interface Definition {
+  configChange: boolean;
+  images: ImageTrigger[];
+}
 
-export interface Reading { definition: Definition; dropped: string[] }
+export interface Reading {
+  definition: Definition;
+  dropped: string[];
+}
 
 /** The object's triggers as oc sees them: `config` is the Deployment not being paused. */
 export function readDefinition(object: WorkloadObject, type: WorkloadType): Reading | { error: string } {
@@ -41,7 +61,10 @@ export function readDefinition(object: WorkloadObject, type: WorkloadType): Read
   // As oc: every entry that names a container is kept, whatever its from.kind or apiVersion; the
   // write puts back kind ImageStreamTag and no apiVersion, which repairs it.
   const images = reading.listed.map((t) => ({
-    name: t.from.name, namespace: t.from.namespace === objectNamespace ? '' : t.from.namespace, auto: !t.paused, containers: [t.container.name],
+    name: t.from.name,
+    namespace: t.from.namespace === objectNamespace ? '' : t.from.namespace,
+    auto: !t.paused,
+    containers: [t.container.name],
   }));
   const kept = new Set(reading.listed.map((t) => t.index));
   const dropped = reading.problems
@@ -68,7 +91,11 @@ export function updateDefinition(d: Definition, p: EditPlan, object: WorkloadObj
   if (!image) return next;
   const names = p.names ?? defaultContainers(d, image, object, type);
   const wanted = { name: image.name, namespace: image.namespace, auto: p.auto };
-  const replaced = next.images.map((t) => (t.containers.some((c) => names.includes(c)) ? { ...wanted, containers: t.containers.filter((c) => names.includes(c)) } : t));
+  const replaced = next.images.map((t) =>
+    t.containers.some((c) => names.includes(c))
+      ? { ...wanted, containers: t.containers.filter((c) => names.includes(c)) }
+      : t,
+  );
   const covered = new Set(replaced.flatMap((t) => t.containers));
   const added = names.filter((n) => !covered.has(n));
   return { ...next, images: added.length ? [...replaced, { ...wanted, containers: added }] : replaced };
@@ -76,7 +103,9 @@ export function updateDefinition(d: Definition, p: EditPlan, object: WorkloadObj
 
 /** Without -c: the containers this stream already triggers, else the only container (as oc's help promises). */
 function defaultContainers(d: Definition, image: ImageFlag, object: WorkloadObject, type: WorkloadType): string[] {
-  const current = d.images.filter((t) => t.name === image.name && t.namespace === image.namespace).flatMap((t) => t.containers);
+  const current = d.images
+    .filter((t) => t.name === image.name && t.namespace === image.namespace)
+    .flatMap((t) => t.containers);
   if (current.length > 0) return current;
   const containers = listContainers(podSpecOf(object, type.kind)).filter((c) => !c.init);
   if (containers.length === 1 && containers[0]) return [containers[0].name];
@@ -91,23 +120,39 @@ export function writeDefinition(d: Definition, object: WorkloadObject, type: Wor
   for (const t of d.images) {
     const missing = [...new Set(t.containers.filter((n) => !all.includes(n)))].sort();
     if (missing.length > 0) {
-      throw new CliError(`not all container names exist: ${missing.join(', ')} (accepts: ${[...new Set(all)].sort().join(', ')})`);
+      throw new CliError(
+        `not all container names exist: ${missing.join(', ')} (accepts: ${[...new Set(all)].sort().join(', ')})`,
+      );
     }
   }
-  const annotation = formatTriggers(d.images.flatMap((t) => t.containers.map((c) => ({
-    name: t.name, namespace: t.namespace, fieldPath: containerFieldPath(type.kind, c), paused: !t.auto,
-  }))), object.metadata?.namespace);
+  const annotation = formatTriggers(
+    d.images.flatMap((t) =>
+      t.containers.map((c) => ({
+        name: t.name,
+        namespace: t.namespace,
+        fieldPath: containerFieldPath(type.kind, c),
+        paused: !t.auto,
+      })),
+    ),
+    object.metadata?.namespace,
+  );
   return { annotation, paused: type.pausable ? !d.configChange : undefined };
 }
 
 export function changed(object: WorkloadObject, edit: Edit): boolean {
   const paused = (object.spec as { paused?: unknown } | undefined)?.paused === true;
-  return object.metadata?.annotations?.[TRIGGER_ANNOTATION] !== edit.annotation || (edit.paused !== undefined && edit.paused !== paused);
+  return (
+    object.metadata?.annotations?.[TRIGGER_ANNOTATION] !== edit.annotation ||
+    (edit.paused !== undefined && edit.paused !== paused)
+  );
 }
 
 export function applyEdit<T extends WorkloadObject>(object: T, edit: Edit): T {
   const copy = structuredClone(object);
-  copy.metadata = { ...copy.metadata, annotations: { ...copy.metadata?.annotations, [TRIGGER_ANNOTATION]: edit.annotation } };
+  copy.metadata = {
+    ...copy.metadata,
+    annotations: { ...copy.metadata?.annotations, [TRIGGER_ANNOTATION]: edit.annotation },
+  };
   if (edit.paused !== undefined) {
     const spec = (copy.spec ?? {}) as { paused?: boolean };
     if (edit.paused) spec.paused = true;

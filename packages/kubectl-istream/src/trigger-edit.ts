@@ -3,4 +3,7 @@
  * it is paused (oc's config trigger). Computed from the trigger definition, written by a patch or
  * spliced into a manifest file.
  */
-export interface Edit { annotation: string; paused: boolean | undefined }
+export interface Edit {
+  annotation: string;
+  paused: boolean | undefined;
+}

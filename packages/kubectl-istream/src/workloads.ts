@@ -1,8 +1,21 @@
 // The workload kinds that carry image triggers as kubectl users type them, and reading and writing
 // them on the cluster.
-import { isNotFound, kubeClient, resourcePath, type ClusterConnection, type KubeClient, type KubeList, type KubeObject } from '@istream/core/cluster';
+import {
+  isNotFound,
+  kubeClient,
+  resourcePath,
+  type ClusterConnection,
+  type KubeClient,
+  type KubeList,
+  type KubeObject,
+} from '@istream/core/cluster';
 import { TRIGGER_ANNOTATION, type WorkloadObject } from '@istream/core/triggers';
-import { triggerableKind, WORKLOAD_KINDS, type TriggerableWorkloadKind, type WorkloadKind } from '@istream/core/workloads';
+import {
+  triggerableKind,
+  WORKLOAD_KINDS,
+  type TriggerableWorkloadKind,
+  type WorkloadKind,
+} from '@istream/core/workloads';
 import { CliError } from './errors.js';
 import type { Edit } from './trigger-edit.js';
 
@@ -11,7 +24,9 @@ export type WorkloadType = TriggerableWorkloadKind;
 
 // Resources that exist on every cluster but are not workloads: named so oc's refusal can be given.
 const NOT_WORKLOADS: Record<string, string[]> = {
-  services: ['svc', 'service'], configmaps: ['cm', 'configmap'], secrets: ['secret'],
+  services: ['svc', 'service'],
+  configmaps: ['cm', 'configmap'],
+  secrets: ['secret'],
 };
 
 /** How kubectl lets a user type the kind: singular, plural, short names, each also with `.GROUP`. */
@@ -55,35 +70,56 @@ export class WorkloadClient {
   }
 
   get(type: WorkloadType, namespace: string, name: string): Promise<WorkloadObject> {
-    return this.call(type, name, () => this.api.call<WorkloadObject>(resourcePath(type.apiVersion, type.resource, namespace, name)));
+    return this.call(type, name, () =>
+      this.api.call<WorkloadObject>(resourcePath(type.apiVersion, type.resource, namespace, name)),
+    );
   }
 
   async list(type: WorkloadType, namespace: string, selector?: string): Promise<WorkloadObject[]> {
     const list = await this.call(type, undefined, () =>
-      this.api.call<KubeList<WorkloadObject>>(resourcePath(type.apiVersion, type.resource, namespace), { query: { labelSelector: selector } }));
+      this.api.call<KubeList<WorkloadObject>>(resourcePath(type.apiVersion, type.resource, namespace), {
+        query: { labelSelector: selector },
+      }),
+    );
     return list.items.map((item) => ({ ...item, apiVersion: type.apiVersion, kind: type.kind }) as WorkloadObject);
   }
 
   /** A JSON merge patch carrying the resourceVersion read, so a concurrent change fails with 409. */
-  patch(target: { type: WorkloadType; name: string; namespace: string; object: WorkloadObject }, edit: Edit, dryRun: boolean): Promise<WorkloadObject> {
+  patch(
+    target: { type: WorkloadType; name: string; namespace: string; object: WorkloadObject },
+    edit: Edit,
+    dryRun: boolean,
+  ): Promise<WorkloadObject> {
     const metadata = target.object.metadata as { resourceVersion?: string };
     const body: KubeObject & { spec?: unknown } = {
       apiVersion: target.type.apiVersion,
       kind: target.type.kind,
-      metadata: { name: target.name, namespace: target.namespace, resourceVersion: metadata.resourceVersion, annotations: { [TRIGGER_ANNOTATION]: edit.annotation } },
+      metadata: {
+        name: target.name,
+        namespace: target.namespace,
+        resourceVersion: metadata.resourceVersion,
+        annotations: { [TRIGGER_ANNOTATION]: edit.annotation },
+      },
     };
     if (edit.paused !== undefined) body.spec = { paused: edit.paused ? true : null };
     const path = resourcePath(target.type.apiVersion, target.type.resource, target.namespace, target.name);
     const query = { dryRun: dryRun ? 'All' : undefined, fieldManager: 'kubectl-istream' };
     return this.call(target.type, target.name, () =>
-      this.api.call<WorkloadObject>(path, { method: 'PATCH', contentType: 'application/merge-patch+json', body, query }));
+      this.api.call<WorkloadObject>(path, {
+        method: 'PATCH',
+        contentType: 'application/merge-patch+json',
+        body,
+        query,
+      }),
+    );
   }
 
   private async call<T>(type: WorkloadType, name: string | undefined, request: () => Promise<T>): Promise<T> {
     try {
       return await request();
     } catch (error) {
-      if (isNotFound(error) && name !== undefined) throw new CliError(`${type.resource}.${type.group} "${name}" not found`);
+      if (isNotFound(error) && name !== undefined)
+        throw new CliError(`${type.resource}.${type.group} "${name}" not found`);
       throw error;
     }
   }

@@ -22,7 +22,8 @@ const loadChunksLazily = {
   name: 'load-chunks-lazily',
   setup(b) {
     b.onResolve({ filter: chunkImport }, (args) =>
-      args.kind === 'dynamic-import' ? { path: args.path.replace(/\.js$/, '.cjs'), external: true } : undefined);
+      args.kind === 'dynamic-import' ? { path: args.path.replace(/\.js$/, '.cjs'), external: true } : undefined,
+    );
   },
 };
 

@@ -22,7 +22,9 @@ export function registerCommands({ service, convert, diagnostics, refreshStatus 
   /** Applies the service's edits to `document` unless it changed while the service answered. */
   const apply = async (document: vscode.TextDocument, version: number, edits: TextEdit[]): Promise<boolean> => {
     if (document.version !== version) {
-      void vscode.window.showWarningMessage('istream: the file changed while the registry answered; run the command again');
+      void vscode.window.showWarningMessage(
+        'istream: the file changed while the registry answered; run the command again',
+      );
       return false;
     }
     const edit = new vscode.WorkspaceEdit();
@@ -45,16 +47,25 @@ export function registerCommands({ service, convert, diagnostics, refreshStatus 
         () => diagnostics.lintFiles(files),
       );
       await vscode.commands.executeCommand('workbench.actions.view.problems');
-      void vscode.window.showInformationMessage(`istream: ${problems} problems in ${filesWithProblems} of ${files.length} YAML files`);
+      void vscode.window.showInformationMessage(
+        `istream: ${problems} problems in ${filesWithProblems} of ${files.length} YAML files`,
+      );
     }),
 
     vscode.commands.registerCommand('istream.pinImages', async () => {
       const editor = vscode.window.activeTextEditor;
       if (!editor) return;
-      const choice = await vscode.window.showQuickPick<vscode.QuickPickItem & { style: PinStyle }>([
-        { label: 'image@digest, the tag kept in a comment', description: 'web@sha256:… # web:1.2', style: 'digest-tag-comment' },
-        { label: 'tag@digest', description: 'web:1.2@sha256:…', style: 'tag-and-digest' },
-      ], { title: 'istream: pin every image in this file to its digest' });
+      const choice = await vscode.window.showQuickPick<vscode.QuickPickItem & { style: PinStyle }>(
+        [
+          {
+            label: 'image@digest, the tag kept in a comment',
+            description: 'web@sha256:… # web:1.2',
+            style: 'digest-tag-comment',
+          },
+          { label: 'tag@digest', description: 'web:1.2@sha256:…', style: 'tag-and-digest' },
+        ],
+        { title: 'istream: pin every image in this file to its digest' },
+      );
       if (!choice) return;
       const document = editor.document;
       const version = document.version;
@@ -64,7 +75,8 @@ export function registerCommands({ service, convert, diagnostics, refreshStatus 
       );
       if (result.edits.length > 0 && !(await apply(document, version, result.edits))) return;
       const failed = result.failed.map((f) => `${f.image}: ${f.reason}`).join('; ');
-      if (failed) void vscode.window.showWarningMessage(`istream: pinned ${result.pinned.length} images; not pinned: ${failed}`);
+      if (failed)
+        void vscode.window.showWarningMessage(`istream: pinned ${result.pinned.length} images; not pinned: ${failed}`);
       else void vscode.window.showInformationMessage(`istream: pinned ${result.pinned.length} images`);
     }),
 
@@ -77,7 +89,9 @@ export function registerCommands({ service, convert, diagnostics, refreshStatus 
       const actions = await service().codeActions(document.getText(), { start: at, end: at }, []);
       const add = actions.find((a) => a.refactoring === 'add-trigger');
       if (!add) {
-        void vscode.window.showInformationMessage('istream: the cursor is not in a container without a trigger, in a workload kind OpenShift triggers');
+        void vscode.window.showInformationMessage(
+          'istream: the cursor is not in a container without a trigger, in a workload kind OpenShift triggers',
+        );
         return;
       }
       await apply(document, version, add.edits);

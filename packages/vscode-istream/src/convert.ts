@@ -8,9 +8,22 @@ import type * as language from '@istream/core/language';
  * The vscode classes the conversions construct: the real module inside the extension host,
  * stand-ins in unit tests (the vscode module exists only inside VS Code).
  */
-export type VscodeValues = Pick<typeof vscode,
-  | 'Position' | 'Range' | 'Diagnostic' | 'DiagnosticSeverity' | 'CompletionItem' | 'CompletionItemKind'
-  | 'SnippetString' | 'MarkdownString' | 'Hover' | 'CodeAction' | 'CodeActionKind' | 'WorkspaceEdit' | 'Uri'>;
+export type VscodeValues = Pick<
+  typeof vscode,
+  | 'Position'
+  | 'Range'
+  | 'Diagnostic'
+  | 'DiagnosticSeverity'
+  | 'CompletionItem'
+  | 'CompletionItemKind'
+  | 'SnippetString'
+  | 'MarkdownString'
+  | 'Hover'
+  | 'CodeAction'
+  | 'CodeActionKind'
+  | 'WorkspaceEdit'
+  | 'Uri'
+>;
 
 /** Marks the diagnostics this extension owns, so code actions never claim another linter's. */
 export const diagnosticSource = 'istream';
@@ -45,20 +58,25 @@ export function createConverter(vs: VscodeValues) {
 
   /** Our diagnostics among those VS Code hands to a code-action request, back in core's terms. */
   function fromDiagnostics(diagnostics: readonly vscode.Diagnostic[]): language.Diagnostic[] {
-    const severityNames = new Map(Object.entries(severities).map(([name, value]) => [value, name as language.Severity]));
-    return diagnostics.filter((d) => d.source === diagnosticSource).map((d) => ({
-      range: fromRange(d.range),
-      severity: severityNames.get(d.severity) ?? 'error',
-      code: codeOf(d),
-      message: d.message,
-    }));
+    const severityNames = new Map(
+      Object.entries(severities).map(([name, value]) => [value, name as language.Severity]),
+    );
+    return diagnostics
+      .filter((d) => d.source === diagnosticSource)
+      .map((d) => ({
+        range: fromRange(d.range),
+        severity: severityNames.get(d.severity) ?? 'error',
+        code: codeOf(d),
+        message: d.message,
+      }));
   }
 
   /** `position` is the item's place in the service's list: VS Code keeps that order (no re-sorting by label). */
   function toCompletionItem(item: language.CompletionItem, position: number): vscode.CompletionItem {
-    const label = item.labelDetail !== undefined || item.labelDescription !== undefined
-      ? { label: item.label, detail: item.labelDetail, description: item.labelDescription }
-      : item.label;
+    const label =
+      item.labelDetail !== undefined || item.labelDescription !== undefined
+        ? { label: item.label, detail: item.labelDetail, description: item.labelDescription }
+        : item.label;
     const completion = new vs.CompletionItem(label, completionKinds[item.kind]);
     completion.insertText = item.isSnippet ? new vs.SnippetString(item.insertText) : item.insertText;
     completion.sortText = String(position).padStart(5, '0');
@@ -75,13 +93,18 @@ export function createConverter(vs: VscodeValues) {
     return completion;
   }
 
-  const toHover = (hover: language.Hover): vscode.Hover => new vs.Hover(new vs.MarkdownString(hover.contents), toRange(hover.range));
+  const toHover = (hover: language.Hover): vscode.Hover =>
+    new vs.Hover(new vs.MarkdownString(hover.contents), toRange(hover.range));
 
   /**
    * `requestDiagnostics` are those VS Code passed with the request; the action is linked to the
    * ones it fixes, which is what puts it on the diagnostic's lightbulb and hover.
    */
-  function toCodeAction(action: language.CodeAction, uri: vscode.Uri, requestDiagnostics: readonly vscode.Diagnostic[]): vscode.CodeAction {
+  function toCodeAction(
+    action: language.CodeAction,
+    uri: vscode.Uri,
+    requestDiagnostics: readonly vscode.Diagnostic[],
+  ): vscode.CodeAction {
     const kind = action.kind === 'quickfix' ? vs.CodeActionKind.QuickFix : vs.CodeActionKind.RefactorRewrite;
     const codeAction = new vs.CodeAction(action.title, kind);
     const edit = new vs.WorkspaceEdit();
@@ -93,7 +116,17 @@ export function createConverter(vs: VscodeValues) {
     return codeAction;
   }
 
-  return { toPosition, toRange, fromPosition, fromRange, toDiagnostic, fromDiagnostics, toCompletionItem, toHover, toCodeAction };
+  return {
+    toPosition,
+    toRange,
+    fromPosition,
+    fromRange,
+    toDiagnostic,
+    fromDiagnostics,
+    toCompletionItem,
+    toHover,
+    toCodeAction,
+  };
 }
 
 function codeOf(d: vscode.Diagnostic): string {

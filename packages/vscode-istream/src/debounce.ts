@@ -9,10 +9,13 @@ export class KeyedDebouncer<K> {
 
   schedule(key: K, job: () => void): void {
     this.cancel(key);
-    this.timers.set(key, setTimeout(() => {
-      this.timers.delete(key);
-      job();
-    }, this.delayMs));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        job();
+      }, this.delayMs),
+    );
   }
 
   cancel(key: K): void {

@@ -22,7 +22,9 @@ export class DiagnosticsController implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
   private firstShown: (() => void) | undefined;
   /** Resolves when the first diagnostics of any document are set (for the activation timing in the log). */
-  readonly firstDiagnosticsSet = new Promise<void>((resolve) => { this.firstShown = resolve; });
+  readonly firstDiagnosticsSet = new Promise<void>((resolve) => {
+    this.firstShown = resolve;
+  });
 
   constructor(
     private readonly service: () => RemoteLanguageService,
@@ -65,11 +67,16 @@ export class DiagnosticsController implements vscode.Disposable {
         this.log.error(`reading ${uri.fsPath} failed: ${(err as Error).message}`);
         continue;
       }
-      const found = await this.service().validate(text).catch((err: Error) => {
-        this.log.error(`validating ${uri.fsPath} failed: ${err.message}`);
-        return [];
-      });
-      this.collection.set(uri, found.map((d) => this.convert.toDiagnostic(d)));
+      const found = await this.service()
+        .validate(text)
+        .catch((err: Error) => {
+          this.log.error(`validating ${uri.fsPath} failed: ${err.message}`);
+          return [];
+        });
+      this.collection.set(
+        uri,
+        found.map((d) => this.convert.toDiagnostic(d)),
+      );
       problems += found.length;
       if (found.length > 0) filesWithProblems++;
     }
@@ -99,14 +106,19 @@ export class DiagnosticsController implements vscode.Disposable {
     // An answer for text that has changed since would put problems in the wrong places; the
     // change has scheduled its own validation.
     if (document.isClosed || document.version !== version) return;
-    this.collection.set(document.uri, diagnostics.map((d) => {
-      const converted = this.convert.toDiagnostic(d);
-      converted.range = document.validateRange(converted.range);
-      return converted;
-    }));
+    this.collection.set(
+      document.uri,
+      diagnostics.map((d) => {
+        const converted = this.convert.toDiagnostic(d);
+        converted.range = document.validateRange(converted.range);
+        return converted;
+      }),
+    );
     this.firstShown?.();
     this.firstShown = undefined;
-    this.log.trace(`validated ${document.uri.fsPath} v${version}: ${diagnostics.length} problems in ${Date.now() - started} ms`);
+    this.log.trace(
+      `validated ${document.uri.fsPath} v${version}: ${diagnostics.length} problems in ${Date.now() - started} ms`,
+    );
   }
 
   dispose(): void {

@@ -4,14 +4,28 @@
 
 /** [the command-line advice, what to do instead in VS Code]; `HOST` stands for the registry. */
 const rewrites: ReadonlyArray<[RegExp, string]> = [
-  [/use --insecure to allow plain HTTP/, 'add "HOST" to the istream.registry.insecureHosts setting to allow plain HTTP'],
-  [/or use --insecure to skip verification/, 'or add "HOST" to the istream.registry.insecureHosts setting to skip verification'],
-  [/pass --kubeconfig, set KUBECONFIG, or create ~\/\.kube\/config/,
-    'set KUBECONFIG in the environment VS Code starts from or create ~/.kube/config, or turn the istream.cluster.enabled setting off'],
-  [/pass --context or set current-context/, 'name a context in the istream.cluster.context setting or set current-context in the kubeconfig'],
+  [
+    /use --insecure to allow plain HTTP/,
+    'add "HOST" to the istream.registry.insecureHosts setting to allow plain HTTP',
+  ],
+  [
+    /or use --insecure to skip verification/,
+    'or add "HOST" to the istream.registry.insecureHosts setting to skip verification',
+  ],
+  [
+    /pass --kubeconfig, set KUBECONFIG, or create ~\/\.kube\/config/,
+    'set KUBECONFIG in the environment VS Code starts from or create ~/.kube/config, or turn the istream.cluster.enabled setting off',
+  ],
+  [
+    /pass --context or set current-context/,
+    'name a context in the istream.cluster.context setting or set current-context in the kubeconfig',
+  ],
 ];
 
 /** The message with its command-line advice replaced by the setting that does the same. */
 export function editorAdvice(message: string, registryHost = 'the registry host'): string {
-  return rewrites.reduce((text, [flagAdvice, setting]) => text.replace(flagAdvice, setting.replace('HOST', registryHost)), message);
+  return rewrites.reduce(
+    (text, [flagAdvice, setting]) => text.replace(flagAdvice, setting.replace('HOST', registryHost)),
+    message,
+  );
 }

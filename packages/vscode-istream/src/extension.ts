@@ -16,10 +16,17 @@ export function activate(context: vscode.ExtensionContext): void {
   let settings = readSettings(vscode.workspace.getConfiguration(settingsSection));
   // Bundled beside extension.cjs (see the bundle script).
   const workerScript = context.asAbsolutePath('out/language-worker.cjs');
-  const startService = (): RemoteLanguageService => startLanguageWorker(workerScript, {
-    settings,
-    workspaceFolders: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
-  }, (line) => log.error(line));
+  const startService = (): RemoteLanguageService =>
+    startLanguageWorker(
+      workerScript,
+      {
+        settings,
+        workspaceFolders: (vscode.workspace.workspaceFolders ?? [])
+          .filter((f) => f.uri.scheme === 'file')
+          .map((f) => f.uri.fsPath),
+      },
+      (line) => log.error(line),
+    );
   let service = startService();
   const currentService = (): RemoteLanguageService => service;
   const restartService = (): Promise<void> => {
@@ -41,8 +48,13 @@ export function activate(context: vscode.ExtensionContext): void {
       return;
     }
     status.show(kube);
-    log.info(kube.kind === 'none' ? `no cluster: ${kube.reason}`
-      : kube.reachable ? `kube context: ${kube.name}, namespace ${kube.namespace}` : `kube context ${kube.name} unreachable: ${kube.reason}`);
+    log.info(
+      kube.kind === 'none'
+        ? `no cluster: ${kube.reason}`
+        : kube.reachable
+          ? `kube context: ${kube.name}, namespace ${kube.namespace}`
+          : `kube context ${kube.name} unreachable: ${kube.reason}`,
+    );
   };
 
   context.subscriptions.push(
@@ -61,7 +73,9 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   void diagnostics.validateAll().then(showContext);
   // The time a user waits for the first squiggle; the editor e2e reads it from this log.
-  void diagnostics.firstDiagnosticsSet.then(() => log.info(`first diagnostics ${Date.now() - activatedAt} ms after activation`));
+  void diagnostics.firstDiagnosticsSet.then(() =>
+    log.info(`first diagnostics ${Date.now() - activatedAt} ms after activation`),
+  );
 }
 
 export function deactivate(): void {}

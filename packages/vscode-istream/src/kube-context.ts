@@ -7,7 +7,6 @@ import { readClusterStreams } from './cluster-streams.js';
 import { editorAdvice } from './editor-advice.js';
 import { clusterOff, type KubeContext } from './kube-context-status.js';
 
-
 export interface KubeContextInputs {
   clusterEnabled: boolean;
   /** The `istream.cluster.context` setting. */
@@ -26,7 +25,14 @@ export async function resolveKubeContext(inputs: KubeContextInputs): Promise<Kub
   } catch (e) {
     return { kind: 'none', reason: editorAdvice((e as Error).message) };
   }
-  const found = { kind: 'context' as const, name: connection.kubeConfig.getCurrentContext(), namespace: connection.namespace, server: connection.server };
+  const found = {
+    kind: 'context' as const,
+    name: connection.kubeConfig.getCurrentContext(),
+    namespace: connection.namespace,
+    server: connection.server,
+  };
   const access = await readClusterStreams(connection, inputs.timeoutMs);
-  return access.ok ? { ...found, reachable: true, streamTags: access.tags.length } : { ...found, reachable: false, reason: access.reason };
+  return access.ok
+    ? { ...found, reachable: true, streamTags: access.tags.length }
+    : { ...found, reachable: false, reason: access.reason };
 }

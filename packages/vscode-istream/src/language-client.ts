@@ -2,7 +2,16 @@
 // a worker thread. A worker that dies (out of memory on a hostile file, a bug) fails the calls in
 // flight and is started afresh by the next call.
 import { Worker } from 'node:worker_threads';
-import type { CodeAction, CompletionItem, Diagnostic, Hover, PinImagesResult, PinStyle, Position, Range } from '@istream/core/language';
+import type {
+  CodeAction,
+  CompletionItem,
+  Diagnostic,
+  Hover,
+  PinImagesResult,
+  PinStyle,
+  Position,
+  Range,
+} from '@istream/core/language';
 import type { KubeContext } from './kube-context-status.js';
 import type { WorkerConfig } from './service-options.js';
 import type { ServiceCall, WorkerRequest, WorkerResponse } from './worker-protocol.js';
@@ -26,7 +35,11 @@ interface Pending {
 // A hostile file may make the parser allocate without bound; the worker dies, the editor does not.
 const workerHeapLimitMb = 1024;
 
-export function startLanguageWorker(script: string, config: WorkerConfig, log: (line: string) => void): RemoteLanguageService {
+export function startLanguageWorker(
+  script: string,
+  config: WorkerConfig,
+  log: (line: string) => void,
+): RemoteLanguageService {
   let worker: Worker | undefined;
   let nextId = 1;
   const pending = new Map<number, Pending>();
@@ -38,7 +51,10 @@ export function startLanguageWorker(script: string, config: WorkerConfig, log: (
 
   const running = (): Worker => {
     if (worker) return worker;
-    const started = new Worker(script, { workerData: config, resourceLimits: { maxOldGenerationSizeMb: workerHeapLimitMb } });
+    const started = new Worker(script, {
+      workerData: config,
+      resourceLimits: { maxOldGenerationSizeMb: workerHeapLimitMb },
+    });
     started.on('message', (response: WorkerResponse) => {
       const call = pending.get(response.id);
       if (!call) return;
@@ -61,8 +77,14 @@ export function startLanguageWorker(script: string, config: WorkerConfig, log: (
     return new Promise<T>((resolve, reject) => {
       const onAbort = (): void => target.postMessage({ kind: 'cancel', id } satisfies WorkerRequest);
       pending.set(id, {
-        resolve: (value) => { signal?.removeEventListener('abort', onAbort); resolve(value as T); },
-        reject: (error) => { signal?.removeEventListener('abort', onAbort); reject(error); },
+        resolve: (value) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(value as T);
+        },
+        reject: (error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
       });
       target.postMessage({ kind: 'call', id, ...serviceCall } satisfies WorkerRequest);
       if (signal?.aborted) onAbort();

@@ -26,25 +26,44 @@ let scannedAt = -Infinity;
 function knownImageStreams(): readonly WorkspaceImageStream[] {
   if (Date.now() - scannedAt > workspaceScanMs) {
     scannedAt = Date.now();
-    workspaceImageStreams(config.workspaceFolders, (text) => service.imageStreams(text), new AbortController().signal)
-      .then((found) => { imageStreams = found; }, () => undefined);
+    workspaceImageStreams(
+      config.workspaceFolders,
+      (text) => service.imageStreams(text),
+      new AbortController().signal,
+    ).then(
+      (found) => {
+        imageStreams = found;
+      },
+      () => undefined,
+    );
   }
   return imageStreams;
 }
 
 async function answer(call: ServiceCall, signal: AbortSignal): Promise<unknown> {
   switch (call.method) {
-    case 'validate': return service.validate(...call.args, { imageStreams: knownImageStreams() });
-    case 'complete': return service.complete(...call.args, signal);
-    case 'hover': return service.hover(...call.args, signal);
-    case 'codeActions': return service.codeActions(...call.args);
-    case 'pinImages': return service.pinImages(...call.args);
-    case 'forgetLookups': return service.forgetLookups();
+    case 'validate':
+      return service.validate(...call.args, { imageStreams: knownImageStreams() });
+    case 'complete':
+      return service.complete(...call.args, signal);
+    case 'hover':
+      return service.hover(...call.args, signal);
+    case 'codeActions':
+      return service.codeActions(...call.args);
+    case 'pinImages':
+      return service.pinImages(...call.args);
+    case 'forgetLookups':
+      return service.forgetLookups();
     case 'kubeContext': {
       const { clusterEnabled, clusterContext } = config.settings;
       if (!clusterEnabled) return clusterOff;
       const { resolveKubeContext } = await clusterLookups();
-      return resolveKubeContext({ clusterEnabled, configuredContext: clusterContext, env: process.env, timeoutMs: clusterTimeoutMs });
+      return resolveKubeContext({
+        clusterEnabled,
+        configuredContext: clusterContext,
+        env: process.env,
+        timeoutMs: clusterTimeoutMs,
+      });
     }
   }
 }
@@ -56,11 +75,17 @@ port.on('message', (request: WorkerRequest) => {
   }
   const controller = new AbortController();
   inFlight.set(request.id, controller);
-  answer(request, controller.signal).then(
-    (value): WorkerResponse => ({ id: request.id, ok: true, value }),
-    (err: unknown): WorkerResponse => ({ id: request.id, ok: false, error: err instanceof Error ? err.message : String(err) }),
-  ).then((response) => {
-    inFlight.delete(request.id);
-    port.postMessage(response);
-  });
+  answer(request, controller.signal)
+    .then(
+      (value): WorkerResponse => ({ id: request.id, ok: true, value }),
+      (err: unknown): WorkerResponse => ({
+        id: request.id,
+        ok: false,
+        error: err instanceof Error ? err.message : String(err),
+      }),
+    )
+    .then((response) => {
+      inFlight.delete(request.id);
+      port.postMessage(response);
+    });
 });

@@ -12,7 +12,8 @@ import { editorAdvice } from './editor-advice.js';
 export function imageLookupFor(insecureHosts: readonly string[]): ImageLookup {
   const credentials = dockerConfigCredentials();
   const verified = registryImageLookup(new RegistryClient({ credentials }));
-  const insecure = insecureHosts.length > 0 ? registryImageLookup(new RegistryClient({ credentials, insecure: true })) : verified;
+  const insecure =
+    insecureHosts.length > 0 ? registryImageLookup(new RegistryClient({ credentials, insecure: true })) : verified;
   const hosts = new Set(insecureHosts);
   return {
     describe(reference, signal) {

@@ -24,7 +24,9 @@ export function serviceOptions({ settings, workspaceFolders }: WorkerConfig): La
     imageLookup: imageLookupFor(settings.insecureRegistryHosts),
     streams: combinedStreamSource([
       { name: 'workspace', source: workspaceStreamSource(workspaceFolders) },
-      ...(settings.clusterEnabled ? [{ name: 'cluster' as const, source: clusterStreamSource(settings.clusterContext, clusterTimeoutMs) }] : []),
+      ...(settings.clusterEnabled
+        ? [{ name: 'cluster' as const, source: clusterStreamSource(settings.clusterContext, clusterTimeoutMs) }]
+        : []),
     ]),
   };
 }

@@ -28,6 +28,7 @@ export function readSettings(config: ConfigurationReader): IstreamSettings {
     insecureRegistryHosts: Array.isArray(hosts)
       ? hosts.filter((h): h is string => typeof h === 'string' && h.trim() !== '').map((h) => h.trim())
       : [],
-    hoverCacheTtlSeconds: typeof ttl === 'number' && Number.isFinite(ttl) && ttl >= 0 ? ttl : defaultHoverCacheTtlSeconds,
+    hoverCacheTtlSeconds:
+      typeof ttl === 'number' && Number.isFinite(ttl) && ttl >= 0 ? ttl : defaultHoverCacheTtlSeconds,
   };
 }

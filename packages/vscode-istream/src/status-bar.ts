@@ -7,7 +7,11 @@ export class ClusterStatusItem implements vscode.Disposable {
 
   constructor() {
     this.item.name = 'istream cluster';
-    this.item.command = { title: 'istream settings', command: 'workbench.action.openSettings', arguments: ['istream.cluster'] };
+    this.item.command = {
+      title: 'istream settings',
+      command: 'workbench.action.openSettings',
+      arguments: ['istream.cluster'],
+    };
   }
 
   show(context: KubeContext): void {

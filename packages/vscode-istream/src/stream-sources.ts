@@ -7,11 +7,17 @@ import { clusterLookups } from './lazy-chunks.js';
  * hover says the cluster failed, not that the tag is missing). The Kubernetes client is loaded on
  * the first call.
  */
-export function clusterStreamSource(context: string | undefined, timeoutMs: number, env: NodeJS.ProcessEnv = process.env): { streamTags(signal: AbortSignal): Promise<StreamTagAnswer> } {
+export function clusterStreamSource(
+  context: string | undefined,
+  timeoutMs: number,
+  env: NodeJS.ProcessEnv = process.env,
+): { streamTags(signal: AbortSignal): Promise<StreamTagAnswer> } {
   return {
     async streamTags(signal) {
       const access = await (await clusterLookups()).clusterStreamTags(context, timeoutMs, signal, env);
-      return access.ok ? { tags: access.tags, failures: [] } : { tags: [], failures: [{ source: 'cluster', reason: access.reason }] };
+      return access.ok
+        ? { tags: access.tags, failures: [] }
+        : { tags: [], failures: [{ source: 'cluster', reason: access.reason }] };
     },
   };
 }
@@ -21,13 +27,22 @@ export function clusterStreamSource(context: string | undefined, timeoutMs: numb
  * it knows no image for it and a later one does (a workspace spec tag, the cluster's status).
  * A failing source adds nothing but its failure; the others still answer.
  */
-export function combinedStreamSource(sources: ReadonlyArray<{ name: SourceFailure['source']; source: StreamSource }>): StreamSource {
+export function combinedStreamSource(
+  sources: ReadonlyArray<{ name: SourceFailure['source']; source: StreamSource }>,
+): StreamSource {
   return {
     async streamTags(signal) {
-      const answers = await Promise.all(sources.map(({ name, source }) => source.streamTags(signal).then(
-        (answer): StreamTagAnswer => (Array.isArray(answer) ? { tags: answer, failures: [] } : answer),
-        (e: unknown): StreamTagAnswer => ({ tags: [], failures: [{ source: name, reason: e instanceof Error ? e.message : String(e) }] }),
-      )));
+      const answers = await Promise.all(
+        sources.map(({ name, source }) =>
+          source.streamTags(signal).then(
+            (answer): StreamTagAnswer => (Array.isArray(answer) ? { tags: answer, failures: [] } : answer),
+            (e: unknown): StreamTagAnswer => ({
+              tags: [],
+              failures: [{ source: name, reason: e instanceof Error ? e.message : String(e) }],
+            }),
+          ),
+        ),
+      );
       const byName = new Map<string, StreamTagInfo>();
       for (const tag of answers.flatMap((a) => a.tags)) {
         const known = byName.get(tag.name);

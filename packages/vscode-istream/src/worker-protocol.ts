@@ -16,6 +16,4 @@ export type WorkerRequest =
   /** The editor no longer wants the answer to call `id`: abort its lookups. */
   | { kind: 'cancel'; id: number };
 
-export type WorkerResponse =
-  | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; error: string };
+export type WorkerResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };

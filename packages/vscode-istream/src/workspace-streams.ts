@@ -15,7 +15,8 @@ async function yamlFiles(root: string, signal: AbortSignal): Promise<string[]> {
     const dir = pending.pop() as string;
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
     for (const entry of entries) {
-      if (entry.isDirectory() && !skippedDirectories.has(entry.name) && !entry.name.startsWith('.')) pending.push(join(dir, entry.name));
+      if (entry.isDirectory() && !skippedDirectories.has(entry.name) && !entry.name.startsWith('.'))
+        pending.push(join(dir, entry.name));
       else if (entry.isFile() && ['.yaml', '.yml'].includes(extname(entry.name))) found.push(join(dir, entry.name));
     }
   }
@@ -35,7 +36,9 @@ async function* streamManifests(folders: readonly string[], signal: AbortSignal)
   }
 }
 
-export function workspaceStreamSource(folders: readonly string[]): { streamTags(signal: AbortSignal): Promise<StreamTagInfo[]> } {
+export function workspaceStreamSource(folders: readonly string[]): {
+  streamTags(signal: AbortSignal): Promise<StreamTagInfo[]>;
+} {
   return {
     async streamTags(signal) {
       const tags: StreamTagInfo[] = [];
@@ -46,7 +49,11 @@ export function workspaceStreamSource(folders: readonly string[]): { streamTags(
 }
 
 /** The workspace's ImageStreams and whether each resolves local names (`read`: the language service's imageStreams). */
-export async function workspaceImageStreams(folders: readonly string[], read: (text: string) => WorkspaceImageStream[], signal: AbortSignal): Promise<WorkspaceImageStream[]> {
+export async function workspaceImageStreams(
+  folders: readonly string[],
+  read: (text: string) => WorkspaceImageStream[],
+  signal: AbortSignal,
+): Promise<WorkspaceImageStream[]> {
   const streams: WorkspaceImageStream[] = [];
   for await (const text of streamManifests(folders, signal)) streams.push(...read(text));
   return streams;

@@ -17,7 +17,11 @@ const downRegistry = '127.0.0.1:1';
 test('the bundled language worker validates a manifest', async (t) => {
   const out = await bundleExtension();
   defer(t, () => rm(out, { recursive: true, force: true }));
-  const remote = startLanguageWorker(join(out, 'language-worker.cjs'), { settings: defaults, workspaceFolders: [] }, (line) => t.diagnostic(line));
+  const remote = startLanguageWorker(
+    join(out, 'language-worker.cjs'),
+    { settings: defaults, workspaceFolders: [] },
+    (line) => t.diagnostic(line),
+  );
   defer(t, () => remote.dispose());
   const codes = (await remote.validate(await readFile(pausedString, 'utf8'))).map((d) => d.code);
   assert.deepEqual(codes, ['paused-not-boolean']);
@@ -35,14 +39,19 @@ test('diagnostics need neither the Kubernetes client nor the registry client; bo
   }
 
   // The chunks moved away: a worker that loaded them before validating would fail here.
-  for (const chunk of ['cluster-lookups.cjs', 'registry-lookups.cjs']) await rename(join(out, chunk), join(out, `${chunk}.away`));
+  for (const chunk of ['cluster-lookups.cjs', 'registry-lookups.cjs'])
+    await rename(join(out, chunk), join(out, `${chunk}.away`));
   const settings = { ...defaults, insecureRegistryHosts: [downRegistry] };
   // The worker copies the environment when it starts.
   const kubeconfig = join(out, 'no-such-kubeconfig');
   const saved = process.env.KUBECONFIG;
   process.env.KUBECONFIG = kubeconfig;
-  defer(t, () => { process.env.KUBECONFIG = saved; });
-  const remote = startLanguageWorker(join(out, 'language-worker.cjs'), { settings, workspaceFolders: [] }, (line) => t.diagnostic(line));
+  defer(t, () => {
+    process.env.KUBECONFIG = saved;
+  });
+  const remote = startLanguageWorker(join(out, 'language-worker.cjs'), { settings, workspaceFolders: [] }, (line) =>
+    t.diagnostic(line),
+  );
   defer(t, () => remote.dispose());
   const started = Date.now();
   const codes = (await remote.validate(await readFile(pausedString, 'utf8'))).map((d) => d.code);
@@ -50,12 +59,16 @@ test('diagnostics need neither the Kubernetes client nor the registry client; bo
   assert.deepEqual(codes, ['paused-not-boolean']);
 
   // Back in place, each chunk is loaded by the lookup that needs it.
-  for (const chunk of ['cluster-lookups.cjs', 'registry-lookups.cjs']) await rename(join(out, `${chunk}.away`), join(out, chunk));
+  for (const chunk of ['cluster-lookups.cjs', 'registry-lookups.cjs'])
+    await rename(join(out, `${chunk}.away`), join(out, chunk));
   const image = `${downRegistry}/app:v1`;
   const text = `kind: Pod\nspec:\n  containers:\n  - name: app\n    image: ${image}\n`;
   const hover = await remote.hover(text, { line: 4, character: 12 });
   assert.match(hover?.contents ?? '', /Registry: .*127\.0\.0\.1:1/, 'the registry client answered the hover');
   assert.doesNotMatch(hover?.contents ?? '', /Cannot find module/);
   const kube = await remote.kubeContext();
-  assert.ok(kube.kind === 'none' && kube.reason.includes(kubeconfig), `the cluster chunk read KUBECONFIG: ${JSON.stringify(kube)}`);
+  assert.ok(
+    kube.kind === 'none' && kube.reason.includes(kubeconfig),
+    `the cluster chunk read KUBECONFIG: ${JSON.stringify(kube)}`,
+  );
 });

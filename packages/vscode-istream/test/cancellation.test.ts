@@ -14,16 +14,23 @@ function tokenSource(): { token: CancellationTokenLike; cancel(): void; listener
   };
   return {
     token,
-    cancel() { token.isCancellationRequested = true; for (const l of listeners) l(); },
+    cancel() {
+      token.isCancellationRequested = true;
+      for (const l of listeners) l();
+    },
     listeners: () => listeners.size,
   };
 }
 
 test('cancelling the request aborts the lookup the service is waiting on', async () => {
   const source = tokenSource();
-  const result = withAbortSignal(source.token, (signal) => new Promise<string>((resolve) => {
-    signal.addEventListener('abort', () => resolve('aborted'));
-  }));
+  const result = withAbortSignal(
+    source.token,
+    (signal) =>
+      new Promise<string>((resolve) => {
+        signal.addEventListener('abort', () => resolve('aborted'));
+      }),
+  );
   source.cancel();
   assert.equal(await result, 'aborted');
   assert.equal(source.listeners(), 0, 'the subscription is released');

@@ -17,10 +17,18 @@ test('a plain-HTTP registry not in istream.registry.insecureHosts: the hover nam
 
   const refused = await createLanguageService(serviceOptions({ settings, workspaceFolders: [] })).hover(text, at);
   const contents = refused?.contents ?? '';
-  assert.match(contents, new RegExp(`Registry: .*add "${registry.host.replace(/\./g, '\\.')}" to the istream\\.registry\\.insecureHosts setting`), contents);
+  assert.match(
+    contents,
+    new RegExp(
+      `Registry: .*add "${registry.host.replace(/\./g, '\\.')}" to the istream\\.registry\\.insecureHosts setting`,
+    ),
+    contents,
+  );
   assert.doesNotMatch(contents, /--insecure/);
 
   // The advice works: with the host in the setting the digest is shown.
-  const allowed = createLanguageService(serviceOptions({ settings: { ...settings, insecureRegistryHosts: [registry.host] }, workspaceFolders: [] }));
+  const allowed = createLanguageService(
+    serviceOptions({ settings: { ...settings, insecureRegistryHosts: [registry.host] }, workspaceFolders: [] }),
+  );
   assert.match((await allowed.hover(text, at))?.contents ?? '', /Digest: `sha256:[0-9a-f]{64}`/);
 });

@@ -23,7 +23,10 @@ function kubeconfig(current: string | undefined, contexts: string[], namespace?:
     'users:',
     `- name: ${names}\n  user: {token: t}`,
     'contexts:',
-    ...contexts.map((name) => `- name: ${name}\n  context: {cluster: ${names}, user: ${names}${namespace ? `, namespace: ${namespace}` : ''}}`),
+    ...contexts.map(
+      (name) =>
+        `- name: ${name}\n  context: {cluster: ${names}, user: ${names}${namespace ? `, namespace: ${namespace}` : ''}}`,
+    ),
   ].join('\n');
 }
 
@@ -33,8 +36,12 @@ async function tempHome(t: { after(fn: () => Promise<void>): void }): Promise<st
   return home;
 }
 
-const inputs = (env: NodeJS.ProcessEnv, configuredContext?: string): KubeContextInputs =>
-  ({ clusterEnabled: true, configuredContext, env, timeoutMs: 1500 });
+const inputs = (env: NodeJS.ProcessEnv, configuredContext?: string): KubeContextInputs => ({
+  clusterEnabled: true,
+  configuredContext,
+  env,
+  timeoutMs: 1500,
+});
 
 test('the current context of ~/.kube/config, unless a setting names another; an unreachable one says why', async (t) => {
   const home = await tempHome(t);
@@ -53,9 +60,14 @@ test('the current context of ~/.kube/config, unless a setting names another; an 
   assert.equal(prod.kind === 'context' && prod.name, 'prod');
   const staging = await resolveKubeContext(inputs({ HOME: home }, 'staging'));
   assert.equal(staging.kind, 'none');
-  assert.match(staging.kind === 'none' ? staging.reason : '', /context "staging" does not exist in the kubeconfig \(contexts: dev, prod\)/);
-  assert.deepEqual(await resolveKubeContext({ ...inputs({ HOME: home }), clusterEnabled: false }),
-    { kind: 'none', reason: 'cluster lookups are off (istream.cluster.enabled)' });
+  assert.match(
+    staging.kind === 'none' ? staging.reason : '',
+    /context "staging" does not exist in the kubeconfig \(contexts: dev, prod\)/,
+  );
+  assert.deepEqual(await resolveKubeContext({ ...inputs({ HOME: home }), clusterEnabled: false }), {
+    kind: 'none',
+    reason: 'cluster lookups are off (istream.cluster.enabled)',
+  });
 });
 
 test('KUBECONFIG lists files: the first current-context wins, contexts come from all of them', async (t) => {
@@ -96,12 +108,29 @@ test('an unreachable cluster: the hover of a triggered container says the cluste
   await writeFile(file, kubeconfig('dev', ['dev']));
   const saved = process.env.KUBECONFIG;
   process.env.KUBECONFIG = file;
-  defer(t, async () => { process.env.KUBECONFIG = saved; });
-  const service = createLanguageService(serviceOptions({ settings: { ...readSettings({ get: () => undefined }), clusterEnabled: true }, workspaceFolders: [] }));
+  defer(t, async () => {
+    process.env.KUBECONFIG = saved;
+  });
+  const service = createLanguageService(
+    serviceOptions({
+      settings: { ...readSettings({ get: () => undefined }), clusterEnabled: true },
+      workspaceFolders: [],
+    }),
+  );
   const text = [
-    'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', '  annotations:',
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: web',
+    '  annotations:',
     `    image.openshift.io/triggers: '[{"from":{"kind":"ImageStreamTag","name":"app:v1"},"fieldPath":"spec.template.spec.containers[?(@.name==\\"web\\")].image"}]'`,
-    'spec:', '  template:', '    spec:', '      containers:', '      - name: web', '        image: app:v1', '',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '      - name: web',
+    '        image: app:v1',
+    '',
   ].join('\n');
   const contents = (await service.hover(text, { line: 11, character: 17 }))?.contents ?? '';
   assert.match(contents, /The stream tag is not in this file or the workspace\./);

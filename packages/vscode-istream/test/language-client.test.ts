@@ -32,13 +32,18 @@ test('the extension host keeps running while the worker validates a megabyte', a
   await remote.validate('warm: up\n');
   const big = `metadata:\n  annotations:\n    image.openshift.io/triggers: '[${'{"fieldPath":"x"},'.repeat(60_000)}'\n`;
   let ticks = 0;
-  const ticker = setInterval(() => { ticks++; }, 5);
+  const ticker = setInterval(() => {
+    ticks++;
+  }, 5);
   const started = Date.now();
   const diagnostics = await remote.validate(big);
   const elapsed = Date.now() - started;
   clearInterval(ticker);
   assert.ok(diagnostics.length > 0, 'the broken annotation is reported');
-  assert.ok(ticks >= Math.floor(elapsed / 5 / 4), `this thread kept ticking during ${elapsed} ms of validation (${ticks} ticks)`);
+  assert.ok(
+    ticks >= Math.floor(elapsed / 5 / 4),
+    `this thread kept ticking during ${elapsed} ms of validation (${ticks} ticks)`,
+  );
 });
 
 test('stopping the worker fails the calls in flight; the next call starts a fresh one', async (t) => {

@@ -19,7 +19,10 @@ const vsce = join(packageRoot, 'node_modules/.bin/vsce');
 export async function bundleExtension(): Promise<string> {
   const outdir = await mkdtemp(join(tmpdir(), 'istream-vscode-bundle-'));
   // esbuild takes the last --outdir, so the package's own bundle script is reused as it is.
-  await run('npm', ['run', '--silent', 'bundle', '--', `--outdir=${outdir}`], { cwd: packageRoot, maxBuffer: 16 * 1024 * 1024 });
+  await run('npm', ['run', '--silent', 'bundle', '--', `--outdir=${outdir}`], {
+    cwd: packageRoot,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return outdir;
 }
 

@@ -23,7 +23,11 @@ export async function readProbe(path: string): Promise<ProbeReport> {
   return JSON.parse(await readFile(path, 'utf8')) as ProbeReport;
 }
 
-export async function waitForProbe(path: string, until: (report: ProbeReport) => boolean, timeoutMs = 30_000): Promise<ProbeReport> {
+export async function waitForProbe(
+  path: string,
+  until: (report: ProbeReport) => boolean,
+  timeoutMs = 30_000,
+): Promise<ProbeReport> {
   const deadline = Date.now() + timeoutMs;
   let last: ProbeReport | undefined;
   while (Date.now() < deadline) {
@@ -31,5 +35,7 @@ export async function waitForProbe(path: string, until: (report: ProbeReport) =>
     if (last && until(last)) return last;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`the probe's report never matched within ${timeoutMs} ms; last report: ${JSON.stringify(last)?.slice(0, 2000)}`);
+  throw new Error(
+    `the probe's report never matched within ${timeoutMs} ms; last report: ${JSON.stringify(last)?.slice(0, 2000)}`,
+  );
 }

@@ -77,8 +77,14 @@ export async function codeActionTitles(page: Page): Promise<string[]> {
   const items = page.locator('.action-widget .monaco-list-row.action');
   const none = page.locator('.monaco-editor-overlaymessage', { hasText: 'No code actions' });
   const shown = await Promise.race([
-    items.first().waitFor({ timeout: uiTimeoutMs }).then(() => 'menu' as const),
-    none.first().waitFor({ timeout: uiTimeoutMs }).then(() => 'none' as const),
+    items
+      .first()
+      .waitFor({ timeout: uiTimeoutMs })
+      .then(() => 'menu' as const),
+    none
+      .first()
+      .waitFor({ timeout: uiTimeoutMs })
+      .then(() => 'none' as const),
   ]);
   const titles = shown === 'menu' ? (await items.allInnerTexts()).map(plain) : [];
   await closeWidgets(page);
@@ -146,8 +152,20 @@ export async function suggestionRows(page: Page): Promise<SuggestionRow[]> {
     const box = await name.boundingBox();
     result.push({
       label: plain(await name.innerText()),
-      detail: plain(await row.locator('.signature-label').first().innerText().catch(() => '')),
-      description: plain(await row.locator('.details-label').first().innerText().catch(() => '')),
+      detail: plain(
+        await row
+          .locator('.signature-label')
+          .first()
+          .innerText()
+          .catch(() => ''),
+      ),
+      description: plain(
+        await row
+          .locator('.details-label')
+          .first()
+          .innerText()
+          .catch(() => ''),
+      ),
       labelVisible: !!box && !!widgetBox && box.width > 0 && box.x + box.width <= widgetBox.x + widgetBox.width,
     });
   }
@@ -166,14 +184,20 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ timeout: uiTimeoutMs });
   await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: uiTimeoutMs });
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: title })
+    .first()
+    .waitFor({ timeout: uiTimeoutMs });
   await page.keyboard.press('Enter');
 }
 
 /** Chooses the entry of the open quick pick whose label contains `label`. */
 export async function pickQuickItem(page: Page, label: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor({ timeout: uiTimeoutMs });
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: label })
+    .first()
+    .waitFor({ timeout: uiTimeoutMs });
   await input.fill(label);
   await page.keyboard.press('Enter');
   await input.waitFor({ state: 'hidden', timeout: uiTimeoutMs });

@@ -34,12 +34,25 @@ test('from.name completion offers the stream tags of ImageStreams elsewhere in t
 test('an image naming a workspace stream without lookupPolicy.local is warned about in another file', async (t) => {
   const root = await mkdtemp(join(tmpdir(), 'istream-ws-lookup-'));
   defer(t, () => rm(root, { recursive: true, force: true }));
-  await writeFile(join(root, 'streams.yaml'), `${stream('web', 'latest')}---\n${stream('tools', '1')}  lookupPolicy:\n    local: true\n`);
+  await writeFile(
+    join(root, 'streams.yaml'),
+    `${stream('web', 'latest')}---\n${stream('tools', '1')}  lookupPolicy:\n    local: true\n`,
+  );
   const service = createLanguageService();
-  const imageStreams = await workspaceImageStreams([root], (text) => service.imageStreams(text), new AbortController().signal);
-  assert.deepEqual(imageStreams, [{ name: 'web', namespace: undefined, local: false }, { name: 'tools', namespace: undefined, local: true }]);
-  const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: web\n    image: web:latest\n  - name: tools\n    image: tools:1\n';
-  const warnings = service.validate(pod, { imageStreams }).map((d) => `${d.range.start.line}:${d.range.start.character} ${d.code}`);
+  const imageStreams = await workspaceImageStreams(
+    [root],
+    (text) => service.imageStreams(text),
+    new AbortController().signal,
+  );
+  assert.deepEqual(imageStreams, [
+    { name: 'web', namespace: undefined, local: false },
+    { name: 'tools', namespace: undefined, local: true },
+  ]);
+  const pod =
+    'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: web\n    image: web:latest\n  - name: tools\n    image: tools:1\n';
+  const warnings = service
+    .validate(pod, { imageStreams })
+    .map((d) => `${d.range.start.line}:${d.range.start.character} ${d.code}`);
   assert.deepEqual(warnings, ['7:11 image-lookup-disabled'], 'web:latest only: tools resolves local names');
   assert.deepEqual(service.validate(pod), [], 'without the workspace, the open file declares no stream');
 });

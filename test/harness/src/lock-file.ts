@@ -30,7 +30,11 @@ async function inspectLock(path: string): Promise<{ owner: number | undefined; s
  * Holds the lock file `path` (it contains our pid) while `work` runs; a stale lock is taken over.
  * `onWait` is told once who holds it when we have to wait.
  */
-export async function withLockFile<T>(path: string, onWait: (owner: string) => void, work: () => Promise<T>): Promise<T> {
+export async function withLockFile<T>(
+  path: string,
+  onWait: (owner: string) => void,
+  work: () => Promise<T>,
+): Promise<T> {
   let announced = false;
   for (;;) {
     try {

@@ -4,11 +4,22 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  clusterState, sandboxStateEnv, startCluster, startNode, type ClusterState, type NodeState, type StartedCluster,
+  clusterState,
+  sandboxStateEnv,
+  startCluster,
+  startNode,
+  type ClusterState,
+  type NodeState,
+  type StartedCluster,
   type StartedNode,
 } from './cluster/index.js';
 import {
-  REGISTRY_MODES, pushFixtures, startRegistry, type Fixtures, type RegistryInstance, type RegistryMode,
+  REGISTRY_MODES,
+  pushFixtures,
+  startRegistry,
+  type Fixtures,
+  type RegistryInstance,
+  type RegistryMode,
 } from './registry/index.js';
 
 export interface RegistryState {
@@ -78,12 +89,14 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
     const registryStart = Date.now();
     const registries = {} as Record<RegistryMode, RegistryInstance>;
     const fixtures = {} as Record<RegistryMode, Fixtures>;
-    await Promise.all(REGISTRY_MODES.map(async (mode) => {
-      const registry = await startRegistry({ mode });
-      started.push(registry);
-      registries[mode] = registry;
-      fixtures[mode] = await pushFixtures(registry);
-    }));
+    await Promise.all(
+      REGISTRY_MODES.map(async (mode) => {
+        const registry = await startRegistry({ mode });
+        started.push(registry);
+        registries[mode] = registry;
+        fixtures[mode] = await pushFixtures(registry);
+      }),
+    );
     log(`registries up with fixtures in ${((Date.now() - registryStart) / 1000).toFixed(1)} s`);
 
     let cluster: StartedCluster | undefined;
@@ -112,7 +125,10 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
 
     const state: SandboxState = {
       pid: process.pid,
-      registries: Object.fromEntries(REGISTRY_MODES.map((m) => [m, registryState(registries[m])])) as Record<RegistryMode, RegistryState>,
+      registries: Object.fromEntries(REGISTRY_MODES.map((m) => [m, registryState(registries[m])])) as Record<
+        RegistryMode,
+        RegistryState
+      >,
       fixtures,
       ...(cluster ? { cluster: clusterState(cluster) } : {}),
       ...(node ? { node: nodeState(node) } : {}),

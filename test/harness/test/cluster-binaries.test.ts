@@ -14,7 +14,13 @@ async function withScratchCache(body: (scratch: string, cached: KubeBinaries) =>
   const scratch = await mkdtemp(join(tmpdir(), 'istream-kube-cache-'));
   try {
     const binaries = [
-      cached.etcd, cached.kubeApiserver, cached.kubeControllerManager, cached.kubeScheduler, cached.kubectl, cached.kubelet, cached.kwok,
+      cached.etcd,
+      cached.kubeApiserver,
+      cached.kubeControllerManager,
+      cached.kubeScheduler,
+      cached.kubectl,
+      cached.kubelet,
+      cached.kwok,
     ];
     await Promise.all(binaries.map((bin) => link(bin, join(scratch, basename(bin)))));
     await body(scratch, cached);
@@ -38,7 +44,9 @@ async function within<T>(ms: number, promise: Promise<T>): Promise<T> {
 test('concurrent ensureKubeBinaries calls build a missing artifact once and both get it whole', async () => {
   await withScratchCache(async (scratch, cached) => {
     const lines: string[] = [];
-    const [first, second] = await Promise.all([1, 2].map(() => ensureKubeBinaries({ log: (l) => lines.push(l), cacheDir: scratch })));
+    const [first, second] = await Promise.all(
+      [1, 2].map(() => ensureKubeBinaries({ log: (l) => lines.push(l), cacheDir: scratch })),
+    );
 
     assert.equal(lines.filter((l) => l.startsWith('building ')).length, 1, lines.join('\n'));
     const expected = await readFile(cached.kwokStages, 'utf8');

@@ -4,7 +4,13 @@ import assert from 'node:assert/strict';
 import { delimiter } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { before, describe, test } from 'node:test';
-import { type ClusterInstance, type KubectlResult, kubectlFor, runCommand, sharedCluster } from '../src/cluster/index.js';
+import {
+  type ClusterInstance,
+  type KubectlResult,
+  kubectlFor,
+  runCommand,
+  sharedCluster,
+} from '../src/cluster/index.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
@@ -51,16 +57,23 @@ describe('cluster harness', () => {
     ok(await cluster.kubectl(['apply', '-f', '-'], { input: JSON.stringify(deployment), namespace }));
 
     const replicaSet = await eventually('a ReplicaSet owned by the Deployment', async () => {
-      const list = JSON.parse(ok(await cluster.kubectl(['get', 'replicasets', '-o', 'json'], { namespace }))) as { items: Owned[] };
-      return list.items.find((rs) => rs.metadata.ownerReferences?.some((o) => o.kind === 'Deployment' && o.name === 'web'));
+      const list = JSON.parse(ok(await cluster.kubectl(['get', 'replicasets', '-o', 'json'], { namespace }))) as {
+        items: Owned[];
+      };
+      return list.items.find((rs) =>
+        rs.metadata.ownerReferences?.some((o) => o.kind === 'Deployment' && o.name === 'web'),
+      );
     });
 
     const pod = await eventually('a Running pod of that ReplicaSet', async () => {
       const list = JSON.parse(ok(await cluster.kubectl(['get', 'pods', '-o', 'json'], { namespace }))) as {
         items: (Owned & { spec: { nodeName?: string }; status: { phase?: string } })[];
       };
-      return list.items.find((p) => p.status.phase === 'Running'
-        && p.metadata.ownerReferences?.some((o) => o.kind === 'ReplicaSet' && o.name === replicaSet.metadata.name));
+      return list.items.find(
+        (p) =>
+          p.status.phase === 'Running' &&
+          p.metadata.ownerReferences?.some((o) => o.kind === 'ReplicaSet' && o.name === replicaSet.metadata.name),
+      );
     });
     assert.match(pod.spec.nodeName ?? '', /^kwok-node-/, 'the scheduler placed the pod on a kwok node');
 
@@ -79,8 +92,12 @@ describe('cluster harness', () => {
     assert.match(denied.stderr, /Forbidden/);
     assert.match(denied.stderr, /cannot list resource "deployments"/);
 
-    ok(await cluster.kubectl(['create', 'rolebinding', 'reader-view', '--clusterrole=view',
-      `--serviceaccount=${namespace}:reader`], { namespace }));
+    ok(
+      await cluster.kubectl(
+        ['create', 'rolebinding', 'reader-view', '--clusterrole=view', `--serviceaccount=${namespace}:reader`],
+        { namespace },
+      ),
+    );
     const allowed = await eventually('the RoleBinding to take effect', async () => {
       const result = await asReader(['get', 'deployments', '-o', 'name']);
       return result.code === 0 ? result : undefined;
@@ -91,7 +108,11 @@ describe('cluster harness', () => {
   test('kubectl discovers the istream plugin on PATH', async () => {
     const pluginDir = `${repoRoot}packages/kubectl-istream/bin`;
     const result = await runCommand(cluster.kubectlPath, ['istream', '--help'], {
-      env: { ...process.env, PATH: `${pluginDir}${delimiter}${process.env['PATH'] ?? ''}`, KUBECONFIG: cluster.kubeconfig },
+      env: {
+        ...process.env,
+        PATH: `${pluginDir}${delimiter}${process.env['PATH'] ?? ''}`,
+        KUBECONFIG: cluster.kubeconfig,
+      },
     });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^Usage: kubectl istream/m);

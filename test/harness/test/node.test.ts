@@ -5,7 +5,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  type ClusterInstance, realNodePlacement, sharedCluster, sharedRealNode, trustRegistry,
+  type ClusterInstance,
+  realNodePlacement,
+  sharedCluster,
+  sharedRealNode,
+  trustRegistry,
 } from '../src/cluster/index.js';
 import { type RegistryInstance, type RegistryMode, defer, pushFixtures, startRegistry } from '../src/index.js';
 
@@ -22,12 +26,19 @@ type Outcome = { phase: 'Succeeded' | 'Failed'; log: string } | { phase: 'ErrIma
 const podTimeoutMs = 120_000;
 
 async function runPod(
-  cluster: ClusterInstance, namespace: string, name: string, spec: { image: string; command: string[]; pullSecret?: string },
+  cluster: ClusterInstance,
+  namespace: string,
+  name: string,
+  spec: { image: string; command: string[]; pullSecret?: string },
 ): Promise<Outcome> {
   const pod = {
-    apiVersion: 'v1', kind: 'Pod', metadata: { name },
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name },
     spec: {
-      ...realNodePlacement, restartPolicy: 'Never', terminationGracePeriodSeconds: 0,
+      ...realNodePlacement,
+      restartPolicy: 'Never',
+      terminationGracePeriodSeconds: 0,
       containers: [{ name: 'main', image: spec.image, command: spec.command }],
       ...(spec.pullSecret ? { imagePullSecrets: [{ name: spec.pullSecret }] } : {}),
     },
@@ -48,16 +59,25 @@ async function runPod(
     if (waiting && ['ErrImagePull', 'ImagePullBackOff'].includes(waiting.reason)) {
       return { phase: 'ErrImagePull', message: waiting.message ?? '' };
     }
-    if (Date.now() > deadline) throw new Error(`pod ${namespace}/${name} still ${status.phase} after ${podTimeoutMs / 1000} s`);
+    if (Date.now() > deadline)
+      throw new Error(`pod ${namespace}/${name} still ${status.phase} after ${podTimeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 300));
   }
 }
 
 async function pullSecret(cluster: ClusterInstance, namespace: string, registry: RegistryInstance): Promise<string> {
-  const created = await cluster.kubectl([
-    'create', 'secret', 'docker-registry', 'pull', `--docker-server=${registry.host}`,
-    `--docker-username=${registry.username!}`, `--docker-password=${registry.password!}`,
-  ], { namespace });
+  const created = await cluster.kubectl(
+    [
+      'create',
+      'secret',
+      'docker-registry',
+      'pull',
+      `--docker-server=${registry.host}`,
+      `--docker-username=${registry.username!}`,
+      `--docker-password=${registry.password!}`,
+    ],
+    { namespace },
+  );
   assert.equal(created.code, 0, created.stderr);
   return 'pull';
 }
@@ -79,7 +99,8 @@ describe('real node', () => {
     const { cluster, registry, fixtures, namespace } = await setUp(t, 'plain');
     const index = fixtures.runnableIndex;
     const outcome = await runPod(cluster, namespace, 'index', {
-      image: `${registry.host}/${index.repository}@${index.digest}`, command: ['/bin/cat', '/etc/istream-fixture'],
+      image: `${registry.host}/${index.repository}@${index.digest}`,
+      command: ['/bin/cat', '/etc/istream-fixture'],
     });
     assert.deepEqual(outcome, { phase: 'Succeeded', log: 'multiarch/runnable linux/amd64\n' });
   });
@@ -90,7 +111,9 @@ describe('real node', () => {
     // The seed article's container command: image A's build-info file names release 122.
     const command = ['/bin/bash', '-c', 'ls /root/buildinfo/'];
     const withSecret = await runPod(cluster, namespace, 'with-secret', {
-      image, command, pullSecret: await pullSecret(cluster, namespace, registry),
+      image,
+      command,
+      pullSecret: await pullSecret(cluster, namespace, registry),
     });
     assert.deepEqual(withSecret, { phase: 'Succeeded', log: 'Dockerfile-ubi8-8.0-122\n' });
 
@@ -104,7 +127,9 @@ describe('real node', () => {
     const image = `${registry.host}/${fixtures.private.repository}@${fixtures.private.digest}`;
     const command = ['/bin/cat', '/etc/istream-fixture'];
     const withSecret = await runPod(cluster, namespace, 'with-secret', {
-      image, command, pullSecret: await pullSecret(cluster, namespace, registry),
+      image,
+      command,
+      pullSecret: await pullSecret(cluster, namespace, registry),
     });
     assert.deepEqual(withSecret, { phase: 'Succeeded', log: 'private app linux/amd64\n' });
 
@@ -113,16 +138,23 @@ describe('real node', () => {
     assert.match((without as { message: string }).message, /401 Unauthorized|unauthorized|authorization failed/i);
   });
 
-  test('a pod on the node\'s bridge reaches the API server at the kubernetes Service, where in-cluster clients look for it', async (t) => {
+  test("a pod on the node's bridge reaches the API server at the kubernetes Service, where in-cluster clients look for it", async (t) => {
     const { cluster, registry, fixtures, namespace } = await setUp(t, 'plain');
     // busybox speaks no TLS the API server accepts; plain HTTP gets Go's answer from its TLS port.
     const outcome = await runPod(cluster, namespace, 'service', {
       image: `${registry.host}/${fixtures.floating.A.repository}@${fixtures.floating.A.digest}`,
-      command: ['/bin/sh', '-c', 'echo "$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT"; printf \'GET /livez HTTP/1.0\\r\\n\\r\\n\' | nc -w 5 "$KUBERNETES_SERVICE_HOST" "$KUBERNETES_SERVICE_PORT"'],
+      command: [
+        '/bin/sh',
+        '-c',
+        'echo "$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT"; printf \'GET /livez HTTP/1.0\\r\\n\\r\\n\' | nc -w 5 "$KUBERNETES_SERVICE_HOST" "$KUBERNETES_SERVICE_PORT"',
+      ],
     });
     assert.equal(outcome.phase, 'Succeeded', JSON.stringify(outcome));
     const [service, ...answer] = (outcome as { log: string }).log.split('\n');
     assert.equal(service, '10.96.0.1:443');
-    assert.match(answer.join('\n'), /^HTTP\/1\.0 400 Bad Request\r?\n[^]*Client sent an HTTP request to an HTTPS server/);
+    assert.match(
+      answer.join('\n'),
+      /^HTTP\/1\.0 400 Bad Request\r?\n[^]*Client sent an HTTP request to an HTTPS server/,
+    );
   });
 });

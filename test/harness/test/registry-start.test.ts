@@ -32,7 +32,11 @@ describe('startRegistry', () => {
     try {
       assert.equal(registry.url, `https://${registry.host}`);
       assert.ok(registry.caFile && existsSync(registry.caFile));
-      await assert.rejects(fetch(`${registry.url}/v2/`), /fetch failed/, 'the system trust store must not trust the test CA');
+      await assert.rejects(
+        fetch(`${registry.url}/v2/`),
+        /fetch failed/,
+        'the system trust store must not trust the test CA',
+      );
 
       const anonymous = await fetch(`${registry.url}/v2/`, { dispatcher });
       assert.equal(anonymous.status, 401);
@@ -40,9 +44,15 @@ describe('startRegistry', () => {
 
       const basic = (password: string): string =>
         'Basic ' + Buffer.from(`${registry.username}:${password}`).toString('base64');
-      const signedIn = await fetch(`${registry.url}/v2/`, { dispatcher, headers: { authorization: basic(registry.password!) } });
+      const signedIn = await fetch(`${registry.url}/v2/`, {
+        dispatcher,
+        headers: { authorization: basic(registry.password!) },
+      });
       assert.equal(signedIn.status, 200);
-      const wrong = await fetch(`${registry.url}/v2/`, { dispatcher, headers: { authorization: basic('wrong-password') } });
+      const wrong = await fetch(`${registry.url}/v2/`, {
+        dispatcher,
+        headers: { authorization: basic('wrong-password') },
+      });
       assert.equal(wrong.status, 401);
     } finally {
       await dispatcher.close();
@@ -71,8 +81,10 @@ describe('startRegistry', () => {
     try {
       const configFile = join(dir, 'config.yml');
       await writeFile(configFile, 'version: 0.1\nstorage: {nosuchdriver: {}}\nhttp: {addr: "127.0.0.1:0"}\n');
-      const error = await runRegistryProcess({ configFile, probeUrl: 'http://127.0.0.1:1/v2/', dispatcher })
-        .then(() => undefined, (err: unknown) => err);
+      const error = await runRegistryProcess({ configFile, probeUrl: 'http://127.0.0.1:1/v2/', dispatcher }).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
       assert.ok(error instanceof RegistryStartError, String(error));
       assert.match(error.message, /docker-registry exited/);
       assert.match(error.registryLog, /nosuchdriver/);

@@ -3,9 +3,20 @@ import { after, before, describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { fetch } from 'undici';
 import {
-  MANIFEST_ACCEPT, PRIVATE_REPOSITORY_PREFIX, REGISTRY_MODES, RegistryHttp, TokenRequestError, allManifestFixtures,
-  fixtureSet, pushFixtures, sha256Digest, skopeoInspectDigests, startRegistry,
-  type Fixtures, type ManifestFixture, type RegistryInstance,
+  MANIFEST_ACCEPT,
+  PRIVATE_REPOSITORY_PREFIX,
+  REGISTRY_MODES,
+  RegistryHttp,
+  TokenRequestError,
+  allManifestFixtures,
+  fixtureSet,
+  pushFixtures,
+  sha256Digest,
+  skopeoInspectDigests,
+  startRegistry,
+  type Fixtures,
+  type ManifestFixture,
+  type RegistryInstance,
 } from '../src/registry/index.js';
 import { mapConcurrently } from '../src/registry/concurrency.js';
 
@@ -79,14 +90,23 @@ for (const mode of REGISTRY_MODES) {
 
     test('skopeo reports the same digests and reads the same manifest bytes', async () => {
       const sample = [
-        fixtures.floating.A, fixtures.floating.B, floatingTagFixture(fixtures, 'A'),
-        fixtures.ociIndex, fixtures.ociIndex.amd64, fixtures.ociIndex.arm64,
+        fixtures.floating.A,
+        fixtures.floating.B,
+        floatingTagFixture(fixtures, 'A'),
+        fixtures.ociIndex,
+        fixtures.ociIndex.amd64,
+        fixtures.ociIndex.arm64,
         fixtures.dockerSchema2,
-        fixtures.dockerManifestList, fixtures.dockerManifestList.amd64, fixtures.dockerManifestList.arm64,
-        fixtures.manyTags.images[0]!, fixtures.manyTags.images.at(-1)!,
+        fixtures.dockerManifestList,
+        fixtures.dockerManifestList.amd64,
+        fixtures.dockerManifestList.arm64,
+        fixtures.manyTags.images[0]!,
+        fixtures.manyTags.images.at(-1)!,
         fixtures.private,
       ];
-      const seen = await mapConcurrently(sample, 2, (fixture) => skopeoInspectDigests(registry, fixtures.reference(fixture)));
+      const seen = await mapConcurrently(sample, 2, (fixture) =>
+        skopeoInspectDigests(registry, fixtures.reference(fixture)),
+      );
       sample.forEach((fixture, i) => {
         assert.deepEqual(seen[i], { reported: fixture.digest, raw: fixture.digest }, fixtures.reference(fixture));
       });
@@ -96,7 +116,9 @@ for (const mode of REGISTRY_MODES) {
       const { repository, tags } = fixtures.manyTags;
       assert.equal(tags.length, 210);
       assert.ok(tags.includes('latest'));
-      const response = await http.request('GET', `/v2/${repository}/tags/list`, { scope: `repository:${repository}:pull` });
+      const response = await http.request('GET', `/v2/${repository}/tags/list`, {
+        scope: `repository:${repository}:pull`,
+      });
       assert.equal(response.status, 200);
       const listed = await response.json<{ tags: string[] }>();
       assert.deepEqual([...listed.tags].sort(), [...tags].sort());
@@ -108,18 +130,29 @@ for (const mode of REGISTRY_MODES) {
       const { repository, tag } = fixtures.floating;
       const path = `/v2/${repository}/manifests/${tag}`;
       const headDigest = async (): Promise<string | undefined> => {
-        const response = await http.request('HEAD', path, { scope: `repository:${repository}:pull`, headers: { accept: MANIFEST_ACCEPT } });
+        const response = await http.request('HEAD', path, {
+          scope: `repository:${repository}:pull`,
+          headers: { accept: MANIFEST_ACCEPT },
+        });
         await response.discard();
         return response.header('docker-content-digest');
       };
       assert.equal(await headDigest(), fixtures.floating.A.digest);
 
       const moved = await fixtures.moveFloatingTag('B');
-      assert.deepEqual({ repository: moved.repository, tag: moved.tag, digest: moved.digest }, { repository, tag, digest: fixtures.floating.B.digest });
+      assert.deepEqual(
+        { repository: moved.repository, tag: moved.tag, digest: moved.digest },
+        { repository, tag, digest: fixtures.floating.B.digest },
+      );
       assert.equal(await headDigest(), fixtures.floating.B.digest);
       // The pods of the seed print /root/buildinfo: B's layer must name build 154.
-      const manifest = JSON.parse(fixtures.floating.B.bytes.toString('utf8')) as { layers: { digest: string }[]; config: { digest: string } };
-      const layer = await http.request('GET', `/v2/${repository}/blobs/${manifest.layers[0]!.digest}`, { scope: `repository:${repository}:pull` });
+      const manifest = JSON.parse(fixtures.floating.B.bytes.toString('utf8')) as {
+        layers: { digest: string }[];
+        config: { digest: string };
+      };
+      const layer = await http.request('GET', `/v2/${repository}/blobs/${manifest.layers[0]!.digest}`, {
+        scope: `repository:${repository}:pull`,
+      });
       const tar = gunzipSync(await layer.bytes()).toString('latin1');
       assert.ok(tar.includes('root/buildinfo/Dockerfile-ubi8-8.0-154'));
       assert.ok(!tar.includes('Dockerfile-ubi8-8.0-122'));
@@ -145,7 +178,12 @@ for (const mode of REGISTRY_MODES) {
       test('pulling needs the account, and a wrong password gets 401', async () => {
         const path = `/v2/${fixtures.dockerSchema2.repository}/manifests/${fixtures.dockerSchema2.tag}`;
         const anonymous = new RegistryHttp({ url: registry.url, caPem: registry.caPem });
-        const wrong = new RegistryHttp({ url: registry.url, caPem: registry.caPem, username: registry.username, password: 'wrong' });
+        const wrong = new RegistryHttp({
+          url: registry.url,
+          caPem: registry.caPem,
+          username: registry.username,
+          password: 'wrong',
+        });
         try {
           const statusOf = async (client: RegistryHttp): Promise<[number, string | undefined]> => {
             const response = await client.request('HEAD', path, { headers: { accept: MANIFEST_ACCEPT } });
@@ -165,7 +203,9 @@ for (const mode of REGISTRY_MODES) {
     if (mode === 'token') {
       describe('token flow', () => {
         let anonymous: RegistryHttp;
-        before(() => { anonymous = new RegistryHttp({ url: registry.url }); });
+        before(() => {
+          anonymous = new RegistryHttp({ url: registry.url });
+        });
         after(() => anonymous.close());
 
         test('anonymous users pull public repositories, also with skopeo', async () => {
@@ -185,19 +225,28 @@ for (const mode of REGISTRY_MODES) {
         });
 
         test('pushing needs the account', async () => {
-          const refused = await anonymous.request('POST', '/v2/scratch/blobs/uploads/', { scope: 'repository:scratch:pull,push' });
+          const refused = await anonymous.request('POST', '/v2/scratch/blobs/uploads/', {
+            scope: 'repository:scratch:pull,push',
+          });
           await refused.discard();
           assert.equal(refused.status, 401);
           assert.match(refused.header('www-authenticate') ?? '', /error="insufficient_scope"/);
-          const accepted = await http.request('POST', '/v2/scratch/blobs/uploads/', { scope: 'repository:scratch:pull,push' });
+          const accepted = await http.request('POST', '/v2/scratch/blobs/uploads/', {
+            scope: 'repository:scratch:pull,push',
+          });
           await accepted.discard();
           assert.equal(accepted.status, 202);
           // The registry's challenge lists the actions in Go map order, "pull,push" or "push,pull".
-          const grants = registry.tokenRequests!().filter((r) => r.scopes.some((scope) => scope.startsWith('repository:scratch:')));
-          assert.deepEqual(grants.map((r) => [r.account ?? 'anonymous', [...(r.granted[0]?.actions ?? [])].sort()]), [
-            ['anonymous', ['pull']],
-            [registry.username, ['pull', 'push']],
-          ]);
+          const grants = registry.tokenRequests!().filter((r) =>
+            r.scopes.some((scope) => scope.startsWith('repository:scratch:')),
+          );
+          assert.deepEqual(
+            grants.map((r) => [r.account ?? 'anonymous', [...(r.granted[0]?.actions ?? [])].sort()]),
+            [
+              ['anonymous', ['pull']],
+              [registry.username, ['pull', 'push']],
+            ],
+          );
         });
 
         test('only the account may list the catalog', async () => {
@@ -213,33 +262,48 @@ for (const mode of REGISTRY_MODES) {
         test('the OAuth2 password grant issues a token the registry accepts', async () => {
           const scope = `repository:${fixtures.private.repository}:pull`;
           const form = new URLSearchParams({
-            grant_type: 'password', service: registry.tokenService!, scope, client_id: 'istream-tests',
-            username: registry.username!, password: registry.password!,
+            grant_type: 'password',
+            service: registry.tokenService!,
+            scope,
+            client_id: 'istream-tests',
+            username: registry.username!,
+            password: registry.password!,
           });
           const granted = await fetch(registry.tokenRealm!, { method: 'POST', body: form });
           assert.equal(granted.status, 200);
           const { access_token: token } = (await granted.json()) as { access_token: string };
-          const response = await fetch(`${registry.url}/v2/${fixtures.private.repository}/manifests/${fixtures.private.tag}`, {
-            method: 'HEAD', headers: { authorization: `Bearer ${token}`, accept: MANIFEST_ACCEPT },
-          });
+          const response = await fetch(
+            `${registry.url}/v2/${fixtures.private.repository}/manifests/${fixtures.private.tag}`,
+            {
+              method: 'HEAD',
+              headers: { authorization: `Bearer ${token}`, accept: MANIFEST_ACCEPT },
+            },
+          );
           assert.equal(response.headers.get('docker-content-digest'), fixtures.private.digest);
         });
 
         test('a wrong password gets 401 from the token server, in both flows', async () => {
           const tokenUrl = `${registry.tokenRealm}?service=${registry.tokenService}&scope=repository:ubi:pull`;
-          const viaGet = await fetch(tokenUrl, { headers: { authorization: basicHeader(registry.username!, 'wrong') } });
+          const viaGet = await fetch(tokenUrl, {
+            headers: { authorization: basicHeader(registry.username!, 'wrong') },
+          });
           assert.equal(viaGet.status, 401);
           const form = new URLSearchParams({
-            grant_type: 'password', service: registry.tokenService!, scope: 'repository:ubi:pull',
-            username: registry.username!, password: 'wrong',
+            grant_type: 'password',
+            service: registry.tokenService!,
+            scope: 'repository:ubi:pull',
+            username: registry.username!,
+            password: 'wrong',
           });
           const viaPost = await fetch(registry.tokenRealm!, { method: 'POST', body: form });
           assert.equal(viaPost.status, 401);
 
           const wrong = new RegistryHttp({ url: registry.url, username: registry.username, password: 'wrong' });
           try {
-            await assert.rejects(fetchManifest(wrong, fixtures.dockerSchema2), (err: unknown) =>
-              err instanceof TokenRequestError && err.status === 401);
+            await assert.rejects(
+              fetchManifest(wrong, fixtures.dockerSchema2),
+              (err: unknown) => err instanceof TokenRequestError && err.status === 401,
+            );
           } finally {
             await wrong.close();
           }
@@ -256,7 +320,9 @@ test('fixtures are deterministic: two fresh registries hold the same digests, th
     const digestsIn = async (registry: RegistryInstance, fixtures: Fixtures): Promise<string[]> => {
       const http = new RegistryHttp(registry);
       try {
-        const answers = await mapConcurrently(allManifestFixtures(fixtures), 4, (fixture) => fetchManifest(http, fixture));
+        const answers = await mapConcurrently(allManifestFixtures(fixtures), 4, (fixture) =>
+          fetchManifest(http, fixture),
+        );
         return answers.map((answer) => answer.headDigest ?? 'missing');
       } finally {
         await http.close();
@@ -264,7 +330,10 @@ test('fixtures are deterministic: two fresh registries hold the same digests, th
     };
     const [first, second] = await Promise.all(registries.map((registry, i) => digestsIn(registry, pushed[i]!)));
     assert.deepEqual(first, second);
-    assert.deepEqual(first, allManifestFixtures(fixtureSet()).map((fixture) => fixture.digest));
+    assert.deepEqual(
+      first,
+      allManifestFixtures(fixtureSet()).map((fixture) => fixture.digest),
+    );
   } finally {
     await Promise.all(registries.map((registry) => registry.stop()));
   }

@@ -19,7 +19,9 @@ export const caLifetimeDays = 365;
 export const servingLifetimeDays = 90;
 
 function ecKeyPem(): string {
-  return generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  return generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString();
 }
 
 async function openssl(steps: string[][], files: Record<string, string>): Promise<string> {
@@ -31,7 +33,10 @@ async function openssl(steps: string[][], files: Record<string, string>): Promis
         await run('openssl', args, { cwd: dir });
       } catch (error) {
         const e = error as { code?: string; stderr?: string; message: string };
-        if (e.code === 'ENOENT') throw new Error('the admission server needs the openssl command to issue its certificates; install openssl (Debian: apt-get install openssl)');
+        if (e.code === 'ENOENT')
+          throw new Error(
+            'the admission server needs the openssl command to issue its certificates; install openssl (Debian: apt-get install openssl)',
+          );
         throw new Error(`openssl ${args[0]} failed: ${e.stderr || e.message}`);
       }
     }
@@ -44,8 +49,20 @@ async function openssl(steps: string[][], files: Record<string, string>): Promis
 // `openssl ca` rather than `req -x509`: it takes explicit validity dates (openssl 3.0's `req` only
 // counts days from the system clock), so validity follows the rotator's clock.
 const CA_CONFIG = [
-  '[ca]', 'default_ca = d', '[d]', 'database = index.txt', 'new_certs_dir = .', 'serial = serial', 'default_md = sha256',
-  'policy = p', 'copy_extensions = copy', 'unique_subject = no', 'email_in_dn = no', '[p]', 'commonName = supplied', '',
+  '[ca]',
+  'default_ca = d',
+  '[d]',
+  'database = index.txt',
+  'new_certs_dir = .',
+  'serial = serial',
+  'default_md = sha256',
+  'policy = p',
+  'copy_extensions = copy',
+  'unique_subject = no',
+  'email_in_dn = no',
+  '[p]',
+  'commonName = supplied',
+  '',
 ].join('\n');
 
 /** ASN.1 GeneralizedTime, as `openssl ca -startdate` reads it. */
@@ -54,23 +71,66 @@ const asn1Time = (date: Date): string => `${date.toISOString().replace(/[-:T]/g,
 /** Backdated a little, so a node whose clock is behind still accepts a certificate made just now. */
 const clockSkewMs = 5 * 60_000;
 
-async function sign(subjectKey: string, subject: string, extensions: string[], lifetimeDays: number, now: Date, ca?: KeyPair): Promise<string> {
+async function sign(
+  subjectKey: string,
+  subject: string,
+  extensions: string[],
+  lifetimeDays: number,
+  now: Date,
+  ca?: KeyPair,
+): Promise<string> {
   const notBefore = new Date(Math.min(now.getTime(), Date.now()) - clockSkewMs);
   const notAfter = new Date(now.getTime() + lifetimeDays * 86_400_000);
-  return openssl([
-    ['req', '-new', '-key', 'subject.key', '-subj', subject, ...extensions.flatMap((e) => ['-addext', e]), '-out', 'subject.csr'],
-    ['ca', '-batch', '-config', 'ca.cnf', '-notext', '-in', 'subject.csr', '-out', 'out.pem', '-startdate', asn1Time(notBefore), '-enddate', asn1Time(notAfter),
-      ...(ca ? ['-cert', 'ca.crt', '-keyfile', 'ca.key'] : ['-selfsign', '-keyfile', 'subject.key'])],
-  ], {
-    'subject.key': subjectKey, 'ca.cnf': CA_CONFIG, 'index.txt': '', serial: `${randomBytes(16).toString('hex').replace(/^./, '1')}\n`,
-    ...(ca ? { 'ca.crt': ca.certPem, 'ca.key': ca.keyPem } : {}),
-  });
+  return openssl(
+    [
+      [
+        'req',
+        '-new',
+        '-key',
+        'subject.key',
+        '-subj',
+        subject,
+        ...extensions.flatMap((e) => ['-addext', e]),
+        '-out',
+        'subject.csr',
+      ],
+      [
+        'ca',
+        '-batch',
+        '-config',
+        'ca.cnf',
+        '-notext',
+        '-in',
+        'subject.csr',
+        '-out',
+        'out.pem',
+        '-startdate',
+        asn1Time(notBefore),
+        '-enddate',
+        asn1Time(notAfter),
+        ...(ca ? ['-cert', 'ca.crt', '-keyfile', 'ca.key'] : ['-selfsign', '-keyfile', 'subject.key']),
+      ],
+    ],
+    {
+      'subject.key': subjectKey,
+      'ca.cnf': CA_CONFIG,
+      'index.txt': '',
+      serial: `${randomBytes(16).toString('hex').replace(/^./, '1')}\n`,
+      ...(ca ? { 'ca.crt': ca.certPem, 'ca.key': ca.keyPem } : {}),
+    },
+  );
 }
 
 /** A fresh self-signed CA that signs only the serving certificates of this webhook. */
 export async function createCertificateAuthority(commonName: string, now: Date): Promise<KeyPair> {
   const keyPem = ecKeyPem();
-  const certPem = await sign(keyPem, `/CN=${commonName}`, ['basicConstraints=critical,CA:TRUE,pathlen:0', 'keyUsage=critical,keyCertSign,cRLSign'], caLifetimeDays, now);
+  const certPem = await sign(
+    keyPem,
+    `/CN=${commonName}`,
+    ['basicConstraints=critical,CA:TRUE,pathlen:0', 'keyUsage=critical,keyCertSign,cRLSign'],
+    caLifetimeDays,
+    now,
+  );
   return { certPem, keyPem };
 }
 
@@ -78,9 +138,19 @@ export async function createCertificateAuthority(commonName: string, now: Date):
 export async function issueServingCertificate(ca: KeyPair, hosts: readonly string[], now: Date): Promise<KeyPair> {
   const keyPem = ecKeyPem();
   const altNames = hosts.map((h) => (/^[\d.]+$|:/.test(h) ? `IP:${h}` : `DNS:${h}`)).join(',');
-  const certPem = await sign(keyPem, `/CN=${hosts[0] ?? 'istream-admission'}`, [
-    'basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=serverAuth', `subjectAltName=${altNames}`,
-  ], servingLifetimeDays, now, ca);
+  const certPem = await sign(
+    keyPem,
+    `/CN=${hosts[0] ?? 'istream-admission'}`,
+    [
+      'basicConstraints=critical,CA:FALSE',
+      'keyUsage=critical,digitalSignature',
+      'extendedKeyUsage=serverAuth',
+      `subjectAltName=${altNames}`,
+    ],
+    servingLifetimeDays,
+    now,
+    ca,
+  );
   return { certPem, keyPem };
 }
 

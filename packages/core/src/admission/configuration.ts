@@ -34,17 +34,30 @@ function clientConfig(endpoint: WebhookEndpoint, path: string, caBundle: string 
 
 /** kube-system and istream's namespace are never intercepted, whatever their labels say. */
 function neverIntercepted(istreamNamespace: string): Record<string, unknown> {
-  return { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [...new Set(['kube-system', istreamNamespace])] };
+  return {
+    key: 'kubernetes.io/metadata.name',
+    operator: 'NotIn',
+    values: [...new Set(['kube-system', istreamNamespace])],
+  };
 }
 
 function optedInNamespaces(istreamNamespace: string): Record<string, unknown> {
-  return { matchExpressions: [{ key: IMAGE_LOOKUP_LABEL, operator: 'In', values: [IMAGE_LOOKUP_LABEL_VALUE] }, neverIntercepted(istreamNamespace)] };
+  return {
+    matchExpressions: [
+      { key: IMAGE_LOOKUP_LABEL, operator: 'In', values: [IMAGE_LOOKUP_LABEL_VALUE] },
+      neverIntercepted(istreamNamespace),
+    ],
+  };
 }
 
 /** One rule per workload kind of the table (Pods included), main resource only. */
 function workloadRules(): Array<Record<string, unknown>> {
   return WORKLOAD_KINDS.map((k) => ({
-    apiGroups: [k.group], apiVersions: [k.version], resources: [k.resource], operations: ['CREATE', 'UPDATE'], scope: 'Namespaced',
+    apiGroups: [k.group],
+    apiVersions: [k.version],
+    resources: [k.resource],
+    operations: ['CREATE', 'UPDATE'],
+    scope: 'Namespaced',
   }));
 }
 
@@ -57,9 +70,11 @@ function podSpecCel(root: string): string {
   for (const k of WORKLOAD_KINDS) byPath.set(k.podSpecFieldPath, [...(byPath.get(k.podSpecFieldPath) ?? []), k]);
   const branches = [...byPath.values()];
   const last = branches.pop()!;
-  return branches.reduceRight((otherwise, kinds) =>
-    `(${kinds.map((k) => `${root}.kind == '${k.kind}'`).join(' || ')} ? ${optionalPath(root, kinds[0]!.podSpecPath)} : ${otherwise})`,
-  optionalPath(root, last[0]!.podSpecPath));
+  return branches.reduceRight(
+    (otherwise, kinds) =>
+      `(${kinds.map((k) => `${root}.kind == '${k.kind}'`).join(' || ')} ? ${optionalPath(root, kinds[0]!.podSpecPath)} : ${otherwise})`,
+    optionalPath(root, last[0]!.podSpecPath),
+  );
 }
 
 /** CEL: every container and init container of `root` (a list, empty when there are none). */
@@ -72,7 +87,7 @@ const singleSegment = (image: string): string => `(!${image}.contains('/') && !$
 
 const notControlled = {
   name: 'not-controller-owned',
-  expression: "!object.metadata.?ownerReferences.orValue([]).exists(r, r.?controller.orValue(false))",
+  expression: '!object.metadata.?ownerReferences.orValue([]).exists(r, r.?controller.orValue(false))',
 };
 
 /**
@@ -80,12 +95,19 @@ const notControlled = {
  * names local lookup resolves) or the resolve-names annotation on the object or its template.
  */
 function namesAStream(): { name: string; expression: string } {
-  const annotated = (root: string): string => `${root}.?metadata.?annotations[?'${RESOLVE_NAMES_ANNOTATION}'].orValue('') == '*'`;
-  const templates = [...new Set(WORKLOAD_KINDS.filter((k) => k.podSpecPath.length > 1).map((k) => k.podSpecPath.slice(0, -1).join('.')))];
+  const annotated = (root: string): string =>
+    `${root}.?metadata.?annotations[?'${RESOLVE_NAMES_ANNOTATION}'].orValue('') == '*'`;
+  const templates = [
+    ...new Set(WORKLOAD_KINDS.filter((k) => k.podSpecPath.length > 1).map((k) => k.podSpecPath.slice(0, -1).join('.'))),
+  ];
   const templateAnnotated = templates.map((t) => annotated(optionalPath('object', t.split('.'))));
   return {
     name: 'names-a-stream',
-    expression: [annotated('object'), ...templateAnnotated, `${containersCel('object')}.exists(c, ${singleSegment("c.?image.orValue('/')")})`].join(' || '),
+    expression: [
+      annotated('object'),
+      ...templateAnnotated,
+      `${containersCel('object')}.exists(c, ${singleSegment("c.?image.orValue('/')")})`,
+    ].join(' || '),
   };
 }
 
@@ -93,11 +115,13 @@ function namesAStream(): { name: string; expression: string } {
 export function admissionWebhookConfiguration(options: AdmissionConfigurationOptions): Record<string, unknown> {
   const common = { admissionReviewVersions: ['v1'], sideEffects: 'None', timeoutSeconds: 5, matchPolicy: 'Equivalent' };
   return {
-    apiVersion: ADMISSION_API, kind: 'MutatingWebhookConfiguration',
+    apiVersion: ADMISSION_API,
+    kind: 'MutatingWebhookConfiguration',
     metadata: { name: ADMISSION_CONFIGURATION_NAME, labels: { 'app.kubernetes.io/managed-by': 'istream' } },
     webhooks: [
       {
-        name: 'image-lookup.istream.io', ...common,
+        name: 'image-lookup.istream.io',
+        ...common,
         clientConfig: clientConfig(options.endpoint, IMAGE_LOOKUP_PATH, options.caBundle),
         rules: workloadRules(),
         namespaceSelector: optedInNamespaces(options.istreamNamespace),
@@ -108,9 +132,18 @@ export function admissionWebhookConfiguration(options: AdmissionConfigurationOpt
         reinvocationPolicy: 'IfNeeded',
       },
       {
-        name: 'imagestream-strategy.istream.io', ...common,
+        name: 'imagestream-strategy.istream.io',
+        ...common,
         clientConfig: clientConfig(options.endpoint, IMAGE_STREAM_STRATEGY_PATH, options.caBundle),
-        rules: [{ apiGroups: ['image.openshift.io'], apiVersions: ['v1'], resources: ['imagestreams'], operations: ['CREATE', 'UPDATE'], scope: 'Namespaced' }],
+        rules: [
+          {
+            apiGroups: ['image.openshift.io'],
+            apiVersions: ['v1'],
+            resources: ['imagestreams'],
+            operations: ['CREATE', 'UPDATE'],
+            scope: 'Namespaced',
+          },
+        ],
         namespaceSelector: { matchExpressions: [neverIntercepted(options.istreamNamespace)] },
         // The controller applies the same rules when it next sees the stream.
         failurePolicy: 'Ignore',
@@ -131,7 +164,8 @@ export function lookupGuardPolicy(istreamNamespace: string): Array<Record<string
   const namesParam = `${singleSegment("c.?image.orValue('/')")} && c.image.split(':')[0] == params.metadata.name`;
   return [
     {
-      apiVersion: ADMISSION_API, kind: 'ValidatingAdmissionPolicy',
+      apiVersion: ADMISSION_API,
+      kind: 'ValidatingAdmissionPolicy',
       metadata: { name: LOOKUP_GUARD_POLICY_NAME, labels: { 'app.kubernetes.io/managed-by': 'istream' } },
       spec: {
         failurePolicy: 'Fail',
@@ -142,15 +176,18 @@ export function lookupGuardPolicy(istreamNamespace: string): Array<Record<string
           { name: 'lookup', expression: 'params.?spec.?lookupPolicy.?local.orValue(false)' },
           { name: 'unresolved', expression: `${containersCel('object')}.filter(c, ${namesParam} && !(${unchanged}))` },
         ],
-        validations: [{
-          expression: '!variables.lookup || size(variables.unresolved) == 0',
-          messageExpression: `'istream did not resolve image "' + variables.unresolved[0].image + '" of container "' + variables.unresolved[0].name + '": ImageStream ' + params.metadata.name + ' has lookupPolicy.local, but the istream admission webhook did not answer. Start the istream controller (kubectl istream install, or kubectl istream controller) and retry, or name the image by its full reference.'`,
-          reason: 'Forbidden',
-        }],
+        validations: [
+          {
+            expression: '!variables.lookup || size(variables.unresolved) == 0',
+            messageExpression: `'istream did not resolve image "' + variables.unresolved[0].image + '" of container "' + variables.unresolved[0].name + '": ImageStream ' + params.metadata.name + ' has lookupPolicy.local, but the istream admission webhook did not answer. Start the istream controller (kubectl istream install, or kubectl istream controller) and retry, or name the image by its full reference.'`,
+            reason: 'Forbidden',
+          },
+        ],
       },
     },
     {
-      apiVersion: ADMISSION_API, kind: 'ValidatingAdmissionPolicyBinding',
+      apiVersion: ADMISSION_API,
+      kind: 'ValidatingAdmissionPolicyBinding',
       metadata: { name: LOOKUP_GUARD_POLICY_NAME, labels: { 'app.kubernetes.io/managed-by': 'istream' } },
       spec: {
         policyName: LOOKUP_GUARD_POLICY_NAME,
@@ -197,7 +234,8 @@ function applyConfigurationCel(path: readonly string[]): string {
     return `?${list}: size(${resolved}) > 0 ? optional.of(${resolved}) : optional.none()`;
   });
   let inner = `${['Object', ...path].join('.')}{${lists.join(', ')}}`;
-  for (let i = path.length - 1; i >= 0; i--) inner = `${['Object', ...path.slice(0, i)].join('.')}{${path[i]}: ${inner}}`;
+  for (let i = path.length - 1; i >= 0; i--)
+    inner = `${['Object', ...path.slice(0, i)].join('.')}{${path[i]}: ${inner}}`;
   return inner;
 }
 
@@ -215,21 +253,41 @@ export function lookupPolicies(istreamNamespace: string, table: LookupTable = {}
     const labels = { 'app.kubernetes.io/managed-by': 'istream' };
     return [
       {
-        apiVersion: ADMISSION_API, kind: 'MutatingAdmissionPolicy', metadata: { name, labels },
+        apiVersion: ADMISSION_API,
+        kind: 'MutatingAdmissionPolicy',
+        metadata: { name, labels },
         spec: {
           matchConstraints: {
-            resourceRules: kinds.map((k) => ({ apiGroups: [k.group], apiVersions: [k.version], resources: [k.resource], operations: ['CREATE', 'UPDATE'] })),
+            resourceRules: kinds.map((k) => ({
+              apiGroups: [k.group],
+              apiVersions: [k.version],
+              resources: [k.resource],
+              operations: ['CREATE', 'UPDATE'],
+            })),
             namespaceSelector: optedInNamespaces(istreamNamespace),
           },
-          matchConditions: [notControlled, { name: 'names-a-single-segment-image', expression: `${containersCel('object')}.exists(c, ${singleSegment("c.?image.orValue('/')")})` }],
+          matchConditions: [
+            notControlled,
+            {
+              name: 'names-a-single-segment-image',
+              expression: `${containersCel('object')}.exists(c, ${singleSegment("c.?image.orValue('/')")})`,
+            },
+          ],
           variables: [lookupTableVariable(table)],
           failurePolicy: 'Fail',
           reinvocationPolicy: 'IfNeeded',
-          mutations: [{ patchType: 'ApplyConfiguration', applyConfiguration: { expression: applyConfigurationCel(kinds[0]!.podSpecPath) } }],
+          mutations: [
+            {
+              patchType: 'ApplyConfiguration',
+              applyConfiguration: { expression: applyConfigurationCel(kinds[0]!.podSpecPath) },
+            },
+          ],
         },
       },
       {
-        apiVersion: ADMISSION_API, kind: 'MutatingAdmissionPolicyBinding', metadata: { name, labels },
+        apiVersion: ADMISSION_API,
+        kind: 'MutatingAdmissionPolicyBinding',
+        metadata: { name, labels },
         spec: { policyName: name, matchResources: { namespaceSelector: optedInNamespaces(istreamNamespace) } },
       },
     ];

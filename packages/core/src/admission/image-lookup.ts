@@ -3,7 +3,13 @@
 // `lookupPolicy.local` in the object's namespace becomes the pull spec a trigger would write for
 // that tag. Pure: the streams come from the caller (the controller's informer cache).
 import type { KubeObject } from '../cluster/index.js';
-import { DEFAULT_TAG, latestTagEvent, resolveTagEvent, withoutTagOrDigest, type ImageStream } from '../imagestream/index.js';
+import {
+  DEFAULT_TAG,
+  latestTagEvent,
+  resolveTagEvent,
+  withoutTagOrDigest,
+  type ImageStream,
+} from '../imagestream/index.js';
 import { isImageReference } from '../reference/index.js';
 import type { WorkloadKind } from '../workloads/index.js';
 import type { JsonPatchOperation } from './review.js';
@@ -77,13 +83,17 @@ function containerSlots(obj: KubeObject | undefined, kind: WorkloadKind): Contai
     if (!Array.isArray(containers)) return [];
     return containers.flatMap((c: unknown, i) => {
       const { name, image } = (c ?? {}) as { name?: unknown; image?: unknown };
-      return typeof image === 'string' ? [{ pointer: `${base}/${list}/${i}/image`, name: String(name ?? ''), image }] : [];
+      return typeof image === 'string'
+        ? [{ pointer: `${base}/${list}/${i}/image`, name: String(name ?? ''), image }]
+        : [];
     });
   });
 }
 
 function templateAnnotations(obj: KubeObject | undefined, kind: WorkloadKind): unknown {
-  return kind.podSpecPath.length > 1 ? nested(obj, [...kind.podSpecPath.slice(0, -1), 'metadata', 'annotations', RESOLVE_NAMES_ANNOTATION]) : undefined;
+  return kind.podSpecPath.length > 1
+    ? nested(obj, [...kind.podSpecPath.slice(0, -1), 'metadata', 'annotations', RESOLVE_NAMES_ANNOTATION])
+    : undefined;
 }
 
 /** OpenShift reads the annotation on the pod template first, then on the object. */
@@ -123,7 +133,8 @@ export function lookupImages(request: LookupRequest, streams: StreamLookup): Loo
     if (pullSpec === undefined) {
       return {
         allowed: false,
-        message: `istream: container "${slot.name}" names image "${slot.image}", which is tag "${named.tag}" of ImageStream ` +
+        message:
+          `istream: container "${slot.name}" names image "${slot.image}", which is tag "${named.tag}" of ImageStream ` +
           `${namespace}/${named.stream} (local lookup), but that tag has no image yet; import it ` +
           `(kubectl istream import-image ${named.stream}:${named.tag} -n ${namespace}) or name the image by its full reference`,
       };

@@ -36,9 +36,18 @@ export interface AdmissionResponse {
 }
 
 /** The answer: allowed with an optional JSON patch, or refused with a message the user sees. */
-export function reviewResponse(uid: string, answer: { allowed: true; patch: JsonPatchOperation[] } | { allowed: false; message: string; code?: number }): AdmissionReview {
+export function reviewResponse(
+  uid: string,
+  answer: { allowed: true; patch: JsonPatchOperation[] } | { allowed: false; message: string; code?: number },
+): AdmissionReview {
   const response: AdmissionResponse = answer.allowed
-    ? { uid, allowed: true, ...(answer.patch.length > 0 ? { patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(answer.patch)).toString('base64') } : {}) }
+    ? {
+        uid,
+        allowed: true,
+        ...(answer.patch.length > 0
+          ? { patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(answer.patch)).toString('base64') }
+          : {}),
+      }
     : { uid, allowed: false, status: { code: answer.code ?? 403, message: answer.message } };
   return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response };
 }

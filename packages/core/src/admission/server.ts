@@ -58,7 +58,10 @@ export class AdmissionServer {
    * will (its Secret, its port). A caller waiting here must learn of the failure even when the
    * controller had already started acting, which the manager's `done` alone does not tell it.
    */
-  readonly listening = new Promise<string>((resolve, reject) => { this.resolveListening = resolve; this.rejectListening = reject; });
+  readonly listening = new Promise<string>((resolve, reject) => {
+    this.resolveListening = resolve;
+    this.rejectListening = reject;
+  });
 
   constructor(private readonly options: AdmissionServerOptions) {
     // The manager reports the failure too; nobody has to wait here for it to be handled.
@@ -73,8 +76,16 @@ export class AdmissionServer {
       this.rejectListening(error);
       throw error;
     }
-    const timer = setInterval(() => void this.rotate().catch((error: unknown) => this.options.log.warning('certificate check failed', { error: String(error) })), this.options.rotationCheckMs);
-    await new Promise<void>((resolve) => signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }));
+    const timer = setInterval(
+      () =>
+        void this.rotate().catch((error: unknown) =>
+          this.options.log.warning('certificate check failed', { error: String(error) }),
+        ),
+      this.options.rotationCheckMs,
+    );
+    await new Promise<void>((resolve) =>
+      signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
     clearInterval(timer);
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -83,12 +94,18 @@ export class AdmissionServer {
   private async listen(): Promise<Server> {
     this.served = await this.options.tls.reconcile();
     await this.options.synced();
-    const server = createServer({ cert: this.served.certPem, key: this.served.keyPem }, (req, res) => void this.handle(req, res));
+    const server = createServer(
+      { cert: this.served.certPem, key: this.served.keyPem },
+      (req, res) => void this.handle(req, res),
+    );
     this.server = server;
     const { host, port } = parseBindAddress(this.options.bindAddress) ?? { port: 0 };
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, host, () => { server.off('error', reject); resolve(); });
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
     const address = server.address() as AddressInfo;
     const where = `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
@@ -135,23 +152,36 @@ export class AdmissionServer {
 
   private lookup(request: AdmissionRequest): AdmissionReview {
     const kind = workloadKind(request.kind.kind);
-    if (!kind || kind.group !== request.kind.group || !request.object) return reviewResponse(request.uid, { allowed: true, patch: [] });
-    const outcome = lookupImages({
-      operation: request.operation, subResource: request.subResource, namespace: request.namespace ?? '',
-      kind, object: request.object, oldObject: request.oldObject,
-    }, this.options.streams);
+    if (!kind || kind.group !== request.kind.group || !request.object)
+      return reviewResponse(request.uid, { allowed: true, patch: [] });
+    const outcome = lookupImages(
+      {
+        operation: request.operation,
+        subResource: request.subResource,
+        namespace: request.namespace ?? '',
+        kind,
+        object: request.object,
+        oldObject: request.oldObject,
+      },
+      this.options.streams,
+    );
     const object = `${kind.kind}/${request.namespace ?? ''}/${request.name || (request.object.metadata as { generateName?: string } | undefined)?.generateName || ''}`;
     if (!outcome.allowed) {
       this.options.log.warning('refused unresolvable image', { object, reason: outcome.message });
       return reviewResponse(request.uid, outcome);
     }
-    for (const r of outcome.resolutions) this.options.log.info('resolved image', { object, container: r.container, from: r.from, to: r.to });
+    for (const r of outcome.resolutions)
+      this.options.log.info('resolved image', { object, container: r.container, from: r.from, to: r.to });
     return reviewResponse(request.uid, outcome);
   }
 
   private strategy(request: AdmissionRequest): AdmissionReview {
     if (!request.object || request.subResource) return reviewResponse(request.uid, { allowed: true, patch: [] });
-    const patch = imageStreamStrategy(request.object as unknown as ImageStream, request.oldObject as unknown as ImageStream | undefined, this.options.clock());
+    const patch = imageStreamStrategy(
+      request.object as unknown as ImageStream,
+      request.oldObject as unknown as ImageStream | undefined,
+      this.options.clock(),
+    );
     return reviewResponse(request.uid, { allowed: true, patch });
   }
 }

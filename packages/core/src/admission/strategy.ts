@@ -8,7 +8,9 @@ export function imageStreamStrategy(next: ImageStream, old: ImageStream | undefi
   if (next.spec === undefined || next.spec === null) return [];
   const { stream } = applySpecChange(old ?? next, next, now, old === undefined);
   // OpenShift keeps spec tags in a map, so every client reads them back in name order.
-  const tags: TagReference[] = [...(stream.spec.tags ?? [])].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const tags: TagReference[] = [...(stream.spec.tags ?? [])].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
   if (tags.length === 0 && next.spec.tags === undefined) return [];
   if (jsonEqual(next.spec.tags ?? [], tags)) return [];
   return [{ op: next.spec.tags === undefined ? 'add' : 'replace', path: '/spec/tags', value: tags }];

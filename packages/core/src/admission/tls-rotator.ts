@@ -5,11 +5,20 @@
 import { isNotFound, resourcePath, retryOnConflict, type KubeClient, type KubeObject } from '../cluster/index.js';
 import type { Logger } from '../controller/log.js';
 import {
-  createCertificateAuthority, expired, issueServingCertificate, pemCertificates, renewalDue, signedBy, type KeyPair,
+  createCertificateAuthority,
+  expired,
+  issueServingCertificate,
+  pemCertificates,
+  renewalDue,
+  signedBy,
+  type KeyPair,
 } from './certificates.js';
 
 /** Marks the Secrets this controller created; any other Secret of that name is left alone. */
-export const TLS_SECRET_LABELS = { 'app.kubernetes.io/managed-by': 'istream', 'istream.io/certificate': 'admission' } as const;
+export const TLS_SECRET_LABELS = {
+  'app.kubernetes.io/managed-by': 'istream',
+  'istream.io/certificate': 'admission',
+} as const;
 
 export interface TlsRotatorOptions {
   api: KubeClient;
@@ -45,8 +54,10 @@ const unb64 = (text: string | undefined): string => Buffer.from(text ?? '', 'bas
 /** The Secret exists but istream did not create it. */
 export class ForeignSecretError extends Error {
   constructor(namespace: string, name: string) {
-    super(`Secret ${namespace}/${name} exists but was not created by istream (it lacks the label ` +
-      `app.kubernetes.io/managed-by=istream), so the admission server will not overwrite it; delete it or name another Secret for the admission certificates`);
+    super(
+      `Secret ${namespace}/${name} exists but was not created by istream (it lacks the label ` +
+        `app.kubernetes.io/managed-by=istream), so the admission server will not overwrite it; delete it or name another Secret for the admission certificates`,
+    );
     this.name = 'ForeignSecretError';
   }
 }
@@ -74,19 +85,35 @@ export class TlsRotator {
       throw error;
     }
     const labels = secret.metadata?.labels ?? {};
-    if (Object.entries(TLS_SECRET_LABELS).some(([k, v]) => labels[k] !== v)) throw new ForeignSecretError(this.options.secret.namespace, this.options.secret.name);
+    if (Object.entries(TLS_SECRET_LABELS).some(([k, v]) => labels[k] !== v))
+      throw new ForeignSecretError(this.options.secret.namespace, this.options.secret.name);
     const d = secret.data ?? {};
     const cas = pemCertificates(unb64(d['ca.crt']));
     if (cas.length === 0 || !d['ca.key'] || !d['tls.crt'] || !d['tls.key']) return { secret };
-    return { secret, state: { cas, caKey: unb64(d['ca.key']), serving: { certPem: unb64(d['tls.crt']), keyPem: unb64(d['tls.key']) } } };
+    return {
+      secret,
+      state: { cas, caKey: unb64(d['ca.key']), serving: { certPem: unb64(d['tls.crt']), keyPem: unb64(d['tls.key']) } },
+    };
   }
 
   private async write(secret: SecretObject | undefined, state: TlsState): Promise<void> {
     const { namespace, name } = this.options.secret;
     const body: SecretObject = {
-      apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls',
-      metadata: { ...(secret?.metadata ?? {}), name, namespace, labels: { ...(secret?.metadata?.labels ?? {}), ...TLS_SECRET_LABELS } },
-      data: { 'tls.crt': b64(state.serving.certPem), 'tls.key': b64(state.serving.keyPem), 'ca.crt': b64(state.cas.join('')), 'ca.key': b64(state.caKey) },
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'kubernetes.io/tls',
+      metadata: {
+        ...(secret?.metadata ?? {}),
+        name,
+        namespace,
+        labels: { ...(secret?.metadata?.labels ?? {}), ...TLS_SECRET_LABELS },
+      },
+      data: {
+        'tls.crt': b64(state.serving.certPem),
+        'tls.key': b64(state.serving.keyPem),
+        'ca.crt': b64(state.cas.join('')),
+        'ca.key': b64(state.caKey),
+      },
     };
     if (secret) await this.options.api.call(this.secretPath, { method: 'PUT', body });
     else await this.options.api.call(resourcePath('v1', 'secrets', namespace), { method: 'POST', body });
@@ -99,9 +126,15 @@ export class TlsRotator {
     let secret = found.secret;
     if (!found.state) {
       const ca = await createCertificateAuthority('istream-admission-ca', clock());
-      const created = { cas: [ca.certPem], caKey: ca.keyPem, serving: await issueServingCertificate(ca, hosts, clock()) };
+      const created = {
+        cas: [ca.certPem],
+        caKey: ca.keyPem,
+        serving: await issueServingCertificate(ca, hosts, clock()),
+      };
       await this.write(secret, created);
-      log.info('admission certificates created', { secret: `${this.options.secret.namespace}/${this.options.secret.name}` });
+      log.info('admission certificates created', {
+        secret: `${this.options.secret.namespace}/${this.options.secret.name}`,
+      });
       return created;
     }
     let state: TlsState = found.state;
@@ -120,7 +153,10 @@ export class TlsRotator {
     const serving = reissue ? await issueServingCertificate(current, hosts, clock()) : state.serving;
     // An expired CA leaves the bundle only once the stored certificate is no longer its own: until
     // every replica serves the new certificate, the API server must still trust the old one.
-    const cas = [state.cas[0]!, ...state.cas.slice(1).filter((ca) => !expired(ca, clock()) || signedBy(state.serving.certPem, ca))];
+    const cas = [
+      state.cas[0]!,
+      ...state.cas.slice(1).filter((ca) => !expired(ca, clock()) || signedBy(state.serving.certPem, ca)),
+    ];
     if (reissue || cas.length !== state.cas.length) {
       state = { ...state, cas, serving };
       await this.write(secret, state);

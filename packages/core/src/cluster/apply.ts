@@ -17,10 +17,16 @@ function userFields(object: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(object).filter(([k]) => k !== 'metadata' && k !== 'status'));
 }
 
-interface ResourceList { resources: Array<{ name: string; kind: string; namespaced: boolean }> }
+interface ResourceList {
+  resources: Array<{ name: string; kind: string; namespaced: boolean }>;
+}
 
 /** The resource (plural) of a kind, as discovery of its group version names it. */
-async function resourceOf(connection: ClusterConnection, apiVersion: string, kind: string): Promise<{ name: string; namespaced: boolean }> {
+async function resourceOf(
+  connection: ClusterConnection,
+  apiVersion: string,
+  kind: string,
+): Promise<{ name: string; namespaced: boolean }> {
   const list = await kubeClient(connection).call<ResourceList>(groupVersionPath(apiVersion));
   const found = list.resources.find((r) => r.kind === kind && !r.name.includes('/'));
   if (!found) throw new Error(`the server doesn't have a resource type for kind ${kind} in ${apiVersion}`);
@@ -37,7 +43,7 @@ export async function applyObject(connection: ClusterConnection, object: Spec): 
   const api = kubeClient(connection);
   const apiVersion = object.apiVersion ?? '';
   const resource = await resourceOf(connection, apiVersion, object.kind ?? '');
-  const namespace = resource.namespaced ? object.metadata?.namespace ?? connection.namespace : undefined;
+  const namespace = resource.namespaced ? (object.metadata?.namespace ?? connection.namespace) : undefined;
   const name = object.metadata?.name ?? '';
   const path = resourcePath(apiVersion, resource.name, namespace, name);
   return retryOnConflict(async () => {
@@ -46,9 +52,19 @@ export async function applyObject(connection: ClusterConnection, object: Spec): 
       existing = await api.call<Spec>(path);
     } catch (e) {
       if (!isNotFound(e)) throw e;
-      return { outcome: 'created', object: await api.call<KubeObject>(resourcePath(apiVersion, resource.name, namespace), { method: 'POST', body: object }) };
+      return {
+        outcome: 'created',
+        object: await api.call<KubeObject>(resourcePath(apiVersion, resource.name, namespace), {
+          method: 'POST',
+          body: object,
+        }),
+      };
     }
-    const merged = { ...existing, ...userFields(object), metadata: { ...existing.metadata, labels: { ...existing.metadata?.labels, ...object.metadata?.labels } } };
+    const merged = {
+      ...existing,
+      ...userFields(object),
+      metadata: { ...existing.metadata, labels: { ...existing.metadata?.labels, ...object.metadata?.labels } },
+    };
     if (jsonEqual(userFields(merged), userFields(existing)) && jsonEqual(merged.metadata, existing.metadata)) {
       return { outcome: 'unchanged', object: existing as KubeObject };
     }
@@ -61,17 +77,24 @@ export async function applyObject(connection: ClusterConnection, object: Spec): 
   });
 }
 
-interface CustomResourceDefinitionStatus { status?: { conditions?: Array<{ type: string; status: string }> } }
+interface CustomResourceDefinitionStatus {
+  status?: { conditions?: Array<{ type: string; status: string }> };
+}
 
 /** Waits until the API server serves a CRD (condition Established), or fails after `timeoutMs`. */
-export async function waitForCrdEstablished(connection: ClusterConnection, name: string, timeoutMs = 30_000): Promise<void> {
+export async function waitForCrdEstablished(
+  connection: ClusterConnection,
+  name: string,
+  timeoutMs = 30_000,
+): Promise<void> {
   const api = kubeClient(connection);
   const path = resourcePath('apiextensions.k8s.io/v1', 'customresourcedefinitions', undefined, name);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const crd = await api.call<CustomResourceDefinitionStatus>(path);
     if (crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) return;
-    if (Date.now() > deadline) throw new Error(`the CustomResourceDefinition ${name} was not established within ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline)
+      throw new Error(`the CustomResourceDefinition ${name} was not established within ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -90,10 +113,13 @@ export async function deleteObject(connection: ClusterConnection, object: Spec):
     if (isNotFound(e) || (e as Error).message.startsWith("the server doesn't have a resource type")) return 'absent';
     throw e;
   }
-  const namespace = resource.namespaced ? object.metadata?.namespace ?? connection.namespace : undefined;
+  const namespace = resource.namespaced ? (object.metadata?.namespace ?? connection.namespace) : undefined;
   const path = resourcePath(apiVersion, resource.name, namespace, object.metadata?.name ?? '');
   try {
-    await kubeClient(connection).call(path, { method: 'DELETE', body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' } });
+    await kubeClient(connection).call(path, {
+      method: 'DELETE',
+      body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' },
+    });
     return 'deleted';
   } catch (e) {
     if (isNotFound(e)) return 'absent';

@@ -51,7 +51,10 @@ function retryAfterSeconds(res: IncomingMessage, method: string): number | undef
 export class KubeClient {
   private readonly agents = new Map<string, Agent | HttpAgent>();
 
-  constructor(readonly kubeConfig: KubeConfig, private readonly options: KubeClientOptions = {}) {}
+  constructor(
+    readonly kubeConfig: KubeConfig,
+    private readonly options: KubeClientOptions = {},
+  ) {}
 
   get server(): string {
     const cluster = this.kubeConfig.getCurrentCluster();
@@ -67,7 +70,8 @@ export class KubeClient {
       const text = await readBody(res);
       if (isSuccess(res)) return (text ? JSON.parse(text) : undefined) as T;
       const wait = attempt < maxRetryAfterAttempts ? retryAfterSeconds(res, req.method ?? 'GET') : undefined;
-      if (wait === undefined || req.signal?.aborted) throw apiError(res.statusCode ?? 0, text, header(res, 'retry-after'));
+      if (wait === undefined || req.signal?.aborted)
+        throw apiError(res.statusCode ?? 0, text, header(res, 'retry-after'));
       await new Promise((resolve) => setTimeout(resolve, wait * 1000));
     }
   }
@@ -78,7 +82,10 @@ export class KubeClient {
    * error answer or an ERROR event (410 Gone: the resourceVersion has expired, list again).
    */
   async watch<T extends KubeObject>(
-    path: string, resourceVersion: string, onEvent: (event: WatchEvent<T>) => void, signal: AbortSignal,
+    path: string,
+    resourceVersion: string,
+    onEvent: (event: WatchEvent<T>) => void,
+    signal: AbortSignal,
   ): Promise<void> {
     // As client-go's reflector: the server ends the watch after 5 to 10 minutes, so a connection
     // that died without a word is noticed and replaced.
@@ -125,7 +132,13 @@ export class KubeClient {
   }
 
   /** Sends the request and resolves once the answer's headers are in (reported to onRequest then). */
-  private async send(path: string, req: KubeRequest, payload: Buffer | undefined, timeoutMs?: number, signal?: AbortSignal): Promise<IncomingMessage> {
+  private async send(
+    path: string,
+    req: KubeRequest,
+    payload: Buffer | undefined,
+    timeoutMs?: number,
+    signal?: AbortSignal,
+  ): Promise<IncomingMessage> {
     const url = new URL(this.server + path);
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
     const method = req.method ?? 'GET';
@@ -151,15 +164,22 @@ export class KubeClient {
       this.options.onRequest?.({ method, url: url.href, status, durationMs: Math.round(performance.now() - started) });
     };
     return new Promise<IncomingMessage>((resolve, reject) => {
-      const r = (secure ? request : httpRequest)(url, { method, headers, agent, servername: opts.servername, signal }, (res) => {
-        report(res.statusCode);
-        resolve(res);
-      });
+      const r = (secure ? request : httpRequest)(
+        url,
+        { method, headers, agent, servername: opts.servername, signal },
+        (res) => {
+          report(res.statusCode);
+          resolve(res);
+        },
+      );
       r.on('error', (error: Error & { code?: string }) => {
         report(undefined);
         reject(signal?.aborted ? error : new KubeUnreachableError(this.server, error.code ?? error.message, error));
       });
-      if (timeoutMs !== undefined) r.setTimeout(timeoutMs, () => r.destroy(Object.assign(new Error(`no answer in ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
+      if (timeoutMs !== undefined)
+        r.setTimeout(timeoutMs, () =>
+          r.destroy(Object.assign(new Error(`no answer in ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })),
+        );
       r.end(payload);
     });
   }
@@ -169,9 +189,16 @@ export class KubeClient {
     if (!agent) {
       agent = secure
         ? new Agent({
-          keepAlive: true, maxSockets: 16, ca: opts.ca, cert: opts.cert, key: opts.key, pfx: opts.pfx, passphrase: opts.passphrase,
-          rejectUnauthorized: opts.rejectUnauthorized, servername: opts.servername,
-        })
+            keepAlive: true,
+            maxSockets: 16,
+            ca: opts.ca,
+            cert: opts.cert,
+            key: opts.key,
+            pfx: opts.pfx,
+            passphrase: opts.passphrase,
+            rejectUnauthorized: opts.rejectUnauthorized,
+            servername: opts.servername,
+          })
         : new HttpAgent({ keepAlive: true, maxSockets: 16 });
       this.agents.set(host, agent);
     }

@@ -15,8 +15,13 @@ export interface KubeEvent {
 }
 
 /** The core/v1 Events in `namespace` whose involved object is named `name`. */
-export async function eventsAbout(connection: ClusterConnection, namespace: string, name: string): Promise<KubeEvent[]> {
-  const list = await kubeClient(connection).call<KubeList<KubeEvent>>(
-    resourcePath('v1', 'events', namespace), { query: { fieldSelector: `involvedObject.name=${name}` } });
+export async function eventsAbout(
+  connection: ClusterConnection,
+  namespace: string,
+  name: string,
+): Promise<KubeEvent[]> {
+  const list = await kubeClient(connection).call<KubeList<KubeEvent>>(resourcePath('v1', 'events', namespace), {
+    query: { fieldSelector: `involvedObject.name=${name}` },
+  });
   return list.items;
 }

@@ -31,13 +31,17 @@ const cacheKey = (obj: KubeObject): string => `${obj.metadata?.namespace ?? ''}/
  * only delays the controller; the delay starts over once a watch delivers again.
  */
 export function startInformer<T extends KubeObject>(
-  client: KubeClient, collectionPath: string, handlers: InformerHandlers<T>,
+  client: KubeClient,
+  collectionPath: string,
+  handlers: InformerHandlers<T>,
 ): ResourceInformer<T> {
   const cache = new Map<string, T>();
   let resourceVersion = '';
   let synced = false;
   let markSynced!: () => void;
-  const syncedPromise = new Promise<void>((resolve) => { markSynced = resolve; });
+  const syncedPromise = new Promise<void>((resolve) => {
+    markSynced = resolve;
+  });
   const abort = new AbortController();
   let wake: (() => void) | undefined;
 
@@ -70,20 +74,29 @@ export function startInformer<T extends KubeObject>(
     else if (event.type === 'DELETED') remove(event.object);
   };
 
-  const pause = (ms: number): Promise<void> => new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    wake = () => { clearTimeout(timer); resolve(); };
-  });
+  const pause = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
 
   const run = async (): Promise<void> => {
     let delayMs = firstRestartDelayMs;
     while (!abort.signal.aborted) {
       try {
         if (resourceVersion === '') await relist();
-        await client.watch<T>(collectionPath, resourceVersion, (event) => {
-          delayMs = firstRestartDelayMs;
-          onEvent(event);
-        }, abort.signal);
+        await client.watch<T>(
+          collectionPath,
+          resourceVersion,
+          (event) => {
+            delayMs = firstRestartDelayMs;
+            onEvent(event);
+          },
+          abort.signal,
+        );
         delayMs = firstRestartDelayMs;
       } catch (error) {
         if (abort.signal.aborted) break;
@@ -99,8 +112,10 @@ export function startInformer<T extends KubeObject>(
   };
   const running = run();
 
-  const inNamespace = (namespace: string | undefined) => (obj: T): boolean =>
-    namespace === undefined || obj.metadata?.namespace === namespace;
+  const inNamespace =
+    (namespace: string | undefined) =>
+    (obj: T): boolean =>
+      namespace === undefined || obj.metadata?.namespace === namespace;
 
   return {
     get: (name, namespace) => cache.get(`${namespace ?? ''}/${name}`),

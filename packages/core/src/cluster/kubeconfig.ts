@@ -81,18 +81,25 @@ function loadKubeConfig(selection: ClusterSelection, env: NodeJS.ProcessEnv): Ku
 
 /** Loads the kubeconfig and picks context and namespace as kubectl does. */
 export function connectCluster(
-  selection: ClusterSelection = {}, env: NodeJS.ProcessEnv = process.env, options: ConnectOptions = {},
+  selection: ClusterSelection = {},
+  env: NodeJS.ProcessEnv = process.env,
+  options: ConnectOptions = {},
 ): ClusterConnection {
   const kc = loadKubeConfig(selection, env);
   if (selection.context) {
     if (kc.getContextObject(selection.context) === null) {
-      const known = kc.getContexts().map((c) => c.name).join(', ') || 'none';
+      const known =
+        kc
+          .getContexts()
+          .map((c) => c.name)
+          .join(', ') || 'none';
       throw new KubeconfigError(`context "${selection.context}" does not exist in the kubeconfig (contexts: ${known})`);
     }
     kc.setCurrentContext(selection.context);
   }
   const cluster = kc.getCurrentCluster();
-  if (cluster === null) throw new KubeconfigError('the kubeconfig has no current context: pass --context or set current-context');
+  if (cluster === null)
+    throw new KubeconfigError('the kubeconfig has no current context: pass --context or set current-context');
   const context = kc.getContextObject(kc.getCurrentContext());
   const namespace = selection.namespace || context?.namespace || 'default';
   return { kubeConfig: kc, namespace, server: cluster.server, onRequest: options.onRequest };

@@ -2,7 +2,13 @@
 // group under /apis/GROUP/VERSION.
 
 /** `/api[s]/GROUP/VERSION[/namespaces/NS]/RESOURCE[/NAME[/SUBRESOURCE]]` */
-export function resourcePath(apiVersion: string, resource: string, namespace?: string, name?: string, subresource?: string): string {
+export function resourcePath(
+  apiVersion: string,
+  resource: string,
+  namespace?: string,
+  name?: string,
+  subresource?: string,
+): string {
   const ns = namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
   const object = name ? `/${encodeURIComponent(name)}${subresource ? `/${subresource}` : ''}` : '';
   return `${groupVersionPath(apiVersion)}${ns}/${resource}${object}`;

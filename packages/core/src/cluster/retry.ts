@@ -17,7 +17,10 @@ export const DEFAULT_RETRY: Readonly<Backoff> = { steps: 5, durationMs: 10, fact
  * Runs `fn` until it does not fail with a conflict, at most `backoff.steps` times; `fn` must read
  * the object afresh each time. The last conflict is thrown when every attempt lost.
  */
-export async function retryOnConflict<T>(fn: (attempt: number) => Promise<T>, backoff: Readonly<Backoff> = DEFAULT_RETRY): Promise<T> {
+export async function retryOnConflict<T>(
+  fn: (attempt: number) => Promise<T>,
+  backoff: Readonly<Backoff> = DEFAULT_RETRY,
+): Promise<T> {
   let pause = backoff.durationMs;
   for (let attempt = 1; ; attempt++) {
     try {

@@ -3,7 +3,11 @@
 // on OpenShift it is the built-in API and the server writes status itself when asked to import
 // (ImageStreamImport), so clients there never write status.
 import {
-  IMAGE_API_VERSION, IMAGE_STREAM_PLURAL, type ImageStream, type StreamChange, type TagImportPolicy,
+  IMAGE_API_VERSION,
+  IMAGE_STREAM_PLURAL,
+  type ImageStream,
+  type StreamChange,
+  type TagImportPolicy,
   type TagReferencePolicy,
 } from '../imagestream/index.js';
 import { kubeClient, type KubeClient } from './client.js';
@@ -33,7 +37,11 @@ export interface ImageStreamClient {
    * unchanged result) writes nothing. Resolves to the stream as stored. On OpenShift only spec and
    * metadata are written: its API server keeps status itself.
    */
-  update(namespace: string, name: string, change: (current: ImageStream | undefined) => StreamChange | undefined): Promise<ImageStream | undefined>;
+  update(
+    namespace: string,
+    name: string,
+    change: (current: ImageStream | undefined) => StreamChange | undefined,
+  ): Promise<ImageStream | undefined>;
   /**
    * OpenShift only: posts an ImageStreamImport; the API server resolves the images with the
    * namespace's secrets and writes the stream itself. Resolves to the answered object.
@@ -48,8 +56,17 @@ export interface ImageStreamImportRequest {
   metadata: { name: string; resourceVersion?: string };
   spec: {
     import: boolean;
-    images?: Array<{ from: { kind: 'DockerImage'; name: string }; to: { name: string }; importPolicy: TagImportPolicy; referencePolicy: TagReferencePolicy }>;
-    repository?: { from: { kind: 'DockerImage'; name: string }; importPolicy: TagImportPolicy; referencePolicy: TagReferencePolicy };
+    images?: Array<{
+      from: { kind: 'DockerImage'; name: string };
+      to: { name: string };
+      importPolicy: TagImportPolicy;
+      referencePolicy: TagReferencePolicy;
+    }>;
+    repository?: {
+      from: { kind: 'DockerImage'; name: string };
+      importPolicy: TagImportPolicy;
+      referencePolicy: TagReferencePolicy;
+    };
   };
 }
 
@@ -117,14 +134,26 @@ export function imageStreamClient(connection: ClusterConnection): ImageStreamCli
         } else stored = current;
         if (!serverWritesStatus && (next.statusChanged || current === undefined)) {
           const withStatus = { ...stored, status: desired.status };
-          stored = await api.call<ImageStream>(streamPath(namespace, name, 'status'), { ...write, method: 'PUT', body: withStatus });
+          stored = await api.call<ImageStream>(streamPath(namespace, name, 'status'), {
+            ...write,
+            method: 'PUT',
+            body: withStatus,
+          });
         }
         return stored;
       }
     },
     async importOnServer(namespace, request) {
-      const body = { apiVersion: IMAGE_API_VERSION, kind: 'ImageStreamImport', ...request, metadata: { ...request.metadata, namespace } };
-      return await api.call<ImageStreamImportAnswer>(resourcePath(IMAGE_API_VERSION, 'imagestreamimports', namespace), { method: 'POST', body });
+      const body = {
+        apiVersion: IMAGE_API_VERSION,
+        kind: 'ImageStreamImport',
+        ...request,
+        metadata: { ...request.metadata, namespace },
+      };
+      return await api.call<ImageStreamImportAnswer>(resourcePath(IMAGE_API_VERSION, 'imagestreamimports', namespace), {
+        method: 'POST',
+        body,
+      });
     },
     async pullSecrets(namespace) {
       const list = await api.call<KubeList<SecretLike>>(resourcePath('v1', 'secrets', namespace));

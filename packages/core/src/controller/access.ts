@@ -1,6 +1,8 @@
 import { resourcePath, type KubeClient } from '../cluster/index.js';
 
-interface SubjectAccessReviewStatus { status?: { allowed?: boolean } }
+interface SubjectAccessReviewStatus {
+  status?: { allowed?: boolean };
+}
 
 /**
  * Answers "may the service accounts of namespace A pull from image streams in namespace B?" with a
@@ -19,17 +21,27 @@ export class StreamAccessChecker {
 
   async mayRead(workloadNamespace: string, streamNamespace: string): Promise<boolean> {
     if (workloadNamespace === streamNamespace) return true;
-    const review = await this.api.call<SubjectAccessReviewStatus>(resourcePath('authorization.k8s.io/v1', 'subjectaccessreviews'), {
-      method: 'POST',
-      body: {
-        apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview',
-        spec: {
-          user: `system:serviceaccount:${workloadNamespace}:default`,
-          groups: ['system:serviceaccounts', `system:serviceaccounts:${workloadNamespace}`, 'system:authenticated'],
-          resourceAttributes: { namespace: streamNamespace, verb: 'get', group: 'image.openshift.io', resource: 'imagestreams', subresource: 'layers' },
+    const review = await this.api.call<SubjectAccessReviewStatus>(
+      resourcePath('authorization.k8s.io/v1', 'subjectaccessreviews'),
+      {
+        method: 'POST',
+        body: {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SubjectAccessReview',
+          spec: {
+            user: `system:serviceaccount:${workloadNamespace}:default`,
+            groups: ['system:serviceaccounts', `system:serviceaccounts:${workloadNamespace}`, 'system:authenticated'],
+            resourceAttributes: {
+              namespace: streamNamespace,
+              verb: 'get',
+              group: 'image.openshift.io',
+              resource: 'imagestreams',
+              subresource: 'layers',
+            },
+          },
         },
       },
-    });
+    );
     return review.status?.allowed === true;
   }
 }

@@ -120,17 +120,22 @@ async function listServiceCidrs(api: KubeClient, log: Logger): Promise<string[]>
  * cannot be bound, before anything else has started.
  */
 export async function startController(options: ControllerOptions): Promise<RunningController> {
-  if (options.events && !options.imports) throw new Error('registry events need imports: they only ask the import controller to import now');
+  if (options.events && !options.imports)
+    throw new Error('registry events need imports: they only ask the import controller to import now');
   const log = createLogger(options.log ?? (() => undefined), options.logFormat);
   const api = new KubeClient(options.connection.kubeConfig, { onRequest: options.connection.onRequest });
   // A missing token stops the start, not a running controller later.
-  const eventToken = options.events && await loadEventToken(api, options.events.token, options.events.tokenHeader).catch((error: unknown) => {
-    api.close();
-    throw error;
-  });
+  const eventToken =
+    options.events &&
+    (await loadEventToken(api, options.events.token, options.events.tokenHeader).catch((error: unknown) => {
+      api.close();
+      throw error;
+    }));
   const metrics = new ControllerMetrics();
   const identity = options.leaderElection?.identity ?? `${hostname()}_${randomBytes(4).toString('hex')}`;
-  const recorder = new KubeEventRecorder(api, identity, (e) => log.warning('event not recorded', { error: errorText(e) }));
+  const recorder = new KubeEventRecorder(api, identity, (e) =>
+    log.warning('event not recorded', { error: errorText(e) }),
+  );
   // Watches are cut off on purpose while the manager stops; only other errors are news.
   const caches = new SharedInformers(api, options.namespace, (resource, error) => {
     if (!manager.stopped) log.warning('watch failed', { resource, error: errorText(error) });
@@ -138,14 +143,19 @@ export async function startController(options: ControllerOptions): Promise<Runni
   const election = options.leaderElection;
   const lease = election && { namespace: election.namespace, name: election.name ?? 'istream-controller' };
   const manager: Manager = new Manager({
-    caches, metrics, log,
-    elector: lease && new LeaderElector(api, {
-      ...lease, identity,
-      leaseDurationSeconds: election?.leaseDurationSeconds,
-      renewDeadlineMs: election?.renewDeadlineMs,
-      retryPeriodMs: election?.retryPeriodMs,
-      log: (line) => log.warning(line),
-    }),
+    caches,
+    metrics,
+    log,
+    elector:
+      lease &&
+      new LeaderElector(api, {
+        ...lease,
+        identity,
+        leaseDurationSeconds: election?.leaseDurationSeconds,
+        renewDeadlineMs: election?.renewDeadlineMs,
+        retryPeriodMs: election?.retryPeriodMs,
+        log: (line) => log.warning(line),
+      }),
     lease: lease && `${lease.namespace}/${lease.name}`,
     metricsBindAddress: options.metricsBindAddress,
     flushEvents: () => recorder.flush(),
@@ -153,25 +163,41 @@ export async function startController(options: ControllerOptions): Promise<Runni
   });
 
   const access = new StreamAccessChecker(api);
-  manager.add(new TriggerController({
-    api, caches, events: recorder, metrics, log,
-    mayRead: (from, to) => access.mayRead(from, to),
-    namespace: options.namespace, workers: options.workers, resyncIntervalMs: options.resyncIntervalMs,
-  }));
+  manager.add(
+    new TriggerController({
+      api,
+      caches,
+      events: recorder,
+      metrics,
+      log,
+      mayRead: (from, to) => access.mayRead(from, to),
+      namespace: options.namespace,
+      workers: options.workers,
+      resyncIntervalMs: options.resyncIntervalMs,
+    }),
+  );
   let events: EventReceiver | undefined;
   if (options.imports) {
     const serviceRanges = await listServiceCidrs(api, log);
     const streams = imageStreamClient(options.connection);
     const imports = new ImportController({
-      ...options.imports, caches, metrics, log, intervalMs: options.importIntervalMs,
-      mayRead: (from, to) => access.mayRead(from, to), serviceCidrs: serviceRanges,
+      ...options.imports,
+      caches,
+      metrics,
+      log,
+      intervalMs: options.importIntervalMs,
+      mayRead: (from, to) => access.mayRead(from, to),
+      serviceCidrs: serviceRanges,
       update: (namespace, name, change) => streams.update(namespace, name, change),
     });
     manager.add(imports);
     const e = options.events;
     if (e && eventToken) {
       events = new EventReceiver({
-        bindAddress: e.bindAddress, duplicateWindowMs: e.duplicateWindowMs, log, streams: caches,
+        bindAddress: e.bindAddress,
+        duplicateWindowMs: e.duplicateWindowMs,
+        log,
+        streams: caches,
         token: eventToken,
         importNow: (tags) => imports.importNow(tags),
       });
@@ -179,17 +205,27 @@ export async function startController(options: ControllerOptions): Promise<Runni
     }
   }
 
-  if (options.lookupPolicies?.length) manager.add(new LookupPolicyController({ api, caches, log, policies: options.lookupPolicies }));
+  if (options.lookupPolicies?.length)
+    manager.add(new LookupPolicyController({ api, caches, log, policies: options.lookupPolicies }));
   let admission: AdmissionServer | undefined;
   if (options.admission) {
     const a = options.admission;
     const clock = a.clock ?? (() => new Date());
     admission = new AdmissionServer({
-      bindAddress: a.bindAddress, clock, log, metrics, rotationCheckMs: a.rotationCheckMs ?? 60_000,
+      bindAddress: a.bindAddress,
+      clock,
+      log,
+      metrics,
+      rotationCheckMs: a.rotationCheckMs ?? 60_000,
       streams: (namespace, name) => caches.stream(namespace, name),
       synced: () => caches.synced(),
       tls: new TlsRotator({
-        api, secret: a.secret, hosts: a.hosts, webhookConfigurations: a.webhookConfigurations, clock, log,
+        api,
+        secret: a.secret,
+        hosts: a.hosts,
+        webhookConfigurations: a.webhookConfigurations,
+        clock,
+        log,
         bundlePropagationMs: a.bundlePropagationMs ?? 10_000,
       }),
     });

@@ -7,7 +7,12 @@ export interface EventRecorder {
   record(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
 }
 
-interface Recorded { name: string; namespace: string; count: number; at: number }
+interface Recorded {
+  name: string;
+  namespace: string;
+  count: number;
+  at: number;
+}
 
 interface QueuedEvent {
   /** Object, type, reason and message: what makes two Events the same one. */
@@ -44,7 +49,11 @@ export class KubeEventRecorder implements EventRecorder {
   private readonly writing = new Set<string>();
   private readonly writers = new Set<Promise<void>>();
 
-  constructor(private readonly api: KubeClient, private readonly host: string, private readonly onError: (error: unknown) => void) {}
+  constructor(
+    private readonly api: KubeClient,
+    private readonly host: string,
+    private readonly onError: (error: unknown) => void,
+  ) {}
 
   record(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
     const key = `${obj.metadata?.uid ?? ''}\u0000${type}\u0000${reason}\u0000${message}`;
@@ -98,7 +107,8 @@ export class KubeEventRecorder implements EventRecorder {
       prior.at = now.getTime();
       try {
         await this.api.call(resourcePath('v1', 'events', prior.namespace, prior.name), {
-          method: 'PATCH', contentType: 'application/merge-patch+json',
+          method: 'PATCH',
+          contentType: 'application/merge-patch+json',
           body: { count: prior.count, lastTimestamp: now.toISOString() },
         });
         return;
@@ -110,16 +120,26 @@ export class KubeEventRecorder implements EventRecorder {
     await this.api.call(resourcePath('v1', 'events', namespace), {
       method: 'POST',
       body: {
-        apiVersion: 'v1', kind: 'Event',
+        apiVersion: 'v1',
+        kind: 'Event',
         metadata: { name, namespace },
         involvedObject: {
-          apiVersion: obj.apiVersion, kind: obj.kind, namespace, name: obj.metadata?.name,
-          uid: obj.metadata?.uid ?? '', resourceVersion: obj.metadata?.resourceVersion,
+          apiVersion: obj.apiVersion,
+          kind: obj.kind,
+          namespace,
+          name: obj.metadata?.name,
+          uid: obj.metadata?.uid ?? '',
+          resourceVersion: obj.metadata?.resourceVersion,
         },
-        type, reason, message,
+        type,
+        reason,
+        message,
         source: { component: eventSource, host: this.host },
-        reportingComponent: eventSource, reportingInstance: this.host,
-        firstTimestamp: now.toISOString(), lastTimestamp: now.toISOString(), count: occurrences,
+        reportingComponent: eventSource,
+        reportingInstance: this.host,
+        firstTimestamp: now.toISOString(),
+        lastTimestamp: now.toISOString(),
+        count: occurrences,
       },
     });
     this.recent.set(key, { name, namespace, count: occurrences, at: now.getTime() });

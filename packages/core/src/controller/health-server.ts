@@ -25,7 +25,10 @@ export function parseBindAddress(value: string): { host?: string; port: number }
 }
 
 /** Serves /healthz, /readyz and /metrics the way kube components do. */
-export async function startHealthServer(bind: { host?: string; port: number }, sources: HealthSources): Promise<HealthServer> {
+export async function startHealthServer(
+  bind: { host?: string; port: number },
+  sources: HealthSources,
+): Promise<HealthServer> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const probe = (ok: boolean): void => {
@@ -33,7 +36,8 @@ export async function startHealthServer(bind: { host?: string; port: number }, s
     };
     if (path === '/healthz' || path === '/livez') probe(sources.healthy());
     else if (path === '/readyz') probe(sources.ready());
-    else if (path === '/metrics') res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(sources.metrics());
+    else if (path === '/metrics')
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(sources.metrics());
     else res.writeHead(404).end();
   });
   await new Promise<void>((resolve, reject) => {
@@ -43,9 +47,10 @@ export async function startHealthServer(bind: { host?: string; port: number }, s
   const addr = server.address() as AddressInfo;
   return {
     address: `${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -1,4 +1,9 @@
-import { crossNamespaceSources, type ImageStream, type ImportSession, type StreamChange } from '../imagestream/index.js';
+import {
+  crossNamespaceSources,
+  type ImageStream,
+  type ImportSession,
+  type StreamChange,
+} from '../imagestream/index.js';
 import { ImportReconciler } from './imports.js';
 import { errorText, type Logger } from './log.js';
 import type { Runnable } from './manager.js';
@@ -25,7 +30,11 @@ export interface ImportSettings {
 export interface ImportControllerOptions extends ImportSettings {
   caches: InformerSource;
   /** core/cluster's ImageStreamClient.update: read, change, write with resourceVersion, retry on 409. */
-  update(namespace: string, name: string, change: (current: ImageStream | undefined) => StreamChange | undefined): Promise<unknown>;
+  update(
+    namespace: string,
+    name: string,
+    change: (current: ImageStream | undefined) => StreamChange | undefined,
+  ): Promise<unknown>;
   metrics: ControllerMetrics;
   log: Logger;
   /** The cluster's Service CIDRs, refused as internal addresses. */
@@ -65,13 +74,19 @@ export class ImportController implements Runnable {
         const namespace = stream.metadata.namespace ?? '';
         const allowed = new Set<string>([namespace]);
         for (const source of crossNamespaceSources(stream)) {
-          if (!allowed.has(source.namespace) && await options.mayRead(namespace, source.namespace)) allowed.add(source.namespace);
+          if (!allowed.has(source.namespace) && (await options.mayRead(namespace, source.namespace)))
+            allowed.add(source.namespace);
         }
         return (ns, name) => (allowed.has(ns) ? caches.stream(ns, name) : undefined);
       },
       onRepositoryFailure: (stream, repository, message) => {
         metrics.imports.inc({ kind: 'repository', result: 'failure' });
-        log.warning('import failed', { stream: `${stream.namespace}/${stream.name}`, from: repository, kind: 'repository', message });
+        log.warning('import failed', {
+          stream: `${stream.namespace}/${stream.name}`,
+          from: repository,
+          kind: 'repository',
+          message,
+        });
       },
       budget: new RegistryBudget(options.perRegistryPerMinute ?? 60),
       intervalMs: options.intervalMs ?? 15 * 60_000,
@@ -104,23 +119,31 @@ export class ImportController implements Runnable {
     const { metrics, log } = this.options;
     if (signal.aborted) this.queue.shutDown();
     else this.running = true;
-    signal.addEventListener('abort', () => {
-      this.running = false;
-      this.queue.shutDown();
-    }, { once: true });
-    await this.queue.run(2, async (key) => {
-      const [namespace = '', name = ''] = key.split('/');
-      try {
-        const next = await this.reconciler.reconcile(namespace, name);
-        metrics.reconciles.inc({ queue: 'imports', result: 'success' });
-        if (next !== undefined) this.queue.addAfter(key, next);
-      } catch (error) {
-        metrics.reconciles.inc({ queue: 'imports', result: 'error' });
-        throw error;
-      }
-    }, (key, error) => {
-      metrics.reconcileErrors.inc({ queue: 'imports' });
-      log.error('import failed', { stream: key, retry: this.queue.retries(key) + 1, error: errorText(error) });
-    });
+    signal.addEventListener(
+      'abort',
+      () => {
+        this.running = false;
+        this.queue.shutDown();
+      },
+      { once: true },
+    );
+    await this.queue.run(
+      2,
+      async (key) => {
+        const [namespace = '', name = ''] = key.split('/');
+        try {
+          const next = await this.reconciler.reconcile(namespace, name);
+          metrics.reconciles.inc({ queue: 'imports', result: 'success' });
+          if (next !== undefined) this.queue.addAfter(key, next);
+        } catch (error) {
+          metrics.reconciles.inc({ queue: 'imports', result: 'error' });
+          throw error;
+        }
+      },
+      (key, error) => {
+        metrics.reconcileErrors.inc({ queue: 'imports' });
+        log.error('import failed', { stream: key, retry: this.queue.retries(key) + 1, error: errorText(error) });
+      },
+    );
   }
 }

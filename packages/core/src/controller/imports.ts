@@ -2,9 +2,24 @@
 // controller do, on top of core/imagestream's importer and status rules and core/cluster's
 // conflict-safe stream update.
 import {
-  applyImportResults, importTags, latestObservedGeneration, normaliseSpec, planRepositoryImport, recordObservedSpec,
-  REPOSITORY_CHECK_ANNOTATION, statusTag, updateChangedTrackingTags, ImageSourceError, type ImageSource, type ImageStream,
-  type ImportSession, type SourceAnswer, type StreamChange, type StreamLookup, type TagImportRequest, type TagImportResult,
+  applyImportResults,
+  importTags,
+  latestObservedGeneration,
+  normaliseSpec,
+  planRepositoryImport,
+  recordObservedSpec,
+  REPOSITORY_CHECK_ANNOTATION,
+  statusTag,
+  updateChangedTrackingTags,
+  ImageSourceError,
+  type ImageSource,
+  type ImageStream,
+  type ImportSession,
+  type SourceAnswer,
+  type StreamChange,
+  type StreamLookup,
+  type TagImportRequest,
+  type TagImportResult,
 } from '../imagestream/index.js';
 import { parseImageReference } from '../reference/index.js';
 import type { RegistryBudget } from './registry-budget.js';
@@ -24,7 +39,11 @@ export interface DueImport {
 export interface ImportReconcilerDeps {
   cached(namespace: string, name: string): ImageStream | undefined;
   /** core/cluster's ImageStreamClient.update: read, change, write with resourceVersion, retry on 409. */
-  update(namespace: string, name: string, change: (current: ImageStream | undefined) => StreamChange | undefined): Promise<unknown>;
+  update(
+    namespace: string,
+    name: string,
+    change: (current: ImageStream | undefined) => StreamChange | undefined,
+  ): Promise<unknown>;
   /** A registry session with the namespace's pull secrets. */
   openSession(namespace: string): Promise<ImportSession>;
   /**
@@ -50,8 +69,11 @@ const time = (value: string | undefined): number => (value ? Date.parse(value) :
 function lastImportTime(stream: ImageStream, tag: string): number {
   const list = statusTag(stream, tag);
   const condition = list?.conditions?.find((c) => c.type === 'ImportSuccess');
-  return Math.max(time(list?.items?.[0]?.created), time(condition?.lastTransitionTime),
-    time(stream.metadata.annotations?.[REPOSITORY_CHECK_ANNOTATION]));
+  return Math.max(
+    time(list?.items?.[0]?.created),
+    time(condition?.lastTransitionTime),
+    time(stream.metadata.annotations?.[REPOSITORY_CHECK_ANNOTATION]),
+  );
 }
 
 function registryOf(reference: string): string {
@@ -87,11 +109,16 @@ export const importStatusGraceMs = 5_000;
 export function statusWaitMs(stream: ImageStream, nowMs: number): number | undefined {
   // Bounded both ways, so a client clock that runs ahead cannot hold imports back for long.
   const sinceStamp = nowMs - time(stream.metadata.annotations?.[REPOSITORY_CHECK_ANNOTATION]);
-  return sinceStamp > -importStatusGraceMs && sinceStamp < importStatusGraceMs ? importStatusGraceMs - sinceStamp : undefined;
+  return sinceStamp > -importStatusGraceMs && sinceStamp < importStatusGraceMs
+    ? importStatusGraceMs - sinceStamp
+    : undefined;
 }
 
 export function dueImports(
-  stream: ImageStream, nowMs: number, intervalMs: number, lastAttempt: (tag: string) => number,
+  stream: ImageStream,
+  nowMs: number,
+  intervalMs: number,
+  lastAttempt: (tag: string) => number,
   hinted: (tag: string) => boolean = () => false,
 ): { due: DueImport[]; nextDueInMs?: number; statusWaitMs?: number } {
   const due: DueImport[] = [];
@@ -101,7 +128,8 @@ export function dueImports(
   for (const ref of stream.spec.tags ?? []) {
     if (ref.from?.kind !== 'DockerImage' || ref.reference === true || !ref.from.name) continue;
     const request: TagImportRequest = {
-      tag: ref.name, from: ref.from.name,
+      tag: ref.name,
+      from: ref.from.name,
       importPolicy: ref.importPolicy ?? {},
       referencePolicy: ref.referencePolicy ?? { type: 'Source' },
     };
@@ -177,7 +205,13 @@ export class ImportReconciler {
     if (syncAliases(stream)?.changed) await this.deps.update(namespace, name, syncAliases);
     const lastAttempt = (tag: string): number => this.attempts.get(`${key}:${tag}`) ?? 0;
     const hinted = this.hints.get(key);
-    const { due, nextDueInMs, statusWaitMs } = dueImports(stream, nowMs, this.deps.intervalMs, lastAttempt, (tag) => hinted?.has(tag) ?? false);
+    const { due, nextDueInMs, statusWaitMs } = dueImports(
+      stream,
+      nowMs,
+      this.deps.intervalMs,
+      lastAttempt,
+      (tag) => hinted?.has(tag) ?? false,
+    );
     // A hint for a tag the stream no longer imports from a registry is spent.
     for (const tag of hinted ?? []) if (!due.some((d) => d.request.tag === tag)) hinted?.delete(tag);
     const repository = repositoryImportDue(stream) ? stream.spec.dockerImageRepository! : undefined;
@@ -218,10 +252,12 @@ export class ImportReconciler {
         return recordObservedSpec(applyImportResults(current, results, now));
       });
       results.forEach((r, i) => this.deps.onImport?.(kinds[i]!, r, { namespace, name }));
-      if (granted.some((d) => d.request.importPolicy.scheduled)) next = Math.min(next ?? this.deps.intervalMs, this.deps.intervalMs);
+      if (granted.some((d) => d.request.importPolicy.scheduled))
+        next = Math.min(next ?? this.deps.intervalMs, this.deps.intervalMs);
     }
     // Up to a tenth of the interval of jitter, so streams imported together drift apart.
-    const scheduled = next === undefined ? undefined : next + Math.floor(this.deps.random() * this.deps.intervalMs * 0.1);
+    const scheduled =
+      next === undefined ? undefined : next + Math.floor(this.deps.random() * this.deps.intervalMs * 0.1);
     // The status an import is writing usually lands first and wakes the stream by itself.
     const waits = [scheduled, statusWaitMs, strategyWait].filter((w): w is number => w !== undefined);
     return waits.length === 0 ? undefined : Math.min(...waits);
@@ -232,7 +268,12 @@ export class ImportReconciler {
    * that applied the strategy itself (the CLI writes spec, then status) is brought up to date once
    * the stream has been quiet for the status grace, so that write never races the writer's status.
    */
-  private async applyStrategy(stream: ImageStream, key: string, nowMs: number, sources: StreamLookup): Promise<number | 'written' | undefined> {
+  private async applyStrategy(
+    stream: ImageStream,
+    key: string,
+    nowMs: number,
+    sources: StreamLookup,
+  ): Promise<number | 'written' | undefined> {
     const { namespace = '', name } = stream.metadata;
     const pendingStatus = statusWaitMs(stream, nowMs);
     if (pendingStatus !== undefined) return pendingStatus;
@@ -251,7 +292,9 @@ export class ImportReconciler {
       if (nowMs - behind.sinceMs < importStatusGraceMs) return importStatusGraceMs - (nowMs - behind.sinceMs);
     }
     this.recordBehind.delete(key);
-    await this.deps.update(namespace, name, (current) => (current ? normaliseSpec(current, now, sources).change : undefined));
+    await this.deps.update(namespace, name, (current) =>
+      current ? normaliseSpec(current, now, sources).change : undefined,
+    );
     return 'written';
   }
 
@@ -260,21 +303,37 @@ export class ImportReconciler {
    * except those a spec tag imports already. A repository whose tags cannot be listed is recorded
    * as checked (as OpenShift does) and reported.
    */
-  private async repositoryRequests(stream: ImageStream, repository: string, source: ImageSource, specRequests: TagImportRequest[]): Promise<TagImportRequest[]> {
+  private async repositoryRequests(
+    stream: ImageStream,
+    repository: string,
+    source: ImageSource,
+    specRequests: TagImportRequest[],
+  ): Promise<TagImportRequest[]> {
     const insecure = stream.metadata.annotations?.[INSECURE_REPOSITORY_ANNOTATION] === 'true';
     const refused = await this.refusal(repository, insecure);
     if (refused !== undefined) {
-      this.deps.onRepositoryFailure?.({ namespace: stream.metadata.namespace ?? '', name: stream.metadata.name }, repository, refused);
+      this.deps.onRepositoryFailure?.(
+        { namespace: stream.metadata.namespace ?? '', name: stream.metadata.name },
+        repository,
+        refused,
+      );
       return [];
     }
     const specTags = new Set((stream.spec.tags ?? []).map((t) => t.name));
     try {
-      const plan = await planRepositoryImport(source, repository, { importPolicy: { insecure }, referencePolicy: { type: 'Source' } });
+      const plan = await planRepositoryImport(source, repository, {
+        importPolicy: { insecure },
+        referencePolicy: { type: 'Source' },
+      });
       const taken = new Set(specRequests.map((r) => r.tag));
       return plan.requests.filter((r) => !taken.has(r.tag) && !specTags.has(r.tag));
     } catch (error) {
       if (!(error instanceof ImageSourceError)) throw error;
-      this.deps.onRepositoryFailure?.({ namespace: stream.metadata.namespace ?? '', name: stream.metadata.name }, repository, error.message);
+      this.deps.onRepositoryFailure?.(
+        { namespace: stream.metadata.namespace ?? '', name: stream.metadata.name },
+        repository,
+        error.message,
+      );
       return [];
     }
   }
@@ -294,8 +353,13 @@ export class ImportReconciler {
       if (refused === undefined) allowed.push(i);
       else results[i] = { request, outcome: { ok: false, reason: 'Forbidden', message: refused } };
     }
-    const imported = await importTags(source, allowed.map((i) => requests[i]!));
-    allowed.forEach((i, k) => { results[i] = imported[k]!; });
+    const imported = await importTags(
+      source,
+      allowed.map((i) => requests[i]!),
+    );
+    allowed.forEach((i, k) => {
+      results[i] = imported[k]!;
+    });
     return results;
   }
 

@@ -1,5 +1,12 @@
 export { startController } from './controller.js';
-export type { AdmissionOptions, ControllerOptions, EventsOptions, LeaderElectionConfig, RunningController, StopReason } from './controller.js';
+export type {
+  AdmissionOptions,
+  ControllerOptions,
+  EventsOptions,
+  LeaderElectionConfig,
+  RunningController,
+  StopReason,
+} from './controller.js';
 export { parseBindAddress } from './health-server.js';
 export { Manager, MetricsBindError } from './manager.js';
 export { EventTokenError } from '../events/token-source.js';

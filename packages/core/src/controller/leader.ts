@@ -41,7 +41,10 @@ export class LeaderElector {
   private stopped = false;
   private wake?: () => void;
 
-  constructor(private readonly api: KubeClient, private readonly opts: LeaderElectionOptions) {
+  constructor(
+    private readonly api: KubeClient,
+    private readonly opts: LeaderElectionOptions,
+  ) {
     this.durationS = opts.leaseDurationSeconds ?? 15;
     this.renewDeadlineMs = opts.renewDeadlineMs ?? 10_000;
     this.retryMs = opts.retryPeriodMs ?? 2_000;
@@ -113,13 +116,18 @@ export class LeaderElector {
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }
-    const spec = { holderIdentity: this.opts.identity, leaseDurationSeconds: this.durationS, renewTime: microTime(now) };
+    const spec = {
+      holderIdentity: this.opts.identity,
+      leaseDurationSeconds: this.durationS,
+      renewTime: microTime(now),
+    };
     if (!lease) {
       try {
         await this.api.call(resourcePath('coordination.k8s.io/v1', 'leases', this.opts.namespace), {
           method: 'POST',
           body: {
-            apiVersion: 'coordination.k8s.io/v1', kind: 'Lease',
+            apiVersion: 'coordination.k8s.io/v1',
+            kind: 'Lease',
             metadata: { name: this.opts.name, namespace: this.opts.namespace },
             spec: { ...spec, acquireTime: microTime(now), leaseTransitions: 0 },
           },
@@ -137,7 +145,12 @@ export class LeaderElector {
     if (!mine && holder !== '' && expires > now.getTime()) return false;
     lease.spec = mine
       ? { ...lease.spec, ...spec }
-      : { ...lease.spec, ...spec, acquireTime: microTime(now), leaseTransitions: (lease.spec.leaseTransitions ?? 0) + 1 };
+      : {
+          ...lease.spec,
+          ...spec,
+          acquireTime: microTime(now),
+          leaseTransitions: (lease.spec.leaseTransitions ?? 0) + 1,
+        };
     try {
       await this.api.call(this.path, { method: 'PUT', body: lease });
       return true;
@@ -150,7 +163,10 @@ export class LeaderElector {
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, ms);
-      this.wake = () => { clearTimeout(timer); resolve(); };
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
     });
   }
 }

@@ -22,14 +22,21 @@ function textValue(value: string | number | boolean): string {
 }
 
 function formatLogLine(format: LogFormat, at: Date, level: LogLevel, msg: string, fields: LogFields = {}): string {
-  const present = Object.entries(fields).filter((entry): entry is [string, string | number | boolean] => entry[1] !== undefined);
+  const present = Object.entries(fields).filter(
+    (entry): entry is [string, string | number | boolean] => entry[1] !== undefined,
+  );
   if (format === 'json') return JSON.stringify({ ts: at.toISOString(), level, msg, ...Object.fromEntries(present) });
   return [at.toISOString(), level, msg, ...present.map(([k, v]) => `${k}=${textValue(v)}`)].join(' ');
 }
 
 /** A logger writing whole lines (without the newline) to `write`. */
-export function createLogger(write: (line: string) => void, format: LogFormat = 'text', now: () => Date = () => new Date()): Logger {
-  const at = (level: LogLevel) => (msg: string, fields?: LogFields) => write(formatLogLine(format, now(), level, msg, fields));
+export function createLogger(
+  write: (line: string) => void,
+  format: LogFormat = 'text',
+  now: () => Date = () => new Date(),
+): Logger {
+  const at = (level: LogLevel) => (msg: string, fields?: LogFields) =>
+    write(formatLogLine(format, now(), level, msg, fields));
   return { info: at('info'), warning: at('warning'), error: at('error') };
 }
 

@@ -26,7 +26,9 @@ export class LookupPolicyController implements Runnable {
   private dirty = true;
   private wake?: () => void;
 
-  constructor(private readonly options: { api: KubeClient; caches: StreamCache; policies: readonly string[]; log: Logger }) {
+  constructor(
+    private readonly options: { api: KubeClient; caches: StreamCache; policies: readonly string[]; log: Logger },
+  ) {
     const mark = (): void => {
       this.dirty = true;
       this.wake?.();
@@ -49,7 +51,13 @@ export class LookupPolicyController implements Runnable {
         signal.addEventListener('abort', () => resolve(), { once: true });
         // A failed write is retried after a pause; a stream change wakes the loop at once; and
         // the policies are checked again now and then (a re-run of install resets their table).
-        setTimeout(() => { this.dirty = true; resolve(); }, this.dirty ? 1_000 : resyncMs);
+        setTimeout(
+          () => {
+            this.dirty = true;
+            resolve();
+          },
+          this.dirty ? 1_000 : resyncMs,
+        );
       });
       this.wake = undefined;
     }
@@ -83,8 +91,17 @@ export class LookupPolicyController implements Runnable {
         }
         const variables = policy.spec?.variables ?? [];
         const next = [...variables.filter((v) => v.name !== variable.name), variable];
-        if (jsonEqual(variables.find((v) => v.name === variable.name), variable)) return;
-        await this.options.api.call(path, { method: 'PUT', body: { ...policy, spec: { ...policy.spec, variables: next } } });
+        if (
+          jsonEqual(
+            variables.find((v) => v.name === variable.name),
+            variable,
+          )
+        )
+          return;
+        await this.options.api.call(path, {
+          method: 'PUT',
+          body: { ...policy, spec: { ...policy.spec, variables: next } },
+        });
         this.options.log.info('image lookup policy updated', { policy: name });
       });
     }

@@ -44,12 +44,23 @@ export interface ManagerParts {
 
 /** The metrics address is taken or not ours to bind: one line saying which and what to do. */
 export class MetricsBindError extends Error {
-  constructor(readonly address: string, cause: unknown) {
+  constructor(
+    readonly address: string,
+    cause: unknown,
+  ) {
     const code = (cause as { code?: string }).code;
-    const why = code === 'EADDRINUSE' ? 'the address is already in use (is another controller running on this host?)'
-      : code === 'EACCES' ? 'permission denied' : code === 'EADDRNOTAVAIL' ? 'no interface of this host has that address' : errorText(cause);
-    super(`cannot serve /healthz, /readyz and /metrics on ${address}: ${why}; ` +
-      'choose another address with --metrics-bind-address, or turn the server off with --metrics-bind-address=0');
+    const why =
+      code === 'EADDRINUSE'
+        ? 'the address is already in use (is another controller running on this host?)'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EADDRNOTAVAIL'
+            ? 'no interface of this host has that address'
+            : errorText(cause);
+    super(
+      `cannot serve /healthz, /readyz and /metrics on ${address}: ${why}; ` +
+        'choose another address with --metrics-bind-address, or turn the server off with --metrics-bind-address=0',
+    );
     this.name = 'MetricsBindError';
   }
 }
@@ -62,7 +73,9 @@ export class Manager {
   private closing = false;
   private resolveLeading!: () => void;
   /** Resolves once the caches are synced and this replica acts. */
-  readonly leading = new Promise<void>((resolve) => { this.resolveLeading = resolve; });
+  readonly leading = new Promise<void>((resolve) => {
+    this.resolveLeading = resolve;
+  });
   private donePromise?: Promise<StopReason>;
 
   constructor(private readonly parts: ManagerParts) {}
@@ -109,7 +122,9 @@ export class Manager {
       log.info('serving /healthz, /readyz and /metrics', { address: this.health.address });
     }
     caches.start();
-    const everyReplica = this.runnables.filter((r) => !r.needsLeaderElection).map((r) => this.run(r, this.stopping.signal));
+    const everyReplica = this.runnables
+      .filter((r) => !r.needsLeaderElection)
+      .map((r) => this.run(r, this.stopping.signal));
     this.donePromise = this.lead().then(async (reason) => {
       this.closing = true;
       this.acting = false;
@@ -148,14 +163,21 @@ export class Manager {
       log.info('leadership acquired', { lease: this.parts.lease });
     }
     const synced = caches.synced().then(() => 'synced' as const);
-    if (await Promise.race([synced, stopRequested]) === 'stopped') return 'stopped';
-    log.info('caches synced', { controllers: this.runnables.filter((r) => r.needsLeaderElection).map((r) => r.name).join(',') });
+    if ((await Promise.race([synced, stopRequested])) === 'stopped') return 'stopped';
+    log.info('caches synced', {
+      controllers: this.runnables
+        .filter((r) => r.needsLeaderElection)
+        .map((r) => r.name)
+        .join(','),
+    });
     this.acting = true;
     metrics.leader.set(1);
     const scope = new AbortController();
     const running = this.runnables.filter((r) => r.needsLeaderElection).map((r) => this.run(r, scope.signal));
     this.resolveLeading();
-    const lost = elector ? elector.holdUntilLost().then((l): StopReason => (l ? 'lost-leadership' : 'stopped')) : stopRequested;
+    const lost = elector
+      ? elector.holdUntilLost().then((l): StopReason => (l ? 'lost-leadership' : 'stopped'))
+      : stopRequested;
     const reason = await Promise.race([lost, stopRequested]);
     if (reason === 'lost-leadership') log.error('leadership lost', { lease: this.parts.lease });
     // Stop acting at once: each part finishes the write it holds, none starts another.

@@ -5,13 +5,18 @@
 type Labels = Record<string, string>;
 
 function labelText(labels: Labels): string {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
+  const parts = Object.entries(labels).map(
+    ([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
+  );
   return parts.length ? `{${parts.join(',')}}` : '';
 }
 
 class Counter {
   private readonly values = new Map<string, { labels: Labels; value: number }>();
-  constructor(readonly name: string, readonly help: string) {}
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
 
   inc(labels: Labels = {}, by = 1): void {
     const key = labelText(labels);
@@ -35,7 +40,11 @@ class Histogram {
   private readonly counts: number[];
   private sum = 0;
   private count = 0;
-  constructor(readonly name: string, readonly help: string, readonly buckets: readonly number[]) {
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly buckets: readonly number[],
+  ) {
     this.counts = buckets.map(() => 0);
   }
 
@@ -50,14 +59,21 @@ class Histogram {
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
     this.buckets.forEach((le, i) => lines.push(`${this.name}_bucket{le="${le}"} ${this.counts[i]}`));
-    lines.push(`${this.name}_bucket{le="+Inf"} ${this.count}`, `${this.name}_sum ${this.sum}`, `${this.name}_count ${this.count}`);
+    lines.push(
+      `${this.name}_bucket{le="+Inf"} ${this.count}`,
+      `${this.name}_sum ${this.sum}`,
+      `${this.name}_count ${this.count}`,
+    );
     return lines.join('\n');
   }
 }
 
 class Gauge {
   private value = 0;
-  constructor(readonly name: string, readonly help: string) {}
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
 
   set(value: number): void {
     this.value = value;
@@ -74,24 +90,54 @@ class Gauge {
 
 export class ControllerMetrics {
   readonly reconciles = new Counter('istream_reconciles_total', 'Reconciles run, by queue and result.');
-  readonly reconcileErrors = new Counter('istream_reconcile_errors_total', 'Reconciles that failed and were retried, by queue.');
-  readonly triggerUpdates = new Counter('istream_trigger_updates_total', 'Workload writes made by image-change triggers, by kind.');
-  readonly imports = new Counter('istream_imports_total', 'Image stream tag imports, by kind (spec, scheduled, repository, or event: a registry event named the tag) and result.');
+  readonly reconcileErrors = new Counter(
+    'istream_reconcile_errors_total',
+    'Reconciles that failed and were retried, by queue.',
+  );
+  readonly triggerUpdates = new Counter(
+    'istream_trigger_updates_total',
+    'Workload writes made by image-change triggers, by kind.',
+  );
+  readonly imports = new Counter(
+    'istream_imports_total',
+    'Image stream tag imports, by kind (spec, scheduled, repository, or event: a registry event named the tag) and result.',
+  );
   /** From the stream change the controller saw to the workload write that followed it. */
-  readonly triggerLatency = new Histogram('istream_trigger_latency_seconds',
+  readonly triggerLatency = new Histogram(
+    'istream_trigger_latency_seconds',
     'Seconds from an image stream change being observed to the triggered workload being written.',
-    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
-  readonly admissionReviews = new Counter('istream_admission_reviews_total',
-    'AdmissionReviews answered, by webhook (image-lookup, imagestream-strategy) and outcome (patched, allowed, refused).');
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  );
+  readonly admissionReviews = new Counter(
+    'istream_admission_reviews_total',
+    'AdmissionReviews answered, by webhook (image-lookup, imagestream-strategy) and outcome (patched, allowed, refused).',
+  );
   /** The admission server's own share of an admission: from the request arriving to the answer written. */
-  readonly admissionDuration = new Histogram('istream_admission_duration_seconds',
-    'Seconds the admission server took to answer an AdmissionReview.', [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1]);
+  readonly admissionDuration = new Histogram(
+    'istream_admission_duration_seconds',
+    'Seconds the admission server took to answer an AdmissionReview.',
+    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
+  );
   /** Which replica acts: alerting on `sum(istream_leader) != 1` finds a split or a leaderless controller. */
-  readonly leader = new Gauge('istream_leader', '1 while this replica holds the leader lease and runs the controllers, else 0.');
+  readonly leader = new Gauge(
+    'istream_leader',
+    '1 while this replica holds the leader lease and runs the controllers, else 0.',
+  );
 
   render(): string {
-    return [this.reconciles, this.reconcileErrors, this.triggerUpdates, this.imports, this.triggerLatency,
-      this.admissionReviews, this.admissionDuration, this.leader]
-      .map((m) => m.render()).join('\n') + '\n';
+    return (
+      [
+        this.reconciles,
+        this.reconcileErrors,
+        this.triggerUpdates,
+        this.imports,
+        this.triggerLatency,
+        this.admissionReviews,
+        this.admissionDuration,
+        this.leader,
+      ]
+        .map((m) => m.render())
+        .join('\n') + '\n'
+    );
   }
 }

@@ -2,7 +2,12 @@ import type { KubeObject } from '../cluster/index.js';
 import { resolveTagEvent, specTag, statusTag, type ImageStream } from '../imagestream/index.js';
 import { parseImageReference, referenceString } from '../reference/index.js';
 import {
-  applyTriggers, readTriggers, resolveStreamTag, TRIGGER_ANNOTATION, type ImageChange, type WorkloadObject,
+  applyTriggers,
+  readTriggers,
+  resolveStreamTag,
+  TRIGGER_ANNOTATION,
+  type ImageChange,
+  type WorkloadObject,
 } from '../triggers/index.js';
 
 /** A trigger's stream tag as the annotation names it: `[NS/]STREAM:TAG`. */
@@ -79,7 +84,11 @@ export function triggerStreams(obj: KubeObject): Array<{ namespace: string; stre
   const value = obj.metadata?.annotations?.[TRIGGER_ANNOTATION];
   if (value === undefined) return [];
   const own = obj.metadata?.namespace ?? '';
-  return readTriggers(value, obj as WorkloadObject).triggers.map((t) => ({ namespace: t.namespace ?? own, stream: t.stream, tag: t.tag }));
+  return readTriggers(value, obj as WorkloadObject).triggers.map((t) => ({
+    namespace: t.namespace ?? own,
+    stream: t.stream,
+    tag: t.tag,
+  }));
 }
 
 function sourceName(workloadNamespace: string, s: ImageChange['source']): TriggerSourceName {
@@ -104,7 +113,8 @@ function normalised(image: string): string {
 function knownToTag(stream: ImageStream, tag: string, image: string): boolean {
   if (image.trim() === '') return true;
   const streamName = stream.metadata?.name ?? '';
-  if (image === `${streamName}:${tag}` || image === `${stream.metadata?.namespace ?? ''}/${streamName}:${tag}`) return true;
+  if (image === `${streamName}:${tag}` || image === `${stream.metadata?.namespace ?? ''}/${streamName}:${tag}`)
+    return true;
   const items = statusTag(stream, tag)?.items ?? [];
   if (items.some((event) => resolveTagEvent(stream, tag, event) === image)) return true;
   const known = items.map((event) => event.dockerImageReference);
@@ -164,7 +174,8 @@ export async function planTriggers(obj: KubeObject, inputs: ReactorInputs): Prom
       container,
       from: change.oldImage,
       to: change.newImage,
-      revertsManualEdit: resolvedBefore && stream !== undefined && !knownToTag(stream, change.source.tag, change.oldImage),
+      revertsManualEdit:
+        resolvedBefore && stream !== undefined && !knownToTag(stream, change.source.tag, change.oldImage),
     });
     written[container] = change.newImage;
   }

@@ -51,7 +51,10 @@ function splitHost(registry: string): { host: string; port: string | undefined }
 }
 
 function globMatch(pattern: string, value: string): boolean {
-  const escaped = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const escaped = pattern
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   return new RegExp(`^${escaped}$`, 'i').test(value);
 }
 
@@ -116,16 +119,22 @@ export class RegistryPolicy {
  */
 export function parseAllowedRegistries(text: string): AllowedRegistry[] {
   const doc = parseYaml(text) as unknown;
-  const record = (v: unknown): Record<string, unknown> | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : undefined);
-  const list = Array.isArray(doc) ? doc
-    : record(record(doc)?.spec)?.allowedRegistriesForImport ?? record(doc)?.allowedRegistriesForImport;
+  const record = (v: unknown): Record<string, unknown> | undefined =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  const list = Array.isArray(doc)
+    ? doc
+    : (record(record(doc)?.spec)?.allowedRegistriesForImport ?? record(doc)?.allowedRegistriesForImport);
   if (!Array.isArray(list)) {
-    throw new Error('expected a list of {domainName, insecure} entries, an object with allowedRegistriesForImport, or an image.config.openshift.io Config');
+    throw new Error(
+      'expected a list of {domainName, insecure} entries, an object with allowedRegistriesForImport, or an image.config.openshift.io Config',
+    );
   }
   return list.map((item, i) => {
     const entry = record(item);
-    if (typeof entry?.domainName !== 'string' || entry.domainName === '') throw new Error(`entry ${i + 1}: domainName must be a non-empty string`);
-    if (entry.insecure !== undefined && typeof entry.insecure !== 'boolean') throw new Error(`entry ${i + 1} (${entry.domainName}): insecure must be true or false`);
+    if (typeof entry?.domainName !== 'string' || entry.domainName === '')
+      throw new Error(`entry ${i + 1}: domainName must be a non-empty string`);
+    if (entry.insecure !== undefined && typeof entry.insecure !== 'boolean')
+      throw new Error(`entry ${i + 1} (${entry.domainName}): insecure must be true or false`);
     return { domainName: entry.domainName, ...(entry.insecure === true ? { insecure: true } : {}) };
   });
 }

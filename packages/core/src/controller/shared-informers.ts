@@ -1,4 +1,10 @@
-import { resourcePath, startInformer, type KubeClient, type KubeObject, type ResourceInformer } from '../cluster/index.js';
+import {
+  resourcePath,
+  startInformer,
+  type KubeClient,
+  type KubeObject,
+  type ResourceInformer,
+} from '../cluster/index.js';
 import { IMAGE_API_VERSION, IMAGE_STREAM_PLURAL, type ImageStream } from '../imagestream/index.js';
 import { workloadKinds, type WorkloadKind } from './workload-kinds.js';
 
@@ -63,17 +69,32 @@ export class SharedInformers implements SharedCaches {
   }
 
   start(): void {
-    this.streams = startInformer<StreamObject>(this.api, resourcePath(IMAGE_API_VERSION, IMAGE_STREAM_PLURAL, this.namespace), {
-      onChange: (stream) => { for (const h of this.streamHandlers) h(stream); },
-      onDelete: (stream) => { for (const h of this.streamDeleteHandlers) h(stream); },
-      onError: (e) => this.onError(IMAGE_STREAM_PLURAL, e),
-    });
+    this.streams = startInformer<StreamObject>(
+      this.api,
+      resourcePath(IMAGE_API_VERSION, IMAGE_STREAM_PLURAL, this.namespace),
+      {
+        onChange: (stream) => {
+          for (const h of this.streamHandlers) h(stream);
+        },
+        onDelete: (stream) => {
+          for (const h of this.streamDeleteHandlers) h(stream);
+        },
+        onError: (e) => this.onError(IMAGE_STREAM_PLURAL, e),
+      },
+    );
     for (const kind of workloadKinds) {
-      this.workloads.set(kind, startInformer<KubeObject>(this.api, resourcePath(kind.apiVersion, kind.resource, this.namespace), {
-        onChange: (obj) => { for (const h of this.changeHandlers) h(kind, obj); },
-        onDelete: (obj) => { for (const h of this.deleteHandlers) h(kind, obj); },
-        onError: (e) => this.onError(kind.resource, e),
-      }));
+      this.workloads.set(
+        kind,
+        startInformer<KubeObject>(this.api, resourcePath(kind.apiVersion, kind.resource, this.namespace), {
+          onChange: (obj) => {
+            for (const h of this.changeHandlers) h(kind, obj);
+          },
+          onDelete: (obj) => {
+            for (const h of this.deleteHandlers) h(kind, obj);
+          },
+          onError: (e) => this.onError(kind.resource, e),
+        }),
+      );
     }
   }
 

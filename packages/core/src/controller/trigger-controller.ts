@@ -57,7 +57,10 @@ export class TriggerController implements Runnable {
       const key = workloadKey(kind.kind, namespace, name);
       const annotated = obj.metadata?.annotations?.[TRIGGER_ANNOTATION] !== undefined;
       const named = annotated ? triggerStreams({ ...obj, kind: kind.kind }) : [];
-      this.index.set(key, named.map((s) => streamKey(s.namespace, s.stream)));
+      this.index.set(
+        key,
+        named.map((s) => streamKey(s.namespace, s.stream)),
+      );
       // An annotation OpenShift would ignore names no stream, but its owner still hears why.
       if (annotated) this.queue.add(key);
     });
@@ -87,7 +90,9 @@ export class TriggerController implements Runnable {
 
   async start(signal: AbortSignal): Promise<void> {
     const { metrics, log } = this.options;
-    const everything = (): void => { for (const key of this.index.allWorkloads()) this.queue.add(key); };
+    const everything = (): void => {
+      for (const key of this.index.allWorkloads()) this.queue.add(key);
+    };
     log.info('reconciling workloads with triggers', { workloads: this.index.allWorkloads().length });
     everything();
     const resync = setInterval(everything, this.options.resyncIntervalMs ?? 5 * 60_000);
@@ -99,20 +104,24 @@ export class TriggerController implements Runnable {
     if (signal.aborted) stop();
     signal.addEventListener('abort', stop, { once: true });
     // Workers finish the reconcile they hold, so no write is cut off halfway.
-    await this.queue.run(this.options.workers ?? 16, async (key) => {
-      const stamp = this.queuedForStreamAt.get(key);
-      try {
-        await reconcileWorkload(this.deps, key);
-        metrics.reconciles.inc({ queue: 'triggers', result: 'success' });
-      } catch (error) {
-        metrics.reconciles.inc({ queue: 'triggers', result: 'error' });
-        throw error;
-      } finally {
-        if (this.queuedForStreamAt.get(key) === stamp) this.queuedForStreamAt.delete(key);
-      }
-    }, (key, error) => {
-      metrics.reconcileErrors.inc({ queue: 'triggers' });
-      log.error('reconcile failed', { workload: key, retry: this.queue.retries(key) + 1, error: errorText(error) });
-    });
+    await this.queue.run(
+      this.options.workers ?? 16,
+      async (key) => {
+        const stamp = this.queuedForStreamAt.get(key);
+        try {
+          await reconcileWorkload(this.deps, key);
+          metrics.reconciles.inc({ queue: 'triggers', result: 'success' });
+        } catch (error) {
+          metrics.reconciles.inc({ queue: 'triggers', result: 'error' });
+          throw error;
+        } finally {
+          if (this.queuedForStreamAt.get(key) === stamp) this.queuedForStreamAt.delete(key);
+        }
+      },
+      (key, error) => {
+        metrics.reconcileErrors.inc({ queue: 'triggers' });
+        log.error('reconcile failed', { workload: key, retry: this.queue.retries(key) + 1, error: errorText(error) });
+      },
+    );
   }
 }

@@ -24,9 +24,11 @@ function changeMessage(kind: WorkloadKind, obj: KubeObject, c: TriggerChange): s
   }
   const ns = obj.metadata?.namespace;
   const name = obj.metadata?.name;
-  return `Container ${c.container} was set by hand to ${c.from}, but its image follows image stream tag ${c.source.display}, ` +
+  return (
+    `Container ${c.container} was set by hand to ${c.from}, but its image follows image stream tag ${c.source.display}, ` +
     `so it was set back to ${c.to}. To keep a hand-set image, pause the trigger: ` +
-    `kubectl istream set-triggers ${kind.singular}/${name} -n ${ns} --manual --from-image ${c.source.display} -c ${c.container}`;
+    `kubectl istream set-triggers ${kind.singular}/${name} -n ${ns} --manual --from-image ${c.source.display} -c ${c.container}`
+  );
 }
 
 /**
@@ -40,25 +42,38 @@ function reportAnnotationErrors(deps: TriggerReconcilerDeps, key: string, obj: K
   for (const problem of readTriggers(value, obj as WorkloadObject).problems) {
     if (problem.severity !== 'error') continue;
     const at = typeof problem.path[0] === 'number' ? `trigger ${problem.path[0]}: ` : '';
-    deps.warnings.warn(obj, 'ImageTriggerInvalid', `${TRIGGER_ANNOTATION}: ${at}${problem.message}`, 'invalid trigger annotation',
-      { workload: key, problem: problem.code });
+    deps.warnings.warn(
+      obj,
+      'ImageTriggerInvalid',
+      `${TRIGGER_ANNOTATION}: ${at}${problem.message}`,
+      'invalid trigger annotation',
+      { workload: key, problem: problem.code },
+    );
   }
 }
 
 function reportRefusals(deps: TriggerReconcilerDeps, key: string, obj: KubeObject, plan: TriggerPlan): void {
   const namespace = obj.metadata?.namespace ?? '';
   for (const source of plan.denied) {
-    deps.warnings.warn(obj, 'ImageTriggerForbidden',
+    deps.warnings.warn(
+      obj,
+      'ImageTriggerForbidden',
       `Trigger ${source.display} was not applied: service accounts of namespace ${namespace} may not pull from image streams in namespace ${source.namespace}. ` +
-      `To allow it, bind a role that may get imagestreams.image.openshift.io/layers in ${source.namespace} (what OpenShift's system:image-puller grants) ` +
-      `to the group system:serviceaccounts:${namespace}.`,
-      'refused', { workload: key, source: source.display, why: 'forbidden' });
+        `To allow it, bind a role that may get imagestreams.image.openshift.io/layers in ${source.namespace} (what OpenShift's system:image-puller grants) ` +
+        `to the group system:serviceaccounts:${namespace}.`,
+      'refused',
+      { workload: key, source: source.display, why: 'forbidden' },
+    );
   }
   for (const source of plan.unwatched) {
-    deps.warnings.warn(obj, 'ImageTriggerNotWatched',
+    deps.warnings.warn(
+      obj,
+      'ImageTriggerNotWatched',
       `Trigger ${source.display} was not applied: this istream controller watches image streams in namespace ${namespace} only (--namespace). ` +
-      `To follow streams of namespace ${source.namespace}, run the controller without --namespace.`,
-      'refused', { workload: key, source: source.display, why: 'namespace-not-watched' });
+        `To follow streams of namespace ${source.namespace}, run the controller without --namespace.`,
+      'refused',
+      { workload: key, source: source.display, why: 'namespace-not-watched' },
+    );
   }
   // plan.refused needs no line of its own: the annotation error reported before planning names
   // what makes OpenShift refuse the update, rate-limited like these.
@@ -96,9 +111,19 @@ export async function reconcileWorkload(deps: TriggerReconcilerDeps, key: string
     const written = await deps.api.call<KubeObject>(path, { method: 'PUT', body: plan.updated });
     deps.onWrite?.(key, plan);
     for (const change of plan.changes) {
-      deps.events.record(written, change.revertsManualEdit ? 'Warning' : 'Normal',
-        change.revertsManualEdit ? 'ManualImageChangeReverted' : 'ImageTriggered', changeMessage(kind, current, change));
-      const fields = { workload: key, container: change.container, source: change.source.display, from: change.from, to: change.to };
+      deps.events.record(
+        written,
+        change.revertsManualEdit ? 'Warning' : 'Normal',
+        change.revertsManualEdit ? 'ManualImageChangeReverted' : 'ImageTriggered',
+        changeMessage(kind, current, change),
+      );
+      const fields = {
+        workload: key,
+        container: change.container,
+        source: change.source.display,
+        from: change.from,
+        to: change.to,
+      };
       if (change.revertsManualEdit) deps.log.warning('reverted manual image change', fields);
       else deps.log.info('rolled', fields);
     }

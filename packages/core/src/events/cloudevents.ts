@@ -16,7 +16,12 @@ export function cloudEventHints(body: unknown, registry: string | undefined): Re
   const events = Array.isArray(body) ? body : [body];
   return events.flatMap((event: unknown, i) => {
     const field = Array.isArray(body) ? `[${i}]` : 'the event';
-    if (!isObject(event) || event.specversion !== '1.0' || typeof event.type !== 'string' || typeof event.id !== 'string') {
+    if (
+      !isObject(event) ||
+      event.specversion !== '1.0' ||
+      typeof event.type !== 'string' ||
+      typeof event.id !== 'string'
+    ) {
       throw new MalformedEventError(`${field} is not a CloudEvent 1.0 (specversion, id, type)`);
     }
     if (imagePushedTypes.has(event.type)) return distributionHints({ events: [event.data] }, registry);

@@ -13,7 +13,8 @@ export const DISTRIBUTION_EVENTS_MEDIA_TYPE = 'application/vnd.docker.distributi
  * the pusher addressed, does.
  */
 export function distributionHints(body: unknown, registry: string | undefined): RegistryHint[] {
-  if (!isObject(body) || !Array.isArray(body.events)) throw new MalformedEventError('not a Distribution envelope: no "events" array');
+  if (!isObject(body) || !Array.isArray(body.events))
+    throw new MalformedEventError('not a Distribution envelope: no "events" array');
   const hints: RegistryHint[] = [];
   body.events.forEach((event: unknown, i) => {
     const field = `events[${i}]`;
@@ -23,10 +24,17 @@ export function distributionHints(body: unknown, registry: string | undefined): 
     const repository = optionalString(event.target.repository, `${field}.target.repository`);
     if (repository === undefined) throw new MalformedEventError(`${field}.target.repository is missing`);
     const tag = optionalString(event.target.tag, `${field}.target.tag`);
-    const host = registry ?? (isObject(event.request) ? optionalString(event.request.host, `${field}.request.host`) : undefined);
+    const host =
+      registry ?? (isObject(event.request) ? optionalString(event.request.host, `${field}.request.host`) : undefined);
     if (event.action !== 'push' || tag === undefined) return;
-    if (host === undefined) throw new MalformedEventError(`${field}.request.host is missing and the URL names no ?registry=`);
-    hints.push({ registry: host, repository, tag, claimedDigest: optionalString(event.target.digest, `${field}.target.digest`) });
+    if (host === undefined)
+      throw new MalformedEventError(`${field}.request.host is missing and the URL names no ?registry=`);
+    hints.push({
+      registry: host,
+      repository,
+      tag,
+      claimedDigest: optionalString(event.target.digest, `${field}.target.digest`),
+    });
   });
   return hints;
 }

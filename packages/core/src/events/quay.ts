@@ -14,8 +14,10 @@ export function quayHints(body: unknown): RegistryHint[] {
   if (updated === undefined) return [];
   const tags = Array.isArray(updated) ? updated : isObject(updated) ? Object.keys(updated) : undefined;
   if (tags === undefined) throw new MalformedEventError('updated_tags is neither a list nor an object');
-  return tags.map((tag: unknown, i) => {
-    const name = optionalString(tag, `updated_tags[${i}]`);
-    return name === undefined ? undefined : referenceHint(url, 'docker_url', name);
-  }).filter((hint): hint is RegistryHint => hint !== undefined);
+  return tags
+    .map((tag: unknown, i) => {
+      const name = optionalString(tag, `updated_tags[${i}]`);
+      return name === undefined ? undefined : referenceHint(url, 'docker_url', name);
+    })
+    .filter((hint): hint is RegistryHint => hint !== undefined);
 }

@@ -31,12 +31,14 @@ const registryParam = (url: URL): string | undefined => url.searchParams.get('re
 export const senders: Readonly<Record<string, Sender>> = {
   '/distribution': {
     mediaTypes: [DISTRIBUTION_EVENTS_MEDIA_TYPE, 'application/json'],
-    auth: 'header', hints: (body, _req, url) => distributionHints(body, registryParam(url)),
+    auth: 'header',
+    hints: (body, _req, url) => distributionHints(body, registryParam(url)),
   },
   '/harbor': { mediaTypes: ['application/json'], auth: 'header', hints: (body) => harborHints(body) },
   '/cloudevents': {
     mediaTypes: [CLOUDEVENTS_MEDIA_TYPE, CLOUDEVENTS_BATCH_MEDIA_TYPE],
-    auth: 'header', hints: (body, _req, url) => cloudEventHints(body, registryParam(url)),
+    auth: 'header',
+    hints: (body, _req, url) => cloudEventHints(body, registryParam(url)),
   },
   '/dockerhub': { mediaTypes: ['application/json'], auth: 'url', hints: (body) => dockerHubHints(body) },
   '/quay': { mediaTypes: ['application/json'], auth: 'url', hints: (body) => quayHints(body) },
@@ -107,11 +109,15 @@ export class EventReceiver {
   private readonly recent = new Map<string, number>();
   private resolveListening!: (address: string) => void;
   /** Resolves with `host:port` once the server accepts events. */
-  readonly listening = new Promise<string>((resolve) => { this.resolveListening = resolve; });
+  readonly listening = new Promise<string>((resolve) => {
+    this.resolveListening = resolve;
+  });
 
   constructor(private readonly options: EventReceiverOptions) {
     options.streams.onStreamChange((stream) => this.index.set(stream));
-    options.streams.onStreamDelete((stream) => this.index.remove(stream.metadata.namespace ?? '', stream.metadata.name));
+    options.streams.onStreamDelete((stream) =>
+      this.index.remove(stream.metadata.namespace ?? '', stream.metadata.name),
+    );
   }
 
   async start(signal: AbortSignal): Promise<void> {
@@ -121,13 +127,18 @@ export class EventReceiver {
     const { host, port } = parseBindAddress(this.options.bindAddress) ?? { port: 0 };
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, host, () => { server.off('error', reject); resolve(); });
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
     const address = server.address() as AddressInfo;
     const where = `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
     this.options.log.info('serving registry events', { address: where });
     this.resolveListening(where);
-    await new Promise<void>((resolve) => signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }));
+    await new Promise<void>((resolve) =>
+      signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -135,15 +146,25 @@ export class EventReceiver {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://receiver');
     const sender = Object.hasOwn(senders, url.pathname) ? senders[url.pathname] : undefined;
-    if (!sender) return reply(res, 404, { error: `no sender at ${url.pathname}; senders post to ${Object.keys(senders).join(', ')}` });
+    if (!sender)
+      return reply(res, 404, {
+        error: `no sender at ${url.pathname}; senders post to ${Object.keys(senders).join(', ')}`,
+      });
     if (req.method !== 'POST') return reply(res, 405, { error: 'events are POSTed' });
     const { token, log } = this.options;
     const refuse = (): void => {
-      log.warning('registry event refused: bad or missing token or signature', { path: url.pathname, from: req.socket.remoteAddress });
+      log.warning('registry event refused: bad or missing token or signature', {
+        path: url.pathname,
+        from: req.socket.remoteAddress,
+      });
       reply(res, 401, { error: 'missing or wrong token or signature' });
     };
     // A token in a header or the URL is checked before the body is read; a signature needs the body.
-    if (sender.auth === 'header' ? !token.accepts(req.headers) : sender.auth === 'url' && !token.matches(url.searchParams.get('token'))) {
+    if (
+      sender.auth === 'header'
+        ? !token.accepts(req.headers)
+        : sender.auth === 'url' && !token.matches(url.searchParams.get('token'))
+    ) {
       req.resume();
       return refuse();
     }
@@ -151,14 +172,16 @@ export class EventReceiver {
     try {
       raw = await readBody(req);
     } catch (error) {
-      if (error instanceof BodyTooLargeError) return reply(res, 400, { error: `the body is over ${maxBodyBytes} bytes` });
+      if (error instanceof BodyTooLargeError)
+        return reply(res, 400, { error: `the body is over ${maxBodyBytes} bytes` });
       throw error;
     }
     if (sender.auth === 'signature' && !token.signed(raw, req.headers['x-hub-signature-256'])) return refuse();
     let hints: RegistryHint[];
     try {
       const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-      if (!sender.mediaTypes.includes(type)) throw new MalformedEventError(`content type "${type}" is not ${sender.mediaTypes.join(' or ')}`);
+      if (!sender.mediaTypes.includes(type))
+        throw new MalformedEventError(`content type "${type}" is not ${sender.mediaTypes.join(' or ')}`);
       let body: unknown;
       try {
         body = JSON.parse(raw.toString('utf8'));
@@ -172,7 +195,8 @@ export class EventReceiver {
       return reply(res, 400, { error: error.message });
     }
     const summary = this.accept(hints);
-    if (summary === 'not-importing') return reply(res, 503, { error: 'this replica does not run imports (not the leader); retry' });
+    if (summary === 'not-importing')
+      return reply(res, 503, { error: 'this replica does not run imports (not the leader); retry' });
     reply(res, 202, summary);
   }
 
@@ -190,11 +214,13 @@ export class EventReceiver {
     }
     const tags = new Map<string, FollowedTag>();
     for (const hint of fresh.values()) {
-      for (const t of this.index.tagsFollowing(hint.registry, hint.repository, hint.tag)) tags.set(`${t.namespace}/${t.stream}:${t.tag}`, t);
+      for (const t of this.index.tagsFollowing(hint.registry, hint.repository, hint.tag))
+        tags.set(`${t.namespace}/${t.stream}:${t.tag}`, t);
     }
     if (tags.size > 0 && !this.options.importNow([...tags.values()])) return 'not-importing';
     for (const key of fresh.keys()) this.recent.set(key, now);
-    for (const t of tags.values()) this.options.log.info('registry event: importing', { stream: `${t.namespace}/${t.stream}`, tag: t.tag });
+    for (const t of tags.values())
+      this.options.log.info('registry event: importing', { stream: `${t.namespace}/${t.stream}`, tag: t.tag });
     return { events: hints.length, duplicates, imports: tags.size };
   }
 }

@@ -57,7 +57,12 @@ export class RepositoryIndex {
       if (!source) continue;
       let entries = this.byRepository.get(source.repository);
       if (!entries) this.byRepository.set(source.repository, (entries = new Map()));
-      entries.set(`${namespace}/${name}:${ref.name}`, { namespace, stream: name, tag: ref.name, sourceTag: source.tag });
+      entries.set(`${namespace}/${name}:${ref.name}`, {
+        namespace,
+        stream: name,
+        tag: ref.name,
+        sourceTag: source.tag,
+      });
       repositories.push(source.repository);
     }
     if (repositories.length > 0) this.byStream.set(`${namespace}/${name}`, repositories);

@@ -4,9 +4,7 @@ import { resourcePath, type KubeClient } from '../cluster/index.js';
 import { SharedToken } from './token.js';
 
 /** Where the receiver's shared token is kept: a key of a Secret, or a file (a mounted Secret). */
-export type EventTokenSource =
-  | { secret: { namespace: string; name: string; key: string } }
-  | { file: string };
+export type EventTokenSource = { secret: { namespace: string; name: string; key: string } } | { file: string };
 
 /** The token cannot be had: says which Secret, key or file, and what is wrong with it. */
 export class EventTokenError extends Error {
@@ -23,7 +21,9 @@ export async function loadEventToken(api: KubeClient, source: EventTokenSource, 
     try {
       text = await readFile(source.file, 'utf8');
     } catch (error) {
-      throw new EventTokenError(`cannot read the registry event token file ${source.file}: ${(error as Error).message}`);
+      throw new EventTokenError(
+        `cannot read the registry event token file ${source.file}: ${(error as Error).message}`,
+      );
     }
     return sharedToken(text, header);
   }
@@ -32,10 +32,13 @@ export async function loadEventToken(api: KubeClient, source: EventTokenSource, 
   try {
     data = (await api.call<{ data?: Record<string, string> }>(resourcePath('v1', 'secrets', namespace, name))).data;
   } catch (error) {
-    throw new EventTokenError(`cannot read the registry event token Secret ${namespace}/${name}: ${(error as Error).message}`);
+    throw new EventTokenError(
+      `cannot read the registry event token Secret ${namespace}/${name}: ${(error as Error).message}`,
+    );
   }
   const value = data?.[key];
-  if (value === undefined) throw new EventTokenError(`Secret ${namespace}/${name} has no key "${key}" holding the registry event token`);
+  if (value === undefined)
+    throw new EventTokenError(`Secret ${namespace}/${name} has no key "${key}" holding the registry event token`);
   return sharedToken(Buffer.from(value, 'base64').toString('utf8'), header);
 }
 

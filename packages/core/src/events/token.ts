@@ -16,7 +16,8 @@ export class SharedToken {
 
   constructor(token: string, header = 'authorization') {
     this.secret = token.trim();
-    if (this.secret === '') throw new Error('the registry event token is empty: put a random token in its Secret or file');
+    if (this.secret === '')
+      throw new Error('the registry event token is empty: put a random token in its Secret or file');
     this.expected = digest(this.secret);
     this.header = header.toLowerCase();
   }

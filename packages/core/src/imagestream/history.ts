@@ -59,7 +59,10 @@ export function addTagEvent(stream: ImageStream, tag: string, next: TagEvent): b
   if (sameRef && sameImage) newItems = [{ ...previous, generation: next.generation }, ...items.slice(1)];
   else if (sameRef) newItems = [{ ...previous, image: next.image, generation: next.generation }, ...items.slice(1)];
   else if (sameImage) {
-    newItems = [{ ...previous, dockerImageReference: next.dockerImageReference, generation: next.generation }, ...items.slice(1)];
+    newItems = [
+      { ...previous, dockerImageReference: next.dockerImageReference, generation: next.generation },
+      ...items.slice(1),
+    ];
   } else newItems = [next, ...items];
   putStatusTag(stream, { tag, items: newItems });
   return true;

@@ -4,7 +4,14 @@ import type { TagImportOutcome, TagImportRequest, TagImportResult } from './reco
 import { digestReference, withTag } from './resolve.js';
 import { selectTagsForImport, DEFAULT_MAX_TAGS_PER_IMPORT } from './priority.js';
 import { InvalidReferenceError, parseImageReference, repositoryName, type ImageReference } from '../reference/index.js';
-import { DEFAULT_TAG, PREFER_ARCH_ANNOTATION, PREFER_OS_ANNOTATION, type ImportMode, type TagImportPolicy, type TagReferencePolicy } from './types.js';
+import {
+  DEFAULT_TAG,
+  PREFER_ARCH_ANNOTATION,
+  PREFER_OS_ANNOTATION,
+  type ImportMode,
+  type TagImportPolicy,
+  type TagReferencePolicy,
+} from './types.js';
 
 export interface Platform {
   os: string;
@@ -72,7 +79,9 @@ export function importedName(reference: string): string {
     if (e instanceof InvalidReferenceError) return reference;
     throw e;
   }
-  return ref.digest !== undefined ? `${repositoryName(ref)}@${ref.digest}` : `${repositoryName(ref)}:${ref.tag ?? DEFAULT_TAG}`;
+  return ref.digest !== undefined
+    ? `${repositoryName(ref)}@${ref.digest}`
+    : `${repositoryName(ref)}:${ref.tag ?? DEFAULT_TAG}`;
 }
 
 /** OpenShift's reason and message for a failed tag import (openshift-apiserver importer wording). */
@@ -80,13 +89,30 @@ export function failureOutcome(reference: string, failure: SourceFailure): TagIm
   const detail = failure.message;
   switch (failure.kind) {
     case 'not-found':
-      return { ok: false, reason: 'NotFound', message: `dockerimage.image.openshift.io "${importedName(reference)}" not found` };
+      return {
+        ok: false,
+        reason: 'NotFound',
+        message: `dockerimage.image.openshift.io "${importedName(reference)}" not found`,
+      };
     case 'unauthorized':
-      return { ok: false, reason: 'Unauthorized', message: `you may not have access to the container image "${importedName(reference)}"`, detail };
+      return {
+        ok: false,
+        reason: 'Unauthorized',
+        message: `you may not have access to the container image "${importedName(reference)}"`,
+        detail,
+      };
     case 'invalid-reference':
-      return { ok: false, reason: 'Invalid', message: `from.name: Invalid value: "${reference}": invalid name: ${detail}` };
+      return {
+        ok: false,
+        reason: 'Invalid',
+        message: `from.name: Invalid value: "${reference}": invalid name: ${detail}`,
+      };
     default:
-      return { ok: false, reason: 'InternalError', message: `Internal error occurred: ${importedName(reference)}: ${detail}` };
+      return {
+        ok: false,
+        reason: 'InternalError',
+        message: `Internal error occurred: ${importedName(reference)}: ${detail}`,
+      };
   }
 }
 
@@ -105,7 +131,11 @@ export interface ImportOptions {
 }
 
 /** Resolves every request; a failure becomes that tag's failed outcome, never an exception. */
-export async function importTags(source: ImageSource, requests: TagImportRequest[], options: ImportOptions = {}): Promise<TagImportResult[]> {
+export async function importTags(
+  source: ImageSource,
+  requests: TagImportRequest[],
+  options: ImportOptions = {},
+): Promise<TagImportResult[]> {
   const results: TagImportResult[] = new Array(requests.length);
   let next = 0;
   let done = 0;
@@ -123,7 +153,11 @@ export async function importTags(source: ImageSource, requests: TagImportRequest
   return results;
 }
 
-async function importOne(source: ImageSource, request: TagImportRequest, options: ImportOptions): Promise<TagImportOutcome> {
+async function importOne(
+  source: ImageSource,
+  request: TagImportRequest,
+  options: ImportOptions,
+): Promise<TagImportOutcome> {
   const annotations = options.annotations?.(request.tag) ?? {};
   const preferPlatform: Partial<Platform> = {};
   if (annotations[PREFER_OS_ANNOTATION]) preferPlatform.os = annotations[PREFER_OS_ANNOTATION];
@@ -134,7 +168,11 @@ async function importOne(source: ImageSource, request: TagImportRequest, options
     ...(Object.keys(preferPlatform).length > 0 ? { preferPlatform } : {}),
   });
   if (answer.kind !== 'ok') return failureOutcome(request.from, answer);
-  return { ok: true, image: answer.value.digest, dockerImageReference: digestReference(request.from, answer.value.digest) };
+  return {
+    ok: true,
+    image: answer.value.digest,
+    dockerImageReference: digestReference(request.from, answer.value.digest),
+  };
 }
 
 export interface RepositoryImportPlan {
@@ -148,7 +186,9 @@ export interface RepositoryImportPlan {
  * OpenShift's priority, each into a stream tag of the same name from `<repository>:<tag>`.
  */
 export async function planRepositoryImport(
-  source: ImageSource, repository: string, policies: { importPolicy: TagImportPolicy; referencePolicy: TagReferencePolicy },
+  source: ImageSource,
+  repository: string,
+  policies: { importPolicy: TagImportPolicy; referencePolicy: TagReferencePolicy },
   maxTags = DEFAULT_MAX_TAGS_PER_IMPORT,
 ): Promise<RepositoryImportPlan> {
   const listed = await source.listTags(repository, { insecure: policies.importPolicy.insecure === true });

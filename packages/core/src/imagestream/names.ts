@@ -45,7 +45,9 @@ export interface StreamTagName {
 /** Parses `[namespace/]stream[:tag]`, defaulting the tag to `latest`, and validates both names. */
 export function parseStreamTag(input: string): StreamTagName {
   if (input.includes('@')) {
-    throw new InvalidNameError(`"${input}" is an image stream image (stream@digest), not an image stream tag (stream:tag)`);
+    throw new InvalidNameError(
+      `"${input}" is an image stream image (stream@digest), not an image stream tag (stream:tag)`,
+    );
   }
   const slash = input.split('/');
   if (slash.length > 2) throw new InvalidNameError(`invalid image stream tag "${input}": use [namespace/]stream:tag`);

@@ -38,14 +38,15 @@ function recordedSpec(stream: ImageStream): ObservedSpec | undefined {
   if (text === undefined) return undefined;
   try {
     const value = JSON.parse(text) as unknown;
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? value as ObservedSpec : undefined;
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as ObservedSpec) : undefined;
   } catch {
     // Edited by hand into something unreadable: every tag is judged as if first seen.
     return undefined;
   }
 }
 
-const positive = (generation: number | null | undefined): generation is number => typeof generation === 'number' && generation > 0;
+const positive = (generation: number | null | undefined): generation is number =>
+  typeof generation === 'number' && generation > 0;
 
 /**
  * The spec tag the strategy compares `tag` with. A generation above the recorded one was stamped
@@ -54,10 +55,15 @@ const positive = (generation: number | null | undefined): generation is number =
  */
 function previousTag(tag: TagReference, recorded: ObservedSpec | undefined): TagReference | undefined {
   const seen = recorded?.[tag.name];
-  if (positive(tag.generation) && (seen === undefined || !positive(seen.generation) || tag.generation > seen.generation)) return tag;
+  if (
+    positive(tag.generation) &&
+    (seen === undefined || !positive(seen.generation) || tag.generation > seen.generation)
+  )
+    return tag;
   if (seen === undefined) return undefined;
   return {
-    name: tag.name, generation: seen.generation,
+    name: tag.name,
+    generation: seen.generation,
     ...(seen.from ? { from: seen.from } : {}),
     ...(seen.reference ? { reference: true } : {}),
     ...(seen.importMode ? { importPolicy: { importMode: seen.importMode } } : {}),
@@ -121,7 +127,12 @@ export function crossNamespaceSources(stream: ImageStream): Array<{ namespace: s
   const sources = new Map<string, { namespace: string; name: string }>();
   for (const t of stream.spec.tags ?? []) {
     const from = t.from;
-    if (!from?.namespace || from.namespace === namespace || (from.kind !== 'ImageStreamTag' && from.kind !== 'ImageStreamImage')) continue;
+    if (
+      !from?.namespace ||
+      from.namespace === namespace ||
+      (from.kind !== 'ImageStreamTag' && from.kind !== 'ImageStreamImage')
+    )
+      continue;
     const name = from.name.split(from.kind === 'ImageStreamTag' ? ':' : '@')[0] ?? '';
     sources.set(`${from.namespace}/${name}`, { namespace: from.namespace, name });
   }

@@ -7,7 +7,8 @@ interface SemVer {
   pre: Array<string | bigint>;
 }
 
-const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
+const SEMVER =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
 const MINOR = /^\d+\.\d+$/;
 const MINOR_WITH_SUFFIX = /^(\d+\.\d+)-\w+$/;
 
@@ -28,7 +29,8 @@ function compareSemver(a: SemVer, b: SemVer): number {
   for (let i = 0; i < 3; i++) {
     if (a.core[i]! !== b.core[i]!) return a.core[i]! > b.core[i]! ? 1 : -1;
   }
-  if (a.pre.length === 0 || b.pre.length === 0) return b.pre.length - a.pre.length === 0 ? 0 : a.pre.length === 0 ? 1 : -1;
+  if (a.pre.length === 0 || b.pre.length === 0)
+    return b.pre.length - a.pre.length === 0 ? 0 : a.pre.length === 0 ? 1 : -1;
   for (let i = 0; i < Math.min(a.pre.length, b.pre.length); i++) {
     const x = a.pre[i]!;
     const y = b.pre[i]!;
@@ -41,7 +43,12 @@ function compareSemver(a: SemVer, b: SemVer): number {
   return Math.sign(a.pre.length - b.pre.length);
 }
 
-const enum Priority { Latest, Minor, Full, Other }
+const enum Priority {
+  Latest,
+  Minor,
+  Full,
+  Other,
+}
 
 interface RankedTag {
   tag: string;
@@ -78,7 +85,10 @@ function compareRanked(a: RankedTag, b: RankedTag): number {
 
 /** Tags in OpenShift's priority order (a new array). */
 export function prioritizeTags(tags: readonly string[]): string[] {
-  return tags.map(rank).sort(compareRanked).map((r) => r.tag);
+  return tags
+    .map(rank)
+    .sort(compareRanked)
+    .map((r) => r.tag);
 }
 
 /** OpenShift's default for how many tags one `--all` import takes. */

@@ -4,14 +4,17 @@
 // Pure: the caller reads the stream, applies one of these, and writes the result; on a write
 // conflict it re-reads and applies again, so nobody else's history is overwritten.
 import { cloneJson, jsonEqual } from './equal.js';
-import {
-  addTagEvent, latestTagEvent, putSpecTag, setTagConditions, specTag, statusTag,
-} from './history.js';
+import { addTagEvent, latestTagEvent, putSpecTag, setTagConditions, specTag, statusTag } from './history.js';
 import { sameStreamTarget, updateChangedTrackingTags } from './tagrefs.js';
 import { kubeTime } from './time.js';
 import {
-  REPOSITORY_CHECK_ANNOTATION, type ImageStream, type TagEvent, type TagEventCondition, type TagImportPolicy,
-  type TagReference, type TagReferencePolicy,
+  REPOSITORY_CHECK_ANNOTATION,
+  type ImageStream,
+  type TagEvent,
+  type TagEventCondition,
+  type TagImportPolicy,
+  type TagReference,
+  type TagReferencePolicy,
 } from './types.js';
 
 /** What was asked for one tag: where from and with which policies. */
@@ -26,14 +29,16 @@ export interface TagImportRequest {
 export type TagImportOutcome =
   | { ok: true; image: string; dockerImageReference: string }
   | {
-    ok: false; reason: string; message: string;
-    /**
-     * Why, in the registry client's words, where OpenShift's message hides it (an Unauthorized
-     * import: which credentials were refused or that none were found). For the CLI to print;
-     * never stored in the stream, whose status keeps OpenShift's message. Holds no credential.
-     */
-    detail?: string;
-  };
+      ok: false;
+      reason: string;
+      message: string;
+      /**
+       * Why, in the registry client's words, where OpenShift's message hides it (an Unauthorized
+       * import: which credentials were refused or that none were found). For the CLI to print;
+       * never stored in the stream, whose status keeps OpenShift's message. Holds no credential.
+       */
+      detail?: string;
+    };
 
 export interface TagImportResult {
   request: TagImportRequest;
@@ -59,7 +64,10 @@ const noStreams: StreamLookup = () => undefined;
  * stamped with the stream's next generation.
  */
 export function applyImportResults(
-  current: ImageStream, results: TagImportResult[], now: Date, isNew = false,
+  current: ImageStream,
+  results: TagImportResult[],
+  now: Date,
+  isNew = false,
 ): StreamChange {
   const old = cloneJson(current);
   const next = cloneJson(current);
@@ -79,10 +87,18 @@ export function applyImportResults(
 }
 
 function recordSuccess(
-  stream: ImageStream, request: TagImportRequest, outcome: { image: string; dockerImageReference: string },
-  generation: number, created: string,
+  stream: ImageStream,
+  request: TagImportRequest,
+  outcome: { image: string; dockerImageReference: string },
+  generation: number,
+  created: string,
 ): void {
-  const event: TagEvent = { created, dockerImageReference: outcome.dockerImageReference, image: outcome.image, generation };
+  const event: TagEvent = {
+    created,
+    dockerImageReference: outcome.dockerImageReference,
+    image: outcome.image,
+    generation,
+  };
   if (hasTagChanged(stream, request.tag, event)) {
     ensureSpecTag(stream, request, true);
     addTagEvent(stream, request.tag, event);
@@ -93,8 +109,11 @@ function recordSuccess(
 }
 
 function recordFailure(
-  stream: ImageStream, request: TagImportRequest, outcome: { reason: string; message: string },
-  generation: number, time: string,
+  stream: ImageStream,
+  request: TagImportRequest,
+  outcome: { reason: string; message: string },
+  generation: number,
+  time: string,
 ): void {
   const condition: TagEventCondition = {
     type: 'ImportSuccess',
@@ -104,8 +123,13 @@ function recordFailure(
     message: outcome.message || 'unknown error prevented import',
     generation,
   };
-  const known = statusTag(stream, request.tag)?.conditions?.some((c) => c.type === condition.type
-    && c.status === condition.status && c.reason === condition.reason && c.message === condition.message);
+  const known = statusTag(stream, request.tag)?.conditions?.some(
+    (c) =>
+      c.type === condition.type &&
+      c.status === condition.status &&
+      c.reason === condition.reason &&
+      c.message === condition.message,
+  );
   if (!known) {
     setTagConditions(stream, request.tag, [condition]);
     const ref = specTag(stream, request.tag);
@@ -118,9 +142,13 @@ function recordFailure(
 function hasTagChanged(stream: ImageStream, tag: string, event: TagEvent): boolean {
   const previous = latestTagEvent(stream, tag);
   const ref = specTag(stream, tag);
-  if (previous === undefined || ref === undefined || ref.generation === undefined || ref.generation === null) return true;
-  return previous.dockerImageReference !== event.dockerImageReference || previous.image !== event.image
-    || ref.generation > previous.generation;
+  if (previous === undefined || ref === undefined || ref.generation === undefined || ref.generation === null)
+    return true;
+  return (
+    previous.dockerImageReference !== event.dockerImageReference ||
+    previous.image !== event.image ||
+    ref.generation > previous.generation
+  );
 }
 
 /** Points the spec tag at the imported source (reset) or creates it when missing. */
@@ -143,11 +171,23 @@ function ensureSpecTag(stream: ImageStream, request: TagImportRequest, reset: bo
  * stream strategy does: generation bookkeeping, immediate status events for tags that point at
  * other tags or images, and alias tracking.
  */
-export function applySpecChange(old: ImageStream, next: ImageStream, now: Date, isNew: boolean, streams: StreamLookup = noStreams): StreamChange {
+export function applySpecChange(
+  old: ImageStream,
+  next: ImageStream,
+  now: Date,
+  isNew: boolean,
+  streams: StreamLookup = noStreams,
+): StreamChange {
   return finishUpdate(cloneJson(old), cloneJson(next), now, isNew, streams);
 }
 
-function finishUpdate(old: ImageStream, next: ImageStream, now: Date, isNew: boolean, streams: StreamLookup): StreamChange {
+function finishUpdate(
+  old: ImageStream,
+  next: ImageStream,
+  now: Date,
+  isNew: boolean,
+  streams: StreamLookup,
+): StreamChange {
   if (isNew) {
     next.metadata.generation = 1;
     next.spec.tags = (next.spec.tags ?? []).map((t) => ({ ...t, generation: 1 }));
@@ -191,12 +231,24 @@ function tagRefChanged(old: TagReference, next: TagReference, namespace: string)
   if ((old.reference === true) !== (next.reference === true)) return true;
   // Unset and Legacy are one mode: OpenShift compares them after defaulting.
   if ((old.importPolicy?.importMode || 'Legacy') !== (next.importPolicy?.importMode || 'Legacy')) return true;
-  return old.generation !== undefined && old.generation !== null && next.generation !== undefined
-    && next.generation !== null && old.generation !== next.generation && next.generation === 0;
+  return (
+    old.generation !== undefined &&
+    old.generation !== null &&
+    next.generation !== undefined &&
+    next.generation !== null &&
+    old.generation !== next.generation &&
+    next.generation === 0
+  );
 }
 
 /** Tags that point at other tags, images or (as references) registry images get their event at once. */
-function applyChangedTagReferences(old: ImageStream, isNew: boolean, next: ImageStream, now: Date, streams: StreamLookup): void {
+function applyChangedTagReferences(
+  old: ImageStream,
+  isNew: boolean,
+  next: ImageStream,
+  now: Date,
+  streams: StreamLookup,
+): void {
   const namespace = next.metadata.namespace ?? '';
   for (const ref of next.spec.tags ?? []) {
     const before = isNew ? undefined : specTag(old, ref.name);
@@ -212,13 +264,21 @@ function applyChangedTagReferences(old: ImageStream, isNew: boolean, next: Image
     }
     const source = sourceStream(next, ref, streams);
     if (source === undefined) continue;
-    const event = from.kind === 'ImageStreamTag' ? copiedTagEvent(source.stream, source.id)
-      : from.kind === 'ImageStreamImage' ? imageEvent(source.stream, source.id, now) : undefined;
+    const event =
+      from.kind === 'ImageStreamTag'
+        ? copiedTagEvent(source.stream, source.id)
+        : from.kind === 'ImageStreamImage'
+          ? imageEvent(source.stream, source.id, now)
+          : undefined;
     if (event !== undefined) addTagEvent(next, ref.name, { ...event, generation });
   }
 }
 
-function sourceStream(stream: ImageStream, ref: TagReference, streams: StreamLookup): { stream: ImageStream; id: string } | undefined {
+function sourceStream(
+  stream: ImageStream,
+  ref: TagReference,
+  streams: StreamLookup,
+): { stream: ImageStream; id: string } | undefined {
   const from = ref.from!;
   const separator = from.kind === 'ImageStreamImage' ? '@' : ':';
   const parts = from.name.split(separator);
@@ -240,7 +300,12 @@ function imageEvent(stream: ImageStream, id: string, now: Date): TagEvent | unde
   for (const list of stream.status?.tags ?? []) {
     const found = list.items?.find((item) => item.image === id || item.image.replace(/^sha256:/, '').startsWith(id));
     if (found !== undefined) {
-      return { created: kubeTime(now), dockerImageReference: found.dockerImageReference, image: found.image, generation: 0 };
+      return {
+        created: kubeTime(now),
+        dockerImageReference: found.dockerImageReference,
+        image: found.image,
+        generation: 0,
+      };
     }
   }
   return undefined;

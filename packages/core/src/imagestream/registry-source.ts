@@ -14,7 +14,8 @@ function kindOf(error: unknown): ImportErrorKind {
 
 function failureOf(error: unknown): SourceFailure {
   const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof RateLimitedError) return { kind: 'rate-limited', registry: error.registry, retryAfterMs: error.retryAfterMs, message };
+  if (error instanceof RateLimitedError)
+    return { kind: 'rate-limited', registry: error.registry, retryAfterMs: error.retryAfterMs, message };
   return { kind: kindOf(error), message };
 }
 
@@ -28,14 +29,16 @@ async function answer<T>(work: () => Promise<T>): Promise<SourceAnswer<T>> {
 
 export function registryImageSource(client: RegistryClient): ImageSource {
   return {
-    resolve: (reference, options) => answer(async () => {
-      const resolved = await client.resolveForImport(reference, {
-        insecure: options.insecure,
-        importMode: options.importMode,
-        ...(options.preferPlatform ? { preferred: options.preferPlatform } : {}),
-      });
-      return { digest: resolved.digest, mediaType: resolved.mediaType };
-    }),
-    listTags: (reference, options) => answer(async () => (await client.listTags(reference, { insecure: options.insecure })).tags),
+    resolve: (reference, options) =>
+      answer(async () => {
+        const resolved = await client.resolveForImport(reference, {
+          insecure: options.insecure,
+          importMode: options.importMode,
+          ...(options.preferPlatform ? { preferred: options.preferPlatform } : {}),
+        });
+        return { digest: resolved.digest, mediaType: resolved.mediaType };
+      }),
+    listTags: (reference, options) =>
+      answer(async () => (await client.listTags(reference, { insecure: options.insecure })).tags),
   };
 }

@@ -36,17 +36,24 @@ function chooseRevision(stream: ImageStream, tag: string, target: RollbackTarget
   const name = `${stream.metadata.name}:${tag}`;
   const revisions = tagRevisions(stream, tag);
   const current = revisions[0];
-  if (!current) throw new RollbackError(`${name} has no images yet: import it first (kubectl istream import-image ${stream.metadata.name})`);
+  if (!current)
+    throw new RollbackError(
+      `${name} has no images yet: import it first (kubectl istream import-image ${stream.metadata.name})`,
+    );
   if ('revision' in target) {
     const found = revisions.find((r) => r.revision === target.revision);
-    if (!found) throw new RollbackError(`${name} has no revision ${target.revision}: it has revisions 1 to ${revisions.length}`);
+    if (!found)
+      throw new RollbackError(`${name} has no revision ${target.revision}: it has revisions 1 to ${revisions.length}`);
     return found;
   }
   if ('image' in target) {
     const id = target.image.replace(/^sha256:/, '');
     const matches = revisions.filter((r) => r.event.image.replace(/^sha256:/, '').startsWith(id));
     const images = new Set(matches.map((m) => m.event.image));
-    if (images.size === 0) throw new RollbackError(`${name} never pointed to image ${target.image}: see its history with kubectl istream describe is ${stream.metadata.name}`);
+    if (images.size === 0)
+      throw new RollbackError(
+        `${name} never pointed to image ${target.image}: see its history with kubectl istream describe is ${stream.metadata.name}`,
+      );
     if (images.size > 1) throw new RollbackError(`image ${target.image} is ambiguous in ${name}: give more digits`);
     return matches[0]!;
   }
@@ -81,7 +88,8 @@ export function pinTag(stream: ImageStream, tag: string, target: RollbackTarget,
     annotations[pinnedFromAnnotation] = JSON.stringify(ref.from);
   }
   putSpecTag(next, {
-    ...ref, annotations,
+    ...ref,
+    annotations,
     from: { kind: 'ImageStreamImage', name: `${stream.metadata.name}@${chosen.event.image}` },
     generation: 0,
   });
@@ -91,20 +99,32 @@ export function pinTag(stream: ImageStream, tag: string, target: RollbackTarget,
 }
 
 /** Returns a pinned tag to the source it tracked before; its next import moves it again. */
-export function resumeTag(stream: ImageStream, tag: string, now: Date): { stream: ImageStream; source: ObjectReference } {
+export function resumeTag(
+  stream: ImageStream,
+  tag: string,
+  now: Date,
+): { stream: ImageStream; source: ObjectReference } {
   const ref = specTag(stream, tag);
   const saved = ref?.annotations?.[pinnedFromAnnotation];
-  if (!ref || saved === undefined) throw new RollbackError(`${stream.metadata.name}:${tag} is not pinned by a rollback`);
+  if (!ref || saved === undefined)
+    throw new RollbackError(`${stream.metadata.name}:${tag} is not pinned by a rollback`);
   let source: ObjectReference;
   try {
     source = JSON.parse(saved) as ObjectReference;
   } catch {
-    throw new RollbackError(`${stream.metadata.name}:${tag}: annotation ${pinnedFromAnnotation} is not valid JSON; set the tag's source with kubectl istream tag`);
+    throw new RollbackError(
+      `${stream.metadata.name}:${tag}: annotation ${pinnedFromAnnotation} is not valid JSON; set the tag's source with kubectl istream tag`,
+    );
   }
   const annotations = { ...(ref.annotations ?? {}) };
   delete annotations[pinnedFromAnnotation];
   const next = structuredClone(stream);
-  putSpecTag(next, { ...ref, annotations: Object.keys(annotations).length ? annotations : null, from: source, generation: 0 });
+  putSpecTag(next, {
+    ...ref,
+    annotations: Object.keys(annotations).length ? annotations : null,
+    from: source,
+    generation: 0,
+  });
   return { stream: applySpecChange(stream, next, now, false).stream, source };
 }
 

@@ -4,7 +4,12 @@ import { putSpecTag, removeSpecTag } from './history.js';
 import { applySpecChange, type StreamChange, type StreamLookup } from './record.js';
 import { assertNoCycle } from './tagrefs.js';
 import {
-  newImageStream, type ImageStream, type ImportMode, type TagReference, type TagReferencePolicy, type TagSourceKind,
+  newImageStream,
+  type ImageStream,
+  type ImportMode,
+  type TagReference,
+  type TagReferencePolicy,
+  type TagSourceKind,
 } from './types.js';
 
 /** OpenShift's stream annotation: imports from this stream's repository may use plain HTTP or unverified TLS. */
@@ -33,9 +38,13 @@ export interface TagReferenceOptions {
  * source asks for an import with generation 0.
  */
 export function tagReference(
-  tag: string, source: TagSource, options: TagReferenceOptions, namespaces: { current: string; destination: string },
+  tag: string,
+  source: TagSource,
+  options: TagReferenceOptions,
+  namespaces: { current: string; destination: string },
 ): TagReference {
-  const sourceNamespace = source.namespace ?? (namespaces.destination !== namespaces.current ? namespaces.current : undefined);
+  const sourceNamespace =
+    source.namespace ?? (namespaces.destination !== namespaces.current ? namespaces.current : undefined);
   return {
     name: tag,
     annotations: null,
@@ -60,7 +69,12 @@ export function tagReference(
  * refusing a tag that would follow itself round a cycle. `streams` answers for stream sources.
  */
 export function setSpecTag(
-  current: ImageStream | undefined, name: string, namespace: string, ref: TagReference, now: Date, streams?: StreamLookup,
+  current: ImageStream | undefined,
+  name: string,
+  namespace: string,
+  ref: TagReference,
+  now: Date,
+  streams?: StreamLookup,
 ): StreamChange {
   const base = current ?? newImageStream(name, namespace);
   const next = structuredClone(base);
@@ -89,6 +103,7 @@ export function recordRepository(change: StreamChange, repository: { name: strin
   const insecureMissing = repository.insecure && recorded.metadata.annotations?.[INSECURE_ANNOTATION] !== 'true';
   if (recorded.spec.dockerImageRepository === repository.name && !insecureMissing) return change;
   recorded.spec = { ...recorded.spec, dockerImageRepository: repository.name };
-  if (insecureMissing) recorded.metadata.annotations = { ...recorded.metadata.annotations, [INSECURE_ANNOTATION]: 'true' };
+  if (insecureMissing)
+    recorded.metadata.annotations = { ...recorded.metadata.annotations, [INSECURE_ANNOTATION]: 'true' };
   return { ...change, changed: true, specChanged: true };
 }

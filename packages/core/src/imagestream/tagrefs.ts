@@ -93,13 +93,22 @@ export function updateChangedTrackingTags(next: ImageStream, old: ImageStream | 
 }
 
 function sameEvent(a: TagEvent, b: TagEvent): boolean {
-  return a.created === b.created && a.dockerImageReference === b.dockerImageReference && a.image === b.image
-    && a.generation === b.generation;
+  return (
+    a.created === b.created &&
+    a.dockerImageReference === b.dockerImageReference &&
+    a.image === b.image &&
+    a.generation === b.generation
+  );
 }
 
 export class TagCycleError extends Error {
-  constructor(readonly stream: string, readonly path: string[]) {
-    super(`tag "${path[0]}" on image stream "${stream}" would form a reference cycle: ${path.join(' -> ')}; point one of these tags at an image or another stream instead`);
+  constructor(
+    readonly stream: string,
+    readonly path: string[],
+  ) {
+    super(
+      `tag "${path[0]}" on image stream "${stream}" would form a reference cycle: ${path.join(' -> ')}; point one of these tags at an image or another stream instead`,
+    );
     this.name = 'TagCycleError';
   }
 }

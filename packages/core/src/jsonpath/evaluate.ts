@@ -10,12 +10,22 @@ import { parseTemplate, type TemplateNode } from './template.js';
 export function selectValues(path: string, data: unknown): unknown[] {
   if (path === '$') return [data];
   if (typeof data !== 'object' || data === null) return [];
-  return JSONPath({ path, json: data, eval: 'safe', ignoreEvalErrors: true, wrap: true, resultType: 'value' }) as unknown[];
+  return JSONPath({
+    path,
+    json: data,
+    eval: 'safe',
+    ignoreEvalErrors: true,
+    wrap: true,
+    resultType: 'value',
+  }) as unknown[];
 }
 
 /** Go's json.Marshal: HTML characters and line separators escaped. */
 function goJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** One value as kubectl's jsonpath printer writes it. */
@@ -27,12 +37,14 @@ export function formatValue(value: unknown): string {
 }
 
 function render(nodes: TemplateNode[], data: unknown): string {
-  return nodes.map((node) => {
-    if (node.kind === 'text') return node.text;
-    const values = selectValues(node.path, data);
-    if (node.kind === 'path') return values.map(formatValue).join(' ');
-    return values.map((value) => render(node.body, value)).join('');
-  }).join('');
+  return nodes
+    .map((node) => {
+      if (node.kind === 'text') return node.text;
+      const values = selectValues(node.path, data);
+      if (node.kind === 'path') return values.map(formatValue).join(' ');
+      return values.map((value) => render(node.body, value)).join('');
+    })
+    .join('');
 }
 
 /** A compiled template: parse once (errors name the template and position), print many times. */

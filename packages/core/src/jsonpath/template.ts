@@ -5,7 +5,11 @@
 // else is refused with the template and the position, never passed through to an evaluator.
 
 export class TemplateError extends Error {
-  constructor(readonly template: string, readonly position: number, reason: string) {
+  constructor(
+    readonly template: string,
+    readonly position: number,
+    reason: string,
+  ) {
     super(`error parsing jsonpath template ${JSON.stringify(template)}: ${reason} at position ${position + 1}`);
     this.name = 'TemplateError';
   }
@@ -24,11 +28,22 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const TERMINATOR = /[\s.,[\]$@{}]/;
 
 class Scanner {
-  constructor(readonly template: string, public pos: number) {}
-  fail(reason: string, at = this.pos): never { throw new TemplateError(this.template, at, reason); }
-  peek(n = 0): string { return this.template[this.pos + n] ?? ''; }
-  startsWith(s: string): boolean { return this.template.startsWith(s, this.pos); }
-  skipSpaces(): void { while (this.peek() === ' ' || this.peek() === '\t') this.pos++; }
+  constructor(
+    readonly template: string,
+    public pos: number,
+  ) {}
+  fail(reason: string, at = this.pos): never {
+    throw new TemplateError(this.template, at, reason);
+  }
+  peek(n = 0): string {
+    return this.template[this.pos + n] ?? '';
+  }
+  startsWith(s: string): boolean {
+    return this.template.startsWith(s, this.pos);
+  }
+  skipSpaces(): void {
+    while (this.peek() === ' ' || this.peek() === '\t') this.pos++;
+  }
 }
 
 /** A quoted string as kubectl's UnquoteExtend reads it: Go escapes, in single or double quotes. */
@@ -42,10 +57,25 @@ function readQuoted(s: Scanner): string {
     if (c === '' || c === '\n') s.fail('unterminated quoted string', start);
     s.pos++;
     if (c === quote) return out;
-    if (c !== '\\') { out += c; continue; }
+    if (c !== '\\') {
+      out += c;
+      continue;
+    }
     const e = s.peek();
     s.pos++;
-    const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', '"': '"', "'": "'", a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0' };
+    const simple: Record<string, string> = {
+      n: '\n',
+      t: '\t',
+      r: '\r',
+      '\\': '\\',
+      '"': '"',
+      "'": "'",
+      a: '\x07',
+      b: '\b',
+      f: '\f',
+      v: '\v',
+      '0': '\0',
+    };
     if (e in simple) out += simple[e];
     else if (e === 'x' || e === 'u' || e === 'U') {
       const digits = { x: 2, u: 4, U: 8 }[e];
@@ -58,7 +88,8 @@ function readQuoted(s: Scanner): string {
 }
 
 const bracketName = (s: Scanner, name: string, at: number): string => {
-  if (!SAFE_NAME.test(name)) s.fail(`field name ${JSON.stringify(name)} contains a character a template path cannot use`, at);
+  if (!SAFE_NAME.test(name))
+    s.fail(`field name ${JSON.stringify(name)} contains a character a template path cannot use`, at);
   return `['${name}']`;
 };
 
@@ -90,7 +121,10 @@ function parseFilter(s: Scanner): string {
   for (;;) {
     const c = s.peek();
     if (c === '' || c === '\n') s.fail('unterminated filter', start);
-    if (quote) { if (c === '\\') s.pos++; else if (c === quote) quote = ''; } else if (c === '"' || c === "'") quote = c;
+    if (quote) {
+      if (c === '\\') s.pos++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
     else if (c === ')') break;
     s.pos++;
   }
@@ -151,7 +185,8 @@ function parsePath(s: Scanner, done: () => boolean, filter = false): string {
       if (out.endsWith('..')) s.fail('invalid multiple recursive descent');
       s.pos += 2;
       out += '..';
-      if (s.peek() !== '[' && (s.peek() === '' || TERMINATOR.test(s.peek()))) s.fail('expected a field name or [ after ..');
+      if (s.peek() !== '[' && (s.peek() === '' || TERMINATOR.test(s.peek())))
+        s.fail('expected a field name or [ after ..');
       if (s.peek() !== '[') out += fieldName(s, true);
     } else if (s.peek() === '.') {
       s.pos++;
@@ -176,17 +211,25 @@ function fieldName(s: Scanner, recursive: boolean): string {
   if (name === '*') return recursive ? '*' : '.*';
   // `$..name` is how jsonpath-plus spells "every descendant's name"; a bracket there would not be.
   if (recursive) {
-    if (!IDENTIFIER.test(name)) s.fail(`recursive descent needs a plain field name, not ${JSON.stringify(name)}`, start);
+    if (!IDENTIFIER.test(name))
+      s.fail(`recursive descent needs a plain field name, not ${JSON.stringify(name)}`, start);
     return name;
   }
   return bracketName(s, name, start);
 }
 
 /** The text inside one `{...}`: a path, a quoted literal, `range PATH` or `end`. */
-type Action = { kind: 'text'; text: string } | { kind: 'path'; path: string } | { kind: 'range'; path: string } | { kind: 'end' };
+type Action =
+  | { kind: 'text'; text: string }
+  | { kind: 'path'; path: string }
+  | { kind: 'range'; path: string }
+  | { kind: 'end' };
 
 function parseAction(s: Scanner, close: number): Action {
-  const done = () => { s.skipSpaces(); return s.pos >= close; };
+  const done = () => {
+    s.skipSpaces();
+    return s.pos >= close;
+  };
   s.skipSpaces();
   if (s.peek() === '"' || s.peek() === "'") {
     const text = readQuoted(s);
@@ -204,7 +247,8 @@ function parseAction(s: Scanner, close: number): Action {
   s.skipSpaces();
   // `@` and `$` both mean the object being printed (or the range element), as in kubectl.
   if (s.peek() === '@' || s.peek() === '$') s.pos++;
-  if (s.pos < close && s.peek() !== '.' && s.peek() !== '[') s.fail(`unrecognized character ${JSON.stringify(s.peek())} in action`);
+  if (s.pos < close && s.peek() !== '.' && s.peek() !== '[')
+    s.fail(`unrecognized character ${JSON.stringify(s.peek())} in action`);
   const path = `$${parsePath(s, done)}`;
   return isRange ? { kind: 'range', path } : { kind: 'path', path };
 }
@@ -214,7 +258,10 @@ function actionEnd(s: Scanner, open: number): number {
   let quote = '';
   for (let i = open + 1; i < s.template.length; i++) {
     const c = s.template[i];
-    if (quote) { if (c === '\\') i++; else if (c === quote) quote = ''; } else if (c === '"' || c === "'") quote = c ?? '';
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c ?? '';
     else if (c === '}') return i;
   }
   return s.fail('unclosed action, expected }', open);
@@ -254,7 +301,12 @@ export function parseTemplate(template: string): TemplateNode[] {
  */
 export function relaxedPath(expression: string): string {
   const match = /^\{\.?([^{}]+)\}$|^\.?([^{}]+)$/.exec(expression);
-  if (!match) throw new TemplateError(expression, 0, "unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'");
+  if (!match)
+    throw new TemplateError(
+      expression,
+      0,
+      "unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'",
+    );
   const template = `{.${match[1] ?? match[2] ?? ''}}`;
   const [node] = parseTemplate(template);
   // `{.` followed by no braces can only parse as one path; the check is for the type.

@@ -30,8 +30,12 @@ export class TtlCache<V> {
     }
     const entry = { expires: this.now() + this.ttlMs, value };
     this.entries.set(key, entry);
-    const forgetSoon = (): void => { entry.expires = Math.min(entry.expires, this.now() + this.failureTtlMs); };
-    value.then((v) => { if (failed(v)) forgetSoon(); }, forgetSoon);
+    const forgetSoon = (): void => {
+      entry.expires = Math.min(entry.expires, this.now() + this.failureTtlMs);
+    };
+    value.then((v) => {
+      if (failed(v)) forgetSoon();
+    }, forgetSoon);
     return value;
   }
 }
@@ -47,7 +51,11 @@ export class LookupTimeout extends Error {
  * Runs a lookup with a deadline: its signal aborts at `ms` (or with `outer`), and the answer
  * comes by then even if the lookup ignores its signal.
  */
-export function withDeadline<T>(ms: number, outer: AbortSignal | undefined, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export function withDeadline<T>(
+  ms: number,
+  outer: AbortSignal | undefined,
+  run: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const controller = new AbortController();
   const signal = outer ? AbortSignal.any([outer, controller.signal]) : controller.signal;
   return new Promise<T>((resolve, reject) => {
@@ -60,9 +68,11 @@ export function withDeadline<T>(ms: number, outer: AbortSignal | undefined, run:
       reject(outer?.reason instanceof Error ? outer.reason : new Error('cancelled'));
     };
     outer?.addEventListener('abort', onAbort, { once: true });
-    run(signal).then(resolve, reject).finally(() => {
-      clearTimeout(timer);
-      outer?.removeEventListener('abort', onAbort);
-    });
+    run(signal)
+      .then(resolve, reject)
+      .finally(() => {
+        clearTimeout(timer);
+        outer?.removeEventListener('abort', onAbort);
+      });
   });
 }

@@ -1,5 +1,20 @@
-import { findNodeAtLocation, findNodeAtOffset, getNodePath, modify, parseTree, type Node as JsonNode } from 'jsonc-parser';
-import { containerFieldPath, formatTriggers, isTriggerableKind, parseFieldPath, podSpecPath, TRIGGER_ANNOTATION, type TriggerableKind } from '../triggers/index.js';
+import {
+  findNodeAtLocation,
+  findNodeAtOffset,
+  getNodePath,
+  modify,
+  parseTree,
+  type Node as JsonNode,
+} from 'jsonc-parser';
+import {
+  containerFieldPath,
+  formatTriggers,
+  isTriggerableKind,
+  parseFieldPath,
+  podSpecPath,
+  TRIGGER_ANNOTATION,
+  type TriggerableKind,
+} from '../triggers/index.js';
 import { TRIGGERABLE_KINDS } from '../workloads/index.js';
 import { streamGuess } from './completion.js';
 import { annotationAt, containerAt, containerImageAt, type AnnotationCursor } from './cursor.js';
@@ -16,7 +31,12 @@ export interface CodeActionContext {
 type Fix = { title: string; edits: SpanEdit[]; preferred: boolean; refactoring?: CodeAction['refactoring'] };
 
 /** Quick fixes for the diagnostics under the range, then refactors for the container there. */
-export async function codeActions(file: ParsedFile, span: Span, diagnostics: Diagnostic[], context: CodeActionContext): Promise<CodeAction[]> {
+export async function codeActions(
+  file: ParsedFile,
+  span: Span,
+  diagnostics: Diagnostic[],
+  context: CodeActionContext,
+): Promise<CodeAction[]> {
   const actions: CodeAction[] = [];
   const toAction = (fix: Fix, kind: CodeAction['kind'], codes: string[]): CodeAction => ({
     title: fix.title,
@@ -46,7 +66,10 @@ function nodeAt(cursor: AnnotationCursor): JsonNode | undefined {
 }
 
 /** Replaces a JSON node (or applies JSON edits) in the annotation, kept valid for its YAML style. */
-function jsonEdits(cursor: AnnotationCursor, edits: Array<{ offset: number; length: number; content: string }>): SpanEdit[] | undefined {
+function jsonEdits(
+  cursor: AnnotationCursor,
+  edits: Array<{ offset: number; length: number; content: string }>,
+): SpanEdit[] | undefined {
   const out: SpanEdit[] = [];
   for (const e of edits) {
     const edit = scalarEdit(cursor.text, e.offset, e.offset + e.length, e.content);
@@ -64,7 +87,8 @@ function quickFixes(code: string, cursor: AnnotationCursor): Fix[] {
   const node = nodeAt(cursor);
   if (!node) return [];
   const kind = cursor.resource.kind;
-  const fix = (title: string, edits: SpanEdit[] | undefined, preferred = true): Fix[] => (edits ? [{ title, edits, preferred }] : []);
+  const fix = (title: string, edits: SpanEdit[] | undefined, preferred = true): Fix[] =>
+    edits ? [{ title, edits, preferred }] : [];
   switch (code) {
     case 'paused-not-boolean':
       if (node.type === 'string' && (node.value === 'true' || node.value === 'false')) {
@@ -88,7 +112,9 @@ function quickFixes(code: string, cursor: AnnotationCursor): Fix[] {
     case 'field-path-outside-template': {
       if (node.type !== 'string' || !isTriggerableKind(kind)) return [];
       const repaired = repairFieldPath(String(node.value), kind);
-      return repaired ? fix(`Change fieldPath to ${repaired}`, replaceNode(cursor, node, JSON.stringify(repaired))) : [];
+      return repaired
+        ? fix(`Change fieldPath to ${repaired}`, replaceNode(cursor, node, JSON.stringify(repaired)))
+        : [];
     }
     case 'field-path-loose-selector': {
       if (node.type !== 'string' || !isTriggerableKind(kind)) return [];
@@ -102,8 +128,13 @@ function quickFixes(code: string, cursor: AnnotationCursor): Fix[] {
       if (node.type !== 'string' || !isTriggerableKind(kind)) return [];
       const named = cursor.resource.containers.filter((c) => c.name);
       // Certain only when the pod has one container; otherwise each is offered, none preferred.
-      return named.flatMap((c) => fix(`Use ${c.init ? 'init container' : 'container'} "${c.name}"`,
-        replaceNode(cursor, node, JSON.stringify(containerFieldPath(kind, c.name as string))), named.length === 1));
+      return named.flatMap((c) =>
+        fix(
+          `Use ${c.init ? 'init container' : 'container'} "${c.name}"`,
+          replaceNode(cursor, node, JSON.stringify(containerFieldPath(kind, c.name as string))),
+          named.length === 1,
+        ),
+      );
     }
     default:
       return [];
@@ -121,9 +152,13 @@ export function repairFieldPath(path: string, kind: TriggerableKind): string | u
   let fixed = path;
   const own = podSpecPath(kind);
   for (const base of BASES) {
-    if (base !== own && fixed.startsWith(`${base}.`) && !fixed.startsWith(`${own}.`)) fixed = own + fixed.slice(base.length);
+    if (base !== own && fixed.startsWith(`${base}.`) && !fixed.startsWith(`${own}.`))
+      fixed = own + fixed.slice(base.length);
   }
-  fixed = fixed.replace(/\[([^\]]*)\]/, (_all, selector: string) => `[${selector.replace(/\s+/g, '').replace(/'/g, '"')}]`);
+  fixed = fixed.replace(
+    /\[([^\]]*)\]/,
+    (_all, selector: string) => `[${selector.replace(/\s+/g, '').replace(/'/g, '"')}]`,
+  );
   if (/\]$/.test(fixed)) fixed += '.image';
   if (fixed === path) return undefined;
   const read = parseFieldPath(kind, fixed);
@@ -142,7 +177,14 @@ async function pinImage(file: ParsedFile, offset: number, context: CodeActionCon
     return undefined;
   }
   const edit = pinEdit(file, image, digest, 'tag-and-digest');
-  return edit ? { title: `Pin image to digest ${digest.slice(0, 19)}…`, edits: [edit], preferred: false, refactoring: 'pin-image' } : undefined;
+  return edit
+    ? {
+        title: `Pin image to digest ${digest.slice(0, 19)}…`,
+        edits: [edit],
+        preferred: false,
+        refactoring: 'pin-image',
+      }
+    : undefined;
 }
 
 /** "Add image-stream trigger for this container", when no trigger updates it yet. */
@@ -152,7 +194,10 @@ function addTrigger(file: ParsedFile, offset: number): Fix | undefined {
   const { resource, container } = hit;
   const kind = resource.kind as TriggerableKind;
   const guess = streamGuess(container.image?.value) ?? { stream: container.name as string, tag: 'latest' };
-  const trigger = { name: `${guess.stream}:${guess.tag}`, fieldPath: containerFieldPath(kind, container.name as string) };
+  const trigger = {
+    name: `${guess.stream}:${guess.tag}`,
+    fieldPath: containerFieldPath(kind, container.name as string),
+  };
   const title = `Add image-stream trigger for container "${container.name}" (${trigger.name})`;
   const annotation = resource.annotation;
   if (!annotation) {
@@ -183,14 +228,15 @@ function addTrigger(file: ParsedFile, offset: number): Fix | undefined {
 function alreadyTriggered(resource: Resource, container: Container, kind: TriggerableKind, text: string): boolean {
   const root = parseTree(text);
   const ours = containerFieldPath(kind, container.name as string);
-  for (const entry of root?.type === 'array' ? root.children ?? [] : []) {
+  for (const entry of root?.type === 'array' ? (root.children ?? []) : []) {
     const path = entry.type === 'object' ? findNodeAtLocation(entry, ['fieldPath'])?.value : undefined;
     if (typeof path !== 'string') continue;
     if (path === ours) return true;
     const read = parseFieldPath(kind, path);
     if (!read.ok) continue;
     const s = read.selector;
-    if (s.by === 'name' ? s.name === container.name : s.index === container.index && s.init === container.init) return true;
+    if (s.by === 'name' ? s.name === container.name : s.index === container.index && s.init === container.init)
+      return true;
   }
   return false;
 }
@@ -206,5 +252,8 @@ function insertAnnotation(file: ParsedFile, resource: Resource, json: string): S
   if (!/^ *$/.test(indent)) return undefined;
   const line = `${TRIGGER_ANNOTATION}: '${json.replace(/'/g, "''")}'\n`;
   const isAnnotations = target !== (resource.node.get('metadata', true) as unknown);
-  return { span: [lineStart, lineStart], newText: isAnnotations ? `${indent}${line}` : `${indent}annotations:\n${indent}  ${line}` };
+  return {
+    span: [lineStart, lineStart],
+    newText: isAnnotations ? `${indent}${line}` : `${indent}annotations:\n${indent}  ${line}`,
+  };
 }

@@ -1,6 +1,12 @@
 import { findNodeAtLocation, parseTree, type Node as JsonNode } from 'jsonc-parser';
 import type { YAMLMap } from 'yaml';
-import { containerFieldPath, formatTriggers, isTriggerableKind, podSpecPath, type TriggerableKind } from '../triggers/index.js';
+import {
+  containerFieldPath,
+  formatTriggers,
+  isTriggerableKind,
+  podSpecPath,
+  type TriggerableKind,
+} from '../triggers/index.js';
 import { annotationAt, resourceAt, type AnnotationCursor } from './cursor.js';
 import { child, type Container, type ParsedFile, type Resource } from './document.js';
 import { TRIGGER_FIELD_DOCS } from './field-docs.js';
@@ -12,7 +18,12 @@ export interface CompletionContext {
   streamTags(signal?: AbortSignal): Promise<StreamTagInfo[]>;
 }
 
-export async function complete(file: ParsedFile, offset: number, context: CompletionContext, signal?: AbortSignal): Promise<CompletionItem[]> {
+export async function complete(
+  file: ParsedFile,
+  offset: number,
+  context: CompletionContext,
+  signal?: AbortSignal,
+): Promise<CompletionItem[]> {
   const cursor = annotationAt(file, offset);
   if (cursor) {
     const path = cursor.location.path;
@@ -20,9 +31,14 @@ export async function complete(file: ParsedFile, offset: number, context: Comple
     if (cursor.location.isAtPropertyKey) return keyItems(file, cursor, field);
     if (field === 'fieldPath') return fieldPathItems(file, cursor);
     if (field === 'from.name') return streamTagItems(file, cursor, await context.streamTags(signal));
-    if (field === 'from.kind') return [stringItem(file, cursor, 'ImageStreamTag', 'the only kind OpenShift triggers on')];
+    if (field === 'from.kind')
+      return [stringItem(file, cursor, 'ImageStreamTag', 'the only kind OpenShift triggers on')];
     if (field === 'from.namespace') return namespaceItems(file, cursor, await context.streamTags(signal));
-    if (field === 'paused') return [rawItem(file, cursor, 'false', 'the trigger updates the workload'), rawItem(file, cursor, 'true', 'the trigger waits')];
+    if (field === 'paused')
+      return [
+        rawItem(file, cursor, 'false', 'the trigger updates the workload'),
+        rawItem(file, cursor, 'true', 'the trigger waits'),
+      ];
     return [];
   }
   const resource = resourceAt(file, offset);
@@ -47,11 +63,13 @@ function keyItems(file: ParsedFile, cursor: AnnotationCursor, field: string | un
   const parent = field.split('.').slice(0, -1).join('.');
   const keys = parent === '' ? ['from', 'fieldPath', 'paused'] : parent === 'from' ? ['kind', 'name', 'namespace'] : [];
   const existing = siblingKeys(cursor);
-  return keys.filter((k) => !existing.has(k)).map((key) => ({
-    ...stringItem(file, cursor, key, TRIGGER_FIELD_DOCS[parent ? `${parent}.${key}` : key]?.split('. ')[0] ?? key),
-    documentation: TRIGGER_FIELD_DOCS[parent ? `${parent}.${key}` : key],
-    kind: 'reference' as const,
-  }));
+  return keys
+    .filter((k) => !existing.has(k))
+    .map((key) => ({
+      ...stringItem(file, cursor, key, TRIGGER_FIELD_DOCS[parent ? `${parent}.${key}` : key]?.split('. ')[0] ?? key),
+      documentation: TRIGGER_FIELD_DOCS[parent ? `${parent}.${key}` : key],
+      kind: 'reference' as const,
+    }));
 }
 
 /** The keys already written in the object around the cursor (the key being typed excluded). */
@@ -60,24 +78,30 @@ function siblingKeys(cursor: AnnotationCursor): Set<string> {
   const path = cursor.location.path.slice(0, -1);
   const object = root ? findNodeAtLocation(root, path) : undefined;
   const typed = cursor.location.previousNode;
-  return new Set((object?.children ?? [])
-    .map((p) => p.children?.[0])
-    .filter((k): k is JsonNode => k !== undefined && k.offset !== typed?.offset)
-    .map((k) => String(k.value)));
+  return new Set(
+    (object?.children ?? [])
+      .map((p) => p.children?.[0])
+      .filter((k): k is JsonNode => k !== undefined && k.offset !== typed?.offset)
+      .map((k) => String(k.value)),
+  );
 }
 
 /** Namespaces of the stream tags known, and the workload's own. */
 function namespaceItems(file: ParsedFile, cursor: AnnotationCursor, tags: StreamTagInfo[]): CompletionItem[] {
   const own = cursor.resource.namespace;
   const namespaces = [...new Set([...(own ? [own] : []), ...tags.flatMap((t) => (t.namespace ? [t.namespace] : []))])];
-  return namespaces.map((ns) => stringItem(file, cursor, ns, ns === own ? 'the workload\'s namespace' : 'namespace of known image streams'));
+  return namespaces.map((ns) =>
+    stringItem(file, cursor, ns, ns === own ? "the workload's namespace" : 'namespace of known image streams'),
+  );
 }
 
 /** An item replacing the JSON value under the cursor with a literal (`true`, `false`). */
 function rawItem(file: ParsedFile, cursor: AnnotationCursor, literal: string, detail: string): CompletionItem {
   const node = cursor.location.previousNode;
-  const target: [number, number] = node && node.offset <= cursor.jsonOffset && cursor.jsonOffset <= node.offset + node.length
-    ? [node.offset, node.offset + node.length] : [cursor.jsonOffset, cursor.jsonOffset];
+  const target: [number, number] =
+    node && node.offset <= cursor.jsonOffset && cursor.jsonOffset <= node.offset + node.length
+      ? [node.offset, node.offset + node.length]
+      : [cursor.jsonOffset, cursor.jsonOffset];
   const edit = scalarEdit(cursor.text, target[0], target[1], literal);
   return {
     label: literal,
@@ -115,7 +139,13 @@ function fieldPathItems(file: ParsedFile, cursor: AnnotationCursor): CompletionI
     const what = c.init ? 'init container' : 'container';
     const detail = `${c.init ? ' init' : ''}${byIndex ? ` [${c.index}]` : ''}`;
     return {
-      ...stringItem(file, cursor, path, `${what} ${c.name ? `"${c.name}" ` : ''}${byIndex ? `by index ${c.index}` : 'by name'}: ${path}`, c.name ? `${c.name} ${path}` : path),
+      ...stringItem(
+        file,
+        cursor,
+        path,
+        `${what} ${c.name ? `"${c.name}" ` : ''}${byIndex ? `by index ${c.index}` : 'by name'}: ${path}`,
+        c.name ? `${c.name} ${path}` : path,
+      ),
       label: c.name ?? `${what} ${c.index}`,
       ...(detail ? { labelDetail: detail } : {}),
       labelDescription: path.slice(base.length + 1, -'.image'.length),
@@ -134,7 +164,12 @@ function streamTagItems(file: ParsedFile, cursor: AnnotationCursor, external: St
     const key = `${tag.namespace ?? ''}/${tag.name}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const where = tag.source === 'cluster' ? `cluster${tag.namespace ? `, namespace ${tag.namespace}` : ''}` : tag.source === 'workspace' ? 'workspace' : 'this file';
+    const where =
+      tag.source === 'cluster'
+        ? `cluster${tag.namespace ? `, namespace ${tag.namespace}` : ''}`
+        : tag.source === 'workspace'
+          ? 'workspace'
+          : 'this file';
     const digest = tag.current ? `, now ${tag.current.image}` : '';
     items.push({ ...stringItem(file, cursor, tag.name, `ImageStream tag (${where}${digest})`), kind: 'reference' });
   }
@@ -145,10 +180,20 @@ function streamTagItems(file: ParsedFile, cursor: AnnotationCursor, external: St
  * An item replacing the JSON string under the cursor (quotes included), written in the scalar's
  * style; `filter` (default `value`) is what typing matches, written the same way.
  */
-function stringItem(file: ParsedFile, cursor: AnnotationCursor, value: string, detail: string, filter = value): CompletionItem {
+function stringItem(
+  file: ParsedFile,
+  cursor: AnnotationCursor,
+  value: string,
+  detail: string,
+  filter = value,
+): CompletionItem {
   const node = cursor.location.previousNode;
-  const target: [number, number] = node && isStringAround(node, cursor.jsonOffset) ? [node.offset, node.offset + node.length] : [cursor.jsonOffset, cursor.jsonOffset];
-  const encode = (s: string): string => scalarEdit(cursor.text, target[0], target[1], JSON.stringify(s))?.newText ?? JSON.stringify(s);
+  const target: [number, number] =
+    node && isStringAround(node, cursor.jsonOffset)
+      ? [node.offset, node.offset + node.length]
+      : [cursor.jsonOffset, cursor.jsonOffset];
+  const encode = (s: string): string =>
+    scalarEdit(cursor.text, target[0], target[1], JSON.stringify(s))?.newText ?? JSON.stringify(s);
   const edit = scalarEdit(cursor.text, target[0], target[1], JSON.stringify(value));
   return {
     label: value,
@@ -162,7 +207,9 @@ function stringItem(file: ParsedFile, cursor: AnnotationCursor, value: string, d
 
 /** A string value, or a key (jsonc-parser's location gives a key as a `property` node), around the offset. */
 function isStringAround(node: JsonNode, offset: number): boolean {
-  return (node.type === 'string' || node.type === 'property') && node.offset <= offset && offset <= node.offset + node.length;
+  return (
+    (node.type === 'string' || node.type === 'property') && node.offset <= offset && offset <= node.offset + node.length
+  );
 }
 
 /** Stands for the stream:tag placeholders while oc's bytes are built around them. */
@@ -172,22 +219,24 @@ const escapeSnippet = (s: string): string => s.replace(/[\\$}]/g, (c) => `\\${c}
 
 /** `image.openshift.io/triggers: '[...]'` for one container, with the stream and tag as placeholders. */
 function annotationSnippets(resource: Resource, kind: TriggerableKind, insideAnnotations: boolean): CompletionItem[] {
-  return resource.containers.filter((c) => c.name).map((c) => {
-    const name = c.name as string;
-    const stream = streamGuess(c.image?.value) ?? { stream: name, tag: 'latest' };
-    const json = formatTriggers([{ name: PLACEHOLDER, fieldPath: containerFieldPath(kind, name) }]);
-    const [before, after] = json.split(PLACEHOLDER) as [string, string];
-    const quoted = (s: string): string => escapeSnippet(s.replace(/'/g, "''"));
-    return {
-      label: `image.openshift.io/triggers (${name})`,
-      // Without an annotations map the snippet brings one; the editor indents the second line.
-      insertText: `${insideAnnotations ? '' : 'annotations:\n  '}image.openshift.io/triggers: '${quoted(before)}\${1:${escapeSnippet(stream.stream)}}:\${2:${escapeSnippet(stream.tag)}}${quoted(after)}'`,
-      isSnippet: true,
-      detail: `Follow an ImageStream tag with container "${name}"`,
-      documentation: 'Adds the triggers annotation as `oc set triggers --from-image` writes it.',
-      kind: 'snippet',
-    };
-  });
+  return resource.containers
+    .filter((c) => c.name)
+    .map((c) => {
+      const name = c.name as string;
+      const stream = streamGuess(c.image?.value) ?? { stream: name, tag: 'latest' };
+      const json = formatTriggers([{ name: PLACEHOLDER, fieldPath: containerFieldPath(kind, name) }]);
+      const [before, after] = json.split(PLACEHOLDER) as [string, string];
+      const quoted = (s: string): string => escapeSnippet(s.replace(/'/g, "''"));
+      return {
+        label: `image.openshift.io/triggers (${name})`,
+        // Without an annotations map the snippet brings one; the editor indents the second line.
+        insertText: `${insideAnnotations ? '' : 'annotations:\n  '}image.openshift.io/triggers: '${quoted(before)}\${1:${escapeSnippet(stream.stream)}}:\${2:${escapeSnippet(stream.tag)}}${quoted(after)}'`,
+        isSnippet: true,
+        detail: `Follow an ImageStream tag with container "${name}"`,
+        documentation: 'Adds the triggers annotation as `oc set triggers --from-image` writes it.',
+        kind: 'snippet',
+      };
+    });
 }
 
 /** The stream and tag an image most likely comes from: its last path segment and tag. */

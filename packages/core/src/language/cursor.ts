@@ -8,7 +8,8 @@ export function resourceAt(file: ParsedFile, offset: number): Resource | undefin
   for (const r of parse.resources) {
     const range = r.node.range;
     // The innermost one: a List's item rather than the List.
-    if (range && range[0] <= offset && offset <= range[2] && (!best || (best.node.range?.[0] ?? 0) <= range[0])) best = r;
+    if (range && range[0] <= offset && offset <= range[2] && (!best || (best.node.range?.[0] ?? 0) <= range[0]))
+      best = r;
   }
   return best;
 }
@@ -34,12 +35,18 @@ export function annotationAt(file: ParsedFile, offset: number): AnnotationCursor
 }
 
 /** The container whose `image:` value (or key) holds `offset`. */
-export function containerImageAt(file: ParsedFile, offset: number): { resource: Resource; container: Container } | undefined {
+export function containerImageAt(
+  file: ParsedFile,
+  offset: number,
+): { resource: Resource; container: Container } | undefined {
   const resource = resourceAt(file, offset);
   for (const container of resource?.containers ?? []) {
     const key = container.imageKeySpan;
     const value = container.image?.span;
-    if ((value && value[0] <= offset && offset <= value[1]) || (key && container.image && key[0] <= offset && offset <= key[1])) {
+    if (
+      (value && value[0] <= offset && offset <= value[1]) ||
+      (key && container.image && key[0] <= offset && offset <= key[1])
+    ) {
       return { resource: resource as Resource, container };
     }
   }
@@ -47,7 +54,10 @@ export function containerImageAt(file: ParsedFile, offset: number): { resource: 
 }
 
 /** The container whose YAML map holds `offset`. */
-export function containerAt(file: ParsedFile, offset: number): { resource: Resource; container: Container } | undefined {
+export function containerAt(
+  file: ParsedFile,
+  offset: number,
+): { resource: Resource; container: Container } | undefined {
   const resource = resourceAt(file, offset);
   for (const container of resource?.containers ?? []) {
     const range = container.node.range;

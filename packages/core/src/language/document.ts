@@ -1,4 +1,18 @@
-import { Composer, isAlias, isMap, isPair, isScalar, isSeq, Parser, type CST, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import {
+  Composer,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  Parser,
+  type CST,
+  type Document,
+  type Node,
+  type Pair,
+  type Scalar,
+  type YAMLMap,
+} from 'yaml';
 import { TRIGGER_ANNOTATION, type WorkloadObject } from '../triggers/index.js';
 import { workloadKind } from '../workloads/index.js';
 import { LineIndex } from './positions.js';
@@ -84,7 +98,10 @@ export class ParsedFile {
   /** The text as parsed: `source` with Helm template actions blanked (see templates.ts). */
   readonly text: string;
 
-  constructor(readonly source: string, private readonly maxErrorsPerDocument = 5) {
+  constructor(
+    readonly source: string,
+    private readonly maxErrorsPerDocument = 5,
+  ) {
     this.text = blankTemplates(source);
     this.lines = new LineIndex(this.text);
     this.chunks = splitDocuments(this.text);
@@ -114,7 +131,7 @@ export class ParsedFile {
   /** Indexes of the chunks whose text contains `needle` (a cheap filter before parsing). */
   chunksContaining(needle: string): number[] {
     const found: number[] = [];
-    for (let at = this.text.indexOf(needle); at >= 0;) {
+    for (let at = this.text.indexOf(needle); at >= 0; ) {
       const i = this.chunkAt(at);
       found.push(i);
       at = this.text.indexOf(needle, (this.chunks[i] as Chunk).end);
@@ -264,14 +281,16 @@ function readContainers(doc: Document.Parsed, spec: YAMLMap, init: boolean): Con
     const c = deref(doc, item);
     if (!isMap(c)) return [];
     const imagePair = pairOf(doc, c, 'image');
-    return [{
-      init,
-      index,
-      name: scalarString(doc, c.get('name', true)),
-      node: c,
-      image: sourceString(doc, imagePair?.value) ?? undefined,
-      imageKeySpan: nodeSpan(imagePair?.key) ?? nodeSpan(c),
-    }];
+    return [
+      {
+        init,
+        index,
+        name: scalarString(doc, c.get('name', true)),
+        node: c,
+        image: sourceString(doc, imagePair?.value) ?? undefined,
+        imageKeySpan: nodeSpan(imagePair?.key) ?? nodeSpan(c),
+      },
+    ];
   });
 }
 

@@ -8,8 +8,9 @@ import { IMAGESTREAM_FIELD_DOCS, TRIGGER_FIELD_DOCS } from './field-docs.js';
 import { RULE_DOCS_URL } from './rules.js';
 import type { Hover } from './types.js';
 
-const ANNOTATION_DOC = 'OpenShift\'s image change triggers: a JSON array of `{"from":{"kind":"ImageStreamTag","name":"STREAM:TAG"},"fieldPath":"...","paused":false}`. '
-  + `When a followed tag points to a new image, the container image at \`fieldPath\` is set to it and the workload rolls out. [Rules the linter checks](${RULE_DOCS_URL}README.md)`;
+const ANNOTATION_DOC =
+  'OpenShift\'s image change triggers: a JSON array of `{"from":{"kind":"ImageStreamTag","name":"STREAM:TAG"},"fieldPath":"...","paused":false}`. ' +
+  `When a followed tag points to a new image, the container image at \`fieldPath\` is set to it and the workload rolls out. [Rules the linter checks](${RULE_DOCS_URL}README.md)`;
 
 /** The documentation of the annotation key or field under the cursor, if any. */
 export function fieldHover(file: ParsedFile, offset: number): Hover | null {
@@ -30,11 +31,18 @@ export function fieldHover(file: ParsedFile, offset: number): Hover | null {
   if (resource?.kind !== 'ImageStream') return null;
   const found = keyPathAt(resource.doc, resource.node, offset, []);
   const doc = found && IMAGESTREAM_FIELD_DOCS[found.path.join('.')];
-  return found && doc ? { contents: `**${found.path.join('.')}**\n\n${doc}`, range: file.lines.range(found.span[0], found.span[1]) } : null;
+  return found && doc
+    ? { contents: `**${found.path.join('.')}**\n\n${doc}`, range: file.lines.range(found.span[0], found.span[1]) }
+    : null;
 }
 
 /** The keys from `node` down to the key whose text holds `offset` (list indexes left out). */
-function keyPathAt(doc: Document.Parsed, node: unknown, offset: number, path: string[]): { path: string[]; span: [number, number] } | undefined {
+function keyPathAt(
+  doc: Document.Parsed,
+  node: unknown,
+  offset: number,
+  path: string[],
+): { path: string[]; span: [number, number] } | undefined {
   const n = deref(doc, node);
   if (isSeq(n)) {
     for (const item of n.items) {
@@ -47,9 +55,11 @@ function keyPathAt(doc: Document.Parsed, node: unknown, offset: number, path: st
   for (const pair of n.items) {
     const key = pair.key;
     if (!isScalar(key) || typeof key.value !== 'string' || !key.range) continue;
-    if (key.range[0] <= offset && offset <= key.range[1]) return { path: [...path, key.value], span: [key.range[0], key.range[1]] };
+    if (key.range[0] <= offset && offset <= key.range[1])
+      return { path: [...path, key.value], span: [key.range[0], key.range[1]] };
     const value = pair.value as { range?: [number, number, number] } | null;
-    if (value?.range && value.range[0] <= offset && offset <= value.range[2]) return keyPathAt(doc, pair.value, offset, [...path, key.value]);
+    if (value?.range && value.range[0] <= offset && offset <= value.range[2])
+      return keyPathAt(doc, pair.value, offset, [...path, key.value]);
   }
   return undefined;
 }

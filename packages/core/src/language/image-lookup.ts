@@ -35,7 +35,8 @@ function singleSegmentName(image: string): string | undefined {
 export function imageLookupFindings(file: ParsedFile, streams: readonly WorkspaceImageStream[]): Finding[] {
   const notLocal = streams.filter((s) => !s.local);
   if (notLocal.length === 0) return [];
-  const sameNamespace = (s: WorkspaceImageStream, ns: string | undefined): boolean => s.namespace === undefined || ns === undefined || s.namespace === ns;
+  const sameNamespace = (s: WorkspaceImageStream, ns: string | undefined): boolean =>
+    s.namespace === undefined || ns === undefined || s.namespace === ns;
   const chunks = new Set(notLocal.flatMap((s) => file.chunksContaining(s.name)));
   const findings: Finding[] = [];
   for (const i of [...chunks].sort((a, b) => a - b)) {
@@ -48,7 +49,8 @@ export function imageLookupFindings(file: ParsedFile, streams: readonly Workspac
         findings.push({
           span: c.image.span,
           code: 'image-lookup-disabled',
-          message: `"${c.image.value}" names ImageStream ${name}, whose spec.lookupPolicy.local is not true, so it is not resolved from the stream: ` +
+          message:
+            `"${c.image.value}" names ImageStream ${name}, whose spec.lookupPolicy.local is not true, so it is not resolved from the stream: ` +
             `the node pulls docker.io/library/${c.image.value.includes(':') ? c.image.value : `${c.image.value}:latest`} instead. ` +
             `Enable lookup (kubectl istream set image-lookup ${name}, or spec.lookupPolicy.local: true) or name the image by its full reference`,
         });

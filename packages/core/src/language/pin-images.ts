@@ -16,7 +16,10 @@ export function pinEdit(file: ParsedFile, image: SourceString, digest: string, s
     const rest = file.text.slice(image.span[1], lineEnd < 0 ? file.text.length : lineEnd);
     const edit = scalarEdit(image, 0, reference.length, `${reference.replace(/:[^:/]+$/, '')}@${digest}`);
     if (edit && /^[ \t\r]*$/.test(rest)) {
-      return { span: [edit.span[0], image.span[1]], newText: `${edit.newText}${file.text.slice(edit.span[1], image.span[1])} # ${reference}` };
+      return {
+        span: [edit.span[0], image.span[1]],
+        newText: `${edit.newText}${file.text.slice(edit.span[1], image.span[1])} # ${reference}`,
+      };
     }
   }
   return scalarEdit(image, 0, reference.length, `${reference}@${digest}`);
@@ -31,15 +34,29 @@ export interface PinnedImages {
 }
 
 /** Every container image of the file without a digest, each reference looked up once. */
-export async function pinImages(file: ParsedFile, style: PinStyle, describe: (reference: string) => Promise<ImageDescription>): Promise<PinnedImages> {
+export async function pinImages(
+  file: ParsedFile,
+  style: PinStyle,
+  describe: (reference: string) => Promise<ImageDescription>,
+): Promise<PinnedImages> {
   const images = file.chunks
     .flatMap((_, i) => file.chunk(i).resources.flatMap((r) => r.containers.map((c) => c.image)))
     .filter((image): image is SourceString => image !== undefined && image.value !== '' && !image.value.includes('@'));
   const references = [...new Set(images.map((i) => i.value))];
-  const answers = new Map(await Promise.all(references.map(async (reference) => [reference, await describe(reference).then(
-    (d) => ({ ok: true as const, digest: d.digest }),
-    (e: unknown) => ({ ok: false as const, reason: e instanceof Error ? e.message : String(e) }),
-  )] as const)));
+  const answers = new Map(
+    await Promise.all(
+      references.map(
+        async (reference) =>
+          [
+            reference,
+            await describe(reference).then(
+              (d) => ({ ok: true as const, digest: d.digest }),
+              (e: unknown) => ({ ok: false as const, reason: e instanceof Error ? e.message : String(e) }),
+            ),
+          ] as const,
+      ),
+    ),
+  );
   const edits: SpanEdit[] = [];
   for (const image of images) {
     const answer = answers.get(image.value);
@@ -49,6 +66,9 @@ export async function pinImages(file: ParsedFile, style: PinStyle, describe: (re
   return {
     edits,
     pinned: references.filter((r) => answers.get(r)?.ok),
-    failed: references.flatMap((r) => { const a = answers.get(r); return a && !a.ok ? [{ image: r, reason: a.reason }] : []; }),
+    failed: references.flatMap((r) => {
+      const a = answers.get(r);
+      return a && !a.ok ? [{ image: r, reason: a.reason }] : [];
+    }),
   };
 }

@@ -16,19 +16,23 @@ export function registryImageLookup(client: RegistryClient): ImageLookup {
       const resolved = await client.resolve(ref, { listPlatforms: true, signal });
       const repository = repositoryName(ref);
       const created = async (digest: string): Promise<string | undefined> =>
-        client.imageConfig(`${repository}@${digest}`, { signal }).then((c) => c.created, () => undefined);
+        client.imageConfig(`${repository}@${digest}`, { signal }).then(
+          (c) => c.created,
+          () => undefined,
+        );
       const children = (resolved.manifests ?? []).filter((m) => m.platform && m.platform.architecture !== 'unknown');
       if (children.length === 0) {
         return { digest: resolved.digest, mediaType: resolved.mediaType, created: await created(resolved.digest) };
       }
-      const platforms = await Promise.all(children.map(async (m) => ({
-        platform: formatPlatform(m.platform as NonNullable<typeof m.platform>),
-        digest: m.digest,
-        created: await created(m.digest),
-      })));
+      const platforms = await Promise.all(
+        children.map(async (m) => ({
+          platform: formatPlatform(m.platform as NonNullable<typeof m.platform>),
+          digest: m.digest,
+          created: await created(m.digest),
+        })),
+      );
       const digest = resolved.index?.digest ?? resolved.digest;
       return { digest, mediaType: resolved.index?.mediaType ?? resolved.mediaType, platforms };
     },
   };
 }
-

@@ -22,8 +22,10 @@ export function scalarSourceMap(token: CST.FlowScalar | CST.BlockScalar, value: 
   const out = new Builder(value.length);
   if (token.type === 'block-scalar') readBlock(token, out);
   else if (token.type === 'scalar') readFlow(token.source, token.offset, 0, token.source.length, 'plain', out);
-  else if (token.type === 'single-quoted-scalar') readFlow(token.source, token.offset, 1, token.source.length - 1, 'single', out);
-  else if (token.type === 'double-quoted-scalar') readFlow(token.source, token.offset, 1, token.source.length - 1, 'double', out);
+  else if (token.type === 'single-quoted-scalar')
+    readFlow(token.source, token.offset, 1, token.source.length - 1, 'single', out);
+  else if (token.type === 'double-quoted-scalar')
+    readFlow(token.source, token.offset, 1, token.source.length - 1, 'double', out);
   else return null;
   if (out.text() !== value) return null;
   const { starts, ends } = out;
@@ -101,8 +103,24 @@ function breakAt(s: string, i: number): number {
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = {
-  '0': '\0', a: '\x07', b: '\b', t: '\t', '\t': '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b',
-  ' ': ' ', '"': '"', '/': '/', '\\': '\\', N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029',
+  '0': '\0',
+  a: '\x07',
+  b: '\b',
+  t: '\t',
+  '\t': '\t',
+  n: '\n',
+  v: '\v',
+  f: '\f',
+  r: '\r',
+  e: '\x1b',
+  ' ': ' ',
+  '"': '"',
+  '/': '/',
+  '\\': '\\',
+  N: '\u0085',
+  _: '\u00a0',
+  L: '\u2028',
+  P: '\u2029',
 };
 const HEX_ESCAPES: Record<string, number> = { x: 2, u: 4, U: 8 };
 
@@ -111,7 +129,14 @@ const HEX_ESCAPES: Record<string, number> = { x: 2, u: 4, U: 8 };
  * empty line in between to a line feed; whitespace around breaks is dropped, except what a double
  * quoted escape protects.
  */
-function readFlow(src: string, base: number, start: number, end: number, mode: 'plain' | 'single' | 'double', out: Builder): void {
+function readFlow(
+  src: string,
+  base: number,
+  start: number,
+  end: number,
+  mode: 'plain' | 'single' | 'double',
+  out: Builder,
+): void {
   let i = start;
   while (i < end) {
     const c = src[i] as string;
@@ -135,7 +160,14 @@ function readFlow(src: string, base: number, start: number, end: number, mode: '
 }
 
 /** Folds the line break at `i` and the empty lines after it; returns where the next content starts. */
-function foldFlowBreak(src: string, base: number, i: number, end: number, out: Builder, spaceIfSingle: boolean): number {
+function foldFlowBreak(
+  src: string,
+  base: number,
+  i: number,
+  end: number,
+  out: Builder,
+  spaceIfSingle: boolean,
+): number {
   const first = i;
   const firstLength = breakAt(src, i);
   i += firstLength;
@@ -204,7 +236,7 @@ function readBlock(token: CST.BlockScalar, out: Builder): void {
   const src = token.source;
 
   const lines: Array<{ start: number; end: number; breakLength: number }> = [];
-  for (let i = 0; i < src.length;) {
+  for (let i = 0; i < src.length; ) {
     let j = i;
     while (j < src.length && breakAt(src, j) === 0) j++;
     const br = breakAt(src, j);
@@ -222,7 +254,8 @@ function readBlock(token: CST.BlockScalar, out: Builder): void {
       }
     }
   }
-  const isEmpty = (l: { start: number; end: number }): boolean => l.end - l.start <= indent && /^ *$/.test(src.slice(l.start, l.end));
+  const isEmpty = (l: { start: number; end: number }): boolean =>
+    l.end - l.start <= indent && /^ *$/.test(src.slice(l.start, l.end));
   let lastContent = lines.length - 1;
   while (lastContent >= 0 && isEmpty(lines[lastContent] as { start: number; end: number })) lastContent--;
 
@@ -238,8 +271,10 @@ function readBlock(token: CST.BlockScalar, out: Builder): void {
     const contentAt = line.start + indent;
     const text = !isBlank(src[contentAt]);
     if (pendingBreak) {
-      if (folded && previousText && text && pendingEmpties.length === 0) out.stand(' ', pendingBreak.at, pendingBreak.at + pendingBreak.length);
-      else if (!folded || !previousText || !text) out.stand('\n', pendingBreak.at, pendingBreak.at + pendingBreak.length);
+      if (folded && previousText && text && pendingEmpties.length === 0)
+        out.stand(' ', pendingBreak.at, pendingBreak.at + pendingBreak.length);
+      else if (!folded || !previousText || !text)
+        out.stand('\n', pendingBreak.at, pendingBreak.at + pendingBreak.length);
     }
     for (const e of pendingEmpties) out.stand('\n', e.at, e.at + e.length);
     pendingEmpties = [];

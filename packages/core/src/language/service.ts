@@ -6,8 +6,20 @@ import { hover } from './hover.js';
 import { documentStreamTags } from './streams.js';
 import { pinImages } from './pin-images.js';
 import type {
-  CodeAction, CompletionItem, Diagnostic, Hover, ImageDescription, ImageLookup, LanguageService, PinImagesResult, PinStyle, Position, Range,
-  StreamSource, StreamTagAnswer, WorkspaceImageStream,
+  CodeAction,
+  CompletionItem,
+  Diagnostic,
+  Hover,
+  ImageDescription,
+  ImageLookup,
+  LanguageService,
+  PinImagesResult,
+  PinStyle,
+  Position,
+  Range,
+  StreamSource,
+  StreamTagAnswer,
+  WorkspaceImageStream,
 } from './types.js';
 import { FindingsCache, toDiagnostic, validateParsed } from './validation.js';
 import { declaredImageStreams, imageLookupFindings } from './image-lookup.js';
@@ -59,7 +71,9 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
   /** Shared by every caller; a caller's cancellation stops its wait, not the cached lookup. */
   const describe = (reference: string, signal?: AbortSignal, waitMs = timeoutMs): Promise<ImageDescription> => {
     if (!lookup) return Promise.reject(new Error('no image lookup configured'));
-    const cached = images.get(reference, () => withDeadline(timeoutMs, undefined, (s) => lookup.describe(reference, s)));
+    const cached = images.get(reference, () =>
+      withDeadline(timeoutMs, undefined, (s) => lookup.describe(reference, s)),
+    );
     return signal || waitMs < timeoutMs ? withDeadline(waitMs, signal, () => cached) : cached;
   };
   const codeActionLookupMs = options.codeActionLookupMs ?? 300;
@@ -67,9 +81,12 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     const local = documentStreamTags(file);
     const source = options.streams;
     if (!source) return { tags: local, failures: [] };
-    const load = (): Promise<StreamTagAnswer> => withDeadline(timeoutMs, undefined, (s) => source.streamTags(s))
-      .then((answer) => (Array.isArray(answer) ? { tags: answer, failures: [] } : answer));
-    const external = await streams.get('all', load, (answer) => answer.failures.length > 0)
+    const load = (): Promise<StreamTagAnswer> =>
+      withDeadline(timeoutMs, undefined, (s) => source.streamTags(s)).then((answer) =>
+        Array.isArray(answer) ? { tags: answer, failures: [] } : answer,
+      );
+    const external = await streams
+      .get('all', load, (answer) => answer.failures.length > 0)
       .then((answer) => (signal ? withDeadline(timeoutMs, signal, async () => answer) : answer))
       .catch((): StreamTagAnswer => ({ tags: [], failures: [] }));
     return { tags: [...local, ...external.tags], failures: external.failures };
@@ -84,8 +101,9 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
         const lookups = imageLookupFindings(file, [...declaredImageStreams(file), ...(workspace?.imageStreams ?? [])]);
         const diagnostics = validateParsed(file, { maxAliasCount, maxCheckedSize }, findings);
         if (lookups.length === 0) return diagnostics;
-        return [...diagnostics, ...lookups.map((f) => toDiagnostic(file, f))]
-          .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+        return [...diagnostics, ...lookups.map((f) => toDiagnostic(file, f))].sort(
+          (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
+        );
       } catch (e) {
         return [internalError(e)];
       }
@@ -96,24 +114,40 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     async complete(text: string, position: Position, signal?: AbortSignal): Promise<CompletionItem[]> {
       if (precheck(text, maxFileSize)) return [];
       const file = parse(text);
-      return complete(file, file.lines.offset(position), { streamTags: async (s) => (await streamTags(file, s)).tags }, signal);
+      return complete(
+        file,
+        file.lines.offset(position),
+        { streamTags: async (s) => (await streamTags(file, s)).tags },
+        signal,
+      );
     },
     async hover(text: string, position: Position, signal?: AbortSignal): Promise<Hover | null> {
       if (precheck(text, maxFileSize)) return null;
       const file = parse(text);
-      return hover(file, file.lines.offset(position), { describe, streamTags: (s) => streamTags(file, s), canDescribe: lookup !== undefined }, signal);
+      return hover(
+        file,
+        file.lines.offset(position),
+        { describe, streamTags: (s) => streamTags(file, s), canDescribe: lookup !== undefined },
+        signal,
+      );
     },
     async codeActions(text: string, range: Range, diagnostics: Diagnostic[]): Promise<CodeAction[]> {
       if (precheck(text, maxFileSize)) return [];
       const file = parse(text);
       const span: [number, number] = [file.lines.offset(range.start), file.lines.offset(range.end)];
-      return codeActions(file, span, diagnostics, { describe: (r) => describe(r, undefined, codeActionLookupMs), canDescribe: lookup !== undefined });
+      return codeActions(file, span, diagnostics, {
+        describe: (r) => describe(r, undefined, codeActionLookupMs),
+        canDescribe: lookup !== undefined,
+      });
     },
     async pinImages(text: string, style: PinStyle): Promise<PinImagesResult> {
       if (precheck(text, maxFileSize)) return { edits: [], pinned: [], failed: [] };
       const file = parse(text);
       const result = await pinImages(file, style, (r) => describe(r));
-      return { ...result, edits: result.edits.map((e) => ({ range: file.lines.range(e.span[0], e.span[1]), newText: e.newText })) };
+      return {
+        ...result,
+        edits: result.edits.map((e) => ({ range: file.lines.range(e.span[0], e.span[1]), newText: e.newText })),
+      };
     },
     forgetLookups(): void {
       images.clear();
@@ -127,12 +161,28 @@ function precheck(text: string, maxFileSize: number): Diagnostic[] | undefined {
   const start = { line: 0, character: 0 };
   if (text.length > maxFileSize) {
     const mib = (n: number): string => (n / 1024 / 1024).toFixed(1);
-    return [{ range: { start, end: start }, severity: 'error', code: 'file-too-large', message: `the file has ${mib(text.length)} MiB; the linter reads files up to ${mib(maxFileSize)} MiB: split it into smaller manifests`, codeDescription: { href: ruleHelpUri('file-too-large') } }];
+    return [
+      {
+        range: { start, end: start },
+        severity: 'error',
+        code: 'file-too-large',
+        message: `the file has ${mib(text.length)} MiB; the linter reads files up to ${mib(maxFileSize)} MiB: split it into smaller manifests`,
+        codeDescription: { href: ruleHelpUri('file-too-large') },
+      },
+    ];
   }
   const nul = text.indexOf('\0');
   if (nul >= 0) {
     const at = new LineIndex(text).position(nul);
-    return [{ range: { start: at, end: { line: at.line, character: at.character + 1 } }, severity: 'error', code: 'not-text', message: 'the file contains a NUL byte: it is binary, not a YAML manifest', codeDescription: { href: ruleHelpUri('not-text') } }];
+    return [
+      {
+        range: { start: at, end: { line: at.line, character: at.character + 1 } },
+        severity: 'error',
+        code: 'not-text',
+        message: 'the file contains a NUL byte: it is binary, not a YAML manifest',
+        codeDescription: { href: ruleHelpUri('not-text') },
+      },
+    ];
   }
   return undefined;
 }
@@ -140,5 +190,11 @@ function precheck(text: string, maxFileSize: number): Diagnostic[] | undefined {
 /** A bug of ours must not take the editor down: it becomes one diagnostic that says so. */
 function internalError(e: unknown): Diagnostic {
   const start = { line: 0, character: 0 };
-  return { range: { start, end: start }, severity: 'error', code: 'internal-error', message: `the linter failed on this file (${e instanceof Error ? e.message : String(e)}): please report it`, codeDescription: { href: ruleHelpUri('internal-error') } };
+  return {
+    range: { start, end: start },
+    severity: 'error',
+    code: 'internal-error',
+    message: `the linter failed on this file (${e instanceof Error ? e.message : String(e)}): please report it`,
+    codeDescription: { href: ruleHelpUri('internal-error') },
+  };
 }

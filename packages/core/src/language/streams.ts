@@ -23,7 +23,9 @@ export function imageStreamTagInfos(stream: ImageStreamTagFields, source: Stream
   }
   for (const { tag, items } of stream.status?.tags ?? []) {
     if (!tag) continue;
-    const known = (items ?? []).filter((item) => item.image).map(({ image, dockerImageReference, created }) => ({ image, dockerImageReference, created }));
+    const known = (items ?? [])
+      .filter((item) => item.image)
+      .map(({ image, dockerImageReference, created }) => ({ image, dockerImageReference, created }));
     tags.set(tag, { name: `${streamName}:${tag}`, namespace, current: known[0], history: known.slice(1), source });
   }
   return [...tags.values()];

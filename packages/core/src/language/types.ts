@@ -1,8 +1,14 @@
 // The language service's editor-agnostic vocabulary. Positions are 0-based lines and UTF-16
 // code-unit columns, as LSP and VS Code count them, so adapters convert nothing but types.
 
-export interface Position { line: number; character: number }
-export interface Range { start: Position; end: Position }
+export interface Position {
+  line: number;
+  character: number;
+}
+export interface Range {
+  start: Position;
+  end: Position;
+}
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -16,7 +22,10 @@ export interface Diagnostic {
   codeDescription?: { href: string };
 }
 
-export interface TextEdit { range: Range; newText: string }
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
 
 export interface CompletionItem {
   /** What the list shows first; it should fit the list's width (a container name, not a path). */

@@ -1,6 +1,14 @@
 import { isAlias, visit, type Document } from 'yaml';
 import { readTriggers, TRIGGER_ANNOTATION } from '../triggers/index.js';
-import { parseChunk, plainObject, type Chunk, type ParsedFile, type Resource, type Span, type TriggerAnnotation } from './document.js';
+import {
+  parseChunk,
+  plainObject,
+  type Chunk,
+  type ParsedFile,
+  type Resource,
+  type Span,
+  type TriggerAnnotation,
+} from './document.js';
 import { ruleHelpUri, ruleSeverity } from './rules.js';
 import type { Diagnostic, Severity } from './types.js';
 
@@ -56,7 +64,11 @@ export function validateParsed(file: ParsedFile, limits: ValidationLimits, cache
     checked += chunk.end - chunk.start;
     if (checked > limits.maxCheckedSize) {
       const mib = (limits.maxCheckedSize / 1024 / 1024).toFixed(1);
-      findings.push({ span: [chunk.start, chunk.start], code: 'file-too-large', message: `not checked from here on: the linter reads ${mib} MiB of documents with triggers per file; split the file to check the rest` });
+      findings.push({
+        span: [chunk.start, chunk.start],
+        code: 'file-too-large',
+        message: `not checked from here on: the linter reads ${mib} MiB of documents with triggers per file; split the file to check the rest`,
+      });
       break;
     }
     const text = file.text.slice(chunk.start, chunk.end);
@@ -64,15 +76,17 @@ export function validateParsed(file: ParsedFile, limits: ValidationLimits, cache
       findings.push({ ...f, span: [f.span[0] + chunk.start, f.span[1] + chunk.start] });
     }
   }
-  return findings
-    .sort((a, b) => a.span[0] - b.span[0] || a.span[1] - b.span[1])
-    .map((f) => toDiagnostic(file, f));
+  return findings.sort((a, b) => a.span[0] - b.span[0] || a.span[1] - b.span[1]).map((f) => toDiagnostic(file, f));
 }
 
 /** The findings of one document's text, offsets relative to it. */
 function documentFindings(text: string, limits: ValidationLimits): Finding[] {
   const parse = parseChunk(text, { start: 0, end: text.length });
-  const findings: Finding[] = parse.syntax.map((s) => ({ span: s.span, code: 'yaml-syntax', message: `${s.message}: fix the YAML so kubectl can read it` }));
+  const findings: Finding[] = parse.syntax.map((s) => ({
+    span: s.span,
+    code: 'yaml-syntax',
+    message: `${s.message}: fix the YAML so kubectl can read it`,
+  }));
   // No '*' in the text, no alias: most documents skip the walk.
   if (text.includes('*')) {
     for (const doc of parse.documents) findings.push(...aliasBomb(doc, limits.maxAliasCount));
@@ -82,7 +96,13 @@ function documentFindings(text: string, limits: ValidationLimits): Finding[] {
 }
 
 export function toDiagnostic(file: ParsedFile, f: Finding): Diagnostic {
-  return { range: file.lines.range(f.span[0], f.span[1]), severity: f.severity ?? ruleSeverity(f.code), code: f.code, message: f.message, codeDescription: { href: ruleHelpUri(f.code) } };
+  return {
+    range: file.lines.range(f.span[0], f.span[1]),
+    severity: f.severity ?? ruleSeverity(f.code),
+    code: f.code,
+    message: f.message,
+    codeDescription: { href: ruleHelpUri(f.code) },
+  };
 }
 
 /**
@@ -91,15 +111,31 @@ export function toDiagnostic(file: ParsedFile, f: Finding): Diagnostic {
  */
 function aliasBomb(doc: Document.Parsed, maxAliasCount: number): Finding[] {
   let hasAlias = false;
-  visit(doc, { Alias: () => { hasAlias = true; return visit.BREAK; } });
+  visit(doc, {
+    Alias: () => {
+      hasAlias = true;
+      return visit.BREAK;
+    },
+  });
   if (!hasAlias) return [];
   try {
     doc.toJS({ maxAliasCount });
     return [];
   } catch {
     let first: Span = [doc.range[0], doc.range[0]];
-    visit(doc, { Alias: (_k, node) => { if (isAlias(node) && node.range) first = [node.range[0], node.range[1]]; return visit.BREAK; } });
-    return [{ span: first, code: 'yaml-alias-limit', message: `this document expands more than ${maxAliasCount} aliases (an alias bomb): replace the aliases with plain values` }];
+    visit(doc, {
+      Alias: (_k, node) => {
+        if (isAlias(node) && node.range) first = [node.range[0], node.range[1]];
+        return visit.BREAK;
+      },
+    });
+    return [
+      {
+        span: first,
+        code: 'yaml-alias-limit',
+        message: `this document expands more than ${maxAliasCount} aliases (an alias bomb): replace the aliases with plain values`,
+      },
+    ];
   }
 }
 
@@ -112,7 +148,13 @@ export function resourceFindings(resource: Resource, maxAliasCount: number): Fin
   if (!annotation) return [];
   const text = annotation.text;
   if (!text) {
-    return [{ span: annotation.valueSpan, code: 'triggers-not-string', message: 'annotation values are strings: write the triggers as a quoted JSON string or a block scalar (|)' }];
+    return [
+      {
+        span: annotation.valueSpan,
+        code: 'triggers-not-string',
+        message: 'annotation values are strings: write the triggers as a quoted JSON string or a block scalar (|)',
+      },
+    ];
   }
   const reading = readTriggers(text.value, plainObject(resource, maxAliasCount));
   return reading.problems.map((p) => ({

@@ -13,7 +13,8 @@ export interface ParsedDigest {
 /** Why `value` is not a valid digest, or undefined when it is one. */
 export function digestProblem(value: string): string | undefined {
   const colon = value.indexOf(':');
-  if (colon <= 0 || colon === value.length - 1) return 'a digest has the form ALGORITHM:HEX, e.g. sha256:<64 hex digits>';
+  if (colon <= 0 || colon === value.length - 1)
+    return 'a digest has the form ALGORITHM:HEX, e.g. sha256:<64 hex digits>';
   const algorithm = value.slice(0, colon);
   const hex = value.slice(colon + 1);
   const length = hexLengths[algorithm];

@@ -1,6 +1,11 @@
 import { digestProblem } from './digest.js';
 import {
-  domainPattern, identifierPattern, nameTotalLengthMax, pathComponentPattern, referencePattern, tagPattern,
+  domainPattern,
+  identifierPattern,
+  nameTotalLengthMax,
+  pathComponentPattern,
+  referencePattern,
+  tagPattern,
 } from './grammar.js';
 
 /** Docker Hub's canonical domain, the legacy name it is also known by, and the namespace of its official images. */
@@ -20,7 +25,10 @@ export interface ImageReference {
 }
 
 export class InvalidReferenceError extends Error {
-  constructor(readonly input: string, readonly reason: string) {
+  constructor(
+    readonly input: string,
+    readonly reason: string,
+  ) {
     super(`invalid reference "${input}": ${reason}`);
     this.name = 'InvalidReferenceError';
   }
@@ -33,7 +41,9 @@ export class InvalidReferenceError extends Error {
  * becomes `docker.io`. Throws InvalidReferenceError saying which part is wrong.
  */
 export function parseImageReference(input: string): ImageReference {
-  const fail = (reason: string): never => { throw new InvalidReferenceError(input, reason); };
+  const fail = (reason: string): never => {
+    throw new InvalidReferenceError(input, reason);
+  };
   if (input === '') fail('the reference is empty');
   if (identifierPattern.test(input)) {
     fail('a 64-character hexadecimal string is an image ID, not a repository name');
@@ -79,8 +89,7 @@ export function isValidTag(tag: string): boolean {
 function splitDomain(input: string): { domain: string; remainder: string } {
   const slash = input.indexOf('/');
   const first = slash === -1 ? '' : input.slice(0, slash);
-  const isHost = slash !== -1
-    && (/[.:]/.test(first) || first === 'localhost' || first.toLowerCase() !== first);
+  const isHost = slash !== -1 && (/[.:]/.test(first) || first === 'localhost' || first.toLowerCase() !== first);
   let domain = isHost ? first : defaultDomain;
   let remainder = isHost ? input.slice(slash + 1) : input;
   if (domain === legacyDefaultDomain) domain = defaultDomain;
@@ -102,8 +111,10 @@ function diagnose(domain: string, remainder: string): string {
   for (const component of path.split('/')) {
     if (component === '') return 'the repository path has an empty component (check for "//" or a trailing "/")';
     if (!pathComponentPattern.test(component)) {
-      return `invalid repository path component "${component}": use lowercase letters and digits, `
-        + 'separated by ".", "_", "__" or "-"';
+      return (
+        `invalid repository path component "${component}": use lowercase letters and digits, ` +
+        'separated by ".", "_", "__" or "-"'
+      );
     }
   }
   if (tag !== undefined && !tagPattern.test(tag)) {

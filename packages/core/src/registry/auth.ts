@@ -26,10 +26,7 @@ interface CachedToken {
 }
 
 /** How the last authorization for a registry and scope was obtained; explains a final 401. */
-type Provenance =
-  | { kind: 'none' }
-  | { kind: 'credentials'; source: string }
-  | { kind: 'rejected'; source: string };
+type Provenance = { kind: 'none' } | { kind: 'credentials'; source: string } | { kind: 'rejected'; source: string };
 
 const defaultTokenLifetimeSeconds = 60; // the distribution token spec's default for a missing expires_in
 
@@ -42,7 +39,10 @@ export class Authenticator {
   /** Registries whose token service rejected our credentials (and from where they came): ask anonymously from then on. */
   private readonly rejected = new Map<string, string>();
 
-  constructor(private readonly transport: Transport, private readonly credentials?: CredentialSource) {}
+  constructor(
+    private readonly transport: Transport,
+    private readonly credentials?: CredentialSource,
+  ) {}
 
   /** The Authorization header to send, from what is already known; undefined before any challenge. */
   async authorization(ctx: AuthContext): Promise<string | undefined> {
@@ -56,8 +56,12 @@ export class Authenticator {
     const challenges = parseChallenges(header ?? '');
     const challenge = challenges.find((c) => c.scheme === 'bearer') ?? challenges.find((c) => c.scheme === 'basic');
     if (!challenge) {
-      throw new RegistryAuthError('unauthorized', ctx.registry, ctx.repository,
-        `the registry answered 401 with no Basic or Bearer challenge (WWW-Authenticate: ${header ?? 'missing'})`);
+      throw new RegistryAuthError(
+        'unauthorized',
+        ctx.registry,
+        ctx.repository,
+        `the registry answered 401 with no Basic or Bearer challenge (WWW-Authenticate: ${header ?? 'missing'})`,
+      );
     }
     this.challenges.set(ctx.registry, challenge);
     if (challenge.scheme === 'basic') return this.basic(ctx, sent?.startsWith('Basic ') === true);
@@ -70,14 +74,18 @@ export class Authenticator {
     const how = this.provenance.get(tokenKey(ctx)) ?? { kind: 'none' };
     switch (how.kind) {
       case 'none':
-        return this.credentials?.explainMissing?.(ctx.credentialKey)
-          ?? `no credentials for ${ctx.credentialKey} were found (run "docker login ${ctx.credentialKey}", `
-          + 'or give the namespace a pull secret for it)';
+        return (
+          this.credentials?.explainMissing?.(ctx.credentialKey) ??
+          `no credentials for ${ctx.credentialKey} were found (run "docker login ${ctx.credentialKey}", ` +
+            'or give the namespace a pull secret for it)'
+        );
       case 'credentials':
         return `the registry refused the credentials from ${how.source} (wrong username or password, or no pull access)`;
       case 'rejected':
-        return `the token service rejected the credentials from ${how.source} (wrong username or password?), `
-          + 'and anonymous access is not allowed';
+        return (
+          `the token service rejected the credentials from ${how.source} (wrong username or password?), ` +
+          'and anonymous access is not allowed'
+        );
     }
   }
 
@@ -88,7 +96,8 @@ export class Authenticator {
       throw new RegistryAuthError('unauthorized', ctx.registry, ctx.repository, this.explainRefusal(ctx));
     }
     this.provenance.set(tokenKey(ctx), { kind: 'credentials', source: found.source });
-    if (alreadySent) throw new RegistryAuthError('unauthorized', ctx.registry, ctx.repository, this.explainRefusal(ctx));
+    if (alreadySent)
+      throw new RegistryAuthError('unauthorized', ctx.registry, ctx.repository, this.explainRefusal(ctx));
     const { username, password } = found.credential;
     return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
   }
@@ -109,8 +118,12 @@ export class Authenticator {
     const key = tokenKey(ctx);
     const realm = challenge.params.realm;
     if (!realm || !/^https?:\/\//i.test(realm)) {
-      throw new RegistryAuthError('unauthorized', ctx.registry, ctx.repository,
-        `the registry's Bearer challenge has no usable realm (${realm ?? 'missing'})`);
+      throw new RegistryAuthError(
+        'unauthorized',
+        ctx.registry,
+        ctx.repository,
+        `the registry's Bearer challenge has no usable realm (${realm ?? 'missing'})`,
+      );
     }
     const url = new URL(realm);
     if (challenge.params.service) url.searchParams.set('service', challenge.params.service);
@@ -129,8 +142,14 @@ export class Authenticator {
       response = await this.requestToken(ctx, url, undefined);
     }
     const rejectedBy = this.rejected.get(ctx.registry);
-    this.provenance.set(key, rejectedBy !== undefined ? { kind: 'rejected', source: rejectedBy }
-      : found ? { kind: 'credentials', source: found.source } : { kind: 'none' });
+    this.provenance.set(
+      key,
+      rejectedBy !== undefined
+        ? { kind: 'rejected', source: rejectedBy }
+        : found
+          ? { kind: 'credentials', source: found.source }
+          : { kind: 'none' },
+    );
     if (refused()) {
       throw new RegistryAuthError('unauthorized', ctx.registry, ctx.repository, this.explainRefusal(ctx));
     }
@@ -141,13 +160,24 @@ export class Authenticator {
     try {
       body = JSON.parse(response.body.toString('utf8')) as typeof body;
     } catch {
-      throw new RegistryResponseError(url.host, response.status, `the token request for ${ctx.repository}`, 'the answer is not JSON');
+      throw new RegistryResponseError(
+        url.host,
+        response.status,
+        `the token request for ${ctx.repository}`,
+        'the answer is not JSON',
+      );
     }
     const token = typeof body.token === 'string' && body.token !== '' ? body.token : body.access_token;
     if (typeof token !== 'string' || token === '') {
-      throw new RegistryResponseError(url.host, response.status, `the token request for ${ctx.repository}`, 'the answer has no token');
+      throw new RegistryResponseError(
+        url.host,
+        response.status,
+        `the token request for ${ctx.repository}`,
+        'the answer has no token',
+      );
     }
-    const lifetime = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : defaultTokenLifetimeSeconds;
+    const lifetime =
+      typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : defaultTokenLifetimeSeconds;
     // Renew a little early so that a token never expires between sending and arriving.
     const margin = Math.min(10, lifetime / 10);
     this.tokens.set(key, { token, expiresAt: Date.now() + (lifetime - margin) * 1000 });
@@ -157,24 +187,35 @@ export class Authenticator {
   private requestToken(ctx: AuthContext, url: URL, found: FoundCredential | undefined) {
     const credential = found?.credential;
     const base = {
-      target: { url: url.href }, kind: 'token' as const, what: `token request for ${ctx.repository}`,
-      insecure: ctx.insecure, maxBodyBytes: 1024 * 1024,
-      ...(ctx.tally ? { tally: ctx.tally } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}),
+      target: { url: url.href },
+      kind: 'token' as const,
+      what: `token request for ${ctx.repository}`,
+      insecure: ctx.insecure,
+      maxBodyBytes: 1024 * 1024,
+      ...(ctx.tally ? { tally: ctx.tally } : {}),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
     };
     if (credential?.identityToken) {
       // OAuth2 refresh-token grant, as docker does for an identity token.
       const form = new URLSearchParams({
-        grant_type: 'refresh_token', refresh_token: credential.identityToken, client_id: 'istream',
-        service: url.searchParams.get('service') ?? '', scope: url.searchParams.get('scope') ?? '',
+        grant_type: 'refresh_token',
+        refresh_token: credential.identityToken,
+        client_id: 'istream',
+        service: url.searchParams.get('service') ?? '',
+        scope: url.searchParams.get('scope') ?? '',
       });
       return this.transport.send({
-        ...base, target: { url: `${url.origin}${url.pathname}` }, method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(),
+        ...base,
+        target: { url: `${url.origin}${url.pathname}` },
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form.toString(),
       });
     }
-    const headers: Record<string, string> = credential?.username && credential.password !== undefined
-      ? { authorization: `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}` }
-      : {};
+    const headers: Record<string, string> =
+      credential?.username && credential.password !== undefined
+        ? { authorization: `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}` }
+        : {};
     return this.transport.send({ ...base, method: 'GET', headers });
   }
 

@@ -11,7 +11,9 @@ export interface Challenge {
 export function parseChallenges(header: string): Challenge[] {
   const challenges: Challenge[] = [];
   let i = 0;
-  const skip = (pattern: RegExp) => { while (i < header.length && pattern.test(header.charAt(i))) i++; };
+  const skip = (pattern: RegExp) => {
+    while (i < header.length && pattern.test(header.charAt(i))) i++;
+  };
   const token = (): string => {
     const start = i;
     skip(/[!#$%&'*+.^_`|~0-9A-Za-z-]/);

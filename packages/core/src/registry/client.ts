@@ -2,18 +2,33 @@
 // verified against their digest, platform selection in indexes, image configs and tag lists.
 import { createHash } from 'node:crypto';
 import {
-  defaultTag, isDigest, parseImageReference, referenceString, repositoryName, type ImageReference,
+  defaultTag,
+  isDigest,
+  parseImageReference,
+  referenceString,
+  repositoryName,
+  type ImageReference,
 } from '../reference/index.js';
 import { Authenticator, type AuthContext } from './auth.js';
 import { emptyCounts, type RequestCounts, type RequestEvent } from './counts.js';
 import type { CredentialSource } from './credentials.js';
 import {
-  DigestMismatchError, PlatformNotFoundError, RegistryAuthError, RegistryError, RegistryNotFoundError,
-  RegistryResponseError, UnsupportedManifestError,
+  DigestMismatchError,
+  PlatformNotFoundError,
+  RegistryAuthError,
+  RegistryError,
+  RegistryNotFoundError,
+  RegistryResponseError,
+  UnsupportedManifestError,
 } from './errors.js';
 import {
-  isIndexMediaType, isSupportedManifestMediaType, manifestAccept, parseManifest,
-  type ImageManifest, type IndexEntry, type IndexManifest,
+  isIndexMediaType,
+  isSupportedManifestMediaType,
+  manifestAccept,
+  parseManifest,
+  type ImageManifest,
+  type IndexEntry,
+  type IndexManifest,
 } from './media-types.js';
 import { formatPlatform, platformMatches, selectLegacy, selectPlatform, type Platform } from './platform.js';
 import { defaultRetryPolicy, Transport, type HttpRequest, type HttpResponse, type RetryPolicy } from './transport.js';
@@ -178,7 +193,10 @@ export class RegistryClient {
     if (!parsed) throw new UnsupportedManifestError(ref.domain, referenceString(ref), contentType(response));
     const mediaType = parsed.kind === 'index' ? parsed.index.mediaType : parsed.image.mediaType;
     return {
-      digest, mediaType, size: response.body.length, bytes: response.body,
+      digest,
+      mediaType,
+      size: response.body.length,
+      bytes: response.body,
       ...(parsed.kind === 'index' ? { index: parsed.index } : { image: parsed.image }),
     };
   }
@@ -203,17 +221,27 @@ export class RegistryClient {
       if (!platform) return { ...base, manifests };
       const child = selectPlatform(manifests, platform);
       if (!child) {
-        throw new PlatformNotFoundError(ref.domain, referenceString(ref), formatPlatform(platform),
-          manifests.flatMap((m) => (m.platform ? [formatPlatform(m.platform)] : [])));
+        throw new PlatformNotFoundError(
+          ref.domain,
+          referenceString(ref),
+          formatPlatform(platform),
+          manifests.flatMap((m) => (m.platform ? [formatPlatform(m.platform)] : [])),
+        );
       }
       return {
-        reference: ref, digest: child.digest, mediaType: child.mediaType, index: { digest: head.digest, mediaType: head.mediaType },
-        manifests, ...(child.platform ? { platform: child.platform } : {}),
+        reference: ref,
+        digest: child.digest,
+        mediaType: child.mediaType,
+        index: { digest: head.digest, mediaType: head.mediaType },
+        manifests,
+        ...(child.platform ? { platform: child.platform } : {}),
       };
     }
     const config = await this.imageConfig(pinned, options);
     if (platform && !platformMatches(platform, config.platform)) {
-      throw new PlatformNotFoundError(ref.domain, referenceString(ref), formatPlatform(platform), [formatPlatform(config.platform)]);
+      throw new PlatformNotFoundError(ref.domain, referenceString(ref), formatPlatform(platform), [
+        formatPlatform(config.platform),
+      ]);
     }
     return { ...base, platform: config.platform };
   }
@@ -228,13 +256,17 @@ export class RegistryClient {
     const head = await this.head(ref, options);
     if (!isIndexMediaType(head.mediaType)) return { digest: head.digest, mediaType: head.mediaType };
     const mode = options.importMode ?? 'Legacy';
-    if (mode === 'PreserveOriginal' && !options.includeManifests) return { digest: head.digest, mediaType: head.mediaType };
+    if (mode === 'PreserveOriginal' && !options.includeManifests)
+      return { digest: head.digest, mediaType: head.mediaType };
     const manifests = (await this.manifest({ ...ref, digest: head.digest }, options)).index?.manifests ?? [];
     if (mode === 'PreserveOriginal') return { digest: head.digest, mediaType: head.mediaType, manifests };
     const child = selectLegacy(manifests, options.preferred);
-    if (!child) throw new UnsupportedManifestError(ref.domain, referenceString(ref), `${head.mediaType} with no manifests`);
+    if (!child)
+      throw new UnsupportedManifestError(ref.domain, referenceString(ref), `${head.mediaType} with no manifests`);
     return {
-      digest: child.digest, mediaType: child.mediaType, index: { digest: head.digest, mediaType: head.mediaType },
+      digest: child.digest,
+      mediaType: child.mediaType,
+      index: { digest: head.digest, mediaType: head.mediaType },
       ...(child.platform ? { platform: child.platform } : {}),
     };
   }
@@ -243,17 +275,26 @@ export class RegistryClient {
    * resolveForImport for many tags of one repository at once, bounded by the per-registry
    * concurrency. Never throws for one tag: each result carries its error and its request counts.
    */
-  async resolveTags(repository: ImageReference | string, tags: readonly string[], options: ImportOptions = {}): Promise<TagResolution[]> {
+  async resolveTags(
+    repository: ImageReference | string,
+    tags: readonly string[],
+    options: ImportOptions = {},
+  ): Promise<TagResolution[]> {
     const repo = toReference(repository);
-    return Promise.all(tags.map(async (tag): Promise<TagResolution> => {
-      const requests = emptyCounts();
-      try {
-        const result = await this.resolveForImport({ domain: repo.domain, path: repo.path, tag }, { ...options, tally: requests });
-        return { tag, result, requests };
-      } catch (e) {
-        return { tag, error: e as Error, requests };
-      }
-    }));
+    return Promise.all(
+      tags.map(async (tag): Promise<TagResolution> => {
+        const requests = emptyCounts();
+        try {
+          const result = await this.resolveForImport(
+            { domain: repo.domain, path: repo.path, tag },
+            { ...options, tally: requests },
+          );
+          return { tag, result, requests };
+        } catch (e) {
+          return { tag, error: e as Error, requests };
+        }
+      }),
+    );
   }
 
   /** The image config of an image manifest (its `created` time, platform and labels): two GETs. */
@@ -261,31 +302,60 @@ export class RegistryClient {
     const ref = toReference(reference);
     const manifest = await this.manifest(ref, options);
     if (!manifest.image) {
-      throw new UnsupportedManifestError(ref.domain, `${referenceString(ref)} (an index: choose a platform to read an image config)`, manifest.mediaType);
+      throw new UnsupportedManifestError(
+        ref.domain,
+        `${referenceString(ref)} (an index: choose a platform to read an image config)`,
+        manifest.mediaType,
+      );
     }
     const configDigest = manifest.image.config.digest;
     const what = `the config ${configDigest} of ${ref.path}`;
-    const response = await this.request({
-      method: 'GET', kind: 'blob', at: { path: `/v2/${ref.path}/blobs/${configDigest}` }, what: `GET ${what}`, maxBodyBytes: configMaxBytes,
-    }, ref, options);
+    const response = await this.request(
+      {
+        method: 'GET',
+        kind: 'blob',
+        at: { path: `/v2/${ref.path}/blobs/${configDigest}` },
+        what: `GET ${what}`,
+        maxBodyBytes: configMaxBytes,
+      },
+      ref,
+      options,
+    );
     if (response.status === 404) {
-      throw new RegistryNotFoundError(ref.domain, ref.path, `the config blob ${configDigest} of ${repositoryName(ref)} is missing`);
+      throw new RegistryNotFoundError(
+        ref.domain,
+        ref.path,
+        `the config blob ${configDigest} of ${repositoryName(ref)} is missing`,
+      );
     }
     expectOk(ref, response, `GET ${what}`);
     verifyDigest(ref.domain, what, response.body, configDigest);
-    let config: { created?: unknown; os?: unknown; architecture?: unknown; variant?: unknown; config?: { Labels?: unknown } };
+    let config: {
+      created?: unknown;
+      os?: unknown;
+      architecture?: unknown;
+      variant?: unknown;
+      config?: { Labels?: unknown };
+    };
     try {
       config = JSON.parse(response.body.toString('utf8')) as typeof config;
     } catch {
       throw new RegistryResponseError(ref.domain, response.status, `GET ${what}`, 'the config is not JSON');
     }
     const text = (v: unknown) => (typeof v === 'string' ? v : '');
-    const labels = typeof config.config?.Labels === 'object' && config.config.Labels !== null
-      ? config.config.Labels as Record<string, string> : {};
+    const labels =
+      typeof config.config?.Labels === 'object' && config.config.Labels !== null
+        ? (config.config.Labels as Record<string, string>)
+        : {};
     return {
-      digest: manifest.digest, configDigest,
+      digest: manifest.digest,
+      configDigest,
       ...(typeof config.created === 'string' ? { created: config.created } : {}),
-      platform: { os: text(config.os), architecture: text(config.architecture), ...(config.variant ? { variant: text(config.variant) } : {}) },
+      platform: {
+        os: text(config.os),
+        architecture: text(config.architecture),
+        ...(config.variant ? { variant: text(config.variant) } : {}),
+      },
       labels,
     };
   }
@@ -294,7 +364,10 @@ export class RegistryClient {
    * The repository's tags, following `Link: <...>; rel="next"` exactly as given (registries such
    * as Quay use opaque page tokens, so `last=` is never built here), up to `maxTags`.
    */
-  async listTags(repository: ImageReference | string, options: CallOptions & { maxTags?: number } = {}): Promise<TagList> {
+  async listTags(
+    repository: ImageReference | string,
+    options: CallOptions & { maxTags?: number } = {},
+  ): Promise<TagList> {
     const ref = toReference(repository);
     const maxTags = options.maxTags ?? 10_000;
     const tags: string[] = [];
@@ -302,7 +375,11 @@ export class RegistryClient {
     let next: { path: string } | { url: string } = { path: `/v2/${ref.path}/tags/list` };
     for (;;) {
       const what = `GET tags of ${ref.path}`;
-      const response = await this.request({ method: 'GET', kind: 'tags', at: next, what, maxBodyBytes: tagListMaxBytes }, ref, options);
+      const response = await this.request(
+        { method: 'GET', kind: 'tags', at: next, what, maxBodyBytes: tagListMaxBytes },
+        ref,
+        options,
+      );
       if (response.status === 404) {
         throw new RegistryNotFoundError(ref.domain, ref.path, `repository ${ref.path} not found at ${ref.domain}`);
       }
@@ -321,9 +398,20 @@ export class RegistryClient {
       const link = nextLink(response.headers.get('link'), response.url);
       if (!link) return { tags, truncated: false };
       if (link.origin !== new URL(response.url).origin) {
-        throw new RegistryResponseError(ref.domain, response.status, what, `the next page is on another host (${link.origin}); not following it with these credentials`);
+        throw new RegistryResponseError(
+          ref.domain,
+          response.status,
+          what,
+          `the next page is on another host (${link.origin}); not following it with these credentials`,
+        );
       }
-      if (seen.has(link.href)) throw new RegistryResponseError(ref.domain, response.status, what, 'the Link header points back to a page already read');
+      if (seen.has(link.href))
+        throw new RegistryResponseError(
+          ref.domain,
+          response.status,
+          what,
+          'the Link header points back to a page already read',
+        );
       seen.add(link.href);
       if (tags.length >= maxTags) return { tags, truncated: true };
       next = { url: link.href };
@@ -340,16 +428,33 @@ export class RegistryClient {
     return this.transport.close();
   }
 
-  private manifestRequest(method: 'GET' | 'HEAD', ref: ImageReference, selector: string, options: CallOptions): Promise<HttpResponse> {
+  private manifestRequest(
+    method: 'GET' | 'HEAD',
+    ref: ImageReference,
+    selector: string,
+    options: CallOptions,
+  ): Promise<HttpResponse> {
     const what = `${method} manifest ${ref.path}${selector.includes(':') ? '@' : ':'}${selector}`;
-    return this.request({
-      method, kind: 'manifest', at: { path: `/v2/${ref.path}/manifests/${selector}` }, what,
-      headers: { accept: manifestAccept }, maxBodyBytes: manifestMaxBytes,
-    }, ref, options).then((response) => {
+    return this.request(
+      {
+        method,
+        kind: 'manifest',
+        at: { path: `/v2/${ref.path}/manifests/${selector}` },
+        what,
+        headers: { accept: manifestAccept },
+        maxBodyBytes: manifestMaxBytes,
+      },
+      ref,
+      options,
+    ).then((response) => {
       if (response.status === 404) {
-        throw new RegistryNotFoundError(ref.domain, ref.path, selector.includes(':')
-          ? `manifest ${selector} not found in ${repositoryName(ref)}`
-          : `tag ${selector} not found in ${repositoryName(ref)}`);
+        throw new RegistryNotFoundError(
+          ref.domain,
+          ref.path,
+          selector.includes(':')
+            ? `manifest ${selector} not found in ${repositoryName(ref)}`
+            : `tag ${selector} not found in ${repositoryName(ref)}`,
+        );
       }
       if (response.status !== 405 || method === 'GET') expectOk(ref, response, what);
       return response;
@@ -364,18 +469,23 @@ export class RegistryClient {
   ): Promise<HttpResponse> {
     const registry = ref.domain === 'docker.io' ? dockerHubApiHost : ref.domain;
     const ctx: AuthContext = {
-      registry, credentialKey: ref.domain, repository: ref.path, insecure: options.insecure ?? this.options.insecure ?? false,
-      ...(options.tally ? { tally: options.tally } : {}), ...(options.signal ? { signal: options.signal } : {}),
-    };
-    const { at, ...rest } = spec;
-    const send = (authorization: string | undefined) => this.transport.send({
-      ...rest,
-      target: 'url' in at ? at : { registry, path: at.path },
-      insecure: ctx.insecure,
-      headers: { ...spec.headers, ...(authorization ? { authorization } : {}) },
+      registry,
+      credentialKey: ref.domain,
+      repository: ref.path,
+      insecure: options.insecure ?? this.options.insecure ?? false,
       ...(options.tally ? { tally: options.tally } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
-    });
+    };
+    const { at, ...rest } = spec;
+    const send = (authorization: string | undefined) =>
+      this.transport.send({
+        ...rest,
+        target: 'url' in at ? at : { registry, path: at.path },
+        insecure: ctx.insecure,
+        headers: { ...spec.headers, ...(authorization ? { authorization } : {}) },
+        ...(options.tally ? { tally: options.tally } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
     const exchange = async () => {
       let authorization = await this.auth.authorization(ctx);
       let response = await send(authorization);
@@ -387,7 +497,12 @@ export class RegistryClient {
         }
       }
       if (response.status === 403) {
-        throw new RegistryAuthError('denied', ref.domain, ref.path, registryErrorText(response.body) || 'the registry answered 403 Forbidden');
+        throw new RegistryAuthError(
+          'denied',
+          ref.domain,
+          ref.path,
+          registryErrorText(response.body) || 'the registry answered 403 Forbidden',
+        );
       }
       return response;
     };
@@ -399,7 +514,12 @@ export class RegistryClient {
       return exchange();
     }
     let release = () => {};
-    this.firstContact.set(registry, new Promise<void>((resolve) => { release = resolve; }));
+    this.firstContact.set(
+      registry,
+      new Promise<void>((resolve) => {
+        release = resolve;
+      }),
+    );
     try {
       return await exchange();
     } finally {
@@ -420,7 +540,8 @@ function contentType(response: HttpResponse): string {
 function verifyDigest(registry: string, what: string, body: Buffer, claimed: string | undefined): string {
   const algorithm = claimed !== undefined && isDigest(claimed) ? claimed.slice(0, claimed.indexOf(':')) : 'sha256';
   const actual = `${algorithm}:${createHash(algorithm).update(body).digest('hex')}`;
-  if (claimed !== undefined && claimed !== '' && actual !== claimed) throw new DigestMismatchError(registry, what, claimed, actual);
+  if (claimed !== undefined && claimed !== '' && actual !== claimed)
+    throw new DigestMismatchError(registry, what, claimed, actual);
   return actual;
 }
 

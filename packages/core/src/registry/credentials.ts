@@ -65,17 +65,25 @@ export class Keyring {
 
   lookup(registry: string, repository: string): FoundCredential | undefined {
     const target = splitKey(registry);
-    const matches = this.entries.filter((e) => e.port === target.port
-      && hostMatches(e.host, target.host)
-      && (e.path === '' || repository === e.path || repository.startsWith(`${e.path}/`)));
-    matches.sort((a, b) => b.path.length - a.path.length || Number(a.host.includes('*')) - Number(b.host.includes('*')));
+    const matches = this.entries.filter(
+      (e) =>
+        e.port === target.port &&
+        hostMatches(e.host, target.host) &&
+        (e.path === '' || repository === e.path || repository.startsWith(`${e.path}/`)),
+    );
+    matches.sort(
+      (a, b) => b.path.length - a.path.length || Number(a.host.includes('*')) - Number(b.host.includes('*')),
+    );
     const best = matches[0];
     return best && { credential: best.credential, source: best.source };
   }
 }
 
 function splitKey(key: string): { host: string; port: string; path: string } {
-  let rest = key.trim().replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '');
+  let rest = key
+    .trim()
+    .replace(/^[a-z]+:\/\//i, '')
+    .replace(/\/+$/, '');
   rest = rest.replace(/\/v[12]$/, '');
   const slash = rest.indexOf('/');
   const hostPort = (slash === -1 ? rest : rest.slice(0, slash)).toLowerCase();
@@ -124,7 +132,10 @@ export interface PullSecretData {
  * Credentials from Kubernetes pull secrets, matched as the kubelet does; the first secret that
  * matches wins. `namespace`, where the secrets were listed, lets a failure say where to add one.
  */
-export function secretCredentials(secrets: readonly PullSecretData[], options: { namespace?: string } = {}): CredentialSource {
+export function secretCredentials(
+  secrets: readonly PullSecretData[],
+  options: { namespace?: string } = {},
+): CredentialSource {
   const keyrings = secrets.map((secret) => {
     const keyring = new Keyring();
     const auths = authsOf(secret.dockerConfigJson, 'auths') ?? authsOf(secret.dockerCfg);
@@ -139,18 +150,22 @@ export function secretCredentials(secrets: readonly PullSecretData[], options: {
       }
       return undefined;
     },
-    ...(options.namespace !== undefined ? { explainMissing: (registry: string) => missingPullSecret(registry, options.namespace!) } : {}),
+    ...(options.namespace !== undefined
+      ? { explainMissing: (registry: string) => missingPullSecret(registry, options.namespace!) }
+      : {}),
   };
 }
 
 function missingPullSecret(registry: string, namespace: string): string {
-  return `no pull Secret in namespace ${namespace} has credentials for ${registry}; add one with `
-    + `"kubectl create secret docker-registry NAME --docker-server=${registry} --docker-username=USER --docker-password=PASSWORD -n ${namespace}"`;
+  return (
+    `no pull Secret in namespace ${namespace} has credentials for ${registry}; add one with ` +
+    `"kubectl create secret docker-registry NAME --docker-server=${registry} --docker-username=USER --docker-password=PASSWORD -n ${namespace}"`
+  );
 }
 
 function authsOf(json: unknown, field?: string): Record<string, AuthEntry> | undefined {
   const holder = field === undefined ? json : (json as Record<string, unknown> | undefined)?.[field];
-  return typeof holder === 'object' && holder !== null ? holder as Record<string, AuthEntry> : undefined;
+  return typeof holder === 'object' && holder !== null ? (holder as Record<string, AuthEntry>) : undefined;
 }
 
 export interface DockerConfigOptions {
@@ -229,7 +244,9 @@ async function helperCredential(
   const { exitCode, stdout } = await execHelper(helper, serverUrl, env);
   if (exitCode !== 0) {
     if (/credentials not found/i.test(stdout)) return undefined;
-    throw new Error(`credential helper ${program} failed for ${serverUrl} (exit ${exitCode}): ${stdout.trim().split('\n')[0]?.slice(0, 200) ?? ''}`);
+    throw new Error(
+      `credential helper ${program} failed for ${serverUrl} (exit ${exitCode}): ${stdout.trim().split('\n')[0]?.slice(0, 200) ?? ''}`,
+    );
   }
   let answer: { Username?: string; Secret?: string };
   try {
@@ -238,9 +255,10 @@ async function helperCredential(
     throw new Error(`credential helper ${program} printed something other than JSON for ${serverUrl}`);
   }
   if (!answer.Secret) return undefined;
-  const credential: RegistryCredential = answer.Username === '<token>'
-    ? { identityToken: answer.Secret }
-    : { username: answer.Username ?? '', password: answer.Secret };
+  const credential: RegistryCredential =
+    answer.Username === '<token>'
+      ? { identityToken: answer.Secret }
+      : { username: answer.Username ?? '', password: answer.Secret };
   return { credential, source: `credential helper ${program}` };
 }
 
@@ -271,13 +289,21 @@ export function chainCredentials(...sources: CredentialSource[]): CredentialSour
 }
 
 /** One username and password for one registry (flags, tests). */
-export function staticCredentials(registry: string, credential: RegistryCredential, source = 'given credentials'): CredentialSource {
+export function staticCredentials(
+  registry: string,
+  credential: RegistryCredential,
+  source = 'given credentials',
+): CredentialSource {
   const keyring = new Keyring();
-  keyring.add(registry, {
-    ...(credential.username ? { username: credential.username } : {}),
-    ...(credential.password ? { password: credential.password } : {}),
-    ...(credential.identityToken ? { identitytoken: credential.identityToken } : {}),
-    ...(credential.registryToken ? { registrytoken: credential.registryToken } : {}),
-  }, source);
+  keyring.add(
+    registry,
+    {
+      ...(credential.username ? { username: credential.username } : {}),
+      ...(credential.password ? { password: credential.password } : {}),
+      ...(credential.identityToken ? { identitytoken: credential.identityToken } : {}),
+      ...(credential.registryToken ? { registrytoken: credential.registryToken } : {}),
+    },
+    source,
+  );
   return { lookup: async (r, repository) => keyring.lookup(r, repository) };
 }

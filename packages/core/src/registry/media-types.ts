@@ -13,7 +13,10 @@ export const mediaTypes = {
  * rewrite a schema2 manifest to schema1 (another digest) or serve one child of a manifest list.
  */
 export const manifestAccept = [
-  mediaTypes.ociIndex, mediaTypes.dockerManifestList, mediaTypes.ociManifest, mediaTypes.dockerManifest,
+  mediaTypes.ociIndex,
+  mediaTypes.dockerManifestList,
+  mediaTypes.ociManifest,
+  mediaTypes.dockerManifest,
 ].join(', ');
 
 export function isIndexMediaType(mediaType: string): boolean {
@@ -52,9 +55,7 @@ export interface ImageManifest {
   layers: Descriptor[];
 }
 
-export type Manifest =
-  | { kind: 'index'; index: IndexManifest }
-  | { kind: 'image'; image: ImageManifest };
+export type Manifest = { kind: 'index'; index: IndexManifest } | { kind: 'image'; image: ImageManifest };
 
 /**
  * Reads a manifest body. `contentType` (the response's) wins over the body's own `mediaType`,
@@ -78,7 +79,11 @@ export function parseManifest(bytes: Uint8Array, contentType: string | undefined
   if (isDescriptor(json.config) && Array.isArray(json.layers)) {
     return {
       kind: 'image',
-      image: { mediaType: mediaType ?? mediaTypes.ociManifest, config: json.config, layers: json.layers.filter(isDescriptor) },
+      image: {
+        mediaType: mediaType ?? mediaTypes.ociManifest,
+        config: json.config,
+        layers: json.layers.filter(isDescriptor),
+      },
     };
   }
   return undefined;

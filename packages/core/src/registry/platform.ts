@@ -75,7 +75,7 @@ export function selectLegacy(
 ): IndexEntry | undefined {
   const byOsArch = (os: string, architecture: string) =>
     entries.find((e) => e.platform?.os === os && e.platform.architecture === architecture);
-  return byOsArch(preferred.os || 'linux', preferred.architecture || 'amd64')
-    ?? byOsArch('linux', 'amd64')
-    ?? entries[0];
+  return (
+    byOsArch(preferred.os || 'linux', preferred.architecture || 'amd64') ?? byOsArch('linux', 'amd64') ?? entries[0]
+  );
 }

@@ -12,7 +12,8 @@ export class Semaphore {
       return await task();
     } finally {
       const next = this.waiting.shift();
-      if (next) next(); // the permit passes straight to the next waiter
+      if (next)
+        next(); // the permit passes straight to the next waiter
       else this.active--;
     }
   }

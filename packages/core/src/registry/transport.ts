@@ -7,7 +7,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import { countEvent, emptyCounts, type RequestCounts, type RequestEvent, type RequestKind } from './counts.js';
 import {
-  RateLimitedError, RegistryError, RegistryResponseError, RegistryTimeoutError, RegistryTlsError, RegistryUnreachableError,
+  RateLimitedError,
+  RegistryError,
+  RegistryResponseError,
+  RegistryTimeoutError,
+  RegistryTlsError,
+  RegistryUnreachableError,
 } from './errors.js';
 import { Semaphore } from './semaphore.js';
 import { hostTrust, type TrustOptions } from './trust.js';
@@ -22,7 +27,12 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
-export const defaultRetryPolicy: RetryPolicy = { attempts: 4, baseDelayMs: 200, maxDelayMs: 5_000, maxRetryAfterMs: 60_000 };
+export const defaultRetryPolicy: RetryPolicy = {
+  attempts: 4,
+  baseDelayMs: 200,
+  maxDelayMs: 5_000,
+  maxRetryAfterMs: 60_000,
+};
 
 export interface TransportOptions {
   env: NodeJS.ProcessEnv;
@@ -65,8 +75,12 @@ const maxRedirects = 20;
 const resetCodes = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ETIMEDOUT']);
 const plainHttpCodes = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'EPROTO']);
 const untrustedCodes = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT', 'CERT_UNTRUSTED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_UNTRUSTED',
 ]);
 
 interface HostState {
@@ -104,10 +118,18 @@ export class Transport {
       if (response.status === 429) {
         const wait = retryAfterMs(response.headers.get('retry-after'));
         if (wait !== undefined && wait > retry.maxRetryAfterMs) {
-          throw new RateLimitedError(hostOf(request), `it asks to wait ${Math.ceil(wait / 1000)}s (Retry-After), longer than the ${retry.maxRetryAfterMs / 1000}s istream waits; try again later`, wait);
+          throw new RateLimitedError(
+            hostOf(request),
+            `it asks to wait ${Math.ceil(wait / 1000)}s (Retry-After), longer than the ${retry.maxRetryAfterMs / 1000}s istream waits; try again later`,
+            wait,
+          );
         }
         if (attempt >= retry.attempts) {
-          throw new RateLimitedError(hostOf(request), `still refused after ${attempt} attempts with backoff; try again later or lower the concurrency`, wait);
+          throw new RateLimitedError(
+            hostOf(request),
+            `still refused after ${attempt} attempts with backoff; try again later or lower the concurrency`,
+            wait,
+          );
         }
         await sleep(Math.max(wait ?? 0, backoff(retry, attempt)), undefined, { signal: request.signal });
         continue;
@@ -129,7 +151,12 @@ export class Transport {
   private hostState(host: string): HostState {
     let state = this.hosts.get(host);
     if (!state) {
-      state = { semaphore: new Semaphore(this.options.maxConcurrencyPerRegistry), plainHttp: false, systemBundle: false, pausedUntil: 0 };
+      state = {
+        semaphore: new Semaphore(this.options.maxConcurrencyPerRegistry),
+        plainHttp: false,
+        systemBundle: false,
+        pausedUntil: 0,
+      };
       this.hosts.set(host, state);
     }
     return state;
@@ -166,9 +193,12 @@ export class Transport {
   }
 
   private async exchange(request: HttpRequest, attempt: number, state: HostState): Promise<HttpResponse> {
-    const url = 'url' in request.target
-      ? new URL(request.target.url)
-      : new URL(`${state.plainHttp && request.insecure ? 'http' : 'https'}://${request.target.registry}${request.target.path}`);
+    const url =
+      'url' in request.target
+        ? new URL(request.target.url)
+        : new URL(
+            `${state.plainHttp && request.insecure ? 'http' : 'https'}://${request.target.registry}${request.target.path}`,
+          );
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     const started = performance.now();
@@ -185,8 +215,13 @@ export class Transport {
       throw e;
     } finally {
       const event: RequestEvent = {
-        registry: url.host, method: request.method, kind: request.kind, url: `${url.origin}${url.pathname}`,
-        status, attempt, durationMs: performance.now() - started,
+        registry: url.host,
+        method: request.method,
+        kind: request.kind,
+        url: `${url.origin}${url.pathname}`,
+        status,
+        attempt,
+        durationMs: performance.now() - started,
       };
       this.count(event, request.tally);
     }
@@ -199,7 +234,10 @@ export class Transport {
    * the host it goes to, so its proxy and CA settings apply.
    */
   private async follow(
-    first: URL, request: HttpRequest, state: HostState, signal: AbortSignal,
+    first: URL,
+    request: HttpRequest,
+    state: HostState,
+    signal: AbortSignal,
   ): Promise<Dispatcher.ResponseData & { url: URL }> {
     let url = first;
     let method: Dispatcher.HttpMethod = request.method;
@@ -208,22 +246,32 @@ export class Transport {
     for (let hops = 0; ; hops++) {
       const dispatcher = await this.dispatcher(url.host, request.insecure, state.systemBundle);
       const answer = await dispatcher.request({
-        origin: url.origin, path: `${url.pathname}${url.search}`, method, headers, signal,
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method,
+        headers,
+        signal,
         ...(body !== undefined ? { body } : {}),
       });
       const location = headerValue(answer.headers.location);
       if (!redirectStatuses.has(answer.statusCode) || location === undefined) return { ...answer, url };
       await answer.body.dump();
       if (hops >= maxRedirects) {
-        throw new RegistryResponseError(first.host, answer.statusCode, request.what, `more than ${maxRedirects} redirects`);
+        throw new RegistryResponseError(
+          first.host,
+          answer.statusCode,
+          request.what,
+          `more than ${maxRedirects} redirects`,
+        );
       }
       const next = new URL(location, url);
-      if (answer.statusCode === 303 ? method !== 'HEAD' : (answer.statusCode <= 302 && method === 'POST')) {
+      if (answer.statusCode === 303 ? method !== 'HEAD' : answer.statusCode <= 302 && method === 'POST') {
         method = 'GET';
         body = undefined;
         headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !/^content-/i.test(k)));
       }
-      if (next.origin !== url.origin) headers = Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'));
+      if (next.origin !== url.origin)
+        headers = Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'));
       url = next;
     }
   }
@@ -254,7 +302,11 @@ export class Transport {
     const { env } = this.options;
     const tls = insecure
       ? { rejectUnauthorized: false }
-      : { ...(await hostTrust(host, this.options.trust, systemBundle).then((t) => t.secureContext && { secureContext: t.secureContext })) };
+      : {
+          ...(await hostTrust(host, this.options.trust, systemBundle).then(
+            (t) => t.secureContext && { secureContext: t.secureContext },
+          )),
+        };
     return new EnvHttpProxyAgent({
       httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
       httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
@@ -273,18 +325,33 @@ export class Transport {
     const code = errorCode(e);
     const detail = errorDetail(e);
     const proxyStatus = /Proxy response \((\d+)\)/.exec(detail)?.[1];
-    if (proxyStatus) return new RegistryUnreachableError(host, `the proxy refused to connect to it (HTTP ${proxyStatus} to CONNECT)`);
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new RegistryUnreachableError(host, `unknown host ${host.replace(/:\d+$/, '')}`);
-    if (code === 'ECONNREFUSED') return new RegistryUnreachableError(host, 'connection refused (is the registry running on this host and port?)');
+    if (proxyStatus)
+      return new RegistryUnreachableError(host, `the proxy refused to connect to it (HTTP ${proxyStatus} to CONNECT)`);
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+      return new RegistryUnreachableError(host, `unknown host ${host.replace(/:\d+$/, '')}`);
+    if (code === 'ECONNREFUSED')
+      return new RegistryUnreachableError(host, 'connection refused (is the registry running on this host and port?)');
     if (code !== undefined && resetCodes.has(code)) {
-      return new RegistryUnreachableError(host, `the connection was reset (${code}) after ${this.options.retry.attempts} attempts`);
+      return new RegistryUnreachableError(
+        host,
+        `the connection was reset (${code}) after ${this.options.retry.attempts} attempts`,
+      );
     }
     if (code !== undefined && plainHttpCodes.has(code)) {
-      return new RegistryTlsError(host, 'the registry does not speak HTTPS (it answered in plain HTTP); use --insecure to allow plain HTTP');
+      return new RegistryTlsError(
+        host,
+        'the registry does not speak HTTPS (it answered in plain HTTP); use --insecure to allow plain HTTP',
+      );
     }
-    if (code !== undefined && (untrustedCodes.has(code) || code.startsWith('CERT_') || code === 'ERR_TLS_CERT_ALTNAME_INVALID')) {
-      return new RegistryTlsError(host, `its certificate is not trusted (${code}); add the CA to /etc/containers/certs.d/${host}/ca.crt `
-        + 'or NODE_EXTRA_CA_CERTS, or use --insecure to skip verification');
+    if (
+      code !== undefined &&
+      (untrustedCodes.has(code) || code.startsWith('CERT_') || code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    ) {
+      return new RegistryTlsError(
+        host,
+        `its certificate is not trusted (${code}); add the CA to /etc/containers/certs.d/${host}/ca.crt ` +
+          'or NODE_EXTRA_CA_CERTS, or use --insecure to skip verification',
+      );
     }
     return new RegistryUnreachableError(host, `${request.what} failed: ${code ?? ''}${code ? ' ' : ''}${detail}`);
   }
@@ -301,20 +368,28 @@ function hostOf(request: HttpRequest): string {
 /** The error and its causes, outermost first (undici may wrap the socket's error, which may wrap a proxy's). */
 function causeChain(e: unknown): Array<{ code?: unknown; message?: unknown }> {
   const chain: Array<{ code?: unknown; message?: unknown; cause?: unknown }> = [];
-  for (let cur = e as { cause?: unknown } | undefined; cur && typeof cur === 'object' && chain.length < 5; cur = cur.cause as typeof cur) {
+  for (
+    let cur = e as { cause?: unknown } | undefined;
+    cur && typeof cur === 'object' && chain.length < 5;
+    cur = cur.cause as typeof cur
+  ) {
     chain.push(cur);
   }
   return chain;
 }
 
 function errorCode(e: unknown): string | undefined {
-  const code = causeChain(e).map((c) => c.code).find((c) => typeof c === 'string' && c !== 'UND_ERR_ABORTED');
+  const code = causeChain(e)
+    .map((c) => c.code)
+    .find((c) => typeof c === 'string' && c !== 'UND_ERR_ABORTED');
   return code as string | undefined;
 }
 
 /** The innermost message: the one that says what actually happened. */
 function errorDetail(e: unknown): string {
-  const messages = causeChain(e).map((c) => c.message).filter((m): m is string => typeof m === 'string' && m !== '');
+  const messages = causeChain(e)
+    .map((c) => c.message)
+    .filter((m): m is string => typeof m === 'string' && m !== '');
   return messages.at(-1) ?? String(e);
 }
 
@@ -343,13 +418,23 @@ function toHeaders(raw: Dispatcher.ResponseData['headers']): Headers {
   return headers;
 }
 
-async function readCapped(response: Dispatcher.ResponseData, max: number, request: HttpRequest, host: string): Promise<Buffer> {
+async function readCapped(
+  response: Dispatcher.ResponseData,
+  max: number,
+  request: HttpRequest,
+  host: string,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of response.body) {
     size += (chunk as Buffer).byteLength;
     if (size > max) {
-      throw new RegistryResponseError(host, response.statusCode, request.what, `the response is larger than ${max} bytes; refusing to read it`);
+      throw new RegistryResponseError(
+        host,
+        response.statusCode,
+        request.what,
+        `the response is larger than ${max} bytes; refusing to read it`,
+      );
     }
     chunks.push(chunk as Buffer);
   }

@@ -33,7 +33,11 @@ export interface HostTrust {
  * the one Node loaded at start, or `withSystemBundle` asks for the system store (after Node's
  * roots failed to verify a certificate).
  */
-export async function hostTrust(host: string, options: TrustOptions = {}, withSystemBundle = false): Promise<HostTrust> {
+export async function hostTrust(
+  host: string,
+  options: TrustOptions = {},
+  withSystemBundle = false,
+): Promise<HostTrust> {
   const hostFiles: string[] = [];
   const hostCas: string[] = [];
   for (const dir of options.certDirs ?? defaultCertDirs) {

@@ -43,7 +43,9 @@ export function applyTriggers<T extends WorkloadObject>(object: T, resolve: TagR
 
   const broken = reading.blocking.find((t) => resolveSource(t) !== undefined);
   if (broken) {
-    const problem = reading.problems.find((p) => p.path[0] === broken.index && p.path[1] !== undefined && /fieldpath/i.test(String(p.path[1])));
+    const problem = reading.problems.find(
+      (p) => p.path[0] === broken.index && p.path[1] !== undefined && /fieldpath/i.test(String(p.path[1])),
+    );
     return { ok: false, reason: `trigger ${broken.index}: ${problem?.message ?? 'its fieldPath cannot be followed'}` };
   }
 

@@ -64,7 +64,8 @@ export function parseFieldPath(kind: TriggerableKind, fieldPath: string): FieldP
     return { ok: false, reason: 'invalid', detail: `it must end in "].image", not "]${rest.slice(close + 1)}"` };
   }
   // strconv.Atoi: an optional sign and decimal digits.
-  if (/^[+-]?[0-9]+$/.test(selectorText)) return { ok: true, selector: { by: 'index', index: Number(selectorText), init } };
+  if (/^[+-]?[0-9]+$/.test(selectorText))
+    return { ok: true, selector: { by: 'index', index: Number(selectorText), init } };
   const name = selectorName(selectorText);
   if (name !== undefined) {
     const exact = `${NAME_PREFIX}${name}${NAME_SUFFIX}`;
@@ -78,7 +79,10 @@ export function parseFieldPath(kind: TriggerableKind, fieldPath: string): FieldP
   };
 }
 
-interface ContainerLike { name?: unknown; image?: unknown }
+interface ContainerLike {
+  name?: unknown;
+  image?: unknown;
+}
 
 /** The pod spec of a workload of a triggerable kind, or undefined when it has none yet. */
 export function podSpecOf(object: WorkloadObject, kind: TriggerableKind): Record<string, unknown> | undefined {
@@ -98,11 +102,15 @@ function containerList(podSpec: Record<string, unknown> | undefined, init: boole
 /** Every container of the pod spec, init containers first (the order OpenShift searches names in). */
 export function listContainers(podSpec: Record<string, unknown> | undefined): ContainerRef[] {
   return [true, false].flatMap((init) =>
-    containerList(podSpec, init).map((c, index) => ({ name: typeof c.name === 'string' ? c.name : '', init, index })));
+    containerList(podSpec, init).map((c, index) => ({ name: typeof c.name === 'string' ? c.name : '', init, index })),
+  );
 }
 
 /** The container a selector picks, as OpenShift finds it: names search init containers first. */
-export function findContainer(podSpec: Record<string, unknown> | undefined, selector: ContainerSelector): ContainerRef | undefined {
+export function findContainer(
+  podSpec: Record<string, unknown> | undefined,
+  selector: ContainerSelector,
+): ContainerRef | undefined {
   if (selector.by === 'index') {
     const list = containerList(podSpec, selector.init);
     return selector.index >= 0 && selector.index < list.length
@@ -113,6 +121,9 @@ export function findContainer(podSpec: Record<string, unknown> | undefined, sele
 }
 
 /** The image field of a container, read or written in place. */
-export function containerAt(podSpec: Record<string, unknown> | undefined, ref: ContainerRef): ContainerLike | undefined {
+export function containerAt(
+  podSpec: Record<string, unknown> | undefined,
+  ref: ContainerRef,
+): ContainerLike | undefined {
   return containerList(podSpec, ref.init)[ref.index];
 }

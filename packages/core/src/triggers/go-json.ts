@@ -5,7 +5,10 @@
 // apply Go's "last matching key wins, keys match case-insensitively" rule and point at the text.
 
 /** Offsets in UTF-16 code units into the parsed text, end exclusive. */
-export interface TextSpan { start: number; end: number }
+export interface TextSpan {
+  start: number;
+  end: number;
+}
 
 export type JsonNode =
   | ({ type: 'object'; members: JsonMember[] } & TextSpan)
@@ -15,10 +18,17 @@ export type JsonNode =
   | ({ type: 'boolean'; value: boolean } & TextSpan)
   | ({ type: 'null' } & TextSpan);
 
-export interface JsonMember { key: string; keySpan: TextSpan; value: JsonNode }
+export interface JsonMember {
+  key: string;
+  keySpan: TextSpan;
+  value: JsonNode;
+}
 
 export class JsonSyntaxError extends Error {
-  constructor(message: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
     super(message);
     this.name = 'JsonSyntaxError';
   }
@@ -28,7 +38,16 @@ export class JsonSyntaxError extends Error {
 // annotation (`[[[[...`) from exhausting the stack.
 const MAX_DEPTH = 10000;
 
-const SIMPLE_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+const SIMPLE_ESCAPES: Record<string, string> = {
+  '"': '"',
+  '\\': '\\',
+  '/': '/',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+};
 
 // Go strings are UTF-8, so an unpaired UTF-16 surrogate can only ever reach Go as U+FFFD.
 function wellFormed(s: string): string {
@@ -69,9 +88,16 @@ export function parseGoJson(text: string): JsonNode {
       value += text.slice(pos, run);
       pos = run;
       if (pos >= text.length) fail('unexpected end of JSON input');
-      if (text.charCodeAt(pos) === 0x22) { pos++; break; }
+      if (text.charCodeAt(pos) === 0x22) {
+        pos++;
+        break;
+      }
       const e = text[pos + 1];
-      if (e !== undefined && e in SIMPLE_ESCAPES) { value += SIMPLE_ESCAPES[e]; pos += 2; continue; }
+      if (e !== undefined && e in SIMPLE_ESCAPES) {
+        value += SIMPLE_ESCAPES[e];
+        pos += 2;
+        continue;
+      }
       if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(pos + 2, pos + 6))) {
         value += String.fromCharCode(parseInt(text.slice(pos + 2, pos + 6), 16));
         pos += 6;
@@ -97,7 +123,11 @@ export function parseGoJson(text: string): JsonNode {
       const s = parseString();
       return { type: 'string', value: s.value, ...s.span };
     }
-    for (const [word, node] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, node] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (text.startsWith(word, pos)) {
         pos += word.length;
         return node === null ? { type: 'null', start, end: pos } : { type: 'boolean', value: node, start, end: pos };
@@ -115,7 +145,10 @@ export function parseGoJson(text: string): JsonNode {
     pos++;
     const members: JsonMember[] = [];
     skipSpace();
-    if (text[pos] === '}') { pos++; return { type: 'object', members, start, end: pos }; }
+    if (text[pos] === '}') {
+      pos++;
+      return { type: 'object', members, start, end: pos };
+    }
     for (;;) {
       skipSpace();
       if (text[pos] !== '"') fail(`invalid character ${describe(pos)} looking for beginning of object key string`);
@@ -125,8 +158,14 @@ export function parseGoJson(text: string): JsonNode {
       pos++;
       members.push({ key: key.value, keySpan: key.span, value: parseValue() });
       skipSpace();
-      if (text[pos] === ',') { pos++; continue; }
-      if (text[pos] === '}') { pos++; return { type: 'object', members, start, end: pos }; }
+      if (text[pos] === ',') {
+        pos++;
+        continue;
+      }
+      if (text[pos] === '}') {
+        pos++;
+        return { type: 'object', members, start, end: pos };
+      }
       fail(`invalid character ${describe(pos)} after object key:value pair`);
     }
   };
@@ -135,12 +174,21 @@ export function parseGoJson(text: string): JsonNode {
     pos++;
     const items: JsonNode[] = [];
     skipSpace();
-    if (text[pos] === ']') { pos++; return { type: 'array', items, start, end: pos }; }
+    if (text[pos] === ']') {
+      pos++;
+      return { type: 'array', items, start, end: pos };
+    }
     for (;;) {
       items.push(parseValue());
       skipSpace();
-      if (text[pos] === ',') { pos++; continue; }
-      if (text[pos] === ']') { pos++; return { type: 'array', items, start, end: pos }; }
+      if (text[pos] === ',') {
+        pos++;
+        continue;
+      }
+      if (text[pos] === ']') {
+        pos++;
+        return { type: 'array', items, start, end: pos };
+      }
       fail(`invalid character ${describe(pos)} after array element`);
     }
   };
@@ -164,11 +212,17 @@ export function parseGoJson(text: string): JsonNode {
  */
 export function goKeyMatches(key: string, field: string): boolean {
   const fold = (s: string): string =>
-    s.replace(/\u212A/g, 'k').replace(/\u017F/g, 's').replace(/[A-Z]/g, (ch) => ch.toLowerCase());
+    s
+      .replace(/\u212A/g, 'k')
+      .replace(/\u017F/g, 's')
+      .replace(/[A-Z]/g, (ch) => ch.toLowerCase());
   return key === field || fold(key) === fold(field);
 }
 
 /** A string as Go's json.Marshal writes it: HTML-safe (<, >, & escaped) and U+2028/2029 escaped. */
 export function goJsonString(value: string): string {
-  return JSON.stringify(wellFormed(value)).replace(/[<>&\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(wellFormed(value)).replace(
+    /[<>&\u2028\u2029]/g,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

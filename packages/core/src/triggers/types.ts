@@ -16,7 +16,11 @@ export type ContainerSelector =
   | { by: 'index'; index: number; init: boolean };
 
 /** A container of the object's pod template. */
-export interface ContainerRef { name: string; init: boolean; index: number }
+export interface ContainerRef {
+  name: string;
+  init: boolean;
+  index: number;
+}
 
 /** The image stream tag an annotation entry follows. */
 export interface TriggerSource {

@@ -11,17 +11,26 @@ import { join } from 'node:path';
 import { connectCluster, KubeClient, startInformer, type KubeObject } from '../../src/cluster/index.js';
 import { defer } from '@istream/test-harness';
 
-const deployment = (name: string, rv: string): KubeObject =>
-  ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'ns', resourceVersion: rv } });
+const deployment = (name: string, rv: string): KubeObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace: 'ns', resourceVersion: rv },
+});
 
 /** A client for a plain-HTTP test server, configured through a kubeconfig file as a user's would be. */
 function clientFor(server: string): KubeClient {
   const kubeconfig = join(mkdtempSync(join(tmpdir(), 'informer-')), 'config');
-  writeFileSync(kubeconfig, JSON.stringify({
-    apiVersion: 'v1', kind: 'Config', 'current-context': 'x',
-    clusters: [{ name: 'c', cluster: { server, 'insecure-skip-tls-verify': true } }],
-    users: [{ name: 'u', user: { token: 't' } }], contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
-  }));
+  writeFileSync(
+    kubeconfig,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': 'x',
+      clusters: [{ name: 'c', cluster: { server, 'insecure-skip-tls-verify': true } }],
+      users: [{ name: 'u', user: { token: 't' } }],
+      contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+    }),
+  );
   return new KubeClient(connectCluster({ kubeconfig }, {}).kubeConfig);
 }
 
@@ -33,19 +42,37 @@ test('a watch answered with 410 Gone relists: objects gone meanwhile are deleted
     if (url.searchParams.get('watch') !== 'true') {
       lists.push(url.pathname);
       const items = lists.length === 1 ? [deployment('old', '5')] : [deployment('new', '9')];
-      res.writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ kind: 'DeploymentList', metadata: { resourceVersion: lists.length === 1 ? '5' : '9' }, items }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          kind: 'DeploymentList',
+          metadata: { resourceVersion: lists.length === 1 ? '5' : '9' },
+          items,
+        }),
+      );
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json' });
     if (url.searchParams.get('resourceVersion') === '5') {
-      res.end(JSON.stringify({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version' } }) + '\n');
+      res.end(
+        JSON.stringify({
+          type: 'ERROR',
+          object: { kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version' },
+        }) + '\n',
+      );
     } else {
       open.push(res);
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  defer(t, () => new Promise<void>((resolve) => { open.forEach((r) => r.destroy()); server.closeAllConnections(); server.close(() => resolve()); }));
+  defer(
+    t,
+    () =>
+      new Promise<void>((resolve) => {
+        open.forEach((r) => r.destroy());
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
   const api = clientFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   const changes: string[] = [];
   const deletes: string[] = [];
@@ -53,7 +80,10 @@ test('a watch answered with 410 Gone relists: objects gone meanwhile are deleted
     onChange: (o) => changes.push(o.metadata?.name ?? ''),
     onDelete: (o) => deletes.push(o.metadata?.name ?? ''),
   });
-  defer(t, async () => { await informer.stop(); api.close(); });
+  defer(t, async () => {
+    await informer.stop();
+    api.close();
+  });
   await informer.synced();
   const deadline = Date.now() + 5000;
   while (lists.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -76,14 +106,30 @@ test('a watch that keeps failing is retried with growing delays, not at the firs
       res.writeHead(503).end();
       return;
     }
-    res.writeHead(200, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ kind: 'DeploymentList', metadata: { resourceVersion: '5' }, items: [deployment('app', '5')] }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(
+        JSON.stringify({ kind: 'DeploymentList', metadata: { resourceVersion: '5' }, items: [deployment('app', '5')] }),
+      );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  defer(t, () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+  defer(
+    t,
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
   const api = clientFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-  const informer = startInformer<KubeObject>(api, '/apis/apps/v1/deployments', { onChange: () => undefined, onDelete: () => undefined });
-  defer(t, async () => { await informer.stop(); api.close(); });
+  const informer = startInformer<KubeObject>(api, '/apis/apps/v1/deployments', {
+    onChange: () => undefined,
+    onDelete: () => undefined,
+  });
+  defer(t, async () => {
+    await informer.stop();
+    api.close();
+  });
   const deadline = Date.now() + 10_000;
   while (watchesAt.length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   const gaps = watchesAt.slice(1, 4).map((at, i) => at - watchesAt[i]!);

@@ -8,25 +8,47 @@ import { connectCluster, KubeconfigError, pullSecretData } from '../../src/clust
 
 const dir = mkdtempSync(join(tmpdir(), 'istream-kubeconfig-'));
 
-function kubeconfig(file: string, contexts: Array<{ name: string; server: string; namespace?: string }>, current: string): string {
+function kubeconfig(
+  file: string,
+  contexts: Array<{ name: string; server: string; namespace?: string }>,
+  current: string,
+): string {
   const path = join(dir, file);
-  writeFileSync(path, JSON.stringify({
-    apiVersion: 'v1', kind: 'Config', 'current-context': current,
-    clusters: contexts.map((c) => ({ name: c.name, cluster: { server: c.server } })),
-    users: contexts.map((c) => ({ name: c.name, user: { token: 'x' } })),
-    contexts: contexts.map((c) => ({ name: c.name, context: { cluster: c.name, user: c.name, ...(c.namespace ? { namespace: c.namespace } : {}) } })),
-  }));
+  writeFileSync(
+    path,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': current,
+      clusters: contexts.map((c) => ({ name: c.name, cluster: { server: c.server } })),
+      users: contexts.map((c) => ({ name: c.name, user: { token: 'x' } })),
+      contexts: contexts.map((c) => ({
+        name: c.name,
+        context: { cluster: c.name, user: c.name, ...(c.namespace ? { namespace: c.namespace } : {}) },
+      })),
+    }),
+  );
   return path;
 }
 
-const one = kubeconfig('one.yaml', [{ name: 'a', server: 'https://a.example:6443', namespace: 'team-a' }, { name: 'b', server: 'https://b.example:6443' }], 'a');
+const one = kubeconfig(
+  'one.yaml',
+  [
+    { name: 'a', server: 'https://a.example:6443', namespace: 'team-a' },
+    { name: 'b', server: 'https://b.example:6443' },
+  ],
+  'a',
+);
 const two = kubeconfig('two.yaml', [{ name: 'c', server: 'https://c.example:6443', namespace: 'team-c' }], 'c');
 
 test('the current context and its namespace are used unless flags say otherwise', () => {
   const env = { HOME: dir };
   assert.deepEqual(pick(connectCluster({ kubeconfig: one }, env)), ['https://a.example:6443', 'team-a']);
   assert.deepEqual(pick(connectCluster({ kubeconfig: one, context: 'b' }, env)), ['https://b.example:6443', 'default']);
-  assert.deepEqual(pick(connectCluster({ kubeconfig: one, namespace: 'mine' }, env)), ['https://a.example:6443', 'mine']);
+  assert.deepEqual(pick(connectCluster({ kubeconfig: one, namespace: 'mine' }, env)), [
+    'https://a.example:6443',
+    'mine',
+  ]);
 });
 
 test('KUBECONFIG lists files merged in order; the first current-context wins', () => {
@@ -36,8 +58,14 @@ test('KUBECONFIG lists files merged in order; the first current-context wins', (
 });
 
 test('missing files and unknown contexts are named in the error', () => {
-  assert.throws(() => connectCluster({ kubeconfig: join(dir, 'nope') }, { HOME: dir }), (e: unknown) => e instanceof KubeconfigError && /--kubeconfig file .*nope does not exist/.test(e.message));
-  assert.throws(() => connectCluster({ kubeconfig: one, context: 'zzz' }, { HOME: dir }), /context "zzz" does not exist in the kubeconfig \(contexts: a, b\)/);
+  assert.throws(
+    () => connectCluster({ kubeconfig: join(dir, 'nope') }, { HOME: dir }),
+    (e: unknown) => e instanceof KubeconfigError && /--kubeconfig file .*nope does not exist/.test(e.message),
+  );
+  assert.throws(
+    () => connectCluster({ kubeconfig: one, context: 'zzz' }, { HOME: dir }),
+    /context "zzz" does not exist in the kubeconfig \(contexts: a, b\)/,
+  );
   assert.throws(() => connectCluster({}, { HOME: join(dir, 'empty') }), /no kubeconfig found/);
 });
 
@@ -45,8 +73,16 @@ test('pull secrets of both types are decoded, others ignored, sorted by name', (
   const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64');
   const data = pullSecretData([
     { type: 'Opaque', metadata: { name: 'a', namespace: 'n' }, data: { x: 'eA==' } },
-    { type: 'kubernetes.io/dockercfg', metadata: { name: 'z', namespace: 'n' }, data: { '.dockercfg': b64({ 'r.example': { auth: 'dTpw' } }) } },
-    { type: 'kubernetes.io/dockerconfigjson', metadata: { name: 'm', namespace: 'n' }, data: { '.dockerconfigjson': b64({ auths: { 'q.example': { username: 'u' } } }) } },
+    {
+      type: 'kubernetes.io/dockercfg',
+      metadata: { name: 'z', namespace: 'n' },
+      data: { '.dockercfg': b64({ 'r.example': { auth: 'dTpw' } }) },
+    },
+    {
+      type: 'kubernetes.io/dockerconfigjson',
+      metadata: { name: 'm', namespace: 'n' },
+      data: { '.dockerconfigjson': b64({ auths: { 'q.example': { username: 'u' } } }) },
+    },
   ]);
   assert.deepEqual(data, [
     { name: 'secret n/m', dockerConfigJson: { auths: { 'q.example': { username: 'u' } } } },
@@ -57,14 +93,18 @@ test('pull secrets of both types are decoded, others ignored, sorted by name', (
 test('a pull secret annotated openshift.io/image.excludeSecret: "true" is never used for a registry', () => {
   const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64');
   const secret = (name: string, annotations?: Record<string, string>) => ({
-    type: 'kubernetes.io/dockerconfigjson', metadata: { name, namespace: 'n', ...(annotations ? { annotations } : {}) },
+    type: 'kubernetes.io/dockerconfigjson',
+    metadata: { name, namespace: 'n', ...(annotations ? { annotations } : {}) },
     data: { '.dockerconfigjson': b64({ auths: { 'q.example': { auth: 'dTpw' } } }) },
   });
   const data = pullSecretData([
     secret('excluded', { 'openshift.io/image.excludeSecret': 'true' }),
     secret('kept', { 'openshift.io/image.excludeSecret': 'false' }),
   ]);
-  assert.deepEqual(data.map((d) => d.name), ['secret n/kept']);
+  assert.deepEqual(
+    data.map((d) => d.name),
+    ['secret n/kept'],
+  );
 });
 
 function pick(c: { server: string; namespace: string }): [string, string] {

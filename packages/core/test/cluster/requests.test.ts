@@ -11,7 +11,14 @@ import { join } from 'node:path';
 import { defer } from '@istream/test-harness';
 import { sharedCluster } from '@istream/test-harness/cluster/index';
 import {
-  applyObject, connectCluster, imageStreamClient, KubeApiError, kubeClient, KubeUnreachableError, retryOnConflict, type KubeRequestEvent,
+  applyObject,
+  connectCluster,
+  imageStreamClient,
+  KubeApiError,
+  kubeClient,
+  KubeUnreachableError,
+  retryOnConflict,
+  type KubeRequestEvent,
 } from '../../src/cluster/index.js';
 
 const summary = (e: KubeRequestEvent): string => `${e.method} ${new URL(e.url).pathname} ${e.status}`;
@@ -20,10 +27,19 @@ test('requests for streams, discovery and apply are each reported with method, U
   const cluster = await sharedCluster();
   const ns = await cluster.createNamespace('requests');
   const events: KubeRequestEvent[] = [];
-  const connection = connectCluster({ kubeconfig: cluster.kubeconfig, namespace: ns }, {}, { onRequest: (e) => events.push(e) });
+  const connection = connectCluster(
+    { kubeconfig: cluster.kubeconfig, namespace: ns },
+    {},
+    { onRequest: (e) => events.push(e) },
+  );
 
   await imageStreamClient(connection).pullSecrets(ns);
-  const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: ns, labels: { app: 'settings' } }, data: { a: '1' } };
+  const configMap = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'settings', namespace: ns, labels: { app: 'settings' } },
+    data: { a: '1' },
+  };
   assert.equal((await applyObject(connection, configMap)).outcome, 'created');
   assert.equal((await applyObject(connection, configMap)).outcome, 'unchanged');
 
@@ -35,36 +51,68 @@ test('requests for streams, discovery and apply are each reported with method, U
     'GET /api/v1 200',
     `GET /api/v1/namespaces/${ns}/configmaps/settings 200`,
   ]);
-  assert.ok(events.every((e) => e.url.startsWith(`${cluster.server}/`) && Number.isInteger(e.durationMs) && e.durationMs >= 0), JSON.stringify(events));
+  assert.ok(
+    events.every((e) => e.url.startsWith(`${cluster.server}/`) && Number.isInteger(e.durationMs) && e.durationMs >= 0),
+    JSON.stringify(events),
+  );
 });
 
 test('a request that gets no answer is reported without a status and fails naming the server', async () => {
   const kubeconfig = join(mkdtempSync(join(tmpdir(), 'requests-')), 'config');
-  writeFileSync(kubeconfig, JSON.stringify({
-    apiVersion: 'v1', kind: 'Config', 'current-context': 'x',
-    clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1' } }],
-    users: [{ name: 'u', user: { token: 't' } }], contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
-  }));
+  writeFileSync(
+    kubeconfig,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': 'x',
+      clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1' } }],
+      users: [{ name: 'u', user: { token: 't' } }],
+      contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+    }),
+  );
   const events: KubeRequestEvent[] = [];
   const connection = connectCluster({ kubeconfig }, {}, { onRequest: (e) => events.push(e) });
-  await assert.rejects(imageStreamClient(connection).pullSecrets('default'), (e: unknown) =>
-    e instanceof KubeUnreachableError && e.message === 'cannot reach the Kubernetes API at https://127.0.0.1:1: ECONNREFUSED');
+  await assert.rejects(
+    imageStreamClient(connection).pullSecrets('default'),
+    (e: unknown) =>
+      e instanceof KubeUnreachableError &&
+      e.message === 'cannot reach the Kubernetes API at https://127.0.0.1:1: ECONNREFUSED',
+  );
   assert.deepEqual(events.map(summary), ['GET /api/v1/namespaces/default/secrets undefined']);
 });
 
 test('retryOnConflict redoes a write that lost a race, five attempts in all, and passes other errors at once', async () => {
   const conflict = new KubeApiError(409, 'Conflict', 'the object has been modified');
   let calls = 0;
-  assert.equal(await retryOnConflict(async () => { calls += 1; if (calls < 3) throw conflict; return 'written'; }), 'written');
+  assert.equal(
+    await retryOnConflict(async () => {
+      calls += 1;
+      if (calls < 3) throw conflict;
+      return 'written';
+    }),
+    'written',
+  );
   assert.equal(calls, 3);
 
   calls = 0;
-  await assert.rejects(retryOnConflict(async () => { calls += 1; throw conflict; }), conflict);
+  await assert.rejects(
+    retryOnConflict(async () => {
+      calls += 1;
+      throw conflict;
+    }),
+    conflict,
+  );
   assert.equal(calls, 5, 'client-go DefaultRetry: 5 steps');
 
   calls = 0;
   const forbidden = new KubeApiError(403, 'Forbidden', 'no');
-  await assert.rejects(retryOnConflict(async () => { calls += 1; throw forbidden; }), forbidden);
+  await assert.rejects(
+    retryOnConflict(async () => {
+      calls += 1;
+      throw forbidden;
+    }),
+    forbidden,
+  );
   assert.equal(calls, 1);
 });
 
@@ -72,8 +120,13 @@ test('an answer of 429 with Retry-After is waited out and the request sent again
   // A hand-written server: the real API server answers this way only in the moment a CRD's storage
   // re-initialises (after the CRD is updated), which a test cannot hit on demand.
   const initializing = JSON.stringify({
-    kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'storage is (re)initializing', reason: 'TooManyRequests',
-    details: { retryAfterSeconds: 1 }, code: 429,
+    kind: 'Status',
+    apiVersion: 'v1',
+    status: 'Failure',
+    message: 'storage is (re)initializing',
+    reason: 'TooManyRequests',
+    details: { retryAfterSeconds: 1 },
+    code: 429,
   });
   let answered = 0;
   const server = createServer((req, res) => {
@@ -88,18 +141,30 @@ test('an answer of 429 with Retry-After is waited out and the request sent again
   defer(t, () => new Promise<void>((resolve) => server.close(() => resolve())));
   const { port } = server.address() as AddressInfo;
   const kubeconfig = join(mkdtempSync(join(tmpdir(), 'requests-')), 'config');
-  writeFileSync(kubeconfig, JSON.stringify({
-    apiVersion: 'v1', kind: 'Config', 'current-context': 'x',
-    clusters: [{ name: 'c', cluster: { server: `http://127.0.0.1:${port}`, 'insecure-skip-tls-verify': true } }],
-    users: [{ name: 'u', user: { token: 't' } }], contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
-  }));
+  writeFileSync(
+    kubeconfig,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': 'x',
+      clusters: [{ name: 'c', cluster: { server: `http://127.0.0.1:${port}`, 'insecure-skip-tls-verify': true } }],
+      users: [{ name: 'u', user: { token: 't' } }],
+      contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+    }),
+  );
   const events: KubeRequestEvent[] = [];
   const connection = connectCluster({ kubeconfig }, {}, { onRequest: (e) => events.push(e) });
   assert.deepEqual(await imageStreamClient(connection).pullSecrets('default'), []);
-  assert.deepEqual(events.map((e) => e.status), [429, 200], 'the 429 was retried once');
+  assert.deepEqual(
+    events.map((e) => e.status),
+    [429, 200],
+    'the 429 was retried once',
+  );
 
   answered = 0;
-  await assert.rejects(kubeClient(connection).call('/busy'), (e: unknown) =>
-    e instanceof KubeApiError && e.status === 429 && e.message === 'storage is (re)initializing');
+  await assert.rejects(
+    kubeClient(connection).call('/busy'),
+    (e: unknown) => e instanceof KubeApiError && e.status === 429 && e.message === 'storage is (re)initializing',
+  );
   assert.equal(answered, 10, 'ten attempts at the most');
 });

@@ -8,7 +8,9 @@ import { KubeEventRecorder } from '../../src/controller/events.js';
 import { connectCluster, kubeClient, type KubeObject } from '../../src/cluster/index.js';
 import { defer } from '@istream/test-harness';
 
-interface EventList { items: Array<{ reason: string; message: string; count: number; involvedObject: { uid: string } }> }
+interface EventList {
+  items: Array<{ reason: string; message: string; count: number; involvedObject: { uid: string } }>;
+}
 
 test('a burst of Events all land, and repeats fold into one Event with their count', async (t) => {
   const cluster = await sharedCluster();
@@ -16,7 +18,8 @@ test('a burst of Events all land, and repeats fold into one Event with their cou
   const api = kubeClient(connectCluster({ kubeconfig: cluster.kubeconfig }, {}));
   defer(t, () => api.close());
   const target = await api.call<KubeObject>(`/api/v1/namespaces/${ns}/configmaps`, {
-    method: 'POST', body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'target' } },
+    method: 'POST',
+    body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'target' } },
   });
   const errors: unknown[] = [];
   const recorder = new KubeEventRecorder(api, 'test-host', (e) => errors.push(e));
@@ -28,8 +31,9 @@ test('a burst of Events all land, and repeats fold into one Event with their cou
   await recorder.flush();
 
   assert.deepEqual(errors, []);
-  const events = (await api.call<EventList>(`/api/v1/namespaces/${ns}/events`)).items
-    .filter((e) => e.involvedObject.uid === target.metadata?.uid);
+  const events = (await api.call<EventList>(`/api/v1/namespaces/${ns}/events`)).items.filter(
+    (e) => e.involvedObject.uid === target.metadata?.uid,
+  );
   const changes = events.filter((e) => e.reason === 'ImageTriggered');
   assert.deepEqual(changes.map((e) => e.message).sort(), Array.from({ length: 40 }, (_, i) => `change ${i}`).sort());
   assert.ok(changes.every((e) => e.count === 1));

@@ -11,11 +11,19 @@ export class FakeCaches implements InformerSource {
   readonly workloads = new Map<string, KubeObject>();
   private readonly streamHandlers: Array<(s: StreamObject) => void> = [];
   private readonly changeHandlers: Array<(k: WorkloadKind, o: KubeObject) => void> = [];
-  onStreamChange(h: (s: StreamObject) => void): void { this.streamHandlers.push(h); }
-  onWorkloadChange(h: (k: WorkloadKind, o: KubeObject) => void): void { this.changeHandlers.push(h); }
+  onStreamChange(h: (s: StreamObject) => void): void {
+    this.streamHandlers.push(h);
+  }
+  onWorkloadChange(h: (k: WorkloadKind, o: KubeObject) => void): void {
+    this.changeHandlers.push(h);
+  }
   onWorkloadDelete(): void {}
-  stream(_ns: string, name: string): StreamObject | undefined { return this.streams.get(name); }
-  workload(_k: WorkloadKind, _ns: string, name: string): KubeObject | undefined { return this.workloads.get(name); }
+  stream(_ns: string, name: string): StreamObject | undefined {
+    return this.streams.get(name);
+  }
+  workload(_k: WorkloadKind, _ns: string, name: string): KubeObject | undefined {
+    return this.workloads.get(name);
+  }
   putStream(s: StreamObject): void {
     this.streams.set(s.metadata!.name!, s);
     for (const h of this.streamHandlers) h(s);

@@ -14,7 +14,9 @@ const digest = `sha256:${'d4'.repeat(32)}`;
 
 function stream(generation: number): StreamObject {
   return {
-    apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name: 'ubi', namespace: 'app', generation },
+    apiVersion: 'image.openshift.io/v1',
+    kind: 'ImageStream',
+    metadata: { name: 'ubi', namespace: 'app', generation },
     spec: { tags: [{ name: '8', from: { kind: 'DockerImage', name: 'reg.test/ubi:8' }, generation }] },
     status: { dockerImageRepository: '', tags: [] },
   } as unknown as ImageStream & StreamObject;
@@ -27,15 +29,25 @@ test('a spec generation the status has not answered is imported once and recorde
   const lines: string[] = [];
   const metrics = new ControllerMetrics();
   const controller = new ImportController({
-    caches, metrics, log: createLogger((l) => lines.push(l)), mayRead: async () => false,
+    caches,
+    metrics,
+    log: createLogger((l) => lines.push(l)),
+    mayRead: async () => false,
     openSession: async () => ({
       source: {
-        resolve: async (reference) => { resolved.push(reference); return { kind: 'ok' as const, value: { digest } }; },
+        resolve: async (reference) => {
+          resolved.push(reference);
+          return { kind: 'ok' as const, value: { digest } };
+        },
         listTags: async () => ({ kind: 'ok' as const, value: [] }),
       },
       close: async () => undefined,
     }),
-    update: async (_ns: string, name: string, change: (current: ImageStream | undefined) => StreamChange | undefined) => {
+    update: async (
+      _ns: string,
+      name: string,
+      change: (current: ImageStream | undefined) => StreamChange | undefined,
+    ) => {
       const next = change(caches.stream('app', name))?.stream;
       if (next) {
         written.push(next);
@@ -52,8 +64,14 @@ test('a spec generation the status has not answered is imported once and recorde
   assert.deepEqual(resolved, ['reg.test/ubi:8'], 'one registry lookup: the recorded status answers the generation');
   assert.equal(written[0]?.status?.tags?.[0]?.items?.[0]?.dockerImageReference, `reg.test/ubi@${digest}`);
   assert.equal(metrics.imports.get({ kind: 'spec', result: 'success' }), 1);
-  assert.ok(lines.some((l) => l.includes(` info imported stream=app/ubi tag=8 from=reg.test/ubi:8 kind=spec digest=${digest} image=reg.test/ubi@${digest}`)),
-    lines.join('\n'));
+  assert.ok(
+    lines.some((l) =>
+      l.includes(
+        ` info imported stream=app/ubi tag=8 from=reg.test/ubi:8 kind=spec digest=${digest} image=reg.test/ubi@${digest}`,
+      ),
+    ),
+    lines.join('\n'),
+  );
   scope.abort();
   await running;
 });

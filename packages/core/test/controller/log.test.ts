@@ -6,8 +6,17 @@ const at = new Date('2026-12-01T12:00:00.123Z');
 
 test('text log lines are TIME LEVEL MESSAGE key=value, quoting only values that need it', () => {
   const lines: string[] = [];
-  const log = createLogger((l) => lines.push(l), 'text', () => at);
-  log.info('rolled', { workload: 'Deployment/team/myapp', from: 'nginx:1.25', to: 'reg.test/ubi@sha256:ab', skipped: undefined });
+  const log = createLogger(
+    (l) => lines.push(l),
+    'text',
+    () => at,
+  );
+  log.info('rolled', {
+    workload: 'Deployment/team/myapp',
+    from: 'nginx:1.25',
+    to: 'reg.test/ubi@sha256:ab',
+    skipped: undefined,
+  });
   log.warning('refused', { message: 'may not "get" it', empty: '' });
   assert.deepEqual(lines, [
     '2026-12-01T12:00:00.123Z info rolled workload=Deployment/team/myapp from=nginx:1.25 to=reg.test/ubi@sha256:ab',
@@ -17,7 +26,17 @@ test('text log lines are TIME LEVEL MESSAGE key=value, quoting only values that 
 
 test('json log lines are one object each with ts, level, msg and the fields', () => {
   const lines: string[] = [];
-  createLogger((l) => lines.push(l), 'json', () => at).error('leadership lost', { lease: 'ns/istream-controller', retry: 2 });
+  createLogger(
+    (l) => lines.push(l),
+    'json',
+    () => at,
+  ).error('leadership lost', { lease: 'ns/istream-controller', retry: 2 });
   assert.equal(lines.length, 1);
-  assert.deepEqual(JSON.parse(lines[0]!), { ts: '2026-12-01T12:00:00.123Z', level: 'error', msg: 'leadership lost', lease: 'ns/istream-controller', retry: 2 });
+  assert.deepEqual(JSON.parse(lines[0]!), {
+    ts: '2026-12-01T12:00:00.123Z',
+    level: 'error',
+    msg: 'leadership lost',
+    lease: 'ns/istream-controller',
+    retry: 2,
+  });
 });

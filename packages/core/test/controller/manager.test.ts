@@ -11,27 +11,49 @@ import type { SharedCaches } from '../../src/controller/shared-informers.js';
 
 function fakeCaches(): SharedCaches & { markSynced(): void; started: boolean; stopped: boolean } {
   let markSynced!: () => void;
-  const synced = new Promise<void>((resolve) => { markSynced = resolve; });
+  const synced = new Promise<void>((resolve) => {
+    markSynced = resolve;
+  });
   let isSynced = false;
   return {
-    started: false, stopped: false,
-    markSynced: () => { isSynced = true; markSynced(); },
-    onStreamChange: () => undefined, onWorkloadChange: () => undefined, onWorkloadDelete: () => undefined,
-    stream: () => undefined, workload: () => undefined,
-    start() { this.started = true; },
+    started: false,
+    stopped: false,
+    markSynced: () => {
+      isSynced = true;
+      markSynced();
+    },
+    onStreamChange: () => undefined,
+    onWorkloadChange: () => undefined,
+    onWorkloadDelete: () => undefined,
+    stream: () => undefined,
+    workload: () => undefined,
+    start() {
+      this.started = true;
+    },
     synced: () => synced,
     hasSynced: () => isSynced,
-    async stop() { this.stopped = true; },
+    async stop() {
+      this.stopped = true;
+    },
   };
 }
 
 function part(name: string, needsLeaderElection: boolean, journal: string[]): Runnable {
   return {
-    name, needsLeaderElection,
-    start: (signal) => new Promise<void>((resolve) => {
-      journal.push(`${name} started`);
-      signal.addEventListener('abort', () => { journal.push(`${name} stopped`); resolve(); }, { once: true });
-    }),
+    name,
+    needsLeaderElection,
+    start: (signal) =>
+      new Promise<void>((resolve) => {
+        journal.push(`${name} started`);
+        signal.addEventListener(
+          'abort',
+          () => {
+            journal.push(`${name} stopped`);
+            resolve();
+          },
+          { once: true },
+        );
+      }),
   };
 }
 
@@ -42,8 +64,16 @@ test('every-replica parts start at once, leader-only parts once the caches are s
   const metrics = new ControllerMetrics();
   const journal: string[] = [];
   let closed = false;
-  const manager = new Manager({ caches, metrics, log: createLogger(() => undefined), metricsBindAddress: '127.0.0.1:0',
-    flushEvents: async () => undefined, close: () => { closed = true; } });
+  const manager = new Manager({
+    caches,
+    metrics,
+    log: createLogger(() => undefined),
+    metricsBindAddress: '127.0.0.1:0',
+    flushEvents: async () => undefined,
+    close: () => {
+      closed = true;
+    },
+  });
   manager.add(part('receiver', false, journal));
   manager.add(part('triggers', true, journal));
   await manager.start();
@@ -51,7 +81,11 @@ test('every-replica parts start at once, leader-only parts once the caches are s
   assert.deepEqual(journal, ['receiver started']);
   assert.equal(caches.started, true);
   assert.equal(metrics.leader.get(), 0);
-  assert.equal((await fetch(`http://${manager.metricsAddress}/readyz`)).status, 503, 'not ready before the caches sync');
+  assert.equal(
+    (await fetch(`http://${manager.metricsAddress}/readyz`)).status,
+    503,
+    'not ready before the caches sync',
+  );
   caches.markSynced();
   await manager.leading;
   assert.deepEqual(journal, ['receiver started', 'triggers started']);
@@ -70,15 +104,32 @@ test('with an election, leader-only parts wait for the lease and everything stop
   let grant!: (won: boolean) => void;
   let lose!: () => void;
   const elector: Elector = {
-    acquire: () => new Promise<boolean>((resolve) => { grant = resolve; }),
-    holdUntilLost: () => new Promise<boolean>((resolve) => { lose = () => resolve(true); }),
-    release: async () => { journal.push('released'); },
-    stop: () => { journal.push('elector stopped'); },
+    acquire: () =>
+      new Promise<boolean>((resolve) => {
+        grant = resolve;
+      }),
+    holdUntilLost: () =>
+      new Promise<boolean>((resolve) => {
+        lose = () => resolve(true);
+      }),
+    release: async () => {
+      journal.push('released');
+    },
+    stop: () => {
+      journal.push('elector stopped');
+    },
   };
   const lines: string[] = [];
   const metrics = new ControllerMetrics();
-  const manager = new Manager({ caches, metrics, log: createLogger((l) => lines.push(l)), elector, lease: 'ns/istream-controller',
-    flushEvents: async () => undefined, close: () => undefined });
+  const manager = new Manager({
+    caches,
+    metrics,
+    log: createLogger((l) => lines.push(l)),
+    elector,
+    lease: 'ns/istream-controller',
+    flushEvents: async () => undefined,
+    close: () => undefined,
+  });
   manager.add(part('receiver', false, journal));
   manager.add(part('triggers', true, journal));
   manager.add(part('imports', true, journal));
@@ -93,7 +144,12 @@ test('with an election, leader-only parts wait for the lease and everything stop
   lose();
   assert.equal(await manager.done, 'lost-leadership');
   assert.equal(metrics.leader.get(), 0);
-  assert.deepEqual(journal.slice(3).sort(), ['elector stopped', 'imports stopped', 'receiver stopped', 'triggers stopped']);
+  assert.deepEqual(journal.slice(3).sort(), [
+    'elector stopped',
+    'imports stopped',
+    'receiver stopped',
+    'triggers stopped',
+  ]);
   assert.ok(lines.some((l) => / error leadership lost lease=ns\/istream-controller$/.test(l)));
 });
 
@@ -105,12 +161,21 @@ test('a taken metrics address fails start with one message naming it and the fla
   const caches = fakeCaches();
   const journal: string[] = [];
   let closed = false;
-  const manager = new Manager({ caches, metrics: new ControllerMetrics(), log: createLogger(() => undefined), metricsBindAddress: address,
-    flushEvents: async () => undefined, close: () => { closed = true; } });
+  const manager = new Manager({
+    caches,
+    metrics: new ControllerMetrics(),
+    log: createLogger(() => undefined),
+    metricsBindAddress: address,
+    flushEvents: async () => undefined,
+    close: () => {
+      closed = true;
+    },
+  });
   manager.add(part('receiver', false, journal));
   await assert.rejects(manager.start(), {
     name: 'MetricsBindError',
-    message: `cannot serve /healthz, /readyz and /metrics on ${address}: the address is already in use (is another controller running on this host?); ` +
+    message:
+      `cannot serve /healthz, /readyz and /metrics on ${address}: the address is already in use (is another controller running on this host?); ` +
       'choose another address with --metrics-bind-address, or turn the server off with --metrics-bind-address=0',
   });
   assert.deepEqual(journal, []);

@@ -26,7 +26,10 @@ async function rateLimitingRegistry(t: TestContext): Promise<{ server: FakeServe
 
 test('a registry that answers 429 with Retry-After is a rate-limited answer with its retry time', async (t) => {
   const { server, client } = await rateLimitingRegistry(t);
-  const answer = await registryImageSource(client).resolve(`${server.host}/app:v1`, { insecure: true, importMode: 'Legacy' });
+  const answer = await registryImageSource(client).resolve(`${server.host}/app:v1`, {
+    insecure: true,
+    importMode: 'Legacy',
+  });
   if (answer.kind !== 'rate-limited') assert.fail(`expected a rate-limited answer, got ${JSON.stringify(answer)}`);
   assert.equal(answer.registry, server.host);
   assert.equal(answer.retryAfterMs, hour);
@@ -36,8 +39,19 @@ test('a registry that answers 429 with Retry-After is a rate-limited answer with
 test('the import controller pauses a rate-limiting registry for its Retry-After and records the failure', async (t) => {
   const { server, client } = await rateLimitingRegistry(t);
   let stream: ImageStream = {
-    apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name: 'app', namespace: 'demo', generation: 2 },
-    spec: { tags: [{ name: 'v1', from: { kind: 'DockerImage', name: `${server.host}/app:v1` }, generation: 2, importPolicy: { insecure: true } }] },
+    apiVersion: 'image.openshift.io/v1',
+    kind: 'ImageStream',
+    metadata: { name: 'app', namespace: 'demo', generation: 2 },
+    spec: {
+      tags: [
+        {
+          name: 'v1',
+          from: { kind: 'DockerImage', name: `${server.host}/app:v1` },
+          generation: 2,
+          importPolicy: { insecure: true },
+        },
+      ],
+    },
   };
   const now = Date.parse('2026-01-01T00:00:00Z');
   const budget = new RegistryBudget(60, () => now);
@@ -48,7 +62,10 @@ test('the import controller pauses a rate-limiting registry for its Retry-After 
     },
     openSession: async () => ({ source: registryImageSource(client), close: async () => undefined }),
     sourceStreams: async () => () => undefined,
-    budget, intervalMs: 15 * 60_000, now: () => new Date(now), random: () => 0,
+    budget,
+    intervalMs: 15 * 60_000,
+    now: () => new Date(now),
+    random: () => 0,
   });
   await reconciler.reconcile('demo', 'app');
   assert.equal(budget.take(server.host), hour, 'no import from that registry for the hour it asked for');

@@ -14,53 +14,108 @@ const ref = (digest: string) => `reg.test/ubi@sha256:${digest.repeat(64)}`;
 
 function stream(name: string, items: string[]): StreamObject {
   return {
-    apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name, namespace: 'app' },
+    apiVersion: 'image.openshift.io/v1',
+    kind: 'ImageStream',
+    metadata: { name, namespace: 'app' },
     spec: { tags: [{ name: '8', from: { kind: 'DockerImage', name: 'reg.test/ubi:8' } }] },
-    status: { dockerImageRepository: '', tags: [{ tag: '8', items: items.map((r) => ({ created: '', dockerImageReference: r, image: r.split('@')[1]!, generation: 1 })) }] },
+    status: {
+      dockerImageRepository: '',
+      tags: [
+        {
+          tag: '8',
+          items: items.map((r) => ({ created: '', dockerImageReference: r, image: r.split('@')[1]!, generation: 1 })),
+        },
+      ],
+    },
   } as unknown as ImageStream & StreamObject;
 }
 
 function workload(name: string, annotation: string): KubeObject {
   return {
-    apiVersion: 'apps/v1', kind: 'Deployment',
-    metadata: { name, namespace: 'app', uid: `uid-${name}`, annotations: { 'image.openshift.io/triggers': annotation } },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {
+      name,
+      namespace: 'app',
+      uid: `uid-${name}`,
+      annotations: { 'image.openshift.io/triggers': annotation },
+    },
     spec: { template: { spec: { containers: [{ name: 'c', image: 'placeholder' }] } } },
   } as KubeObject;
 }
 
-const follows = (s: string) => JSON.stringify([{ from: { kind: 'ImageStreamTag', name: `${s}:8` }, fieldPath: 'spec.template.spec.containers[?(@.name=="c")].image' }]);
+const follows = (s: string) =>
+  JSON.stringify([
+    {
+      from: { kind: 'ImageStreamTag', name: `${s}:8` },
+      fieldPath: 'spec.template.spec.containers[?(@.name=="c")].image',
+    },
+  ]);
 
 test('a stream change reconciles exactly the workloads that follow it; a broken annotation gets a Warning and no write', async () => {
   const caches = new FakeCaches();
   const writes: string[] = [];
-  const api = { call: async (path: string, req: { method?: string; body?: KubeObject }) => {
-    if (req.method === 'PUT' && req.body) {
-      writes.push(path);
-      caches.workloads.set(req.body.metadata!.name!, req.body);
-    }
-    return req.body;
-  } } as unknown as KubeClient;
+  const api = {
+    call: async (path: string, req: { method?: string; body?: KubeObject }) => {
+      if (req.method === 'PUT' && req.body) {
+        writes.push(path);
+        caches.workloads.set(req.body.metadata!.name!, req.body);
+      }
+      return req.body;
+    },
+  } as unknown as KubeClient;
   const events: string[] = [];
   const lines: string[] = [];
   const controller = new TriggerController({
-    api, caches, metrics: new ControllerMetrics(), log: createLogger((l) => lines.push(l)),
-    events: { record: (o, type, reason) => { events.push(`${o.metadata?.name} ${type} ${reason}`); } },
+    api,
+    caches,
+    metrics: new ControllerMetrics(),
+    log: createLogger((l) => lines.push(l)),
+    events: {
+      record: (o, type, reason) => {
+        events.push(`${o.metadata?.name} ${type} ${reason}`);
+      },
+    },
     mayRead: async () => true,
   });
   caches.putStream(stream('ubi', [ref('a')]));
   caches.putStream(stream('tools', [ref('c')]));
   caches.putWorkload(workload('one', follows('ubi')));
   caches.putWorkload(workload('two', follows('tools')));
-  caches.putWorkload(workload('broken', '[{"from":{"kind":"ImageStreamTag","name":"ubi:8"},"fieldPath":"x","paused":"false"}]'));
+  caches.putWorkload(
+    workload('broken', '[{"from":{"kind":"ImageStreamTag","name":"ubi:8"},"fieldPath":"x","paused":"false"}]'),
+  );
   const scope = new AbortController();
   const running = controller.start(scope.signal);
   // The broken annotation has two mistakes ("paused" a string, a fieldPath outside the template): both are reported.
   await until('both followers written and the broken one reported', () => writes.length === 2 && events.length === 4);
-  assert.deepEqual(writes.sort(), ['/apis/apps/v1/namespaces/app/deployments/one', '/apis/apps/v1/namespaces/app/deployments/two']);
+  assert.deepEqual(writes.sort(), [
+    '/apis/apps/v1/namespaces/app/deployments/one',
+    '/apis/apps/v1/namespaces/app/deployments/two',
+  ]);
   assert.ok(events.includes('broken Warning ImageTriggerInvalid'));
-  assert.ok(lines.some((l) => /warning invalid trigger annotation workload=Deployment\/app\/broken problem=paused-not-boolean /.test(l)), lines.join('\n'));
-  assert.ok(lines.some((l) => /warning invalid trigger annotation workload=Deployment\/app\/broken problem=field-path-outside-template /.test(l)), lines.join('\n'));
-  assert.ok(lines.some((l) => / info rolled workload=Deployment\/app\/one container=c source=ubi:8 from=placeholder to=reg.test\/ubi@sha256:a+$/.test(l)), lines.join('\n'));
+  assert.ok(
+    lines.some((l) =>
+      /warning invalid trigger annotation workload=Deployment\/app\/broken problem=paused-not-boolean /.test(l),
+    ),
+    lines.join('\n'),
+  );
+  assert.ok(
+    lines.some((l) =>
+      /warning invalid trigger annotation workload=Deployment\/app\/broken problem=field-path-outside-template /.test(
+        l,
+      ),
+    ),
+    lines.join('\n'),
+  );
+  assert.ok(
+    lines.some((l) =>
+      / info rolled workload=Deployment\/app\/one container=c source=ubi:8 from=placeholder to=reg.test\/ubi@sha256:a+$/.test(
+        l,
+      ),
+    ),
+    lines.join('\n'),
+  );
 
   caches.putStream(stream('ubi', [ref('b'), ref('a')]));
   await until('the follower of ubi written again', () => writes.length === 3);

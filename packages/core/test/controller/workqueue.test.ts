@@ -9,7 +9,13 @@ test('a key added many times while waiting is handled once', async () => {
   const seen: string[] = [];
   for (let i = 0; i < 5; i++) q.add('a');
   q.add('b');
-  const run = q.run(1, async (k) => { seen.push(k); }, () => undefined);
+  const run = q.run(
+    1,
+    async (k) => {
+      seen.push(k);
+    },
+    () => undefined,
+  );
   await tick();
   q.shutDown();
   await run;
@@ -21,12 +27,17 @@ test('a key is never handled by two workers at once, and an add during handling 
   let inFlight = 0;
   let maxInFlight = 0;
   let runs = 0;
-  const run = q.run(4, async () => {
-    inFlight++; runs++;
-    maxInFlight = Math.max(maxInFlight, inFlight);
-    await tick(20);
-    inFlight--;
-  }, () => undefined);
+  const run = q.run(
+    4,
+    async () => {
+      inFlight++;
+      runs++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await tick(20);
+      inFlight--;
+    },
+    () => undefined,
+  );
   q.add('k');
   while (inFlight === 0) await tick(1);
   q.add('k');
@@ -43,10 +54,14 @@ test('a failing key is retried with growing delays until it succeeds', async () 
   const q = new WorkQueue({ baseDelayMs: 10 });
   const at: number[] = [];
   const errors: string[] = [];
-  const run = q.run(1, async () => {
-    at.push(performance.now());
-    if (at.length < 3) throw new Error(`fail ${at.length}`);
-  }, (_k, e) => errors.push((e as Error).message));
+  const run = q.run(
+    1,
+    async () => {
+      at.push(performance.now());
+      if (at.length < 3) throw new Error(`fail ${at.length}`);
+    },
+    (_k, e) => errors.push((e as Error).message),
+  );
   q.add('x');
   for (let waited = 0; at.length < 3 && waited < 5000; waited += 10) await tick(10);
   q.shutDown();

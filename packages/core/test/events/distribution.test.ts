@@ -13,35 +13,76 @@ const token = 'secret-token-1';
 const digest = `sha256:${'ab'.repeat(32)}`;
 
 /** One push event as Distribution 2.8 sends it (fields from its notifications documentation). */
-function pushEvent(repository: string, tag: string | undefined, host = 'registry.example.com:5000', d = digest): object {
+function pushEvent(
+  repository: string,
+  tag: string | undefined,
+  host = 'registry.example.com:5000',
+  d = digest,
+): object {
   return {
-    id: 'asdf-asdf-asdf-asdf-0', timestamp: '2026-12-01T13:00:00.000Z', action: 'push',
-    target: { mediaType: 'application/vnd.docker.distribution.manifest.v2+json', size: 708, digest: d, length: 708, repository, url: `https://${host}/v2/${repository}/manifests/${d}`, ...(tag ? { tag } : {}) },
+    id: 'asdf-asdf-asdf-asdf-0',
+    timestamp: '2026-12-01T13:00:00.000Z',
+    action: 'push',
+    target: {
+      mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+      size: 708,
+      digest: d,
+      length: 708,
+      repository,
+      url: `https://${host}/v2/${repository}/manifests/${d}`,
+      ...(tag ? { tag } : {}),
+    },
     request: { id: 'asdfasdf', addr: '10.0.0.9:51000', host, method: 'PUT', useragent: 'docker/24.0' },
-    actor: {}, source: { addr: 'registry:5000', instanceID: 'abc' },
+    actor: {},
+    source: { addr: 'registry:5000', instanceID: 'abc' },
   };
 }
 
-async function post(url: string, body: unknown, headers: Record<string, string> = { authorization: `Bearer ${token}` }): Promise<{ status: number; body: Record<string, unknown> }> {
+async function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = { authorization: `Bearer ${token}` },
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const answer = await fetch(`${url}/distribution`, {
-    method: 'POST', headers: { 'content-type': DISTRIBUTION_EVENTS_MEDIA_TYPE, ...headers },
+    method: 'POST',
+    headers: { 'content-type': DISTRIBUTION_EVENTS_MEDIA_TYPE, ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { status: answer.status, body: await answer.json() as Record<string, unknown> };
+  return { status: answer.status, body: (await answer.json()) as Record<string, unknown> };
 }
 
 test('a tag push names exactly the opted-in stream tags that follow that repository and tag', async (t) => {
   const r = await startReceiver(t, token);
-  r.putStream(stream('app', [{ name: 'prod', from: 'registry.example.com:5000/team/app:1' }, { name: 'next', from: 'registry.example.com:5000/team/app:2' }], optIn));
+  r.putStream(
+    stream(
+      'app',
+      [
+        { name: 'prod', from: 'registry.example.com:5000/team/app:1' },
+        { name: 'next', from: 'registry.example.com:5000/team/app:2' },
+      ],
+      optIn,
+    ),
+  );
   r.putStream(stream('pinned', [{ name: 'x', from: `registry.example.com:5000/team/app@${digest}` }], optIn));
   r.putStream(stream('not-opted', [{ name: 'prod', from: 'registry.example.com:5000/team/app:1' }]));
-  r.putStream(stream('per-tag', [{ name: 'a', from: 'registry.example.com:5000/team/app:1', annotations: optIn }, { name: 'b', from: 'registry.example.com:5000/team/app:1' }]));
+  r.putStream(
+    stream('per-tag', [
+      { name: 'a', from: 'registry.example.com:5000/team/app:1', annotations: optIn },
+      { name: 'b', from: 'registry.example.com:5000/team/app:1' },
+    ]),
+  );
   r.putStream(stream('other-host', [{ name: 'prod', from: 'mirror.example.com/team/app:1' }], optIn));
 
   const answer = await post(r.url, { events: [pushEvent('team/app', '1')] });
   assert.equal(answer.status, 202);
   assert.deepEqual(answer.body, { events: 1, duplicates: 0, imports: 2 });
-  assert.deepEqual(r.asked.flat().map((f) => `${f.stream}:${f.tag}`).sort(), ['app:prod', 'per-tag:a']);
+  assert.deepEqual(
+    r.asked
+      .flat()
+      .map((f) => `${f.stream}:${f.tag}`)
+      .sort(),
+    ['app:prod', 'per-tag:a'],
+  );
 });
 
 test('pulls, deletes and pushes by digest alone move no tag and ask for nothing; a deleted stream is forgotten', async (t) => {
@@ -53,7 +94,11 @@ test('pulls, deletes and pushes by digest alone move no tag and ask for nothing;
   assert.equal(answer.status, 202);
   assert.deepEqual(answer.body, { events: 0, duplicates: 0, imports: 0 });
   r.deleteStream(app);
-  assert.deepEqual((await post(r.url, { events: [pushEvent('team/app', '1')] })).body, { events: 1, duplicates: 0, imports: 0 });
+  assert.deepEqual((await post(r.url, { events: [pushEvent('team/app', '1')] })).body, {
+    events: 1,
+    duplicates: 0,
+    imports: 0,
+  });
   assert.deepEqual(r.asked, []);
 });
 
@@ -61,18 +106,27 @@ test('?registry= in the endpoint URL names the registry when pushers address it 
   const r = await startReceiver(t, token);
   r.putStream(stream('app', [{ name: 'prod', from: 'registry.example.com/team/app:1' }], optIn));
   const answer = await fetch(`${r.url}/distribution?registry=registry.example.com`, {
-    method: 'POST', headers: { 'content-type': DISTRIBUTION_EVENTS_MEDIA_TYPE, authorization: `Bearer ${token}` },
+    method: 'POST',
+    headers: { 'content-type': DISTRIBUTION_EVENTS_MEDIA_TYPE, authorization: `Bearer ${token}` },
     body: JSON.stringify({ events: [pushEvent('team/app', '1', '10.1.2.3:5000')] }),
   });
   assert.equal(answer.status, 202);
-  assert.deepEqual(r.asked.flat().map((f) => f.stream), ['app']);
+  assert.deepEqual(
+    r.asked.flat().map((f) => f.stream),
+    ['app'],
+  );
 });
 
 test('no token, a wrong token, or a token in the wrong scheme: 401 and nothing asked', async (t) => {
   const r = await startReceiver(t, token);
   r.putStream(stream('app', [{ name: 'prod', from: 'registry.example.com:5000/team/app:1' }], optIn));
   const body = { events: [pushEvent('team/app', '1')] };
-  const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer secret-token-2' }, { authorization: `Basic ${token}` }, { authorization: `Bearer ${token}x` }];
+  const attempts: Array<Record<string, string>> = [
+    {},
+    { authorization: 'Bearer secret-token-2' },
+    { authorization: `Basic ${token}` },
+    { authorization: `Bearer ${token}x` },
+  ];
   for (const headers of attempts) {
     const answer = await post(r.url, body, headers);
     assert.equal(answer.status, 401, JSON.stringify(headers));
@@ -98,8 +152,14 @@ test('malformed bodies: 400 naming what is wrong, and nothing asked', async (t) 
     ['{"events": [', /not JSON/],
     [{ notEvents: [] }, /no "events" array/],
     [{ events: [{ action: 'push' }] }, /events\[0\] has no "action" and "target"/],
-    [{ events: [pushEvent('team/app', '1'), { action: 'push', target: { tag: '1' } }] }, /events\[1\]\.target\.repository is missing/],
-    [{ events: [{ action: 'push', target: { repository: 'team/app', tag: 1 } }] }, /events\[0\]\.target\.tag is not a string/],
+    [
+      { events: [pushEvent('team/app', '1'), { action: 'push', target: { tag: '1' } }] },
+      /events\[1\]\.target\.repository is missing/,
+    ],
+    [
+      { events: [{ action: 'push', target: { repository: 'team/app', tag: 1 } }] },
+      /events\[0\]\.target\.tag is not a string/,
+    ],
     [{ events: [{ action: 'push', target: { repository: 'team/app', tag: '1' } }] }, /request\.host is missing/],
   ];
   for (const [body, message] of cases) {
@@ -107,7 +167,11 @@ test('malformed bodies: 400 naming what is wrong, and nothing asked', async (t) 
     assert.equal(answer.status, 400, JSON.stringify(body));
     assert.match(String(answer.body.error), message);
   }
-  const wrongType = await fetch(`${r.url}/distribution`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' }, body: '{}' });
+  const wrongType = await fetch(`${r.url}/distribution`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' },
+    body: '{}',
+  });
   assert.equal(wrongType.status, 400);
   assert.deepEqual(r.asked, [], 'a batch with one bad event is refused whole');
 });
@@ -119,11 +183,23 @@ test('duplicates within the window ask once; after it, or for another digest, ag
   const first = await post(r.url, { events: [pushEvent('team/app', '1'), pushEvent('team/app', '1')] });
   assert.deepEqual(first.body, { events: 2, duplicates: 1, imports: 1 });
   now += 5_000;
-  assert.deepEqual((await post(r.url, { events: [pushEvent('team/app', '1')] })).body, { events: 1, duplicates: 1, imports: 0 });
+  assert.deepEqual((await post(r.url, { events: [pushEvent('team/app', '1')] })).body, {
+    events: 1,
+    duplicates: 1,
+    imports: 0,
+  });
   const other = `sha256:${'cd'.repeat(32)}`;
-  assert.deepEqual((await post(r.url, { events: [pushEvent('team/app', '1', undefined, other)] })).body, { events: 1, duplicates: 0, imports: 1 });
+  assert.deepEqual((await post(r.url, { events: [pushEvent('team/app', '1', undefined, other)] })).body, {
+    events: 1,
+    duplicates: 0,
+    imports: 1,
+  });
   now += 10_000;
-  assert.deepEqual((await post(r.url, { events: [pushEvent('team/app', '1')] })).body, { events: 1, duplicates: 0, imports: 1 });
+  assert.deepEqual((await post(r.url, { events: [pushEvent('team/app', '1')] })).body, {
+    events: 1,
+    duplicates: 0,
+    imports: 1,
+  });
   assert.equal(r.asked.length, 3);
 });
 
@@ -133,7 +209,11 @@ test('a replica that does not import answers 503 so the sender retries, and does
   r.putStream(stream('app', [{ name: 'prod', from: 'registry.example.com:5000/team/app:1' }], optIn));
   assert.equal((await post(r.url, { events: [pushEvent('team/app', '1')] })).status, 503);
   importing = true;
-  assert.deepEqual((await post(r.url, { events: [pushEvent('team/app', '1')] })).body, { events: 1, duplicates: 0, imports: 1 });
+  assert.deepEqual((await post(r.url, { events: [pushEvent('team/app', '1')] })).body, {
+    events: 1,
+    duplicates: 0,
+    imports: 1,
+  });
 });
 
 test('the token comes from a file or a Secret key; a missing one is an error naming it', async () => {
@@ -141,11 +221,19 @@ test('the token comes from a file or a Secret key; a missing one is an error nam
   await writeFile(join(dir, 'token'), `${token}\n`);
   const noApi = {} as KubeClient;
   assert.ok((await loadEventToken(noApi, { file: join(dir, 'token') })).accepts({ authorization: `Bearer ${token}` }));
-  await assert.rejects(loadEventToken(noApi, { file: join(dir, 'absent') }), /cannot read the registry event token file .*absent/);
+  await assert.rejects(
+    loadEventToken(noApi, { file: join(dir, 'absent') }),
+    /cannot read the registry event token file .*absent/,
+  );
   await writeFile(join(dir, 'empty'), '\n');
   await assert.rejects(loadEventToken(noApi, { file: join(dir, 'empty') }), /token is empty/);
-  const api = { call: async () => ({ data: { token: Buffer.from(token).toString('base64') } }) } as unknown as KubeClient;
+  const api = {
+    call: async () => ({ data: { token: Buffer.from(token).toString('base64') } }),
+  } as unknown as KubeClient;
   const secret = { namespace: 'istream-system', name: 'events', key: 'token' };
   assert.ok((await loadEventToken(api, { secret })).accepts({ authorization: `Bearer ${token}` }));
-  await assert.rejects(loadEventToken(api, { secret: { ...secret, key: 'other' } }), /Secret istream-system\/events has no key "other"/);
+  await assert.rejects(
+    loadEventToken(api, { secret: { ...secret, key: 'other' } }),
+    /Secret istream-system\/events has no key "other"/,
+  );
 });

@@ -14,7 +14,11 @@ export interface ReceiverUnderTest {
   log: string[];
 }
 
-export async function startReceiver(t: TestContext, token: string, extra: Partial<EventReceiverOptions> & { tokenHeader?: string; importing?: () => boolean } = {}): Promise<ReceiverUnderTest> {
+export async function startReceiver(
+  t: TestContext,
+  token: string,
+  extra: Partial<EventReceiverOptions> & { tokenHeader?: string; importing?: () => boolean } = {},
+): Promise<ReceiverUnderTest> {
   const change: Array<(s: StreamObject) => void> = [];
   const remove: Array<(s: StreamObject) => void> = [];
   const asked: FollowedTag[][] = [];
@@ -22,7 +26,11 @@ export async function startReceiver(t: TestContext, token: string, extra: Partia
   const receiver = new EventReceiver({
     bindAddress: '127.0.0.1:0',
     token: new SharedToken(token, extra.tokenHeader),
-    streams: { onStreamChange: (h) => change.push(h), onStreamDelete: (h) => remove.push(h), synced: async () => undefined },
+    streams: {
+      onStreamChange: (h) => change.push(h),
+      onStreamDelete: (h) => remove.push(h),
+      synced: async () => undefined,
+    },
     importNow: (tags) => {
       if (extra.importing && !extra.importing()) return false;
       asked.push([...tags]);
@@ -33,19 +41,40 @@ export async function startReceiver(t: TestContext, token: string, extra: Partia
   });
   const stop = new AbortController();
   const running = receiver.start(stop.signal);
-  t.after(async () => { stop.abort(); await running; });
+  t.after(async () => {
+    stop.abort();
+    await running;
+  });
   const address = await receiver.listening;
   return {
-    url: `http://${address}`, asked, log,
-    putStream: (s) => { for (const h of change) h(s); },
-    deleteStream: (s) => { for (const h of remove) h(s); },
+    url: `http://${address}`,
+    asked,
+    log,
+    putStream: (s) => {
+      for (const h of change) h(s);
+    },
+    deleteStream: (s) => {
+      for (const h of remove) h(s);
+    },
   };
 }
 
-export function stream(name: string, tags: Array<{ name: string; from: string; annotations?: Record<string, string> }>, annotations?: Record<string, string>): StreamObject {
+export function stream(
+  name: string,
+  tags: Array<{ name: string; from: string; annotations?: Record<string, string> }>,
+  annotations?: Record<string, string>,
+): StreamObject {
   return {
-    apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name, namespace: 'ns', annotations },
-    spec: { tags: tags.map((t) => ({ name: t.name, from: { kind: 'DockerImage', name: t.from }, annotations: t.annotations })) },
+    apiVersion: 'image.openshift.io/v1',
+    kind: 'ImageStream',
+    metadata: { name, namespace: 'ns', annotations },
+    spec: {
+      tags: tags.map((t) => ({
+        name: t.name,
+        from: { kind: 'DockerImage', name: t.from },
+        annotations: t.annotations,
+      })),
+    },
   } as StreamObject;
 }
 

@@ -1,7 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  normaliseSpec, OBSERVED_SPEC_ANNOTATION, specTag, statusTag, type ImageStream, type TagReference,
+  normaliseSpec,
+  OBSERVED_SPEC_ANNOTATION,
+  specTag,
+  statusTag,
+  type ImageStream,
+  type TagReference,
 } from '../../src/imagestream/index.js';
 
 const now = new Date('2026-01-01T12:00:00Z');
@@ -10,7 +15,8 @@ const A = `sha256:${'a'.repeat(64)}`;
 /** A stream as the API server stores what kubectl sent: the CRD bumps metadata.generation, nothing else. */
 function applied(generation: number, tags: TagReference[], annotations: Record<string, string> = {}): ImageStream {
   return {
-    apiVersion: 'image.openshift.io/v1', kind: 'ImageStream',
+    apiVersion: 'image.openshift.io/v1',
+    kind: 'ImageStream',
     metadata: { name: 'app', namespace: 'demo', generation, creationTimestamp: '2026-01-01T11:00:00Z', annotations },
     spec: { tags },
   };
@@ -19,10 +25,17 @@ function applied(generation: number, tags: TagReference[], annotations: Record<s
 /** What the API server stores after the controller's write: metadata.generation moves on with a spec change. */
 function afterWrite(stream: ImageStream, previous: ImageStream): ImageStream {
   const specChanged = JSON.stringify(stream.spec) !== JSON.stringify(previous.spec);
-  return { ...stream, metadata: { ...stream.metadata, generation: (previous.metadata.generation ?? 0) + (specChanged ? 1 : 0) } };
+  return {
+    ...stream,
+    metadata: { ...stream.metadata, generation: (previous.metadata.generation ?? 0) + (specChanged ? 1 : 0) },
+  };
 }
 
-const docker = (name: string, from: string, extra: Partial<TagReference> = {}): TagReference => ({ name, from: { kind: 'DockerImage', name: from }, ...extra });
+const docker = (name: string, from: string, extra: Partial<TagReference> = {}): TagReference => ({
+  name,
+  from: { kind: 'DockerImage', name: from },
+  ...extra,
+});
 
 test('tags applied without a generation get the generation the stamping write stores, as PrepareForCreate stamps them', () => {
   const stream = applied(1, [docker('8', 'reg.test/ubi:8')]);
@@ -49,14 +62,27 @@ test('kubectl apply drops generations (JSON merge patch replaces the list): unch
   const first = applied(1, [docker('8', 'reg.test/ubi:8'), docker('9', 'reg.test/ubi:9')]);
   const stored = afterWrite(normaliseSpec(first, now).change.stream, first);
   const g = stored.metadata.generation!;
-  const reapplied = applied(g + 1, [docker('8', 'reg.test/ubi:8'), docker('9', 'reg.test/ubi:9.1')], stored.metadata.annotations);
+  const reapplied = applied(
+    g + 1,
+    [docker('8', 'reg.test/ubi:8'), docker('9', 'reg.test/ubi:9.1')],
+    stored.metadata.annotations,
+  );
   const { change } = normaliseSpec(reapplied, now);
   assert.equal(specTag(change.stream, '8')?.generation, g, 'unchanged: its generation restored, no import');
-  assert.equal(specTag(change.stream, '9')?.generation, g + 2, 'from.name changed: the generation of the write that stores it');
+  assert.equal(
+    specTag(change.stream, '9')?.generation,
+    g + 2,
+    'from.name changed: the generation of the write that stores it',
+  );
 });
 
 test('from.name patched with the generation kept, generation set to 0, reference toggled and importMode changed each take a new generation', () => {
-  const first = applied(1, [docker('a', 'reg.test/a:1'), docker('b', 'reg.test/b:1'), docker('c', 'reg.test/c:1'), docker('d', 'reg.test/d:1')]);
+  const first = applied(1, [
+    docker('a', 'reg.test/a:1'),
+    docker('b', 'reg.test/b:1'),
+    docker('c', 'reg.test/c:1'),
+    docker('d', 'reg.test/d:1'),
+  ]);
   const stored = afterWrite(normaliseSpec(first, now).change.stream, first);
   const g = stored.metadata.generation!;
   const edited = structuredClone(stored);
@@ -74,29 +100,65 @@ test('from.name patched with the generation kept, generation set to 0, reference
   assert.equal(normaliseSpec(defaulted, now).applied, false, 'Legacy is what an unset import mode means');
   const generations = change.stream.spec.tags!.map((t) => t.generation);
   assert.deepEqual(generations, [g + 2, g + 2, g + 2, g + 2]);
-  assert.deepEqual(statusTag(change.stream, 'c')?.items, [{ created: '2026-01-01T12:00:00Z', dockerImageReference: 'reg.test/c:1', image: '', generation: g + 2 }]);
+  assert.deepEqual(statusTag(change.stream, 'c')?.items, [
+    { created: '2026-01-01T12:00:00Z', dockerImageReference: 'reg.test/c:1', image: '', generation: g + 2 },
+  ]);
 });
 
-test('reference tags and tags from the same stream get their status item at once, created at the stream\'s creation', () => {
-  const stream = applied(1, [docker('ref', 'reg.test/ubi:8', { reference: true }), { name: 'copy', from: { kind: 'ImageStreamTag', name: 'app:src' } }]);
-  stream.status = { dockerImageRepository: '', tags: [{ tag: 'src', items: [{ created: '2026-01-01T10:00:00Z', dockerImageReference: `reg.test/ubi@${A}`, image: A, generation: 1 }] }] };
+test("reference tags and tags from the same stream get their status item at once, created at the stream's creation", () => {
+  const stream = applied(1, [
+    docker('ref', 'reg.test/ubi:8', { reference: true }),
+    { name: 'copy', from: { kind: 'ImageStreamTag', name: 'app:src' } },
+  ]);
+  stream.status = {
+    dockerImageRepository: '',
+    tags: [
+      {
+        tag: 'src',
+        items: [
+          { created: '2026-01-01T10:00:00Z', dockerImageReference: `reg.test/ubi@${A}`, image: A, generation: 1 },
+        ],
+      },
+    ],
+  };
   const { change } = normaliseSpec(stream, now);
   const generation = specTag(change.stream, 'ref')?.generation;
-  assert.deepEqual(statusTag(change.stream, 'ref')?.items, [{ created: '2026-01-01T11:00:00Z', dockerImageReference: 'reg.test/ubi:8', image: '', generation }]);
-  assert.deepEqual(statusTag(change.stream, 'copy')?.items, [{ created: '2026-01-01T11:00:00Z', dockerImageReference: `reg.test/ubi@${A}`, image: A, generation }]);
+  assert.deepEqual(statusTag(change.stream, 'ref')?.items, [
+    { created: '2026-01-01T11:00:00Z', dockerImageReference: 'reg.test/ubi:8', image: '', generation },
+  ]);
+  assert.deepEqual(statusTag(change.stream, 'copy')?.items, [
+    { created: '2026-01-01T11:00:00Z', dockerImageReference: `reg.test/ubi@${A}`, image: A, generation },
+  ]);
 });
 
 test('a tag copied from another namespace gets nothing unless the lookup (the access check) gives that stream', () => {
   const tags = [{ name: 'copy', from: { kind: 'ImageStreamTag', name: 'base:1', namespace: 'shared' } }];
   const base: ImageStream = { ...applied(1, []), metadata: { name: 'base', namespace: 'shared' } };
-  base.status = { dockerImageRepository: '', tags: [{ tag: '1', items: [{ created: '2026-01-01T10:00:00Z', dockerImageReference: `reg.test/base@${A}`, image: A, generation: 1 }] }] };
+  base.status = {
+    dockerImageRepository: '',
+    tags: [
+      {
+        tag: '1',
+        items: [
+          { created: '2026-01-01T10:00:00Z', dockerImageReference: `reg.test/base@${A}`, image: A, generation: 1 },
+        ],
+      },
+    ],
+  };
   assert.equal(statusTag(normaliseSpec(applied(1, tags), now, () => undefined).change.stream, 'copy'), undefined);
-  const granted = normaliseSpec(applied(1, tags), now, (ns, name) => (ns === 'shared' && name === 'base' ? base : undefined));
+  const granted = normaliseSpec(applied(1, tags), now, (ns, name) =>
+    ns === 'shared' && name === 'base' ? base : undefined,
+  );
   assert.equal(statusTag(granted.change.stream, 'copy')?.items?.[0]?.image, A);
 });
 
 test('an unreadable record is treated as none: stamped tags are kept, unstamped ones stamped', () => {
-  const stream = applied(3, [docker('8', 'reg.test/ubi:8', { generation: 2 }), docker('9', 'reg.test/ubi:9')], { [OBSERVED_SPEC_ANNOTATION]: '{not json' });
+  const stream = applied(3, [docker('8', 'reg.test/ubi:8', { generation: 2 }), docker('9', 'reg.test/ubi:9')], {
+    [OBSERVED_SPEC_ANNOTATION]: '{not json',
+  });
   const { change } = normaliseSpec(stream, now);
-  assert.deepEqual(change.stream.spec.tags!.map((t) => t.generation), [2, 4]);
+  assert.deepEqual(
+    change.stream.spec.tags!.map((t) => t.generation),
+    [2, 4],
+  );
 });

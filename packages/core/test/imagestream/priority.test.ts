@@ -4,7 +4,19 @@ import { prioritizeTags, selectTagsForImport } from '../../src/imagestream/index
 
 test('latest first, then minor versions newest first, then full versions, then the rest by name', () => {
   assert.deepEqual(
-    prioritizeTags(['other', '1.0.0', 'v5.1', '5.1', 'latest', '5.10', '2.0.0-rc1', '2.0.0', '5.1-rc1', 'abc', '10.0.1']),
+    prioritizeTags([
+      'other',
+      '1.0.0',
+      'v5.1',
+      '5.1',
+      'latest',
+      '5.10',
+      '2.0.0-rc1',
+      '2.0.0',
+      '5.1-rc1',
+      'abc',
+      '10.0.1',
+    ]),
     ['latest', '5.10', '5.1', 'v5.1', '5.1-rc1', '10.0.1', '2.0.0', '2.0.0-rc1', '1.0.0', 'abc', 'other'],
   );
 });

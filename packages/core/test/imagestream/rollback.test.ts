@@ -1,7 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  pinTag, pinnedFromAnnotation, pinnedImage, resumeTag, RollbackError, tagRevisions, type ImageStream,
+  pinTag,
+  pinnedFromAnnotation,
+  pinnedImage,
+  resumeTag,
+  RollbackError,
+  tagRevisions,
+  type ImageStream,
 } from '../../src/imagestream/index.js';
 
 const dA = 'sha256:' + 'a'.repeat(64);
@@ -9,15 +15,31 @@ const dB = 'sha256:' + 'b'.repeat(64);
 
 function imported(): ImageStream {
   return {
-    apiVersion: 'image.openshift.io/v1', kind: 'ImageStream',
+    apiVersion: 'image.openshift.io/v1',
+    kind: 'ImageStream',
     metadata: { name: 'ubi', namespace: 'demo', generation: 3 },
-    spec: { tags: [{ name: '8', from: { kind: 'DockerImage', name: 'reg.test/ubi:8' }, generation: 3, importPolicy: { scheduled: true }, referencePolicy: { type: 'Source' } }] },
+    spec: {
+      tags: [
+        {
+          name: '8',
+          from: { kind: 'DockerImage', name: 'reg.test/ubi:8' },
+          generation: 3,
+          importPolicy: { scheduled: true },
+          referencePolicy: { type: 'Source' },
+        },
+      ],
+    },
     status: {
       dockerImageRepository: '',
-      tags: [{ tag: '8', items: [
-        { created: '2026-01-02T00:00:00Z', dockerImageReference: `reg.test/ubi@${dB}`, image: dB, generation: 3 },
-        { created: '2026-01-01T00:00:00Z', dockerImageReference: `reg.test/ubi@${dA}`, image: dA, generation: 2 },
-      ] }],
+      tags: [
+        {
+          tag: '8',
+          items: [
+            { created: '2026-01-02T00:00:00Z', dockerImageReference: `reg.test/ubi@${dB}`, image: dB, generation: 3 },
+            { created: '2026-01-01T00:00:00Z', dockerImageReference: `reg.test/ubi@${dA}`, image: dA, generation: 2 },
+          ],
+        },
+      ],
     },
   };
 }
@@ -25,10 +47,16 @@ function imported(): ImageStream {
 test('rollback with no target pins the previous image, keeps the history and remembers the source', () => {
   const { stream, pinned } = pinTag(imported(), '8', { previous: true }, new Date('2026-01-03T00:00:00Z'));
   assert.equal(pinned.event.dockerImageReference, `reg.test/ubi@${dA}`);
-  assert.deepEqual(tagRevisions(stream, '8').map((r) => r.event.image), [dA, dB, dA]);
+  assert.deepEqual(
+    tagRevisions(stream, '8').map((r) => r.event.image),
+    [dA, dB, dA],
+  );
   const ref = stream.spec.tags?.[0];
   assert.deepEqual(ref?.from, { kind: 'ImageStreamImage', name: `ubi@${dA}` });
-  assert.equal(ref?.annotations?.[pinnedFromAnnotation], JSON.stringify({ kind: 'DockerImage', name: 'reg.test/ubi:8' }));
+  assert.equal(
+    ref?.annotations?.[pinnedFromAnnotation],
+    JSON.stringify({ kind: 'DockerImage', name: 'reg.test/ubi:8' }),
+  );
   assert.equal(ref?.importPolicy?.scheduled, true, 'the import policy survives for --resume');
   assert.equal(pinnedImage(stream, '8'), dA);
 });

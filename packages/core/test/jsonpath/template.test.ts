@@ -3,15 +3,25 @@ import assert from 'node:assert/strict';
 import { compileTemplate, relaxedPath, selectValues, TemplateError } from '@istream/core/jsonpath';
 
 const stream = (name: string, tags: string[], extra: Record<string, unknown> = {}) => ({
-  apiVersion: 'image.openshift.io/v1', kind: 'ImageStream',
+  apiVersion: 'image.openshift.io/v1',
+  kind: 'ImageStream',
   metadata: { name, annotations: { 'image.openshift.io/triggers': `t-${name}` } },
   spec: { tags: tags.map((t) => ({ name: t })) },
   ...extra,
 });
 const list = {
-  apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' },
+  apiVersion: 'v1',
+  kind: 'List',
+  metadata: { resourceVersion: '' },
   items: [
-    stream('ubi', ['8', '9'], { status: { tags: [{ tag: '8', items: [{ image: 'sha256:8' }] }, { tag: '9', items: [{ image: 'sha256:9' }] }] } }),
+    stream('ubi', ['8', '9'], {
+      status: {
+        tags: [
+          { tag: '8', items: [{ image: 'sha256:8' }] },
+          { tag: '9', items: [{ image: 'sha256:9' }] },
+        ],
+      },
+    }),
     stream('web', ['latest']),
   ],
 };
@@ -28,7 +38,10 @@ test('{"\\n"} and {\'\\t\'} are literals with Go escapes; text outside braces is
 });
 
 test('{range}...{end} prints its body once per selected value, nested ranges included', () => {
-  assert.equal(run('{range .items[*]}{.metadata.name}:{range .spec.tags[*]} {.name}{end}{"\\n"}{end}'), 'ubi: 8 9\nweb: latest\n');
+  assert.equal(
+    run('{range .items[*]}{.metadata.name}:{range .spec.tags[*]} {.name}{end}{"\\n"}{end}'),
+    'ubi: 8 9\nweb: latest\n',
+  );
   assert.equal(run('{range .items[*]}[{.metadata.name}]{end} after'), '[ubi][web] after');
 });
 
@@ -63,14 +76,26 @@ test('objects and lists print as compact JSON, as Go marshals them; missing fiel
   assert.equal(run('{@}', 'x'), 'x');
 });
 
-test('a filter never runs code: only kubectl\'s comparison grammar is accepted', () => {
+test("a filter never runs code: only kubectl's comparison grammar is accepted", () => {
   for (const [template, reason, position] of [
-    ['{.items[?(@.metadata.name==constructor)]}', 'filter operand "constructor" must be @.path, a number, true, false or a quoted string', 28],
-    ['{.items[?(@.a==process.exit)]}', 'filter operand "process.exit" must be @.path, a number, true, false or a quoted string', 16],
+    [
+      '{.items[?(@.metadata.name==constructor)]}',
+      'filter operand "constructor" must be @.path, a number, true, false or a quoted string',
+      28,
+    ],
+    [
+      '{.items[?(@.a==process.exit)]}',
+      'filter operand "process.exit" must be @.path, a number, true, false or a quoted string',
+      16,
+    ],
     ['{.items[?(@.a=="x)")]}', 'filter string "x)" may not contain )', 16],
   ] as const) {
-    assert.throws(() => compileTemplate(template), (e: unknown) => e instanceof TemplateError
-      && e.message === `error parsing jsonpath template ${JSON.stringify(template)}: ${reason} at position ${position}`);
+    assert.throws(
+      () => compileTemplate(template),
+      (e: unknown) =>
+        e instanceof TemplateError &&
+        e.message === `error parsing jsonpath template ${JSON.stringify(template)}: ${reason} at position ${position}`,
+    );
   }
 });
 
@@ -88,14 +113,21 @@ test('parse errors name the template and the (1-based) position of the problem',
     ['{.items.}', 'expected a field name after . at position 9'],
   ];
   for (const [template, message] of cases) {
-    assert.throws(() => compileTemplate(template), { name: 'TemplateError', message: `error parsing jsonpath template ${JSON.stringify(template)}: ${message}` }, template);
+    assert.throws(
+      () => compileTemplate(template),
+      { name: 'TemplateError', message: `error parsing jsonpath template ${JSON.stringify(template)}: ${message}` },
+      template,
+    );
   }
 });
 
-test('custom columns take kubectl\'s relaxed paths: a.b, .a.b, {a.b} and {.a.b} are one path', () => {
+test("custom columns take kubectl's relaxed paths: a.b, .a.b, {a.b} and {.a.b} are one path", () => {
   for (const form of ['metadata.name', '.metadata.name', '{metadata.name}', '{.metadata.name}']) {
     assert.deepEqual(selectValues(relaxedPath(form), list.items[0]), ['ubi'], form);
   }
   assert.deepEqual(selectValues(relaxedPath('spec.tags[*].name'), list.items[0]), ['8', '9']);
-  assert.throws(() => relaxedPath('{.a}{.b}'), /^TemplateError: error parsing jsonpath template "\{\.a\}\{\.b\}": unexpected path string/);
+  assert.throws(
+    () => relaxedPath('{.a}{.b}'),
+    /^TemplateError: error parsing jsonpath template "\{\.a\}\{\.b\}": unexpected path string/,
+  );
 });

@@ -35,7 +35,7 @@ test('paused as a string becomes the boolean, in each YAML quoting style', async
   assert.deepEqual(await service.codeActions(once, yes!.range, [yes!]), []);
 });
 
-test('a CronJob path on a Deployment and the reverse get the kind\'s base path', async () => {
+test("a CronJob path on a Deployment and the reverse get the kind's base path", async () => {
   const text = readFixture('fieldpath-wrong-kind.yaml');
   const fixed = await fix(text, 'field-path-outside-template');
   const again = await fix(fixed, 'field-path-outside-template');
@@ -47,14 +47,20 @@ test('a CronJob path on a Deployment and the reverse get the kind\'s base path',
 test('single quotes and spaces in the filter, and a missing .image, are repaired; a missing ] is not guessed', async () => {
   const docs = readFixture('fieldpath-unparseable.yaml').split('---\n');
   const quotes = await fix(docs[0] as string, 'field-path-invalid');
-  assert.ok(quotes.includes(`containers[?(@.name==\\"web\\")].image"}]'`), 'written with JSON-escaped double quotes inside the single-quoted YAML');
+  assert.ok(
+    quotes.includes(`containers[?(@.name==\\"web\\")].image"}]'`),
+    'written with JSON-escaped double quotes inside the single-quoted YAML',
+  );
   assert.deepEqual(codes(quotes), []);
   // Spaces leave the ") suffix, so OpenShift reads a (missing) container name: a loose selector.
   assert.deepEqual(codes(await fix(docs[1] as string, 'field-path-loose-selector')), []);
   assert.deepEqual(codes(await fix(docs[3] as string, 'field-path-invalid')), []);
   const bracket = docs[2] as string;
   const [d] = service.validate(bracket);
-  assert.deepEqual((await service.codeActions(bracket, d!.range, [d!])).filter((a) => a.kind === 'quickfix'), []);
+  assert.deepEqual(
+    (await service.codeActions(bracket, d!.range, [d!])).filter((a) => a.kind === 'quickfix'),
+    [],
+  );
 });
 
 test('a selector with only one end of ?(@.name=="NAME") is completed to the name OpenShift reads', async () => {
@@ -69,9 +75,15 @@ test('a fieldPath naming a missing container is regenerated for the one containe
   const text = readFixture('container-not-found.yaml');
   const [d] = service.validate(text);
   const actions = await service.codeActions(text, d!.range, [d!]);
-  assert.deepEqual(actions.map((a) => [a.title, a.isPreferred]), [['Use container "web"', true]]);
+  assert.deepEqual(
+    actions.map((a) => [a.title, a.isPreferred]),
+    [['Use container "web"', true]],
+  );
   const fixed = applyEdits(text, actions[0]!.edits);
-  assert.ok(fixed.includes('"fieldPath":"spec.template.spec.containers[?(@.name==\\"web\\")].image"},\n'), 'stays valid inside the block scalar');
+  assert.ok(
+    fixed.includes('"fieldPath":"spec.template.spec.containers[?(@.name==\\"web\\")].image"},\n'),
+    'stays valid inside the block scalar',
+  );
 });
 
 test('"pause" is renamed to "paused" and from.apiVersion removed', async () => {
@@ -93,22 +105,42 @@ test('"Pin image to digest" appends the digest the lookup gives', async () => {
 test('"Add image-stream trigger" creates the annotation as oc writes it, or appends to it', async () => {
   const bare = readFixture('paused-string.yaml').replace(/ {2}annotations:\n.*\n/, '');
   const at = positionOf(bare, 'image: web:latest', 8);
-  const [add] = (await service.codeActions(bare, { start: at, end: at }, [])).filter((a) => a.title.startsWith('Add image-stream trigger'));
+  const [add] = (await service.codeActions(bare, { start: at, end: at }, [])).filter((a) =>
+    a.title.startsWith('Add image-stream trigger'),
+  );
   assert.ok(add);
   const added = applyEdits(bare, add.edits);
-  assert.ok(added.includes(`  annotations:\n    image.openshift.io/triggers: '[{"from":{"kind":"ImageStreamTag","name":"web:latest"},"fieldPath":"spec.template.spec.containers[?(@.name==\\"web\\")].image"}]'\n`));
+  assert.ok(
+    added.includes(
+      `  annotations:\n    image.openshift.io/triggers: '[{"from":{"kind":"ImageStreamTag","name":"web:latest"},"fieldPath":"spec.template.spec.containers[?(@.name==\\"web\\")].image"}]'\n`,
+    ),
+  );
   assert.deepEqual(codes(added), []);
 
-  const twoContainers = readFixture('valid.yaml').split('---\n')[2]!.replace('          - name: report\n', '          - name: sidecar\n            image: quay.io/x/side:2\n          - name: report\n');
+  const twoContainers = readFixture('valid.yaml')
+    .split('---\n')[2]!
+    .replace(
+      '          - name: report\n',
+      '          - name: sidecar\n            image: quay.io/x/side:2\n          - name: report\n',
+    );
   const pos = positionOf(twoContainers, 'side:2');
-  const [append] = (await service.codeActions(twoContainers, { start: pos, end: pos }, [])).filter((a) => a.title.startsWith('Add image-stream trigger'));
+  const [append] = (await service.codeActions(twoContainers, { start: pos, end: pos }, [])).filter((a) =>
+    a.title.startsWith('Add image-stream trigger'),
+  );
   assert.ok(append, 'offered for the container without a trigger');
   assert.match(append.title, /"sidecar" \(side:2\)/);
   const appended = applyEdits(twoContainers, append.edits);
   assert.deepEqual(codes(appended), []);
-  assert.ok(appended.includes('"fieldPath":"spec.jobTemplate.spec.template.spec.containers[?(@.name==\\"sidecar\\")].image"'));
+  assert.ok(
+    appended.includes('"fieldPath":"spec.jobTemplate.spec.template.spec.containers[?(@.name==\\"sidecar\\")].image"'),
+  );
   const triggered = positionOf(appended, 'image: report:stable', 8);
-  assert.deepEqual((await service.codeActions(appended, { start: triggered, end: triggered }, [])).filter((a) => a.title.startsWith('Add')), []);
+  assert.deepEqual(
+    (await service.codeActions(appended, { start: triggered, end: triggered }, [])).filter((a) =>
+      a.title.startsWith('Add'),
+    ),
+    [],
+  );
 });
 
 test('"Add image-stream trigger" is not offered for a container whose trigger is broken: it would duplicate its fieldPath', async () => {
@@ -124,7 +156,9 @@ test('"Add image-stream trigger" is not offered for a container whose trigger is
   ] as const) {
     const text = broken.replace(',"paused":"false"', '').replace(from, to);
     assert.notEqual(text, broken.replace(',"paused":"false"', ''), `the fixture contains ${from}`);
-    const offered = (await service.codeActions(text, { start: at, end: at }, [])).filter((a) => a.title.startsWith('Add image-stream trigger'));
+    const offered = (await service.codeActions(text, { start: at, end: at }, [])).filter((a) =>
+      a.title.startsWith('Add image-stream trigger'),
+    );
     assert.deepEqual(offered, [], `with ${to}`);
   }
 });
@@ -161,9 +195,15 @@ kind: Pod
 spec: {containers: [{name: flow, image: web:latest}]}
 `;
   const asTag = await pinning.pinImages(text, 'tag-and-digest');
-  assert.deepEqual([...asked].sort(), ['gone/app:1', 'quay.io/x/side:2', 'web:latest'], 'each reference looked up once, the pinned one not at all');
+  assert.deepEqual(
+    [...asked].sort(),
+    ['gone/app:1', 'quay.io/x/side:2', 'web:latest'],
+    'each reference looked up once, the pinned one not at all',
+  );
   assert.deepEqual(asTag.pinned, ['web:latest', 'quay.io/x/side:2']);
-  assert.deepEqual(asTag.failed, [{ image: 'gone/app:1', reason: 'cannot reach registry docker.io: connection refused' }]);
+  assert.deepEqual(asTag.failed, [
+    { image: 'gone/app:1', reason: 'cannot reach registry docker.io: connection refused' },
+  ]);
   const tagged = applyEdits(text, asTag.edits);
   assert.equal(tagged.split(`web:latest@${DIGEST}`).length - 1, 3);
   assert.ok(tagged.includes(`image: "quay.io/x/side:2@${other}"`));
@@ -172,6 +212,9 @@ spec: {containers: [{name: flow, image: web:latest}]}
   const commented = applyEdits(text, (await pinning.pinImages(text, 'digest-tag-comment')).edits);
   assert.ok(commented.includes(`    image: web@${DIGEST} # web:latest\n`), commented);
   assert.ok(commented.includes(`    image: "quay.io/x/side@${other}" # quay.io/x/side:2   \n`), commented);
-  assert.ok(commented.includes(`image: web:latest@${DIGEST}}]}`), 'inside a flow collection the tag stays in the reference');
+  assert.ok(
+    commented.includes(`image: web:latest@${DIGEST}}]}`),
+    'inside a flow collection the tag stays in the reference',
+  );
   assert.deepEqual(codes(commented), []);
 });

@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLanguageService, streamTagsInText, type ImageDescription, type StreamTagInfo } from '../../src/language/index.js';
+import {
+  createLanguageService,
+  streamTagsInText,
+  type ImageDescription,
+  type StreamTagInfo,
+} from '../../src/language/index.js';
 import { applyEdits, positionOf, readFixture } from './helpers.js';
 
 const DIGEST = `sha256:${'1'.repeat(64)}`;
@@ -9,27 +14,36 @@ const ARM = `sha256:${'3'.repeat(64)}`;
 const index: ImageDescription = {
   digest: DIGEST,
   created: '2024-05-01T10:00:00Z',
-  platforms: [{ platform: 'linux/amd64', digest: AMD }, { platform: 'linux/arm64/v8', digest: ARM }],
+  platforms: [
+    { platform: 'linux/amd64', digest: AMD },
+    { platform: 'linux/arm64/v8', digest: ARM },
+  ],
 };
 
-test('inside fieldPath: every container and init container path of this kind, in the scalar\'s quoting', async () => {
+test("inside fieldPath: every container and init container path of this kind, in the scalar's quoting", async () => {
   const text = readFixture('valid.yaml');
   const service = createLanguageService();
   const at = positionOf(text, 'spec.template.spec.containers[?(@.name==\\"web\\")]', 5);
   const items = await service.complete(text, at);
   // Each container by name first, then by index; the label is the name, the path is what is inserted.
-  assert.deepEqual(items.map((i) => [i.label, i.labelDetail, i.labelDescription]), [
-    ['web', undefined, 'containers[?(@.name=="web")]'],
-    ['migrate', ' init', 'containers[?(@.name=="migrate")]'],
-    ['web', ' [0]', 'containers[0]'],
-    ['migrate', ' init [0]', 'initContainers[0]'],
-  ]);
-  assert.deepEqual(items.map((i) => i.detail?.split(': ')[1]), [
-    'spec.template.spec.containers[?(@.name=="web")].image',
-    'spec.template.spec.containers[?(@.name=="migrate")].image',
-    'spec.template.spec.containers[0].image',
-    'spec.template.spec.initContainers[0].image',
-  ]);
+  assert.deepEqual(
+    items.map((i) => [i.label, i.labelDetail, i.labelDescription]),
+    [
+      ['web', undefined, 'containers[?(@.name=="web")]'],
+      ['migrate', ' init', 'containers[?(@.name=="migrate")]'],
+      ['web', ' [0]', 'containers[0]'],
+      ['migrate', ' init [0]', 'initContainers[0]'],
+    ],
+  );
+  assert.deepEqual(
+    items.map((i) => i.detail?.split(': ')[1]),
+    [
+      'spec.template.spec.containers[?(@.name=="web")].image',
+      'spec.template.spec.containers[?(@.name=="migrate")].image',
+      'spec.template.spec.containers[0].image',
+      'spec.template.spec.initContainers[0].image',
+    ],
+  );
   // Choosing the init container's item keeps the single-quoted YAML valid and the trigger clean.
   const chosen = items[3]!;
   const after = applyEdits(text, [{ range: chosen.range!, newText: chosen.insertText }]);
@@ -41,13 +55,16 @@ test('a CronJob gets its jobTemplate paths', async () => {
   const text = readFixture('valid.yaml');
   const at = positionOf(text, '"fieldPath": "spec.jobTemplate', 14);
   const items = await createLanguageService().complete(text, at);
-  assert.deepEqual(items.map((i) => i.detail?.split(': ')[1]), [
-    'spec.jobTemplate.spec.template.spec.containers[?(@.name=="report")].image',
-    'spec.jobTemplate.spec.template.spec.containers[0].image',
-  ]);
+  assert.deepEqual(
+    items.map((i) => i.detail?.split(': ')[1]),
+    [
+      'spec.jobTemplate.spec.template.spec.containers[?(@.name=="report")].image',
+      'spec.jobTemplate.spec.template.spec.containers[0].image',
+    ],
+  );
 });
 
-test('typing a container\'s name in fieldPath matches that container\'s name form first', async () => {
+test("typing a container's name in fieldPath matches that container's name form first", async () => {
   const text = `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -69,21 +86,33 @@ spec:
   // (the opening quote), in the order given, and Enter takes the first.
   const typed = '"app';
   const first = items.find((i) => (i.filterText ?? i.insertText).toLowerCase().startsWith(typed));
-  assert.equal(first?.insertText, JSON.stringify('spec.template.spec.containers[?(@.name=="app")].image').replace(/'/g, "''"));
-  assert.ok(items.every((i) => (i.filterText ?? i.insertText).startsWith('"')), 'every filter text starts as the range does, at the quote');
+  assert.equal(
+    first?.insertText,
+    JSON.stringify('spec.template.spec.containers[?(@.name=="app")].image').replace(/'/g, "''"),
+  );
+  assert.ok(
+    items.every((i) => (i.filterText ?? i.insertText).startsWith('"')),
+    'every filter text starts as the range does, at the quote',
+  );
 });
 
 test('inside from.name: stream tags of ImageStreams in the text and from the injected source', async () => {
-  const stream = 'apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: web\nspec:\n  tags:\n  - name: latest\n  - name: canary\n---\n';
+  const stream =
+    'apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: web\nspec:\n  tags:\n  - name: latest\n  - name: canary\n---\n';
   const text = stream + readFixture('paused-string.yaml');
-  const cluster: StreamTagInfo[] = [{ name: 'base:9', namespace: 'shared', source: 'cluster', current: { image: DIGEST } }];
+  const cluster: StreamTagInfo[] = [
+    { name: 'base:9', namespace: 'shared', source: 'cluster', current: { image: DIGEST } },
+  ];
   const service = createLanguageService({ streams: { streamTags: async () => cluster } });
   const items = await service.complete(text, positionOf(text, '"name":"web:latest"', 9));
-  assert.deepEqual(items.map((i) => [i.label, i.detail]), [
-    ['web:latest', 'ImageStream tag (this file)'],
-    ['web:canary', 'ImageStream tag (this file)'],
-    ['base:9', `ImageStream tag (cluster, namespace shared, now ${DIGEST})`],
-  ]);
+  assert.deepEqual(
+    items.map((i) => [i.label, i.detail]),
+    [
+      ['web:latest', 'ImageStream tag (this file)'],
+      ['web:canary', 'ImageStream tag (this file)'],
+      ['base:9', `ImageStream tag (cluster, namespace shared, now ${DIGEST})`],
+    ],
+  );
   assert.equal(items[1]!.insertText, '"web:canary"');
 });
 
@@ -101,7 +130,10 @@ test('in the metadata of a workload without triggers: a snippet adding the annot
   const items = await service.complete(text, { line: 4, character: 4 });
   assert.equal(items.length, 1);
   assert.equal(items[0]!.kind, 'snippet');
-  assert.equal(items[0]!.insertText, `image.openshift.io/triggers: '[{"from":{"kind":"ImageStreamTag","name":"\${1:web}:\${2:latest}"\\},"fieldPath":"spec.template.spec.containers[?(@.name==\\\\"web\\\\")].image"\\}]'`);
+  assert.equal(
+    items[0]!.insertText,
+    `image.openshift.io/triggers: '[{"from":{"kind":"ImageStreamTag","name":"\${1:web}:\${2:latest}"\\},"fieldPath":"spec.template.spec.containers[?(@.name==\\\\"web\\\\")].image"\\}]'`,
+  );
 
   const noAnnotations = readFixture('paused-string.yaml').replace(/ {2}annotations:\n.*\n/, '  \n');
   const [withMap] = await service.complete(noAnnotations, { line: 4, character: 2 });
@@ -111,7 +143,9 @@ test('in the metadata of a workload without triggers: a snippet adding the annot
 
 test('hover on image: the index digest, each platform, the created time', async () => {
   const text = readFixture('valid.yaml');
-  const service = createLanguageService({ imageLookup: { describe: async (ref) => (ref === 'postgres:15' ? index : Promise.reject(new Error('unexpected'))) } });
+  const service = createLanguageService({
+    imageLookup: { describe: async (ref) => (ref === 'postgres:15' ? index : Promise.reject(new Error('unexpected'))) },
+  });
   const hover = await service.hover(text, positionOf(text, 'image: postgres:15', 10));
   assert.ok(hover);
   assert.match(hover.contents, new RegExp(`Digest: \`${DIGEST}\` \\(index\\)`));
@@ -122,21 +156,39 @@ test('hover on image: the index digest, each platform, the created time', async 
 
 test('hover on a triggered container: the stream tag, its current digest and history', async () => {
   const stream = [
-    'apiVersion: image.openshift.io/v1', 'kind: ImageStream', 'metadata:', '  name: report', 'status:', '  tags:', '  - tag: stable', '    items:',
-    `    - image: ${AMD}`, `      dockerImageReference: registry.example.com/report@${AMD}`, '      created: "2024-06-01T00:00:00Z"',
-    `    - image: ${ARM}`, '      created: "2024-05-01T00:00:00Z"', '---', '',
+    'apiVersion: image.openshift.io/v1',
+    'kind: ImageStream',
+    'metadata:',
+    '  name: report',
+    'status:',
+    '  tags:',
+    '  - tag: stable',
+    '    items:',
+    `    - image: ${AMD}`,
+    `      dockerImageReference: registry.example.com/report@${AMD}`,
+    '      created: "2024-06-01T00:00:00Z"',
+    `    - image: ${ARM}`,
+    '      created: "2024-05-01T00:00:00Z"',
+    '---',
+    '',
   ].join('\n');
   const text = stream + readFixture('valid.yaml');
   const service = createLanguageService({ imageLookup: { describe: async () => index } });
   const hover = await service.hover(text, positionOf(text, 'image: report:stable', 8));
   assert.match(hover?.contents ?? '', /Triggered by ImageStreamTag `report:stable`/);
-  assert.match(hover?.contents ?? '', new RegExp(`Current: \`registry.example.com/report@${AMD}\` \\(2024-06-01T00:00:00Z\\)`));
+  assert.match(
+    hover?.contents ?? '',
+    new RegExp(`Current: \`registry.example.com/report@${AMD}\` \\(2024-06-01T00:00:00Z\\)`),
+  );
   assert.match(hover?.contents ?? '', new RegExp(`History:\n- \`${ARM}\` \\(2024-05-01T00:00:00Z\\)`));
 });
 
 test('a registry that never answers gives a short message within the deadline, never a hang', async () => {
   const text = readFixture('valid.yaml');
-  const service = createLanguageService({ lookupTimeoutMs: 2000, imageLookup: { describe: () => new Promise(() => {}) } });
+  const service = createLanguageService({
+    lookupTimeoutMs: 2000,
+    imageLookup: { describe: () => new Promise(() => {}) },
+  });
   const start = performance.now();
   const hover = await service.hover(text, positionOf(text, 'image: postgres:15', 10));
   const seconds = (performance.now() - start) / 1000;
@@ -149,20 +201,43 @@ test('a lookup that fails says why; the signal the lookup gets is aborted at the
   let seen: AbortSignal | undefined;
   const service = createLanguageService({
     lookupTimeoutMs: 50,
-    imageLookup: { describe: (_ref, signal) => { seen = signal; return new Promise((_r, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))); } },
+    imageLookup: {
+      describe: (_ref, signal) => {
+        seen = signal;
+        return new Promise((_r, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
+      },
+    },
   });
   const hover = await service.hover(text, positionOf(text, 'image: postgres:15', 10));
   assert.match(hover?.contents ?? '', /Registry: no answer within 0\.1 s/);
   assert.equal(seen?.aborted, true);
-  const offline = createLanguageService({ imageLookup: { describe: async () => { throw new Error('cannot reach registry.example.com: connection refused'); } } });
-  assert.match((await offline.hover(text, positionOf(text, 'image: postgres:15', 10)))?.contents ?? '', /Registry: cannot reach registry.example.com/);
+  const offline = createLanguageService({
+    imageLookup: {
+      describe: async () => {
+        throw new Error('cannot reach registry.example.com: connection refused');
+      },
+    },
+  });
+  assert.match(
+    (await offline.hover(text, positionOf(text, 'image: postgres:15', 10)))?.contents ?? '',
+    /Registry: cannot reach registry.example.com/,
+  );
 });
 
 test('lookups are cached for the TTL by the injected clock', async () => {
   const text = readFixture('valid.yaml');
   let calls = 0;
   let now = 1_000_000;
-  const service = createLanguageService({ cacheTtlMs: 60_000, now: () => now, imageLookup: { describe: async () => { calls++; return index; } } });
+  const service = createLanguageService({
+    cacheTtlMs: 60_000,
+    now: () => now,
+    imageLookup: {
+      describe: async () => {
+        calls++;
+        return index;
+      },
+    },
+  });
   const at = positionOf(text, 'image: postgres:15', 10);
   await service.hover(text, at);
   await service.hover(text, at);
@@ -181,17 +256,32 @@ test('a failed registry lookup is kept a few seconds only: the registry back up 
   let calls = 0;
   let now = 1_000_000;
   const service = createLanguageService({
-    cacheTtlMs: 60_000, now: () => now,
-    imageLookup: { describe: async () => { calls++; if (!up) throw new Error('cannot reach registry.example.com: connection refused'); return index; } },
+    cacheTtlMs: 60_000,
+    now: () => now,
+    imageLookup: {
+      describe: async () => {
+        calls++;
+        if (!up) throw new Error('cannot reach registry.example.com: connection refused');
+        return index;
+      },
+    },
   });
   const at = positionOf(text, 'image: postgres:15', 10);
   assert.match((await service.hover(text, at))?.contents ?? '', /Registry: cannot reach registry\.example\.com/);
   up = true;
   now += 4_000;
-  assert.match((await service.hover(text, at))?.contents ?? '', /Registry: cannot reach/, 'a failure is reused for a moment');
+  assert.match(
+    (await service.hover(text, at))?.contents ?? '',
+    /Registry: cannot reach/,
+    'a failure is reused for a moment',
+  );
   assert.equal(calls, 1);
   now += 1_001;
-  assert.match((await service.hover(text, at))?.contents ?? '', new RegExp(`Digest: \`${DIGEST}\``), 'after 5 s the registry is asked again');
+  assert.match(
+    (await service.hover(text, at))?.contents ?? '',
+    new RegExp(`Digest: \`${DIGEST}\``),
+    'after 5 s the registry is asked again',
+  );
   assert.equal(calls, 2);
 });
 
@@ -201,8 +291,17 @@ test('hover says which source failed: an unreachable cluster is not "the tag is 
   let clusterUp = false;
   const tag: StreamTagInfo = { name: 'report:stable', source: 'cluster', current: { image: AMD } };
   const service = createLanguageService({
-    cacheTtlMs: 60_000, now: () => now,
-    streams: { streamTags: async () => (clusterUp ? [tag] : { tags: [], failures: [{ source: 'cluster', reason: 'no answer from https://10.0.0.1:6443 within 1500 ms' }] }) },
+    cacheTtlMs: 60_000,
+    now: () => now,
+    streams: {
+      streamTags: async () =>
+        clusterUp
+          ? [tag]
+          : {
+              tags: [],
+              failures: [{ source: 'cluster', reason: 'no answer from https://10.0.0.1:6443 within 1500 ms' }],
+            },
+    },
   });
   const at = positionOf(text, 'image: report:stable', 10);
   const down = (await service.hover(text, at))?.contents ?? '';
@@ -216,15 +315,27 @@ test('hover says which source failed: an unreachable cluster is not "the tag is 
 
 test('hover lines are separate paragraphs, not one run-together line', async () => {
   const text = readFixture('valid.yaml');
-  const service = createLanguageService({ imageLookup: { describe: async () => ({ digest: DIGEST, created: '2024-05-01T10:00:00Z' }) } });
+  const service = createLanguageService({
+    imageLookup: { describe: async () => ({ digest: DIGEST, created: '2024-05-01T10:00:00Z' }) },
+  });
   const contents = (await service.hover(text, positionOf(text, 'image: postgres:15', 10)))?.contents ?? '';
-  assert.ok(contents.startsWith(`**postgres:15**\n\nDigest: \`${DIGEST}\`\n\nCreated: 2024-05-01T10:00:00Z\n\n`), contents);
+  assert.ok(
+    contents.startsWith(`**postgres:15**\n\nDigest: \`${DIGEST}\`\n\nCreated: 2024-05-01T10:00:00Z\n\n`),
+    contents,
+  );
 });
 
 test('Ctrl+. on an image: line answers within 300 ms on a slow registry; the pin is offered once the registry answered', async () => {
   const text = readFixture('valid.yaml');
   let answer: (d: ImageDescription) => void = () => {};
-  const service = createLanguageService({ imageLookup: { describe: () => new Promise((resolve) => { answer = resolve; }) } });
+  const service = createLanguageService({
+    imageLookup: {
+      describe: () =>
+        new Promise((resolve) => {
+          answer = resolve;
+        }),
+    },
+  });
   const at = positionOf(text, 'image: postgres:15', 10);
   const start = performance.now();
   const first = await service.codeActions(text, { start: at, end: at }, []);
@@ -233,13 +344,22 @@ test('Ctrl+. on an image: line answers within 300 ms on a slow registry; the pin
   assert.ok(!first.some((a) => a.title.startsWith('Pin image')));
   answer({ digest: DIGEST });
   const next = await service.codeActions(text, { start: at, end: at }, []);
-  assert.ok(next.some((a) => a.title.startsWith('Pin image')), JSON.stringify(next.map((a) => a.title)));
+  assert.ok(
+    next.some((a) => a.title.startsWith('Pin image')),
+    JSON.stringify(next.map((a) => a.title)),
+  );
 });
 
-test('stream tags of a workspace file, for the editor\'s workspace source', () => {
+test("stream tags of a workspace file, for the editor's workspace source", () => {
   const text = `apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: ubi\n  namespace: shared\nspec:\n  tags:\n  - name: "8"\nstatus:\n  tags:\n  - tag: "8"\n    items:\n    - image: ${DIGEST}\n      created: "2024-06-01T00:00:00Z"\n`;
   assert.deepEqual(streamTagsInText(text), [
-    { name: 'ubi:8', namespace: 'shared', current: { image: DIGEST, dockerImageReference: undefined, created: '2024-06-01T00:00:00Z' }, history: [], source: 'workspace' },
+    {
+      name: 'ubi:8',
+      namespace: 'shared',
+      current: { image: DIGEST, dockerImageReference: undefined, created: '2024-06-01T00:00:00Z' },
+      history: [],
+      source: 'workspace',
+    },
   ]);
 });
 
@@ -259,14 +379,25 @@ spec:
 `;
 
 test('completion everywhere in the annotation: missing keys, kind, paused, namespaces', async () => {
-  const service = createLanguageService({ streams: { streamTags: async () => [{ name: 'base:9', namespace: 'shared', source: 'cluster' }] } });
+  const service = createLanguageService({
+    streams: { streamTags: async () => [{ name: 'base:9', namespace: 'shared', source: 'cluster' }] },
+  });
   const labelsAt = async (text: string, needle: string, shift: number): Promise<string[]> =>
     (await service.complete(text, positionOf(text, needle, shift))).map((i) => i.label);
 
   const keys = triggered('[{"from":{"kind":"ImageStreamTag","name":"web:1"},""}]');
-  assert.deepEqual(await labelsAt(keys, '},""}', 3), ['fieldPath', 'paused'], 'the trigger\'s keys it does not have yet');
+  assert.deepEqual(
+    await labelsAt(keys, '},""}', 3),
+    ['fieldPath', 'paused'],
+    "the trigger's keys it does not have yet",
+  );
   const [fieldPathKey] = await service.complete(keys, positionOf(keys, '},""}', 3));
-  assert.ok(applyEdits(keys, [{ range: fieldPathKey!.range!, newText: fieldPathKey!.insertText }]).includes('"web:1"},"fieldPath"}]'), 'the typed key is replaced, quotes included');
+  assert.ok(
+    applyEdits(keys, [{ range: fieldPathKey!.range!, newText: fieldPathKey!.insertText }]).includes(
+      '"web:1"},"fieldPath"}]',
+    ),
+    'the typed key is replaced, quotes included',
+  );
   const fromKeys = triggered('[{"from":{"kind":"ImageStreamTag",""},"fieldPath":""}]');
   assert.deepEqual(await labelsAt(fromKeys, '",""}', 3), ['name', 'namespace']);
 
@@ -275,7 +406,10 @@ test('completion everywhere in the annotation: missing keys, kind, paused, names
 
   const paused = triggered('[{"from":{"kind":"ImageStreamTag","name":"web:1"},"paused":"false"}]');
   const items = await service.complete(paused, positionOf(paused, '"paused":"false"', 11));
-  assert.deepEqual(items.map((i) => i.label), ['false', 'true']);
+  assert.deepEqual(
+    items.map((i) => i.label),
+    ['false', 'true'],
+  );
   const fixed = applyEdits(paused, [{ range: items[0]!.range!, newText: items[0]!.insertText }]);
   assert.ok(fixed.includes('"paused":false}'), fixed);
 
@@ -283,7 +417,7 @@ test('completion everywhere in the annotation: missing keys, kind, paused, names
   assert.deepEqual(await labelsAt(namespace, '"namespace":""', 13), ['team-a', 'shared']);
 });
 
-test('hover explains the annotation, each of its keys, and an ImageStream\'s lookup and import policies', async () => {
+test("hover explains the annotation, each of its keys, and an ImageStream's lookup and import policies", async () => {
   const service = createLanguageService();
   const text = readFixture('paused-string.yaml');
   const onKey = await service.hover(text, positionOf(text, 'image.openshift.io/triggers', 3));
@@ -308,8 +442,21 @@ spec:
       scheduled: true
       importMode: PreserveOriginal
 `;
-  assert.match((await service.hover(stream, positionOf(stream, 'local:', 2)))?.contents ?? '', /\*\*spec\.lookupPolicy\.local\*\*\n\n`true`: a pod/);
-  assert.match((await service.hover(stream, positionOf(stream, 'importMode', 2)))?.contents ?? '', /PreserveOriginal` keeps the whole index/);
-  assert.match((await service.hover(stream, positionOf(stream, 'scheduled', 2)))?.contents ?? '', /imported again periodically/);
-  assert.equal(await service.hover(stream, positionOf(stream, 'name: latest', 2)), null, 'no page for a field without a trap');
+  assert.match(
+    (await service.hover(stream, positionOf(stream, 'local:', 2)))?.contents ?? '',
+    /\*\*spec\.lookupPolicy\.local\*\*\n\n`true`: a pod/,
+  );
+  assert.match(
+    (await service.hover(stream, positionOf(stream, 'importMode', 2)))?.contents ?? '',
+    /PreserveOriginal` keeps the whole index/,
+  );
+  assert.match(
+    (await service.hover(stream, positionOf(stream, 'scheduled', 2)))?.contents ?? '',
+    /imported again periodically/,
+  );
+  assert.equal(
+    await service.hover(stream, positionOf(stream, 'name: latest', 2)),
+    null,
+    'no page for a field without a trap',
+  );
 });

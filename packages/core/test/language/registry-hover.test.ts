@@ -48,9 +48,12 @@ test('hover on a single image shows its digest and created time; pinning writes 
   const service = createLanguageService({ imageLookup: registryImageLookup(client) });
   const at = positionOf(text, 'image: "', 9);
   const hover = await service.hover(text, at);
-  const current = (await client.resolve(`${fixtures.host}/${fixtures.floating.repository}:${fixtures.floating.tag}`)).digest;
+  const current = (await client.resolve(`${fixtures.host}/${fixtures.floating.repository}:${fixtures.floating.tag}`))
+    .digest;
   assert.match(hover?.contents ?? '', new RegExp(`Digest: \`${current}\`\n\nCreated: \\d{4}-\\d\\d-\\d\\dT`));
-  const pin = (await service.codeActions(text, { start: at, end: at }, [])).find((a) => a.title.startsWith('Pin image'));
+  const pin = (await service.codeActions(text, { start: at, end: at }, [])).find((a) =>
+    a.title.startsWith('Pin image'),
+  );
   assert.ok(pin);
   assert.ok(applyEdits(text, pin.edits).includes(`:${fixtures.floating.tag}@${current}"\n`));
 });

@@ -32,11 +32,16 @@ test('a 50 MB manifest: the first documents are checked, then one diagnostic say
 
 test('a 50 MB manifest without triggers is scanned, not parsed', () => {
   const configMap = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  key: value\n';
-  const text = Array.from({ length: Math.ceil((50 * 1024 * 1024) / configMap.length) }, () => configMap).join('---\n')
-    + '---\n' + pausedString;
+  const text =
+    Array.from({ length: Math.ceil((50 * 1024 * 1024) / configMap.length) }, () => configMap).join('---\n') +
+    '---\n' +
+    pausedString;
   const { value: diagnostics, seconds } = timed(() => service.validate(text));
   assert.ok(seconds < SECONDS, `took ${seconds} s`);
-  assert.deepEqual(diagnostics.map((d) => d.code), ['paused-not-boolean']);
+  assert.deepEqual(
+    diagnostics.map((d) => d.code),
+    ['paused-not-boolean'],
+  );
 });
 
 test('a YAML alias bomb (billion laughs) is reported, not expanded', () => {
@@ -49,17 +54,25 @@ test('a YAML alias bomb (billion laughs) is reported, not expanded', () => {
   const text = pausedString.replace('spec:\n', `spec:\n  bomb:\n${levels.map((l) => `    ${l}`).join('\n')}\n`);
   const { value: diagnostics, seconds } = timed(() => service.validate(text));
   assert.ok(seconds < SECONDS, `took ${seconds} s`);
-  assert.deepEqual(diagnostics.map((d) => d.code), ['paused-not-boolean', 'yaml-alias-limit']);
+  assert.deepEqual(
+    diagnostics.map((d) => d.code),
+    ['paused-not-boolean', 'yaml-alias-limit'],
+  );
   assert.match(diagnostics[1]?.message ?? '', /alias bomb/);
 });
 
 test('a 1 MB annotation is read and its problem placed exactly', () => {
   const long = 'x'.repeat(1024 * 1024);
-  const text = pausedString.replace('"name":"web:latest"', `"name":"${long}"`).replace(',"paused":"false"', ',"pause":true');
+  const text = pausedString
+    .replace('"name":"web:latest"', `"name":"${long}"`)
+    .replace(',"paused":"false"', ',"pause":true');
   const { value: diagnostics, seconds } = timed(() => service.validate(text));
   assert.ok(seconds < SECONDS, `took ${seconds} s`);
   const missingTag = diagnostics.find((d) => d.code === 'from-name-missing-tag');
-  assert.deepEqual(missingTag?.range, { start: { line: 5, character: 75 }, end: { line: 5, character: 75 + long.length + 2 } });
+  assert.deepEqual(missingTag?.range, {
+    start: { line: 5, character: 75 },
+    end: { line: 5, character: 75 + long.length + 2 },
+  });
   const unknown = diagnostics.find((d) => d.code === 'unknown-key');
   // The key "pause" sits where "paused" was, 9 columns before the old value, shifted by the long name.
   assert.equal(unknown?.range.start.character, 159 + long.length - 'web:latest'.length);
@@ -67,10 +80,15 @@ test('a 1 MB annotation is read and its problem placed exactly', () => {
 
 test('binary junk is called binary, not parsed', () => {
   let seed = 42;
-  const bytes = Buffer.from(new Uint8Array(256 * 1024).map(() => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 0xff));
+  const bytes = Buffer.from(
+    new Uint8Array(256 * 1024).map(() => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 0xff),
+  );
   const { value: diagnostics, seconds } = timed(() => service.validate(bytes.toString('utf8')));
   assert.ok(seconds < SECONDS, `took ${seconds} s`);
-  assert.deepEqual(diagnostics.map((d) => [d.code, d.severity]), [['not-text', 'error']]);
+  assert.deepEqual(
+    diagnostics.map((d) => [d.code, d.severity]),
+    [['not-text', 'error']],
+  );
 });
 
 test('junk without NUL bytes in a trigger document still gives diagnostics, not an exception', () => {

@@ -35,7 +35,10 @@ for (const [name, text] of styles) {
       const src = pieces[i] as string;
       if (src === ch) return;
       // Made-up characters stand on the source that produced them: an escape or a line break.
-      assert.ok(src.startsWith('\\') || /^(\r?\n|'')$/.test(src), `char ${i} ${JSON.stringify(ch)} maps to ${JSON.stringify(src)}`);
+      assert.ok(
+        src.startsWith('\\') || /^(\r?\n|'')$/.test(src),
+        `char ${i} ${JSON.stringify(ch)} maps to ${JSON.stringify(src)}`,
+      );
     });
   });
 }

@@ -1,7 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  InvalidReferenceError, familiarString, isImageReference, parseImageReference, referenceString, withDigest, withTag,
+  InvalidReferenceError,
+  familiarString,
+  isImageReference,
+  parseImageReference,
+  referenceString,
+  withDigest,
+  withTag,
 } from '@istream/core/reference';
 
 const sha = `sha256:${'ab'.repeat(32)}`;
@@ -24,7 +30,11 @@ const valid: Array<[string, string, string]> = [
   // An uppercase first component cannot be a Docker Hub namespace, so distribution takes it as a host.
   ['Registry/app', 'Registry/app', 'Registry/app'],
   ['example.com/a__b/c.d/e-f/g--h_i', 'example.com/a__b/c.d/e-f/g--h_i', 'example.com/a__b/c.d/e-f/g--h_i'],
-  ['registry.example.com:443/ns/app:v1.2.3-rc_1', 'registry.example.com:443/ns/app:v1.2.3-rc_1', 'registry.example.com:443/ns/app:v1.2.3-rc_1'],
+  [
+    'registry.example.com:443/ns/app:v1.2.3-rc_1',
+    'registry.example.com:443/ns/app:v1.2.3-rc_1',
+    'registry.example.com:443/ns/app:v1.2.3-rc_1',
+  ],
   [`app:${'t'.repeat(128)}`, `docker.io/library/app:${'t'.repeat(128)}`, `app:${'t'.repeat(128)}`],
 ];
 
@@ -42,7 +52,10 @@ for (const [input, full, familiar] of valid) {
 
 test('splits domain, path, tag and digest', () => {
   assert.deepEqual(parseImageReference(`localhost:5000/a/b:v1@${sha}`), {
-    domain: 'localhost:5000', path: 'a/b', tag: 'v1', digest: sha,
+    domain: 'localhost:5000',
+    path: 'a/b',
+    tag: 'v1',
+    digest: sha,
   });
   assert.deepEqual(parseImageReference('nginx'), { domain: 'docker.io', path: 'library/nginx' });
 });
@@ -72,12 +85,15 @@ const invalid: Array<[string, string]> = [
 
 for (const [input, reason] of invalid) {
   test(`rejects "${input.length > 60 ? `${input.slice(0, 60)}...` : input}": ${reason.slice(0, 50)}`, () => {
-    assert.throws(() => parseImageReference(input), (e: unknown) => {
-      assert.ok(e instanceof InvalidReferenceError);
-      assert.ok(e.message.startsWith(`invalid reference "${input}": `), e.message);
-      assert.ok(e.message.includes(reason), `"${e.message}" should say "${reason}"`);
-      return true;
-    });
+    assert.throws(
+      () => parseImageReference(input),
+      (e: unknown) => {
+        assert.ok(e instanceof InvalidReferenceError);
+        assert.ok(e.message.startsWith(`invalid reference "${input}": `), e.message);
+        assert.ok(e.message.includes(reason), `"${e.message}" should say "${reason}"`);
+        return true;
+      },
+    );
     assert.equal(isImageReference(input), false);
   });
 }

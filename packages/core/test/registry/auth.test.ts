@@ -23,13 +23,17 @@ async function tokenProtectedRegistry(lifetimeSeconds: number): Promise<TokenSer
   const issue = (res: import('node:http').ServerResponse) => {
     const token = `tok-${++issued}`;
     valid.set(token, Date.now() + lifetimeSeconds * 1000);
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: token, expires_in: lifetimeSeconds }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ access_token: token, expires_in: lifetimeSeconds }));
   };
   const server: FakeServer = await serveFake((req, res) => {
     if (req.url?.startsWith('/token')) {
       if (req.method === 'GET') return issue(res);
       let body = '';
-      req.on('data', (c: Buffer) => { body += c.toString(); });
+      req.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
       req.on('end', () => {
         posts.push(body);
         if (new URLSearchParams(body).get('refresh_token') === 'refresh-123') issue(res);
@@ -70,7 +74,10 @@ test('a cached token is reused until it expires, then renewed before the registr
 test('an identity token is exchanged with the OAuth2 refresh-token grant', async (t) => {
   const { server, posts } = await tokenProtectedRegistry(300);
   defer(t, () => server.close());
-  const good = new RegistryClient({ insecure: true, credentials: staticCredentials(server.host, { identityToken: 'refresh-123' }) });
+  const good = new RegistryClient({
+    insecure: true,
+    credentials: staticCredentials(server.host, { identityToken: 'refresh-123' }),
+  });
   defer(t, () => good.close());
   assert.equal((await good.resolve(`${server.host}/team/app:v1`)).digest, digest);
   const form = new URLSearchParams(posts[0]);
@@ -83,10 +90,16 @@ test('a refused identity token falls back to an anonymous token', async (t) => {
   // This double grants anonymous tokens for everything, so the fallback succeeds.
   const { server } = await tokenProtectedRegistry(300);
   defer(t, () => server.close());
-  const client = new RegistryClient({ insecure: true, credentials: staticCredentials(server.host, { identityToken: 'stale-999' }, 'docker config /x') });
+  const client = new RegistryClient({
+    insecure: true,
+    credentials: staticCredentials(server.host, { identityToken: 'stale-999' }, 'docker config /x'),
+  });
   defer(t, () => client.close());
   assert.equal((await client.resolve(`${server.host}/team/app:v1`)).digest, digest);
-  assert.deepEqual(server.requests.filter((r) => r.includes('/token')).map((r) => r.split('?')[0]), ['POST /token', 'GET /token']);
+  assert.deepEqual(
+    server.requests.filter((r) => r.includes('/token')).map((r) => r.split('?')[0]),
+    ['POST /token', 'GET /token'],
+  );
 });
 
 test('a registry 401 without a usable challenge is explained', async (t) => {
@@ -96,7 +109,10 @@ test('a registry 401 without a usable challenge is explained', async (t) => {
   defer(t, () => client.close());
   await assert.rejects(client.resolve(`${server.host}/team/app:v1`), (e: unknown) => {
     assert.ok(e instanceof RegistryAuthError);
-    assert.equal(e.message, `authentication required for team/app at ${server.host}: the registry answered 401 with no Basic or Bearer challenge (WWW-Authenticate: missing)`);
+    assert.equal(
+      e.message,
+      `authentication required for team/app at ${server.host}: the registry answered 401 with no Basic or Bearer challenge (WWW-Authenticate: missing)`,
+    );
     return true;
   });
 });

@@ -22,9 +22,10 @@ export async function serveFake(handler: (req: IncomingMessage, res: ServerRespo
   return {
     host: `127.0.0.1:${port}`,
     requests,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -4,8 +4,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import {
-  DigestMismatchError, RateLimitedError, RegistryClient, RegistryTimeoutError, RegistryUnreachableError, mediaTypes,
-  parsePlatform, retryAfterMs,
+  DigestMismatchError,
+  RateLimitedError,
+  RegistryClient,
+  RegistryTimeoutError,
+  RegistryUnreachableError,
+  mediaTypes,
+  parsePlatform,
+  retryAfterMs,
 } from '@istream/core/registry';
 import { serveFake } from './fake-server.js';
 import { defer } from '@istream/test-harness';
@@ -13,8 +19,10 @@ import { defer } from '@istream/test-harness';
 const sha256 = (data: string | Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 const fastRetries = { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 };
 const manifest = JSON.stringify({
-  schemaVersion: 2, mediaType: mediaTypes.ociManifest,
-  config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256('{}'), size: 2 }, layers: [],
+  schemaVersion: 2,
+  mediaType: mediaTypes.ociManifest,
+  config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256('{}'), size: 2 },
+  layers: [],
 });
 
 test('a manifest body that does not hash to Docker-Content-Digest is refused, never returned', async (t) => {
@@ -29,8 +37,11 @@ test('a manifest body that does not hash to Docker-Content-Digest is refused, ne
   await assert.rejects(client.manifest(`${server.host}/app:v1`), (e: unknown) => {
     assert.ok(e instanceof DigestMismatchError);
     assert.equal(e.code, 'digest-mismatch');
-    assert.equal(e.message, `registry ${server.host} served the manifest v1 of app whose content has digest ${sha256(manifest)}, `
-      + `not ${claimed}; refusing to use it`);
+    assert.equal(
+      e.message,
+      `registry ${server.host} served the manifest v1 of app whose content has digest ${sha256(manifest)}, ` +
+        `not ${claimed}; refusing to use it`,
+    );
     return true;
   });
 });
@@ -45,8 +56,15 @@ test('an index fetched by digest for a platform must hash to that digest', async
   defer(t, () => server.close());
   const client = new RegistryClient({ insecure: true });
   defer(t, () => client.close());
-  await assert.rejects(client.resolve(`${server.host}/app:multi`, { platform: parsePlatform('linux/arm64') }), DigestMismatchError);
-  assert.deepEqual(server.requests.slice(-1), [`GET /v2/app/manifests/${headDigest}`], 'the body is asked for by the HEAD digest');
+  await assert.rejects(
+    client.resolve(`${server.host}/app:multi`, { platform: parsePlatform('linux/arm64') }),
+    DigestMismatchError,
+  );
+  assert.deepEqual(
+    server.requests.slice(-1),
+    [`GET /v2/app/manifests/${headDigest}`],
+    'the body is asked for by the HEAD digest',
+  );
 });
 
 test('a 429 storm ends in RateLimitedError after the bounded attempts', async (t) => {
@@ -59,7 +77,12 @@ test('a 429 storm ends in RateLimitedError after the bounded attempts', async (t
   defer(t, () => client.close());
   await assert.rejects(client.resolve(`${server.host}/app:v1`), (e: unknown) => {
     assert.ok(e instanceof RateLimitedError);
-    assert.match(e.message, new RegExp(`^registry ${server.host} is rate limiting requests \\(429 Too Many Requests\\): still refused after 3 attempts`));
+    assert.match(
+      e.message,
+      new RegExp(
+        `^registry ${server.host} is rate limiting requests \\(429 Too Many Requests\\): still refused after 3 attempts`,
+      ),
+    );
     return true;
   });
   assert.equal(server.requests.filter((r) => r.startsWith('HEAD')).length, 3);
@@ -137,7 +160,9 @@ test('5xx answers and connection resets are retried', async (t) => {
 });
 
 test('a registry that never answers times out with a clear error', async (t) => {
-  const server = await serveFake(() => { /* never answers */ });
+  const server = await serveFake(() => {
+    /* never answers */
+  });
   defer(t, () => server.close());
   const client = new RegistryClient({ insecure: true, timeoutMs: 300 });
   defer(t, () => client.close());
@@ -153,7 +178,10 @@ test('an unknown host and a refused connection say so', async (t) => {
   defer(t, () => client.close());
   await assert.rejects(client.resolve('registry.nonexistent.invalid/app:v1'), (e: unknown) => {
     assert.ok(e instanceof RegistryUnreachableError);
-    assert.equal(e.message, 'cannot reach registry registry.nonexistent.invalid: unknown host registry.nonexistent.invalid');
+    assert.equal(
+      e.message,
+      'cannot reach registry registry.nonexistent.invalid: unknown host registry.nonexistent.invalid',
+    );
     return true;
   });
   const closed = await serveFake(() => {});

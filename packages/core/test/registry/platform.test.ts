@@ -1,11 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  InvalidPlatformError, formatPlatform, parsePlatform, platformMatches, selectLegacy, selectPlatform, type IndexEntry,
+  InvalidPlatformError,
+  formatPlatform,
+  parsePlatform,
+  platformMatches,
+  selectLegacy,
+  selectPlatform,
+  type IndexEntry,
 } from '@istream/core/registry';
 
 const entry = (digit: string, os: string, architecture: string, variant?: string): IndexEntry => ({
-  mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${digit.repeat(64)}`, size: 1,
+  mediaType: 'application/vnd.oci.image.manifest.v1+json',
+  digest: `sha256:${digit.repeat(64)}`,
+  size: 1,
   platform: { os, architecture, ...(variant ? { variant } : {}) },
 });
 
@@ -16,7 +24,9 @@ test('parses and formats os/arch[/variant]', () => {
   for (const bad of ['linux', 'linux/', '/amd64', 'a/b/c/d', 'linux/amd 64']) {
     assert.throws(() => parsePlatform(bad), InvalidPlatformError, bad);
   }
-  assert.throws(() => parsePlatform('linux'), { message: 'invalid platform "linux": use OS/ARCH[/VARIANT], e.g. linux/amd64 or linux/arm64/v8' });
+  assert.throws(() => parsePlatform('linux'), {
+    message: 'invalid platform "linux": use OS/ARCH[/VARIANT], e.g. linux/amd64 or linux/arm64/v8',
+  });
 });
 
 // [wanted, offered, match?] - containerd's normalisation: arm64 means arm64/v8, aarch64 is arm64, ...
@@ -48,7 +58,11 @@ test('selectLegacy follows OpenShift: preferred os/arch, then linux/amd64, then 
   const ppc = entry('c', 'linux', 'ppc64le');
   assert.equal(selectLegacy([arm, amd, ppc]), amd, 'no preference: linux/amd64');
   assert.equal(selectLegacy([amd, arm, ppc], { architecture: 'arm64' }), arm, 'prefer-arch, variant ignored');
-  assert.equal(selectLegacy([amd, arm], { os: 'windows', architecture: 'arm64' }), amd, 'an absent preference falls back to linux/amd64');
+  assert.equal(
+    selectLegacy([amd, arm], { os: 'windows', architecture: 'arm64' }),
+    amd,
+    'an absent preference falls back to linux/amd64',
+  );
   assert.equal(selectLegacy([ppc, arm]), ppc, 'no amd64: the first');
   assert.equal(selectLegacy([]), undefined);
 });

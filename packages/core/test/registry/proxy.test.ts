@@ -49,7 +49,10 @@ test('requests go through HTTPS_PROXY/HTTP_PROXY, except hosts in NO_PROXY', asy
   assert.ok(tunnels.length > 0 && tunnels.every((t) => t === registry.host), `tunnels: ${tunnels.join(', ')}`);
 
   tunnels.length = 0;
-  const direct = new RegistryClient({ insecure: true, env: { HTTPS_PROXY: proxyUrl, HTTP_PROXY: proxyUrl, NO_PROXY: '127.0.0.1' } });
+  const direct = new RegistryClient({
+    insecure: true,
+    env: { HTTPS_PROXY: proxyUrl, HTTP_PROXY: proxyUrl, NO_PROXY: '127.0.0.1' },
+  });
   await assert.rejects(direct.resolve(`${registry.host}/app:missing`), RegistryNotFoundError);
   await direct.close();
   assert.deepEqual(tunnels, []);

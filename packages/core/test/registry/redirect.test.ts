@@ -9,14 +9,21 @@ import { defer } from '@istream/test-harness';
 import { serveFake } from './fake-server.js';
 
 const sha256 = (data: string) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
-const config = JSON.stringify({ created: '2026-01-02T03:04:05Z', os: 'linux', architecture: 'arm64', config: { Labels: { app: 'x' } } });
+const config = JSON.stringify({
+  created: '2026-01-02T03:04:05Z',
+  os: 'linux',
+  architecture: 'arm64',
+  config: { Labels: { app: 'x' } },
+});
 const manifest = JSON.stringify({
-  schemaVersion: 2, mediaType: mediaTypes.ociManifest,
-  config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length }, layers: [],
+  schemaVersion: 2,
+  mediaType: mediaTypes.ociManifest,
+  config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
+  layers: [],
 });
 const basic = `Basic ${Buffer.from('user:secret').toString('base64')}`;
 
-test('a blob GET redirected to storage on another host is followed, without the registry\'s Authorization', async (t) => {
+test("a blob GET redirected to storage on another host is followed, without the registry's Authorization", async (t) => {
   const storageAuthorizations: Array<string | undefined> = [];
   const storage = await serveFake((req, res) => {
     storageAuthorizations.push(req.headers.authorization);
@@ -37,7 +44,10 @@ test('a blob GET redirected to storage on another host is followed, without the 
     }
   });
   defer(t, () => registry.close());
-  const client = new RegistryClient({ insecure: true, credentials: staticCredentials(registry.host, { username: 'user', password: 'secret' }) });
+  const client = new RegistryClient({
+    insecure: true,
+    credentials: staticCredentials(registry.host, { username: 'user', password: 'secret' }),
+  });
   defer(t, () => client.close());
 
   const info = await client.imageConfig(`${registry.host}/app:v1`);

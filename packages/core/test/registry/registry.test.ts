@@ -7,10 +7,24 @@ import { mkdir, mkdtemp, copyFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { pushFixtures, startRegistry, REGISTRY_MODES, type Fixtures, type RegistryInstance } from '@istream/test-harness';
 import {
-  RegistryAuthError, RegistryClient, RegistryNotFoundError, RegistryTlsError, dockerConfigCredentials, emptyCounts,
-  mediaTypes, parsePlatform, staticCredentials, type RegistryClientOptions,
+  pushFixtures,
+  startRegistry,
+  REGISTRY_MODES,
+  type Fixtures,
+  type RegistryInstance,
+} from '@istream/test-harness';
+import {
+  RegistryAuthError,
+  RegistryClient,
+  RegistryNotFoundError,
+  RegistryTlsError,
+  dockerConfigCredentials,
+  emptyCounts,
+  mediaTypes,
+  parsePlatform,
+  staticCredentials,
+  type RegistryClientOptions,
 } from '@istream/core/registry';
 
 const run = promisify(execFile);
@@ -40,7 +54,11 @@ for (const mode of REGISTRY_MODES) {
       await mkdir(join(certsRoot, registry.host), { recursive: true });
       if (registry.caFile) await copyFile(registry.caFile, join(certsRoot, registry.host, 'ca.crt'));
       const auths = registry.username
-        ? { [registry.host]: { auth: Buffer.from(`${registry.username}:${registry.password ?? ''}`).toString('base64') } }
+        ? {
+            [registry.host]: {
+              auth: Buffer.from(`${registry.username}:${registry.password ?? ''}`).toString('base64'),
+            },
+          }
         : {};
       await writeFile(join(scratch, 'config.json'), JSON.stringify({ auths }));
       dockerEnv = { DOCKER_CONFIG: scratch };
@@ -53,13 +71,16 @@ for (const mode of REGISTRY_MODES) {
 
     const client = (options: RegistryClientOptions = {}) => {
       const c = new RegistryClient({
-        insecure: mode !== 'tls-basic', certDirs: [certsRoot], credentials: dockerConfigCredentials({ env: dockerEnv }), ...options,
+        insecure: mode !== 'tls-basic',
+        certDirs: [certsRoot],
+        credentials: dockerConfigCredentials({ env: dockerEnv }),
+        ...options,
       });
       clients.push(c);
       return c;
     };
 
-    test('every fixture resolves to its own digest and to skopeo\'s', async () => {
+    test("every fixture resolves to its own digest and to skopeo's", async () => {
       const c = client();
       const { floating, ociIndex, dockerManifestList, dockerSchema2, manyTags } = fixtures;
       const cases: Array<[string, string, string]> = [
@@ -70,7 +91,11 @@ for (const mode of REGISTRY_MODES) {
         [fixtures.reference(dockerManifestList), dockerManifestList.digest, mediaTypes.dockerManifestList],
         [fixtures.reference(dockerManifestList.amd64), dockerManifestList.amd64.digest, mediaTypes.dockerManifest],
         [fixtures.reference(dockerSchema2), dockerSchema2.digest, mediaTypes.dockerManifest],
-        [`${fixtures.host}/${manyTags.repository}:latest`, manyTags.images.at(-1)?.digest ?? '', mediaTypes.dockerManifest],
+        [
+          `${fixtures.host}/${manyTags.repository}:latest`,
+          manyTags.images.at(-1)?.digest ?? '',
+          mediaTypes.dockerManifest,
+        ],
         [fixtures.reference(fixtures.private), fixtures.private.digest, mediaTypes.dockerManifest],
       ];
       for (const [reference, expected, mediaType] of cases) {
@@ -102,11 +127,14 @@ for (const mode of REGISTRY_MODES) {
         assert.deepEqual(arm.platform, { os: 'linux', architecture: 'arm64', variant: 'v8' });
         const amd = await c.resolve(fixtures.reference(index), { platform: parsePlatform('linux/amd64') });
         assert.equal(amd.digest, index.amd64.digest);
-        await assert.rejects(c.resolve(fixtures.reference(index), { platform: parsePlatform('linux/s390x') }),
-          { message: `${fixtures.reference(index)} has no image for linux/s390x; it has linux/amd64, linux/arm64/v8` });
+        await assert.rejects(c.resolve(fixtures.reference(index), { platform: parsePlatform('linux/s390x') }), {
+          message: `${fixtures.reference(index)} has no image for linux/s390x; it has linux/amd64, linux/arm64/v8`,
+        });
       }
-      await assert.rejects(c.resolve(fixtures.reference(fixtures.dockerSchema2), { platform: parsePlatform('linux/arm64') }),
-        /has no image for linux\/arm64; it has linux\/amd64/);
+      await assert.rejects(
+        c.resolve(fixtures.reference(fixtures.dockerSchema2), { platform: parsePlatform('linux/arm64') }),
+        /has no image for linux\/arm64; it has linux\/amd64/,
+      );
     });
 
     test('imports: Legacy takes linux/amd64, PreserveOriginal keeps the index, many tags at once', async () => {
@@ -115,17 +143,32 @@ for (const mode of REGISTRY_MODES) {
       const legacy = await c.resolveForImport(ref);
       assert.equal(legacy.digest, fixtures.ociIndex.amd64.digest);
       assert.equal(legacy.index?.digest, fixtures.ociIndex.digest);
-      assert.equal((await c.resolveForImport(ref, { preferred: { architecture: 'arm64' } })).digest, fixtures.ociIndex.arm64.digest);
+      assert.equal(
+        (await c.resolveForImport(ref, { preferred: { architecture: 'arm64' } })).digest,
+        fixtures.ociIndex.arm64.digest,
+      );
       const preserved = await c.resolveForImport(ref, { importMode: 'PreserveOriginal', includeManifests: true });
       assert.equal(preserved.digest, fixtures.ociIndex.digest);
-      assert.deepEqual(preserved.manifests?.map((m) => m.digest), [fixtures.ociIndex.amd64.digest, fixtures.ociIndex.arm64.digest]);
+      assert.deepEqual(
+        preserved.manifests?.map((m) => m.digest),
+        [fixtures.ociIndex.amd64.digest, fixtures.ociIndex.arm64.digest],
+      );
 
       // 40 of the 210 tags: with htpasswd the registry spends a bcrypt check on every request.
       const { repository, tags, images } = fixtures.manyTags;
       const results = await c.resolveTags(`${fixtures.host}/${repository}`, [...tags.slice(0, 40), 'missing']);
-      assert.deepEqual(results.slice(0, -1).map((r) => r.result?.digest), images.slice(0, 40).map((i) => i.digest));
-      assert.ok(results.slice(0, -1).every((r) => r.requests.head === 1 && r.requests.get === 0), 'one HEAD per single-platform tag');
-      assert.match(String(results.at(-1)?.error?.message), /^tag missing not found in 127\.0\.0\.1:\d+\/bench\/many-tags$/);
+      assert.deepEqual(
+        results.slice(0, -1).map((r) => r.result?.digest),
+        images.slice(0, 40).map((i) => i.digest),
+      );
+      assert.ok(
+        results.slice(0, -1).every((r) => r.requests.head === 1 && r.requests.get === 0),
+        'one HEAD per single-platform tag',
+      );
+      assert.match(
+        String(results.at(-1)?.error?.message),
+        /^tag missing not found in 127\.0\.0\.1:\d+\/bench\/many-tags$/,
+      );
     });
 
     test('the image config gives the created time and platform', async () => {
@@ -159,38 +202,58 @@ for (const mode of REGISTRY_MODES) {
 
     if (mode === 'plain') {
       test('plain HTTP needs the insecure option', async () => {
-        await assert.rejects(client({ insecure: false }).resolve(fixtures.reference(fixtures.dockerSchema2)), (e: unknown) => {
-          assert.ok(e instanceof RegistryTlsError);
-          assert.match(e.message, /does not speak HTTPS .*use --insecure to allow plain HTTP/);
-          return true;
-        });
+        await assert.rejects(
+          client({ insecure: false }).resolve(fixtures.reference(fixtures.dockerSchema2)),
+          (e: unknown) => {
+            assert.ok(e instanceof RegistryTlsError);
+            assert.match(e.message, /does not speak HTTPS .*use --insecure to allow plain HTTP/);
+            return true;
+          },
+        );
       });
     }
 
     if (mode === 'tls-basic') {
       test('an unknown CA is refused with a hint; insecure skips verification', async () => {
-        await assert.rejects(client({ certDirs: [] }).resolve(fixtures.reference(fixtures.dockerSchema2)),
-          new RegExp(`certificate is not trusted .*/etc/containers/certs.d/${registry.host.replace('.', '\\.')}/ca.crt`));
-        const insecure = await client({ certDirs: [], insecure: true }).resolve(fixtures.reference(fixtures.dockerSchema2));
+        await assert.rejects(
+          client({ certDirs: [] }).resolve(fixtures.reference(fixtures.dockerSchema2)),
+          new RegExp(
+            `certificate is not trusted .*/etc/containers/certs.d/${registry.host.replace('.', '\\.')}/ca.crt`,
+          ),
+        );
+        const insecure = await client({ certDirs: [], insecure: true }).resolve(
+          fixtures.reference(fixtures.dockerSchema2),
+        );
         assert.equal(insecure.digest, fixtures.dockerSchema2.digest);
       });
 
-      test('a CA only in the system bundle is found after Node\'s own roots fail', async () => {
+      test("a CA only in the system bundle is found after Node's own roots fail", async () => {
         const c = client({ certDirs: [], systemCaFiles: [registry.caFile ?? ''] });
-        assert.equal((await c.resolve(fixtures.reference(fixtures.dockerSchema2))).digest, fixtures.dockerSchema2.digest);
+        assert.equal(
+          (await c.resolve(fixtures.reference(fixtures.dockerSchema2))).digest,
+          fixtures.dockerSchema2.digest,
+        );
       });
 
       test('no credentials and a wrong password are clear 401s that never show the password', async () => {
         const ref = fixtures.reference(fixtures.dockerSchema2);
         await assert.rejects(client({ credentials: undefined }).resolve(ref), {
-          message: `authentication required for docker/schema2 at ${registry.host}: no credentials for ${registry.host} were found `
-            + `(run "docker login ${registry.host}", or give the namespace a pull secret for it)`,
+          message:
+            `authentication required for docker/schema2 at ${registry.host}: no credentials for ${registry.host} were found ` +
+            `(run "docker login ${registry.host}", or give the namespace a pull secret for it)`,
         });
-        const wrong = staticCredentials(registry.host, { username: 'istream', password: 'wrong-password-42' }, 'secret team/pull');
+        const wrong = staticCredentials(
+          registry.host,
+          { username: 'istream', password: 'wrong-password-42' },
+          'secret team/pull',
+        );
         await assert.rejects(client({ credentials: wrong }).resolve(ref), (e: unknown) => {
           assert.ok(e instanceof RegistryAuthError);
-          assert.equal(e.message, `authentication required for docker/schema2 at ${registry.host}: the registry refused the credentials `
-            + 'from secret team/pull (wrong username or password, or no pull access)');
+          assert.equal(
+            e.message,
+            `authentication required for docker/schema2 at ${registry.host}: the registry refused the credentials ` +
+              'from secret team/pull (wrong username or password, or no pull access)',
+          );
           assert.ok(!e.message.includes('wrong-password-42'));
           return true;
         });
@@ -200,21 +263,37 @@ for (const mode of REGISTRY_MODES) {
     if (mode === 'token') {
       test('public pulls are anonymous; private ones need credentials', async () => {
         const anonymous = client({ credentials: undefined });
-        assert.equal((await anonymous.resolve(fixtures.reference(fixtures.dockerSchema2))).digest, fixtures.dockerSchema2.digest);
+        assert.equal(
+          (await anonymous.resolve(fixtures.reference(fixtures.dockerSchema2))).digest,
+          fixtures.dockerSchema2.digest,
+        );
         await assert.rejects(anonymous.resolve(fixtures.reference(fixtures.private)), {
-          message: `authentication required for private/app at ${registry.host}: no credentials for ${registry.host} were found `
-            + `(run "docker login ${registry.host}", or give the namespace a pull secret for it)`,
+          message:
+            `authentication required for private/app at ${registry.host}: no credentials for ${registry.host} were found ` +
+            `(run "docker login ${registry.host}", or give the namespace a pull secret for it)`,
         });
         assert.equal((await client().resolve(fixtures.reference(fixtures.private))).digest, fixtures.private.digest);
       });
 
       test('rejected credentials fall back to anonymous, as OpenShift does, and a private repo then says why', async () => {
-        const wrong = client({ credentials: staticCredentials(registry.host, { username: 'istream', password: 'wrong-password-42' }, 'secret team/pull') });
-        assert.equal((await wrong.resolve(fixtures.reference(fixtures.dockerSchema2))).digest, fixtures.dockerSchema2.digest);
+        const wrong = client({
+          credentials: staticCredentials(
+            registry.host,
+            { username: 'istream', password: 'wrong-password-42' },
+            'secret team/pull',
+          ),
+        });
+        assert.equal(
+          (await wrong.resolve(fixtures.reference(fixtures.dockerSchema2))).digest,
+          fixtures.dockerSchema2.digest,
+        );
         await assert.rejects(wrong.resolve(fixtures.reference(fixtures.private)), (e: unknown) => {
           assert.ok(e instanceof RegistryAuthError);
-          assert.equal(e.message, `authentication required for private/app at ${registry.host}: the token service rejected the `
-            + 'credentials from secret team/pull (wrong username or password?), and anonymous access is not allowed');
+          assert.equal(
+            e.message,
+            `authentication required for private/app at ${registry.host}: the token service rejected the ` +
+              'credentials from secret team/pull (wrong username or password?), and anonymous access is not allowed',
+          );
           assert.ok(!e.message.includes('wrong-password-42'));
           return true;
         });
@@ -227,7 +306,10 @@ for (const mode of REGISTRY_MODES) {
         await c.resolveTags(`${fixtures.host}/${repository}`, tags.slice(0, 40));
         await c.resolve(fixtures.reference(fixtures.dockerSchema2));
         const requests = (registry.tokenRequests?.() ?? []).slice(before);
-        assert.deepEqual(requests.map((r) => r.scopes), [[`repository:${repository}:pull`], ['repository:docker/schema2:pull']]);
+        assert.deepEqual(
+          requests.map((r) => r.scopes),
+          [[`repository:${repository}:pull`], ['repository:docker/schema2:pull']],
+        );
       });
     }
   });

@@ -35,12 +35,18 @@ test('follows rel="next" exactly as given until the last page', async (t) => {
   defer(t, () => server.close());
   const client = new RegistryClient({ insecure: true });
   defer(t, () => client.close());
-  assert.deepEqual(await client.listTags(`${server.host}/team/app`), { tags: ['a', 'b', 'c', 'd', 'e'], truncated: false });
-  assert.deepEqual(server.requests.filter((r) => r.startsWith('GET')), [
-    'GET /v2/team/app/tags/list',
-    'GET /v2/team/app/tags/list?next_page=opaque%3D1',
-    'GET /v2/team/app/tags/list?next_page=opaque%3D2',
-  ]);
+  assert.deepEqual(await client.listTags(`${server.host}/team/app`), {
+    tags: ['a', 'b', 'c', 'd', 'e'],
+    truncated: false,
+  });
+  assert.deepEqual(
+    server.requests.filter((r) => r.startsWith('GET')),
+    [
+      'GET /v2/team/app/tags/list',
+      'GET /v2/team/app/tags/list?next_page=opaque%3D1',
+      'GET /v2/team/app/tags/list?next_page=opaque%3D2',
+    ],
+  );
 });
 
 test('stops at maxTags and says the list was cut', async (t) => {
@@ -48,26 +54,41 @@ test('stops at maxTags and says the list was cut', async (t) => {
   defer(t, () => server.close());
   const client = new RegistryClient({ insecure: true });
   defer(t, () => client.close());
-  assert.deepEqual(await client.listTags(`${server.host}/team/app`, { maxTags: 3 }), { tags: ['a', 'b', 'c'], truncated: true });
+  assert.deepEqual(await client.listTags(`${server.host}/team/app`, { maxTags: 3 }), {
+    tags: ['a', 'b', 'c'],
+    truncated: true,
+  });
   assert.equal(server.requests.filter((r) => r.startsWith('GET')).length, 2, 'no page beyond the cap is read');
 });
 
 test('refuses a Link that loops or leaves the registry', async (t) => {
-  const looping = await pagedServer({ 'opaque=2': { tags: ['e'], next: '/v2/team/app/tags/list?next_page=opaque%3D1' } });
+  const looping = await pagedServer({
+    'opaque=2': { tags: ['e'], next: '/v2/team/app/tags/list?next_page=opaque%3D1' },
+  });
   defer(t, () => looping.close());
-  const elsewhere = await pagedServer({ 'opaque=1': { tags: ['c'], next: 'http://other.example.com/v2/team/app/tags/list' } });
+  const elsewhere = await pagedServer({
+    'opaque=1': { tags: ['c'], next: 'http://other.example.com/v2/team/app/tags/list' },
+  });
   defer(t, () => elsewhere.close());
   const client = new RegistryClient({ insecure: true });
   defer(t, () => client.close());
   await assert.rejects(client.listTags(`${looping.host}/team/app`), /points back to a page already read/);
-  await assert.rejects(client.listTags(`${elsewhere.host}/team/app`), /the next page is on another host \(http:\/\/other\.example\.com\)/);
+  await assert.rejects(
+    client.listTags(`${elsewhere.host}/team/app`),
+    /the next page is on another host \(http:\/\/other\.example\.com\)/,
+  );
 });
 
 test('nextLink reads rel="next" among several links', () => {
   const base = 'https://quay.io/v2/x/tags/list';
-  assert.equal(nextLink('<https://quay.io/v2/x/tags/list?next_page=abc>; rel="next"', base)?.href, 'https://quay.io/v2/x/tags/list?next_page=abc');
-  assert.equal(nextLink('</v2/x/tags/list?n=2&last=b>; rel="prev", </v2/x/tags/list?n=2&last=d>; rel=next', base)?.href,
-    'https://quay.io/v2/x/tags/list?n=2&last=d');
+  assert.equal(
+    nextLink('<https://quay.io/v2/x/tags/list?next_page=abc>; rel="next"', base)?.href,
+    'https://quay.io/v2/x/tags/list?next_page=abc',
+  );
+  assert.equal(
+    nextLink('</v2/x/tags/list?n=2&last=b>; rel="prev", </v2/x/tags/list?n=2&last=d>; rel=next', base)?.href,
+    'https://quay.io/v2/x/tags/list?n=2&last=d',
+  );
   assert.equal(nextLink('</a>; rel="prev"', base), undefined);
   assert.equal(nextLink(null, base), undefined);
 });

@@ -27,16 +27,29 @@ test('workload kinds are spelled out only in the core/workloads table', () => {
   const packages = join(root, 'packages');
   const files = readdirSync(packages).flatMap((p) => {
     const src = join(packages, p, 'src');
-    try { return statSync(src).isDirectory() ? sourceFiles(src) : []; } catch { return []; }
+    try {
+      return statSync(src).isDirectory() ? sourceFiles(src) : [];
+    } catch {
+      return [];
+    }
   });
   const found: string[] = [];
   for (const file of files) {
     const name = relative(root, file);
     if (name.startsWith(TABLE)) continue;
-    readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-      if (SPELLINGS.some((s) => s.test(line))) found.push(`${name}:${i + 1}: ${line.trim()}`);
-    });
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (SPELLINGS.some((s) => s.test(line))) found.push(`${name}:${i + 1}: ${line.trim()}`);
+      });
   }
-  assert.deepEqual(found, [], `workload kinds spelled outside ${TABLE}; read them from @istream/core/workloads:\n${found.join('\n')}`);
-  assert.ok(files.some((f) => relative(root, f).startsWith(TABLE)), `the table is not in ${TABLE}`);
+  assert.deepEqual(
+    found,
+    [],
+    `workload kinds spelled outside ${TABLE}; read them from @istream/core/workloads:\n${found.join('\n')}`,
+  );
+  assert.ok(
+    files.some((f) => relative(root, f).startsWith(TABLE)),
+    `the table is not in ${TABLE}`,
+  );
 });

@@ -26,7 +26,10 @@ export const jsonBlob = (mediaType, value) => blob(mediaType, Buffer.from(JSON.s
 export function imageManifest(config, layers, platform) {
   const descriptor = ({ mediaType, digest, size }) => ({ mediaType, digest, size });
   const manifest = jsonBlob(MediaType.manifest, {
-    schemaVersion: 2, mediaType: MediaType.manifest, config: descriptor(config), layers: layers.map(descriptor),
+    schemaVersion: 2,
+    mediaType: MediaType.manifest,
+    config: descriptor(config),
+    layers: layers.map(descriptor),
   });
   return { ...manifest, platform, blobs: [config, ...layers], children: [] };
 }
@@ -51,15 +54,26 @@ export function writeLayout(dir, index, refName) {
     writeFileSync(join(dir, 'blobs/sha256', digest.slice('sha256:'.length)), bytes);
     written.add(digest);
   };
-  const walk = (manifest) => { manifest.blobs.forEach(put); manifest.children.forEach(walk); put(manifest); };
+  const walk = (manifest) => {
+    manifest.blobs.forEach(put);
+    manifest.children.forEach(walk);
+    put(manifest);
+  };
   walk(index);
   writeFileSync(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-  writeFileSync(join(dir, 'index.json'), JSON.stringify({
-    schemaVersion: 2,
-    mediaType: MediaType.index,
-    manifests: [{
-      mediaType: index.mediaType, digest: index.digest, size: index.size,
-      annotations: { 'org.opencontainers.image.ref.name': refName },
-    }],
-  }));
+  writeFileSync(
+    join(dir, 'index.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MediaType.index,
+      manifests: [
+        {
+          mediaType: index.mediaType,
+          digest: index.digest,
+          size: index.size,
+          annotations: { 'org.opencontainers.image.ref.name': refName },
+        },
+      ],
+    }),
+  );
 }

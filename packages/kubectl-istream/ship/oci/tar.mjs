@@ -24,8 +24,10 @@ export function entriesFromDirectory(dir, prefix = '', exclude = () => false) {
       const path = posix.join(prefix, relPath);
       const stat = lstatSync(full);
       if (stat.isSymbolicLink()) entries.push({ path, type: 'symlink', target: readlinkSync(full) });
-      else if (stat.isDirectory()) { entries.push({ path, type: 'dir' }); walk(relPath); }
-      else entries.push({ path, type: 'file', mode: stat.mode & 0o111 ? 0o755 : 0o644, content: readFileSync(full) });
+      else if (stat.isDirectory()) {
+        entries.push({ path, type: 'dir' });
+        walk(relPath);
+      } else entries.push({ path, type: 'file', mode: stat.mode & 0o111 ? 0o755 : 0o644, content: readFileSync(full) });
     }
   };
   walk('');

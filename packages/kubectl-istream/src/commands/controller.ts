@@ -1,11 +1,24 @@
 import { readFileSync } from 'node:fs';
 import {
-  EventTokenError, logFormats, MetricsBindError, parseAllowedRegistries, parseBindAddress, parseDuration, startController,
-  type AllowedRegistry, type ControllerOptions as StartOptions, type LogFormat, type StopReason,
+  EventTokenError,
+  logFormats,
+  MetricsBindError,
+  parseAllowedRegistries,
+  parseBindAddress,
+  parseDuration,
+  startController,
+  type AllowedRegistry,
+  type ControllerOptions as StartOptions,
+  type LogFormat,
+  type StopReason,
 } from '@istream/core/controller';
 import { ADMISSION_CONFIGURATION_NAME } from '@istream/core/admission';
 import {
-  ADMISSION_PORT, ADMISSION_SECRET, ADMISSION_SERVICE, INSTALL_NAMESPACE, lookupPolicyNames,
+  ADMISSION_PORT,
+  ADMISSION_SECRET,
+  ADMISSION_SERVICE,
+  INSTALL_NAMESPACE,
+  lookupPolicyNames,
 } from '../install-manifests.js';
 import { CliError } from '../errors.js';
 import type { Factory } from '../factory.js';
@@ -39,18 +52,27 @@ function admissionSettings(mode: string, namespace: string): Pick<StartOptions, 
   const service = `${ADMISSION_SERVICE}.${namespace}.svc`;
   return {
     admission: {
-      bindAddress: `:${ADMISSION_PORT}`, secret: { namespace, name: ADMISSION_SECRET },
-      hosts: [service, `${service}.cluster.local`], webhookConfigurations: [ADMISSION_CONFIGURATION_NAME],
+      bindAddress: `:${ADMISSION_PORT}`,
+      secret: { namespace, name: ADMISSION_SECRET },
+      hosts: [service, `${service}.cluster.local`],
+      webhookConfigurations: [ADMISSION_CONFIGURATION_NAME],
     },
   };
 }
 
 /** What the --events-* flags ask: the receiver's address and where its token is, or nothing. */
 function eventsSettings(options: ControllerOptions, namespace: string): Pick<StartOptions, 'events'> {
-  const { eventsBindAddress: bind, eventsTokenFile: file, eventsTokenSecret: secret, eventsTokenHeader: header } = options;
+  const {
+    eventsBindAddress: bind,
+    eventsTokenFile: file,
+    eventsTokenSecret: secret,
+    eventsTokenHeader: header,
+  } = options;
   if (bind === undefined || bind === '0') {
     if (file !== undefined || secret !== undefined || header !== undefined) {
-      throw new CliError('--events-token-*: registry events are off; turn them on with --events-bind-address (e.g. ":8088")');
+      throw new CliError(
+        '--events-token-*: registry events are off; turn them on with --events-bind-address (e.g. ":8088")',
+      );
     }
     return {};
   }
@@ -60,13 +82,18 @@ function eventsSettings(options: ControllerOptions, namespace: string): Pick<Sta
     throw new CliError(`--events-bind-address: ${(e as Error).message}`);
   }
   if ((file === undefined) === (secret === undefined)) {
-    throw new CliError('--events-bind-address: give the shared token senders must present with exactly one of --events-token-file or --events-token-secret');
+    throw new CliError(
+      '--events-bind-address: give the shared token senders must present with exactly one of --events-token-file or --events-token-secret',
+    );
   }
-  if (header !== undefined && !/^[A-Za-z0-9-]+$/.test(header)) throw new CliError(`--events-token-header: "${header}" is not a header name`);
+  if (header !== undefined && !/^[A-Za-z0-9-]+$/.test(header))
+    throw new CliError(`--events-token-header: "${header}" is not a header name`);
   if (file !== undefined) return { events: { bindAddress: bind, token: { file }, tokenHeader: header } };
   const [ns, name] = secret!.includes('/') ? secret!.split('/', 2) : [namespace, secret!];
   if (!ns || !name) throw new CliError(`--events-token-secret: "${secret}" is not [namespace/]name`);
-  return { events: { bindAddress: bind, token: { secret: { namespace: ns, name, key: 'token' } }, tokenHeader: header } };
+  return {
+    events: { bindAddress: bind, token: { secret: { namespace: ns, name, key: 'token' } }, tokenHeader: header },
+  };
 }
 
 /** Runs the controller until the signal fires; resolves with why it stopped. */
@@ -87,7 +114,8 @@ export async function runController(options: ControllerOptions, factory: Factory
   if (!logFormats.includes(logFormat)) {
     throw new CliError(`--log-format: unknown format "${options.logFormat}": use ${logFormats.join(' or ')}`);
   }
-  const allowedRegistries = options.allowedRegistriesFile === undefined ? undefined : readAllowedRegistries(options.allowedRegistriesFile);
+  const allowedRegistries =
+    options.allowedRegistriesFile === undefined ? undefined : readAllowedRegistries(options.allowedRegistriesFile);
   const admission = admissionSettings(options.admission ?? 'none', factory.env.POD_NAMESPACE ?? INSTALL_NAMESPACE);
   const events = eventsSettings(options, factory.env.POD_NAMESPACE ?? INSTALL_NAMESPACE);
   const { connection } = await factory.cluster();
@@ -111,7 +139,13 @@ export async function runController(options: ControllerOptions, factory: Factory
     throw e;
   });
   if (options.signal?.aborted) void running.stop();
-  options.signal?.addEventListener('abort', () => { void running.stop(); }, { once: true });
+  options.signal?.addEventListener(
+    'abort',
+    () => {
+      void running.stop();
+    },
+    { once: true },
+  );
   return running.done;
 }
 
@@ -135,7 +169,9 @@ function readAllowedRegistries(path: string): AllowedRegistry[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new CliError(`--allowed-registries-file: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new CliError(
+      `--allowed-registries-file: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   try {
     return parseAllowedRegistries(text);

@@ -13,7 +13,8 @@ export interface DescribeOptions {
 }
 
 export async function runDescribe(options: DescribeOptions, factory: Factory): Promise<void> {
-  if (parseResource(options.resource) !== 'imagestreams') throw new CliError('describe supports image streams: describe is NAME');
+  if (parseResource(options.resource) !== 'imagestreams')
+    throw new CliError('describe supports image streams: describe is NAME');
   validateStreamName(options.name);
   const { streams: client, namespace } = await factory.cluster();
   const stream = await client.get(namespace, options.name);

@@ -30,7 +30,10 @@ export async function runDigest(options: DigestOptions, factory: Factory): Promi
   const client = await factory.registry({ credentials: 'docker-config', insecure: options.insecure === true });
   let resolved: ResolvedImage;
   try {
-    resolved = await client.resolve(reference, { ...(platform ? { platform } : {}), listPlatforms: options.output === 'json' });
+    resolved = await client.resolve(reference, {
+      ...(platform ? { platform } : {}),
+      listPlatforms: options.output === 'json',
+    });
   } catch (e) {
     throw await asCliError(e);
   } finally {
@@ -45,8 +48,14 @@ export async function runDigest(options: DigestOptions, factory: Factory): Promi
 
 function toJson(resolved: ResolvedImage): DigestJson {
   const platforms = resolved.manifests
-    ? resolved.manifests.map((m) => ({ platform: m.platform ? formatPlatform(m.platform) : 'unknown', digest: m.digest, mediaType: m.mediaType }))
-    : resolved.platform ? [{ platform: formatPlatform(resolved.platform), digest: resolved.digest, mediaType: resolved.mediaType }] : [];
+    ? resolved.manifests.map((m) => ({
+        platform: m.platform ? formatPlatform(m.platform) : 'unknown',
+        digest: m.digest,
+        mediaType: m.mediaType,
+      }))
+    : resolved.platform
+      ? [{ platform: formatPlatform(resolved.platform), digest: resolved.digest, mediaType: resolved.mediaType }]
+      : [];
   return {
     reference: referenceString(resolved.reference),
     digest: resolved.digest,

@@ -9,8 +9,13 @@ import { IMAGE_STREAM_RESOURCE } from '../import-output.js';
 import { GET_FORMATS, TEMPLATE_OUTPUTS } from '../output-formats.js';
 import { formatObjects, type ObjectFormat } from '../printers/objects.js';
 import {
-  IMAGE_STREAM_HEADERS, IMAGE_STREAM_TAG_HEADERS, IMAGE_STREAM_TAG_WIDE_HEADERS, imageStreamRow, imageStreamTagRow,
-  imageStreamTags, type ImageStreamTagObject,
+  IMAGE_STREAM_HEADERS,
+  IMAGE_STREAM_TAG_HEADERS,
+  IMAGE_STREAM_TAG_WIDE_HEADERS,
+  imageStreamRow,
+  imageStreamTagRow,
+  imageStreamTags,
+  type ImageStreamTagObject,
 } from '../printers/streams.js';
 import { formatTable } from '../printers/table.js';
 import { templatePrinter, type ObjectsPrinter } from '../printers/templates.js';
@@ -18,14 +23,19 @@ import { templatePrinter, type ObjectsPrinter } from '../printers/templates.js';
 export type StreamResource = 'imagestreams' | 'imagestreamtags';
 
 const RESOURCE_ALIASES: Record<string, StreamResource> = {
-  is: 'imagestreams', imagestream: 'imagestreams', imagestreams: 'imagestreams',
+  is: 'imagestreams',
+  imagestream: 'imagestreams',
+  imagestreams: 'imagestreams',
   [`imagestreams.${'image.openshift.io'}`]: 'imagestreams',
-  istag: 'imagestreamtags', imagestreamtag: 'imagestreamtags', imagestreamtags: 'imagestreamtags',
+  istag: 'imagestreamtags',
+  imagestreamtag: 'imagestreamtags',
+  imagestreamtags: 'imagestreamtags',
 };
 
 export function parseResource(name: string): StreamResource {
   const resource = RESOURCE_ALIASES[name.toLowerCase()];
-  if (resource === undefined) throw new CliError(`unknown resource type "${name}": use is (imagestreams) or istag (imagestreamtags)`);
+  if (resource === undefined)
+    throw new CliError(`unknown resource type "${name}": use is (imagestreams) or istag (imagestreamtags)`);
   return resource;
 }
 
@@ -42,10 +52,16 @@ export interface GetOptions {
 
 /** One row per object, with kubectl's leading NAMESPACE column when the list spans namespaces. */
 function table<T extends { metadata: { namespace?: string } }>(
-  headers: string[], objects: T[], row: (object: T) => string[], allNamespaces: boolean,
+  headers: string[],
+  objects: T[],
+  row: (object: T) => string[],
+  allNamespaces: boolean,
 ): string {
   if (!allNamespaces) return formatTable(headers, objects.map(row));
-  return formatTable(['Namespace', ...headers], objects.map((o) => [o.metadata.namespace ?? '', ...row(o)]));
+  return formatTable(
+    ['Namespace', ...headers],
+    objects.map((o) => [o.metadata.namespace ?? '', ...row(o)]),
+  );
 }
 
 // Byte order, as the apiserver lists by storage key (namespace/name).
@@ -62,7 +78,9 @@ function parseOutput(output: string | undefined): GetOutput {
   if (output === 'json' || output === 'yaml' || output === 'name') return { format: output };
   const template = templatePrinter(output);
   if (template) return { template };
-  throw new CliError(`unable to match a printer suitable for the output format "${output}", allowed formats are: ${[...GET_FORMATS, ...TEMPLATE_OUTPUTS].join(',')}`);
+  throw new CliError(
+    `unable to match a printer suitable for the output format "${output}", allowed formats are: ${[...GET_FORMATS, ...TEMPLATE_OUTPUTS].join(',')}`,
+  );
 }
 
 export async function runGet(options: GetOptions, factory: Factory): Promise<void> {
@@ -72,20 +90,29 @@ export async function runGet(options: GetOptions, factory: Factory): Promise<voi
   const printObjects = (objects: Array<{ metadata: { name: string } }>, qualifiedResource: string): void => {
     if ('template' in output) factory.io.out.write(output.template(objects, asList));
     else if ('format' in output) {
-      factory.io.out.write(formatObjects(objects, output.format, qualifiedResource, asList, { showManagedFields: options.showManagedFields }));
+      factory.io.out.write(
+        formatObjects(objects, output.format, qualifiedResource, asList, {
+          showManagedFields: options.showManagedFields,
+        }),
+      );
     }
   };
   const now = (options.now ?? (() => new Date()))();
-  if (options.allNamespaces && options.name !== undefined) throw new CliError('a resource cannot be retrieved by name across all namespaces');
+  if (options.allNamespaces && options.name !== undefined)
+    throw new CliError('a resource cannot be retrieved by name across all namespaces');
   const { streams: client, namespace } = await factory.cluster();
   const scope = options.allNamespaces ? undefined : namespace;
-  const nothingFound = (): void => void factory.io.err.write(scope === undefined ? 'No resources found\n' : `No resources found in ${scope} namespace.\n`);
+  const nothingFound = (): void =>
+    void factory.io.err.write(
+      scope === undefined ? 'No resources found\n' : `No resources found in ${scope} namespace.\n`,
+    );
   const listed = async (): Promise<ImageStream[]> => [...(await client.list(scope))].sort(byNamespaceAndName);
   if (resource === 'imagestreams') {
     if (options.name !== undefined) validateStreamName(options.name);
     const streams = options.name === undefined ? await listed() : [await namedStream(client, namespace, options.name)];
     if (streams.length === 0) return nothingFound();
-    if ('table' in output) factory.io.out.write(table(IMAGE_STREAM_HEADERS, streams, (s) => imageStreamRow(s, now), scope === undefined));
+    if ('table' in output)
+      factory.io.out.write(table(IMAGE_STREAM_HEADERS, streams, (s) => imageStreamRow(s, now), scope === undefined));
     else printObjects(streams, IMAGE_STREAM_RESOURCE);
     return;
   }
@@ -102,7 +129,14 @@ export async function runGet(options: GetOptions, factory: Factory): Promise<voi
   }
   if ('table' in output) {
     const { wide } = output;
-    factory.io.out.write(table(wide ? IMAGE_STREAM_TAG_WIDE_HEADERS : IMAGE_STREAM_TAG_HEADERS, tags, (t) => imageStreamTagRow(t, now, wide), scope === undefined));
+    factory.io.out.write(
+      table(
+        wide ? IMAGE_STREAM_TAG_WIDE_HEADERS : IMAGE_STREAM_TAG_HEADERS,
+        tags,
+        (t) => imageStreamTagRow(t, now, wide),
+        scope === undefined,
+      ),
+    );
   } else printObjects(tags, 'imagestreamtag.image.openshift.io');
 }
 

@@ -3,7 +3,13 @@
 // On OpenShift, whose API server serves image.openshift.io itself (image lookup and the stream
 // strategy included), no CRD and no admission objects are installed: ours would shadow nothing and
 // confuse oc.
-import { applyObject, groupVersionPath, kubeClient, waitForCrdEstablished, type ClusterConnection } from '@istream/core/cluster';
+import {
+  applyObject,
+  groupVersionPath,
+  kubeClient,
+  waitForCrdEstablished,
+  type ClusterConnection,
+} from '@istream/core/cluster';
 import { CliError } from '../errors.js';
 import { parseDryRun } from '../flags.js';
 import { installManifests, qualifiedName, type AdmissionMode, type Manifest } from '../install-manifests.js';
@@ -20,22 +26,30 @@ export interface InstallOptions {
   events?: boolean;
 }
 
-const NO_CONTROLLER_NOTE = 'No controller was installed (--no-controller): run `kubectl istream controller` where a\n'
-  + 'kubeconfig reaches this cluster.\n';
+const NO_CONTROLLER_NOTE =
+  'No controller was installed (--no-controller): run `kubectl istream controller` where a\n' +
+  'kubeconfig reaches this cluster.\n';
 
 /** The manifests as `-o` asks: the ones to be applied (dry run), or as the server stored them. */
 function printManifests(manifests: Manifest[], output: InstallOptions['output'], factory: Factory): void {
   if (output === 'yaml') factory.io.out.write(manifests.map((m) => toYaml(m)).join('---\n'));
-  else if (output === 'json') factory.io.out.write(toJson({ apiVersion: 'v1', kind: 'List', items: manifests, metadata: { resourceVersion: '' } }));
+  else if (output === 'json')
+    factory.io.out.write(
+      toJson({ apiVersion: 'v1', kind: 'List', items: manifests, metadata: { resourceVersion: '' } }),
+    );
   else factory.io.out.write(manifests.map((m) => `${qualifiedName(m)}\n`).join(''));
 }
 
 /** --admission=policy needs admissionregistration.k8s.io/v1 MutatingAdmissionPolicy (GA in Kubernetes 1.36). */
 async function requireMutatingAdmissionPolicy(connection: ClusterConnection): Promise<void> {
-  const discovery = await kubeClient(connection).call<{ resources?: Array<{ name: string }> }>(groupVersionPath('admissionregistration.k8s.io/v1'));
+  const discovery = await kubeClient(connection).call<{ resources?: Array<{ name: string }> }>(
+    groupVersionPath('admissionregistration.k8s.io/v1'),
+  );
   if (!discovery.resources?.some((r) => r.name === 'mutatingadmissionpolicies')) {
-    throw new CliError('--admission=policy: this cluster does not serve admissionregistration.k8s.io/v1 MutatingAdmissionPolicy '
-      + '(Kubernetes 1.36 and later do); install with --admission=webhook instead');
+    throw new CliError(
+      '--admission=policy: this cluster does not serve admissionregistration.k8s.io/v1 MutatingAdmissionPolicy ' +
+        '(Kubernetes 1.36 and later do); install with --admission=webhook instead',
+    );
   }
 }
 
@@ -46,10 +60,15 @@ export async function runInstall(options: InstallOptions, factory: Factory): Pro
   const mode = options.admission ?? 'webhook';
   // The webhook is served by the controller's pods: without them (--no-controller) its objects
   // would point at nothing. The policy backend needs no pod, only a controller somewhere.
-  const admission = (openshift: boolean): AdmissionMode => (openshift || (mode === 'webhook' && !options.controller) ? 'none' : mode);
-  const manifestsFor = (openshift: boolean): Manifest[] => installManifests({
-    includeCrd: !openshift, ...image, admission: admission(openshift), events: options.events,
-  });
+  const admission = (openshift: boolean): AdmissionMode =>
+    openshift || (mode === 'webhook' && !options.controller) ? 'none' : mode;
+  const manifestsFor = (openshift: boolean): Manifest[] =>
+    installManifests({
+      includeCrd: !openshift,
+      ...image,
+      admission: admission(openshift),
+      events: options.events,
+    });
   if (dryRun === 'client') {
     // Printing the manifests needs no cluster; the CRD is left out only when one says it is OpenShift.
     let openshift = false;
@@ -67,14 +86,17 @@ export async function runInstall(options: InstallOptions, factory: Factory): Pro
   if (options.admission === 'policy') await requireMutatingAdmissionPolicy(client.connection);
   const openshift = (await client.apiKind()) === 'openshift';
   if (openshift) {
-    factory.io.err.write('This cluster is OpenShift: it serves image.openshift.io ImageStreams itself, so no CRD is installed.\n'
-      + 'Its API server also does image lookup and the image stream strategy, so no admission objects are installed.\n');
+    factory.io.err.write(
+      'This cluster is OpenShift: it serves image.openshift.io ImageStreams itself, so no CRD is installed.\n' +
+        'Its API server also does image lookup and the image stream strategy, so no admission objects are installed.\n',
+    );
   }
   const manifests = manifestsFor(openshift);
   const applied: Manifest[] = [];
   for (const manifest of manifests) {
     const { outcome, object } = await applyObject(client.connection, manifest as never);
-    if (manifest.kind === 'CustomResourceDefinition') await waitForCrdEstablished(client.connection, manifest.metadata.name);
+    if (manifest.kind === 'CustomResourceDefinition')
+      await waitForCrdEstablished(client.connection, manifest.metadata.name);
     applied.push(object as Manifest);
     if (options.output === undefined) factory.io.out.write(`${qualifiedName(manifest)} ${outcome}\n`);
   }

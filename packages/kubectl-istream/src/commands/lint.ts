@@ -61,10 +61,15 @@ export async function runLint(options: LintOptions, factory: Factory): Promise<L
   // The files linted together are the workspace: a stream declared in one decides how another's
   // single-segment images resolve.
   const imageStreams = inputs.flatMap(({ text }) => service.imageStreams(text));
-  const findings = inputs.flatMap(({ file, text }) => service.validate(text, { imageStreams }).map((d) => toFinding(file, d)));
+  const findings = inputs.flatMap(({ file, text }) =>
+    service.validate(text, { imageStreams }).map((d) => toFinding(file, d)),
+  );
   factory.io.out.write(format(findings, options.output ?? 'text'));
   if (unreadable.length > 0) {
-    throw new CliError(`cannot read ${unreadable.join('; ')}: pass readable files, directories or - for standard input`, 2);
+    throw new CliError(
+      `cannot read ${unreadable.join('; ')}: pass readable files, directories or - for standard input`,
+      2,
+    );
   }
   return { findings, exitCode: findings.some((f) => f.severity === 'error') ? 1 : 0 };
 }
@@ -79,7 +84,7 @@ async function manifestFiles(path: string): Promise<string[]> {
   for (const entry of entries) {
     const full = join(path, entry.name);
     if (entry.isDirectory()) {
-      if (!entry.name.startsWith('.') && entry.name !== 'node_modules') found.push(...await manifestFiles(full));
+      if (!entry.name.startsWith('.') && entry.name !== 'node_modules') found.push(...(await manifestFiles(full)));
     } else if (/\.ya?ml$/i.test(entry.name)) found.push(full);
   }
   return found;
@@ -112,7 +117,12 @@ function format(findings: LintFinding[], output: LintFormat): string {
   return findings.map((f) => `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code}: ${f.message}\n`).join('');
 }
 
-const SARIF_LEVEL: Record<Diagnostic['severity'], string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+const SARIF_LEVEL: Record<Diagnostic['severity'], string> = {
+  error: 'error',
+  warning: 'warning',
+  information: 'note',
+  hint: 'note',
+};
 
 /** SARIF 2.1.0 for code scanning; columns are UTF-16 code units, SARIF's default. */
 function sarif(findings: LintFinding[]): object {
@@ -120,32 +130,36 @@ function sarif(findings: LintFinding[]): object {
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{
-      tool: {
-        driver: {
-          name: 'kubectl-istream lint',
-          informationUri: 'https://github.com/istream/istream',
-          rules: RULES.map((r) => ({
-            id: r.code,
-            name: r.code,
-            shortDescription: { text: r.description },
-            helpUri: ruleHelpUri(r.code),
-            defaultConfiguration: { level: SARIF_LEVEL[r.severity] },
-          })),
-        },
-      },
-      results: findings.map((f) => ({
-        ruleId: f.code,
-        ...(ruleIndex.has(f.code) ? { ruleIndex: ruleIndex.get(f.code) } : {}),
-        level: SARIF_LEVEL[f.severity],
-        message: { text: f.message },
-        locations: [{
-          physicalLocation: {
-            artifactLocation: { uri: f.file === STDIN_NAME ? 'stdin' : f.file.split('\\').join('/') },
-            region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'kubectl-istream lint',
+            informationUri: 'https://github.com/istream/istream',
+            rules: RULES.map((r) => ({
+              id: r.code,
+              name: r.code,
+              shortDescription: { text: r.description },
+              helpUri: ruleHelpUri(r.code),
+              defaultConfiguration: { level: SARIF_LEVEL[r.severity] },
+            })),
           },
-        }],
-      })),
-    }],
+        },
+        results: findings.map((f) => ({
+          ruleId: f.code,
+          ...(ruleIndex.has(f.code) ? { ruleIndex: ruleIndex.get(f.code) } : {}),
+          level: SARIF_LEVEL[f.severity],
+          message: { text: f.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: f.file === STDIN_NAME ? 'stdin' : f.file.split('\\').join('/') },
+                region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+              },
+            },
+          ],
+        })),
+      },
+    ],
   };
 }

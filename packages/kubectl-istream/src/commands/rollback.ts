@@ -19,13 +19,17 @@ function target(options: RollbackOptions): RollbackTarget {
   if (options.toRevision !== undefined) {
     const revision = Number(options.toRevision);
     if (!Number.isInteger(revision) || revision < 1) {
-      throw new CliError(`invalid --to-revision "${options.toRevision}": use a revision number from "kubectl istream describe is", 1 or more`);
+      throw new CliError(
+        `invalid --to-revision "${options.toRevision}": use a revision number from "kubectl istream describe is", 1 or more`,
+      );
     }
     return { revision };
   }
   if (options.toImage !== undefined) {
     if (!/^(sha256:)?[0-9a-f]{4,64}$/.test(options.toImage)) {
-      throw new CliError(`invalid --to-image "${options.toImage}": use an image digest such as sha256:0a1b2c... (at least 4 hex digits)`);
+      throw new CliError(
+        `invalid --to-image "${options.toImage}": use an image digest such as sha256:0a1b2c... (at least 4 hex digits)`,
+      );
     }
     return { image: options.toImage };
   }
@@ -38,7 +42,8 @@ function target(options: RollbackOptions): RollbackTarget {
  */
 export async function runRollback(streamTag: string, options: RollbackOptions, factory: Factory): Promise<void> {
   const name = parseStreamTag(streamTag);
-  if (!name.explicitTag) throw new CliError(`"${streamTag}" must include the tag: use STREAM:TAG, e.g. ${name.stream}:latest`);
+  if (!name.explicitTag)
+    throw new CliError(`"${streamTag}" must include the tag: use STREAM:TAG, e.g. ${name.stream}:latest`);
   if (options.resume && (options.toRevision !== undefined || options.toImage !== undefined)) {
     throw new CliError('--resume cannot be combined with --to-revision or --to-image');
   }

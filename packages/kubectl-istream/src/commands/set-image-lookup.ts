@@ -2,7 +2,14 @@
 // stream's lookupPolicy.local on or off, or puts the resolve-names annotation on a workload's pod
 // template; without arguments, or with --list, prints NAME LOCAL. Everything named is read before
 // anything is written, so a missing or unsupported object leaves the rest untouched.
-import { isNotFound, kubeClient, resourcePath, type KubeClient, type KubeList, type KubeObject } from '@istream/core/cluster';
+import {
+  isNotFound,
+  kubeClient,
+  resourcePath,
+  type KubeClient,
+  type KubeList,
+  type KubeObject,
+} from '@istream/core/cluster';
 import { RESOLVE_NAMES_ANNOTATION } from '@istream/core/admission';
 import { IMAGE_API_VERSION, IMAGE_STREAM_PLURAL, type ImageStream } from '@istream/core/imagestream';
 import type { WorkloadKind } from '@istream/core/workloads';
@@ -31,7 +38,13 @@ export interface SetImageLookupOptions {
 
 /** oc's table writer for this command: tabwriter.NewWriter(out, 0, 2, 2, ' ', 0). */
 const LOOKUP_TABLE = { minWidth: 0, tabWidth: 2, padding: 2, padChar: ' ' } as const;
-const STREAM_FORMS = ['is', 'imagestream', 'imagestreams', 'imagestream.image.openshift.io', 'imagestreams.image.openshift.io'];
+const STREAM_FORMS = [
+  'is',
+  'imagestream',
+  'imagestreams',
+  'imagestream.image.openshift.io',
+  'imagestreams.image.openshift.io',
+];
 
 type Target =
   | { type: 'stream'; object: ImageStream & KubeObject }
@@ -54,7 +67,10 @@ const unsupported = (resource: string, name: string): CliError =>
   new CliError(`${resource}/${name} the resource ${resource}/${name} does not support altering image lookup`);
 
 class Reader {
-  constructor(private readonly api: KubeClient, private readonly namespace: string) {}
+  constructor(
+    private readonly api: KubeClient,
+    private readonly namespace: string,
+  ) {}
 
   path(s: Selected, name?: string): string {
     if (s.type === 'stream') return resourcePath(IMAGE_API_VERSION, IMAGE_STREAM_PLURAL, this.namespace, name);
@@ -68,9 +84,17 @@ class Reader {
       await this.get(s, name, `${s.resource} "${name}" not found`);
       throw unsupported(s.resource, name);
     }
-    if (s.type === 'stream') return { type: 'stream', object: await this.get(s, name, streamNotFound(name).message) as ImageStream & KubeObject };
+    if (s.type === 'stream')
+      return {
+        type: 'stream',
+        object: (await this.get(s, name, streamNotFound(name).message)) as ImageStream & KubeObject,
+      };
     const group = s.kind.group ? `.${s.kind.group}` : '';
-    return { type: 'workload', kind: s.kind, object: await this.get(s, name, `${s.kind.resource}${group} "${name}" not found`) };
+    return {
+      type: 'workload',
+      kind: s.kind,
+      object: await this.get(s, name, `${s.kind.resource}${group} "${name}" not found`),
+    };
   }
 
   async all(s: Selected, selector: string | undefined): Promise<Target[]> {
@@ -80,9 +104,11 @@ class Reader {
       if (first !== undefined) throw unsupported(s.resource, first);
       return [];
     }
-    return list.items.map((object) => (s.type === 'stream'
-      ? { type: 'stream', object: object as ImageStream & KubeObject }
-      : { type: 'workload', kind: s.kind, object }));
+    return list.items.map((object) =>
+      s.type === 'stream'
+        ? { type: 'stream', object: object as ImageStream & KubeObject }
+        : { type: 'workload', kind: s.kind, object },
+    );
   }
 
   private async get(s: Selected, name: string, notFound: string): Promise<KubeObject> {
@@ -110,7 +136,13 @@ function fileTargets(files: ManifestFile[], namespace: string, explicitNamespace
 async function targets(options: SetImageLookupOptions, reader: Reader, files: Target[]): Promise<Target[]> {
   // The objects of -f, as the cluster has them now.
   const found: Target[] = [];
-  for (const t of files) found.push(await reader.one(t.type === 'stream' ? { type: 'stream' } : { type: 'workload', kind: t.kind }, t.object.metadata?.name ?? ''));
+  for (const t of files)
+    found.push(
+      await reader.one(
+        t.type === 'stream' ? { type: 'stream' } : { type: 'workload', kind: t.kind },
+        t.object.metadata?.name ?? '',
+      ),
+    );
   if (options.names.length === 0 && files.length === 0) return reader.all({ type: 'stream' }, options.selector);
   for (const typed of options.names) {
     const slash = typed.indexOf('/');
@@ -124,11 +156,12 @@ async function targets(options: SetImageLookupOptions, reader: Reader, files: Ta
 function nested(obj: unknown, path: readonly string[]): Record<string, unknown> | undefined {
   let at = obj;
   for (const key of path) at = at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined;
-  return at !== null && typeof at === 'object' ? at as Record<string, unknown> : undefined;
+  return at !== null && typeof at === 'object' ? (at as Record<string, unknown>) : undefined;
 }
 
 /** Where the annotation goes: the pod template's metadata, or the object's own for a Pod. */
-const annotationPath = (kind: WorkloadKind): string[] => (kind.podSpecPath.length > 1 ? [...kind.podSpecPath.slice(0, -1), 'metadata'] : ['metadata']);
+const annotationPath = (kind: WorkloadKind): string[] =>
+  kind.podSpecPath.length > 1 ? [...kind.podSpecPath.slice(0, -1), 'metadata'] : ['metadata'];
 
 function resolvesNames(t: Extract<Target, { type: 'workload' }>): boolean {
   const template = nested(t.object, [...annotationPath(t.kind), 'annotations'])?.[RESOLVE_NAMES_ANNOTATION];
@@ -143,7 +176,9 @@ function patchFor(t: Target, enabled: boolean): object | undefined {
   const path = annotationPath(t.kind);
   const current = nested(t.object, [...path, 'annotations'])?.[RESOLVE_NAMES_ANNOTATION];
   if (enabled ? current === '*' : current === undefined) return undefined;
-  return path.reduceRight<object>((inner, key) => ({ [key]: inner }), { annotations: { [RESOLVE_NAMES_ANNOTATION]: enabled ? '*' : null } });
+  return path.reduceRight<object>((inner, key) => ({ [key]: inner }), {
+    annotations: { [RESOLVE_NAMES_ANNOTATION]: enabled ? '*' : null },
+  });
 }
 
 /** How kubectl's printers name the object: `imagestream.image.openshift.io/NAME`, `deployment.apps/NAME`, `pod/NAME`. */
@@ -154,9 +189,11 @@ function printedName(t: Target): string {
 }
 
 function table(found: Target[]): string {
-  const rows = found.map((t) => (t.type === 'stream'
-    ? `${t.object.metadata?.name ?? ''}\t${isLocal(t)}\n`
-    : `${t.kind.resource}/${t.object.metadata?.name ?? ''}\t${resolvesNames(t)}\n`));
+  const rows = found.map((t) =>
+    t.type === 'stream'
+      ? `${t.object.metadata?.name ?? ''}\t${isLocal(t)}\n`
+      : `${t.kind.resource}/${t.object.metadata?.name ?? ''}\t${resolvesNames(t)}\n`,
+  );
   return formatTabbed(`NAME\tLOCAL\n${rows.join('')}`, LOOKUP_TABLE);
 }
 
@@ -174,17 +211,28 @@ export async function runSetImageLookup(options: SetImageLookupOptions, factory:
     factory.io.out.write(table(found));
     return;
   }
-  const suffix = options.local ? '' : options.dryRun === 'client' ? ' (dry run)' : options.dryRun === 'server' ? ' (server dry run)' : '';
+  const suffix = options.local
+    ? ''
+    : options.dryRun === 'client'
+      ? ' (dry run)'
+      : options.dryRun === 'server'
+        ? ' (server dry run)'
+        : '';
   const printed: KubeObject[] = [];
   for (const t of found) {
     const patch = patchFor(t, options.enabled);
     // oc prints nothing for an object that already is as asked.
     if (patch === undefined) continue;
     const s: Selected = t.type === 'stream' ? { type: 'stream' } : { type: 'workload', kind: t.kind };
-    const result = options.dryRun === 'client' || !api || !reader ? mergePatch(t.object, patch) : await api.call<KubeObject>(reader.path(s, t.object.metadata?.name ?? ''), {
-      method: 'PATCH', contentType: 'application/merge-patch+json', body: patch,
-      query: { dryRun: options.dryRun === 'server' ? 'All' : undefined, fieldManager: 'kubectl-istream' },
-    });
+    const result =
+      options.dryRun === 'client' || !api || !reader
+        ? mergePatch(t.object, patch)
+        : await api.call<KubeObject>(reader.path(s, t.object.metadata?.name ?? ''), {
+            method: 'PATCH',
+            contentType: 'application/merge-patch+json',
+            body: patch,
+            query: { dryRun: options.dryRun === 'server' ? 'All' : undefined, fieldManager: 'kubectl-istream' },
+          });
     printed.push(result);
     if (options.output === 'name') factory.io.out.write(`${printedName(t)}\n`);
     else if (options.output === undefined) factory.io.out.write(`${printedName(t)} image lookup updated${suffix}\n`);
@@ -196,7 +244,10 @@ export async function runSetImageLookup(options: SetImageLookupOptions, factory:
 /** RFC 7386 merge patch, for --dry-run=client: what the server would store. */
 function mergePatch(target: unknown, patch: unknown): KubeObject {
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch as KubeObject;
-  const result: Record<string, unknown> = target !== null && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  const result: Record<string, unknown> =
+    target !== null && typeof target === 'object' && !Array.isArray(target)
+      ? { ...(target as Record<string, unknown>) }
+      : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete result[key];
     else result[key] = mergePatch(result[key], value);

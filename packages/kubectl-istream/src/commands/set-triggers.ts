@@ -1,18 +1,39 @@
 import {
-  DEFAULT_RETRY, ImageStreamApiMissingError, retryOnConflict, type ImageStreamClient,
+  DEFAULT_RETRY,
+  ImageStreamApiMissingError,
+  retryOnConflict,
+  type ImageStreamClient,
 } from '@istream/core/cluster';
-import { InvalidReferenceError, defaultDomain, parseImageReference, type ImageReference } from '@istream/core/reference';
+import {
+  InvalidReferenceError,
+  defaultDomain,
+  parseImageReference,
+  type ImageReference,
+} from '@istream/core/reference';
 import type { WorkloadObject } from '@istream/core/triggers';
 import { CliError } from '../errors.js';
 import type { DryRun } from '../flags.js';
 import {
-  editedFileText, parseManifests, readSources, targetsFromFiles, type DocumentEdit, type ManifestDocument, type Target,
+  editedFileText,
+  parseManifests,
+  readSources,
+  targetsFromFiles,
+  type DocumentEdit,
+  type ManifestDocument,
+  type Target,
 } from '../manifest-files.js';
 import { toJson, toYaml } from '../printers/objects.js';
 import { formatTabbed } from '../printers/tabwriter.js';
 import type { Factory } from '../factory.js';
 import {
-  applyEdit, changed, readDefinition, updateDefinition, writeDefinition, type Edit, type EditPlan, type ImageFlag,
+  applyEdit,
+  changed,
+  readDefinition,
+  updateDefinition,
+  writeDefinition,
+  type Edit,
+  type EditPlan,
+  type ImageFlag,
 } from '../trigger-definition.js';
 import { WorkloadClient, qualifiedName, typeByName, type WorkloadType } from '../workloads.js';
 
@@ -50,10 +71,11 @@ function parseFromImage(value: string, defaultNamespace: string): ImageFlag {
   }
   const path = (value.split('@')[0] ?? '').replace(/:[^/]*$/, '').split('/');
   const registry = ref.domain !== defaultDomain || /^(index\.)?docker\.io\//.test(value) || path.length > 2;
-  if (registry || ref.digest !== undefined) throw new CliError('the value of --from-image must point to an image stream tag on this server');
+  if (registry || ref.digest !== undefined)
+    throw new CliError('the value of --from-image must point to an image stream tag on this server');
   if (ref.tag === undefined) throw new CliError('the value of --from-image must include the tag you wish to pull from');
   const [namespace, stream] = path.length === 2 ? path : ['', path[0]];
-  return { name: `${stream ?? ''}:${ref.tag}`, namespace: namespace === defaultNamespace ? '' : namespace ?? '' };
+  return { name: `${stream ?? ''}:${ref.tag}`, namespace: namespace === defaultNamespace ? '' : (namespace ?? '') };
 }
 
 type Plan = { mode: 'list' } | ({ mode: 'edit' } & EditPlan);
@@ -67,16 +89,29 @@ function plan(options: SetTriggersOptions, defaultNamespace: string): Plan {
   if (!list && !removeAll && !auto && !manual) auto = true;
   if (auto && manual) throw new CliError('you must specify at most one of --auto or --manual');
   if (remove && removeAll) throw new CliError('you must specify either --remove or --remove-all');
-  if (removeAll && (count !== 0 || options.auto || manual)) throw new CliError('--remove-all may not be used with any other flag');
+  if (removeAll && (count !== 0 || options.auto || manual))
+    throw new CliError('--remove-all may not be used with any other flag');
   if (remove && count < 1) throw new CliError('--remove requires a flag defining a trigger type to be specified');
   if (count > 1) throw new CliError('you may only set one trigger type at a time');
   if (list) return { mode: 'list' };
   const names = options.containers ? options.containers.split(',') : undefined;
-  return { mode: 'edit', removeAll, remove, reset: count === 0 && (auto || manual), auto: !manual, fromConfig: options.fromConfig ?? false, image, names };
+  return {
+    mode: 'edit',
+    removeAll,
+    remove,
+    reset: count === 0 && (auto || manual),
+    auto: !manual,
+    fromConfig: options.fromConfig ?? false,
+    image,
+    names,
+  };
 }
 
 /** The objects named on the command line, in oc's forms. */
-interface NamedResource { type: WorkloadType | { resource: string }; name?: string }
+interface NamedResource {
+  type: WorkloadType | { resource: string };
+  name?: string;
+}
 
 function namedResources(options: SetTriggersOptions): NamedResource[] {
   const args = options.resources;
@@ -88,7 +123,10 @@ function namedResources(options: SetTriggersOptions): NamedResource[] {
     });
   }
   const [typed = '', ...names] = args;
-  if (names.some((n) => n.includes('/'))) throw new CliError('there is no need to specify a resource type as a separate argument when passing arguments in resource/name form');
+  if (names.some((n) => n.includes('/')))
+    throw new CliError(
+      'there is no need to specify a resource type as a separate argument when passing arguments in resource/name form',
+    );
   const types = typed.split(',').map(typeByName);
   if (names.length > 0) {
     if (types.length > 1) throw new CliError('a resource name may only be given with a single resource type');
@@ -125,18 +163,28 @@ function listRows(target: Target, warn: (m: string) => void): string[][] {
 
 /** The current state on the cluster of the objects named in files and on the command line. */
 async function liveTargets(
-  cluster: WorkloadClient, fromFiles: Target[], named: NamedResource[], namespace: string, selector: string | undefined,
+  cluster: WorkloadClient,
+  fromFiles: Target[],
+  named: NamedResource[],
+  namespace: string,
+  selector: string | undefined,
 ): Promise<Target[]> {
   const targets: Target[] = [];
   for (const t of fromFiles) {
-    targets.push({ ...t, object: 'kind' in t.type ? await cluster.get(t.type, t.namespace, t.name) : t.object, source: undefined });
+    targets.push({
+      ...t,
+      object: 'kind' in t.type ? await cluster.get(t.type, t.namespace, t.name) : t.object,
+      source: undefined,
+    });
   }
   for (const r of named) {
     if (!('kind' in r.type)) targets.push({ type: r.type, name: r.name ?? '', namespace, object: {} });
-    else if (r.name !== undefined) targets.push({ type: r.type, name: r.name, namespace, object: await cluster.get(r.type, namespace, r.name) });
+    else if (r.name !== undefined)
+      targets.push({ type: r.type, name: r.name, namespace, object: await cluster.get(r.type, namespace, r.name) });
     else {
       const type = r.type;
-      for (const object of await cluster.list(type, namespace, selector)) targets.push({ type, name: object.metadata?.name ?? '', namespace, object });
+      for (const object of await cluster.list(type, namespace, selector))
+        targets.push({ type, name: object.metadata?.name ?? '', namespace, object });
     }
   }
   return targets;
@@ -159,23 +207,35 @@ export async function runSetTriggers(options: SetTriggersOptions, factory: Facto
     streams = (await factory.cluster()).streams;
   } else if (!flagNamespace) {
     // Offline, the namespace still comes from the kubeconfig when there is one, as kubectl does.
-    try { namespace = (await factory.cluster()).namespace; } catch { /* no kubeconfig: default */ }
+    try {
+      namespace = (await factory.cluster()).namespace;
+    } catch {
+      /* no kubeconfig: default */
+    }
   }
 
   const p = plan(options, namespace);
-  if (options.local && options.filenames.length === 0) throw new CliError('you must provide one or more resources by filename (-f FILE) with --local');
-  if (options.local && options.resources.length > 0) throw new CliError('--local edits only the objects given with -f; remove the resource arguments');
+  if (options.local && options.filenames.length === 0)
+    throw new CliError('you must provide one or more resources by filename (-f FILE) with --local');
+  if (options.local && options.resources.length > 0)
+    throw new CliError('--local edits only the objects given with -f; remove the resource arguments');
   if (options.local && dryRun === 'server') throw new CliError('--dry-run=server cannot be used with --local');
 
   const files = parseManifests(await readSources(options.filenames, factory));
   const fileTargets = targetsFromFiles(files, namespace, explicitNamespace);
   const named = namedResources(options);
   if (fileTargets.length === 0 && named.length === 0) {
-    throw new CliError('you must provide one or more resources by argument or filename: TYPE/NAME, TYPE NAME, TYPE with --all or -l, or -f FILE');
+    throw new CliError(
+      'you must provide one or more resources by argument or filename: TYPE/NAME, TYPE NAME, TYPE with --all or -l, or -f FILE',
+    );
   }
 
-  const targets = cluster && !options.local ? await liveTargets(cluster, fileTargets, named, namespace, options.selector) : fileTargets;
-  const singleItemImplied = targets.length === 1 && (named.length === 1 ? named[0]?.name !== undefined : fileTargets.length === 1);
+  const targets =
+    cluster && !options.local
+      ? await liveTargets(cluster, fileTargets, named, namespace, options.selector)
+      : fileTargets;
+  const singleItemImplied =
+    targets.length === 1 && (named.length === 1 ? named[0]?.name !== undefined : fileTargets.length === 1);
 
   if (p.mode === 'list') {
     const rows = [['NAME', 'TYPE', 'VALUE', 'AUTO'], ...targets.flatMap((t) => listRows(t, warn))];
@@ -192,24 +252,43 @@ export async function runSetTriggers(options: SetTriggersOptions, factory: Facto
   const editFor = (target: Target & { type: WorkloadType }): Edit => {
     if (p.removeAll) return writeDefinition({ configChange: false, images: [] }, target.object, target.type);
     const reading = readDefinition(target.object, target.type);
-    if ('error' in reading) throw new CliError(`${target.type.resource}/${target.name}: ${reading.error}; fix it, or replace it with --remove-all`);
-    const edit = writeDefinition(updateDefinition(reading.definition, p, target.object, target.type), target.object, target.type);
-    if (changed(target.object, edit)) for (const d of reading.dropped) warn(`${target.type.resource}/${target.name}: dropping ${d}`);
+    if ('error' in reading)
+      throw new CliError(
+        `${target.type.resource}/${target.name}: ${reading.error}; fix it, or replace it with --remove-all`,
+      );
+    const edit = writeDefinition(
+      updateDefinition(reading.definition, p, target.object, target.type),
+      target.object,
+      target.type,
+    );
+    if (changed(target.object, edit))
+      for (const d of reading.dropped) warn(`${target.type.resource}/${target.name}: dropping ${d}`);
     return edit;
   };
   const withLabel = (target: Target, fn: () => Edit): Edit => {
-    try { return fn(); } catch (e) {
-      if (e instanceof CliError && !e.message.startsWith(`${target.type.resource}/`)) throw new CliError(`${target.type.resource}/${target.name} ${e.message}`);
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof CliError && !e.message.startsWith(`${target.type.resource}/`))
+        throw new CliError(`${target.type.resource}/${target.name} ${e.message}`);
       throw e;
     }
   };
   const edits = supported.map((target) => ({ target, edit: withLabel(target, () => editFor(target)) }));
 
   if (p.remove && options.containers !== undefined) {
-    warn(`--containers is ignored with --remove, as by oc set triggers: every trigger ${p.image ? `from ${options.fromImage ?? ''} ` : ''}is removed, `
-      + 'whichever container it updates; to stop updating one container only, pause its trigger with --from-image STREAM:TAG -c NAME --manual');
+    warn(
+      `--containers is ignored with --remove, as by oc set triggers: every trigger ${p.image ? `from ${options.fromImage ?? ''} ` : ''}is removed, ` +
+        'whichever container it updates; to stop updating one container only, pause its trigger with --from-image STREAM:TAG -c NAME --manual',
+    );
   }
-  if (streams && p.image && !p.remove) await warnMissingStreams(streams, p.image, edits.map((e) => e.target.namespace), io.err);
+  if (streams && p.image && !p.remove)
+    await warnMissingStreams(
+      streams,
+      p.image,
+      edits.map((e) => e.target.namespace),
+      io.err,
+    );
 
   const suffix = dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : '';
   const results = new Map<Target, WorkloadObject>();
@@ -220,14 +299,17 @@ export async function runSetTriggers(options: SetTriggersOptions, factory: Facto
     if (options.local || dryRun === 'client' || !cluster) result = applyEdit(target.object, edit);
     else {
       // A 409 means the object moved since it was read: read it again and redo the edit.
-      result = await retryOnConflict(async (attempt) => {
-        if (attempt > 1) {
-          target.object = await cluster.get(target.type, target.namespace, target.name);
-          edit = withLabel(target, () => editFor(target));
-          if (!changed(target.object, edit)) return target.object;
-        }
-        return cluster.patch(target, edit, dryRun === 'server');
-      }, { ...DEFAULT_RETRY, steps: 3 });
+      result = await retryOnConflict(
+        async (attempt) => {
+          if (attempt > 1) {
+            target.object = await cluster.get(target.type, target.namespace, target.name);
+            edit = withLabel(target, () => editFor(target));
+            if (!changed(target.object, edit)) return target.object;
+          }
+          return cluster.patch(target, edit, dryRun === 'server');
+        },
+        { ...DEFAULT_RETRY, steps: 3 },
+      );
     }
     results.set(target, result);
     const name = qualifiedName(target.type, target.name);
@@ -263,7 +345,10 @@ function withoutResourceVersion(object: WorkloadObject): WorkloadObject {
 }
 
 /** The edits that changed an object read from a file, by the document they go into. */
-function documentEdits(edits: { target: Target; edit: Edit }[], results: Map<Target, WorkloadObject>): Map<ManifestDocument, DocumentEdit[]> {
+function documentEdits(
+  edits: { target: Target; edit: Edit }[],
+  results: Map<Target, WorkloadObject>,
+): Map<ManifestDocument, DocumentEdit[]> {
   const byDocument = new Map<ManifestDocument, DocumentEdit[]>();
   for (const { target, edit } of edits) {
     if (!results.has(target) || !target.source) continue;
@@ -275,17 +360,25 @@ function documentEdits(edits: { target: Target; edit: Edit }[], results: Map<Tar
 
 /** YAML streams printed one after another, each starting a new document. */
 export function joinYamlStreams(streams: string[]): string {
-  return streams.filter((text) => text.length > 0).map((text, i) => {
-    const ended = text.endsWith('\n') ? text : `${text}\n`;
-    return i > 0 && !/^---(\s|$)/.test(text) ? `---\n${ended}` : ended;
-  }).join('');
+  return streams
+    .filter((text) => text.length > 0)
+    .map((text, i) => {
+      const ended = text.endsWith('\n') ? text : `${text}\n`;
+      return i > 0 && !/^---(\s|$)/.test(text) ? `---\n${ended}` : ended;
+    })
+    .join('');
 }
 
 /**
  * oc writes a trigger for a stream that does not exist yet, and so do we: it fires once the tag is
  * imported. But a typo would wait forever, so say so.
  */
-async function warnMissingStreams(streams: ImageStreamClient, image: ImageFlag, namespaces: string[], err: { write(text: string): void }): Promise<void> {
+async function warnMissingStreams(
+  streams: ImageStreamClient,
+  image: ImageFlag,
+  namespaces: string[],
+  err: { write(text: string): void },
+): Promise<void> {
   const [stream = '', tag = ''] = image.name.split(':');
   for (const namespace of new Set(image.namespace ? [image.namespace] : namespaces)) {
     const hint = `the trigger will fire once it is imported (kubectl istream import-image ${image.name} --from=REGISTRY/REPOSITORY:${tag} --confirm -n ${namespace})`;
@@ -298,8 +391,11 @@ async function warnMissingStreams(streams: ImageStreamClient, image: ImageFlag, 
       if (e instanceof ImageStreamApiMissingError) err.write(`Warning: ${e.message}\n`);
       continue;
     }
-    if (found === undefined) err.write(`Warning: imagestream "${stream}" not found in namespace ${namespace}; ${hint}\n`);
-    else if (![...(found.spec?.tags ?? []).map((t) => t.name), ...(found.status?.tags ?? []).map((t) => t.tag)].includes(tag)) {
+    if (found === undefined)
+      err.write(`Warning: imagestream "${stream}" not found in namespace ${namespace}; ${hint}\n`);
+    else if (
+      ![...(found.spec?.tags ?? []).map((t) => t.name), ...(found.status?.tags ?? []).map((t) => t.tag)].includes(tag)
+    ) {
       err.write(`Warning: imagestream "${stream}" in namespace ${namespace} has no tag "${tag}"; ${hint}\n`);
     }
   }

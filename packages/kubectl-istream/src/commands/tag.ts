@@ -2,8 +2,17 @@
 // stream's tag or image (a one-shot copy), or, with --alias, a tag of the same stream that it then
 // follows; -d deletes tags. A registry source is imported at once, so no controller is needed.
 import {
-  deleteTag, latestTagEvent, parseStreamTag, setSpecTag, tagReference,
-  type ImageStream, type StreamChange, type TagImportResult, type TagReference, type TagSource, type TagSourceKind,
+  deleteTag,
+  latestTagEvent,
+  parseStreamTag,
+  setSpecTag,
+  tagReference,
+  type ImageStream,
+  type StreamChange,
+  type TagImportResult,
+  type TagReference,
+  type TagSource,
+  type TagSourceKind,
 } from '@istream/core/imagestream';
 import { CliError, streamNotFound } from '../errors.js';
 import type { ImportPolicyFlags } from '../flags.js';
@@ -22,9 +31,12 @@ export interface TagOptions extends ImportPolicyFlags {
 }
 
 const SOURCE_KINDS: Record<string, TagSourceKind> = {
-  docker: 'DockerImage', dockerimage: 'DockerImage',
-  istag: 'ImageStreamTag', imagestreamtag: 'ImageStreamTag',
-  isimage: 'ImageStreamImage', imagestreamimage: 'ImageStreamImage',
+  docker: 'DockerImage',
+  dockerimage: 'DockerImage',
+  istag: 'ImageStreamTag',
+  imagestreamtag: 'ImageStreamTag',
+  isimage: 'ImageStreamImage',
+  imagestreamimage: 'ImageStreamImage',
 };
 
 /** A first path component with a dot, a port or `localhost` is a registry host (docker's rule). */
@@ -78,8 +90,9 @@ export async function runTag(options: TagOptions, factory: Factory): Promise<voi
   if (args.length < (options.delete ? 1 : 2)) {
     throw new CliError('you must specify a source and at least one destination or one or more tags to delete');
   }
-  if (options.delete && (options.source !== undefined)) throw new CliError('cannot specify a source kind when deleting');
-  if (options.delete && (options.scheduled || options.insecure)) throw new CliError('cannot set flags for importing images when deleting a tag');
+  if (options.delete && options.source !== undefined) throw new CliError('cannot specify a source kind when deleting');
+  if (options.delete && (options.scheduled || options.insecure))
+    throw new CliError('cannot set flags for importing images when deleting a tag');
   const destinations = (options.delete ? args : args.slice(1)).map((d) => {
     const parsed = parseStreamTag(d);
     if (!parsed.explicitTag) throw new CliError(`"${d}" must be of the form <stream_name>:<tag>`);
@@ -98,7 +111,8 @@ export async function runTag(options: TagOptions, factory: Factory): Promise<voi
       });
       // What OpenShift's ImageStreamTag delete answers, which oc prints.
       if (outcome === 'no-stream') throw streamNotFound(dest.stream);
-      if (outcome === 'no-tag') throw new CliError(`imagestreamtags.image.openshift.io "${dest.stream}:${dest.tag}" not found`);
+      if (outcome === 'no-tag')
+        throw new CliError(`imagestreamtags.image.openshift.io "${dest.stream}:${dest.tag}" not found`);
       factory.io.out.write(`Deleted tag ${ns}/${dest.stream}:${dest.tag}.\n`);
     }
     return;
@@ -106,8 +120,10 @@ export async function runTag(options: TagOptions, factory: Factory): Promise<voi
 
   const typed = args[0]!;
   let kind = kindOf(typed, options.source);
-  if (kind !== 'DockerImage' && (options.scheduled || options.insecure)) throw new CliError('only container images can have importing flags set');
-  if (options.alias && (options.scheduled || options.insecure)) throw new CliError('cannot set a container image tag as an alias and also set import flags');
+  if (kind !== 'DockerImage' && (options.scheduled || options.insecure))
+    throw new CliError('only container images can have importing flags set');
+  if (options.alias && (options.scheduled || options.insecure))
+    throw new CliError('cannot set a container image tag as an alias and also set import flags');
   let source: Source;
   const lookups = new Map<string, ImageStream>();
   if (kind === 'DockerImage') {
@@ -118,8 +134,18 @@ export async function runTag(options: TagOptions, factory: Factory): Promise<voi
     if (kind === 'ImageStreamTag') {
       const parsed = withLibraryAsCurrent(parseStreamTag(typed), namespace);
       if (!parsed.explicitTag) throw new CliError('--source=ImageStreamTag requires a valid <name>:<tag> in SOURCE');
-      source = { kind, name: `${parsed.stream}:${parsed.tag}`, ...(parsed.namespace ? { namespace: parsed.namespace } : {}), display: typed };
-      if (options.alias && destinations.some((d) => (d.namespace ?? namespace) !== (parsed.namespace ?? namespace) || d.stream !== parsed.stream)) {
+      source = {
+        kind,
+        name: `${parsed.stream}:${parsed.tag}`,
+        ...(parsed.namespace ? { namespace: parsed.namespace } : {}),
+        display: typed,
+      };
+      if (
+        options.alias &&
+        destinations.some(
+          (d) => (d.namespace ?? namespace) !== (parsed.namespace ?? namespace) || d.stream !== parsed.stream,
+        )
+      ) {
         throw new CliError('cannot set alias across different Image Streams');
       }
       if (!options.alias) {
@@ -128,7 +154,8 @@ export async function runTag(options: TagOptions, factory: Factory): Promise<voi
         const stream = await client.get(srcNamespace, parsed.stream);
         if (stream === undefined) throw streamNotFound(parsed.stream);
         const event = latestTagEvent(stream, parsed.tag);
-        if (event === undefined) throw new CliError(`"${typed}" is not currently pointing to an image, cannot use it as the source of a tag`);
+        if (event === undefined)
+          throw new CliError(`"${typed}" is not currently pointing to an image, cannot use it as the source of a tag`);
         lookups.set(`${srcNamespace}/${parsed.stream}`, stream);
         if (event.image === '') {
           kind = 'DockerImage';
@@ -137,7 +164,12 @@ export async function runTag(options: TagOptions, factory: Factory): Promise<voi
           // from.namespace only as typed (or the current one for another destination namespace), as oc writes it.
           kind = 'ImageStreamImage';
           const name = `${parsed.stream}@${event.image}`;
-          source = { kind, name, ...(parsed.namespace ? { namespace: parsed.namespace } : {}), display: parsed.namespace ? `${parsed.namespace}/${name}` : name };
+          source = {
+            kind,
+            name,
+            ...(parsed.namespace ? { namespace: parsed.namespace } : {}),
+            display: parsed.namespace ? `${parsed.namespace}/${name}` : name,
+          };
         }
       }
     } else {
@@ -146,19 +178,29 @@ export async function runTag(options: TagOptions, factory: Factory): Promise<voi
       const stream = await client.get(srcNamespace, parsed.stream);
       if (stream === undefined) throw streamNotFound(parsed.stream);
       lookups.set(`${srcNamespace}/${parsed.stream}`, stream);
-      source = { kind, name: `${parsed.stream}@${parsed.id}`, ...(parsed.namespace ? { namespace: parsed.namespace } : {}), display: typed };
+      source = {
+        kind,
+        name: `${parsed.stream}@${parsed.id}`,
+        ...(parsed.namespace ? { namespace: parsed.namespace } : {}),
+        display: typed,
+      };
     }
   }
 
   for (const dest of destinations) {
     const destNamespace = dest.namespace ?? namespace;
-    const ref = tagReference(dest.tag, source, {
-      ...(options.reference ? { reference: true } : {}),
-      ...(options.insecure ? { insecure: true } : {}),
-      ...(options.scheduled ? { scheduled: true } : {}),
-      ...(importMode ? { importMode } : {}),
-      referencePolicy,
-    }, { current: namespace, destination: destNamespace });
+    const ref = tagReference(
+      dest.tag,
+      source,
+      {
+        ...(options.reference ? { reference: true } : {}),
+        ...(options.insecure ? { insecure: true } : {}),
+        ...(options.scheduled ? { scheduled: true } : {}),
+        ...(importMode ? { importMode } : {}),
+        referencePolicy,
+      },
+      { current: namespace, destination: destNamespace },
+    );
     const specChange = (current: ImageStream | undefined) =>
       setSpecTag(current, dest.stream, destNamespace, ref, now(), (ns, name) => lookups.get(`${ns}/${name}`));
     // OpenShift's API server imports a changed registry tag itself; here the import goes in the
@@ -171,22 +213,32 @@ export async function runTag(options: TagOptions, factory: Factory): Promise<voi
     const where = sameNamespace ? `${dest.stream}:${dest.tag}` : `${destNamespace}/${dest.stream}:${dest.tag}`;
     if (options.alias) factory.io.out.write(`Tag ${where} set up to track ${source.display}.\n`);
     // oc's wording, which says "import" only within the namespace.
-    else if (options.scheduled) factory.io.out.write(`Tag ${where} set to ${sameNamespace ? 'import ' : ''}${source.display} periodically.\n`);
+    else if (options.scheduled)
+      factory.io.out.write(`Tag ${where} set to ${sameNamespace ? 'import ' : ''}${source.display} periodically.\n`);
     else factory.io.out.write(`Tag ${where} set to ${source.display}.\n`);
     if (failed) reportTagImport(factory.io, failed);
   }
 
   /** Imports `ref` and records it with the spec change; returns the results when any failed. */
   async function importWith(
-    ns: string, stream: string, ref: TagReference, specChange: (current: ImageStream | undefined) => StreamChange,
+    ns: string,
+    stream: string,
+    ref: TagReference,
+    specChange: (current: ImageStream | undefined) => StreamChange,
   ): Promise<TagImportResult[] | undefined> {
     const session = await factory.importSession(ns);
     try {
       const request = {
-        tag: ref.name, from: ref.from!.name,
-        importPolicy: ref.importPolicy ?? {}, referencePolicy: ref.referencePolicy ?? { type: 'Source' as const },
+        tag: ref.name,
+        from: ref.from!.name,
+        importPolicy: ref.importPolicy ?? {},
+        referencePolicy: ref.referencePolicy ?? { type: 'Source' as const },
       };
-      const recorded = await importIntoStream(client, ns, stream, [request], session, { dryRun: false, now, specChange });
+      const recorded = await importIntoStream(client, ns, stream, [request], session, {
+        dryRun: false,
+        now,
+        specChange,
+      });
       return recorded.results.some((r) => !r.outcome.ok) ? recorded.results : undefined;
     } finally {
       await session.close();

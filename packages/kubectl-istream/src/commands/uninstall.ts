@@ -5,7 +5,13 @@
 import { deleteObject } from '@istream/core/cluster';
 import { CliError } from '../errors.js';
 import { parseDryRun } from '../flags.js';
-import { controllerCreatedObjects, INSTALL_NAMESPACE, installManifests, qualifiedName, type Manifest } from '../install-manifests.js';
+import {
+  controllerCreatedObjects,
+  INSTALL_NAMESPACE,
+  installManifests,
+  qualifiedName,
+  type Manifest,
+} from '../install-manifests.js';
 import type { Factory } from '../factory.js';
 
 export interface UninstallOptions {
@@ -19,13 +25,20 @@ export async function runUninstall(options: UninstallOptions, factory: Factory):
   const { streams } = await factory.cluster();
   const apiKind = await streams.apiKind();
   const kept: string[] = [];
-  const everything = [...installManifests({ includeCrd: apiKind !== 'openshift', image: 'any' }), ...controllerCreatedObjects()].reverse();
+  const everything = [
+    ...installManifests({ includeCrd: apiKind !== 'openshift', image: 'any' }),
+    ...controllerCreatedObjects(),
+  ].reverse();
   const doomed: Manifest[] = [];
   for (const manifest of everything) {
     if (manifest.kind === 'CustomResourceDefinition' && !options.deleteStreams) {
       kept.push(`${qualifiedName(manifest)} kept: deleting it deletes every image stream (--delete-streams to do so)`);
-    } else if (manifest.kind === 'Namespace' && !options.deleteStreams && apiKind !== 'absent'
-      && (await streams.list(INSTALL_NAMESPACE)).length > 0) {
+    } else if (
+      manifest.kind === 'Namespace' &&
+      !options.deleteStreams &&
+      apiKind !== 'absent' &&
+      (await streams.list(INSTALL_NAMESPACE)).length > 0
+    ) {
       kept.push(`${qualifiedName(manifest)} kept: image streams live in it (--delete-streams to delete them too)`);
     } else doomed.push(manifest);
   }
@@ -34,7 +47,8 @@ export async function runUninstall(options: UninstallOptions, factory: Factory):
       factory.io.out.write(`${qualifiedName(manifest)} deleted (dry run)\n`);
       continue;
     }
-    if ((await deleteObject(streams.connection, manifest as never)) === 'deleted') factory.io.out.write(`${qualifiedName(manifest)} deleted\n`);
+    if ((await deleteObject(streams.connection, manifest as never)) === 'deleted')
+      factory.io.out.write(`${qualifiedName(manifest)} deleted\n`);
   }
   for (const line of kept) factory.io.err.write(`${line}\n`);
 }

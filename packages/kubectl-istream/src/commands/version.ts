@@ -42,13 +42,16 @@ export async function runVersion(options: VersionOptions, factory: Factory): Pro
 function versionText(result: VersionJson): string {
   const lines = [clientVersionText(result.clientVersion)];
   if (result.controllerVersion === null) lines.push('Controller Version: not installed');
-  else if (result.controllerVersion !== undefined) lines.push(`Controller Version: ${result.controllerVersion.version}`);
+  else if (result.controllerVersion !== undefined)
+    lines.push(`Controller Version: ${result.controllerVersion.version}`);
   return lines.join('\n');
 }
 
 async function installedController(factory: Factory): Promise<ControllerVersion | null> {
   const [{ WorkloadClient }, { triggerableKind }, { connection }] = await Promise.all([
-    import('../workloads.js'), import('@istream/core/workloads'), factory.cluster(),
+    import('../workloads.js'),
+    import('@istream/core/workloads'),
+    factory.cluster(),
   ]);
   const deployment = triggerableKind('Deployment');
   if (deployment === undefined) throw new Error('core/workloads has no Deployment');

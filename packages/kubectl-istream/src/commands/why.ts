@@ -25,7 +25,9 @@ async function streamFact(client: ImageStreamClient, namespace: string, name: st
 async function workloadEvents(client: ImageStreamClient, namespace: string, name: string): Promise<EventFact[]> {
   try {
     return (await eventsAbout(client.connection, namespace, name)).map((e) => ({
-      type: e.type ?? '', reason: e.reason ?? '', message: e.message ?? '',
+      type: e.type ?? '',
+      reason: e.reason ?? '',
+      message: e.message ?? '',
       time: String(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp ?? ''),
     }));
   } catch (e) {
@@ -61,7 +63,9 @@ export async function runWhy(options: WhyOptions, factory: Factory): Promise<voi
   const tag = parsed.explicitTag ? parsed.tag : undefined;
   const stream: ImageStream | undefined = await client.get(namespace, name);
   if (stream === undefined) throw streamNotFound(name);
-  const known = [...new Set([...(stream.spec.tags ?? []).map((t) => t.name), ...(stream.status?.tags ?? []).map((t) => t.tag)])];
+  const known = [
+    ...new Set([...(stream.spec.tags ?? []).map((t) => t.name), ...(stream.status?.tags ?? []).map((t) => t.tag)]),
+  ];
   if (tag !== undefined && !known.includes(tag)) {
     throw new CliError(`image stream ${name} has no tag ${tag} (tags: ${known.join(', ') || 'none'})`);
   }

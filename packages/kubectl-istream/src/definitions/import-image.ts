@@ -31,7 +31,8 @@ Examples:
 
 export const importImageCommand: CommandModule = {
   register(program, factory) {
-    const cmd = program.command('import-image')
+    const cmd = program
+      .command('import-image')
       .argument('<name[:tag]>', 'image stream and tag to import into')
       .description('Import the latest image information from a tag in a container image registry')
       .option('--from <ref>', 'a container image repository to import images from')
@@ -46,6 +47,7 @@ export const importImageCommand: CommandModule = {
     addDryRunFlag(cmd);
     cmd.addHelpText('after', IMPORT_IMAGE_HELP);
     cmd.action(async (target: string, opts: Omit<ImportImageOptions, 'target'>) =>
-      (await import('../commands/import-image.js')).runImportImage({ ...opts, target }, factory));
+      (await import('../commands/import-image.js')).runImportImage({ ...opts, target }, factory),
+    );
   },
 };

@@ -16,14 +16,32 @@ export function hideNamespaceFlag(cmd: Command): void {
 
 export const installCommand: CommandModule = {
   register(program, factory) {
-    const cmd = program.command('install')
+    const cmd = program
+      .command('install')
       .description('Install (or upgrade in place) the ImageStream CRD (not on OpenShift) and the istream controller')
-      .option('--image <image>', 'controller image (entrypoint kubectl-istream, as `npm run image` builds it)', defaultControllerImage())
-      .option('--no-controller', 'leave the controller out (CRD and RBAC only): run `kubectl istream controller` yourself')
-      .addOption(new Option('--admission <mode>', 'image lookup at admission: the controller\'s webhook, a MutatingAdmissionPolicy (Kubernetes 1.36+), or none')
-        .choices(['webhook', 'policy', 'none']).default('webhook'))
-      .option('--events', 'serve registry events on the controller, behind the Service istream-registry-events; '
-        + 'the controller waits for the Secret istream-registry-events (key "token") in istream-system', false);
+      .option(
+        '--image <image>',
+        'controller image (entrypoint kubectl-istream, as `npm run image` builds it)',
+        defaultControllerImage(),
+      )
+      .option(
+        '--no-controller',
+        'leave the controller out (CRD and RBAC only): run `kubectl istream controller` yourself',
+      )
+      .addOption(
+        new Option(
+          '--admission <mode>',
+          "image lookup at admission: the controller's webhook, a MutatingAdmissionPolicy (Kubernetes 1.36+), or none",
+        )
+          .choices(['webhook', 'policy', 'none'])
+          .default('webhook'),
+      )
+      .option(
+        '--events',
+        'serve registry events on the controller, behind the Service istream-registry-events; ' +
+          'the controller waits for the Secret istream-registry-events (key "token") in istream-system',
+        false,
+      );
     addDryRunFlag(cmd);
     addOutputFlag(cmd, ['yaml', 'json', 'name']);
     // Nothing install creates depends on -n (cluster-scoped, or in istream-system).

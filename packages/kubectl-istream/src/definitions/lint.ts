@@ -7,8 +7,11 @@ const LINT_FORMATS: readonly LintFormat[] = ['text', 'json', 'sarif'];
 
 export const lintCommand: CommandModule = {
   register(program, factory) {
-    const cmd = program.command('lint')
-      .description('Check image.openshift.io/triggers annotations in manifests for every mistake OpenShift ignores silently')
+    const cmd = program
+      .command('lint')
+      .description(
+        'Check image.openshift.io/triggers annotations in manifests for every mistake OpenShift ignores silently',
+      )
       .argument('[paths...]', 'files, directories (*.yaml, *.yml, recursively) or - for standard input', [])
       .addHelpText('after', '\nExit status: 0 no errors, 1 errors found, 2 an input could not be read.');
     addOutputFlag(cmd, LINT_FORMATS, 'output format').action(async (paths: string[], opts: { output?: LintFormat }) => {
@@ -17,7 +20,10 @@ export const lintCommand: CommandModule = {
       if (exitCode !== 0) {
         const errors = findings.filter((f) => f.severity === 'error');
         const files = new Set(errors.map((f) => f.file)).size;
-        throw new CliError(`${errors.length} error${errors.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`, exitCode);
+        throw new CliError(
+          `${errors.length} error${errors.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`,
+          exitCode,
+        );
       }
     });
   },

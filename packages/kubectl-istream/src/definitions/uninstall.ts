@@ -5,11 +5,18 @@ import { hideNamespaceFlag } from './install.js';
 
 export const uninstallCommand: CommandModule = {
   register(program, factory) {
-    const cmd = program.command('uninstall')
+    const cmd = program
+      .command('uninstall')
       .description('Remove what install created (controller, RBAC, namespace); image streams and their CRD stay')
-      .option('--delete-streams', 'also delete the ImageStream CRD, and with it every image stream in the cluster', false);
+      .option(
+        '--delete-streams',
+        'also delete the ImageStream CRD, and with it every image stream in the cluster',
+        false,
+      );
     addDryRunFlag(cmd);
     hideNamespaceFlag(cmd);
-    cmd.action(async (opts: UninstallOptions) => (await import('../commands/uninstall.js')).runUninstall(opts, factory));
+    cmd.action(async (opts: UninstallOptions) =>
+      (await import('../commands/uninstall.js')).runUninstall(opts, factory),
+    );
   },
 };

@@ -2,7 +2,14 @@
 // formatImageStreamTags): metadata, repository, then every tag by priority with its source and
 // history, newest first, `*` on the current item, import errors flagged with `!`.
 import {
-  followTagReference, latestObservedGeneration, pinnedFromAnnotation, pinnedImage, prioritizeTags, specTag, statusTag, type ImageStream,
+  followTagReference,
+  latestObservedGeneration,
+  pinnedFromAnnotation,
+  pinnedImage,
+  prioritizeTags,
+  specTag,
+  statusTag,
+  type ImageStream,
 } from '@istream/core/imagestream';
 import { ago, humanDuration } from './age.js';
 import { formatTabbed, OC_DESCRIBE } from './tabwriter.js';
@@ -42,14 +49,27 @@ function tagSection(stream: ImageStream, tag: string, aliases: string[], now: Da
   const ref = specTag(stream, tag);
   const list = statusTag(stream, tag);
   const from = ref?.from;
-  const name = from === undefined ? '' : from.namespace && from.namespace !== stream.metadata.namespace ? `${from.namespace}/${from.name}` : from.name;
+  const name =
+    from === undefined
+      ? ''
+      : from.namespace && from.namespace !== stream.metadata.namespace
+        ? `${from.namespace}/${from.name}`
+        : from.name;
   const scheduled = ref?.importPolicy?.scheduled === true;
   if (ref === undefined) out += '  no spec tag\n';
   else if (from === undefined) out += '  tag without source image\n';
   else if (from.kind === 'ImageStreamTag') {
-    out += ref.reference ? `  reference to ${name}\n` : scheduled ? `  updates automatically from ${name}\n` : `  tagged from ${name}\n`;
+    out += ref.reference
+      ? `  reference to ${name}\n`
+      : scheduled
+        ? `  updates automatically from ${name}\n`
+        : `  tagged from ${name}\n`;
   } else if (from.kind === 'DockerImage') {
-    out += ref.reference ? `  reference to registry ${name}\n` : scheduled ? `  updates automatically from registry ${name}\n` : `  tagged from ${name}\n`;
+    out += ref.reference
+      ? `  reference to registry ${name}\n`
+      : scheduled
+        ? `  updates automatically from registry ${name}\n`
+        : `  tagged from ${name}\n`;
   } else if (from.kind === 'ImageStreamImage' && pinnedImage(stream, tag) !== undefined) {
     out += `  pinned to ${name} by a rollback; triggered workloads stay on it\n`;
     out += `    ${resumeHint(stream, tag, ref.annotations?.[pinnedFromAnnotation])}\n`;
@@ -68,8 +88,12 @@ function tagSection(stream: ImageStream, tag: string, aliases: string[], now: Da
   if (annotations.sampleRepo) extra += `  Example Repo: ${annotations.sampleRepo}\n`;
   if (extra) out += `${extra}\n`;
 
-  const importing = ref !== undefined && from !== undefined && !ref.reference && typeof ref.generation === 'number'
-    && ref.generation > latestObservedGeneration(stream, tag);
+  const importing =
+    ref !== undefined &&
+    from !== undefined &&
+    !ref.reference &&
+    typeof ref.generation === 'number' &&
+    ref.generation > latestObservedGeneration(stream, tag);
   if (importing) out += '  ~ importing latest image ...\n';
   for (const condition of list?.conditions ?? []) {
     if (condition.type === 'ImportSuccess' && condition.status === 'False') {
@@ -80,7 +104,10 @@ function tagSection(stream: ImageStream, tag: string, aliases: string[], now: Da
   (list?.items ?? []).forEach((item, i) => {
     out += `${i === 0 ? '  * ' : '    '}${item.dockerImageReference}\n`;
     const id = item.image;
-    out += id && digestOf(item.dockerImageReference) !== id ? `      ${ago(item.created, now)}\t${id}\n` : `      ${ago(item.created, now)}\n`;
+    out +=
+      id && digestOf(item.dockerImageReference) !== id
+        ? `      ${ago(item.created, now)}\t${id}\n`
+        : `      ${ago(item.created, now)}\n`;
   });
   return out;
 }
@@ -103,8 +130,10 @@ function tagsSection(stream: ImageStream, now: Date): string {
     if (statusTag(stream, ref.name) === undefined) names.push(ref.name);
   }
   let out = `Unique Images:\t${images.size}\nTags:\t${names.length}\n\n`;
-  out += prioritizeTags(names).filter((t) => !aliases.has(t))
-    .map((t) => tagSection(stream, t, aliasesOf.get(t) ?? [], now)).join('\n');
+  out += prioritizeTags(names)
+    .filter((t) => !aliases.has(t))
+    .map((t) => tagSection(stream, t, aliasesOf.get(t) ?? [], now))
+    .join('\n');
   return out;
 }
 
@@ -117,7 +146,10 @@ export function describeImageStream(stream: ImageStream, now: Date): string {
   const { description, ...annotations } = meta.annotations ?? {};
   if (description) text += field('Description', description);
   text += mapField('Annotations', annotations);
-  text += field('Image Repository', stream.status?.publicDockerImageRepository || stream.status?.dockerImageRepository || '');
+  text += field(
+    'Image Repository',
+    stream.status?.publicDockerImageRepository || stream.status?.dockerImageRepository || '',
+  );
   text += field('Image Lookup', `local=${stream.spec.lookupPolicy?.local === true}`);
   text += tagsSection(stream, now);
   return formatTabbed(text, OC_DESCRIBE);

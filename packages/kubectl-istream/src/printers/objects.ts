@@ -27,7 +27,12 @@ export function plainData(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(plainData);
   if (typeof value !== 'object' || value === null) return value;
   const record = value as Record<string, unknown>;
-  return Object.fromEntries(Object.keys(record).sort().filter((k) => record[k] !== undefined).map((k) => [k, plainData(record[k])]));
+  return Object.fromEntries(
+    Object.keys(record)
+      .sort()
+      .filter((k) => record[k] !== undefined)
+      .map((k) => [k, plainData(record[k])]),
+  );
 }
 
 /** The object (or each item of a List) without metadata.managedFields, as kubectl prints by default. */
@@ -68,7 +73,11 @@ export function listOf(items: unknown[]): unknown {
  * `imagestream.image.openshift.io/ubi`; `asList` wraps them the way listing commands do.
  */
 export function formatObjects(
-  objects: Array<{ metadata: { name: string } }>, format: ObjectFormat, resource: string, asList: boolean, options: PrintOptions = {},
+  objects: Array<{ metadata: { name: string } }>,
+  format: ObjectFormat,
+  resource: string,
+  asList: boolean,
+  options: PrintOptions = {},
 ): string {
   if (format === 'name') return objects.map((o) => `${resource}/${o.metadata.name}\n`).join('');
   const value = asList ? listOf(objects) : objects[0];

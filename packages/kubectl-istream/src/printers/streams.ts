@@ -1,6 +1,12 @@
 // The rows oc prints for image streams and image stream tags (openshift-apiserver's table
 // printers), and the ImageStreamTag objects OpenShift serves for `get istag -o yaml`.
-import { resolveTagEvent, specTag, IMAGE_API_VERSION, type ImageStream, type TagEvent } from '@istream/core/imagestream';
+import {
+  resolveTagEvent,
+  specTag,
+  IMAGE_API_VERSION,
+  type ImageStream,
+  type TagEvent,
+} from '@istream/core/imagestream';
 import { ago } from './age.js';
 
 /** Status tags newest first (by their current item, to the second), ties by name. */
@@ -41,7 +47,11 @@ export function imageStreamRow(stream: ImageStream, now: Date): string[] {
     const created = list.items?.[0]?.created;
     if (created !== undefined && (latest === undefined || Date.parse(created) > Date.parse(latest))) latest = created;
   }
-  const repo = stream.status?.publicDockerImageRepository || stream.spec.dockerImageRepository || stream.status?.dockerImageRepository || '';
+  const repo =
+    stream.status?.publicDockerImageRepository ||
+    stream.spec.dockerImageRepository ||
+    stream.status?.dockerImageRepository ||
+    '';
   return [stream.metadata.name, repo, tagsUpToWidth(stream), latest === undefined ? '' : ago(latest, now)];
 }
 
@@ -70,7 +80,11 @@ export function imageStreamTags(stream: ImageStream): ImageStreamTagObject[] {
     const object: ImageStreamTagObject = {
       apiVersion: IMAGE_API_VERSION,
       kind: 'ImageStreamTag',
-      metadata: { name: `${stream.metadata.name}:${list.tag}`, namespace: stream.metadata.namespace, creationTimestamp: event.created },
+      metadata: {
+        name: `${stream.metadata.name}:${list.tag}`,
+        namespace: stream.metadata.namespace,
+        creationTimestamp: event.created,
+      },
       tag: specTag(stream, list.tag) ?? null,
       generation: event.generation,
       lookupPolicy: { local: stream.spec.lookupPolicy?.local === true },

@@ -12,7 +12,6 @@ import { TEMPLATE_FORMATS } from '../output-formats.js';
 /** Prints objects; `asList` says the command listed them (so a template sees `{kind: List, items}`). */
 export type ObjectsPrinter = (objects: unknown[], asList: boolean) => string;
 
-
 function compile(template: string): (data: unknown) => string {
   try {
     return compileTemplate(template);
@@ -32,7 +31,8 @@ function readTemplateFile(format: string, path: string): string {
 }
 
 function jsonpathPrinter(template: string): ObjectsPrinter {
-  if (template === '') throw new CliError('template format specified but no template given: use -o jsonpath=\'{.metadata.name}\'');
+  if (template === '')
+    throw new CliError("template format specified but no template given: use -o jsonpath='{.metadata.name}'");
   const print = compile(template);
   return (objects, asList) => print(plainData(asList ? listOf(objects) : objects[0]));
 }
@@ -43,7 +43,10 @@ function goSprint(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(goSprint).join(' ')}]`;
   if (typeof value === 'object') {
     const record = value as Record<string, unknown>;
-    return `map[${Object.keys(record).sort().map((k) => `${k}:${goSprint(record[k])}`).join(' ')}]`;
+    return `map[${Object.keys(record)
+      .sort()
+      .map((k) => `${k}:${goSprint(record[k])}`)
+      .join(' ')}]`;
   }
   return String(value);
 }
@@ -71,7 +74,10 @@ function customColumnsPrinter(columns: { header: string; expression: string }[])
         return values.length === 0 ? '<none>' : values.map(goSprint).join(',');
       });
     });
-    return formatTabbed([compiled.map((c) => c.header), ...rows].map((cells) => `${cells.join('\t')}\n`).join(''), KUBECTL_TABLE);
+    return formatTabbed(
+      [compiled.map((c) => c.header), ...rows].map((cells) => `${cells.join('\t')}\n`).join(''),
+      KUBECTL_TABLE,
+    );
   };
 }
 
@@ -87,12 +93,21 @@ function parseColumnsSpec(spec: string): { header: string; expression: string }[
 
 /** kubectl's custom-columns-file: a line of headers, then a line of paths, split on whitespace. */
 function parseColumnsFile(path: string, text: string): { header: string; expression: string }[] {
-  const [headers, expressions] = text.split('\n').map((l) => l.trim().split(/\s+/).filter((w) => w !== ''));
+  const [headers, expressions] = text.split('\n').map((l) =>
+    l
+      .trim()
+      .split(/\s+/)
+      .filter((w) => w !== ''),
+  );
   if (headers === undefined || expressions === undefined) {
-    throw new CliError(`${path}: invalid template, expected a line of space-separated headers and a line of space-separated column specs`);
+    throw new CliError(
+      `${path}: invalid template, expected a line of space-separated headers and a line of space-separated column specs`,
+    );
   }
   if (headers.length !== expressions.length) {
-    throw new CliError(`${path}: number of headers (${headers.length}) and field specifications (${expressions.length}) don't match`);
+    throw new CliError(
+      `${path}: number of headers (${headers.length}) and field specifications (${expressions.length}) don't match`,
+    );
   }
   return headers.map((header, i) => ({ header, expression: expressions[i] ?? '' }));
 }
@@ -107,10 +122,13 @@ export function templatePrinter(output: string): ObjectsPrinter | undefined {
   if (!(TEMPLATE_FORMATS as readonly string[]).includes(format)) return undefined;
   const argument = eq < 0 ? '' : output.slice(eq + 1);
   switch (format) {
-    case 'jsonpath': return jsonpathPrinter(argument);
-    case 'jsonpath-file': return jsonpathPrinter(readTemplateFile(format, argument));
-    case 'custom-columns': return customColumnsPrinter(parseColumnsSpec(argument));
-    default: return customColumnsPrinter(parseColumnsFile(argument, readTemplateFile(format, argument)));
+    case 'jsonpath':
+      return jsonpathPrinter(argument);
+    case 'jsonpath-file':
+      return jsonpathPrinter(readTemplateFile(format, argument));
+    case 'custom-columns':
+      return customColumnsPrinter(parseColumnsSpec(argument));
+    default:
+      return customColumnsPrinter(parseColumnsFile(argument, readTemplateFile(format, argument)));
   }
 }
-

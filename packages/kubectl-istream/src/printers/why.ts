@@ -1,9 +1,20 @@
 // `kubectl istream why`: the answer to "why didn't it update?", from what the cluster holds (the
 // workload, its streams, the controller's Events). Pure: the command gathers the facts.
 import {
-  latestObservedGeneration, REPOSITORY_CHECK_ANNOTATION, resolveTag, specTag, statusTag, type ImageStream,
+  latestObservedGeneration,
+  REPOSITORY_CHECK_ANNOTATION,
+  resolveTag,
+  specTag,
+  statusTag,
+  type ImageStream,
 } from '@istream/core/imagestream';
-import { podSpecOf, readTriggers, TRIGGER_ANNOTATION, type EffectiveTrigger, type WorkloadObject } from '@istream/core/triggers';
+import {
+  podSpecOf,
+  readTriggers,
+  TRIGGER_ANNOTATION,
+  type EffectiveTrigger,
+  type WorkloadObject,
+} from '@istream/core/triggers';
 import type { TriggerableWorkloadKind } from '@istream/core/workloads';
 
 export interface EventFact {
@@ -47,22 +58,38 @@ function age(time: string, now: Date): string {
   return seconds < 172_800 ? `${Math.round(seconds / 3600)}h ago` : `${Math.round(seconds / 86_400)}d ago`;
 }
 
-const TRIGGER_REASONS = new Set(['ImageTriggered', 'ManualImageChangeReverted', 'ImageTriggerForbidden', 'ImageTriggerNotWatched', 'ImageTriggerInvalid']);
+const TRIGGER_REASONS = new Set([
+  'ImageTriggered',
+  'ManualImageChangeReverted',
+  'ImageTriggerForbidden',
+  'ImageTriggerNotWatched',
+  'ImageTriggerInvalid',
+]);
 
 function newest(events: EventFact[], matches: (e: EventFact) => boolean): EventFact | undefined {
-  return events.filter((e) => TRIGGER_REASONS.has(e.reason) && matches(e)).sort((a, b) => Date.parse(b.time) - Date.parse(a.time))[0];
+  return events
+    .filter((e) => TRIGGER_REASONS.has(e.reason) && matches(e))
+    .sort((a, b) => Date.parse(b.time) - Date.parse(a.time))[0];
 }
 
 function failedImport(stream: ImageStream, tag: string): string | undefined {
   const condition = statusTag(stream, tag)?.conditions?.find((c) => c.type === 'ImportSuccess' && c.status === 'False');
-  return condition === undefined ? undefined : `import failed (${condition.reason ?? 'unknown'}): ${condition.message ?? ''}`;
+  return condition === undefined
+    ? undefined
+    : `import failed (${condition.reason ?? 'unknown'}): ${condition.message ?? ''}`;
 }
 
 /** Why a trigger's container has, or will get, the image it has: the first answer that applies. */
-function triggerState(trigger: EffectiveTrigger, display: string, stream: StreamFact | undefined, templateImage: string | undefined,
-  forbidden: EventFact | undefined): string {
+function triggerState(
+  trigger: EffectiveTrigger,
+  display: string,
+  stream: StreamFact | undefined,
+  templateImage: string | undefined,
+  forbidden: EventFact | undefined,
+): string {
   if (trigger.paused) return 'paused: the trigger does not fire while "paused": true (set-triggers --auto resumes it)';
-  if (trigger.container === undefined) return `container not found: the pod template has no container that ${trigger.fieldPath} selects`;
+  if (trigger.container === undefined)
+    return `container not found: the pod template has no container that ${trigger.fieldPath} selects`;
   if (stream === 'forbidden' || forbidden !== undefined) {
     return `forbidden: ${forbidden?.message ?? `you may not read image stream ${display.split(':')[0]}`}`;
   }
@@ -93,20 +120,32 @@ export function explainWorkload(facts: WorkloadFacts): string {
   const reading = readTriggers(value, object);
   if (!reading.accepted) {
     const problem = reading.problems.find((p) => p.severity === 'error');
-    lines.push(`  annotation unreadable: ${problem?.message ?? 'OpenShift ignores the whole annotation'}`, '  no trigger fires until it is fixed (kubectl istream lint)');
+    lines.push(
+      `  annotation unreadable: ${problem?.message ?? 'OpenShift ignores the whole annotation'}`,
+      '  no trigger fires until it is fixed (kubectl istream lint)',
+    );
     return `${lines.join('\n')}\n`;
   }
   const podSpec = podSpecOf(object, kind.kind);
   for (const trigger of reading.triggers) {
     const sourceNamespace = trigger.namespace || namespace;
-    const display = sourceNamespace === namespace ? `${trigger.stream}:${trigger.tag}` : `${sourceNamespace}/${trigger.stream}:${trigger.tag}`;
+    const display =
+      sourceNamespace === namespace
+        ? `${trigger.stream}:${trigger.tag}`
+        : `${sourceNamespace}/${trigger.stream}:${trigger.tag}`;
     const stream = facts.streams.get(`${sourceNamespace}/${trigger.stream}`);
     const list = trigger.container && podSpec?.[trigger.container.init ? 'initContainers' : 'containers'];
-    const container = Array.isArray(list) ? list[trigger.container!.index] as { image?: unknown } | undefined : undefined;
+    const container = Array.isArray(list)
+      ? (list[trigger.container!.index] as { image?: unknown } | undefined)
+      : undefined;
     const templateImage = typeof container?.image === 'string' ? container.image : undefined;
-    const mentions = (e: EventFact): boolean => e.message.includes(display) || e.message.includes(`${trigger.stream}:${trigger.tag}`);
+    const mentions = (e: EventFact): boolean =>
+      e.message.includes(display) || e.message.includes(`${trigger.stream}:${trigger.tag}`);
     const forbidden = newest(facts.events, (e) => mentions(e) && e.reason === 'ImageTriggerForbidden');
-    const last = newest(facts.events, (e) => mentions(e) || (e.reason === 'ImageTriggerInvalid' && e.message.includes(`trigger ${trigger.index}:`)));
+    const last = newest(
+      facts.events,
+      (e) => mentions(e) || (e.reason === 'ImageTriggerInvalid' && e.message.includes(`trigger ${trigger.index}:`)),
+    );
     const resolved = typeof stream === 'object' ? resolveTag(stream, trigger.tag) : undefined;
     const lastForbidden = forbidden !== undefined && last === forbidden ? forbidden : undefined;
     lines.push(
@@ -129,30 +168,43 @@ export function explainStreamTag(stream: ImageStream, tag: string, now: Date): s
   if (ref?.from === undefined) lines.push('  spec:          (none: the tag exists in status only)');
   else {
     const policy = [
-      ref.importPolicy?.scheduled ? 'scheduled' : undefined, ref.importPolicy?.insecure ? 'insecure' : undefined,
-      `importMode ${ref.importPolicy?.importMode || 'Legacy'}`, `referencePolicy ${ref.referencePolicy?.type || 'Source'}`,
+      ref.importPolicy?.scheduled ? 'scheduled' : undefined,
+      ref.importPolicy?.insecure ? 'insecure' : undefined,
+      `importMode ${ref.importPolicy?.importMode || 'Legacy'}`,
+      `referencePolicy ${ref.referencePolicy?.type || 'Source'}`,
       ref.reference ? 'reference only' : undefined,
-    ].filter(Boolean).join(', ');
+    ]
+      .filter(Boolean)
+      .join(', ');
     const from = ref.from.namespace ? `${ref.from.namespace}/${ref.from.name}` : ref.from.name;
     lines.push(`  spec:          ${ref.from.kind} ${from} (${policy})`);
   }
   const observed = latestObservedGeneration(stream, tag);
   const generation = ref?.generation;
   const pending = typeof generation === 'number' && generation > observed;
-  lines.push(`  generation:    spec ${generation ?? 'unset'}, imported ${observed}: ${pending || generation === undefined || generation === null
-    ? 'an import is pending' : 'up to date'}`);
+  lines.push(
+    `  generation:    spec ${generation ?? 'unset'}, imported ${observed}: ${
+      pending || generation === undefined || generation === null ? 'an import is pending' : 'up to date'
+    }`,
+  );
   const current = list?.items?.[0];
   lines.push(`  current image: ${current ? `${resolveTag(stream, tag)} (since ${current.created})` : '(none)'}`);
   const failed = failedImport(stream, tag);
   const checked = stream.metadata.annotations?.[REPOSITORY_CHECK_ANNOTATION];
-  const attempt = [checked, current?.created, list?.conditions?.[0]?.lastTransitionTime].filter((t): t is string => Boolean(t))
+  const attempt = [checked, current?.created, list?.conditions?.[0]?.lastTransitionTime]
+    .filter((t): t is string => Boolean(t))
     .sort((a, b) => Date.parse(b) - Date.parse(a))[0];
-  lines.push(`  last import:   ${attempt ? `${attempt} (${age(attempt, now)})` : 'never'}: ${failed ?? (current ? 'succeeded' : 'nothing imported')}`);
+  lines.push(
+    `  last import:   ${attempt ? `${attempt} (${age(attempt, now)})` : 'never'}: ${failed ?? (current ? 'succeeded' : 'nothing imported')}`,
+  );
   const importable = ref?.from?.kind === 'DockerImage' && ref.reference !== true;
-  const next = !importable ? 'never: only DockerImage tags that are not reference-only are imported'
+  const next = !importable
+    ? 'never: only DockerImage tags that are not reference-only are imported'
     : ref.importPolicy?.scheduled
       ? `scheduled: about one import interval (the controller's --import-interval, 15m by default) after ${attempt ?? 'the controller first sees it'}`
-      : pending ? 'as soon as the controller sees the new generation' : 'when the spec changes (importPolicy.scheduled is off)';
+      : pending
+        ? 'as soon as the controller sees the new generation'
+        : 'when the spec changes (importPolicy.scheduled is off)';
   lines.push(`  next import:   ${next}`);
   return `${lines.join('\n')}\n`;
 }

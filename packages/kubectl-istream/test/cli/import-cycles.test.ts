@@ -20,11 +20,14 @@ const IMPORT = /(?:^|[\s;])(?:import|export)\s[^;]*?from\s+'(\.[^']+)'|import\(\
 
 /** Each file's relative imports, as the .ts files they name. */
 function importGraph(files: string[]): Map<string, string[]> {
-  return new Map(files.map((file) => {
-    const targets = [...readFileSync(file, 'utf8').matchAll(IMPORT)]
-      .map((m) => resolve(dirname(file), (m[1] ?? m[2] ?? '').replace(/\.js$/, '.ts')));
-    return [file, targets];
-  }));
+  return new Map(
+    files.map((file) => {
+      const targets = [...readFileSync(file, 'utf8').matchAll(IMPORT)].map((m) =>
+        resolve(dirname(file), (m[1] ?? m[2] ?? '').replace(/\.js$/, '.ts')),
+      );
+      return [file, targets];
+    }),
+  );
 }
 
 /** The first cycle found by depth-first search, as the files along it, or undefined. */
@@ -52,8 +55,26 @@ export function findCycle(graph: Map<string, string[]>): string[] | undefined {
 }
 
 test('the cycle finder finds a circle through three files and none in a chain', () => {
-  assert.deepEqual(findCycle(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']]])), ['a', 'b', 'c', 'a']);
-  assert.equal(findCycle(new Map([['a', ['b']], ['b', ['c']], ['c', []]])), undefined);
+  assert.deepEqual(
+    findCycle(
+      new Map([
+        ['a', ['b']],
+        ['b', ['c']],
+        ['c', ['a']],
+      ]),
+    ),
+    ['a', 'b', 'c', 'a'],
+  );
+  assert.equal(
+    findCycle(
+      new Map([
+        ['a', ['b']],
+        ['b', ['c']],
+        ['c', []],
+      ]),
+    ),
+    undefined,
+  );
 });
 
 test('no import circle among the kubectl-istream sources', () => {

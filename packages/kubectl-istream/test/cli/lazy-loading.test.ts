@@ -13,7 +13,9 @@ const bin = fileURLToPath(new URL('../../../bin/kubectl-istream', import.meta.ur
 const dir = mkdtempSync(join(tmpdir(), 'istream-lazy-'));
 const hooks = join(dir, 'record-resolve.mjs');
 const preload = join(dir, 'register.mjs');
-writeFileSync(hooks, `import { appendFileSync } from 'node:fs';
+writeFileSync(
+  hooks,
+  `import { appendFileSync } from 'node:fs';
 let log;
 export function initialize(data) { log = data.log; }
 export async function resolve(specifier, context, next) {
@@ -21,10 +23,14 @@ export async function resolve(specifier, context, next) {
   appendFileSync(log, result.url + '\\n');
   return result;
 }
-`);
-writeFileSync(preload, `import { register } from 'node:module';
+`,
+);
+writeFileSync(
+  preload,
+  `import { register } from 'node:module';
 register(${JSON.stringify(new URL(`file://${hooks}`).href)}, { data: { log: process.env.ISTREAM_RESOLVE_LOG } });
-`);
+`,
+);
 
 const manifest = join(dir, 'deploy.yaml');
 writeFileSync(manifest, 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n');
@@ -35,7 +41,8 @@ function run(args: string[]): { status: number | null; stderr: string; modules: 
   const log = join(dir, `resolved-${++runs}.txt`);
   writeFileSync(log, '');
   const child = spawnSync(process.execPath, ['--import', preload, bin, ...args], {
-    env: { PATH: process.env.PATH, HOME: dir, ISTREAM_RESOLVE_LOG: log }, encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: dir, ISTREAM_RESOLVE_LOG: log },
+    encoding: 'utf8',
   });
   return { status: child.status, stderr: child.stderr, modules: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
 }
@@ -46,7 +53,10 @@ test('--help, lint and digest do not load the Kubernetes client', () => {
   for (const args of [['--help'], ['lint', manifest], ['digest', 'Foo:bar'], ['get', '--help'], ['--version']]) {
     const { status, stderr, modules } = run(args);
     assert.ok(status === 0 || (args[0] === 'digest' && status === 1), `${args.join(' ')}: ${stderr}`);
-    assert.ok(modules.some((m) => m.endsWith('/dist/src/program.js')), `${args.join(' ')}: the hook saw the CLI load`);
+    assert.ok(
+      modules.some((m) => m.endsWith('/dist/src/program.js')),
+      `${args.join(' ')}: the hook saw the CLI load`,
+    );
     assert.deepEqual(kubernetesClient(modules), [], args.join(' '));
   }
 });
@@ -55,7 +65,11 @@ test('--help and --version load nothing from core: commands register their flags
   for (const args of [['--help'], ['set-triggers', '--help'], ['--version']]) {
     const { status, modules } = run(args);
     assert.equal(status, 0, args.join(' '));
-    assert.deepEqual(modules.filter((m) => m.includes('/core/dist/src/')), [], args.join(' '));
+    assert.deepEqual(
+      modules.filter((m) => m.includes('/core/dist/src/')),
+      [],
+      args.join(' '),
+    );
   }
 });
 

@@ -20,15 +20,23 @@ export async function cli(args: string[], options: { env?: NodeJS.ProcessEnv; st
  */
 export function unreachableKubeconfig(): string {
   const path = join(mkdtempSync(join(tmpdir(), 'istream-kubeconfig-')), 'config');
-  writeFileSync(path, JSON.stringify({
-    apiVersion: 'v1', kind: 'Config', 'current-context': 'one',
-    clusters: [{ name: 'one', cluster: { server: 'https://127.0.0.1:1' } }, { name: 'two', cluster: { server: 'https://127.0.0.1:2' } }],
-    users: [{ name: 'u', user: { token: 't' } }],
-    contexts: [
-      { name: 'one', context: { cluster: 'one', user: 'u', namespace: 'ns-one' } },
-      { name: 'two', context: { cluster: 'two', user: 'u' } },
-    ],
-  }));
+  writeFileSync(
+    path,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': 'one',
+      clusters: [
+        { name: 'one', cluster: { server: 'https://127.0.0.1:1' } },
+        { name: 'two', cluster: { server: 'https://127.0.0.1:2' } },
+      ],
+      users: [{ name: 'u', user: { token: 't' } }],
+      contexts: [
+        { name: 'one', context: { cluster: 'one', user: 'u', namespace: 'ns-one' } },
+        { name: 'two', context: { cluster: 'two', user: 'u' } },
+      ],
+    }),
+  );
   return path;
 }
 
@@ -39,7 +47,7 @@ const buildInfoJson = new URL('../../build-info.json', import.meta.url);
 export const expectedBuild = {
   version: (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version,
   ...(existsSync(buildInfoJson)
-    ? JSON.parse(readFileSync(buildInfoJson, 'utf8')) as { gitCommit: string; gitTreeState: string }
+    ? (JSON.parse(readFileSync(buildInfoJson, 'utf8')) as { gitCommit: string; gitTreeState: string })
     : { gitCommit: 'unknown', gitTreeState: 'unknown' }),
 };
 

@@ -7,7 +7,14 @@ import { cli, clientVersionLines, expectedBuild } from './support.js';
 let cluster: ClusterInstance;
 const onCluster = (...args: string[]) => cli([...args, '--kubeconfig', cluster.kubeconfig]);
 const removeController = async () => {
-  const deleted = await cluster.kubectl(['delete', 'deployment', 'istream-controller', '-n', 'istream-system', '--ignore-not-found']);
+  const deleted = await cluster.kubectl([
+    'delete',
+    'deployment',
+    'istream-controller',
+    '-n',
+    'istream-system',
+    '--ignore-not-found',
+  ]);
   assert.equal(deleted.code, 0, deleted.stderr);
 };
 
@@ -28,6 +35,8 @@ test('no controller Deployment: "not installed"; after install --image: the vers
   const present = await onCluster('version');
   assert.equal(present.code, 0, present.err);
   assert.equal(present.out, `${clientVersionLines}Controller Version: ${expectedBuild.version}\n`);
-  assert.deepEqual(JSON.parse((await onCluster('version', '-o', 'json')).out).controllerVersion,
-    { version: expectedBuild.version, deployment: 'istream-system/istream-controller' });
+  assert.deepEqual(JSON.parse((await onCluster('version', '-o', 'json')).out).controllerVersion, {
+    version: expectedBuild.version,
+    deployment: 'istream-system/istream-controller',
+  });
 });

@@ -14,7 +14,7 @@ test('--version and version --client print the plugin version and commit, asking
   }
 });
 
-test('version -o json|yaml has kubectl\'s shape', async () => {
+test("version -o json|yaml has kubectl's shape", async () => {
   const json = await cli(['version', '--client', '-o', 'json']);
   assert.equal(json.code, 0);
   assert.deepEqual(JSON.parse(json.out), { clientVersion: expectedBuild });
@@ -26,7 +26,10 @@ test('version with a cluster out of reach prints the plugin part and one line sa
   const { code, out, err } = await cli(['version', '--kubeconfig', unreachableKubeconfig()]);
   assert.equal(code, 0);
   assert.equal(out, clientVersionLines);
-  assert.equal(err, 'note: the controller\'s version is unknown: cannot reach the Kubernetes API at https://127.0.0.1:1: ECONNREFUSED\n');
+  assert.equal(
+    err,
+    "note: the controller's version is unknown: cannot reach the Kubernetes API at https://127.0.0.1:1: ECONNREFUSED\n",
+  );
   const none = await cli(['version']);
   assert.equal(none.code, 0);
   assert.equal(none.out, clientVersionLines);
@@ -34,10 +37,23 @@ test('version with a cluster out of reach prints the plugin part and one line sa
 });
 
 test('install labels the controller Deployment with the plugin version, which version reports', async () => {
-  const { code, out } = await cli(['install', '--dry-run=client', '-o', 'yaml', '--image', 'registry.example/istream:dev']);
+  const { code, out } = await cli([
+    'install',
+    '--dry-run=client',
+    '-o',
+    'yaml',
+    '--image',
+    'registry.example/istream:dev',
+  ]);
   assert.equal(code, 0);
-  const deployment = out.split(/^---\n/m).map((d) => parse(d)).find((d) => d.kind === 'Deployment');
+  const deployment = out
+    .split(/^---\n/m)
+    .map((d) => parse(d))
+    .find((d) => d.kind === 'Deployment');
   assert.equal(deployment.metadata.labels['app.kubernetes.io/version'], expectedBuild.version);
   // The selector stays as it was: a Deployment's selector cannot change on upgrade.
-  assert.deepEqual(deployment.spec.selector.matchLabels, { 'app.kubernetes.io/name': 'istream', 'app.kubernetes.io/component': 'controller' });
+  assert.deepEqual(deployment.spec.selector.matchLabels, {
+    'app.kubernetes.io/name': 'istream',
+    'app.kubernetes.io/component': 'controller',
+  });
 });

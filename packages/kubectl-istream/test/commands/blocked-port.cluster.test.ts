@@ -7,7 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ImageStream } from '@istream/core/imagestream';
 import { sharedCluster, type ClusterInstance } from '@istream/test-harness/cluster/index';
-import { pushFixtures, startRegistry, type Fixtures, type RegistryInstance } from '@istream/test-harness/registry/index';
+import {
+  pushFixtures,
+  startRegistry,
+  type Fixtures,
+  type RegistryInstance,
+} from '@istream/test-harness/registry/index';
 import { bufferIO } from '../../src/io.js';
 import { runCli } from '../../src/program.js';
 
@@ -19,7 +24,10 @@ const home = mkdtempSync(join(tmpdir(), 'istream-blocked-port-'));
 
 async function cli(...args: string[]) {
   const io = bufferIO();
-  const code = await runCli([...args, '--kubeconfig', cluster.kubeconfig, '-n', namespace], { io, env: { HOME: home, PATH: process.env.PATH } });
+  const code = await runCli([...args, '--kubeconfig', cluster.kubeconfig, '-n', namespace], {
+    io,
+    env: { HOME: home, PATH: process.env.PATH },
+  });
   return { code, out: io.stdout(), err: io.stderr() };
 }
 
@@ -36,18 +44,37 @@ after(async () => {
   await registry?.stop();
 });
 
-test('import-image imports from a registry on port 6667 with the namespace\'s pull Secret, and -v 6 logs its requests', async () => {
+test("import-image imports from a registry on port 6667 with the namespace's pull Secret, and -v 6 logs its requests", async () => {
   assert.equal(fixtures.host, '127.0.0.1:6667');
-  const secret = await cluster.kubectl(['create', 'secret', 'docker-registry', 'pull', `--docker-server=${fixtures.host}`,
-    `--docker-username=${registry.username}`, `--docker-password=${registry.password}`], { namespace });
+  const secret = await cluster.kubectl(
+    [
+      'create',
+      'secret',
+      'docker-registry',
+      'pull',
+      `--docker-server=${fixtures.host}`,
+      `--docker-username=${registry.username}`,
+      `--docker-password=${registry.password}`,
+    ],
+    { namespace },
+  );
   assert.equal(secret.code, 0, secret.stderr);
   const from = fixtures.reference(fixtures.private);
   const imported = await cli('-v', '6', 'import-image', 'app:1', '--from', from, '--confirm', '--insecure');
   assert.equal(imported.code, 0, imported.err);
-  assert.match(imported.err, new RegExp(`^HEAD http://${fixtures.host.replace(/\./g, '\\.')}/v2/private/app/manifests/1\\.0 200 in \\d+ms$`, 'm'));
+  assert.match(
+    imported.err,
+    new RegExp(
+      `^HEAD http://${fixtures.host.replace(/\./g, '\\.')}/v2/private/app/manifests/1\\.0 200 in \\d+ms$`,
+      'm',
+    ),
+  );
   assert.ok(!(imported.out + imported.err).includes(registry.password!), 'no credential printed');
   const got = await cli('get', 'is', 'app', '-o', 'json');
   assert.equal(got.code, 0, got.err);
   const stream = JSON.parse(got.out) as ImageStream;
-  assert.deepEqual(stream.status?.tags?.find((t) => t.tag === '1')?.items?.map((i) => i.image), [fixtures.private.digest]);
+  assert.deepEqual(
+    stream.status?.tags?.find((t) => t.tag === '1')?.items?.map((i) => i.image),
+    [fixtures.private.digest],
+  );
 });

@@ -32,7 +32,7 @@ describe('kubectl istream digest (plain HTTP registry)', () => {
     assert.equal(d.io.stderr(), '');
   });
 
-  test('-o json lists an index\'s platforms; --platform gives the child', async () => {
+  test("-o json lists an index's platforms; --platform gives the child", async () => {
     const index = fixtures.ociIndex;
     const d = deps();
     await runDigest({ reference: fixtures.reference(index), insecure: true, output: 'json' }, createFactory(d));
@@ -46,35 +46,68 @@ describe('kubectl istream digest (plain HTTP registry)', () => {
       ],
     });
     const arm = deps();
-    await runDigest({ reference: fixtures.reference(index), insecure: true, output: 'json', platform: 'linux/arm64' }, createFactory(arm));
+    await runDigest(
+      { reference: fixtures.reference(index), insecure: true, output: 'json', platform: 'linux/arm64' },
+      createFactory(arm),
+    );
     const armJson = JSON.parse(arm.io.stdout()) as DigestJson;
     assert.equal(armJson.digest, index.arm64.digest);
     assert.equal(armJson.mediaType, index.arm64.mediaType);
     assert.deepEqual(armJson.index, { digest: index.digest, mediaType: index.mediaType });
     const child = deps();
-    await runCli(['digest', '--insecure', '--platform', 'linux/arm64', fixtures.reference(fixtures.dockerManifestList)], child);
+    await runCli(
+      ['digest', '--insecure', '--platform', 'linux/arm64', fixtures.reference(fixtures.dockerManifestList)],
+      child,
+    );
     assert.equal(child.io.stdout(), `${fixtures.dockerManifestList.arm64.digest}\n`);
   });
 
   test('-o json of a single image gives its platform from the config', async () => {
     const d = deps();
-    await runDigest({ reference: fixtures.reference(fixtures.dockerSchema2), insecure: true, output: 'json' }, createFactory(d));
+    await runDigest(
+      { reference: fixtures.reference(fixtures.dockerSchema2), insecure: true, output: 'json' },
+      createFactory(d),
+    );
     const json = JSON.parse(d.io.stdout()) as DigestJson;
-    assert.deepEqual(json.platforms, [{ platform: 'linux/amd64', digest: fixtures.dockerSchema2.digest, mediaType: fixtures.dockerSchema2.mediaType }]);
+    assert.deepEqual(json.platforms, [
+      { platform: 'linux/amd64', digest: fixtures.dockerSchema2.digest, mediaType: fixtures.dockerSchema2.mediaType },
+    ]);
   });
 
   // [what is wrong, arguments, the error line]
   const failures: Array<[string, () => string[], () => string]> = [
-    ['an invalid reference', () => ['Foo:bar'], () => 'error: invalid reference "Foo:bar": repository name must be lowercase'],
-    ['a missing tag', () => ['--insecure', `${fixtures.host}/docker/schema2:nope`], () => `error: tag nope not found in ${fixtures.host}/docker/schema2`],
-    ['an invalid platform', () => ['--insecure', '--platform', 'linux', fixtures.reference(fixtures.ociIndex)],
-      () => 'error: invalid platform "linux": use OS/ARCH[/VARIANT], e.g. linux/amd64 or linux/arm64/v8'],
-    ['a platform the index lacks', () => ['--insecure', '--platform', 'linux/s390x', fixtures.reference(fixtures.ociIndex)],
-      () => `error: ${fixtures.reference(fixtures.ociIndex)} has no image for linux/s390x; it has linux/amd64, linux/arm64/v8`],
-    ['plain HTTP without --insecure', () => [fixtures.reference(fixtures.dockerSchema2)],
-      () => `error: TLS connection to registry ${fixtures.host} failed: the registry does not speak HTTPS (it answered in plain HTTP); use --insecure to allow plain HTTP`],
-    ['an unknown host', () => ['registry.nonexistent.invalid/app:1'],
-      () => 'error: cannot reach registry registry.nonexistent.invalid: unknown host registry.nonexistent.invalid'],
+    [
+      'an invalid reference',
+      () => ['Foo:bar'],
+      () => 'error: invalid reference "Foo:bar": repository name must be lowercase',
+    ],
+    [
+      'a missing tag',
+      () => ['--insecure', `${fixtures.host}/docker/schema2:nope`],
+      () => `error: tag nope not found in ${fixtures.host}/docker/schema2`,
+    ],
+    [
+      'an invalid platform',
+      () => ['--insecure', '--platform', 'linux', fixtures.reference(fixtures.ociIndex)],
+      () => 'error: invalid platform "linux": use OS/ARCH[/VARIANT], e.g. linux/amd64 or linux/arm64/v8',
+    ],
+    [
+      'a platform the index lacks',
+      () => ['--insecure', '--platform', 'linux/s390x', fixtures.reference(fixtures.ociIndex)],
+      () =>
+        `error: ${fixtures.reference(fixtures.ociIndex)} has no image for linux/s390x; it has linux/amd64, linux/arm64/v8`,
+    ],
+    [
+      'plain HTTP without --insecure',
+      () => [fixtures.reference(fixtures.dockerSchema2)],
+      () =>
+        `error: TLS connection to registry ${fixtures.host} failed: the registry does not speak HTTPS (it answered in plain HTTP); use --insecure to allow plain HTTP`,
+    ],
+    [
+      'an unknown host',
+      () => ['registry.nonexistent.invalid/app:1'],
+      () => 'error: cannot reach registry registry.nonexistent.invalid: unknown host registry.nonexistent.invalid',
+    ],
   ];
   for (const [name, args, message] of failures) {
     test(`fails clearly on ${name}`, async () => {
@@ -88,7 +121,10 @@ describe('kubectl istream digest (plain HTTP registry)', () => {
   test('-v 6 logs each registry request to stderr', async () => {
     const d = deps();
     assert.equal(await runCli(['-v', '6', 'digest', '--insecure', fixtures.reference(fixtures.dockerSchema2)], d), 0);
-    assert.match(d.io.stderr(), new RegExp(`^HEAD http://${fixtures.host}/v2/docker/schema2/manifests/1\\.0 200 in \\d+ms$`, 'm'));
+    assert.match(
+      d.io.stderr(),
+      new RegExp(`^HEAD http://${fixtures.host}/v2/docker/schema2/manifests/1\\.0 200 in \\d+ms$`, 'm'),
+    );
   });
 });
 
@@ -115,13 +151,22 @@ describe('kubectl istream digest (TLS registry with basic auth)', () => {
   });
 
   test('without credentials: a 401 that says how to log in', async () => {
-    const d = { io: bufferIO(), env: { DOCKER_CONFIG: join(dockerConfig, 'absent'), NODE_EXTRA_CA_CERTS: registry.caFile } };
-    await assert.rejects(runDigest({ reference: fixtures.reference(fixtures.floating.A) }, createFactory(d)), (e: unknown) => {
-      assert.ok(e instanceof CliError);
-      assert.equal(e.message, `authentication required for ubi8/ubi at ${registry.host}: no credentials for ${registry.host} `
-        + `were found (run "docker login ${registry.host}", or give the namespace a pull secret for it)`);
-      return true;
-    });
+    const d = {
+      io: bufferIO(),
+      env: { DOCKER_CONFIG: join(dockerConfig, 'absent'), NODE_EXTRA_CA_CERTS: registry.caFile },
+    };
+    await assert.rejects(
+      runDigest({ reference: fixtures.reference(fixtures.floating.A) }, createFactory(d)),
+      (e: unknown) => {
+        assert.ok(e instanceof CliError);
+        assert.equal(
+          e.message,
+          `authentication required for ubi8/ubi at ${registry.host}: no credentials for ${registry.host} ` +
+            `were found (run "docker login ${registry.host}", or give the namespace a pull secret for it)`,
+        );
+        return true;
+      },
+    );
   });
 });
 
@@ -149,7 +194,11 @@ describe('kubectl istream digest (registry on port 6666)', () => {
     assert.equal(await runCli(['digest', fixtures.reference(fixtures.floating.A)], tag), 0, tag.io.stderr());
     assert.equal(tag.io.stdout(), `${fixtures.floating.A.digest}\n`);
     const child = { io: bufferIO(), env };
-    assert.equal(await runCli(['digest', '--platform', 'linux/arm64', fixtures.reference(fixtures.ociIndex)], child), 0, child.io.stderr());
+    assert.equal(
+      await runCli(['digest', '--platform', 'linux/arm64', fixtures.reference(fixtures.ociIndex)], child),
+      0,
+      child.io.stderr(),
+    );
     assert.equal(child.io.stdout(), `${fixtures.ociIndex.arm64.digest}\n`);
   });
 });

@@ -13,7 +13,10 @@ let cluster: ClusterInstance;
 
 async function cli(...args: string[]) {
   const io = bufferIO();
-  const code = await runCli([...args, '--no-controller', '--kubeconfig', cluster.kubeconfig], { io, env: { HOME: '/nonexistent', PATH: process.env.PATH } });
+  const code = await runCli([...args, '--no-controller', '--kubeconfig', cluster.kubeconfig], {
+    io,
+    env: { HOME: '/nonexistent', PATH: process.env.PATH },
+  });
   return { code, out: io.stdout(), err: io.stderr() };
 }
 
@@ -42,8 +45,21 @@ test('install run again reports every object, the CRD included, as unchanged', a
 test('install -o yaml and -o json without --dry-run print the objects as the server stored them', async () => {
   const yaml = await cli('install', '-o', 'yaml');
   assert.equal(yaml.code, 0, yaml.err);
-  const docs = parseAllDocuments(yaml.out).map((d) => d.toJS() as { kind: string; metadata: { name: string; uid?: string; resourceVersion?: string } });
-  assert.deepEqual(docs.map((d) => d.kind), ['CustomResourceDefinition', 'Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']);
+  const docs = parseAllDocuments(yaml.out).map(
+    (d) => d.toJS() as { kind: string; metadata: { name: string; uid?: string; resourceVersion?: string } },
+  );
+  assert.deepEqual(
+    docs.map((d) => d.kind),
+    [
+      'CustomResourceDefinition',
+      'Namespace',
+      'ServiceAccount',
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'Role',
+      'RoleBinding',
+    ],
+  );
   for (const doc of docs) {
     assert.match(doc.metadata.uid ?? '', /^[0-9a-f-]{36}$/, `${doc.kind} ${doc.metadata.name} comes from the server`);
     assert.ok(doc.metadata.resourceVersion, `${doc.kind} ${doc.metadata.name} has a resourceVersion`);
@@ -54,6 +70,13 @@ test('install -o yaml and -o json without --dry-run print the objects as the ser
   assert.equal(json.code, 0, json.err);
   const list = JSON.parse(json.out) as { kind: string; items: Array<{ kind: string; metadata: { uid?: string } }> };
   assert.equal(list.kind, 'List');
-  assert.deepEqual(list.items.map((i) => i.kind), docs.map((d) => d.kind));
-  assert.deepEqual(list.items.map((i) => i.metadata.uid), docs.map((d) => d.metadata.uid), 'the same objects, not new ones');
+  assert.deepEqual(
+    list.items.map((i) => i.kind),
+    docs.map((d) => d.kind),
+  );
+  assert.deepEqual(
+    list.items.map((i) => i.metadata.uid),
+    docs.map((d) => d.metadata.uid),
+    'the same objects, not new ones',
+  );
 });

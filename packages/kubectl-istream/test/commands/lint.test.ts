@@ -22,20 +22,44 @@ test('lint -o json over the corpus gives what the editor shows, 1-based', async 
   assert.equal(code, 1);
   const findings = JSON.parse(out) as LintFinding[];
   const service = createLanguageService();
-  const files = readdirSync(corpus).filter((f) => f.endsWith('.yaml')).sort();
-  const expected = files.flatMap((f) => service.validate(readFileSync(join(corpus, f), 'utf8')).map((d) => ({
-    file: join(corpus, f), line: d.range.start.line + 1, column: d.range.start.character + 1,
-    endLine: d.range.end.line + 1, endColumn: d.range.end.character + 1, severity: d.severity, code: d.code, message: d.message,
-  })));
+  const files = readdirSync(corpus)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
+  const expected = files.flatMap((f) =>
+    service.validate(readFileSync(join(corpus, f), 'utf8')).map((d) => ({
+      file: join(corpus, f),
+      line: d.range.start.line + 1,
+      column: d.range.start.character + 1,
+      endLine: d.range.end.line + 1,
+      endColumn: d.range.end.character + 1,
+      severity: d.severity,
+      code: d.code,
+      message: d.message,
+    })),
+  );
   assert.deepEqual(findings, expected);
-  assert.ok(findings.some((f) => f.code === 'paused-not-boolean' && f.file.endsWith('paused-string.yaml') && f.line === 6 && f.column === 169 && f.endColumn === 176));
+  assert.ok(
+    findings.some(
+      (f) =>
+        f.code === 'paused-not-boolean' &&
+        f.file.endsWith('paused-string.yaml') &&
+        f.line === 6 &&
+        f.column === 169 &&
+        f.endColumn === 176,
+    ),
+  );
 });
 
 test('text output is file:line:col: severity code: message, and a summary on stderr', async () => {
   const file = join(corpus, 'paused-string.yaml');
   const { code, out, err } = await lint([file]);
   assert.equal(code, 1);
-  assert.match(out, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:6:169: error paused-not-boolean: "paused" must be the JSON boolean false`));
+  assert.match(
+    out,
+    new RegExp(
+      `^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:6:169: error paused-not-boolean: "paused" must be the JSON boolean false`,
+    ),
+  );
   assert.equal(err, 'error: 1 error in 1 file\n');
 });
 
@@ -61,12 +85,20 @@ test('SARIF 2.1.0 names the rules and places results', async () => {
   assert.equal(first.ruleId, 'field-path-outside-template');
   assert.equal(ids[first.ruleIndex], 'field-path-outside-template');
   assert.equal(first.level, 'error');
-  assert.deepEqual(first.locations[0].physicalLocation.region, { startLine: 6, startColumn: 102, endLine: 6, endColumn: 159 });
+  assert.deepEqual(first.locations[0].physicalLocation.region, {
+    startLine: 6,
+    startColumn: 102,
+    endLine: 6,
+    endColumn: 159,
+  });
   assert.match(first.locations[0].physicalLocation.artifactLocation.uri, /fieldpath-wrong-kind\.yaml$/);
   // Each rule links to its page in the repository's docs/rules, the page the editor links to.
   for (const rule of run.tool.driver.rules as Array<{ id: string; helpUri: string }>) {
     assert.equal(rule.helpUri, `https://github.com/istream/istream/blob/main/docs/rules/${rule.id}.md`);
-    assert.ok(existsSync(new URL(`../../../../../docs/rules/${rule.id}.md`, import.meta.url)), `docs/rules/${rule.id}.md exists`);
+    assert.ok(
+      existsSync(new URL(`../../../../../docs/rules/${rule.id}.md`, import.meta.url)),
+      `docs/rules/${rule.id}.md exists`,
+    );
   }
 });
 
@@ -87,7 +119,10 @@ test('an unreadable input exits 2 naming it, after linting the rest', async () =
   const { code, out, err } = await lint([join(corpus, 'paused-string.yaml'), missing]);
   assert.equal(code, 2);
   assert.match(out, /paused-not-boolean/);
-  assert.equal(err, `error: cannot read ${missing}: no such file or directory: pass readable files, directories or - for standard input\n`);
+  assert.equal(
+    err,
+    `error: cannot read ${missing}: no such file or directory: pass readable files, directories or - for standard input\n`,
+  );
 });
 
 test('an unknown output format is refused', async () => {
@@ -98,21 +133,39 @@ test('an unknown output format is refused', async () => {
 
 test('a single-segment image naming a stream of another file without lookupPolicy.local is a warning; with it, nothing', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'istream-lint-lookup-'));
-  const streams = (local: boolean) => [
-    'apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: myapp\nspec:\n' + (local ? '  lookupPolicy:\n    local: true\n' : '  tags: []\n'),
-    'apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: tools\nspec:\n  lookupPolicy:\n    local: true\n',
-  ].join('---\n');
+  const streams = (local: boolean) =>
+    [
+      'apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: myapp\nspec:\n' +
+        (local ? '  lookupPolicy:\n    local: true\n' : '  tags: []\n'),
+      'apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: tools\nspec:\n  lookupPolicy:\n    local: true\n',
+    ].join('---\n');
   const app = [
-    'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', 'spec:', '  template:', '    spec:', '      containers:',
-    '      - name: app', '        image: myapp:latest', '      - name: tools', '        image: tools:1', '      - name: sidecar', '        image: busybox', '',
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: web',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '      - name: app',
+    '        image: myapp:latest',
+    '      - name: tools',
+    '        image: tools:1',
+    '      - name: sidecar',
+    '        image: busybox',
+    '',
   ].join('\n');
   writeFileSync(join(dir, 'app.yaml'), app);
   writeFileSync(join(dir, 'streams.yaml'), streams(false));
   const warned = await lint([dir]);
   assert.equal(warned.code, 0, 'a warning does not fail the lint');
-  assert.equal(warned.out, `${join(dir, 'app.yaml')}:10:16: warning image-lookup-disabled: "myapp:latest" names ImageStream myapp, whose spec.lookupPolicy.local is not true, ` +
-    'so it is not resolved from the stream: the node pulls docker.io/library/myapp:latest instead. ' +
-    'Enable lookup (kubectl istream set image-lookup myapp, or spec.lookupPolicy.local: true) or name the image by its full reference\n');
+  assert.equal(
+    warned.out,
+    `${join(dir, 'app.yaml')}:10:16: warning image-lookup-disabled: "myapp:latest" names ImageStream myapp, whose spec.lookupPolicy.local is not true, ` +
+      'so it is not resolved from the stream: the node pulls docker.io/library/myapp:latest instead. ' +
+      'Enable lookup (kubectl istream set image-lookup myapp, or spec.lookupPolicy.local: true) or name the image by its full reference\n',
+  );
   writeFileSync(join(dir, 'streams.yaml'), streams(true));
   assert.deepEqual(await lint([dir]), { code: 0, out: '', err: '' });
 });

@@ -23,13 +23,25 @@ test('rollback refuses input it cannot act on, naming the input and the fix', as
 
 test('controller refuses a malformed --import-interval, --metrics-bind-address or --log-format', async () => {
   const io = bufferIO();
-  assert.notEqual(await runCli(['controller', '--import-interval', 'soon', '--kubeconfig', '/nonexistent'], { io, env: {} }), 0);
+  assert.notEqual(
+    await runCli(['controller', '--import-interval', 'soon', '--kubeconfig', '/nonexistent'], { io, env: {} }),
+    0,
+  );
   assert.match(io.stderr(), /--import-interval: invalid duration "soon"/);
   const io2 = bufferIO();
-  assert.notEqual(await runCli(['controller', '--metrics-bind-address', 'localhost', '--kubeconfig', '/nonexistent'], { io: io2, env: {} }), 0);
+  assert.notEqual(
+    await runCli(['controller', '--metrics-bind-address', 'localhost', '--kubeconfig', '/nonexistent'], {
+      io: io2,
+      env: {},
+    }),
+    0,
+  );
   assert.match(io2.stderr(), /--metrics-bind-address: invalid bind address "localhost"/);
   const io3 = bufferIO();
-  assert.notEqual(await runCli(['controller', '--log-format', 'xml', '--kubeconfig', '/nonexistent'], { io: io3, env: {} }), 0);
+  assert.notEqual(
+    await runCli(['controller', '--log-format', 'xml', '--kubeconfig', '/nonexistent'], { io: io3, env: {} }),
+    0,
+  );
   assert.equal(io3.stderr(), 'error: --log-format: unknown format "xml": use text or json\n');
 });
 
@@ -42,14 +54,33 @@ test('controller serves metrics on loopback unless told otherwise', async () => 
 test('controller refuses --events-* flags that cannot serve registry events, before touching the cluster', async () => {
   const refused = async (args: string[]): Promise<string> => {
     const io = bufferIO();
-    assert.notEqual(await runCli(['controller', ...args, '--kubeconfig', '/nonexistent'], { io, env: {} }), 0, args.join(' '));
+    assert.notEqual(
+      await runCli(['controller', ...args, '--kubeconfig', '/nonexistent'], { io, env: {} }),
+      0,
+      args.join(' '),
+    );
     return io.stderr();
   };
-  assert.match(await refused(['--events-bind-address', ':8088']), /exactly one of --events-token-file or --events-token-secret/);
-  assert.match(await refused(['--events-bind-address', ':8088', '--events-token-file', 't', '--events-token-secret', 's']), /exactly one of/);
-  assert.match(await refused(['--events-token-file', 't']), /registry events are off; turn them on with --events-bind-address/);
-  assert.match(await refused(['--events-bind-address', 'anywhere', '--events-token-file', 't']), /--events-bind-address: invalid bind address "anywhere"/);
-  assert.match(await refused(['--events-bind-address', ':8088', '--events-token-file', 't', '--events-token-header', 'X Token']), /--events-token-header: "X Token" is not a header name/);
+  assert.match(
+    await refused(['--events-bind-address', ':8088']),
+    /exactly one of --events-token-file or --events-token-secret/,
+  );
+  assert.match(
+    await refused(['--events-bind-address', ':8088', '--events-token-file', 't', '--events-token-secret', 's']),
+    /exactly one of/,
+  );
+  assert.match(
+    await refused(['--events-token-file', 't']),
+    /registry events are off; turn them on with --events-bind-address/,
+  );
+  assert.match(
+    await refused(['--events-bind-address', 'anywhere', '--events-token-file', 't']),
+    /--events-bind-address: invalid bind address "anywhere"/,
+  );
+  assert.match(
+    await refused(['--events-bind-address', ':8088', '--events-token-file', 't', '--events-token-header', 'X Token']),
+    /--events-token-header: "X Token" is not a header name/,
+  );
   const help = bufferIO();
   assert.equal(await runCli(['controller', '--help'], { io: help, env: {} }), 0);
   assert.match(help.stdout(), /--events-bind-address <address>[\s\S]*off by default/);

@@ -20,25 +20,45 @@ async function cli(...args: string[]) {
   const file = join(dir, 'app.yaml');
   writeFileSync(file, manifests);
   const io = bufferIO();
-  const code = await runCli(['set', 'image-lookup', ...args.map((a) => (a === 'FILE' ? file : a))], { io, env: { HOME: '/nonexistent', PATH: process.env.PATH } });
+  const code = await runCli(['set', 'image-lookup', ...args.map((a) => (a === 'FILE' ? file : a))], {
+    io,
+    env: { HOME: '/nonexistent', PATH: process.env.PATH },
+  });
   return { code, out: io.stdout(), err: io.stderr() };
 }
 
-test('--local -f lists the objects of the file; with --all it sets them, printing oc\'s lines', async () => {
-  assert.deepEqual(await cli('--local', '-f', 'FILE'), { code: 0, out: 'NAME             LOCAL\nmysql            false\ndeployments/web  false\n', err: '' });
+test("--local -f lists the objects of the file; with --all it sets them, printing oc's lines", async () => {
+  assert.deepEqual(await cli('--local', '-f', 'FILE'), {
+    code: 0,
+    out: 'NAME             LOCAL\nmysql            false\ndeployments/web  false\n',
+    err: '',
+  });
   assert.deepEqual(await cli('--local', '-f', 'FILE', '--all'), {
-    code: 0, out: 'imagestream.image.openshift.io/mysql image lookup updated\ndeployment.apps/web image lookup updated\n', err: '',
+    code: 0,
+    out: 'imagestream.image.openshift.io/mysql image lookup updated\ndeployment.apps/web image lookup updated\n',
+    err: '',
   });
 });
 
 test('--local -f -o yaml prints the edited objects', async () => {
   const { code, out, err } = await cli('--local', '-f', 'FILE', '-o', 'yaml');
   assert.equal(code, 0, err);
-  const docs = parseAllDocuments(out).map((d) => d.toJS() as { spec: { lookupPolicy?: { local: boolean }; template?: { metadata: { annotations: Record<string, string> } } } });
+  const docs = parseAllDocuments(out).map(
+    (d) =>
+      d.toJS() as {
+        spec: { lookupPolicy?: { local: boolean }; template?: { metadata: { annotations: Record<string, string> } } };
+      },
+  );
   assert.equal(docs[0]?.spec.lookupPolicy?.local, true);
-  assert.deepEqual(docs[1]?.spec.template?.metadata.annotations, { 'alpha.image.policy.openshift.io/resolve-names': '*' });
+  assert.deepEqual(docs[1]?.spec.template?.metadata.annotations, {
+    'alpha.image.policy.openshift.io/resolve-names': '*',
+  });
 });
 
 test('--local with names is refused as oc refuses it', async () => {
-  assert.deepEqual(await cli('--local', 'mysql'), { code: 1, out: '', err: 'error: pass files with -f when using --local\n' });
+  assert.deepEqual(await cli('--local', 'mysql'), {
+    code: 1,
+    out: '',
+    err: 'error: pass files with -f when using --local\n',
+  });
 });

@@ -20,10 +20,18 @@ export interface Scope {
 /** What install writes, renamed with this test's suffix and narrowed to this test's namespace. */
 function narrowed<T extends Record<string, unknown>>(object: T, ns: string, suffix: string): T {
   const onlyHere = { key: 'kubernetes.io/metadata.name', operator: 'In', values: [ns] };
-  interface Selector { matchExpressions: object[] }
+  interface Selector {
+    matchExpressions: object[];
+  }
   const copy = JSON.parse(JSON.stringify(object)) as {
-    kind: string; metadata: { name: string }; webhooks?: Array<{ namespaceSelector: Selector }>;
-    spec: { policyName: string; matchConstraints: { namespaceSelector: Selector }; matchResources: { namespaceSelector: Selector } };
+    kind: string;
+    metadata: { name: string };
+    webhooks?: Array<{ namespaceSelector: Selector }>;
+    spec: {
+      policyName: string;
+      matchConstraints: { namespaceSelector: Selector };
+      matchResources: { namespaceSelector: Selector };
+    };
   };
   copy.metadata.name = `${copy.metadata.name}-${suffix}`;
   for (const w of copy.webhooks ?? []) w.namespaceSelector.matchExpressions.push(onlyHere);
@@ -61,17 +69,27 @@ export async function admissionScope(t: { after(fn: () => Promise<void>): void }
 }
 
 async function register(scope: Scope, port: number): Promise<void> {
-  await applyNarrowed(scope, [admissionWebhookConfiguration({ endpoint: { url: `https://127.0.0.1:${port}` }, istreamNamespace: scope.home })]);
+  await applyNarrowed(scope, [
+    admissionWebhookConfiguration({ endpoint: { url: `https://127.0.0.1:${port}` }, istreamNamespace: scope.home }),
+  ]);
 }
 
-export async function startWithAdmission(scope: Scope, extra: Partial<AdmissionOptions> = {}): Promise<{ controller: RunningController; port: number }> {
+export async function startWithAdmission(
+  scope: Scope,
+  extra: Partial<AdmissionOptions> = {},
+): Promise<{ controller: RunningController; port: number }> {
   // The webhook URL needs the port before the configuration exists, so the port is chosen first.
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   await register(scope, port);
   const controller = await runController(scope.cluster.kubeconfig, scope.ns, {
     admission: {
-      bindAddress: `127.0.0.1:${port}`, secret: { namespace: scope.home, name: 'istream-admission-tls' }, hosts: ['127.0.0.1'],
-      webhookConfigurations: [scope.configName], rotationCheckMs: 3_600_000, bundlePropagationMs: 2_000, ...extra,
+      bindAddress: `127.0.0.1:${port}`,
+      secret: { namespace: scope.home, name: 'istream-admission-tls' },
+      hosts: ['127.0.0.1'],
+      webhookConfigurations: [scope.configName],
+      rotationCheckMs: 3_600_000,
+      bundlePropagationMs: 2_000,
+      ...extra,
     },
   });
   await controller.admission!.listening;
@@ -79,8 +97,20 @@ export async function startWithAdmission(scope: Scope, extra: Partial<AdmissionO
 }
 
 /** Server-side dry run of a Pod: what the API server would store, after every admission step. */
-export async function admittedImage(scope: Scope, namespace: string, image: string): Promise<{ image?: string; error?: string }> {
-  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'probe-' }, spec: { containers: [{ name: 'app', image }] } };
-  const result = await scope.cluster.kubectl(['create', '--dry-run=server', '-o', 'jsonpath={.spec.containers[0].image}', '-f', '-'], { namespace, input: JSON.stringify(pod) });
+export async function admittedImage(
+  scope: Scope,
+  namespace: string,
+  image: string,
+): Promise<{ image?: string; error?: string }> {
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { generateName: 'probe-' },
+    spec: { containers: [{ name: 'app', image }] },
+  };
+  const result = await scope.cluster.kubectl(
+    ['create', '--dry-run=server', '-o', 'jsonpath={.spec.containers[0].image}', '-f', '-'],
+    { namespace, input: JSON.stringify(pod) },
+  );
   return result.code === 0 ? { image: result.stdout } : { error: result.stderr.trim() };
 }

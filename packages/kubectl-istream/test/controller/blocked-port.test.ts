@@ -2,7 +2,16 @@
 // ("bad port"), and rolls the triggered Deployment to what it imported.
 import { test } from 'node:test';
 import { defer, pushFixtures, startRegistry } from '@istream/test-harness';
-import { cliImports, clusterWithCrd, containerImage, deployment, ok, runController, triggerAnnotation, waitFor } from './support.js';
+import {
+  cliImports,
+  clusterWithCrd,
+  containerImage,
+  deployment,
+  ok,
+  runController,
+  triggerAnnotation,
+  waitFor,
+} from './support.js';
 
 test('the controller imports a spec tag from a registry on port 6668 and rolls the Deployment', async (t) => {
   const registry = await startRegistry({ mode: 'plain', port: 6668 });
@@ -17,12 +26,30 @@ test('the controller imports a spec tag from a registry on port 6668 and rolls t
 
   const floating = `${registry.host}/${fixtures.floating.repository}:${fixtures.floating.tag}`;
   const stream = {
-    apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name: 'ubi', namespace: ns },
-    spec: { tags: [{ name: '8', from: { kind: 'DockerImage', name: floating }, generation: 1, importPolicy: { insecure: true } }] },
+    apiVersion: 'image.openshift.io/v1',
+    kind: 'ImageStream',
+    metadata: { name: 'ubi', namespace: ns },
+    spec: {
+      tags: [
+        { name: '8', from: { kind: 'DockerImage', name: floating }, generation: 1, importPolicy: { insecure: true } },
+      ],
+    },
   };
   await ok(cluster, ['apply', '-f', '-'], { input: JSON.stringify(stream) });
-  await ok(cluster, ['apply', '-f', '-'], { namespace: ns,
-    input: JSON.stringify(deployment('myapp', [{ name: 'myapp', image: floating }], triggerAnnotation([{ stream: 'ubi:8', container: 'myapp' }]))) });
+  await ok(cluster, ['apply', '-f', '-'], {
+    namespace: ns,
+    input: JSON.stringify(
+      deployment(
+        'myapp',
+        [{ name: 'myapp', image: floating }],
+        triggerAnnotation([{ stream: 'ubi:8', container: 'myapp' }]),
+      ),
+    ),
+  });
   const aRef = fixtures.digestReference(fixtures.floating.A, fixtures.floating.repository);
-  await waitFor(`myapp at ${aRef}`, async () => (await containerImage(cluster, ns, 'deployment/myapp', 'myapp')) === aRef, 30_000);
+  await waitFor(
+    `myapp at ${aRef}`,
+    async () => (await containerImage(cluster, ns, 'deployment/myapp', 'myapp')) === aRef,
+    30_000,
+  );
 });

@@ -15,12 +15,23 @@ interface Pod {
 
 /** The log of the Deployment's one running, not terminating pod once it runs `image`. */
 async function runningLog(cluster: Cluster, ns: string, image: string): Promise<string> {
-  const pod = await waitFor(`a running myapp pod of ${image}`, async () => {
-    const pods = (await getJson<{ items: Pod[] }>(cluster, ns, 'pods')).items.filter((p) => !p.metadata.deletionTimestamp);
-    return pods.length === 1 && pods[0]!.spec.containers[0]!.image === image && pods[0]!.status.phase === 'Running' ? pods[0] : undefined;
-  }, 120_000);
+  const pod = await waitFor(
+    `a running myapp pod of ${image}`,
+    async () => {
+      const pods = (await getJson<{ items: Pod[] }>(cluster, ns, 'pods')).items.filter(
+        (p) => !p.metadata.deletionTimestamp,
+      );
+      return pods.length === 1 && pods[0]!.spec.containers[0]!.image === image && pods[0]!.status.phase === 'Running'
+        ? pods[0]
+        : undefined;
+    },
+    120_000,
+  );
   // Running is reported when the process started, which may be before it printed.
-  return waitFor(`the log of ${pod.metadata.name}`, async () => (await ok(cluster, ['logs', pod.metadata.name], { namespace: ns })) || undefined);
+  return waitFor(
+    `the log of ${pod.metadata.name}`,
+    async () => (await ok(cluster, ['logs', pod.metadata.name], { namespace: ns })) || undefined,
+  );
 }
 
 test('on the real node, the triggered Deployment runs image A, then image B after the import', async (t) => {
@@ -38,16 +49,35 @@ test('on the real node, the triggered Deployment runs image A, then image B afte
   defer(t, () => controller.stop());
   const flags = ['-n', ns, '--kubeconfig', cluster.kubeconfig];
 
-  await cli(['import-image', 'ubi', '--confirm', '--all', '--insecure', '--from', `${registry.host}/${repository}`, ...flags]);
+  await cli([
+    'import-image',
+    'ubi',
+    '--confirm',
+    '--all',
+    '--insecure',
+    '--from',
+    `${registry.host}/${repository}`,
+    ...flags,
+  ]);
   const myapp = {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'myapp' },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'myapp' },
     spec: {
-      replicas: 1, selector: { matchLabels: { app: 'myapp' } },
+      replicas: 1,
+      selector: { matchLabels: { app: 'myapp' } },
       template: {
         metadata: { labels: { app: 'myapp' } },
         spec: {
-          ...realNodePlacement, terminationGracePeriodSeconds: 1,
-          containers: [{ name: 'myapp', image: `${registry.host}/${repository}:${tag}`, command: ['/bin/bash', '-c', 'ls /root/buildinfo/; exec sleep 3600'] }],
+          ...realNodePlacement,
+          terminationGracePeriodSeconds: 1,
+          containers: [
+            {
+              name: 'myapp',
+              image: `${registry.host}/${repository}:${tag}`,
+              command: ['/bin/bash', '-c', 'ls /root/buildinfo/; exec sleep 3600'],
+            },
+          ],
         },
       },
     },

@@ -13,14 +13,31 @@ import { runController as runControllerCommand } from '../../src/commands/contro
 import { createFactory } from '../../src/factory.js';
 import { bufferIO } from '../../src/io.js';
 import { runCli } from '../../src/program.js';
-import { cliImports, clusterWithCrd, containerImage, deployment, getJson, ok, runController, triggerAnnotation, waitFor } from './support.js';
+import {
+  cliImports,
+  clusterWithCrd,
+  containerImage,
+  deployment,
+  getJson,
+  ok,
+  runController,
+  triggerAnnotation,
+  waitFor,
+} from './support.js';
 
 const eventImports = (metrics: string, result: string): number =>
-  Number(new RegExp(`^istream_imports_total\\{kind="event",result="${result}"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0);
+  Number(
+    new RegExp(`^istream_imports_total\\{kind="event",result="${result}"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0,
+  );
 const scheduledImports = (metrics: string): number =>
-  [...metrics.matchAll(/^istream_imports_total\{kind="scheduled",result="\w+"\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+  [...metrics.matchAll(/^istream_imports_total\{kind="scheduled",result="\w+"\} (\d+)$/gm)].reduce(
+    (sum, m) => sum + Number(m[1]),
+    0,
+  );
 
-interface StreamStatus { status?: { tags?: Array<{ tag: string; items?: Array<{ image: string }> }> } }
+interface StreamStatus {
+  status?: { tags?: Array<{ tag: string; items?: Array<{ image: string }> }> };
+}
 
 test('a push to a followed tag rolls its Deployment through Distribution notifications; a forged event with the right token writes nothing', async (t) => {
   const token = randomBytes(16).toString('hex');
@@ -30,13 +47,15 @@ test('a push to a followed tag rolls its Deployment through Distribution notific
   const ns = await cluster.createNamespace('reg-events');
   // Hours between scheduled imports: only the event can explain a prompt import.
   const controller = await runController(cluster.kubeconfig, ns, {
-    imports: cliImports(cluster.kubeconfig), importIntervalMs: 3_600_000,
+    imports: cliImports(cluster.kubeconfig),
+    importIntervalMs: 3_600_000,
     events: { bindAddress: '127.0.0.1:0', token: { file: join(dir, 'token') } },
   });
   defer(t, () => controller.stop());
   const receiver = await controller.events!.listening;
   const registry = await startRegistry({
-    mode: 'plain', notify: { url: `http://${receiver}/distribution`, headers: { Authorization: `Bearer ${token}` } },
+    mode: 'plain',
+    notify: { url: `http://${receiver}/distribution`, headers: { Authorization: `Bearer ${token}` } },
   });
   defer(t, () => registry.stop());
   const fixtures = await pushFixtures(registry);
@@ -44,19 +63,43 @@ test('a push to a followed tag rolls its Deployment through Distribution notific
   const source = `${registry.host}/${fixtures.floating.repository}:${fixtures.floating.tag}`;
 
   const stream = {
-    apiVersion: 'image.openshift.io/v1', kind: 'ImageStream',
+    apiVersion: 'image.openshift.io/v1',
+    kind: 'ImageStream',
     metadata: { name: 'ubi', annotations: { 'istream.io/registry-events': 'true' } },
-    spec: { tags: [{ name: '8', from: { kind: 'DockerImage', name: source }, importPolicy: { insecure: true }, referencePolicy: { type: 'Source' } }] },
+    spec: {
+      tags: [
+        {
+          name: '8',
+          from: { kind: 'DockerImage', name: source },
+          importPolicy: { insecure: true },
+          referencePolicy: { type: 'Source' },
+        },
+      ],
+    },
   };
   await ok(cluster, ['apply', '-f', '-'], { namespace: ns, input: JSON.stringify(stream) });
-  await ok(cluster, ['apply', '-f', '-'], { namespace: ns,
-    input: JSON.stringify(deployment('app', [{ name: 'app', image: 'placeholder' }], triggerAnnotation([{ stream: 'ubi:8', container: 'app' }]))) });
-  await waitFor('app at A (the spec import)', async () => (await containerImage(cluster, ns, 'deployment/app', 'app'))?.endsWith(A.digest));
+  await ok(cluster, ['apply', '-f', '-'], {
+    namespace: ns,
+    input: JSON.stringify(
+      deployment(
+        'app',
+        [{ name: 'app', image: 'placeholder' }],
+        triggerAnnotation([{ stream: 'ubi:8', container: 'app' }]),
+      ),
+    ),
+  });
+  await waitFor('app at A (the spec import)', async () =>
+    (await containerImage(cluster, ns, 'deployment/app', 'app'))?.endsWith(A.digest),
+  );
 
   const metrics = async () => (await fetch(`http://${controller.metricsAddress}/metrics`)).text();
   const pushed = Date.now();
   await fixtures.moveFloatingTag('B');
-  await waitFor('app at B (the push event)', async () => (await containerImage(cluster, ns, 'deployment/app', 'app'))?.endsWith(B.digest), 15_000);
+  await waitFor(
+    'app at B (the push event)',
+    async () => (await containerImage(cluster, ns, 'deployment/app', 'app'))?.endsWith(B.digest),
+    15_000,
+  );
   const rolledInMs = Date.now() - pushed;
   t.diagnostic(`push to rolled Deployment: ${rolledInMs} ms`);
   assert.ok(eventImports(await metrics(), 'success') >= 1, 'the tag was imported because of the event');
@@ -68,7 +111,15 @@ test('a push to a followed tag rolls its Deployment through Distribution notific
   const answer = await fetch(`http://${receiver}/distribution`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/vnd.docker.distribution.events.v1+json' },
-    body: JSON.stringify({ events: [{ action: 'push', target: { repository: fixtures.floating.repository, tag: fixtures.floating.tag, digest: forged }, request: { host: registry.host } }] }),
+    body: JSON.stringify({
+      events: [
+        {
+          action: 'push',
+          target: { repository: fixtures.floating.repository, tag: fixtures.floating.tag, digest: forged },
+          request: { host: registry.host },
+        },
+      ],
+    }),
   });
   assert.equal(answer.status, 202);
   assert.deepEqual(await answer.json(), { events: 1, duplicates: 0, imports: 1 });
@@ -86,19 +137,45 @@ test('kubectl istream controller --events-token-secret: the token from a Secret 
   const token = randomBytes(16).toString('hex');
   await ok(cluster, ['create', 'secret', 'generic', 'events', `--from-literal=token=${token}`], { namespace: ns });
   const io = bufferIO();
-  const factory = createFactory({ io, env: process.env, flags: () => ({ verbosity: 0, kubeconfig: cluster.kubeconfig, namespace: ns }) });
+  const factory = createFactory({
+    io,
+    env: process.env,
+    flags: () => ({ verbosity: 0, kubeconfig: cluster.kubeconfig, namespace: ns }),
+  });
   const stop = new AbortController();
   const address = `127.0.0.1:${await freeLoopbackPort()}`;
-  const done = runControllerCommand({ metricsBindAddress: '0', eventsBindAddress: address, eventsTokenSecret: `${ns}/events`, signal: stop.signal }, factory);
-  defer(t, async () => { stop.abort(); await done; });
-  const post = (authorization: string) => fetch(`http://${address}/distribution`, {
-    method: 'POST', headers: { authorization, 'content-type': 'application/vnd.docker.distribution.events.v1+json' }, body: JSON.stringify({ events: [] }),
-  }).then((r) => r.status);
+  const done = runControllerCommand(
+    { metricsBindAddress: '0', eventsBindAddress: address, eventsTokenSecret: `${ns}/events`, signal: stop.signal },
+    factory,
+  );
+  defer(t, async () => {
+    stop.abort();
+    await done;
+  });
+  const post = (authorization: string) =>
+    fetch(`http://${address}/distribution`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/vnd.docker.distribution.events.v1+json' },
+      body: JSON.stringify({ events: [] }),
+    }).then((r) => r.status);
   assert.equal(await waitFor('the receiver', () => post('Bearer wrong').catch(() => undefined)), 401, io.stderr());
   assert.equal(await post(`Bearer ${token}`), 202);
 
   const missing = bufferIO();
-  const code = await runCli(['controller', '--events-bind-address', '127.0.0.1:0', '--events-token-file', '/nonexistent/token', '-n', ns, '--kubeconfig', cluster.kubeconfig], { io: missing, env: process.env });
+  const code = await runCli(
+    [
+      'controller',
+      '--events-bind-address',
+      '127.0.0.1:0',
+      '--events-token-file',
+      '/nonexistent/token',
+      '-n',
+      ns,
+      '--kubeconfig',
+      cluster.kubeconfig,
+    ],
+    { io: missing, env: process.env },
+  );
   assert.equal(code, 1);
   assert.match(missing.stderr(), /error: cannot read the registry event token file \/nonexistent\/token: .*ENOENT/);
 });

@@ -2,7 +2,12 @@
 // from `install`, a controller started in-process for one namespace, and small kubectl helpers.
 import { connectCluster } from '@istream/core/cluster';
 import { sharedCluster, type ClusterInstance } from '@istream/test-harness/cluster/index';
-import { startController, type AllowedRegistry, type RunningController, type ControllerOptions } from '@istream/core/controller';
+import {
+  startController,
+  type AllowedRegistry,
+  type RunningController,
+  type ControllerOptions,
+} from '@istream/core/controller';
 import assert from 'node:assert/strict';
 import { createFactory } from '../../src/factory.js';
 import { imageStreamCrd } from '../../src/install-manifests.js';
@@ -27,16 +32,23 @@ export async function installCrd(cluster: Cluster): Promise<void> {
   await ok(cluster, ['wait', '--for=condition=Established', '--timeout=60s', 'crd/imagestreams.image.openshift.io']);
 }
 
-export async function ok(cluster: Cluster, args: string[], options: { input?: string; namespace?: string } = {}): Promise<string> {
+export async function ok(
+  cluster: Cluster,
+  args: string[],
+  options: { input?: string; namespace?: string } = {},
+): Promise<string> {
   const result = await cluster.kubectl(args, options);
   if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${result.code}: ${result.stderr.trim()}`);
   return result.stdout;
 }
 
-export async function getJson<T = Record<string, unknown>>(cluster: Cluster, namespace: string, resource: string): Promise<T> {
+export async function getJson<T = Record<string, unknown>>(
+  cluster: Cluster,
+  namespace: string,
+  resource: string,
+): Promise<T> {
   return JSON.parse(await ok(cluster, ['get', resource, '-o', 'json'], { namespace })) as T;
 }
-
 
 /**
  * The test registries listen on loopback, which the controller refuses by default (a namespace user
@@ -45,14 +57,27 @@ export async function getJson<T = Record<string, unknown>>(cluster: Cluster, nam
 export const loopbackRegistries: AllowedRegistry[] = [{ domainName: '127.0.0.1:*', insecure: true }];
 
 /** A controller for one namespace ('' for all), acting once this resolves; stop it in t.after. */
-export async function runController(kubeconfig: string, namespace: string, extra: Partial<ControllerOptions> = {}): Promise<RunningController> {
+export async function runController(
+  kubeconfig: string,
+  namespace: string,
+  extra: Partial<ControllerOptions> = {},
+): Promise<RunningController> {
   const lines: string[] = [];
   const imports = extra.imports && { allowedRegistries: loopbackRegistries, ...extra.imports };
   const controller = await startController({
-    connection: connectCluster({ kubeconfig }, {}), namespace: namespace || undefined, metricsBindAddress: '127.0.0.1:0',
-    log: (line) => lines.push(line), ...extra, ...(imports ? { imports } : {}),
+    connection: connectCluster({ kubeconfig }, {}),
+    namespace: namespace || undefined,
+    metricsBindAddress: '127.0.0.1:0',
+    log: (line) => lines.push(line),
+    ...extra,
+    ...(imports ? { imports } : {}),
   });
-  await Promise.race([controller.leading, controller.done.then(() => { throw new Error(`controller stopped: ${lines.join('\n')}`); })]);
+  await Promise.race([
+    controller.leading,
+    controller.done.then(() => {
+      throw new Error(`controller stopped: ${lines.join('\n')}`);
+    }),
+  ]);
   return controller;
 }
 
@@ -73,44 +98,93 @@ export async function cli(args: string[]): Promise<string> {
 export const digestA = `sha256:${'a1'.repeat(32)}`;
 export const digestB = `sha256:${'b2'.repeat(32)}`;
 
-export interface Item { ref: string; image: string }
+export interface Item {
+  ref: string;
+  image: string;
+}
 
 /** Creates or updates a stream with tag `tag` from `source`, its status listing `items` (newest first). */
-export async function putStream(cluster: Cluster, namespace: string, name: string, tag: string, source: string, items: Item[]): Promise<void> {
+export async function putStream(
+  cluster: Cluster,
+  namespace: string,
+  name: string,
+  tag: string,
+  source: string,
+  items: Item[],
+): Promise<void> {
   const stream = {
-    apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name, namespace },
-    spec: { lookupPolicy: { local: false }, tags: [{ name: tag, from: { kind: 'DockerImage', name: source }, generation: 1, referencePolicy: { type: 'Source' } }] },
+    apiVersion: 'image.openshift.io/v1',
+    kind: 'ImageStream',
+    metadata: { name, namespace },
+    spec: {
+      lookupPolicy: { local: false },
+      tags: [
+        { name: tag, from: { kind: 'DockerImage', name: source }, generation: 1, referencePolicy: { type: 'Source' } },
+      ],
+    },
   };
   await ok(cluster, ['apply', '-f', '-'], { input: JSON.stringify(stream) });
   await setItems(cluster, namespace, name, tag, items);
 }
 
 /** Writes the stream's status as an import would (the tag's history, newest first). */
-export async function setItems(cluster: Cluster, namespace: string, name: string, tag: string, items: Item[]): Promise<void> {
+export async function setItems(
+  cluster: Cluster,
+  namespace: string,
+  name: string,
+  tag: string,
+  items: Item[],
+): Promise<void> {
   const status = {
     dockerImageRepository: '',
-    tags: [{ tag, items: items.map((item, i) => ({
-      created: new Date(Date.now() - i * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
-      dockerImageReference: item.ref, image: item.image, generation: 1,
-    })) }],
+    tags: [
+      {
+        tag,
+        items: items.map((item, i) => ({
+          created: new Date(Date.now() - i * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
+          dockerImageReference: item.ref,
+          image: item.image,
+          generation: 1,
+        })),
+      },
+    ],
   };
-  await ok(cluster, ['patch', 'imagestream', name, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })], { namespace });
+  await ok(
+    cluster,
+    ['patch', 'imagestream', name, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })],
+    { namespace },
+  );
 }
 
-export function triggerAnnotation(entries: Array<{ stream: string; container: string; namespace?: string; paused?: boolean; path?: string }>): string {
-  return JSON.stringify(entries.map((e) => ({
-    from: { kind: 'ImageStreamTag', name: e.stream, ...(e.namespace ? { namespace: e.namespace } : {}) },
-    fieldPath: e.path ?? `spec.template.spec.containers[?(@.name=="${e.container}")].image`,
-    ...(e.paused ? { paused: true } : {}),
-  })));
+export function triggerAnnotation(
+  entries: Array<{ stream: string; container: string; namespace?: string; paused?: boolean; path?: string }>,
+): string {
+  return JSON.stringify(
+    entries.map((e) => ({
+      from: { kind: 'ImageStreamTag', name: e.stream, ...(e.namespace ? { namespace: e.namespace } : {}) },
+      fieldPath: e.path ?? `spec.template.spec.containers[?(@.name=="${e.container}")].image`,
+      ...(e.paused ? { paused: true } : {}),
+    })),
+  );
 }
 
-export function deployment(name: string, containers: Array<{ name: string; image: string }>, triggers?: string, initContainers: Array<{ name: string; image: string }> = []): object {
+export function deployment(
+  name: string,
+  containers: Array<{ name: string; image: string }>,
+  triggers?: string,
+  initContainers: Array<{ name: string; image: string }> = [],
+): object {
   return {
-    apiVersion: 'apps/v1', kind: 'Deployment',
-    metadata: { name, labels: { app: name }, ...(triggers ? { annotations: { 'image.openshift.io/triggers': triggers } } : {}) },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {
+      name,
+      labels: { app: name },
+      ...(triggers ? { annotations: { 'image.openshift.io/triggers': triggers } } : {}),
+    },
     spec: {
-      replicas: 1, selector: { matchLabels: { app: name } },
+      replicas: 1,
+      selector: { matchLabels: { app: name } },
       template: { metadata: { labels: { app: name } }, spec: { containers, initContainers } },
     },
   };
@@ -126,20 +200,45 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
 
-interface PodTemplateOwner { spec: { template: { spec: { containers: Array<{ name: string; image: string }>; initContainers?: Array<{ name: string; image: string }> } } } }
+interface PodTemplateOwner {
+  spec: {
+    template: {
+      spec: {
+        containers: Array<{ name: string; image: string }>;
+        initContainers?: Array<{ name: string; image: string }>;
+      };
+    };
+  };
+}
 
-export async function containerImage(cluster: Cluster, namespace: string, resource: string, container: string): Promise<string | undefined> {
-  const obj = await getJson<PodTemplateOwner & { spec: { jobTemplate?: { spec: PodTemplateOwner['spec'] } } }>(cluster, namespace, resource);
+export async function containerImage(
+  cluster: Cluster,
+  namespace: string,
+  resource: string,
+  container: string,
+): Promise<string | undefined> {
+  const obj = await getJson<PodTemplateOwner & { spec: { jobTemplate?: { spec: PodTemplateOwner['spec'] } } }>(
+    cluster,
+    namespace,
+    resource,
+  );
   const spec = obj.spec.jobTemplate ? obj.spec.jobTemplate.spec.template.spec : obj.spec.template.spec;
   return [...spec.containers, ...(spec.initContainers ?? [])].find((c) => c.name === container)?.image;
 }
 
-export async function eventsFor(cluster: Cluster, namespace: string, name: string): Promise<Array<{ type: string; reason: string; message: string }>> {
-  const text = await ok(cluster, ['get', 'events', `--field-selector=involvedObject.name=${name}`, '-o', 'json'], { namespace });
+export async function eventsFor(
+  cluster: Cluster,
+  namespace: string,
+  name: string,
+): Promise<Array<{ type: string; reason: string; message: string }>> {
+  const text = await ok(cluster, ['get', 'events', `--field-selector=involvedObject.name=${name}`, '-o', 'json'], {
+    namespace,
+  });
   return (JSON.parse(text) as { items: Array<{ type: string; reason: string; message: string }> }).items;
 }

@@ -6,8 +6,19 @@ import { bufferIO } from '../../src/io.js';
 import { runCli } from '../../src/program.js';
 import type { RunningController } from '@istream/core/controller';
 import {
-  clusterWithCrd, containerImage, deployment, digestA, digestB, eventsFor, ok, putStream, runController, setItems,
-  triggerAnnotation, waitFor, type Cluster,
+  clusterWithCrd,
+  containerImage,
+  deployment,
+  digestA,
+  digestB,
+  eventsFor,
+  ok,
+  putStream,
+  runController,
+  setItems,
+  triggerAnnotation,
+  waitFor,
+  type Cluster,
 } from './support.js';
 import { defer } from '@istream/test-harness';
 
@@ -19,14 +30,25 @@ const B = { ref: `${repo}@${digestB}`, image: digestB };
  * The seed's setup: stream ubi:8 at A, a controller for a fresh namespace, and Deployment myapp
  * created from the floating tag with a trigger on ubi:8, already rolled to A.
  */
-async function myappFollowingUbi(t: TestContext, namespacePrefix: string): Promise<{ cluster: Cluster; ns: string; controller: RunningController }> {
+async function myappFollowingUbi(
+  t: TestContext,
+  namespacePrefix: string,
+): Promise<{ cluster: Cluster; ns: string; controller: RunningController }> {
   const cluster = await clusterWithCrd();
   const ns = await cluster.createNamespace(namespacePrefix);
   await putStream(cluster, ns, 'ubi', '8', `${repo}:8`, [A]);
   const controller = await runController(cluster.kubeconfig, ns);
   defer(t, () => controller.stop());
-  await ok(cluster, ['apply', '-f', '-'], { namespace: ns,
-    input: JSON.stringify(deployment('myapp', [{ name: 'myapp', image: `${repo}:8` }], triggerAnnotation([{ stream: 'ubi:8', container: 'myapp' }]))) });
+  await ok(cluster, ['apply', '-f', '-'], {
+    namespace: ns,
+    input: JSON.stringify(
+      deployment(
+        'myapp',
+        [{ name: 'myapp', image: `${repo}:8` }],
+        triggerAnnotation([{ stream: 'ubi:8', container: 'myapp' }]),
+      ),
+    ),
+  });
   await waitFor('myapp at A', async () => (await containerImage(cluster, ns, 'deployment/myapp', 'myapp')) === A.ref);
   return { cluster, ns, controller };
 }
@@ -52,24 +74,67 @@ test('StatefulSet, DaemonSet and CronJob triggers, and an init container named i
   await putStream(cluster, ns, 'ubi', '8', `${repo}:8`, [A]);
   const controller = await runController(cluster.kubeconfig, ns);
   defer(t, () => controller.stop());
-  const template = (containers: object[], initContainers: object[] = []) => ({ metadata: { labels: { app: 'x' } }, spec: { containers, initContainers } });
-  const annotations = (path: string) => ({ 'image.openshift.io/triggers': triggerAnnotation([{ stream: 'ubi:8', container: 'c', path }]) });
+  const template = (containers: object[], initContainers: object[] = []) => ({
+    metadata: { labels: { app: 'x' } },
+    spec: { containers, initContainers },
+  });
+  const annotations = (path: string) => ({
+    'image.openshift.io/triggers': triggerAnnotation([{ stream: 'ubi:8', container: 'c', path }]),
+  });
   const podPath = 'spec.template.spec.containers[?(@.name=="c")].image';
   const objects = [
-    { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'sts', annotations: annotations(podPath) },
-      spec: { serviceName: 'sts', selector: { matchLabels: { app: 'x' } }, template: template([{ name: 'c', image: 'busybox' }]) } },
-    { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'ds', annotations: annotations(podPath) },
-      spec: { selector: { matchLabels: { app: 'x' } }, template: template([{ name: 'c', image: 'busybox' }]) } },
-    { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'cj', annotations: annotations('spec.jobTemplate.spec.template.spec.containers[?(@.name=="c")].image') },
-      spec: { schedule: '0 0 1 1 *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } } } } } },
-    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'init', annotations: annotations(podPath) },
-      spec: { selector: { matchLabels: { app: 'x' } }, template: template([{ name: 'main', image: 'busybox' }], [{ name: 'c', image: 'busybox' }]) } },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'sts', annotations: annotations(podPath) },
+      spec: {
+        serviceName: 'sts',
+        selector: { matchLabels: { app: 'x' } },
+        template: template([{ name: 'c', image: 'busybox' }]),
+      },
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'ds', annotations: annotations(podPath) },
+      spec: { selector: { matchLabels: { app: 'x' } }, template: template([{ name: 'c', image: 'busybox' }]) },
+    },
+    {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: {
+        name: 'cj',
+        annotations: annotations('spec.jobTemplate.spec.template.spec.containers[?(@.name=="c")].image'),
+      },
+      spec: {
+        schedule: '0 0 1 1 *',
+        jobTemplate: {
+          spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } } },
+        },
+      },
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'init', annotations: annotations(podPath) },
+      spec: {
+        selector: { matchLabels: { app: 'x' } },
+        template: template([{ name: 'main', image: 'busybox' }], [{ name: 'c', image: 'busybox' }]),
+      },
+    },
   ];
-  await ok(cluster, ['apply', '-f', '-'], { namespace: ns, input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }) });
+  await ok(cluster, ['apply', '-f', '-'], {
+    namespace: ns,
+    input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }),
+  });
   for (const resource of ['statefulset/sts', 'daemonset/ds', 'cronjob/cj', 'deployment/init']) {
     await waitFor(`${resource} at A`, async () => (await containerImage(cluster, ns, resource, 'c')) === A.ref);
   }
-  assert.equal(await containerImage(cluster, ns, 'deployment/init', 'main'), 'busybox', 'the main container is not touched');
+  assert.equal(
+    await containerImage(cluster, ns, 'deployment/init', 'main'),
+    'busybox',
+    'the main container is not touched',
+  );
 });
 
 test('a paused trigger never fires while a second trigger on the same workload fires on its own', async (t) => {
@@ -79,29 +144,66 @@ test('a paused trigger never fires while a second trigger on the same workload f
   await putStream(cluster, ns, 'tools', '1', `${repo}-tools:1`, [A]);
   const controller = await runController(cluster.kubeconfig, ns);
   defer(t, () => controller.stop());
-  const triggers = triggerAnnotation([{ stream: 'ubi:8', container: 'app' }, { stream: 'tools:1', container: 'tools', paused: true }]);
-  await ok(cluster, ['apply', '-f', '-'], { namespace: ns,
-    input: JSON.stringify(deployment('two', [{ name: 'app', image: 'busybox' }, { name: 'tools', image: 'busybox' }], triggers)) });
+  const triggers = triggerAnnotation([
+    { stream: 'ubi:8', container: 'app' },
+    { stream: 'tools:1', container: 'tools', paused: true },
+  ]);
+  await ok(cluster, ['apply', '-f', '-'], {
+    namespace: ns,
+    input: JSON.stringify(
+      deployment(
+        'two',
+        [
+          { name: 'app', image: 'busybox' },
+          { name: 'tools', image: 'busybox' },
+        ],
+        triggers,
+      ),
+    ),
+  });
   await waitFor('app at A', async () => (await containerImage(cluster, ns, 'deployment/two', 'app')) === A.ref);
   await setItems(cluster, ns, 'ubi', '8', [B, A]);
   await setItems(cluster, ns, 'tools', '1', [B, A]);
   await waitFor('app at B', async () => (await containerImage(cluster, ns, 'deployment/two', 'app')) === B.ref);
-  assert.equal(await containerImage(cluster, ns, 'deployment/two', 'tools'), 'busybox', 'the paused trigger did not fire');
+  assert.equal(
+    await containerImage(cluster, ns, 'deployment/two', 'tools'),
+    'busybox',
+    'the paused trigger did not fire',
+  );
 });
 
 test('a hand-set image on a triggered container is reverted with a Warning that says how to pause; a paused trigger keeps it', async (t) => {
   const { cluster, ns } = await myappFollowingUbi(t, 'trig-manual');
   await ok(cluster, ['set', 'image', 'deployment/myapp', 'myapp=nginx:1.25'], { namespace: ns });
-  await waitFor('myapp back at A', async () => (await containerImage(cluster, ns, 'deployment/myapp', 'myapp')) === A.ref);
+  await waitFor(
+    'myapp back at A',
+    async () => (await containerImage(cluster, ns, 'deployment/myapp', 'myapp')) === A.ref,
+  );
   const warning = await waitFor('revert warning', async () =>
-    (await eventsFor(cluster, ns, 'myapp')).find((e) => e.reason === 'ManualImageChangeReverted'));
+    (await eventsFor(cluster, ns, 'myapp')).find((e) => e.reason === 'ManualImageChangeReverted'),
+  );
   assert.equal(warning.type, 'Warning');
   assert.match(warning.message, /nginx:1\.25/);
-  assert.match(warning.message, new RegExp(`kubectl istream set-triggers deployment/myapp -n ${ns} --manual --from-image ubi:8 -c myapp`));
+  assert.match(
+    warning.message,
+    new RegExp(`kubectl istream set-triggers deployment/myapp -n ${ns} --manual --from-image ubi:8 -c myapp`),
+  );
 
   // The command the Warning suggests, as printed there.
   const io = bufferIO();
-  const pause = ['set-triggers', 'deployment/myapp', '-n', ns, '--manual', '--from-image', 'ubi:8', '-c', 'myapp', '--kubeconfig', cluster.kubeconfig];
+  const pause = [
+    'set-triggers',
+    'deployment/myapp',
+    '-n',
+    ns,
+    '--manual',
+    '--from-image',
+    'ubi:8',
+    '-c',
+    'myapp',
+    '--kubeconfig',
+    cluster.kubeconfig,
+  ];
   assert.equal(await runCli(pause, { io, env: process.env }), 0, io.stderr());
   await ok(cluster, ['set', 'image', 'deployment/myapp', 'myapp=nginx:1.25'], { namespace: ns });
   await setItems(cluster, ns, 'ubi', '8', [B, A]);
@@ -117,21 +219,42 @@ test('a cross-namespace trigger applies only where a RoleBinding lets the worklo
   const readOnly = await cluster.createNamespace('trig-read-only');
   await putStream(cluster, shared, 'ubi', '8', `${repo}:8`, [A]);
   // What system:image-puller grants, as OpenShift checks it; reading the stream object is not enough.
-  await ok(cluster, ['create', 'role', 'stream-puller', '--verb=get', '--resource=imagestreams.image.openshift.io/layers'], { namespace: shared });
-  await ok(cluster, ['create', 'rolebinding', 'allowed-pulls', '--role=stream-puller', `--group=system:serviceaccounts:${allowed}`], { namespace: shared });
-  await ok(cluster, ['create', 'role', 'stream-reader', '--verb=get', '--resource=imagestreams.image.openshift.io'], { namespace: shared });
-  await ok(cluster, ['create', 'rolebinding', 'read-only', '--role=stream-reader', `--group=system:serviceaccounts:${readOnly}`], { namespace: shared });
+  await ok(
+    cluster,
+    ['create', 'role', 'stream-puller', '--verb=get', '--resource=imagestreams.image.openshift.io/layers'],
+    { namespace: shared },
+  );
+  await ok(
+    cluster,
+    ['create', 'rolebinding', 'allowed-pulls', '--role=stream-puller', `--group=system:serviceaccounts:${allowed}`],
+    { namespace: shared },
+  );
+  await ok(cluster, ['create', 'role', 'stream-reader', '--verb=get', '--resource=imagestreams.image.openshift.io'], {
+    namespace: shared,
+  });
+  await ok(
+    cluster,
+    ['create', 'rolebinding', 'read-only', '--role=stream-reader', `--group=system:serviceaccounts:${readOnly}`],
+    { namespace: shared },
+  );
   // Cross-namespace streams are only visible to a controller that watches every namespace.
   const controller = await runController(cluster.kubeconfig, '');
   defer(t, () => controller.stop());
   const triggers = triggerAnnotation([{ stream: 'ubi:8', container: 'app', namespace: shared }]);
   for (const ns of [denied, allowed, readOnly]) {
-    await ok(cluster, ['apply', '-f', '-'], { namespace: ns, input: JSON.stringify(deployment('app', [{ name: 'app', image: 'busybox' }], triggers)) });
+    await ok(cluster, ['apply', '-f', '-'], {
+      namespace: ns,
+      input: JSON.stringify(deployment('app', [{ name: 'app', image: 'busybox' }], triggers)),
+    });
   }
-  await waitFor('allowed workload at A', async () => (await containerImage(cluster, allowed, 'deployment/app', 'app')) === A.ref);
+  await waitFor(
+    'allowed workload at A',
+    async () => (await containerImage(cluster, allowed, 'deployment/app', 'app')) === A.ref,
+  );
   for (const ns of [denied, readOnly]) {
     const refusal = await waitFor(`refusal event in ${ns}`, async () =>
-      (await eventsFor(cluster, ns, 'app')).find((e) => e.reason === 'ImageTriggerForbidden'));
+      (await eventsFor(cluster, ns, 'app')).find((e) => e.reason === 'ImageTriggerForbidden'),
+    );
     assert.equal(refusal.type, 'Warning');
     assert.match(refusal.message, new RegExp(`${shared}/ubi:8`));
     assert.equal(await containerImage(cluster, ns, 'deployment/app', 'app'), 'busybox');
@@ -146,11 +269,20 @@ test('a controller for one namespace says so on a workload whose trigger names a
   const controller = await runController(cluster.kubeconfig, ns);
   defer(t, () => controller.stop());
   const triggers = triggerAnnotation([{ stream: 'ubi:8', container: 'app', namespace: shared }]);
-  await ok(cluster, ['apply', '-f', '-'], { namespace: ns, input: JSON.stringify(deployment('app', [{ name: 'app', image: 'busybox' }], triggers)) });
+  await ok(cluster, ['apply', '-f', '-'], {
+    namespace: ns,
+    input: JSON.stringify(deployment('app', [{ name: 'app', image: 'busybox' }], triggers)),
+  });
   const warning = await waitFor('not-watched event', async () =>
-    (await eventsFor(cluster, ns, 'app')).find((e) => e.reason === 'ImageTriggerNotWatched'));
+    (await eventsFor(cluster, ns, 'app')).find((e) => e.reason === 'ImageTriggerNotWatched'),
+  );
   assert.equal(warning.type, 'Warning');
-  assert.match(warning.message, new RegExp(`Trigger ${shared}/ubi:8 was not applied: .*namespace ${ns} only .*run the controller without --namespace`));
+  assert.match(
+    warning.message,
+    new RegExp(
+      `Trigger ${shared}/ubi:8 was not applied: .*namespace ${ns} only .*run the controller without --namespace`,
+    ),
+  );
   assert.equal(await containerImage(cluster, ns, 'deployment/app', 'app'), 'busybox');
 });
 
@@ -163,32 +295,52 @@ test('every annotation error the linter reports is a Warning Event on the worklo
   const path = 'spec.template.spec.containers[?(@.name=="app")].image';
   const broken = {
     'bad-json': '[{"from":{"kind":"ImageStreamTag","name":"ubi:8"},"fieldPath":',
-    'paused-string': JSON.stringify([{ from: { kind: 'ImageStreamTag', name: 'ubi:8' }, fieldPath: path, paused: 'false' }]),
-    'duplicate-path': JSON.stringify([{ from: { kind: 'ImageStreamTag', name: 'ubi:8' }, fieldPath: path }, { from: { kind: 'ImageStreamTag', name: 'ubi:8' }, fieldPath: path }]),
+    'paused-string': JSON.stringify([
+      { from: { kind: 'ImageStreamTag', name: 'ubi:8' }, fieldPath: path, paused: 'false' },
+    ]),
+    'duplicate-path': JSON.stringify([
+      { from: { kind: 'ImageStreamTag', name: 'ubi:8' }, fieldPath: path },
+      { from: { kind: 'ImageStreamTag', name: 'ubi:8' }, fieldPath: path },
+    ]),
   };
   for (const [name, annotation] of Object.entries(broken)) {
-    await ok(cluster, ['apply', '-f', '-'], { namespace: ns, input: JSON.stringify(deployment(name, [{ name: 'app', image: 'busybox' }], annotation)) });
+    await ok(cluster, ['apply', '-f', '-'], {
+      namespace: ns,
+      input: JSON.stringify(deployment(name, [{ name: 'app', image: 'busybox' }], annotation)),
+    });
   }
   const expected: Record<string, RegExp> = {
-    'bad-json': /^image\.openshift\.io\/triggers: the annotation is not valid JSON .*OpenShift ignores every trigger of this object/,
-    'paused-string': /^image\.openshift\.io\/triggers: trigger 0: "paused" must be the JSON boolean false without quotes/,
-    'duplicate-path': /^image\.openshift\.io\/triggers: trigger 1: trigger 0 already uses this fieldPath; OpenShift rejects duplicates/,
+    'bad-json':
+      /^image\.openshift\.io\/triggers: the annotation is not valid JSON .*OpenShift ignores every trigger of this object/,
+    'paused-string':
+      /^image\.openshift\.io\/triggers: trigger 0: "paused" must be the JSON boolean false without quotes/,
+    'duplicate-path':
+      /^image\.openshift\.io\/triggers: trigger 1: trigger 0 already uses this fieldPath; OpenShift rejects duplicates/,
   };
   for (const [name, message] of Object.entries(expected)) {
-    const warning = await waitFor(`${name} warning`, async () => (await eventsFor(cluster, ns, name)).find((e) => e.reason === 'ImageTriggerInvalid'));
+    const warning = await waitFor(`${name} warning`, async () =>
+      (await eventsFor(cluster, ns, name)).find((e) => e.reason === 'ImageTriggerInvalid'),
+    );
     assert.equal(warning.type, 'Warning');
     assert.match(warning.message, message);
   }
   // Changed and reconciled again, twice: still one Event per problem, not bumped or repeated.
   for (const round of [1, 2]) {
-    for (const name of Object.keys(broken)) await ok(cluster, ['label', '--overwrite', `deployment/${name}`, `round=${round}`], { namespace: ns });
+    for (const name of Object.keys(broken))
+      await ok(cluster, ['label', '--overwrite', `deployment/${name}`, `round=${round}`], { namespace: ns });
     await new Promise((r) => setTimeout(r, 1000));
   }
   for (const name of Object.keys(broken)) {
-    const warnings = (await eventsFor(cluster, ns, name)).filter((e) => e.reason === 'ImageTriggerInvalid') as Array<{ count?: number }>;
+    const warnings = (await eventsFor(cluster, ns, name)).filter((e) => e.reason === 'ImageTriggerInvalid') as Array<{
+      count?: number;
+    }>;
     assert.equal(warnings.length, 1, name);
     assert.equal(warnings[0]?.count, 1, `${name}: not re-sent on each reconcile`);
-    assert.equal(await containerImage(cluster, ns, `deployment/${name}`, 'app'), 'busybox', 'OpenShift ignores the annotation: so do we');
+    assert.equal(
+      await containerImage(cluster, ns, `deployment/${name}`, 'app'),
+      'busybox',
+      'OpenShift ignores the annotation: so do we',
+    );
   }
 });
 
@@ -198,20 +350,40 @@ test('the first resolution of a placeholder image is a Normal ImageTriggered, no
   await putStream(cluster, ns, 'ubi', '8', `${repo}:8`, [A]);
   const controller = await runController(cluster.kubeconfig, ns);
   defer(t, () => controller.stop());
-  const placeholders = ['nginx:1.25', 'quay.io/example/app:latest', 'image-registry.openshift-image-registry.svc:5000/x/ubi:8'];
+  const placeholders = [
+    'nginx:1.25',
+    'quay.io/example/app:latest',
+    'image-registry.openshift-image-registry.svc:5000/x/ubi:8',
+  ];
   for (const [i, image] of placeholders.entries()) {
-    await ok(cluster, ['apply', '-f', '-'], { namespace: ns,
-      input: JSON.stringify(deployment(`app-${i}`, [{ name: 'app', image }], triggerAnnotation([{ stream: 'ubi:8', container: 'app' }]))) });
+    await ok(cluster, ['apply', '-f', '-'], {
+      namespace: ns,
+      input: JSON.stringify(
+        deployment(`app-${i}`, [{ name: 'app', image }], triggerAnnotation([{ stream: 'ubi:8', container: 'app' }])),
+      ),
+    });
   }
   for (const [i, image] of placeholders.entries()) {
-    const event = await waitFor(`app-${i} trigger event`, async () => (await eventsFor(cluster, ns, `app-${i}`)).find((e) => e.reason === 'ImageTriggered'));
+    const event = await waitFor(`app-${i} trigger event`, async () =>
+      (await eventsFor(cluster, ns, `app-${i}`)).find((e) => e.reason === 'ImageTriggered'),
+    );
     assert.equal(event.type, 'Normal');
-    assert.match(event.message, new RegExp(`changed to ${A.ref.replace(/[.]/g, '\\.')} by image stream tag ubi:8 \\(was ${image.replace(/[.]/g, '\\.')}\\)`));
-    assert.equal((await eventsFor(cluster, ns, `app-${i}`)).filter((e) => e.reason === 'ManualImageChangeReverted').length, 0);
+    assert.match(
+      event.message,
+      new RegExp(
+        `changed to ${A.ref.replace(/[.]/g, '\\.')} by image stream tag ubi:8 \\(was ${image.replace(/[.]/g, '\\.')}\\)`,
+      ),
+    );
+    assert.equal(
+      (await eventsFor(cluster, ns, `app-${i}`)).filter((e) => e.reason === 'ManualImageChangeReverted').length,
+      0,
+    );
   }
   // After that first resolution, a hand edit is one.
   await ok(cluster, ['set', 'image', 'deployment/app-0', 'app=nginx:1.25'], { namespace: ns });
-  await waitFor('the revert warning', async () => (await eventsFor(cluster, ns, 'app-0')).find((e) => e.reason === 'ManualImageChangeReverted'));
+  await waitFor('the revert warning', async () =>
+    (await eventsFor(cluster, ns, 'app-0')).find((e) => e.reason === 'ManualImageChangeReverted'),
+  );
   assert.equal(await containerImage(cluster, ns, 'deployment/app-0', 'app'), A.ref);
 });
 
@@ -220,20 +392,59 @@ test('a revoked cross-namespace grant stops at the next reconcile: no roll, a Wa
   const shared = await cluster.createNamespace('trig-grant');
   const team = await cluster.createNamespace('trig-grantee');
   await putStream(cluster, shared, 'ubi', '8', `${repo}:8`, [A]);
-  await ok(cluster, ['create', 'role', 'stream-puller', '--verb=get', '--resource=imagestreams.image.openshift.io/layers'], { namespace: shared });
-  await ok(cluster, ['create', 'rolebinding', 'team-reads', '--role=stream-puller', `--group=system:serviceaccounts:${team}`], { namespace: shared });
+  await ok(
+    cluster,
+    ['create', 'role', 'stream-puller', '--verb=get', '--resource=imagestreams.image.openshift.io/layers'],
+    { namespace: shared },
+  );
+  await ok(
+    cluster,
+    ['create', 'rolebinding', 'team-reads', '--role=stream-puller', `--group=system:serviceaccounts:${team}`],
+    { namespace: shared },
+  );
   const controller = await runController(cluster.kubeconfig, '');
   defer(t, () => controller.stop());
-  await ok(cluster, ['apply', '-f', '-'], { namespace: team,
-    input: JSON.stringify(deployment('app', [{ name: 'app', image: 'busybox' }], triggerAnnotation([{ stream: 'ubi:8', container: 'app', namespace: shared }]))) });
-  await waitFor('app at A while granted', async () => (await containerImage(cluster, team, 'deployment/app', 'app')) === A.ref);
+  await ok(cluster, ['apply', '-f', '-'], {
+    namespace: team,
+    input: JSON.stringify(
+      deployment(
+        'app',
+        [{ name: 'app', image: 'busybox' }],
+        triggerAnnotation([{ stream: 'ubi:8', container: 'app', namespace: shared }]),
+      ),
+    ),
+  });
+  await waitFor(
+    'app at A while granted',
+    async () => (await containerImage(cluster, team, 'deployment/app', 'app')) === A.ref,
+  );
   await ok(cluster, ['delete', 'rolebinding', 'team-reads'], { namespace: shared });
   // The apiserver's authorizer sees the deletion through its own watch: wait until it answers no.
-  await waitFor('the grant revoked', async () => (await cluster.kubectl(['auth', 'can-i', 'get', 'imagestreams.image.openshift.io', '--subresource=layers', '-n', shared,
-    `--as=system:serviceaccount:${team}:default`])).stdout.trim() === 'no');
+  await waitFor(
+    'the grant revoked',
+    async () =>
+      (
+        await cluster.kubectl([
+          'auth',
+          'can-i',
+          'get',
+          'imagestreams.image.openshift.io',
+          '--subresource=layers',
+          '-n',
+          shared,
+          `--as=system:serviceaccount:${team}:default`,
+        ])
+      ).stdout.trim() === 'no',
+  );
   await setItems(cluster, shared, 'ubi', '8', [B, A]);
-  const refusal = await waitFor('refusal event', async () => (await eventsFor(cluster, team, 'app')).find((e) => e.reason === 'ImageTriggerForbidden'));
+  const refusal = await waitFor('refusal event', async () =>
+    (await eventsFor(cluster, team, 'app')).find((e) => e.reason === 'ImageTriggerForbidden'),
+  );
   assert.equal(refusal.type, 'Warning');
   await new Promise((r) => setTimeout(r, 1500));
-  assert.equal(await containerImage(cluster, team, 'deployment/app', 'app'), A.ref, 'the tag moved, the workload did not');
+  assert.equal(
+    await containerImage(cluster, team, 'deployment/app', 'app'),
+    A.ref,
+    'the tag moved, the workload did not',
+  );
 });

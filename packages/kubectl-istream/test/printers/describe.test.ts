@@ -11,11 +11,24 @@ const now = new Date('2026-01-01T12:00:06Z');
 const stream: ImageStream = {
   apiVersion: 'image.openshift.io/v1',
   kind: 'ImageStream',
-  metadata: { name: 'ubi', namespace: 'demo', generation: 3, creationTimestamp: '2026-01-01T10:00:00Z', annotations: { 'openshift.io/image.dockerRepositoryCheck': '2026-01-01T12:00:00Z' } },
+  metadata: {
+    name: 'ubi',
+    namespace: 'demo',
+    generation: 3,
+    creationTimestamp: '2026-01-01T10:00:00Z',
+    annotations: { 'openshift.io/image.dockerRepositoryCheck': '2026-01-01T12:00:00Z' },
+  },
   spec: {
     lookupPolicy: { local: false },
     tags: [
-      { name: '8', annotations: null, from: { kind: 'DockerImage', name: 'reg.example/ubi8/ubi:8' }, generation: 3, importPolicy: { importMode: 'Legacy' }, referencePolicy: { type: 'Source' } },
+      {
+        name: '8',
+        annotations: null,
+        from: { kind: 'DockerImage', name: 'reg.example/ubi8/ubi:8' },
+        generation: 3,
+        importPolicy: { importMode: 'Legacy' },
+        referencePolicy: { type: 'Source' },
+      },
       { name: 'prod', from: { kind: 'ImageStreamTag', name: '8' }, generation: 2 },
       { name: 'broken', from: { kind: 'DockerImage', name: 'reg.example/nope:1' }, generation: 3 },
     ],
@@ -23,66 +36,139 @@ const stream: ImageStream = {
   status: {
     dockerImageRepository: '',
     tags: [
-      { tag: '8', items: [
-        { created: '2026-01-01T12:00:00Z', dockerImageReference: `reg.example/ubi8/ubi@${B}`, image: B, generation: 3 },
-        { created: '2026-01-01T10:00:00Z', dockerImageReference: `reg.example/ubi8/ubi@${A}`, image: A, generation: 1 },
-      ] },
-      { tag: 'broken', items: null, conditions: [{ type: 'ImportSuccess', status: 'False', lastTransitionTime: '2026-01-01T12:00:00Z', reason: 'NotFound', message: 'dockerimage.image.openshift.io "reg.example/nope:1" not found', generation: 3 }] },
-      { tag: 'prod', items: [{ created: '2026-01-01T12:00:00Z', dockerImageReference: `reg.example/ubi8/ubi@${B}`, image: B, generation: 3 }] },
+      {
+        tag: '8',
+        items: [
+          {
+            created: '2026-01-01T12:00:00Z',
+            dockerImageReference: `reg.example/ubi8/ubi@${B}`,
+            image: B,
+            generation: 3,
+          },
+          {
+            created: '2026-01-01T10:00:00Z',
+            dockerImageReference: `reg.example/ubi8/ubi@${A}`,
+            image: A,
+            generation: 1,
+          },
+        ],
+      },
+      {
+        tag: 'broken',
+        items: null,
+        conditions: [
+          {
+            type: 'ImportSuccess',
+            status: 'False',
+            lastTransitionTime: '2026-01-01T12:00:00Z',
+            reason: 'NotFound',
+            message: 'dockerimage.image.openshift.io "reg.example/nope:1" not found',
+            generation: 3,
+          },
+        ],
+      },
+      {
+        tag: 'prod',
+        items: [
+          {
+            created: '2026-01-01T12:00:00Z',
+            dockerImageReference: `reg.example/ubi8/ubi@${B}`,
+            image: B,
+            generation: 3,
+          },
+        ],
+      },
     ],
   },
 };
 
 test('describe is: tags by priority, aliases folded into their target, * on the newest item, import errors', () => {
-  assert.equal(describeImageStream(stream, now), [
-    'Name:\t\t\tubi',
-    'Namespace:\t\tdemo',
-    'Created:\t\t2 hours ago',
-    'Labels:\t\t\t<none>',
-    'Annotations:\t\topenshift.io/image.dockerRepositoryCheck=2026-01-01T12:00:00Z',
-    'Image Repository:\t<none>',
-    'Image Lookup:\t\tlocal=false',
-    'Unique Images:\t\t2',
-    'Tags:\t\t\t3',
-    '',
-    '8 (prod)',
-    '  tagged from reg.example/ubi8/ubi:8',
-    '',
-    `  * reg.example/ubi8/ubi@${B}`,
-    '      6 seconds ago',
-    `    reg.example/ubi8/ubi@${A}`,
-    '      2 hours ago',
-    '',
-    'broken',
-    '  tagged from reg.example/nope:1',
-    '',
-    '  ! error: Import failed (NotFound): dockerimage.image.openshift.io "reg.example/nope:1" not found',
-    '      6 seconds ago',
-    '',
-  ].join('\n'));
+  assert.equal(
+    describeImageStream(stream, now),
+    [
+      'Name:\t\t\tubi',
+      'Namespace:\t\tdemo',
+      'Created:\t\t2 hours ago',
+      'Labels:\t\t\t<none>',
+      'Annotations:\t\topenshift.io/image.dockerRepositoryCheck=2026-01-01T12:00:00Z',
+      'Image Repository:\t<none>',
+      'Image Lookup:\t\tlocal=false',
+      'Unique Images:\t\t2',
+      'Tags:\t\t\t3',
+      '',
+      '8 (prod)',
+      '  tagged from reg.example/ubi8/ubi:8',
+      '',
+      `  * reg.example/ubi8/ubi@${B}`,
+      '      6 seconds ago',
+      `    reg.example/ubi8/ubi@${A}`,
+      '      2 hours ago',
+      '',
+      'broken',
+      '  tagged from reg.example/nope:1',
+      '',
+      '  ! error: Import failed (NotFound): dockerimage.image.openshift.io "reg.example/nope:1" not found',
+      '      6 seconds ago',
+      '',
+    ].join('\n'),
+  );
 });
 
-test('get is and get istag rows carry oc\'s columns', () => {
+test("get is and get istag rows carry oc's columns", () => {
   assert.deepEqual(imageStreamRow(stream, now), ['ubi', '', tagsUpToWidth(stream), '6 seconds ago']);
   assert.equal(tagsUpToWidth(stream), '8,prod,broken');
   const tags = imageStreamTags(stream);
-  assert.deepEqual(tags.map((t) => imageStreamTagRow(t, now, true)), [
-    ['ubi:8', `reg.example/ubi8/ubi@${B}`, '6 seconds ago', B],
-    ['ubi:prod', `reg.example/ubi8/ubi@${B}`, '6 seconds ago', B],
-  ]);
+  assert.deepEqual(
+    tags.map((t) => imageStreamTagRow(t, now, true)),
+    [
+      ['ubi:8', `reg.example/ubi8/ubi@${B}`, '6 seconds ago', B],
+      ['ubi:prod', `reg.example/ubi8/ubi@${B}`, '6 seconds ago', B],
+    ],
+  );
 });
 
 test('get istag hides a tag whose newest item has no image, as the OpenShift API does', () => {
   const reference: ImageStream = {
     ...stream,
-    spec: { ...stream.spec, tags: [...stream.spec.tags!, { name: 'ref', from: { kind: 'DockerImage', name: 'reg.example/ubi8/ubi:9' }, reference: true, generation: 4 }] },
-    status: { ...stream.status!, tags: [...stream.status!.tags!, { tag: 'ref', items: [{ created: '2026-01-01T12:00:00Z', dockerImageReference: 'reg.example/ubi8/ubi:9', image: '', generation: 4 }] }] },
+    spec: {
+      ...stream.spec,
+      tags: [
+        ...stream.spec.tags!,
+        { name: 'ref', from: { kind: 'DockerImage', name: 'reg.example/ubi8/ubi:9' }, reference: true, generation: 4 },
+      ],
+    },
+    status: {
+      ...stream.status!,
+      tags: [
+        ...stream.status!.tags!,
+        {
+          tag: 'ref',
+          items: [
+            {
+              created: '2026-01-01T12:00:00Z',
+              dockerImageReference: 'reg.example/ubi8/ubi:9',
+              image: '',
+              generation: 4,
+            },
+          ],
+        },
+      ],
+    },
   };
-  assert.deepEqual(imageStreamTags(reference).map((t) => t.metadata.name), ['ubi:8', 'ubi:prod']);
+  assert.deepEqual(
+    imageStreamTags(reference).map((t) => t.metadata.name),
+    ['ubi:8', 'ubi:prod'],
+  );
 });
 
 test('a long tag list is cut with "+ N more..."', () => {
-  const many: ImageStream = { ...stream, status: { dockerImageRepository: '', tags: Array.from({ length: 20 }, (_, i) => ({ tag: `tag-${String(i).padStart(2, '0')}`, items: [] })) } };
+  const many: ImageStream = {
+    ...stream,
+    status: {
+      dockerImageRepository: '',
+      tags: Array.from({ length: 20 }, (_, i) => ({ tag: `tag-${String(i).padStart(2, '0')}`, items: [] })),
+    },
+  };
   assert.equal(tagsUpToWidth(many), 'tag-00,tag-01,tag-02,tag-03,tag-04 + 15 more...');
 });
 

@@ -5,15 +5,20 @@ import { humanDuration } from '../../src/printers/age.js';
 
 // Expected strings were produced by Go's text/tabwriter with the same settings (go1.26).
 test('describe text aligns with tabs exactly as oc prints it', () => {
-  const text = 'Name:\tubi\nNamespace:\tdemo\nLabels:\t<none>\nAnnotations:\ta=b\n\tc=d\nImage Repository:\t<none>\nImage Lookup:\tlocal=false\nUnique Images:\t2\nTags:\t1\n\n8\n  tagged from reg/ubi:8\n\n  * reg/ubi@sha256:bb\n      6 seconds ago\tsha256:bbbb\n    reg/ubi@sha256:aa\n      About a minute ago\n';
-  assert.equal(formatTabbed(text, OC_DESCRIBE),
-    'Name:\t\t\tubi\nNamespace:\t\tdemo\nLabels:\t\t\t<none>\nAnnotations:\t\ta=b\n\t\t\tc=d\nImage Repository:\t<none>\nImage Lookup:\t\tlocal=false\nUnique Images:\t\t2\nTags:\t\t\t1\n\n8\n  tagged from reg/ubi:8\n\n  * reg/ubi@sha256:bb\n      6 seconds ago\tsha256:bbbb\n    reg/ubi@sha256:aa\n      About a minute ago\n');
+  const text =
+    'Name:\tubi\nNamespace:\tdemo\nLabels:\t<none>\nAnnotations:\ta=b\n\tc=d\nImage Repository:\t<none>\nImage Lookup:\tlocal=false\nUnique Images:\t2\nTags:\t1\n\n8\n  tagged from reg/ubi:8\n\n  * reg/ubi@sha256:bb\n      6 seconds ago\tsha256:bbbb\n    reg/ubi@sha256:aa\n      About a minute ago\n';
+  assert.equal(
+    formatTabbed(text, OC_DESCRIBE),
+    'Name:\t\t\tubi\nNamespace:\t\tdemo\nLabels:\t\t\t<none>\nAnnotations:\t\ta=b\n\t\t\tc=d\nImage Repository:\t<none>\nImage Lookup:\t\tlocal=false\nUnique Images:\t\t2\nTags:\t\t\t1\n\n8\n  tagged from reg/ubi:8\n\n  * reg/ubi@sha256:bb\n      6 seconds ago\tsha256:bbbb\n    reg/ubi@sha256:aa\n      About a minute ago\n',
+  );
 });
 
 test('tables align with spaces exactly as kubectl prints them', () => {
   const text = 'NAME\tIMAGE REPOSITORY\tTAGS\tUPDATED\nubi\t\t8,latest\t6 seconds ago\nx\trepo.example/ns/x\t\t\n';
-  assert.equal(formatTabbed(text, KUBECTL_TABLE),
-    'NAME   IMAGE REPOSITORY    TAGS       UPDATED\nubi                        8,latest   6 seconds ago\nx      repo.example/ns/x              \n');
+  assert.equal(
+    formatTabbed(text, KUBECTL_TABLE),
+    'NAME   IMAGE REPOSITORY    TAGS       UPDATED\nubi                        8,latest   6 seconds ago\nx      repo.example/ns/x              \n',
+  );
 });
 
 test('relative times read like docker/go-units', () => {

@@ -9,7 +9,12 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sharedCluster, type ClusterInstance } from '@istream/test-harness/cluster/index';
-import { pushFixtures, startRegistry, type Fixtures, type RegistryInstance } from '@istream/test-harness/registry/index';
+import {
+  pushFixtures,
+  startRegistry,
+  type Fixtures,
+  type RegistryInstance,
+} from '@istream/test-harness/registry/index';
 import { ok } from '../controller/support.js';
 import { packageDir } from './support.js';
 
@@ -42,8 +47,15 @@ before(async () => {
   registry = await startRegistry({ mode: 'plain' });
   fixtures = await pushFixtures(registry);
   namespace = await cluster.createNamespace('distribution');
-  await ok(cluster, ['apply', '-f', '-'], { namespace, input: JSON.stringify({
-    apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name: 'shipped' }, spec: { tags: [] } }) });
+  await ok(cluster, ['apply', '-f', '-'], {
+    namespace,
+    input: JSON.stringify({
+      apiVersion: 'image.openshift.io/v1',
+      kind: 'ImageStream',
+      metadata: { name: 'shipped' },
+      spec: { tags: [] },
+    }),
+  });
 });
 
 /** Runs `kubectl istream ARGS` with PATH limited to `path`, HOME empty. */
@@ -51,7 +63,9 @@ function kubectlIstream(path: string, args: string[]) {
   return spawnSync(cluster.kubectlPath, ['istream', ...args], { env: { PATH: path, HOME: work }, encoding: 'utf8' });
 }
 
-after(async () => { await registry?.stop(); });
+after(async () => {
+  await registry?.stop();
+});
 
 function smoke(path: string): void {
   const help = kubectlIstream(path, ['--help']);
@@ -73,24 +87,43 @@ function smoke(path: string): void {
   assert.match(got.stdout, /^NAME +IMAGE REPOSITORY +TAGS +UPDATED\nshipped /);
 }
 
-test('the npm tarball installs offline into a clean prefix and works as kubectl\'s plugin', () => {
-  const tarball = execFileSync(process.execPath, [join(packageDir, 'ship/npm-package.mjs'), '--out', join(work, 'npm')], { encoding: 'utf8' }).trim();
+test("the npm tarball installs offline into a clean prefix and works as kubectl's plugin", () => {
+  const tarball = execFileSync(
+    process.execPath,
+    [join(packageDir, 'ship/npm-package.mjs'), '--out', join(work, 'npm')],
+    { encoding: 'utf8' },
+  ).trim();
   const prefix = join(work, 'prefix');
   const cache = join(work, 'empty-npm-cache');
   mkdirSync(cache);
-  execFileSync('npm', ['install', '--global', '--prefix', prefix, '--offline', '--cache', cache, '--no-audit', '--no-fund', tarball], { stdio: 'pipe' });
-  const manifest = JSON.parse(readFileSync(join(prefix, 'lib/node_modules/kubectl-istream/package.json'), 'utf8')) as Record<string, unknown>;
+  execFileSync(
+    'npm',
+    ['install', '--global', '--prefix', prefix, '--offline', '--cache', cache, '--no-audit', '--no-fund', tarball],
+    { stdio: 'pipe' },
+  );
+  const manifest = JSON.parse(
+    readFileSync(join(prefix, 'lib/node_modules/kubectl-istream/package.json'), 'utf8'),
+  ) as Record<string, unknown>;
   assert.equal(manifest.dependencies, undefined, 'nothing to fetch: core and every dependency are bundled');
   // Node for the bin shims, and nothing of the workspace.
   smoke(`${join(prefix, 'bin')}:/usr/bin:/bin`);
 });
 
 test('the linux/amd64 executable runs from its archive with no Node on PATH', () => {
-  const [archive] = execFileSync(process.execPath, [join(packageDir, 'ship/executables.mjs'), '--target', 'linux-amd64', '--out', join(work, 'release')],
-    { encoding: 'utf8' }).trim().split('\n');
+  const [archive] = execFileSync(
+    process.execPath,
+    [join(packageDir, 'ship/executables.mjs'), '--target', 'linux-amd64', '--out', join(work, 'release')],
+    { encoding: 'utf8' },
+  )
+    .trim()
+    .split('\n');
   const bin = join(work, 'exe-bin');
   mkdirSync(bin);
   execFileSync('tar', ['-xzf', archive!, '-C', bin]);
-  assert.deepEqual(execFileSync('tar', ['-tzf', archive!], { encoding: 'utf8' }).trim().split('\n').sort(), ['LICENSE', 'kubectl-istream', 'kubectl_complete-istream']);
+  assert.deepEqual(execFileSync('tar', ['-tzf', archive!], { encoding: 'utf8' }).trim().split('\n').sort(), [
+    'LICENSE',
+    'kubectl-istream',
+    'kubectl_complete-istream',
+  ]);
   smoke(bin);
 });

@@ -37,21 +37,36 @@ test('install runs the pushed controller image; re-run is unchanged, a new image
   defer(t, () => cluster.stop());
   const cli = async (...args: string[]) => {
     const io = bufferIO();
-    const code = await runCli([...args, '--kubeconfig', cluster.kubeconfig], { io, env: { HOME: '/nonexistent', PATH: process.env.PATH } });
+    const code = await runCli([...args, '--kubeconfig', cluster.kubeconfig], {
+      io,
+      env: { HOME: '/nonexistent', PATH: process.env.PATH },
+    });
     return { code, out: io.stdout(), err: io.stderr() };
   };
 
   const image = `${registry.host}/istream/istream-controller:0.1.0`;
-  const pushed = execFileSync(process.execPath, [join(packageDir, 'ship/image.mjs'), '--out', mkdtempSync(join(tmpdir(), 'istream-image-')),
-    '--push', image, '--plain-http'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const pushed = execFileSync(
+    process.execPath,
+    [
+      join(packageDir, 'ship/image.mjs'),
+      '--out',
+      mkdtempSync(join(tmpdir(), 'istream-image-')),
+      '--push',
+      image,
+      '--plain-http',
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  ).trim();
   const resolved = await cli('digest', '--insecure', image);
   assert.equal(resolved.out.trim(), pushed, 'the registry serves the index the build wrote');
 
   const first = await cli('install', '--image', image);
   assert.equal(first.code, 0, first.err);
   assert.equal(first.out, INSTALLED.map((name) => `${name} created\n`).join(''));
-  const deployment = await getJson<{ metadata: { uid: string }; spec: { replicas: number; template: { spec: { containers: Array<{ image: string }> } } } }>(
-    cluster, 'istream-system', 'deployment/istream-controller');
+  const deployment = await getJson<{
+    metadata: { uid: string };
+    spec: { replicas: number; template: { spec: { containers: Array<{ image: string }> } } };
+  }>(cluster, 'istream-system', 'deployment/istream-controller');
   assert.equal(deployment.spec.replicas, 2);
   assert.equal(deployment.spec.template.spec.containers[0]!.image, image);
 
@@ -70,29 +85,72 @@ test('install runs the pushed controller image; re-run is unchanged, a new image
   const newer = `${registry.host}/istream/istream-controller:0.2.0`;
   const upgrade = await cli('install', '--image', newer);
   assert.equal(upgrade.code, 0, upgrade.err);
-  assert.equal(upgrade.out, INSTALLED.map((name) => `${name} ${name.startsWith('deployment.apps/') ? 'configured' : 'unchanged'}\n`).join(''));
+  assert.equal(
+    upgrade.out,
+    INSTALLED.map((name) => `${name} ${name.startsWith('deployment.apps/') ? 'configured' : 'unchanged'}\n`).join(''),
+  );
   const upgraded = await getJson<typeof deployment>(cluster, 'istream-system', 'deployment/istream-controller');
   assert.equal(upgraded.metadata.uid, deployment.metadata.uid, 'the same Deployment, updated in place');
   assert.equal(upgraded.spec.template.spec.containers[0]!.image, newer);
 
   // A user's stream, and the Lease a running controller would have taken.
   const ns = await cluster.createNamespace('uninstall');
-  await ok(cluster, ['apply', '-f', '-'], { namespace: ns, input: JSON.stringify({
-    apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name: 'app' }, spec: { tags: [] } }) });
-  await ok(cluster, ['create', '-f', '-'], { namespace: 'istream-system', input: JSON.stringify({
-    apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'istream-controller' }, spec: { holderIdentity: 'x' } }) });
+  await ok(cluster, ['apply', '-f', '-'], {
+    namespace: ns,
+    input: JSON.stringify({
+      apiVersion: 'image.openshift.io/v1',
+      kind: 'ImageStream',
+      metadata: { name: 'app' },
+      spec: { tags: [] },
+    }),
+  });
+  await ok(cluster, ['create', '-f', '-'], {
+    namespace: 'istream-system',
+    input: JSON.stringify({
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: 'istream-controller' },
+      spec: { holderIdentity: 'x' },
+    }),
+  });
 
   const removed = await cli('uninstall');
   assert.equal(removed.code, 0, removed.err);
-  assert.equal(removed.out, ['lease.coordination.k8s.io/istream-controller', ...INSTALLED.slice(1).reverse()].map((n) => `${n} deleted\n`).join(''));
-  assert.match(removed.err, /^customresourcedefinition\.apiextensions\.k8s\.io\/imagestreams\.image\.openshift\.io kept: /);
-  await waitFor('istream-system to be gone', async () => (await cluster.kubectl(['get', 'namespace', 'istream-system'])).code !== 0 || undefined, 60_000);
-  const left = await ok(cluster, ['get', 'clusterrole,clusterrolebinding', '-l', 'app.kubernetes.io/name=istream', '-o', 'name']);
+  assert.equal(
+    removed.out,
+    ['lease.coordination.k8s.io/istream-controller', ...INSTALLED.slice(1).reverse()]
+      .map((n) => `${n} deleted\n`)
+      .join(''),
+  );
+  assert.match(
+    removed.err,
+    /^customresourcedefinition\.apiextensions\.k8s\.io\/imagestreams\.image\.openshift\.io kept: /,
+  );
+  await waitFor(
+    'istream-system to be gone',
+    async () => (await cluster.kubectl(['get', 'namespace', 'istream-system'])).code !== 0 || undefined,
+    60_000,
+  );
+  const left = await ok(cluster, [
+    'get',
+    'clusterrole,clusterrolebinding',
+    '-l',
+    'app.kubernetes.io/name=istream',
+    '-o',
+    'name',
+  ]);
   assert.equal(left, '');
-  assert.equal((await ok(cluster, ['get', 'imagestreams', '-o', 'name'], { namespace: ns })).trim(), 'imagestream.image.openshift.io/app');
+  assert.equal(
+    (await ok(cluster, ['get', 'imagestreams', '-o', 'name'], { namespace: ns })).trim(),
+    'imagestream.image.openshift.io/app',
+  );
 
   const again2 = await cli('uninstall', '--delete-streams');
   assert.equal(again2.code, 0, again2.err);
   assert.equal(again2.out, `${INSTALLED[0]} deleted\n`, 'only the CRD was left');
-  await waitFor('the CRD and its streams to be gone', async () => (await cluster.kubectl(['get', 'crd', 'imagestreams.image.openshift.io'])).code !== 0 || undefined, 60_000);
+  await waitFor(
+    'the CRD and its streams to be gone',
+    async () => (await cluster.kubectl(['get', 'crd', 'imagestreams.image.openshift.io'])).code !== 0 || undefined,
+    60_000,
+  );
 });

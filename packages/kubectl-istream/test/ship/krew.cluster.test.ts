@@ -17,18 +17,30 @@ test('krew validates the manifest and installs the linux/amd64 archive from it',
   const krew = ensureKrew();
   const work = mkdtempSync(join(tmpdir(), 'istream-krew-'));
   const release = join(work, 'release');
-  const archives = execFileSync(process.execPath, [join(packageDir, 'ship/executables.mjs'), '--out', release], { encoding: 'utf8' }).trim().split('\n');
+  const archives = execFileSync(process.execPath, [join(packageDir, 'ship/executables.mjs'), '--out', release], {
+    encoding: 'utf8',
+  })
+    .trim()
+    .split('\n');
   const manifestPath = join(release, 'istream.yaml');
 
-  const manifest = parse(readFileSync(manifestPath, 'utf8')) as { spec: { platforms: Array<{ selector: { matchLabels: { os: string; arch: string } }; uri: string; sha256: string }> } };
-  assert.deepEqual(manifest.spec.platforms.map((p) => `${p.selector.matchLabels.os}/${p.selector.matchLabels.arch}`),
-    ['linux/amd64', 'linux/arm64', 'darwin/amd64', 'darwin/arm64', 'windows/amd64']);
+  const manifest = parse(readFileSync(manifestPath, 'utf8')) as {
+    spec: {
+      platforms: Array<{ selector: { matchLabels: { os: string; arch: string } }; uri: string; sha256: string }>;
+    };
+  };
+  assert.deepEqual(
+    manifest.spec.platforms.map((p) => `${p.selector.matchLabels.os}/${p.selector.matchLabels.arch}`),
+    ['linux/amd64', 'linux/arm64', 'darwin/amd64', 'darwin/arm64', 'windows/amd64'],
+  );
   for (const [i, platform] of manifest.spec.platforms.entries()) {
     const sum = execFileSync('sha256sum', [archives[i]!], { encoding: 'utf8' }).split(' ')[0];
     assert.equal(platform.sha256, sum, platform.uri);
   }
   // Its install step downloads each uri (a release that does not exist yet); installing is below.
-  const validated = spawnSync(join(krew, 'validate-krew-manifest'), ['-manifest', manifestPath, '-skip-install'], { encoding: 'utf8' });
+  const validated = spawnSync(join(krew, 'validate-krew-manifest'), ['-manifest', manifestPath, '-skip-install'], {
+    encoding: 'utf8',
+  });
   assert.equal(validated.status, 0, validated.stderr);
   assert.match(validated.stderr, /structural validation OK/);
 
@@ -38,7 +50,11 @@ test('krew validates the manifest and installs the linux/amd64 archive from it',
   execFileSync('chmod', ['+x', join(bin, 'kubectl-krew')]);
   const krewRoot = join(work, 'krew');
   const env = { KREW_ROOT: krewRoot, HOME: work, PATH: `${bin}:${join(krewRoot, 'bin')}:/usr/bin:/bin` };
-  const installed = spawnSync(kubectlPath, ['krew', 'install', `--manifest=${manifestPath}`, `--archive=${archives[0]}`], { env, encoding: 'utf8' });
+  const installed = spawnSync(
+    kubectlPath,
+    ['krew', 'install', `--manifest=${manifestPath}`, `--archive=${archives[0]}`],
+    { env, encoding: 'utf8' },
+  );
   assert.equal(installed.status, 0, installed.stderr);
   assert.match(installed.stderr, /Installed plugin: istream/);
   const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string };

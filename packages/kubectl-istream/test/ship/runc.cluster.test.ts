@@ -14,7 +14,17 @@ import { defer } from '@istream/test-harness';
 import { freePort } from '@istream/test-harness/cluster/ports';
 import { CONTROLLER_RULES, LEADER_ELECTION_RULES } from '../../src/install-manifests.js';
 import {
-  clusterWithCrd, containerImage, deployment, digestA, digestB, getJson, ok, putStream, setItems, triggerAnnotation, waitFor,
+  clusterWithCrd,
+  containerImage,
+  deployment,
+  digestA,
+  digestB,
+  getJson,
+  ok,
+  putStream,
+  setItems,
+  triggerAnnotation,
+  waitFor,
 } from '../controller/support.js';
 import { buildImageLayout, OciLayout } from './support.js';
 
@@ -24,7 +34,10 @@ const B = { ref: `${repo}@${digestB}`, image: digestB };
 const serviceAccountDir = '/var/run/secrets/kubernetes.io/serviceaccount';
 const hostname = 'istream-controller-runc';
 
-interface LogLine { msg: string; [field: string]: unknown }
+interface LogLine {
+  msg: string;
+  [field: string]: unknown;
+}
 
 test('the image, run by runc as a pod would run it, loads the in-cluster config, takes the Lease and rolls a triggered Deployment', async (t) => {
   const work = mkdtempSync(join(tmpdir(), 'istream-runc-'));
@@ -41,27 +54,51 @@ test('the image, run by runc as a pod would run it, loads the in-cluster config,
   const account = 'istream-controller';
   await ok(cluster, ['create', 'serviceaccount', account], { namespace: ns });
   const roleName = `istream-runc-${ns}`;
-  await ok(cluster, ['apply', '-f', '-'], { input: JSON.stringify({
-    apiVersion: 'v1', kind: 'List', items: [
-      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: roleName }, rules: CONTROLLER_RULES },
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: roleName },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: roleName },
-        subjects: [{ kind: 'ServiceAccount', name: account, namespace: ns }],
-      },
-      // The Lease, in the namespace it is taken in (istream-system when installed).
-      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: account, namespace: ns }, rules: LEADER_ELECTION_RULES },
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: account, namespace: ns },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: account },
-        subjects: [{ kind: 'ServiceAccount', name: account, namespace: ns }],
-      },
-    ] }) });
-  defer(t, async () => { await cluster.kubectl(['delete', 'clusterrole,clusterrolebinding', roleName, '--ignore-not-found']); });
+  await ok(cluster, ['apply', '-f', '-'], {
+    input: JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'ClusterRole',
+          metadata: { name: roleName },
+          rules: CONTROLLER_RULES,
+        },
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'ClusterRoleBinding',
+          metadata: { name: roleName },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: roleName },
+          subjects: [{ kind: 'ServiceAccount', name: account, namespace: ns }],
+        },
+        // The Lease, in the namespace it is taken in (istream-system when installed).
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'Role',
+          metadata: { name: account, namespace: ns },
+          rules: LEADER_ELECTION_RULES,
+        },
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'RoleBinding',
+          metadata: { name: account, namespace: ns },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: account },
+          subjects: [{ kind: 'ServiceAccount', name: account, namespace: ns }],
+        },
+      ],
+    }),
+  });
+  defer(t, async () => {
+    await cluster.kubectl(['delete', 'clusterrole,clusterrolebinding', roleName, '--ignore-not-found']);
+  });
 
   const secrets = join(work, 'serviceaccount');
   mkdirSync(secrets);
-  writeFileSync(join(secrets, 'token'), (await ok(cluster, ['create', 'token', account, '--duration=1h'], { namespace: ns })).trim());
+  writeFileSync(
+    join(secrets, 'token'),
+    (await ok(cluster, ['create', 'token', account, '--duration=1h'], { namespace: ns })).trim(),
+  );
   writeFileSync(join(secrets, 'ca.crt'), cluster.caPem);
   writeFileSync(join(secrets, 'namespace'), ns);
 
@@ -70,16 +107,34 @@ test('the image, run by runc as a pod would run it, loads the in-cluster config,
   const [uid, gid] = config.config.User!.split(':').map(Number);
   execFileSync('runc', ['spec', '--bundle', join(work, 'bundle')]);
   const spec = JSON.parse(execFileSync('cat', [join(work, 'bundle/config.json')], { encoding: 'utf8' })) as {
-    process: Record<string, unknown>; root: { readonly: boolean }; hostname: string;
-    mounts: object[]; linux: { namespaces: Array<{ type: string }> };
+    process: Record<string, unknown>;
+    root: { readonly: boolean };
+    hostname: string;
+    mounts: object[];
+    linux: { namespaces: Array<{ type: string }> };
   };
   spec.process = {
     ...spec.process,
     terminal: false,
     user: { uid, gid },
-    args: [...config.config.Entrypoint!, ...config.config.Cmd!, '--namespace', ns, '--leader-elect', '--leader-elect-namespace', ns,
-      '--metrics-bind-address', `127.0.0.1:${metricsPort}`, '--log-format', 'json'],
-    env: [...config.config.Env!, `KUBERNETES_SERVICE_HOST=${apiserver.hostname}`, `KUBERNETES_SERVICE_PORT=${apiserver.port}`],
+    args: [
+      ...config.config.Entrypoint!,
+      ...config.config.Cmd!,
+      '--namespace',
+      ns,
+      '--leader-elect',
+      '--leader-elect-namespace',
+      ns,
+      '--metrics-bind-address',
+      `127.0.0.1:${metricsPort}`,
+      '--log-format',
+      'json',
+    ],
+    env: [
+      ...config.config.Env!,
+      `KUBERNETES_SERVICE_HOST=${apiserver.hostname}`,
+      `KUBERNETES_SERVICE_PORT=${apiserver.port}`,
+    ],
     cwd: '/',
     noNewPrivileges: true,
     // The restricted Pod Security profile: every capability dropped.
@@ -94,32 +149,67 @@ test('the image, run by runc as a pod would run it, loads the in-cluster config,
   const id = `istream-test-${randomBytes(4).toString('hex')}`;
   const container = spawn('runc', ['run', '--bundle', join(work, 'bundle'), id], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  container.stdout.on('data', (d: Buffer) => { output += d.toString(); });
-  container.stderr.on('data', (d: Buffer) => { output += d.toString(); });
+  container.stdout.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  container.stderr.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
   const exited = new Promise<number | null>((resolve) => container.once('exit', (code) => resolve(code)));
   defer(t, async () => {
     spawnSync('runc', ['kill', id, 'KILL']);
     await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
     spawnSync('runc', ['delete', '--force', id]);
   });
-  const lines = (): LogLine[] => output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as LogLine);
+  const lines = (): LogLine[] =>
+    output
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as LogLine);
 
-  await waitFor('the controller in the container to lead', async () => {
-    if (container.exitCode !== null) throw new Error(`the container exited ${container.exitCode}:\n${output}`);
-    return lines().some((l) => l.msg === 'caches synced') || undefined;
-  }, 90_000);
+  await waitFor(
+    'the controller in the container to lead',
+    async () => {
+      if (container.exitCode !== null) throw new Error(`the container exited ${container.exitCode}:\n${output}`);
+      return lines().some((l) => l.msg === 'caches synced') || undefined;
+    },
+    90_000,
+  );
   const lease = await getJson<{ spec: { holderIdentity: string } }>(cluster, ns, 'lease/istream-controller');
   assert.match(lease.spec.holderIdentity, new RegExp(`^${hostname}_`), 'the container holds the Lease');
   assert.equal((await fetch(`http://127.0.0.1:${metricsPort}/readyz`)).status, 200);
 
   await putStream(cluster, ns, 'ubi', '8', `${repo}:8`, [A]);
-  await ok(cluster, ['apply', '-f', '-'], { namespace: ns,
-    input: JSON.stringify(deployment('myapp', [{ name: 'myapp', image: 'busybox' }], triggerAnnotation([{ stream: 'ubi:8', container: 'myapp' }]))) });
-  await waitFor('myapp at A', async () => (await containerImage(cluster, ns, 'deployment/myapp', 'myapp')) === A.ref || undefined, 60_000);
+  await ok(cluster, ['apply', '-f', '-'], {
+    namespace: ns,
+    input: JSON.stringify(
+      deployment(
+        'myapp',
+        [{ name: 'myapp', image: 'busybox' }],
+        triggerAnnotation([{ stream: 'ubi:8', container: 'myapp' }]),
+      ),
+    ),
+  });
+  await waitFor(
+    'myapp at A',
+    async () => (await containerImage(cluster, ns, 'deployment/myapp', 'myapp')) === A.ref || undefined,
+    60_000,
+  );
   await setItems(cluster, ns, 'ubi', '8', [B, A]);
-  await waitFor('myapp at B', async () => (await containerImage(cluster, ns, 'deployment/myapp', 'myapp')) === B.ref || undefined, 60_000);
-  assert.deepEqual(lines().filter((l) => l.msg === 'rolled').map((l) => [l.workload, l.to]),
-    [[`Deployment/${ns}/myapp`, A.ref], [`Deployment/${ns}/myapp`, B.ref]]);
+  await waitFor(
+    'myapp at B',
+    async () => (await containerImage(cluster, ns, 'deployment/myapp', 'myapp')) === B.ref || undefined,
+    60_000,
+  );
+  assert.deepEqual(
+    lines()
+      .filter((l) => l.msg === 'rolled')
+      .map((l) => [l.workload, l.to]),
+    [
+      [`Deployment/${ns}/myapp`, A.ref],
+      [`Deployment/${ns}/myapp`, B.ref],
+    ],
+  );
 
   spawnSync('runc', ['kill', id, 'TERM']);
   assert.equal(await exited, 0, output);

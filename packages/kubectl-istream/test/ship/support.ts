@@ -24,7 +24,10 @@ export interface ImageConfig {
 
 /** Runs the image script into `out`; returns the index digest it prints. */
 export function buildImageLayout(out: string): string {
-  return execFileSync(process.execPath, [imageScript, '--out', out], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  return execFileSync(process.execPath, [imageScript, '--out', out], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
 }
 
 export class OciLayout {
@@ -50,7 +53,10 @@ export class OciLayout {
     const entry = this.index().manifests.find((m) => m.platform?.architecture === architecture);
     if (!entry) throw new Error(`no ${architecture} image in ${this.dir}`);
     const manifest = this.json<{ config: Descriptor; layers: Descriptor[] }>(entry.digest);
-    return { config: this.json<ImageConfig>(manifest.config.digest), layers: manifest.layers.map((l) => this.blobPath(l.digest)) };
+    return {
+      config: this.json<ImageConfig>(manifest.config.digest),
+      layers: manifest.layers.map((l) => this.blobPath(l.digest)),
+    };
   }
 }
 
@@ -61,9 +67,18 @@ export const KREW_VERSION = 'v0.4.3';
 export function ensureKrew(): string {
   const dir = join(homedir(), '.cache/istream', `krew-${KREW_VERSION}`);
   if (!existsSync(join(dir, 'krew')) || !existsSync(join(dir, 'validate-krew-manifest'))) {
-    execFileSync('go', ['install', `sigs.k8s.io/krew/cmd/krew@${KREW_VERSION}`, `sigs.k8s.io/krew/cmd/validate-krew-manifest@${KREW_VERSION}`], {
-      env: { ...process.env, GOBIN: dir }, stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    execFileSync(
+      'go',
+      [
+        'install',
+        `sigs.k8s.io/krew/cmd/krew@${KREW_VERSION}`,
+        `sigs.k8s.io/krew/cmd/validate-krew-manifest@${KREW_VERSION}`,
+      ],
+      {
+        env: { ...process.env, GOBIN: dir },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
   }
   return dir;
 }

@@ -58,18 +58,20 @@ function binariesIn(dir: string): KubeBinaries {
 }
 
 function artifactFiles(bins: KubeBinaries): string[] {
-  return Object.entries(bins).filter(([key]) => key !== 'dir').map(([, path]) => path);
+  return Object.entries(bins)
+    .filter(([key]) => key !== 'dir')
+    .map(([, path]) => path);
 }
 
 /** Each Go binary of the control plane and the package in `test/cluster/build` that `go build` makes it from. */
 const goPackages: Record<string, string> = {
-  'etcd': './etcd',
+  etcd: './etcd',
   'kube-apiserver': 'k8s.io/kubernetes/cmd/kube-apiserver',
   'kube-controller-manager': 'k8s.io/kubernetes/cmd/kube-controller-manager',
   'kube-scheduler': 'k8s.io/kubernetes/cmd/kube-scheduler',
-  'kubectl': 'k8s.io/kubernetes/cmd/kubectl',
-  'kubelet': 'k8s.io/kubernetes/cmd/kubelet',
-  'kwok': 'sigs.k8s.io/kwok/cmd/kwok',
+  kubectl: 'k8s.io/kubernetes/cmd/kubectl',
+  kubelet: 'k8s.io/kubernetes/cmd/kubelet',
+  kwok: 'sigs.k8s.io/kwok/cmd/kwok',
 };
 
 const buildModule = fileURLToPath(new URL('../../../../cluster/build/', import.meta.url));
@@ -81,10 +83,18 @@ const buildModule = fileURLToPath(new URL('../../../../cluster/build/', import.m
  */
 async function buildGoBinaries(packages: string[], outDir: string): Promise<void> {
   await mkdir(outDir, { recursive: true });
-  await go([
-    'build', '-trimpath', '-gcflags=all=-dwarf=false', `-ldflags=-s -w ${kubeVersionStamp()}`,
-    '-o', `${outDir}/`, ...packages,
-  ], buildModule);
+  await go(
+    [
+      'build',
+      '-trimpath',
+      '-gcflags=all=-dwarf=false',
+      `-ldflags=-s -w ${kubeVersionStamp()}`,
+      '-o',
+      `${outDir}/`,
+      ...packages,
+    ],
+    buildModule,
+  );
 }
 
 // The stages kwokctl configures for its binary runtime: nodes become Ready and keep heartbeating,
@@ -109,7 +119,9 @@ async function writeKwokStages(out: string): Promise<void> {
 // have on PATH; Go on PATH wins.
 const goBinary = (process.env['PATH'] ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, 'go')))
   ? 'go'
-  : existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : 'go';
+  : existsSync('/usr/local/go/bin/go')
+    ? '/usr/local/go/bin/go'
+    : 'go';
 
 function go(args: string[], cwd: string): Promise<void> {
   return goOutput(args, cwd).then(() => undefined);
@@ -120,8 +132,12 @@ function goOutput(args: string[], cwd: string): Promise<string> {
     const child = spawn(goBinary, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     child.on('error', (err) => reject(new Error(`cannot run go (is Go >= 1.26 on PATH?): ${err.message}`)));
     child.on('close', (code) => {
       if (code === 0) resolve(stdout);
@@ -136,45 +152,59 @@ const progressEveryMs = 30_000;
  * Returns the paths of etcd, the Kubernetes control plane, kubectl and kwok, building the missing
  * ones first (a cold build takes many minutes; progress goes to `log`).
  */
-export async function ensureKubeBinaries(
-  { log, cacheDir = kubeCacheDir() }: { log: Log; cacheDir?: string },
-): Promise<KubeBinaries> {
+export async function ensureKubeBinaries({
+  log,
+  cacheDir = kubeCacheDir(),
+}: {
+  log: Log;
+  cacheDir?: string;
+}): Promise<KubeBinaries> {
   const dir = cacheDir;
   const bins = binariesIn(dir);
   if (artifactFiles(bins).every((f) => existsSync(f))) return bins;
 
   await mkdir(dir, { recursive: true });
-  await withLockFile(join(dir, '.build.lock'), (owner) => log(`waiting for ${owner}, which is building the Kubernetes binaries in ${dir}`), async () => {
-    const missing = Object.entries(goPackages).filter(([name]) => !existsSync(join(dir, name)));
-    if (missing.length > 0) {
-      const names = missing.map(([name]) => name);
-      // Built beside the cache and renamed in, so a reader never sees half a binary.
-      const staging = join(dir, `.build-${process.pid}`);
-      const started = Date.now();
-      log(`building ${names.join(', ')} into ${dir} (one go build; a cold one takes many minutes)`);
-      const ticker = setInterval(() => log(`  still building: ${formatElapsed(Date.now() - started)}`), progressEveryMs);
-      try {
-        await buildGoBinaries(missing.map(([, pkg]) => pkg), staging);
-        for (const name of names) await rename(join(staging, name), join(dir, name));
-      } finally {
-        clearInterval(ticker);
-        await rm(staging, { recursive: true, force: true });
+  await withLockFile(
+    join(dir, '.build.lock'),
+    (owner) => log(`waiting for ${owner}, which is building the Kubernetes binaries in ${dir}`),
+    async () => {
+      const missing = Object.entries(goPackages).filter(([name]) => !existsSync(join(dir, name)));
+      if (missing.length > 0) {
+        const names = missing.map(([name]) => name);
+        // Built beside the cache and renamed in, so a reader never sees half a binary.
+        const staging = join(dir, `.build-${process.pid}`);
+        const started = Date.now();
+        log(`building ${names.join(', ')} into ${dir} (one go build; a cold one takes many minutes)`);
+        const ticker = setInterval(
+          () => log(`  still building: ${formatElapsed(Date.now() - started)}`),
+          progressEveryMs,
+        );
+        try {
+          await buildGoBinaries(
+            missing.map(([, pkg]) => pkg),
+            staging,
+          );
+          for (const name of names) await rename(join(staging, name), join(dir, name));
+        } finally {
+          clearInterval(ticker);
+          await rm(staging, { recursive: true, force: true });
+        }
+        const elapsed = Date.now() - started;
+        log(`built ${names.join(', ')} in ${formatElapsed(elapsed)}`);
+        await recordTimings(dir, { [`go build ${names.join(' ')}`]: elapsed });
       }
-      const elapsed = Date.now() - started;
-      log(`built ${names.join(', ')} in ${formatElapsed(elapsed)}`);
-      await recordTimings(dir, { [`go build ${names.join(' ')}`]: elapsed });
-    }
-    if (!existsSync(bins.kwokStages)) {
-      log(`building ${basename(bins.kwokStages)}`);
-      const temp = `${bins.kwokStages}.tmp-${process.pid}`;
-      try {
-        await writeKwokStages(temp);
-        await rename(temp, bins.kwokStages);
-      } finally {
-        await rm(temp, { force: true });
+      if (!existsSync(bins.kwokStages)) {
+        log(`building ${basename(bins.kwokStages)}`);
+        const temp = `${bins.kwokStages}.tmp-${process.pid}`;
+        try {
+          await writeKwokStages(temp);
+          await rename(temp, bins.kwokStages);
+        } finally {
+          await rm(temp, { force: true });
+        }
       }
-    }
-  });
+    },
+  );
   return bins;
 }
 

@@ -39,11 +39,18 @@ export interface OperationsContext {
 const tokenLifetime = '24h';
 const defaultServiceAccountWaitMs = 30_000;
 
-export function clusterOperations(ctx: OperationsContext): Pick<ClusterInstance, 'createNamespace' | 'serviceAccountKubeconfig'> {
+export function clusterOperations(
+  ctx: OperationsContext,
+): Pick<ClusterInstance, 'createNamespace' | 'serviceAccountKubeconfig'> {
   const { kubectl } = ctx;
   return {
     async createNamespace(prefix) {
-      const base = prefix.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 50) || 'test';
+      const base =
+        prefix
+          .toLowerCase()
+          .replace(/[^a-z0-9-]+/g, '-')
+          .replace(/^-+|-+$/g, '')
+          .slice(0, 50) || 'test';
       const name = `${base}-${randomBytes(3).toString('hex')}`;
       await kubectlOk(kubectl, ['create', 'namespace', name]);
       // Pods are refused until the ServiceAccount controller has created `default`.
@@ -59,10 +66,16 @@ export function clusterOperations(ctx: OperationsContext): Pick<ClusterInstance,
       const exists = await kubectl(['get', 'serviceaccount', name, '-o', 'name'], { namespace });
       if (exists.code !== 0) await kubectlOk(kubectl, ['create', 'serviceaccount', name], { namespace });
       // `kubectl create token` goes through the TokenRequest API.
-      const token = (await kubectlOk(kubectl, ['create', 'token', name, `--duration=${tokenLifetime}`], { namespace })).trim();
+      const token = (
+        await kubectlOk(kubectl, ['create', 'token', name, `--duration=${tokenLifetime}`], { namespace })
+      ).trim();
       const path = join(ctx.workDir, `sa-${namespace}-${name}-${randomBytes(3).toString('hex')}.kubeconfig`);
       await writeKubeconfig(path, {
-        name: `${namespace}-${name}`, server: ctx.server, caPem: ctx.caPem, user: { token }, namespace,
+        name: `${namespace}-${name}`,
+        server: ctx.server,
+        caPem: ctx.caPem,
+        user: { token },
+        namespace,
       });
       return path;
     },

@@ -18,14 +18,20 @@ export type Kubectl = (args: string[], options?: KubectlOptions) => Promise<Kube
 
 /** Runs a command to completion; a non-zero exit is a result, not an error. */
 export function runCommand(
-  command: string, args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {},
+  command: string,
+  args: string[],
+  options: { input?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ stdout, stderr, code: code ?? (signal ? 128 : 1) }));
     // A command that exits without reading its input makes the write fail with EPIPE; its exit
@@ -37,11 +43,12 @@ export function runCommand(
 
 /** kubectl (the Go-built one at `kubectlPath`) talking to the cluster of `kubeconfig`. */
 export function kubectlFor(kubectlPath: string, kubeconfig: string): Kubectl {
-  return (args, options = {}) => runCommand(
-    kubectlPath,
-    ['--kubeconfig', kubeconfig, ...(options.namespace ? ['-n', options.namespace] : []), ...args],
-    { input: options.input ?? '' },
-  );
+  return (args, options = {}) =>
+    runCommand(
+      kubectlPath,
+      ['--kubeconfig', kubeconfig, ...(options.namespace ? ['-n', options.namespace] : []), ...args],
+      { input: options.input ?? '' },
+    );
 }
 
 /** Like running kubectl, but a non-zero exit throws with kubectl's stderr. */

@@ -103,14 +103,28 @@ export interface NodeNetwork {
 
 /** A bridge network: pods get an address on the node's own bridge and a route to the Services. */
 export function cniConfig(layout: NodeLayout, network: NodeNetwork): string {
-  return JSON.stringify({
-    cniVersion: '0.4.0',
-    name: network.bridge,
-    plugins: [{
-      type: 'bridge', bridge: network.bridge, isGateway: true, ipMasq: false,
-      ipam: { type: 'host-local', ranges: [[{ subnet: network.subnet }]], routes: [{ dst: network.serviceRange }], dataDir: join(layout.dir, 'cni-ipam') },
-    }],
-  }, null, 2);
+  return JSON.stringify(
+    {
+      cniVersion: '0.4.0',
+      name: network.bridge,
+      plugins: [
+        {
+          type: 'bridge',
+          bridge: network.bridge,
+          isGateway: true,
+          ipMasq: false,
+          ipam: {
+            type: 'host-local',
+            ranges: [[{ subnet: network.subnet }]],
+            routes: [{ dst: network.serviceRange }],
+            dataDir: join(layout.dir, 'cni-ipam'),
+          },
+        },
+      ],
+    },
+    null,
+    2,
+  );
 }
 
 export interface KubeletSettings {
@@ -130,33 +144,44 @@ export interface NodeTaint {
 
 /** The KubeletConfiguration (YAML is a superset of JSON). */
 export function kubeletConfig(layout: NodeLayout, settings: KubeletSettings): string {
-  return JSON.stringify({
-    apiVersion: 'kubelet.config.k8s.io/v1beta1',
-    kind: 'KubeletConfiguration',
-    // This host mounts cgroup v1 (hybrid); Kubernetes 1.35+ refuses it unless told otherwise.
-    failCgroupV1: false,
-    // No systemd manages cgroups here; the cgroups live under a root of this node's own.
-    cgroupDriver: 'cgroupfs',
-    cgroupRoot: settings.cgroupRoot,
-    failSwapOn: false,
-    containerRuntimeEndpoint: `unix://${layout.containerdSocket}`,
-    podLogsDir: layout.podLogs,
-    address: settings.address,
-    port: settings.port,
-    readOnlyPort: 0,
-    healthzPort: 0,
-    // Only holders of a certificate from the cluster's CA (the apiserver) may call the kubelet.
-    authentication: {
-      x509: { clientCAFile: settings.clientCaFile }, anonymous: { enabled: false }, webhook: { enabled: false },
+  return JSON.stringify(
+    {
+      apiVersion: 'kubelet.config.k8s.io/v1beta1',
+      kind: 'KubeletConfiguration',
+      // This host mounts cgroup v1 (hybrid); Kubernetes 1.35+ refuses it unless told otherwise.
+      failCgroupV1: false,
+      // No systemd manages cgroups here; the cgroups live under a root of this node's own.
+      cgroupDriver: 'cgroupfs',
+      cgroupRoot: settings.cgroupRoot,
+      failSwapOn: false,
+      containerRuntimeEndpoint: `unix://${layout.containerdSocket}`,
+      podLogsDir: layout.podLogs,
+      address: settings.address,
+      port: settings.port,
+      readOnlyPort: 0,
+      healthzPort: 0,
+      // Only holders of a certificate from the cluster's CA (the apiserver) may call the kubelet.
+      authentication: {
+        x509: { clientCAFile: settings.clientCaFile },
+        anonymous: { enabled: false },
+        webhook: { enabled: false },
+      },
+      authorization: { mode: 'AlwaysAllow' },
+      registerWithTaints: settings.taints,
+      // The disk is shared with builds and other tests: only a nearly full one should evict pods.
+      evictionHard: {
+        'memory.available': '100Mi',
+        'nodefs.available': '1%',
+        'imagefs.available': '1%',
+        'nodefs.inodesFree': '1%',
+      },
+      serializeImagePulls: false,
+      // Pods start and stop within a test: report their status promptly.
+      syncFrequency: '10s',
     },
-    authorization: { mode: 'AlwaysAllow' },
-    registerWithTaints: settings.taints,
-    // The disk is shared with builds and other tests: only a nearly full one should evict pods.
-    evictionHard: { 'memory.available': '100Mi', 'nodefs.available': '1%', 'imagefs.available': '1%', 'nodefs.inodesFree': '1%' },
-    serializeImagePulls: false,
-    // Pods start and stop within a test: report their status promptly.
-    syncFrequency: '10s',
-  }, null, 2);
+    null,
+    2,
+  );
 }
 
 /** A TOML basic string. */

@@ -3,7 +3,16 @@
 // rootfs overlays, network namespaces) and the processes containerd forks (shims and containers,
 // which leave containerd's process group). Synchronous, so that an 'exit' hook can run it too.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  rmdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -27,8 +36,12 @@ export interface ServiceDnat {
 
 /** The kubelet sets these at start (pkg/kubelet/cm setupKernelTunables) and never resets them. */
 const kubeletSysctls = [
-  'vm/overcommit_memory', 'vm/panic_on_oom', 'kernel/panic', 'kernel/panic_on_oops',
-  'kernel/keys/root_maxkeys', 'kernel/keys/root_maxbytes',
+  'vm/overcommit_memory',
+  'vm/panic_on_oom',
+  'kernel/panic',
+  'kernel/panic_on_oops',
+  'kernel/keys/root_maxkeys',
+  'kernel/keys/root_maxbytes',
 ];
 
 /**
@@ -45,7 +58,9 @@ export function nodeDirTemplate(): string {
 
 export function saveHostSysctls(): void {
   if (existsSync(savedSysctls)) return;
-  const values = Object.fromEntries(kubeletSysctls.map((name) => [name, readFileSync(`/proc/sys/${name}`, 'utf8').trim()]));
+  const values = Object.fromEntries(
+    kubeletSysctls.map((name) => [name, readFileSync(`/proc/sys/${name}`, 'utf8').trim()]),
+  );
   writeFileSync(savedSysctls, JSON.stringify(values, null, 2) + '\n');
 }
 
@@ -64,16 +79,23 @@ interface Mount {
 
 /** /proc/self/mountinfo, with the octal escapes of mount points decoded. */
 function mounts(): Mount[] {
-  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter(Boolean).map((line) => {
-    const fields = line.split(' ');
-    const separator = fields.indexOf('-');
-    const mountPoint = fields[4]!.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
-    return { mountPoint, fsType: fields[separator + 1]! };
-  });
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const fields = line.split(' ');
+      const separator = fields.indexOf('-');
+      const mountPoint = fields[4]!.replace(/\\([0-7]{3})/g, (_, octal: string) =>
+        String.fromCharCode(parseInt(octal, 8)),
+      );
+      return { mountPoint, fsType: fields[separator + 1]! };
+    });
 }
 
 function cgroupHierarchies(): string[] {
-  return mounts().filter((m) => m.fsType === 'cgroup' || m.fsType === 'cgroup2').map((m) => m.mountPoint);
+  return mounts()
+    .filter((m) => m.fsType === 'cgroup' || m.fsType === 'cgroup2')
+    .map((m) => m.mountPoint);
 }
 
 /** The kubelet refuses a cgroupRoot that does not exist in every hierarchy. */
@@ -88,24 +110,44 @@ export function hostAddress(): string {
     const address = addresses?.find((a) => a.family === 'IPv4' && !a.internal);
     if (address) return address.address;
   }
-  throw new Error('the real node needs a non-loopback IPv4 address on this host (the kubelet refuses 127.0.0.1), and there is none');
+  throw new Error(
+    'the real node needs a non-loopback IPv4 address on this host (the kubelet refuses 127.0.0.1), and there is none',
+  );
 }
 
 export const BRIDGE_PREFIX = 'istr';
 
 /** A /24 under 10.244.0.0/16 that no interface of this host uses yet. */
 export function freePodSubnet(): string {
-  const used = new Set(Object.values(networkInterfaces()).flat()
-    .map((a) => /^10\.244\.(\d+)\./.exec(a?.address ?? '')?.[1]).filter(Boolean));
+  const used = new Set(
+    Object.values(networkInterfaces())
+      .flat()
+      .map((a) => /^10\.244\.(\d+)\./.exec(a?.address ?? '')?.[1])
+      .filter(Boolean),
+  );
   const free = Array.from({ length: 254 }, (_, i) => String(i + 1)).filter((n) => !used.has(n));
   const pick = free[Math.floor(Math.random() * free.length)];
-  if (!pick) throw new Error('no free /24 under 10.244.0.0/16 for the real node\'s pods');
+  if (!pick) throw new Error("no free /24 under 10.244.0.0/16 for the real node's pods");
   return `10.244.${pick}.0/24`;
 }
 
 function serviceDnatRule(bridge: string, dnat: ServiceDnat): string[] {
   const [ip, port] = dnat.service.split(':');
-  return ['PREROUTING', '-i', bridge, '-d', `${ip}/32`, '-p', 'tcp', '--dport', port!, '-j', 'DNAT', '--to-destination', dnat.to];
+  return [
+    'PREROUTING',
+    '-i',
+    bridge,
+    '-d',
+    `${ip}/32`,
+    '-p',
+    'tcp',
+    '--dport',
+    port!,
+    '-j',
+    'DNAT',
+    '--to-destination',
+    dnat.to,
+  ];
 }
 
 /**
@@ -157,14 +199,17 @@ function cgroupProcesses(cgroupRoot: string): number[] {
 
 /** containerd's shims, which run in process groups of their own; they name the node's socket. */
 function shimProcesses(containerdSocket: string): number[] {
-  return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).map(Number).filter((pid) => {
-    try {
-      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      return args.includes(containerdSocket) && args.some((arg) => arg.endsWith('containerd-shim-runc-v2'));
-    } catch {
-      return false;
-    }
-  });
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        return args.includes(containerdSocket) && args.some((arg) => arg.endsWith('containerd-shim-runc-v2'));
+      } catch {
+        return false;
+      }
+    });
 }
 
 const shimSocketDir = '/run/containerd/s/';
@@ -174,15 +219,25 @@ const shimSocketDir = '/run/containerd/s/';
  * config says, and a killed shim leaves its socket behind.
  */
 function shimSockets(shims: number[]): string[] {
-  const inodes = new Set(shims.flatMap((pid) => {
-    try {
-      return readdirSync(`/proc/${pid}/fd`).map((fd) => /^socket:\[(\d+)\]$/.exec(readlinkSafe(`/proc/${pid}/fd/${fd}`))?.[1]);
-    } catch {
-      return [];
-    }
-  }).filter(Boolean));
-  return readFileSync('/proc/net/unix', 'utf8').split('\n').slice(1).map((line) => line.trim().split(/\s+/))
-    .filter((fields) => inodes.has(fields[6]) && fields[7]?.startsWith(shimSocketDir)).map((fields) => fields[7]!);
+  const inodes = new Set(
+    shims
+      .flatMap((pid) => {
+        try {
+          return readdirSync(`/proc/${pid}/fd`).map(
+            (fd) => /^socket:\[(\d+)\]$/.exec(readlinkSafe(`/proc/${pid}/fd/${fd}`))?.[1],
+          );
+        } catch {
+          return [];
+        }
+      })
+      .filter(Boolean),
+  );
+  return readFileSync('/proc/net/unix', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => inodes.has(fields[6]) && fields[7]?.startsWith(shimSocketDir))
+    .map((fields) => fields[7]!);
 }
 
 function readlinkSafe(path: string): string {
@@ -196,7 +251,8 @@ function readlinkSafe(path: string): string {
 function removeCgroups(cgroupRoot: string): void {
   const removeTree = (dir: string): void => {
     if (!existsSync(dir)) return;
-    for (const entry of readdirSync(dir, { withFileTypes: true })) if (entry.isDirectory()) removeTree(join(dir, entry.name));
+    for (const entry of readdirSync(dir, { withFileTypes: true }))
+      if (entry.isDirectory()) removeTree(join(dir, entry.name));
     rmdirSync(dir);
   };
   for (const hierarchy of cgroupHierarchies()) removeTree(join(hierarchy, cgroupRoot));
@@ -219,7 +275,8 @@ export function cleanUpNodeHost(state: NodeHostState): void {
     for (const pid of leftovers) signal(pid, 'SIGKILL');
     sleepSync(100);
   }
-  const ours = mounts().map((m) => m.mountPoint)
+  const ours = mounts()
+    .map((m) => m.mountPoint)
     .filter((point) => point === state.dir || point.startsWith(`${state.dir}/`))
     .sort((a, b) => b.length - a.length);
   // Lazy: a mount still busy for a moment is detached now and freed when the last user goes.

@@ -11,10 +11,24 @@ import type { Kubectl } from './kubectl.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { type Log, formatElapsed } from './log.js';
 import {
-  type NodeNetwork, type NodeRegistry, type NodeTaint, cniConfig, containerdConfig, kubeletConfig, nodeLayout, registryHostsToml,
+  type NodeNetwork,
+  type NodeRegistry,
+  type NodeTaint,
+  cniConfig,
+  containerdConfig,
+  kubeletConfig,
+  nodeLayout,
+  registryHostsToml,
 } from './node-config.js';
 import {
-  BRIDGE_PREFIX, type NodeHostState, cleanUpNodeHost, createCgroupRoot, freePodSubnet, hostAddress, nodeDirTemplate, routeApiServerService,
+  BRIDGE_PREFIX,
+  type NodeHostState,
+  cleanUpNodeHost,
+  createCgroupRoot,
+  freePodSubnet,
+  hostAddress,
+  nodeDirTemplate,
+  routeApiServerService,
   saveHostSysctls,
 } from './node-host.js';
 import { PAUSE_IMAGE, pauseImageArchive } from './pause-image.js';
@@ -71,9 +85,14 @@ const kubeletStopGraceMs = 5000;
 function checkPrerequisites(): void {
   const missing = Object.values(binaries).filter((path) => !existsSync(path));
   if (missing.length > 0) {
-    throw new Error(`the real node needs ${missing.join(', ')}: install Debian's containerd, runc and containernetworking-plugins (scripts/bootstrap.sh does)`);
+    throw new Error(
+      `the real node needs ${missing.join(', ')}: install Debian's containerd, runc and containernetworking-plugins (scripts/bootstrap.sh does)`,
+    );
   }
-  if (process.getuid?.() !== 0) throw new Error('the real node needs root: containerd and the kubelet manage cgroups, mounts and network namespaces');
+  if (process.getuid?.() !== 0)
+    throw new Error(
+      'the real node needs root: containerd and the kubelet manage cgroups, mounts and network namespaces',
+    );
 }
 
 export async function startNode(options: StartNodeOptions): Promise<StartedNode> {
@@ -106,13 +125,17 @@ export async function startNode(options: StartNodeOptions): Promise<StartedNode>
   };
   process.on('exit', killOnExit);
   let stopped: Promise<void> | undefined;
-  const stop = () => stopped ??= (async () => {
-    process.off('exit', killOnExit);
-    // Its pods stay bound to it in the apiserver; the Node object goes so no test sees it NotReady.
-    await cluster.kubectl(['delete', 'node', name, '--wait=false', '--request-timeout=5s']);
-    await stopGroups([...components].reverse().map((c) => c.pid), kubeletStopGraceMs);
-    cleanUp();
-  })();
+  const stop = () =>
+    (stopped ??= (async () => {
+      process.off('exit', killOnExit);
+      // Its pods stay bound to it in the apiserver; the Node object goes so no test sees it NotReady.
+      await cluster.kubectl(['delete', 'node', name, '--wait=false', '--request-timeout=5s']);
+      await stopGroups(
+        [...components].reverse().map((c) => c.pid),
+        kubeletStopGraceMs,
+      );
+      cleanUp();
+    })());
 
   try {
     const address = hostAddress();
@@ -122,37 +145,70 @@ export async function startNode(options: StartNodeOptions): Promise<StartedNode>
       writeNodeFiles(layout, options.registries ?? [], { bridge: host.bridge, subnet: freePodSubnet(), serviceRange }),
     ]);
     await writeKubeconfig(layout.kubeletKubeconfig, {
-      name, server: cluster.server, caPem: cluster.caPem,
+      name,
+      server: cluster.server,
+      caPem: cluster.caPem,
       user: { clientCertificate: kubeletCert.cert, clientKey: kubeletCert.key },
     });
-    await writeFile(layout.kubeletConfig, kubeletConfig(layout, {
-      clientCaFile: clusterCaFile(cluster.dir), address, port: kubeletPort, cgroupRoot: host.cgroupRoot,
-      taints: options.taints ?? [{ key: REAL_NODE_KEY, value: 'true', effect: 'NoSchedule' }],
-    }));
+    await writeFile(
+      layout.kubeletConfig,
+      kubeletConfig(layout, {
+        clientCaFile: clusterCaFile(cluster.dir),
+        address,
+        port: kubeletPort,
+        cgroupRoot: host.cgroupRoot,
+        taints: options.taints ?? [{ key: REAL_NODE_KEY, value: 'true', effect: 'NoSchedule' }],
+      }),
+    );
     createCgroupRoot(host.cgroupRoot);
     routeApiServerService(host.bridge, apiServerService);
     saveHostSysctls();
 
     log(`starting containerd and kubelet for node ${name} (${dir})`);
     components.push(startComponent('containerd', binaries.containerd, ['--config', layout.containerdConfig], dir));
-    await waitUntil('containerd\'s socket', async () => existsSync(layout.containerdSocket), components, readyTimeoutMs);
+    await waitUntil("containerd's socket", async () => existsSync(layout.containerdSocket), components, readyTimeoutMs);
     await importPauseImage(layout.containerdSocket, dir);
 
     const labels = options.labels ?? { [REAL_NODE_KEY]: 'true' };
-    components.push(startComponent('kubelet', bins.kubelet, [
-      `--config=${layout.kubeletConfig}`, `--kubeconfig=${layout.kubeletKubeconfig}`,
-      `--root-dir=${layout.kubeletRoot}`, `--cert-dir=${join(layout.kubeletRoot, 'pki')}`,
-      `--hostname-override=${name}`, `--node-ip=${address}`,
-      `--node-labels=${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')}`,
-    ], dir));
-    await waitUntil(`node ${name} Ready`, async () => {
-      const ready = await cluster.kubectl(['get', 'node', name, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']);
-      return ready.code === 0 && ready.stdout === 'True';
-    }, components, readyTimeoutMs);
+    components.push(
+      startComponent(
+        'kubelet',
+        bins.kubelet,
+        [
+          `--config=${layout.kubeletConfig}`,
+          `--kubeconfig=${layout.kubeletKubeconfig}`,
+          `--root-dir=${layout.kubeletRoot}`,
+          `--cert-dir=${join(layout.kubeletRoot, 'pki')}`,
+          `--hostname-override=${name}`,
+          `--node-ip=${address}`,
+          `--node-labels=${Object.entries(labels)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(',')}`,
+        ],
+        dir,
+      ),
+    );
+    await waitUntil(
+      `node ${name} Ready`,
+      async () => {
+        const ready = await cluster.kubectl([
+          'get',
+          'node',
+          name,
+          '-o',
+          'jsonpath={.status.conditions[?(@.type=="Ready")].status}',
+        ]);
+        return ready.code === 0 && ready.stdout === 'True';
+      },
+      components,
+      readyTimeoutMs,
+    );
     log(`node ${name} ready in ${formatElapsed(Date.now() - started)}`);
     return { ...host, name, pids: components.map((c) => c.pid), stop };
   } catch (err) {
-    const tails = await Promise.all(components.map(async (c) => `--- ${c.name} (${c.logFile}) ---\n${await logTail(c)}`));
+    const tails = await Promise.all(
+      components.map(async (c) => `--- ${c.name} (${c.logFile}) ---\n${await logTail(c)}`),
+    );
     await stop();
     throw new Error(`real node failed to start: ${(err as Error).message}\n${tails.join('\n')}`, { cause: err });
   }
@@ -168,7 +224,11 @@ export async function trustRegistry(node: { dir: string }, registry: NodeRegistr
   await writeFile(join(dir, 'hosts.toml'), registryHostsToml(registry));
 }
 
-async function writeNodeFiles(layout: ReturnType<typeof nodeLayout>, registries: NodeRegistry[], network: NodeNetwork): Promise<void> {
+async function writeNodeFiles(
+  layout: ReturnType<typeof nodeLayout>,
+  registries: NodeRegistry[],
+  network: NodeNetwork,
+): Promise<void> {
   await Promise.all([layout.cniConfigDir, layout.podLogs].map((d) => mkdir(d, { recursive: true })));
   await Promise.all([
     writeFile(layout.containerdConfig, containerdConfig(layout, PAUSE_IMAGE)),
@@ -186,6 +246,8 @@ async function importPauseImage(socket: string, dir: string): Promise<void> {
   try {
     await run(binaries.ctr, ['--address', socket, '--namespace', 'k8s.io', 'images', 'import', archive]);
   } catch (err) {
-    throw new Error(`ctr images import ${archive} failed: ${(err as { stderr?: string }).stderr ?? (err as Error).message}`);
+    throw new Error(
+      `ctr images import ${archive} failed: ${(err as { stderr?: string }).stderr ?? (err as Error).message}`,
+    );
   }
 }

@@ -27,10 +27,14 @@ export function pauseImageArchive(): Buffer {
   const blobs = [...image.blobs, image];
   const index = {
     schemaVersion: 2,
-    manifests: [{
-      mediaType: image.mediaType, digest: image.digest, size: image.size,
-      annotations: { 'io.containerd.image.name': PAUSE_IMAGE },
-    }],
+    manifests: [
+      {
+        mediaType: image.mediaType,
+        digest: image.digest,
+        size: image.size,
+        annotations: { 'io.containerd.image.name': PAUSE_IMAGE },
+      },
+    ],
   };
   const entries: TarEntry[] = [
     { path: 'oci-layout', content: JSON.stringify({ imageLayoutVersion: '1.0.0' }) },

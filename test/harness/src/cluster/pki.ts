@@ -57,11 +57,27 @@ async function issue(dir: string, ca: KeyPair, spec: LeafSpec): Promise<KeyPair>
     `extendedKeyUsage=${spec.usage}`,
     ...(spec.altNames ? [`subjectAltName=${spec.altNames.join(',')}`] : []),
   ];
-  await openssl([
-    'req', '-x509', '-new', '-key', key, '-subj', spec.subject, '-days', '30',
-    '-CA', ca.cert, '-CAkey', ca.key, ...extensions.flatMap((ext) => ['-addext', ext]),
-    '-out', cert,
-  ], dir);
+  await openssl(
+    [
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      key,
+      '-subj',
+      spec.subject,
+      '-days',
+      '30',
+      '-CA',
+      ca.cert,
+      '-CAkey',
+      ca.key,
+      ...extensions.flatMap((ext) => ['-addext', ext]),
+      '-out',
+      cert,
+    ],
+    dir,
+  );
   return { cert, key };
 }
 
@@ -74,11 +90,26 @@ const caFiles = (dir: string): KeyPair => ({ cert: join(dir, 'ca.crt'), key: joi
 export async function createClusterPki(dir: string, serviceIp: string): Promise<ClusterPki> {
   const ca = caFiles(dir);
   await ecKey(dir, 'ca');
-  await openssl([
-    'req', '-x509', '-new', '-key', ca.key, '-subj', '/CN=istream-test-ca', '-days', '30',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-    '-out', ca.cert,
-  ], dir);
+  await openssl(
+    [
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      ca.key,
+      '-subj',
+      '/CN=istream-test-ca',
+      '-days',
+      '30',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+      '-out',
+      ca.cert,
+    ],
+    dir,
+  );
 
   const [apiserver, admin, controllerManager, scheduler, kubeletClient, saKey] = await Promise.all([
     issue(dir, ca, {
@@ -86,14 +117,23 @@ export async function createClusterPki(dir: string, serviceIp: string): Promise<
       subject: '/CN=kube-apiserver',
       usage: 'serverAuth',
       altNames: [
-        'IP:127.0.0.1', `IP:${serviceIp}`, 'DNS:localhost', 'DNS:kubernetes', 'DNS:kubernetes.default',
-        'DNS:kubernetes.default.svc', 'DNS:kubernetes.default.svc.cluster.local',
+        'IP:127.0.0.1',
+        `IP:${serviceIp}`,
+        'DNS:localhost',
+        'DNS:kubernetes',
+        'DNS:kubernetes.default',
+        'DNS:kubernetes.default.svc',
+        'DNS:kubernetes.default.svc.cluster.local',
       ],
     }),
     issue(dir, ca, { name: 'admin', subject: '/O=system:masters/CN=istream-admin', usage: 'clientAuth' }),
     issue(dir, ca, { name: 'controller-manager', subject: '/CN=system:kube-controller-manager', usage: 'clientAuth' }),
     issue(dir, ca, { name: 'scheduler', subject: '/CN=system:kube-scheduler', usage: 'clientAuth' }),
-    issue(dir, ca, { name: 'apiserver-kubelet-client', subject: '/O=system:masters/CN=kube-apiserver-kubelet-client', usage: 'clientAuth' }),
+    issue(dir, ca, {
+      name: 'apiserver-kubelet-client',
+      subject: '/O=system:masters/CN=kube-apiserver-kubelet-client',
+      usage: 'clientAuth',
+    }),
     ecKey(dir, 'service-account'),
   ]);
   const saPub = join(dir, 'service-account.pub');
@@ -117,7 +157,9 @@ export async function createClusterPki(dir: string, serviceIp: string): Promise<
  */
 export function issueKubeletCertificate(clusterDir: string, outDir: string, nodeName: string): Promise<KeyPair> {
   return issue(outDir, caFiles(clusterDir), {
-    name: 'kubelet-client', subject: `/O=system:nodes/CN=system:node:${nodeName}`, usage: 'clientAuth',
+    name: 'kubelet-client',
+    subject: `/O=system:nodes/CN=system:node:${nodeName}`,
+    usage: 'clientAuth',
   });
 }
 

@@ -29,8 +29,14 @@ export function startComponent(name: string, binary: string, args: string[], log
     child.unref();
     if (child.pid === undefined) throw new Error(`cannot start ${binary}`);
     const exited = new Promise<string>((resolve) => {
-      child.on('error', (err) => { alive = false; resolve(`failed to start: ${err.message}`); });
-      child.on('exit', (code, signal) => { alive = false; resolve(signal ? `killed by ${signal}` : `exited ${code}`); });
+      child.on('error', (err) => {
+        alive = false;
+        resolve(`failed to start: ${err.message}`);
+      });
+      child.on('exit', (code, signal) => {
+        alive = false;
+        resolve(signal ? `killed by ${signal}` : `exited ${code}`);
+      });
     });
     return { name, binary, args, pid: child.pid, logFile, exited, running: () => alive };
   } finally {
@@ -79,7 +85,10 @@ const pollMs = 250;
 
 /** Polls `ready` until it holds; fails at once if a component exits meanwhile. */
 export async function waitUntil(
-  what: string, ready: () => Promise<boolean>, components: ComponentProcess[], timeoutMs: number,
+  what: string,
+  ready: () => Promise<boolean>,
+  components: ComponentProcess[],
+  timeoutMs: number,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

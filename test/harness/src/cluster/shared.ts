@@ -76,10 +76,10 @@ interface SharedState {
   nodeError?: string;
 }
 
-async function sandboxState(): Promise<SharedState & { path: string } | undefined> {
+async function sandboxState(): Promise<(SharedState & { path: string }) | undefined> {
   const path = process.env[sandboxStateEnv];
   if (!path) return undefined;
-  return { path, ...JSON.parse(await readFile(path, 'utf8')) as SharedState };
+  return { path, ...(JSON.parse(await readFile(path, 'utf8')) as SharedState) };
 }
 
 async function openSharedCluster(log: Log): Promise<ClusterInstance> {
@@ -89,7 +89,10 @@ async function openSharedCluster(log: Log): Promise<ClusterInstance> {
   // The children are unref'd, so the loop drains when the tests are done: stop gracefully then.
   // Exits that skip 'beforeExit' (process.exit, signals) hit startCluster's 'exit' hook instead.
   process.once('beforeExit', () => void cluster.stop());
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     process.once(signal, () => process.exit(code));
   }
   return { ...cluster, stop: async () => {} };
@@ -110,9 +113,12 @@ export function sharedRealNode(options: { log?: Log } = {}): Promise<NodeState> 
 async function openSharedNode(log: Log): Promise<NodeState> {
   const state = await sandboxState();
   if (state?.node) return state.node;
-  if (state?.nodeError) throw new Error(`the sandbox of ${state.path} could not start its real node: ${state.nodeError}`);
+  if (state?.nodeError)
+    throw new Error(`the sandbox of ${state.path} could not start its real node: ${state.nodeError}`);
   if (state?.cluster) {
-    throw new Error(`the sandbox of ${state.path} has no real node (started with node: false, or by an older harness): restart it`);
+    throw new Error(
+      `the sandbox of ${state.path} has no real node (started with node: false, or by an older harness): restart it`,
+    );
   }
   const cluster = await sharedCluster({ log });
   const node = await startNode({ cluster, log });

@@ -55,12 +55,16 @@ export async function startCluster({ log, nodes = 2 }: StartClusterOptions): Pro
   process.on('exit', killOnExit);
   // Once only: signalling the groups again later could hit recycled pids.
   let stopped: Promise<void> | undefined;
-  const stop = () => stopped ??= (async () => {
-    process.off('exit', killOnExit);
-    // Nothing of a throwaway cluster is worth a long graceful shutdown.
-    await stopGroups([...components].reverse().map((c) => c.pid), stopGraceMs);
-    await rm(dir, { recursive: true, force: true });
-  })();
+  const stop = () =>
+    (stopped ??= (async () => {
+      process.off('exit', killOnExit);
+      // Nothing of a throwaway cluster is worth a long graceful shutdown.
+      await stopGroups(
+        [...components].reverse().map((c) => c.pid),
+        stopGraceMs,
+      );
+      await rm(dir, { recursive: true, force: true });
+    })());
   try {
     const instance = await bootControlPlane(bins, dir, components, nodes, log);
     log(`cluster ready at ${instance.server} in ${formatElapsed(Date.now() - started)} (logs in ${dir})`);
@@ -70,19 +74,30 @@ export async function startCluster({ log, nodes = 2 }: StartClusterOptions): Pro
       await waitForApiServer(instance.server, instance.caPem, components);
     };
     return {
-      ...instance, dir, stop, restartApiServer,
+      ...instance,
+      dir,
+      stop,
+      restartApiServer,
       // A getter: a restarted component has a new pid.
-      get pids() { return components.map((c) => c.pid); },
+      get pids() {
+        return components.map((c) => c.pid);
+      },
     };
   } catch (err) {
-    const tails = await Promise.all(components.map(async (c) => `--- ${c.name} (${c.logFile}) ---\n${await logTail(c)}`));
+    const tails = await Promise.all(
+      components.map(async (c) => `--- ${c.name} (${c.logFile}) ---\n${await logTail(c)}`),
+    );
     await stop();
     throw new Error(`cluster failed to start: ${(err as Error).message}\n${tails.join('\n')}`, { cause: err });
   }
 }
 
 async function bootControlPlane(
-  bins: KubeBinaries, dir: string, components: ComponentProcess[], nodeCount: number, log: Log,
+  bins: KubeBinaries,
+  dir: string,
+  components: ComponentProcess[],
+  nodeCount: number,
+  log: Log,
 ): Promise<Omit<ClusterInstance, 'stop' | 'dir'>> {
   const [etcdPort, etcdPeerPort, apiPort, kcmPort, schedulerPort, kwokPort] = await Promise.all(
     Array.from({ length: 6 }, freePort),
@@ -98,19 +113,27 @@ async function bootControlPlane(
   const etcdUrl = `http://127.0.0.1:${etcdPort}`;
   const etcdPeerUrl = `http://127.0.0.1:${etcdPeerPort}`;
   start('etcd', bins.etcd, [
-    '--name=istream', `--data-dir=${join(dir, 'etcd-data')}`,
-    `--listen-client-urls=${etcdUrl}`, `--advertise-client-urls=${etcdUrl}`,
-    `--listen-peer-urls=${etcdPeerUrl}`, `--initial-advertise-peer-urls=${etcdPeerUrl}`,
-    `--initial-cluster=istream=${etcdPeerUrl}`, '--listen-metrics-urls=',
+    '--name=istream',
+    `--data-dir=${join(dir, 'etcd-data')}`,
+    `--listen-client-urls=${etcdUrl}`,
+    `--advertise-client-urls=${etcdUrl}`,
+    `--listen-peer-urls=${etcdPeerUrl}`,
+    `--initial-advertise-peer-urls=${etcdPeerUrl}`,
+    `--initial-cluster=istream=${etcdPeerUrl}`,
+    '--listen-metrics-urls=',
     // A test cluster lives for minutes: durability is not worth the fsyncs on a busy machine.
-    '--unsafe-no-fsync', '--log-level=warn',
+    '--unsafe-no-fsync',
+    '--log-level=warn',
   ]);
   const pki = await createClusterPki(dir, serviceIp);
   const server = `https://127.0.0.1:${apiPort}`;
   const kubeconfigOf = async (name: string, cert: { cert: string; key: string }) => {
     const path = join(dir, `${name}.kubeconfig`);
     await writeKubeconfig(path, {
-      name, server, caPem: pki.caPem, user: { clientCertificate: cert.cert, clientKey: cert.key },
+      name,
+      server,
+      caPem: pki.caPem,
+      user: { clientCertificate: cert.cert, clientKey: cert.key },
     });
     return path;
   };
@@ -124,13 +147,18 @@ async function bootControlPlane(
   log(`starting kube-apiserver (${server})`);
   // kube-apiserver retries etcd until it answers, so there is no waiting for etcd.
   start('kube-apiserver', bins.kubeApiserver, [
-    '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${apiPort}`,
-    `--etcd-servers=${etcdUrl}`, `--cert-dir=${dir}`,
-    `--tls-cert-file=${pki.apiserver.cert}`, `--tls-private-key-file=${pki.apiserver.key}`,
+    '--bind-address=127.0.0.1',
+    '--advertise-address=127.0.0.1',
+    `--secure-port=${apiPort}`,
+    `--etcd-servers=${etcdUrl}`,
+    `--cert-dir=${dir}`,
+    `--tls-cert-file=${pki.apiserver.cert}`,
+    `--tls-private-key-file=${pki.apiserver.key}`,
     `--client-ca-file=${pki.ca.cert}`,
     '--authorization-mode=Node,RBAC',
     // A real node (startNode) registers its host address; kwok nodes have no kubelet to reach.
-    `--kubelet-client-certificate=${pki.kubeletClient.cert}`, `--kubelet-client-key=${pki.kubeletClient.key}`,
+    `--kubelet-client-certificate=${pki.kubeletClient.cert}`,
+    `--kubelet-client-key=${pki.kubeletClient.key}`,
     '--kubelet-preferred-address-types=InternalIP',
     '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
     `--service-account-key-file=${pki.serviceAccount.pub}`,
@@ -144,25 +172,37 @@ async function bootControlPlane(
 
   log('starting kube-controller-manager, kube-scheduler and kwok');
   start('kube-controller-manager', bins.kubeControllerManager, [
-    `--kubeconfig=${kcmKubeconfig}`, `--authentication-kubeconfig=${kcmKubeconfig}`,
+    `--kubeconfig=${kcmKubeconfig}`,
+    `--authentication-kubeconfig=${kcmKubeconfig}`,
     `--authorization-kubeconfig=${kcmKubeconfig}`,
-    '--bind-address=127.0.0.1', `--secure-port=${kcmPort}`, `--cert-dir=${dir}`,
-    '--leader-elect=false', '--use-service-account-credentials=true',
-    `--service-account-private-key-file=${pki.serviceAccount.key}`, `--root-ca-file=${pki.ca.cert}`,
-    `--cluster-signing-cert-file=${pki.ca.cert}`, `--cluster-signing-key-file=${pki.ca.key}`,
+    '--bind-address=127.0.0.1',
+    `--secure-port=${kcmPort}`,
+    `--cert-dir=${dir}`,
+    '--leader-elect=false',
+    '--use-service-account-credentials=true',
+    `--service-account-private-key-file=${pki.serviceAccount.key}`,
+    `--root-ca-file=${pki.ca.cert}`,
+    `--cluster-signing-cert-file=${pki.ca.cert}`,
+    `--cluster-signing-key-file=${pki.ca.key}`,
     `--service-cluster-ip-range=${serviceRange}`,
     // No cloud provider here: its controllers would only log that they do nothing.
     '--controllers=*,-service-lb-controller,-node-route-controller,-cloud-node-lifecycle-controller',
     '--profiling=false',
   ]);
   start('kube-scheduler', bins.kubeScheduler, [
-    `--kubeconfig=${schedulerKubeconfig}`, `--authentication-kubeconfig=${schedulerKubeconfig}`,
+    `--kubeconfig=${schedulerKubeconfig}`,
+    `--authentication-kubeconfig=${schedulerKubeconfig}`,
     `--authorization-kubeconfig=${schedulerKubeconfig}`,
-    '--bind-address=127.0.0.1', `--secure-port=${schedulerPort}`, '--leader-elect=false', '--profiling=false',
+    '--bind-address=127.0.0.1',
+    `--secure-port=${schedulerPort}`,
+    '--leader-elect=false',
+    '--profiling=false',
   ]);
   start('kwok', bins.kwok, [
-    `--kubeconfig=${adminKubeconfig}`, `--config=${bins.kwokStages}`,
-    '--manage-all-nodes=false', `--manage-nodes-with-annotation-selector=${kwokNodeAnnotation}=fake`,
+    `--kubeconfig=${adminKubeconfig}`,
+    `--config=${bins.kwokStages}`,
+    '--manage-all-nodes=false',
+    `--manage-nodes-with-annotation-selector=${kwokNodeAnnotation}=fake`,
     `--server-address=127.0.0.1:${kwokPort}`,
   ]);
 
@@ -172,8 +212,12 @@ async function bootControlPlane(
   await waitFor('the default ServiceAccount and Ready fake nodes', async () => {
     const sa = await kubectl(['get', 'serviceaccount', 'default', '-n', 'default', '-o', 'name']);
     if (sa.code !== 0) return false;
-    const ready = await kubectl(['get', 'nodes', '-o',
-      'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}']);
+    const ready = await kubectl([
+      'get',
+      'nodes',
+      '-o',
+      'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}',
+    ]);
     return ready.code === 0 && ready.stdout.split('\n').filter((s) => s === 'True').length === nodeCount;
   });
 
@@ -199,8 +243,11 @@ function fakeNodes(names: string[]): object {
         name,
         annotations: { [kwokNodeAnnotation]: 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
         labels: {
-          'kubernetes.io/arch': 'amd64', 'kubernetes.io/os': 'linux', 'kubernetes.io/hostname': name,
-          'node-role.kubernetes.io/agent': '', type: 'kwok',
+          'kubernetes.io/arch': 'amd64',
+          'kubernetes.io/os': 'linux',
+          'kubernetes.io/hostname': name,
+          'node-role.kubernetes.io/agent': '',
+          type: 'kwok',
         },
       },
     })),
@@ -208,7 +255,12 @@ function fakeNodes(names: string[]): object {
 }
 
 /** Stops the component named `name` and starts it again in its place, with the same binary and arguments. */
-async function restartComponent(name: string, components: ComponentProcess[], dir: string, graceMs: number): Promise<void> {
+async function restartComponent(
+  name: string,
+  components: ComponentProcess[],
+  dir: string,
+  graceMs: number,
+): Promise<void> {
   const index = components.findIndex((c) => c.name === name);
   const old = components[index];
   if (!old) throw new Error(`no ${name} in this cluster`);
@@ -222,12 +274,17 @@ async function restartComponent(name: string, components: ComponentProcess[], di
 async function waitForApiServer(server: string, caPem: string, components: ComponentProcess[]): Promise<void> {
   const tls = new Agent({ connect: { ca: caPem } });
   try {
-    await waitUntil('kube-apiserver /readyz', async () => {
-      const res = await fetch(`${server}/readyz`, { dispatcher: tls }).catch(() => undefined);
-      if (!res) return false;
-      await res.text();
-      return res.status === 200;
-    }, components, startTimeoutMs);
+    await waitUntil(
+      'kube-apiserver /readyz',
+      async () => {
+        const res = await fetch(`${server}/readyz`, { dispatcher: tls }).catch(() => undefined);
+        if (!res) return false;
+        await res.text();
+        return res.status === 200;
+      },
+      components,
+      startTimeoutMs,
+    );
   } finally {
     await tls.close();
   }

@@ -44,21 +44,28 @@ export async function ensureCodeServer({ log = () => {} }: EnsureCodeServerOptio
   if (existsSync(join(dir, completeMarker))) return installAt(dir);
 
   await mkdir(dirname(dir), { recursive: true });
-  return withLockFile(`${dir}.lock`, (owner) => log(`waiting for ${owner}, which is installing code-server into ${dir}`), async () => {
-    if (existsSync(join(dir, completeMarker))) return installAt(dir);
-    checkPrerequisites();
-    // Installing beside the target and renaming means a reader never sees half an install.
-    const staging = `${dir}.partial`;
-    await rm(staging, { recursive: true, force: true });
-    await mkdir(staging, { recursive: true });
-    const started = Date.now();
-    await installInto(staging, log);
-    await writeFile(join(staging, completeMarker), `${new Date().toISOString()} ${Math.round((Date.now() - started) / 1000)}s\n`);
-    await rm(dir, { recursive: true, force: true });
-    await rename(staging, dir);
-    log(`code-server ${CODE_SERVER_VERSION} installed in ${Math.round((Date.now() - started) / 1000)}s into ${dir}`);
-    return installAt(dir);
-  });
+  return withLockFile(
+    `${dir}.lock`,
+    (owner) => log(`waiting for ${owner}, which is installing code-server into ${dir}`),
+    async () => {
+      if (existsSync(join(dir, completeMarker))) return installAt(dir);
+      checkPrerequisites();
+      // Installing beside the target and renaming means a reader never sees half an install.
+      const staging = `${dir}.partial`;
+      await rm(staging, { recursive: true, force: true });
+      await mkdir(staging, { recursive: true });
+      const started = Date.now();
+      await installInto(staging, log);
+      await writeFile(
+        join(staging, completeMarker),
+        `${new Date().toISOString()} ${Math.round((Date.now() - started) / 1000)}s\n`,
+      );
+      await rm(dir, { recursive: true, force: true });
+      await rename(staging, dir);
+      log(`code-server ${CODE_SERVER_VERSION} installed in ${Math.round((Date.now() - started) / 1000)}s into ${dir}`);
+      return installAt(dir);
+    },
+  );
 }
 
 function checkPrerequisites(): void {
@@ -67,7 +74,9 @@ function checkPrerequisites(): void {
   // The kerberos module VS Code depends on compiles against MIT Kerberos' headers.
   if (!existsSync('/usr/bin/krb5-config')) missing.push('libkrb5-dev');
   if (missing.length > 0) {
-    throw new Error(`installing code-server needs the Debian packages ${missing.join(' ')}: apt-get install ${missing.join(' ')}`);
+    throw new Error(
+      `installing code-server needs the Debian packages ${missing.join(' ')}: apt-get install ${missing.join(' ')}`,
+    );
   }
 }
 
@@ -87,7 +96,11 @@ async function installInto(root: string, log: (line: string) => void): Promise<v
   };
 
   await writeFile(join(root, 'package.json'), JSON.stringify({ private: true }) + '\n');
-  await step(`npm install code-server@${CODE_SERVER_VERSION}`, root, ['install', '--ignore-scripts', `code-server@${CODE_SERVER_VERSION}`]);
+  await step(`npm install code-server@${CODE_SERVER_VERSION}`, root, [
+    'install',
+    '--ignore-scripts',
+    `code-server@${CODE_SERVER_VERSION}`,
+  ]);
   await step('build argon2 (password hashing, loaded at startup)', root, ['rebuild', 'argon2']);
 
   const vscode = join(root, 'node_modules/code-server/lib/vscode');
@@ -104,8 +117,11 @@ async function installInto(root: string, log: (line: string) => void): Promise<v
   await relink('browser-linux.sh', join(vscode, 'bin/helpers/browser.sh'));
   await step('install built-in extensions dependencies', join(vscode, 'extensions'), ['install', '--omit=dev']);
 
-  const version = JSON.parse(await readFile(join(root, 'node_modules/code-server/package.json'), 'utf8')) as { version: string };
-  if (version.version !== CODE_SERVER_VERSION) throw new Error(`npm installed code-server ${version.version}, wanted ${CODE_SERVER_VERSION}`);
+  const version = JSON.parse(await readFile(join(root, 'node_modules/code-server/package.json'), 'utf8')) as {
+    version: string;
+  };
+  if (version.version !== CODE_SERVER_VERSION)
+    throw new Error(`npm installed code-server ${version.version}, wanted ${CODE_SERVER_VERSION}`);
 }
 
 async function relink(target: string, path: string): Promise<void> {

@@ -19,7 +19,8 @@ export function runCommand(command: string, args: string[], { cwd, env }: RunOpt
     child.on('error', (err) => reject(new Error(`cannot run ${command}: ${err.message}`)));
     child.on('close', (code, signal) => {
       if (code === 0) resolve(output);
-      else reject(new Error(`${command} ${args.join(' ')} (in ${cwd}) exited ${code ?? signal}:\n${output.slice(-4000)}`));
+      else
+        reject(new Error(`${command} ${args.join(' ')} (in ${cwd}) exited ${code ?? signal}:\n${output.slice(-4000)}`));
     });
   });
 }

@@ -54,8 +54,13 @@ const quietSettings: Record<string, unknown> = {
 };
 
 const chromiumArgs = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 interface StateDirs {
@@ -77,7 +82,13 @@ async function makeStateDirs(): Promise<StateDirs> {
     browserProfile: join(root, 'chromium'),
     serverLog: join(root, 'code-server.log'),
   };
-  for (const dir of [dirs.home, join(dirs.home, 'tmp'), join(dirs.userData, 'User'), dirs.extensions, dirs.browserProfile]) {
+  for (const dir of [
+    dirs.home,
+    join(dirs.home, 'tmp'),
+    join(dirs.userData, 'User'),
+    dirs.extensions,
+    dirs.browserProfile,
+  ]) {
     await mkdir(dir, { recursive: true });
   }
   return dirs;
@@ -104,29 +115,60 @@ function commonArgs(dirs: StateDirs): string[] {
   return ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
 }
 
-async function installExtensions(install: CodeServerInstall, dirs: StateDirs, env: Record<string, string>, vsixes: string[]): Promise<void> {
+async function installExtensions(
+  install: CodeServerInstall,
+  dirs: StateDirs,
+  env: Record<string, string>,
+  vsixes: string[],
+): Promise<void> {
   for (const vsix of vsixes) {
-    await runCommand(process.execPath, [install.entry, ...commonArgs(dirs), '--install-extension', resolve(vsix)], { cwd: dirs.root, env });
+    await runCommand(process.execPath, [install.entry, ...commonArgs(dirs), '--install-extension', resolve(vsix)], {
+      cwd: dirs.root,
+      env,
+    });
   }
 }
 
-async function startServer(install: CodeServerInstall, dirs: StateDirs, env: Record<string, string>, workspace: string): Promise<{ child: ChildProcess; url: string }> {
+async function startServer(
+  install: CodeServerInstall,
+  dirs: StateDirs,
+  env: Record<string, string>,
+  workspace: string,
+): Promise<{ child: ChildProcess; url: string }> {
   const port = await freeLoopbackPort();
   const logFd = openSync(dirs.serverLog, 'a');
-  const child = spawn(process.execPath, [
-    install.entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', ...commonArgs(dirs),
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-    '--disable-getting-started-override', '--ignore-last-opened', workspace,
-  ], { cwd: dirs.root, env, stdio: ['ignore', logFd, logFd], detached: true });
+  const child = spawn(
+    process.execPath,
+    [
+      install.entry,
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      ...commonArgs(dirs),
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--ignore-last-opened',
+      workspace,
+    ],
+    { cwd: dirs.root, env, stdio: ['ignore', logFd, logFd], detached: true },
+  );
   const url = `http://127.0.0.1:${port}`;
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code, signal) => {
-    reject(new Error(`code-server exited (${code ?? signal}) before it was ready`));
-  }));
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code, signal) => {
+      reject(new Error(`code-server exited (${code ?? signal}) before it was ready`));
+    }),
+  );
   exited.catch(() => {});
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const healthy = await Promise.race([
-      fetch(`${url}/healthz`).then((res) => res.ok, () => false),
+      fetch(`${url}/healthz`).then(
+        (res) => res.ok,
+        () => false,
+      ),
       exited,
     ]);
     if (healthy) return { child, url };
@@ -140,7 +182,11 @@ async function stopServer(child: ChildProcess): Promise<void> {
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   // code-server runs the server and the extension hosts as its children: stop its whole group.
   const signalGroup = (signal: NodeJS.Signals): void => {
-    try { process.kill(-(child.pid as number), signal); } catch { /* already gone */ }
+    try {
+      process.kill(-(child.pid as number), signal);
+    } catch {
+      /* already gone */
+    }
   };
   signalGroup('SIGTERM');
   const timer = setTimeout(() => signalGroup('SIGKILL'), 5000);
@@ -149,11 +195,16 @@ async function stopServer(child: ChildProcess): Promise<void> {
 }
 
 async function tailOfLogs(dirs: StateDirs): Promise<string> {
-  const files = [dirs.serverLog, ...(await findFiles(join(dirs.userData, 'logs'), (name) => /exthost|istream/i.test(name)))];
-  const parts = await Promise.all(files.map(async (file) => {
-    const text = await readFile(file, 'utf8').catch(() => '');
-    return `==> ${file} <==\n${text.slice(-6000)}`;
-  }));
+  const files = [
+    dirs.serverLog,
+    ...(await findFiles(join(dirs.userData, 'logs'), (name) => /exthost|istream/i.test(name))),
+  ];
+  const parts = await Promise.all(
+    files.map(async (file) => {
+      const text = await readFile(file, 'utf8').catch(() => '');
+      return `==> ${file} <==\n${text.slice(-6000)}`;
+    }),
+  );
   return parts.join('\n');
 }
 
@@ -170,7 +221,8 @@ async function waitForEditor(page: Page, name: string): Promise<void> {
 
 export async function startEditor(options: StartEditorOptions): Promise<Editor> {
   const log = options.log ?? (() => {});
-  if (!existsSync(chromiumPath)) throw new Error(`the editor tests need Debian's chromium at ${chromiumPath}: apt-get install chromium`);
+  if (!existsSync(chromiumPath))
+    throw new Error(`the editor tests need Debian's chromium at ${chromiumPath}: apt-get install chromium`);
   const install = await ensureCodeServer({ log });
   const workspace = resolve(options.workspace);
   const screenshotDir = resolve(options.screenshotDir ?? 'test-results/vscode');
@@ -184,7 +236,10 @@ export async function startEditor(options: StartEditorOptions): Promise<Editor> 
     await rm(dirs.root, { recursive: true, force: true });
   };
   try {
-    await writeFile(join(dirs.userData, 'User/settings.json'), JSON.stringify({ ...quietSettings, ...options.settings }, null, 2));
+    await writeFile(
+      join(dirs.userData, 'User/settings.json'),
+      JSON.stringify({ ...quietSettings, ...options.settings }, null, 2),
+    );
     const vsixes = options.vsix === undefined ? [] : [options.vsix].flat();
     let started = Date.now();
     await installExtensions(install, dirs, env, vsixes);
@@ -196,13 +251,19 @@ export async function startEditor(options: StartEditorOptions): Promise<Editor> 
     log(`code-server ${install.version} ready at ${server.url} in ${Date.now() - started} ms`);
 
     context = await chromium.launchPersistentContext(dirs.browserProfile, {
-      executablePath: chromiumPath, headless: true, args: chromiumArgs, env,
+      executablePath: chromiumPath,
+      headless: true,
+      args: chromiumArgs,
+      env,
       viewport: { width: 1280, height: 800 },
     });
-    const page = context.pages()[0] ?? await context.newPage();
+    const page = context.pages()[0] ?? (await context.newPage());
     // The workbench's scripts load for a long time on a busy machine: wait for the DOM, then the
     // workbench element, rather than the load event.
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded', timeout: 120_000 });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`, {
+      waitUntil: 'domcontentloaded',
+      timeout: 120_000,
+    });
     await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
 
     return {
@@ -216,7 +277,10 @@ export async function startEditor(options: StartEditorOptions): Promise<Editor> 
         const input = page.locator('.quick-input-widget input');
         await input.waitFor({ timeout: 30_000 });
         await input.fill(file);
-        await page.locator('.quick-input-list .monaco-list-row', { hasText: basename(file) }).first().waitFor({ timeout: 30_000 });
+        await page
+          .locator('.quick-input-list .monaco-list-row', { hasText: basename(file) })
+          .first()
+          .waitFor({ timeout: 30_000 });
         await page.keyboard.press('Enter');
         await waitForEditor(page, basename(file));
       },

@@ -57,20 +57,45 @@ export function certDerBase64(certPem: string): string {
   return new X509Certificate(certPem).raw.toString('base64');
 }
 
-async function issue(dir: string, name: string, commonName: string, extensions: string[], signer?: TestCa): Promise<IssuedCert> {
+async function issue(
+  dir: string,
+  name: string,
+  commonName: string,
+  extensions: string[],
+  signer?: TestCa,
+): Promise<IssuedCert> {
   const configFile = join(dir, `${name}.cnf`);
   const certFile = join(dir, `${name}.crt`);
   const keyFile = join(dir, `${name}.key`);
   // A config of our own keeps the system openssl.cnf's default CA extensions out of leaf certs.
   const config = [
-    '[req]', 'distinguished_name = dn', 'prompt = no', 'x509_extensions = ext',
-    '[dn]', `CN = ${commonName}`,
-    '[ext]', ...extensions, '',
+    '[req]',
+    'distinguished_name = dn',
+    'prompt = no',
+    'x509_extensions = ext',
+    '[dn]',
+    `CN = ${commonName}`,
+    '[ext]',
+    ...extensions,
+    '',
   ].join('\n');
   await writeFile(configFile, config);
   const args = [
-    'req', '-x509', '-config', configFile, '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-    '-keyout', keyFile, '-out', certFile, '-days', VALID_DAYS,
+    'req',
+    '-x509',
+    '-config',
+    configFile,
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    keyFile,
+    '-out',
+    certFile,
+    '-days',
+    VALID_DAYS,
   ];
   if (signer) args.push('-CA', signer.certFile, '-CAkey', signer.keyFile);
   await run('openssl', args);

@@ -15,5 +15,7 @@ export function onProcessExit(cleanup: () => void): () => void {
     hookInstalled = true;
   }
   cleanups.add(cleanup);
-  return () => { cleanups.delete(cleanup); };
+  return () => {
+    cleanups.delete(cleanup);
+  };
 }

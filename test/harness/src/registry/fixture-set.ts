@@ -84,11 +84,18 @@ export function fixtureSet(): FixtureSet {
 /** Every manifest of the set, index children included, each once per repository and tag. */
 export function allManifestFixtures(set: FixtureSet): ManifestFixture[] {
   return [
-    set.floating.A, set.floating.B,
-    set.ociIndex, set.ociIndex.amd64, set.ociIndex.arm64,
-    set.runnableIndex, set.runnableIndex.amd64, set.runnableIndex.arm64,
+    set.floating.A,
+    set.floating.B,
+    set.ociIndex,
+    set.ociIndex.amd64,
+    set.ociIndex.arm64,
+    set.runnableIndex,
+    set.runnableIndex.amd64,
+    set.runnableIndex.arm64,
     set.dockerSchema2,
-    set.dockerManifestList, set.dockerManifestList.amd64, set.dockerManifestList.arm64,
+    set.dockerManifestList,
+    set.dockerManifestList.amd64,
+    set.dockerManifestList.arm64,
     ...set.manyTags.images,
     set.private,
   ];
@@ -116,12 +123,17 @@ function buildPlan(): FixturePlan {
   const ociIndex = indexFixture(push, 'multiarch/oci-index', '1.0', 'oci');
   const runnableIndex = indexFixture(push, 'multiarch/runnable', '1.0', 'oci', busyboxFiles());
   const dockerManifestList = indexFixture(push, 'multiarch/manifest-list', '1.0', 'docker');
-  const dockerSchema2 = push('docker/schema2', '1.0', sampleImage('docker', AMD64, 'docker-schema2', '2021-03-01T08:00:00Z'));
+  const dockerSchema2 = push(
+    'docker/schema2',
+    '1.0',
+    sampleImage('docker', AMD64, 'docker-schema2', '2021-03-01T08:00:00Z'),
+  );
 
   const manyRepository = 'bench/many-tags';
   const versions = semverLikeVersions(MANY_TAG_VERSIONS);
   const versionBuilds = versions.map((version, i) =>
-    sampleImage('docker', AMD64, `many-tags ${version}`, hoursAfter('2020-01-01T00:00:00Z', i)));
+    sampleImage('docker', AMD64, `many-tags ${version}`, hoursAfter('2020-01-01T00:00:00Z', i)),
+  );
   const versionImages = versions.map((version, i) => push(manyRepository, version, versionBuilds[i]!));
   const manyTags = {
     repository: manyRepository,
@@ -129,7 +141,11 @@ function buildPlan(): FixturePlan {
     images: [...versionImages, push(manyRepository, 'latest', versionBuilds[versionBuilds.length - 1]!)],
   };
 
-  const privateImage = push(`${PRIVATE_REPOSITORY_PREFIX}app`, '1.0', sampleImage('docker', AMD64, 'private app', '2022-05-01T00:00:00Z', busyboxFiles()));
+  const privateImage = push(
+    `${PRIVATE_REPOSITORY_PREFIX}app`,
+    '1.0',
+    sampleImage('docker', AMD64, 'private app', '2022-05-01T00:00:00Z', busyboxFiles()),
+  );
 
   return {
     set: { floating, ociIndex, runnableIndex, dockerSchema2, dockerManifestList, manyTags, private: privateImage },
@@ -145,7 +161,9 @@ function ubiImage(release: string, created: string): BuiltManifest {
   const labels = { 'com.redhat.component': 'ubi8-container', name: 'ubi8', version: '8.0', release };
   const dockerfile = [
     'FROM scratch',
-    `LABEL ${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(' ')}`,
+    `LABEL ${Object.entries(labels)
+      .map(([k, v]) => `${k}="${v}"`)
+      .join(' ')}`,
     'CMD ["/bin/bash"]',
     '',
   ].join('\n');
@@ -165,14 +183,22 @@ function ubiImage(release: string, created: string): BuiltManifest {
 }
 
 function sampleImage(
-  format: ManifestFormat, platform: Platform, name: string, created: string, extraFiles: TarEntry[] = [],
+  format: ManifestFormat,
+  platform: Platform,
+  name: string,
+  created: string,
+  extraFiles: TarEntry[] = [],
 ): BuiltManifest {
   const arch = [platform.architecture, platform.variant].filter(Boolean).join('/');
   return buildImage({
     format,
     platform,
     created,
-    files: [...extraFiles, { path: 'etc/' }, { path: 'etc/istream-fixture', content: `${name} ${platform.os}/${arch}\n` }],
+    files: [
+      ...extraFiles,
+      { path: 'etc/' },
+      { path: 'etc/istream-fixture', content: `${name} ${platform.os}/${arch}\n` },
+    ],
     labels: { 'org.opencontainers.image.title': name },
     createdBy: '/bin/sh -c #(nop) ADD istream-fixture /etc/',
   });

@@ -43,9 +43,16 @@ export interface ImageSpec {
 }
 
 const MEDIA_TYPES = {
-  oci: { manifest: MediaType.ociManifest, config: MediaType.ociConfig, layer: MediaType.ociLayerGzip, index: MediaType.ociIndex },
+  oci: {
+    manifest: MediaType.ociManifest,
+    config: MediaType.ociConfig,
+    layer: MediaType.ociLayerGzip,
+    index: MediaType.ociIndex,
+  },
   docker: {
-    manifest: MediaType.dockerManifest, config: MediaType.dockerConfig, layer: MediaType.dockerLayerGzip,
+    manifest: MediaType.dockerManifest,
+    config: MediaType.dockerConfig,
+    layer: MediaType.dockerLayerGzip,
     index: MediaType.dockerManifestList,
   },
 } as const;
@@ -56,19 +63,22 @@ export function buildImage(spec: ImageSpec): BuiltManifest {
   const tar = tarArchive(spec.files);
   const layer = blob(types.layer, deterministicGzip(tar));
   const { architecture, os, variant } = spec.platform;
-  const config = blob(types.config, json({
-    architecture,
-    ...(variant ? { variant } : {}),
-    os,
-    created: spec.created,
-    config: {
-      Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
-      Cmd: spec.cmd ?? ['/bin/sh'],
-      Labels: spec.labels,
-    },
-    rootfs: { type: 'layers', diff_ids: [sha256Digest(tar)] },
-    history: [{ created: spec.created, created_by: spec.createdBy }],
-  }));
+  const config = blob(
+    types.config,
+    json({
+      architecture,
+      ...(variant ? { variant } : {}),
+      os,
+      created: spec.created,
+      config: {
+        Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
+        Cmd: spec.cmd ?? ['/bin/sh'],
+        Labels: spec.labels,
+      },
+      rootfs: { type: 'layers', diff_ids: [sha256Digest(tar)] },
+      history: [{ created: spec.created, created_by: spec.createdBy }],
+    }),
+  );
   const manifest = json({
     schemaVersion: 2,
     mediaType: types.manifest,

@@ -1,5 +1,11 @@
 import { mapConcurrently } from './concurrency.js';
-import { fixturePlan, type FixtureSet, type FloatingImage, type ManifestFixture, type PushStep } from './fixture-set.js';
+import {
+  fixturePlan,
+  type FixtureSet,
+  type FloatingImage,
+  type ManifestFixture,
+  type PushStep,
+} from './fixture-set.js';
 import { ManifestPusher } from './push-client.js';
 import { RegistryHttp, type RegistryAccess } from './registry-http.js';
 
@@ -24,8 +30,11 @@ const CONCURRENT_PUSHES = 4;
 /** Pushes every fixture (with the account, when the registry has one) and describes them. */
 export async function pushFixtures(registry: FixtureTarget): Promise<Fixtures> {
   const plan = fixturePlan();
-  await withPusher(registry, (pusher) => mapConcurrently(plan.steps, CONCURRENT_PUSHES, (step: PushStep) =>
-    pusher.push(step.repository, step.reference, step.manifest)));
+  await withPusher(registry, (pusher) =>
+    mapConcurrently(plan.steps, CONCURRENT_PUSHES, (step: PushStep) =>
+      pusher.push(step.repository, step.reference, step.manifest),
+    ),
+  );
 
   const digestReference = (fixture: ManifestFixture, repository = fixture.repository): string =>
     `${registry.host}/${repository}@${fixture.digest}`;

@@ -34,7 +34,10 @@ export interface UrlRequest {
 }
 
 export class TokenRequestError extends Error {
-  constructor(readonly status: number, body: string) {
+  constructor(
+    readonly status: number,
+    body: string,
+  ) {
     super(`token server answered ${status}: ${body}`);
     this.name = 'TokenRequestError';
   }

@@ -22,7 +22,10 @@ export interface RegistryProcess {
 }
 
 export class RegistryStartError extends Error {
-  constructor(message: string, readonly registryLog: string) {
+  constructor(
+    message: string,
+    readonly registryLog: string,
+  ) {
     super(`${message}\n--- docker-registry log ---\n${registryLog}`);
     this.name = 'RegistryStartError';
   }
@@ -108,5 +111,7 @@ function collectLines(stream: NodeJS.ReadableStream | null, record: (line: strin
     pending = complete.pop() ?? '';
     for (const line of complete) if (line !== '') record(line);
   });
-  stream.on('end', () => { if (pending !== '') record(pending); });
+  stream.on('end', () => {
+    if (pending !== '') record(pending);
+  });
 }

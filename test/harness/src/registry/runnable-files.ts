@@ -21,11 +21,15 @@ function readBusybox(): Buffer {
   try {
     bytes = readFileSync(BUSYBOX);
   } catch (err) {
-    throw new Error(`runnable fixture images need ${BUSYBOX}: install ${BUSYBOX_PACKAGE} (scripts/bootstrap.sh does): ${(err as Error).message}`);
+    throw new Error(
+      `runnable fixture images need ${BUSYBOX}: install ${BUSYBOX_PACKAGE} (scripts/bootstrap.sh does): ${(err as Error).message}`,
+    );
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   if (sha256 !== BUSYBOX_SHA256) {
-    throw new Error(`${BUSYBOX} has sha256 ${sha256}, not that of ${BUSYBOX_PACKAGE} (${BUSYBOX_SHA256}), which the fixture digests are pinned to: install that package`);
+    throw new Error(
+      `${BUSYBOX} has sha256 ${sha256}, not that of ${BUSYBOX_PACKAGE} (${BUSYBOX_SHA256}), which the fixture digests are pinned to: install that package`,
+    );
   }
   busybox = bytes;
   return bytes;

@@ -66,9 +66,7 @@ const PORT_ATTEMPTS = 3;
 export async function startRegistry(options: StartRegistryOptions): Promise<RegistryInstance> {
   const dir = await mkdtemp(join(tmpdir(), `istream-registry-${options.mode}-`));
   const forgetDir = onProcessExit(() => rmSync(dir, { recursive: true, force: true }));
-  const cleanups: (() => Promise<unknown>)[] = [
-    () => rm(dir, { recursive: true, force: true }).finally(forgetDir),
-  ];
+  const cleanups: (() => Promise<unknown>)[] = [() => rm(dir, { recursive: true, force: true }).finally(forgetDir)];
   const cleanUp = async (): Promise<void> => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   };
@@ -83,13 +81,26 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     let host = '';
     let registry: RegistryProcess | undefined;
     for (let attempt = 1; !registry; attempt++) {
-      host = `127.0.0.1:${options.port ?? await freeLoopbackPort()}`;
+      host = `127.0.0.1:${options.port ?? (await freeLoopbackPort())}`;
       await writeFile(configFile, registryConfigYaml({ addr: host, secret, ...setup.config, notify: options.notify }));
       try {
-        registry = await runRegistryProcess({ configFile, probeUrl: `${scheme}://${host}/v2/`, dispatcher, log: options.log });
+        registry = await runRegistryProcess({
+          configFile,
+          probeUrl: `${scheme}://${host}/v2/`,
+          dispatcher,
+          log: options.log,
+        });
       } catch (err) {
         // Another process may take the port between probing and binding it.
-        if (!(err instanceof RegistryStartError && err.addressInUse && attempt < PORT_ATTEMPTS && options.port === undefined)) throw err;
+        if (
+          !(
+            err instanceof RegistryStartError &&
+            err.addressInUse &&
+            attempt < PORT_ATTEMPTS &&
+            options.port === undefined
+          )
+        )
+          throw err;
       }
     }
     const running = registry;
@@ -114,8 +125,12 @@ interface ModeSetup {
   tls: boolean;
   caPem?: string;
   config: Pick<RegistryConfigOptions, 'tls' | 'auth'>;
-  instance: Partial<Pick<RegistryInstance,
-    'caPem' | 'caFile' | 'certDir' | 'username' | 'password' | 'tokenRealm' | 'tokenService' | 'tokenRequests'>>;
+  instance: Partial<
+    Pick<
+      RegistryInstance,
+      'caPem' | 'caFile' | 'certDir' | 'username' | 'password' | 'tokenRealm' | 'tokenService' | 'tokenRequests'
+    >
+  >;
 }
 
 async function prepareMode(mode: RegistryMode, dir: string, cleanups: (() => Promise<unknown>)[]): Promise<ModeSetup> {
@@ -159,12 +174,18 @@ async function prepareMode(mode: RegistryMode, dir: string, cleanups: (() => Pro
     tls: false,
     config: {
       auth: {
-        kind: 'token', realm: tokenServer.realm, service: TOKEN_SERVICE, issuer: TOKEN_ISSUER,
+        kind: 'token',
+        realm: tokenServer.realm,
+        service: TOKEN_SERVICE,
+        issuer: TOKEN_ISSUER,
         rootCertBundleFile: signing.certFile,
       },
     },
     instance: {
-      username: USERNAME, password, tokenRealm: tokenServer.realm, tokenService: TOKEN_SERVICE,
+      username: USERNAME,
+      password,
+      tokenRealm: tokenServer.realm,
+      tokenService: TOKEN_SERVICE,
       tokenRequests: tokenServer.requests,
     },
   };

@@ -20,7 +20,8 @@ const LINK_MODE = 0o777;
 export function tarArchive(entries: readonly TarEntry[]): Buffer {
   const parts: Buffer[] = [];
   for (const entry of entries) {
-    const content = typeof entry.content === 'string' ? Buffer.from(entry.content, 'utf8') : entry.content ?? Buffer.alloc(0);
+    const content =
+      typeof entry.content === 'string' ? Buffer.from(entry.content, 'utf8') : (entry.content ?? Buffer.alloc(0));
     parts.push(header(entry, content.length));
     if (content.length > 0) parts.push(content, Buffer.alloc(padding(content.length)));
   }
@@ -40,7 +41,7 @@ function header(entry: TarEntry, size: number): Buffer {
   }
   const block = Buffer.alloc(BLOCK);
   block.write(path, 0, 100, 'utf8');
-  octal(block, 100, 8, isDir ? DIR_MODE : symlink !== undefined ? LINK_MODE : entry.mode ?? FILE_MODE);
+  octal(block, 100, 8, isDir ? DIR_MODE : symlink !== undefined ? LINK_MODE : (entry.mode ?? FILE_MODE));
   octal(block, 108, 8, 0);
   octal(block, 116, 8, 0);
   octal(block, 124, 12, size);

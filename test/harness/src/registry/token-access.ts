@@ -23,7 +23,10 @@ export function parseScopes(values: string[]): AccessEntry[] {
     entries.push({
       type: scope.slice(0, first),
       name: scope.slice(first + 1, last),
-      actions: scope.slice(last + 1).split(',').filter((a) => a !== ''),
+      actions: scope
+        .slice(last + 1)
+        .split(',')
+        .filter((a) => a !== ''),
     });
   }
   return entries;

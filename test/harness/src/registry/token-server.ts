@@ -69,10 +69,11 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
   return {
     realm: `http://127.0.0.1:${port}/token`,
     requests: () => records,
-    stop: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -121,17 +122,25 @@ function answerTokenRequest(request: TokenRequest, options: TokenServerOptions):
   }
   const granted = grantAccess(parseScopes(request.scopes), credentials !== undefined);
   const now = Math.floor(Date.now() / 1000);
-  const token = signJwtEs256({
-    iss: options.issuer,
-    sub: credentials?.username ?? '',
-    aud: options.service,
-    exp: now + TOKEN_LIFETIME_SECONDS,
-    nbf: now - NOT_BEFORE_SLACK_SECONDS,
-    iat: now,
-    jti: randomUUID(),
-    access: granted,
-  }, options.signer);
-  const body = { token, access_token: token, expires_in: TOKEN_LIFETIME_SECONDS, issued_at: new Date(now * 1000).toISOString() };
+  const token = signJwtEs256(
+    {
+      iss: options.issuer,
+      sub: credentials?.username ?? '',
+      aud: options.service,
+      exp: now + TOKEN_LIFETIME_SECONDS,
+      nbf: now - NOT_BEFORE_SLACK_SECONDS,
+      iat: now,
+      jti: randomUUID(),
+      access: granted,
+    },
+    options.signer,
+  );
+  const body = {
+    token,
+    access_token: token,
+    expires_in: TOKEN_LIFETIME_SECONDS,
+    issued_at: new Date(now * 1000).toISOString(),
+  };
   return { status: 200, body, granted };
 }
 
