@@ -331,11 +331,18 @@ test('every annotation error the linter reports is a Warning Event on the worklo
     await new Promise((r) => setTimeout(r, 1000));
   }
   for (const name of Object.keys(broken)) {
+    // Per reporting controller: a test file running beside this one may run a controller for every
+    // namespace of the shared cluster (why.test does), and it warns about these workloads too.
     const warnings = (await eventsFor(cluster, ns, name)).filter((e) => e.reason === 'ImageTriggerInvalid') as Array<{
       count?: number;
+      reportingInstance?: string;
     }>;
-    assert.equal(warnings.length, 1, name);
-    assert.equal(warnings[0]?.count, 1, `${name}: not re-sent on each reconcile`);
+    assert.ok(warnings.length > 0, name);
+    for (const reporter of new Set(warnings.map((w) => w.reportingInstance))) {
+      const own = warnings.filter((w) => w.reportingInstance === reporter);
+      assert.equal(own.length, 1, `${name}: one Event from ${reporter}`);
+      assert.equal(own[0]?.count, 1, `${name}: not re-sent on each reconcile`);
+    }
     assert.equal(
       await containerImage(cluster, ns, `deployment/${name}`, 'app'),
       'busybox',
