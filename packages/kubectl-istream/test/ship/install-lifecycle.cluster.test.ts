@@ -28,6 +28,13 @@ const INSTALLED = [
   'deployment.apps/istream-controller',
   'service/istream-controller-metrics',
   'poddisruptionbudget.policy/istream-controller',
+  // Image lookup at admission (--admission=webhook, the default), served by the controller's pods.
+  'role.rbac.authorization.k8s.io/istream-admission-tls',
+  'rolebinding.rbac.authorization.k8s.io/istream-admission-tls',
+  'service/istream-admission',
+  'mutatingwebhookconfiguration.admissionregistration.k8s.io/istream-admission',
+  'validatingadmissionpolicy.admissionregistration.k8s.io/istream-image-lookup-guard',
+  'validatingadmissionpolicybinding.admissionregistration.k8s.io/istream-image-lookup-guard',
 ];
 
 test('install runs the pushed controller image; re-run is unchanged, a new image upgrades in place; uninstall keeps only the streams', async (t) => {
