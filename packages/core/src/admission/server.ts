@@ -2,8 +2,7 @@
 // AdmissionReviews from the informer cache (no registry call, no API call inside a request).
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { parseBindAddress } from '../controller/health-server.js';
+import { listenOn, readBody } from '../controller/listen.js';
 import type { Logger } from '../controller/log.js';
 import type { ControllerMetrics } from '../controller/metrics.js';
 import type { ImageStream } from '../imagestream/index.js';
@@ -30,20 +29,6 @@ export interface AdmissionServerOptions {
 }
 
 const maxBodyBytes = 3 * 1024 * 1024;
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBodyBytes) req.destroy(new Error('request body too large'));
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 /** The manager Runnable that serves admission on every replica. */
 export class AdmissionServer {
@@ -99,16 +84,7 @@ export class AdmissionServer {
       (req, res) => void this.handle(req, res),
     );
     this.server = server;
-    const { host, port } = parseBindAddress(this.options.bindAddress) ?? { port: 0 };
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const address = server.address() as AddressInfo;
-    const where = `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+    const where = await listenOn(server, this.options.bindAddress);
     this.options.log.info('serving admission', { address: where });
     this.resolveListening(where);
     return server;
@@ -136,7 +112,7 @@ export class AdmissionServer {
     }
     let review: AdmissionReview;
     try {
-      review = JSON.parse(await readBody(req)) as AdmissionReview;
+      review = JSON.parse((await readBody(req, maxBodyBytes)).toString('utf8')) as AdmissionReview;
       if (!review.request?.uid) throw new Error('no request.uid');
     } catch (error) {
       res.writeHead(400, { 'content-type': 'text/plain' }).end(`not an AdmissionReview: ${String(error)}\n`);

@@ -2,8 +2,7 @@
 // notifications into "import these stream tags now". It writes nothing itself: the import
 // controller re-resolves each tag by HEAD, so an event is never more than a hint.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { parseBindAddress } from '../controller/health-server.js';
+import { BodyTooLargeError, listenOn, readBody } from '../controller/listen.js';
 import type { Logger } from '../controller/log.js';
 import type { StreamObject } from '../controller/shared-informers.js';
 import { cloudEventHints, CLOUDEVENTS_BATCH_MEDIA_TYPE, CLOUDEVENTS_MEDIA_TYPE } from './cloudevents.js';
@@ -80,22 +79,6 @@ export interface ReceiptSummary {
 
 const maxBodyBytes = 1024 * 1024;
 
-class BodyTooLargeError extends Error {}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBodyBytes) req.destroy(new BodyTooLargeError());
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 function reply(res: ServerResponse, status: number, body: object): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(`${JSON.stringify(body)}\n`);
 }
@@ -124,16 +107,7 @@ export class EventReceiver {
     // Answering before the index is complete would drop hints for streams not yet listed.
     await this.options.streams.synced();
     const server: Server = createServer((req, res) => void this.handle(req, res));
-    const { host, port } = parseBindAddress(this.options.bindAddress) ?? { port: 0 };
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const address = server.address() as AddressInfo;
-    const where = `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+    const where = await listenOn(server, this.options.bindAddress);
     this.options.log.info('serving registry events', { address: where });
     this.resolveListening(where);
     await new Promise<void>((resolve) =>
@@ -170,7 +144,7 @@ export class EventReceiver {
     }
     let raw: Buffer;
     try {
-      raw = await readBody(req);
+      raw = await readBody(req, maxBodyBytes);
     } catch (error) {
       if (error instanceof BodyTooLargeError)
         return reply(res, 400, { error: `the body is over ${maxBodyBytes} bytes` });
