@@ -24,8 +24,13 @@ export function nodePackageDir(name) {
     const tgz = readdirSync(work).find((f) => f.endsWith('.tgz'));
     if (!tgz) throw new Error(`npm pack ${name}@${NODE_VERSION} wrote no archive`);
     execFileSync('tar', ['-xzf', join(work, tgz), '-C', work]);
-    // Renamed into place whole: builds running side by side never see half a package.
-    renameSync(join(work, 'package'), dir);
+    // Renamed into place whole: builds running side by side never see half a package. When two
+    // fetch at once, the second rename finds the first one's package there, which is the same.
+    try {
+      renameSync(join(work, 'package'), dir);
+    } catch (error) {
+      if (!existsSync(join(dir, 'package.json'))) throw error;
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
