@@ -165,10 +165,16 @@ export async function planTriggers(obj: KubeObject, inputs: ReactorInputs): Prom
   }
   const recorded = triggeredImages(obj);
   const written = { ...recorded };
+  const setThisPass = new Set<string>();
   for (const change of result.changes) {
     const stream = inputs.stream(change.source.namespace, change.source.stream);
     const container = change.container.name;
-    const resolvedBefore = recorded[container] !== undefined && recorded[container] !== change.oldImage;
+    // Two triggers may name one container (by name and by index): the later one replaces what
+    // the earlier one wrote in this same pass, which is no hand edit. Only the container's image
+    // before the pass is judged, once.
+    const resolvedBefore =
+      !setThisPass.has(container) && recorded[container] !== undefined && recorded[container] !== change.oldImage;
+    setThisPass.add(container);
     plan.changes.push({
       source: sourceName(namespace, change.source),
       container,

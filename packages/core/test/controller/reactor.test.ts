@@ -123,6 +123,37 @@ test('the first resolution of any placeholder is a normal roll; the write record
   );
 });
 
+test('two triggers on one container (by name and by index): the later wins, and replacing the earlier is no hand edit', async () => {
+  const tools = stream('app', [B]);
+  tools.metadata.name = 'tools';
+  const s = { 'app/ubi': stream('app', [A]), 'app/tools': tools };
+  const both = [
+    trigger('ubi:8', 'myapp'),
+    { ...(trigger('tools:8', 'myapp') as object), fieldPath: 'spec.template.spec.containers[0].image' },
+  ];
+  // The workload as the previous pass left it: the later trigger's image, recorded.
+  const moved = stream('app', ['reg.test/team/ubi@sha256:' + 'c'.repeat(64), A]);
+  const plan = await planTriggers(
+    deployment(both, [{ name: 'myapp', image: B }], [], { myapp: B }),
+    inputs({ ...s, 'app/ubi': moved }),
+  );
+  assert.deepEqual(images(plan.updated), [B], 'the index trigger, later in the annotation, has the last word');
+  assert.deepEqual(
+    plan.changes.map((c) => c.revertsManualEdit),
+    [false, false],
+    'the second change replaces the first one of the same pass, not a hand edit',
+  );
+  const handEdit = await planTriggers(
+    deployment(both, [{ name: 'myapp', image: 'nginx:1.25' }], [], { myapp: B }),
+    inputs(s),
+  );
+  assert.deepEqual(
+    handEdit.changes.map((c) => c.revertsManualEdit),
+    [true, false],
+    'a hand edit is judged once, on the image the pass started from',
+  );
+});
+
 test('nothing changes when the workload already shows the current item, the tag has no items, or the trigger is paused', async () => {
   const s = { 'app/ubi': stream('app', [B, A]) };
   assert.equal(

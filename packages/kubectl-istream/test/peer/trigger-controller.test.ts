@@ -1,0 +1,58 @@
+// istream's controller on the scenario OpenShift's image trigger controller was recorded on
+// (packages/core/test/fixtures/peer/trigger-controller.json, `npm run peer -- record controller`):
+// same streams, workloads and phases on the real control plane, then the pod templates compared
+// container by container. Only the deliberate differences of trigger-vectors.ts may remain.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { defer } from '@istream/test-harness';
+import { cli, clusterWithCrd, runController } from '../controller/support.js';
+import { createScenario, runPhase, settledSnapshot, type ScenarioNamespaces } from './trigger-scenario.js';
+import { compare, deliberateDifferences, loadVectors, type Comparison } from './trigger-vectors.js';
+
+const istreamAnnotations = new Set(['istream.io/triggered-images']);
+
+test("istream's controller leaves the pod templates OpenShift's trigger controller left, before and after a tag move and a rollback", async (t) => {
+  const vectors = loadVectors();
+  const cluster = await clusterWithCrd();
+  const names: ScenarioNamespaces = {
+    ns: await cluster.createNamespace('peer-replay'),
+    other: await cluster.createNamespace('peer-replay-other'),
+    denied: await cluster.createNamespace('peer-replay-denied'),
+  };
+  defer(t, () => cluster.kubectl(['delete', 'namespace', ...Object.values(names), '--wait=false']));
+  await createScenario(cluster.kubectl, vectors.scenario, names);
+  // All namespaces, as OpenShift's controller reads streams: the cross-namespace triggers need it.
+  const controller = await runController(cluster.kubeconfig, '');
+  defer(t, () => controller.stop());
+
+  const result: Comparison = { unexplained: [], named: {} };
+  for (const [i, phase] of vectors.scenario.phases.entries()) {
+    const recorded = vectors.phases[i]!;
+    assert.equal(recorded.name, phase.name);
+    if (i > 0)
+      await runPhase(cluster.kubectl, vectors.scenario, phase, names, async (namespace, tag) => {
+        await cli(['rollback', tag, '-n', namespace, '--kubeconfig', cluster.kubeconfig]);
+      });
+    const snap = await settledSnapshot(cluster.kubectl, vectors.scenario, names);
+    // The same scenario was replayed: the streams hold what they held under OpenShift's controller.
+    assert.deepEqual(snap.streams, recorded.streams, `${phase.name}: the streams differ from the recording`);
+    compare(vectors, i, snap, result);
+
+    // OpenShift's controller writes nothing but images and reports nothing; istream records what
+    // each trigger wrote (to tell a hand edit from a first resolution) and says so in Events.
+    assert.deepEqual(recorded.annotations, {});
+    assert.deepEqual(recorded.events, []);
+    for (const [workload, annotations] of Object.entries(snap.annotations))
+      assert.deepEqual(
+        Object.keys(annotations).filter((k) => !istreamAnnotations.has(k)),
+        [],
+        `${phase.name}: ${workload} has annotations nobody wrote`,
+      );
+    for (const event of snap.events)
+      assert.match(event, / (Normal ImageTriggered|Warning ImageTriggerInvalid|Warning ImageTriggerForbidden)$/);
+  }
+  t.diagnostic(`deliberate differences: ${JSON.stringify(result.named)}`);
+  assert.deepEqual(result.unexplained, [], 'differences from OpenShift that no deliberate difference explains');
+  for (const name of Object.keys(deliberateDifferences))
+    assert.ok((result.named[name] ?? 0) > 0, `deliberate difference ${name} no longer differs from OpenShift`);
+});
