@@ -50,34 +50,25 @@ function startController(binary, kubeconfig, namespace, logFile) {
   };
 }
 
+/** A recording another controller took part in; it is thrown away and made again. */
+class Interference extends Error {}
+
 /** Fails the recording when an istream controller (another process on the shared cluster) acted. */
 function assertOnlyOpenShiftActed(phase) {
   const touched = Object.entries(phase.annotations).filter(([, a]) =>
     Object.keys(a).some((k) => k.startsWith('istream.io/')),
   );
   if (touched.length > 0 || phase.events.length > 0) {
-    throw new Error(
-      `something besides OpenShift's controller wrote the scenario (${touched.map(([n]) => n).join(', ')} ${phase.events.join(', ')}): ` +
-        'an istream controller watching all namespaces is running on this cluster; record again when it has stopped',
+    throw new Interference(
+      `something besides OpenShift's controller wrote the scenario (${[...touched.map(([n]) => n), ...phase.events].slice(0, 5).join(', ')}...): ` +
+        'an istream controller watching all namespaces runs on this cluster',
     );
   }
 }
 
-export async function record({ root, log }) {
-  const source = ocmSource(process.env);
-  const { attachCluster } = await importBuilt(root, 'test/harness/dist/src/cluster/shared.js');
-  const runs = await importBuilt(root, 'packages/kubectl-istream/dist/test/peer/trigger-scenario.js');
-  const { imageStreamCrd } = await importBuilt(root, 'packages/kubectl-istream/dist/src/install-manifests.js');
-  const { runCommand, kubectlOk } = await importBuilt(root, 'test/harness/dist/src/cluster/kubectl.js');
-  const cluster = attachCluster(sandboxCluster(process.env));
-  const binary = await buildTriggerController({ root, source, log });
-  const peer = { ...(await sourceIdentity(source)), internalRegistryHostname: INTERNAL_REGISTRY };
-
+/** One run of the scenario under OpenShift's controller, in fresh namespaces; returns the phases. */
+async function recordOnce({ cluster, runs, runCommand, root, binary, log }) {
   const kubectl = cluster.kubectl;
-  const ok = (args, options) => kubectlOk(kubectl, args, options);
-  await ok(['apply', '-f', '-'], { input: JSON.stringify(imageStreamCrd()) });
-  await ok(['wait', '--for=condition=Established', '--timeout=60s', 'crd/imagestreams.image.openshift.io']);
-
   const scenario = buildScenario();
   const names = {
     ns: await cluster.createNamespace('peer-ctrl'),
@@ -107,9 +98,14 @@ export async function record({ root, log }) {
   try {
     await runs.createScenario(kubectl, scenario, names);
     controller = startController(binary, cluster.kubeconfig, names.ns, join(logDir, `${names.ns}.log`));
+    let before = JSON.stringify(runs.createdTemplates(scenario));
     for (const [i, phase] of scenario.phases.entries()) {
       if (i > 0) await runs.runPhase(kubectl, scenario, phase, names, rollback);
-      const snap = await runs.settledSnapshot(kubectl, scenario, names);
+      // Every phase of the scenario moves some workload: wait until the controller has acted.
+      const moved = (snap) => JSON.stringify(snap.workloads) !== before;
+      const snap = await runs.settledSnapshot(kubectl, scenario, names, moved);
+      if (!moved(snap)) throw new Error(`${phase.name}: OpenShift's controller changed no workload within the timeout`);
+      before = JSON.stringify(snap.workloads);
       assertOnlyOpenShiftActed(snap);
       phases.push({ name: phase.name, ...snap });
       log(`${phase.name}: settled`);
@@ -118,7 +114,37 @@ export async function record({ root, log }) {
     await controller?.stop();
     for (const ns of Object.values(names)) await kubectl(['delete', 'namespace', ns, '--wait=false']);
   }
-  const text = `${JSON.stringify({ peer, scenario, phases }, null, 1)}\n`;
+  return { scenario, phases };
+}
+
+export async function record({ root, log }) {
+  const source = ocmSource(process.env);
+  const { attachCluster } = await importBuilt(root, 'test/harness/dist/src/cluster/shared.js');
+  const runs = await importBuilt(root, 'packages/kubectl-istream/dist/test/peer/trigger-scenario.js');
+  const { imageStreamCrd } = await importBuilt(root, 'packages/kubectl-istream/dist/src/install-manifests.js');
+  const { runCommand, kubectlOk } = await importBuilt(root, 'test/harness/dist/src/cluster/kubectl.js');
+  const cluster = attachCluster(sandboxCluster(process.env));
+  const binary = await buildTriggerController({ root, source, log });
+  const peer = { ...(await sourceIdentity(source)), internalRegistryHostname: INTERNAL_REGISTRY };
+
+  await kubectlOk(cluster.kubectl, ['apply', '-f', '-'], { input: JSON.stringify(imageStreamCrd()) });
+  await kubectlOk(cluster.kubectl, [
+    'wait',
+    '--for=condition=Established',
+    '--timeout=60s',
+    'crd/imagestreams.image.openshift.io',
+  ]);
+
+  let recorded;
+  for (let attempt = 1; !recorded; attempt++) {
+    try {
+      recorded = await recordOnce({ cluster, runs, runCommand, root, binary, log });
+    } catch (e) {
+      if (!(e instanceof Interference) || attempt === 3) throw e;
+      log(`${e.message}; recording again (attempt ${attempt + 1} of 3)`);
+    }
+  }
+  const text = `${JSON.stringify({ peer, ...recorded }, null, 1)}\n`;
   const out = join(root, VECTORS);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, text);

@@ -1,8 +1,8 @@
 // Command istream-peer-trigger runs OpenShift's image trigger controller on its own, against
 // any kubeconfig, so istream's replay tests can compare against what OpenShift really does.
 // It is built inside an openshift-controller-manager source tree (scripts/peer/controller.mjs
-// copies it to cmd/istream-peer-trigger) and wires the same sources as that tree's
-// RunImageTriggerController for the apps/v1 and batch/v1 kinds. Workloads are watched in one
+// lays it in as cmd/istream-peer-trigger with go build -overlay) and wires the same sources as
+// that tree's RunImageTriggerController for the apps/v1 and batch/v1 kinds. Workloads are watched in one
 // namespace only, so the shared sandbox's other namespaces (where istream's own controller
 // runs for other tests) are never touched; image streams are watched everywhere because
 // cross-namespace triggers read them.

@@ -182,6 +182,13 @@ export function podTemplate(item: KubeItem): PodTemplate {
   return { c: list(spec.containers), ...(init.length ? { i: init } : {}) };
 }
 
+/** Every workload's pod template as the scenario creates it, by name (sorted, as snapshots are). */
+export function createdTemplates(scenario: TriggerScenario): Record<string, PodTemplate> {
+  const names = scenario.workloads.map((w) => w.metadata.name).sort();
+  const byName = new Map(scenario.workloads.map((w) => [w.metadata.name, w]));
+  return Object.fromEntries(names.map((n) => [n, podTemplate(byName.get(n)!)]));
+}
+
 async function listJson<T>(kubectl: Kubectl, resource: string, namespace: string): Promise<T[]> {
   return (JSON.parse(await kubectlOk(kubectl, ['get', resource, '-o', 'json'], { namespace })) as { items: T[] }).items;
 }
@@ -251,33 +258,39 @@ export async function snapshot(
     for (const s of await listJson<StreamItem>(kubectl, 'imagestreams', namespace))
       streams[`${namespace}/${s.metadata.name}`] = streamState(s);
   }
-  const sortedStreams = Object.fromEntries(Object.entries(streams).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return normalise(
+  const taken = normalise(
     {
       workloads,
       annotations,
       events: [
         ...new Set(ours.map((e) => `${e.involvedObject.kind}/${e.involvedObject.name} ${e.type} ${e.reason}`)),
       ].sort(),
-      streams: sortedStreams,
+      streams,
     },
     scenario,
     names,
   );
+  // Sorted by the placeholder names, which do not change between runs.
+  taken.streams = Object.fromEntries(Object.entries(taken.streams).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return taken;
 }
 
 /**
- * Snapshots until the workloads have not changed for `quietMs` (a controller that reconciles
- * everything has nothing left to write), or throws after `timeoutMs`.
+ * Snapshots until the workloads have not changed for `quietMs` and `done` holds (a controller
+ * under load may not have started on the phase when the templates first look quiet). After
+ * `timeoutMs` a quiet snapshot is returned as it is, so the caller reports what differs; one that
+ * is still changing throws.
  */
 export async function settledSnapshot(
   kubectl: Kubectl,
   scenario: TriggerScenario,
   names: ScenarioNamespaces,
+  done: (snap: PhaseSnapshot) => boolean,
   options: { quietMs?: number; timeoutMs?: number } = {},
 ): Promise<PhaseSnapshot> {
   const quietMs = options.quietMs ?? 8000;
-  const deadline = Date.now() + (options.timeoutMs ?? 180_000);
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const deadline = Date.now() + timeoutMs;
   let last = await snapshot(kubectl, scenario, names);
   let since = Date.now();
   for (;;) {
@@ -285,8 +298,8 @@ export async function settledSnapshot(
     const next = await snapshot(kubectl, scenario, names);
     if (JSON.stringify(next.workloads) !== JSON.stringify(last.workloads)) since = Date.now();
     last = next;
-    if (Date.now() - since >= quietMs) return last;
-    if (Date.now() > deadline)
-      throw new Error(`the workloads did not settle within ${options.timeoutMs ?? 180_000} ms`);
+    const quiet = Date.now() - since >= quietMs;
+    if (quiet && (done(last) || Date.now() > deadline)) return last;
+    if (Date.now() > deadline) throw new Error(`the workloads were still changing after ${timeoutMs} ms`);
   }
 }

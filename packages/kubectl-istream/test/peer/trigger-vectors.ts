@@ -2,10 +2,11 @@
 // comparison of istream's pod templates with it. Every difference must be one of the deliberate
 // ones below (README "Differences from oc"), and each of those must show up as exactly the
 // template it predicts: a rule that no longer differs from OpenShift fails the replay too.
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
-  podTemplate,
+  createdTemplates,
   type Container,
   type PhaseSnapshot,
   type PodTemplate,
@@ -23,8 +24,8 @@ export function loadVectors(): TriggerVectors {
 /** The image each container had when the scenario created its workload, by `workload/container`. */
 function createdImages(vectors: TriggerVectors): Map<string, string> {
   const images = new Map<string, string>();
-  for (const w of vectors.scenario.workloads)
-    for (const [container, image] of containers(podTemplate(w))) images.set(`${w.metadata.name}/${container}`, image);
+  for (const [name, template] of Object.entries(createdTemplates(vectors.scenario)))
+    for (const [container, image] of containers(template)) images.set(`${name}/${container}`, image);
   return images;
 }
 
@@ -72,12 +73,14 @@ export const deliberateDifferences: Record<string, DeliberateDifference> = {
     istream: (_openshift, ctx) => ctx.created.get(ctx.key) ?? '',
   },
   'cross-namespace-access': {
-    readme: 'A trigger on a stream of another namespace fires only where',
+    readme:
+      "A trigger on a stream of another namespace fires only where the workload's service accounts may `get imagestreams/layers` there",
     covers: (key) => denied.has(key),
     istream: (_openshift, ctx) => ctx.created.get(ctx.key) ?? '',
   },
   'local-without-repository': {
-    readme: '`referencePolicy: Local` on a stream without `status.dockerImageRepository`',
+    readme:
+      "`referencePolicy: Local` on a stream without `status.dockerImageRepository` resolves to the item's own `dockerImageReference`",
     covers: (key) => localWithoutRepository.has(key),
     istream: sourceOfLocal,
   },
@@ -120,5 +123,21 @@ export function compare(vectors: TriggerVectors, index: number, istream: PhaseSn
         into.named[rule[0]] = (into.named[rule[0]] ?? 0) + 1;
       }
     }
+  }
+}
+
+const readmePath = fileURLToPath(new URL('../../../../../README.md', import.meta.url));
+
+/**
+ * What both replays conclude with: no difference outside the deliberate ones, each deliberate one
+ * still seen, and each listed in README "Differences from oc".
+ */
+export function assertOnlyDeliberateDifferences(result: Comparison): void {
+  assert.deepEqual(result.unexplained, [], 'differences from OpenShift that no deliberate difference explains');
+  const differences = /## Differences from oc\n([\s\S]*?)\n## /.exec(readFileSync(readmePath, 'utf8'))?.[1] ?? '';
+  const flat = (text: string) => text.replace(/\s+/g, ' ');
+  for (const [name, d] of Object.entries(deliberateDifferences)) {
+    assert.ok((result.named[name] ?? 0) > 0, `deliberate difference ${name} no longer differs from OpenShift`);
+    assert.ok(flat(differences).includes(flat(d.readme)), `README "Differences from oc" does not list ${name}`);
   }
 }
