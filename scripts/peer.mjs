@@ -23,5 +23,11 @@ if (verb !== 'record' || unknown.length > 0) {
 for (const name of chosen) {
   const peer = await import(pathToFileURL(join(root, 'scripts', 'peer', `${name}.mjs`)).href);
   const log = (line) => console.error(`[${name}] ${line}`);
-  await peer.record({ root, log });
+  try {
+    await peer.record({ root, log });
+  } catch (error) {
+    // A recorder's errors already say what to set or fix; the stack adds nothing for the user.
+    console.error(`peer ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
 }
