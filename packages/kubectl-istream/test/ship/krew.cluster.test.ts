@@ -5,17 +5,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { sharedCluster } from '@istream/test-harness/cluster/index';
+import { defer } from '@istream/test-harness';
 import { ensureKrew, packageDir } from './support.js';
 
-test('krew validates the manifest and installs the linux/amd64 archive from it', async () => {
+test('krew validates the manifest and installs the linux/amd64 archive from it', async (t) => {
   const { kubectlPath } = await sharedCluster();
   const krew = ensureKrew();
   const work = mkdtempSync(join(tmpdir(), 'istream-krew-'));
+  // Five release archives and a krew root: a third of a gigabyte per run if left behind.
+  defer(t, () => rmSync(work, { recursive: true, force: true }));
   const release = join(work, 'release');
   const archives = execFileSync(process.execPath, [join(packageDir, 'ship/executables.mjs'), '--out', release], {
     encoding: 'utf8',

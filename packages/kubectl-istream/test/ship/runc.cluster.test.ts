@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defer } from '@istream/test-harness';
@@ -41,6 +41,8 @@ interface LogLine {
 
 test('the image, run by runc as a pod would run it, loads the in-cluster config, takes the Lease and rolls a triggered Deployment', async (t) => {
   const work = mkdtempSync(join(tmpdir(), 'istream-runc-'));
+  // The image layout and the unpacked root filesystem: 220 MB per run if left behind.
+  defer(t, () => rmSync(work, { recursive: true, force: true }));
   const layout = new OciLayout(join(work, 'layout'));
   buildImageLayout(layout.dir);
   const { config, layers } = layout.image('amd64');

@@ -175,6 +175,12 @@ export function kubeletConfig(layout: NodeLayout, settings: KubeletSettings): st
         'imagefs.available': '1%',
         'nodefs.inodesFree': '1%',
       },
+      // The kubelet measures usage against the whole disk, so a busy shared machine sits above its
+      // default 85% mark and image GC deletes the preloaded pause image, which no registry serves:
+      // every later pod then fails in RunPodSandbox (a cold CI run saw it). The test images are
+      // small and the node lives for one run: nothing here needs the kubelet to collect them.
+      imageGCHighThresholdPercent: 100,
+      imageGCLowThresholdPercent: 99,
       serializeImagePulls: false,
       // Pods start and stop within a test: report their status promptly.
       syncFrequency: '10s',
