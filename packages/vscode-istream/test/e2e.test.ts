@@ -632,25 +632,37 @@ spec:
       },
     );
 
-    await t.test('"Pin every image in this file" writes each image\'s digest with the tag in a comment', async () => {
-      const { stdout } = await run('skopeo', [
-        'inspect',
-        '--tls-verify=false',
-        '--format',
-        '{{.Digest}}',
-        `docker://${imageRef}`,
-      ]);
-      const appDigest = stdout.trim();
-      await open(pinFile);
-      await runCommand(page, 'istream: Pin every image in this file to its digest');
-      await pickQuickItem(page, 'the tag kept in a comment');
-      const pinnedApp = `image: ${imageRef.replace(/:[^:/]+$/, '')}@${appDigest} # ${imageRef}`;
-      const text = await waitForText(page, (t) => t.includes(pinnedApp) && t.includes(`# ${otherRef}`));
-      await editor.screenshot('pin-every-image');
-      assert.ok(text.includes(pinnedApp), text);
-      assert.match(text, new RegExp(`image: \\S+@sha256:[0-9a-f]{64} # ${escapeRegExp(otherRef)}`), text);
-      await page.keyboard.press('Control+S');
-    });
+    await t.test(
+      '"Pin every image in this file" writes each image\'s digest, the tag in a comment or in tag@digest form',
+      async () => {
+        const { stdout } = await run('skopeo', [
+          'inspect',
+          '--tls-verify=false',
+          '--format',
+          '{{.Digest}}',
+          `docker://${imageRef}`,
+        ]);
+        const appDigest = stdout.trim();
+        await open(pinFile);
+        await runCommand(page, 'istream: Pin every image in this file to its digest');
+        await pickQuickItem(page, 'the tag kept in a comment');
+        const pinnedApp = `image: ${imageRef.replace(/:[^:/]+$/, '')}@${appDigest} # ${imageRef}`;
+        const text = await waitForText(page, (t) => t.includes(pinnedApp) && t.includes(`# ${otherRef}`));
+        await editor.screenshot('pin-every-image');
+        assert.ok(text.includes(pinnedApp), text);
+        assert.match(text, new RegExp(`image: \\S+@sha256:[0-9a-f]{64} # ${escapeRegExp(otherRef)}`), text);
+
+        // The other choice, on the file as it was.
+        await page.keyboard.press('Control+Z');
+        await waitForText(page, (t) => !t.includes('@sha256:'));
+        await runCommand(page, 'istream: Pin every image in this file to its digest');
+        await pickQuickItem(page, 'tag@digest');
+        const tagged = await waitForText(page, (t) => t.includes(`image: ${imageRef}@${appDigest}`));
+        assert.match(tagged, new RegExp(`image: ${escapeRegExp(otherRef)}@sha256:[0-9a-f]{64}$`, 'm'), tagged);
+        assert.ok(!tagged.includes(' # '), tagged);
+        await page.keyboard.press('Control+S');
+      },
+    );
 
     await t.test('"Add an image-stream trigger" adds the annotation for the container under the cursor', async () => {
       await open(hoverFile);
