@@ -3,7 +3,7 @@
 // - require of extension.cjs in a fresh process (what VS Code pays on activation), `vscode` stubbed;
 // - a new language worker to its first validation (what the first squiggle waits for);
 // - keystroke to diagnostics on a 5,000-line file through the worker: one character typed, then
-//   validate, 200 times at two spots.
+//   validate, 200 times at two spots, each edit in every bundle's worker in turn.
 // Usage (after `corepack pnpm --filter vscode-istream run bundle`):
 //   node bench/editor/run.mjs [--bundle DIR]... [--rounds 5]
 // DIR defaults to packages/vscode-istream/out; give two to compare (e.g. an older build's out/).
@@ -81,20 +81,26 @@ const big = (() => {
   );
 })();
 
-async function keystrokes(script) {
-  const worker = startWorker(script);
-  await worker.validate(big);
+/**
+ * One character typed, then validate, at two spots; edit by edit in every bundle's worker in turn,
+ * so that the machine's load falls on all bundles alike. Returns each bundle's times.
+ */
+async function keystrokes(scripts) {
+  const workers = scripts.map(startWorker);
+  await Promise.all(workers.map((w) => w.validate(big)));
   const spots = [big.indexOf('app-3"'), big.lastIndexOf('app-')];
-  const times = [];
+  const times = scripts.map(() => []);
   let text = big;
   for (let i = 0; i < 200; i++) {
     const at = spots[i < 100 ? 0 : 1] + (i % 100);
     text = `${text.slice(0, at)}x${text.slice(at)}`;
-    const started = performance.now();
-    await worker.validate(text);
-    times.push(performance.now() - started);
+    for (const [b, worker] of workers.entries()) {
+      const started = performance.now();
+      await worker.validate(text);
+      times[b].push(performance.now() - started);
+    }
   }
-  await worker.stop();
+  await Promise.all(workers.map((w) => w.stop()));
   return times;
 }
 
@@ -115,7 +121,8 @@ for (let r = 0; r < rounds; r++) {
     res.first.push(await firstValidationMs(join(res.dir, 'language-worker.cjs')));
   }
 }
-for (const res of results) res.keys = await keystrokes(join(res.dir, 'language-worker.cjs'));
+const keyTimes = await keystrokes(results.map((res) => join(res.dir, 'language-worker.cjs')));
+for (const [b, res] of results.entries()) res.keys = keyTimes[b];
 
 console.log(
   `5,000-line file: ${big.split('\n').length - 1} lines, ${(big.length / 1024).toFixed(0)} KB; ${rounds} rounds; load average ${(

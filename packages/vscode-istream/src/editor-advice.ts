@@ -1,6 +1,6 @@
 // The registry client and the kubeconfig loader are shared with kubectl-istream, and their errors
 // end in command-line advice ("use --insecure", "pass --kubeconfig"). In the editor there are no
-// flags: the advice names the setting or the environment that does the same.
+// flags: the advice names the setting, the environment or the command that does the same.
 
 /** [the command-line advice, what to do instead in VS Code]; `HOST` stands for the registry. */
 const rewrites: ReadonlyArray<[RegExp, string]> = [
@@ -19,6 +19,13 @@ const rewrites: ReadonlyArray<[RegExp, string]> = [
   [
     /pass --context or set current-context/,
     'name a context in the istream.cluster.context setting or set current-context in the kubeconfig',
+  ],
+  // The editor reads docker's credentials only; a namespace's pull secret does not reach a hover.
+  [/, or give the namespace a pull secret for it\)/, ': the editor reads the credentials it stores)'],
+  // In the editor the context asked for comes from the setting only.
+  [
+    /(context ".*" does not exist in the kubeconfig \(contexts: .*\))$/,
+    '$1: name one of them in the istream.cluster.context setting, or empty it for the current context',
   ],
 ];
 

@@ -17,7 +17,8 @@ export class ClusterStatusItem implements vscode.Disposable {
   show(context: KubeContext): void {
     if (context.kind === 'context' && context.reachable) {
       this.item.text = `$(cloud) istream: ${context.name}`;
-      this.item.tooltip = `Image streams are looked up in kube context "${context.name}", namespace ${context.namespace} (${context.server}): ${context.streamTags} stream tags`;
+      const tags = `${context.streamTags} stream tag${context.streamTags === 1 ? '' : 's'}`;
+      this.item.tooltip = `Image streams are looked up in kube context "${context.name}", namespace ${context.namespace} (${context.server}): ${tags}`;
     } else if (context.kind === 'context') {
       this.item.text = `$(warning) istream: ${context.name} unreachable`;
       this.item.tooltip = `No image streams from kube context "${context.name}", namespace ${context.namespace}: ${context.reason}`;

@@ -2,87 +2,38 @@
 // the worker's service options (workspace files first, the cluster second) give from.name
 // completion and the triggered container's hover the stream tags the cluster holds.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { parse, stringify } from 'yaml';
-import { applyObject, connectCluster, imageStreamClient } from '@istream/core/cluster';
-import { newImageStream } from '@istream/core/imagestream';
 import { createLanguageService } from '@istream/core/language';
-import { sharedCluster, type ClusterInstance } from '@istream/test-harness/cluster/index';
-import { imageStreamCrd } from 'kubectl-istream/dist/src/install-manifests.js';
+import type { ClusterInstance } from '@istream/test-harness/cluster/index';
 import { clusterStreamSource } from '../src/stream-sources.js';
 import { resolveKubeContext } from '../src/kube-context.js';
 import { startLanguageWorker } from '../src/language-client.js';
 import { clusterTimeoutMs, serviceOptions } from '../src/service-options.js';
 import { readSettings } from '../src/settings.js';
+import { clusterStreamsFixture, type ClusterStreams } from './cluster-streams-fixture.js';
 import { bundleExtension } from './packaging.js';
 import { defer } from '@istream/test-harness';
 
-const current = 'sha256:' + 'a'.repeat(64);
-const previous = 'sha256:' + 'b'.repeat(64);
-
+let fixture: ClusterStreams;
 let cluster: ClusterInstance;
 let namespace: string;
+let current: string;
+let previous: string;
 let workDir: string;
 /** The admin kubeconfig with the test namespace as its current context's namespace. */
 let kubeconfig: string;
 
 before(async () => {
-  cluster = await sharedCluster();
   workDir = await mkdtemp(join(tmpdir(), 'istream-vscode-cluster-'));
-  const admin = connectCluster({ kubeconfig: cluster.kubeconfig }, {});
-  await applyObject(admin, imageStreamCrd());
-  const established = await cluster.kubectl([
-    'wait',
-    '--for=condition=Established',
-    '--timeout=60s',
-    `crd/${imageStreamCrd().metadata.name}`,
-  ]);
-  assert.equal(established.code, 0, established.stderr);
-  namespace = await cluster.createNamespace('istream-vscode');
-
-  const config = parse(await readFile(cluster.kubeconfig, 'utf8')) as {
-    'current-context': string;
-    contexts: Array<{ name: string; context: { namespace?: string } }>;
-  };
-  for (const c of config.contexts) if (c.name === config['current-context']) c.context.namespace = namespace;
-  kubeconfig = join(workDir, 'kubeconfig');
-  await writeFile(kubeconfig, stringify(config));
-
-  const stream = newImageStream('app', namespace);
-  stream.status = {
-    dockerImageRepository: '',
-    tags: [
-      {
-        tag: 'v1',
-        items: [
-          {
-            created: '2026-11-02T10:00:00Z',
-            dockerImageReference: `registry.example.com/app@${current}`,
-            image: current,
-            generation: 2,
-          },
-          {
-            created: '2026-11-01T10:00:00Z',
-            dockerImageReference: `registry.example.com/app@${previous}`,
-            image: previous,
-            generation: 1,
-          },
-        ],
-      },
-    ],
-  };
-  await imageStreamClient(connectCluster({ kubeconfig }, {})).update(namespace, 'app', () => ({
-    stream,
-    changed: true,
-    specChanged: true,
-    statusChanged: true,
-  }));
+  fixture = await clusterStreamsFixture(workDir);
+  ({ cluster, namespace, kubeconfig, current, previous } = fixture);
 });
 
 after(async () => {
+  await fixture?.remove();
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 

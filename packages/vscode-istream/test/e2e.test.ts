@@ -1,9 +1,10 @@
 // The packaged extension in a real VS Code (code-server 4.100.3) driven through chromium: what a
-// user sees for the trigger mistakes, the quick fix, completion, hover against a real registry, and
-// a 1 MB annotation. Screenshots of each step go to test-results/vscode/.
+// user sees for the trigger mistakes, the quick fix, completion, hover against a real registry and
+// the shared cluster (also while either is unreachable), the commands, and a 1 MB annotation.
+// Screenshots of each step go to test-results/vscode/; those the README shows have its images' names.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,12 +13,16 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createLanguageService } from '@istream/core/language';
 import { defer, pushFixtures, startEditor, startRegistry } from '@istream/test-harness';
+import { sharedCluster } from '@istream/test-harness/cluster/index';
+import { clusterStreamsFixture } from './cluster-streams-fixture.js';
+import { cuttableLink } from './cuttable-link.js';
 import { packageExtension, packageProbe } from './packaging.js';
 import { readProbe, waitForProbe, type ProbeDiagnostic } from './probe.js';
 import {
   chooseCodeAction,
   closeWidgets,
   codeActionTitles,
+  escapeRegExp,
   goTo,
   openSuggestions,
   hoverBlocks,
@@ -27,6 +32,7 @@ import {
   problems,
   runCommand,
   squiggles,
+  statusBarEntry,
   suggestionRows,
   suggestions,
   visibleText,
@@ -94,7 +100,7 @@ spec:
 `;
 
 test(
-  'vscode-istream in code-server: diagnostics, quick fix, completion, hover, a 1 MB annotation',
+  'vscode-istream in code-server: diagnostics, quick fix, completion, hover, commands, failing sources, a 1 MB annotation',
   { timeout: 15 * 60_000 },
   async (t) => {
     const log = (line: string): void => t.diagnostic(line);
@@ -204,14 +210,44 @@ metadata:
     const bigFile = join(workspace, 'big-annotation.yaml');
     await writeFile(bigFile, bigAnnotationManifest());
 
+    // The same plain-HTTP registry under a host name not in istream.registry.insecureHosts (defect 4).
+    const untrustedImage = `localhost:${new URL(`http://${registry.host}`).port}/docker/schema2:1.0`;
+    const untrustedFile = join(workspace, 'untrusted-host.yaml');
+    const untrustedText = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: untrusted\nspec:\n  containers:\n  - name: app\n    image: ${untrustedImage}\n`;
+    await writeFile(untrustedFile, untrustedText);
+    // The registry and the kube context's API server behind paths this test cuts and restores
+    // (defect 6): both down when the editor starts. The kube context's namespace holds app:v1.
+    const registryLink = await cuttableLink(registry.host, { up: false });
+    defer(t, () => registryLink.cut());
+    const apiServerLink = await cuttableLink(new URL((await sharedCluster()).server).host, { up: false });
+    defer(t, () => apiServerLink.cut());
+    const clusterStreams = await clusterStreamsFixture(work, `https://${apiServerLink.host}`);
+    defer(t, () => clusterStreams.remove());
+    const sourcesImage = `${registryLink.host}/docker/schema2:1.0`;
+    const sourcesFile = join(workspace, 'failing-sources.yaml');
+    const sourcesText = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  annotations:
+    image.openshift.io/triggers: '[{"from":{"kind":"ImageStreamTag","name":"app:v1"},"fieldPath":"spec.template.spec.containers[?(@.name==\\"web\\")].image"}]'
+spec:
+  template:
+    spec:
+      containers:
+      - name: web
+        image: ${sourcesImage}
+`;
+    await writeFile(sourcesFile, sourcesText);
+
     const probeOut = join(work, 'probe.json');
     started = Date.now();
     const editor = await startEditor({
       vsix: [probeVsix, vsix],
       workspace,
       screenshotDir,
-      settings: { 'istream.registry.insecureHosts': [registry.host], 'istream.cluster.enabled': false },
-      env: { ISTREAM_PROBE_OUT: probeOut },
+      settings: { 'istream.registry.insecureHosts': [registry.host, registryLink.host] },
+      env: { ISTREAM_PROBE_OUT: probeOut, KUBECONFIG: clusterStreams.kubeconfig },
       log,
     });
     defer(t, () => editor.stop());
@@ -267,7 +303,7 @@ metadata:
           row.text,
         );
         await goTo(page, paused.range.start); // scrolls the squiggle into view for the screenshot
-        await editor.screenshot('1-paused-string-diagnostic');
+        await editor.screenshot('diagnostic');
       },
     );
 
@@ -279,7 +315,7 @@ metadata:
       const titles = await openCodeActions(page);
       const fix = titles.find((title) => /paused/i.test(title));
       assert.ok(fix, `a quick fix for "paused" is offered: ${JSON.stringify(titles)}`);
-      await editor.screenshot('2-quick-fix-menu');
+      await editor.screenshot('quick-fix');
       await chooseCodeAction(page, fix);
 
       await squiggles(page).first().waitFor({ state: 'detached', timeout: 30_000 });
@@ -288,7 +324,7 @@ metadata:
       assert.ok(!text.includes('"paused":"false"'));
       const after = await waitForProbe(probeOut, (p) => (p.diagnostics[pausedFile] ?? []).length === 0);
       assert.deepEqual(after.diagnostics[pausedFile] ?? [], []);
-      await editor.screenshot('3-quick-fix-applied');
+      await editor.screenshot('quick-fix-applied');
     });
 
     await t.test(
@@ -305,7 +341,7 @@ metadata:
           'paused-not-boolean',
         ]);
         await squiggles(page).nth(3).waitFor({ timeout: 30_000 });
-        await editor.screenshot('1b-every-mistake-at-once');
+        await editor.screenshot('every-mistake');
 
         await goTo(page, positionOf(mistakesText, 'shop-web:latest'));
         const titles = await codeActionTitles(page);
@@ -325,7 +361,7 @@ metadata:
         'only the real mistake; no YAML syntax error, no "containers: none"',
       );
       assert.deepEqual(shown.diagnostics[chartFile], await lintJson(chartFile));
-      await editor.screenshot('1c-helm-template-and-patch');
+      await editor.screenshot('helm-and-kustomize');
     });
 
     await t.test('completion inside fieldPath lists the path of every container', async () => {
@@ -341,7 +377,7 @@ metadata:
       }
       await goTo(page, cursor);
       const labels = await suggestions(page);
-      await editor.screenshot('4-fieldpath-completion');
+      await editor.screenshot('fieldpath-completion-every-container');
       await closeWidgets(page);
       for (const item of expected) {
         assert.ok(
@@ -359,7 +395,7 @@ metadata:
         await goTo(page, cursor);
         await openSuggestions(page);
         const rows = await suggestionRows(page);
-        await editor.screenshot('4c-fieldpath-completion-names');
+        await editor.screenshot('fieldpath-completion');
         // Names first (containers, then init containers), then the index forms: not alphabetical.
         assert.deepEqual(
           rows.map((r) => [r.label, r.detail.trim()]),
@@ -382,7 +418,7 @@ metadata:
         await page.keyboard.type('cach');
         await page.waitForTimeout(300);
         const filtered = await suggestionRows(page);
-        await editor.screenshot('4d-fieldpath-completion-typed');
+        await editor.screenshot('fieldpath-completion-typed');
         assert.deepEqual(
           filtered[0] && [filtered[0].label, filtered[0].detail.trim()],
           ['cache', ''],
@@ -401,7 +437,7 @@ metadata:
       const inside = positionOf(fromNameText, '"name":""');
       await goTo(page, { line: inside.line, character: inside.character + '"name":"'.length });
       const labels = await suggestions(page);
-      await editor.screenshot('4b-from-name-completion');
+      await editor.screenshot('from-name-completion');
       await closeWidgets(page);
       assert.ok(
         labels.some((label) => label.startsWith('shop-api:v2')),
@@ -415,7 +451,7 @@ metadata:
       await goTo(page, { line: slot.line, character: slot.character + 3 });
       await openSuggestions(page);
       const rows = await suggestionRows(page);
-      await editor.screenshot('4f-annotation-key-completion');
+      await editor.screenshot('annotation-key-completion');
       await closeWidgets(page);
       assert.deepEqual(
         rows.map((r) => r.label),
@@ -426,36 +462,115 @@ metadata:
       const paused = positionOf(mistakesText, '"paused"');
       await goTo(page, { line: paused.line, character: paused.character + 2 });
       const shown = await hoverText(page, 'stops this trigger');
-      await editor.screenshot('4g-annotation-key-hover');
+      await editor.screenshot('annotation-key-hover');
       await closeWidgets(page);
       assert.match(shown, /paused\s+true stops this trigger until set back to false/);
     });
 
-    await t.test('"Refresh image streams" reads a stream added since the last lookup', async () => {
-      await writeFile(
-        join(workspace, 'streams/late.yaml'),
-        'apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: late\nspec:\n  tags:\n  - name: v1\n',
-      );
-      const inside = positionOf(fromNameText, '"name":""');
-      const cursor = { line: inside.line, character: inside.character + '"name":"'.length };
-      await open(fromNameFile);
-      await goTo(page, cursor);
-      const cached = await suggestions(page);
-      await closeWidgets(page);
-      assert.ok(
-        !cached.some((label) => label.startsWith('late:v1')),
-        `the workspace's streams are cached: ${JSON.stringify(cached)}`,
-      );
-      await runCommand(page, 'istream: Refresh image streams and digests');
-      await goTo(page, cursor);
-      const refreshed = await suggestions(page);
-      await editor.screenshot('4e-refresh-streams');
-      await closeWidgets(page);
-      assert.ok(
-        refreshed.some((label) => label.startsWith('late:v1')),
-        `after the refresh late:v1 is offered: ${JSON.stringify(refreshed)}`,
-      );
-    });
+    await t.test(
+      'a plain-HTTP registry under a host not in the setting: the hover names istream.registry.insecureHosts, not --insecure',
+      async () => {
+        await open(untrustedFile);
+        const at = positionOf(untrustedText, untrustedImage);
+        await goTo(page, { line: at.line, character: at.character + 3 });
+        const host = untrustedImage.split('/')[0]!;
+        const shown = await hoverText(page, 'istream.registry.insecureHosts');
+        await editor.screenshot('setting-in-message');
+        await closeWidgets(page);
+        assert.ok(
+          shown.includes(`add "${host}" to the istream.registry.insecureHosts setting to allow plain HTTP`),
+          shown,
+        );
+        assert.doesNotMatch(shown, /--insecure|--kubeconfig|--context/);
+      },
+    );
+
+    await t.test(
+      'with the registry and the cluster unreachable the hover names both; once they are back it clears within seconds',
+      async () => {
+        await open(sourcesFile);
+        const at = positionOf(sourcesText, sourcesImage);
+        await goTo(page, { line: at.line, character: at.character + 3 });
+        const failed = await hoverText(page, /Cluster: /);
+        await editor.screenshot('failing-sources-hover');
+        await closeWidgets(page);
+        assert.match(
+          failed,
+          new RegExp(`Registry: cannot reach registry ${escapeRegExp(registryLink.host)}: connection refused`),
+        );
+        // Not "not in the cluster": the cluster could not be asked.
+        assert.match(failed, /The stream tag is not in this file or the workspace\./);
+        assert.match(failed, new RegExp(`Cluster: .*${escapeRegExp(apiServerLink.host)}`));
+        assert.doesNotMatch(failed, /or the cluster/);
+
+        // Issue 13: failures were kept for the whole 60 s cache time. They are now kept for 5 s.
+        await Promise.all([registryLink.restore(), apiServerLink.restore()]);
+        const back = Date.now();
+        const recovered = await hoverText(
+          page,
+          (text) => /Digest: sha256:[0-9a-f]{64}/.test(text) && text.includes(`@${clusterStreams.current}`),
+          45_000,
+        );
+        const ms = Date.now() - back;
+        log(`the hover showed the digest and the cluster's image ${ms} ms after registry and cluster were back`);
+        await closeWidgets(page);
+        assert.ok(!/Registry: |Cluster: /.test(recovered), recovered);
+        assert.ok(ms < 20_000, `the errors cleared ${ms} ms after the sources came back`);
+      },
+    );
+
+    await t.test(
+      '"Refresh image streams" reads a stream added since the last lookup, and the kube context again',
+      async () => {
+        const inside = positionOf(fromNameText, '"name":""');
+        const cursor = { line: inside.line, character: inside.character + '"name":"'.length };
+        await open(fromNameFile);
+        await goTo(page, cursor);
+        await suggestions(page); // the streams are looked up, and kept for a minute
+        await closeWidgets(page);
+        await writeFile(
+          join(workspace, 'streams/late.yaml'),
+          'apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: late\nspec:\n  tags:\n  - name: v1\n',
+        );
+        await goTo(page, cursor);
+        const cached = await suggestions(page);
+        await closeWidgets(page);
+        assert.ok(
+          !cached.some((label) => label.startsWith('late:v1')),
+          `the workspace's streams are cached: ${JSON.stringify(cached)}`,
+        );
+        // Read while the cluster was unreachable, at the start.
+        await statusBarEntry(page, 'istream: admin unreachable');
+        await runCommand(page, 'istream: Refresh image streams and digests');
+        await goTo(page, cursor);
+        const refreshed = await suggestions(page);
+        await editor.screenshot('refresh-streams');
+        await closeWidgets(page);
+        assert.ok(
+          refreshed.some((label) => label.startsWith('late:v1')),
+          `after the refresh late:v1 is offered: ${JSON.stringify(refreshed)}`,
+        );
+        assert.ok(
+          refreshed.some((label) => label.startsWith('app:v1')),
+          `the cluster's app:v1 is offered: ${JSON.stringify(refreshed)}`,
+        );
+        const status = await statusBarEntry(page, 'istream: admin');
+        await status.hover();
+        // Its tooltip: the context, the namespace and how many stream tags it holds.
+        await page
+          .getByText(
+            new RegExp(
+              escapeRegExp(
+                `kube context "admin", namespace ${clusterStreams.namespace} (https://${apiServerLink.host}): 1 stream tag`,
+              ) + '$',
+            ),
+          )
+          .first()
+          .waitFor({ timeout: 30_000 });
+        await editor.screenshot('status-bar');
+        await closeWidgets(page);
+      },
+    );
 
     await t.test('hover on an image: line shows the digest skopeo inspect reports', async () => {
       const { stdout } = await run('skopeo', [
@@ -479,8 +594,21 @@ metadata:
         blocks.some((b) => b === `Digest: ${digest}`),
         `the digest is a line of its own: ${JSON.stringify(blocks)}`,
       );
-      await editor.screenshot('5-image-hover');
+      await editor.screenshot('image-hover');
       await closeWidgets(page);
+
+      // The digest is known now: the lightbulb offers to pin it, and to add a trigger.
+      const titles = await openCodeActions(page);
+      await editor.screenshot('refactorings');
+      await closeWidgets(page);
+      assert.ok(
+        titles.some((title) => title.startsWith(`Pin image to digest ${digest.slice(0, 19)}`)),
+        JSON.stringify(titles),
+      );
+      assert.ok(
+        titles.some((title) => title.startsWith('Add image-stream trigger')),
+        JSON.stringify(titles),
+      );
     });
 
     await t.test(
@@ -497,34 +625,44 @@ metadata:
           titles.some((title) => title.startsWith('Add image-stream trigger')),
           JSON.stringify(titles),
         );
-        // Issue 13 measured ~2.4 s (the registry's 2 s deadline); code actions now wait 300 ms for it.
+        // Issue 13 measured ~2.4 s (the registry's 2 s deadline). Code actions no longer wait for a
+        // registry: VS Code dropped a Ctrl+. pressed within 250 ms of moving the cursor whose answer
+        // came after its own lightbulb check ("No code actions available"), as this press is.
         assert.ok(ms < 1500, `the menu opened after ${ms} ms`);
       },
     );
 
-    await t.test('"Pin every image in this file" writes each image\'s digest with the tag in a comment', async () => {
-      const { stdout } = await run('skopeo', [
-        'inspect',
-        '--tls-verify=false',
-        '--format',
-        '{{.Digest}}',
-        `docker://${imageRef}`,
-      ]);
-      const appDigest = stdout.trim();
-      await open(pinFile);
-      await runCommand(page, 'istream: Pin every image in this file to its digest');
-      await pickQuickItem(page, 'the tag kept in a comment');
-      const pinnedApp = `image: ${imageRef.replace(/:[^:/]+$/, '')}@${appDigest} # ${imageRef}`;
-      const text = await waitForText(page, (t) => t.includes(pinnedApp) && t.includes(`# ${otherRef}`));
-      await editor.screenshot('7-pin-every-image');
-      assert.ok(text.includes(pinnedApp), text);
-      assert.match(
-        text,
-        new RegExp(`image: \\S+@sha256:[0-9a-f]{64} # ${otherRef.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
-        text,
-      );
-      await page.keyboard.press('Control+S');
-    });
+    await t.test(
+      '"Pin every image in this file" writes each image\'s digest, the tag in a comment or in tag@digest form',
+      async () => {
+        const { stdout } = await run('skopeo', [
+          'inspect',
+          '--tls-verify=false',
+          '--format',
+          '{{.Digest}}',
+          `docker://${imageRef}`,
+        ]);
+        const appDigest = stdout.trim();
+        await open(pinFile);
+        await runCommand(page, 'istream: Pin every image in this file to its digest');
+        await pickQuickItem(page, 'the tag kept in a comment');
+        const pinnedApp = `image: ${imageRef.replace(/:[^:/]+$/, '')}@${appDigest} # ${imageRef}`;
+        const text = await waitForText(page, (t) => t.includes(pinnedApp) && t.includes(`# ${otherRef}`));
+        await editor.screenshot('pin-every-image');
+        assert.ok(text.includes(pinnedApp), text);
+        assert.match(text, new RegExp(`image: \\S+@sha256:[0-9a-f]{64} # ${escapeRegExp(otherRef)}`), text);
+
+        // The other choice, on the file as it was.
+        await page.keyboard.press('Control+Z');
+        await waitForText(page, (t) => !t.includes('@sha256:'));
+        await runCommand(page, 'istream: Pin every image in this file to its digest');
+        await pickQuickItem(page, 'tag@digest');
+        const tagged = await waitForText(page, (t) => t.includes(`image: ${imageRef}@${appDigest}`));
+        assert.match(tagged, new RegExp(`image: ${escapeRegExp(otherRef)}@sha256:[0-9a-f]{64}$`, 'm'), tagged);
+        assert.ok(!tagged.includes(' # '), tagged);
+        await page.keyboard.press('Control+S');
+      },
+    );
 
     await t.test('"Add an image-stream trigger" adds the annotation for the container under the cursor', async () => {
       await open(hoverFile);
@@ -532,7 +670,7 @@ metadata:
       await goTo(page, at);
       await runCommand(page, 'istream: Add an image-stream trigger for the container under the cursor');
       const text = await waitForText(page, (t) => t.includes('image.openshift.io/triggers:'));
-      await editor.screenshot('8-add-trigger-command');
+      await editor.screenshot('add-trigger');
       assert.ok(text.includes('"fieldPath":"spec.template.spec.containers[?(@.name==\\"app\\")].image"'), text);
       await page.keyboard.press('Control+S');
       const saved = await readFile(hoverFile, 'utf8');
@@ -548,7 +686,7 @@ metadata:
       // What VS Code holds is what the Problems panel lists (its rows are virtualized: only those in view exist).
       assert.deepEqual(after.diagnostics[unopenedFile], await lintJson(unopenedFile));
       await problems(page);
-      await editor.screenshot('9-lint-workspace');
+      await editor.screenshot('lint-workspace');
     });
 
     await t.test('a 1 MB annotation gets its diagnostic and the extension host stays responsive', async () => {
@@ -575,9 +713,32 @@ metadata:
       const stalls = settled.stalls.filter(([at]) => at >= typing);
       const worst = Math.max(0, ...stalls.map(([, ms]) => ms));
       log(`1 MB annotation: worst extension-host stall while typing ${worst} ms (${stalls.length} stalls over 100 ms)`);
-      await editor.screenshot('6-one-megabyte-annotation');
+      await editor.screenshot('one-megabyte-annotation');
       assert.ok(worst < 2000, `the extension host's event loop never stops for 2 s (worst ${worst} ms)`);
     });
+
+    await t.test(
+      'a kube context the kubeconfig lacks, set in the workspace settings: the hover and the status bar name the setting',
+      async () => {
+        await mkdir(join(workspace, '.vscode'), { recursive: true });
+        await writeFile(
+          join(workspace, '.vscode/settings.json'),
+          JSON.stringify({ 'istream.cluster.context': 'staging' }),
+        );
+        await statusBarEntry(page, 'istream: no cluster');
+        await open(sourcesFile);
+        const at = positionOf(sourcesText, sourcesImage);
+        await goTo(page, { line: at.line, character: at.character + 3 });
+        const shown = await hoverText(page, /Cluster: /);
+        await editor.screenshot('cluster-setting-in-message');
+        await closeWidgets(page);
+        assert.match(
+          shown,
+          /Cluster: context "staging" does not exist in the kubeconfig \(contexts: admin\): name one of them in the istream\.cluster\.context setting/,
+        );
+        assert.doesNotMatch(shown, /--insecure|--kubeconfig|--context/);
+      },
+    );
   },
 );
 

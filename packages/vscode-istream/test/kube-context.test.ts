@@ -62,7 +62,7 @@ test('the current context of ~/.kube/config, unless a setting names another; an 
   assert.equal(staging.kind, 'none');
   assert.match(
     staging.kind === 'none' ? staging.reason : '',
-    /context "staging" does not exist in the kubeconfig \(contexts: dev, prod\)/,
+    /context "staging" does not exist in the kubeconfig \(contexts: dev, prod\): name one of them in the istream\.cluster\.context setting/,
   );
   assert.deepEqual(await resolveKubeContext({ ...inputs({ HOME: home }), clusterEnabled: false }), {
     kind: 'none',

@@ -17,6 +17,8 @@ export async function goTo(page: Page, position: { line: number; character: numb
   await input.fill(`:${position.line + 1}:${position.character + 1}`);
   await page.keyboard.press('Enter');
   await input.waitFor({ state: 'hidden', timeout: uiTimeoutMs });
+  // A key pressed before the editor has its focus back goes nowhere (Ctrl+. then seems slow).
+  await page.locator('.editor-instance .monaco-editor.focused').first().waitFor({ timeout: uiTimeoutMs });
 }
 
 /** The text of the active editor's rendered lines. */
@@ -41,14 +43,15 @@ export async function problems(page: Page): Promise<ProblemRow[]> {
     await page.keyboard.press('Control+Shift+M');
     await panel.waitFor({ timeout: uiTimeoutMs });
   }
-  const rows = panel.locator('.monaco-list-row');
-  const count = await rows.count();
-  const result: ProblemRow[] = [];
-  for (let i = 0; i < count; i++) {
-    const row = rows.nth(i);
-    result.push({ label: plain((await row.getAttribute('aria-label')) ?? ''), text: plain(await row.innerText()) });
-  }
-  return result;
+  // Read in one go: the list is virtualized and re-rendered as problems change, so a row counted
+  // first may be gone when read one by one.
+  const rows = await panel.locator('.monaco-list-row').evaluateAll((elements) =>
+    elements.map((e) => ({
+      label: e.getAttribute('aria-label') ?? '',
+      text: (e as unknown as { innerText: string }).innerText,
+    })),
+  );
+  return rows.map((r) => ({ label: plain(r.label), text: plain(r.text) }));
 }
 
 /** Opens the lightbulb menu at the cursor (Ctrl+.) and returns its entries' titles. */
@@ -177,6 +180,20 @@ export async function hoverBlocks(page: Page): Promise<string[]> {
   return (await page.locator('.monaco-hover:not(.hidden) .hover-contents').locator('p, li').allInnerTexts()).map(plain);
 }
 
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The status bar entry whose text (its icon aside) is `text`, once it shows up. */
+export async function statusBarEntry(page: Page, text: string): Promise<Locator> {
+  const entry = page
+    .locator('.statusbar-item')
+    .filter({ hasText: new RegExp(`^\\s*${escapeRegExp(text)}\\s*$`) })
+    .first();
+  await entry.waitFor({ timeout: uiTimeoutMs });
+  return entry;
+}
+
 /** Runs a command from the Command Palette (F1) by its title, as a user types it. */
 export async function runCommand(page: Page, title: string): Promise<void> {
   await closeWidgets(page);
@@ -220,11 +237,22 @@ export async function closeWidgets(page: Page): Promise<void> {
 }
 
 /**
- * Shows the hover at the cursor (Ctrl+K Ctrl+I) and returns its text once it contains `expected`.
+ * Shows the hover at the cursor (Ctrl+K Ctrl+I) and returns its text once it contains `expected`
+ * (or passes it).
  * A hover asked for before the language service answers comes back empty and Monaco does not ask
  * again by itself, so the hover is closed and asked for again until the deadline.
  */
-export async function hoverText(page: Page, expected: string | RegExp, timeoutMs = 60_000): Promise<string> {
+export async function hoverText(
+  page: Page,
+  expected: string | RegExp | ((text: string) => boolean),
+  timeoutMs = 60_000,
+): Promise<string> {
+  const matches =
+    typeof expected === 'string'
+      ? (text: string) => text.includes(expected)
+      : expected instanceof RegExp
+        ? (text: string) => expected.test(text)
+        : expected;
   const deadline = Date.now() + timeoutMs;
   const hover = page.locator('.monaco-hover:not(.hidden) .hover-contents');
   let last = '';
@@ -234,7 +262,7 @@ export async function hoverText(page: Page, expected: string | RegExp, timeoutMs
     try {
       await hover.first().waitFor({ timeout: 5000 });
       last = plain((await hover.allInnerTexts()).join('\n'));
-      if (typeof expected === 'string' ? last.includes(expected) : expected.test(last)) return last;
+      if (matches(last)) return last;
     } catch {
       // No hover yet: ask again.
     }

@@ -36,8 +36,10 @@ export interface LanguageServiceOptions {
   /** How long a lookup result is reused; default 60 s. A failed lookup is reused for 5 s at most. */
   cacheTtlMs?: number;
   /**
-   * How long code actions wait for a lookup ("Pin image to digest"); default 300 ms. The lightbulb
-   * menu must open at once: a slower registry's answer is kept, and the action offered next time.
+   * How long code actions wait for a lookup ("Pin image to digest"); default 0: only a digest
+   * already looked up is offered, and the lookup started for the next time. VS Code asks again 250
+   * ms after the cursor moves and drops a Ctrl+. still waiting then ("No code actions available"),
+   * and its own ask on moving to the line has usually started the lookup by the time of Ctrl+.
    */
   codeActionLookupMs?: number;
   /** Milliseconds since the epoch; injectable so cache expiry is testable. */
@@ -76,7 +78,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     );
     return signal || waitMs < timeoutMs ? withDeadline(waitMs, signal, () => cached) : cached;
   };
-  const codeActionLookupMs = options.codeActionLookupMs ?? 300;
+  const codeActionLookupMs = options.codeActionLookupMs ?? 0;
   const streamTags = async (file: ParsedFile, signal?: AbortSignal): Promise<StreamTagAnswer> => {
     const local = documentStreamTags(file);
     const source = options.streams;

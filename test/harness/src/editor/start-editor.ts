@@ -277,8 +277,10 @@ export async function startEditor(options: StartEditorOptions): Promise<Editor> 
         const input = page.locator('.quick-input-widget input');
         await input.waitFor({ timeout: 30_000 });
         await input.fill(file);
+        // Enter opens the focused row: wait until the filter has put this file there, not only
+        // somewhere in the list (the recently opened files are listed before the filter applies).
         await page
-          .locator('.quick-input-list .monaco-list-row', { hasText: basename(file) })
+          .locator('.quick-input-list .monaco-list-row.focused', { hasText: basename(file) })
           .first()
           .waitFor({ timeout: 30_000 });
         await page.keyboard.press('Enter');
