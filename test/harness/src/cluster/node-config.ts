@@ -175,6 +175,12 @@ export function kubeletConfig(layout: NodeLayout, settings: KubeletSettings): st
         'imagefs.available': '1%',
         'nodefs.inodesFree': '1%',
       },
+      // No image garbage collection. Above 85% disk use (this machine's shared disk is there) it
+      // deleted the pause image, which is imported, not pullable: every later pod then failed with
+      // `failed to get sandbox image "istream.test/pause:1"`. containerd 1.6 does not pin it. The
+      // images live in the node's directory and go with it.
+      imageGCHighThresholdPercent: 100,
+      imageGCLowThresholdPercent: 99,
       serializeImagePulls: false,
       // Pods start and stop within a test: report their status promptly.
       syncFrequency: '10s',
