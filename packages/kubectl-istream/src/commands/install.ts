@@ -80,6 +80,14 @@ export async function runInstall(options: InstallOptions, factory: Factory): Pro
   // would point at nothing. The policy backend needs no pod, only a controller somewhere.
   const admission = (openshift: boolean): AdmissionMode =>
     openshift || (mode === 'webhook' && !options.controller) ? 'none' : mode;
+  // The admission objects are cluster-wide under fixed names: a second install would take them
+  // over, and its uninstall would delete the first one's.
+  if (namespace !== INSTALL_NAMESPACE && admission(false) !== 'none') {
+    throw new CliError(
+      `--install-namespace ${namespace}: image lookup at admission is cluster-wide and served from ${INSTALL_NAMESPACE}; ` +
+        'add --admission=none',
+    );
+  }
   const manifestsFor = (openshift: boolean): Manifest[] =>
     installManifests({
       includeCrd: !openshift,

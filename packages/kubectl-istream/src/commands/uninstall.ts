@@ -29,7 +29,13 @@ export async function runUninstall(options: UninstallOptions, factory: Factory):
   const apiKind = await streams.apiKind();
   const kept: string[] = [];
   const everything = [
-    ...installManifests({ includeCrd: apiKind !== 'openshift', image: 'any', namespace }),
+    // Outside istream-system, install refuses admission (its objects are cluster-wide): leave them alone.
+    ...installManifests({
+      includeCrd: apiKind !== 'openshift',
+      image: 'any',
+      namespace,
+      ...(namespace === INSTALL_NAMESPACE ? {} : { admission: 'none' as const }),
+    }),
     ...controllerCreatedObjects(namespace),
   ].reverse();
   const doomed: Manifest[] = [];

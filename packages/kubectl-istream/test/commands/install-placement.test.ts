@@ -102,6 +102,12 @@ test('install refuses a bad namespace, node selector or toleration, naming the f
       /^error: --toleration "dedicated=istream:NoSchedul": the effect must be NoSchedule, PreferNoSchedule, NoExecute/,
     ],
     [['--toleration', '=istream:NoSchedule'], /^error: --toleration "=istream:NoSchedule": its name must be/],
+    // The admission objects are cluster-wide, named the same for every install.
+    [
+      ['--install-namespace', 'team-a-istream'],
+      /^error: --install-namespace team-a-istream: image lookup at admission is cluster-wide and served from istream-system; add --admission=none\n$/,
+    ],
+    [['--install-namespace', 'team-a-istream', '--admission=policy'], /add --admission=none\n$/],
   ];
   for (const [flags, message] of cases) {
     for (const dry of [['--dry-run'], []]) {
