@@ -54,7 +54,8 @@ export const installCommand: CommandModule = {
       .option(
         '--install-namespace <namespace>',
         'namespace for the controller and its ServiceAccount, Lease and Services (default: istream-system); ' +
-          'outside istream-system the ClusterRole and ClusterRoleBinding are named istream-controller-<namespace>',
+          'outside istream-system the ClusterRole and ClusterRoleBinding are named istream-controller-<namespace>, ' +
+          'and --admission=none is required (image lookup is served from istream-system)',
       )
       .option(
         '--watch-namespace <namespace>',
