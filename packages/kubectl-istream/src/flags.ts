@@ -8,6 +8,11 @@ export interface ClusterFlags {
   namespace?: string;
 }
 
+/** For an option given once per value (`--flag a --flag b`): the values, in order. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
 /** How images are imported: the flags `import-image` and `tag` share, with oc's names. */
 export interface ImportPolicyFlags {
   scheduled?: boolean;

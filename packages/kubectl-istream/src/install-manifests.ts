@@ -276,7 +276,27 @@ const METRICS_PORT = 8080;
 /** The image's user (ship/image.mjs): distroless's "nonroot". */
 const NONROOT = 65532;
 
+/** A pod toleration, as `install --toleration` writes it. */
+export interface Toleration {
+  key: string;
+  operator: 'Equal' | 'Exists';
+  value?: string;
+  /** Absent: every effect. */
+  effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
+
+/** Which nodes the controller's pods may run on (`install --node-selector`, `--toleration`). */
+export interface Placement {
+  nodeSelector?: Record<string, string>;
+  tolerations?: Toleration[];
+}
+
 export interface InstallOptions {
+  /** The namespace of the controller and its namespaced objects; default istream-system. */
+  namespace?: string;
+  /** The one namespace the controller acts in (its `--namespace`); undefined: every namespace. */
+  watchNamespace?: string;
+  placement?: Placement;
   /** The controller image (entrypoint kubectl-istream, command `controller`); undefined: no controller in the cluster. */
   image?: string;
   /** OpenShift serves ImageStreams itself: no CRD then. */
@@ -300,11 +320,11 @@ export const ADMISSION_PORT = 8443;
  * one Secret holding its certificates, the webhook configuration and the guard policy. The policy
  * backend: CEL policies the API server runs itself (the controller keeps their parameters).
  */
-export function admissionManifests(mode: AdmissionMode): Manifest[] {
+export function admissionManifests(mode: AdmissionMode, ns = INSTALL_NAMESPACE): Manifest[] {
   if (mode === 'none') return [];
-  const guard = lookupGuardPolicy(INSTALL_NAMESPACE) as Manifest[];
-  if (mode === 'policy') return [...(lookupPolicies(INSTALL_NAMESPACE) as Manifest[]), ...guard];
-  const meta = (name: string) => ({ name, namespace: INSTALL_NAMESPACE, labels });
+  const guard = lookupGuardPolicy(ns) as Manifest[];
+  if (mode === 'policy') return [...(lookupPolicies(ns) as Manifest[]), ...guard];
+  const meta = (name: string) => ({ name, namespace: ns, labels });
   return [
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -320,7 +340,7 @@ export function admissionManifests(mode: AdmissionMode): Manifest[] {
       kind: 'RoleBinding',
       metadata: meta(ADMISSION_SECRET),
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: ADMISSION_SECRET },
-      subjects: [{ kind: 'ServiceAccount', name: CONTROLLER_NAME, namespace: INSTALL_NAMESPACE }],
+      subjects: [{ kind: 'ServiceAccount', name: CONTROLLER_NAME, namespace: ns }],
     },
     {
       apiVersion: 'v1',
@@ -329,8 +349,8 @@ export function admissionManifests(mode: AdmissionMode): Manifest[] {
       spec: { selector: labels, ports: [{ name: 'https', port: 443, targetPort: ADMISSION_PORT }] },
     },
     admissionWebhookConfiguration({
-      endpoint: { service: { namespace: INSTALL_NAMESPACE, name: ADMISSION_SERVICE, port: 443 } },
-      istreamNamespace: INSTALL_NAMESPACE,
+      endpoint: { service: { namespace: ns, name: ADMISSION_SERVICE, port: 443 } },
+      istreamNamespace: ns,
     }) as Manifest,
     ...guard,
   ];
@@ -359,15 +379,24 @@ function eventsPod(events: boolean | undefined): {
   };
 }
 
-const namespaced = { name: CONTROLLER_NAME, namespace: INSTALL_NAMESPACE, labels };
+const namespaced = (ns: string) => ({ name: CONTROLLER_NAME, namespace: ns, labels });
+
+/**
+ * The ClusterRole and ClusterRoleBinding of an install in `ns`: cluster-wide names, so an install
+ * outside istream-system carries its namespace in them, and two installs never rebind (or
+ * uninstall) each other's.
+ */
+export function clusterRbacName(ns: string): string {
+  return ns === INSTALL_NAMESPACE ? CONTROLLER_NAME : `${CONTROLLER_NAME}-${ns}`;
+}
 
 /** The namespace, with the restricted Pod Security profile enforced: the controller needs no more. */
-function namespace(): Manifest {
+function namespace(ns: string): Manifest {
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
     metadata: {
-      name: INSTALL_NAMESPACE,
+      name: ns,
       labels: {
         'app.kubernetes.io/name': 'istream',
         'pod-security.kubernetes.io/enforce': 'restricted',
@@ -377,30 +406,36 @@ function namespace(): Manifest {
   };
 }
 
-function rbac(): Manifest[] {
-  const roleRef = (kind: string) => ({ apiGroup: 'rbac.authorization.k8s.io', kind, name: CONTROLLER_NAME });
-  const subjects = [{ kind: 'ServiceAccount', name: CONTROLLER_NAME, namespace: INSTALL_NAMESPACE }];
+function rbac(ns: string): Manifest[] {
+  const roleRef = (kind: string, name: string) => ({ apiGroup: 'rbac.authorization.k8s.io', kind, name });
+  const subjects = [{ kind: 'ServiceAccount', name: CONTROLLER_NAME, namespace: ns }];
+  const clusterName = clusterRbacName(ns);
   return [
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: namespaced },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: namespaced(ns) },
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRole',
-      metadata: { name: CONTROLLER_NAME, labels },
+      metadata: { name: clusterName, labels },
       rules: CONTROLLER_RULES,
     },
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
-      metadata: { name: CONTROLLER_NAME, labels },
-      roleRef: roleRef('ClusterRole'),
+      metadata: { name: clusterName, labels },
+      roleRef: roleRef('ClusterRole', clusterName),
       subjects,
     },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: namespaced, rules: LEADER_ELECTION_RULES },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: namespaced(ns),
+      rules: LEADER_ELECTION_RULES,
+    },
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',
-      metadata: namespaced,
-      roleRef: roleRef('Role'),
+      metadata: namespaced(ns),
+      roleRef: roleRef('Role', CONTROLLER_NAME),
       subjects,
     },
   ];
@@ -410,7 +445,8 @@ function rbac(): Manifest[] {
  * Two replicas, one acting (the Lease), the other ready to take over; the restricted Pod Security
  * profile; probes on the endpoints every replica serves (a standby is ready once its caches sync).
  */
-function controllerDeployment(image: string, admission: AdmissionMode, events: boolean | undefined): Manifest {
+function controllerDeployment(options: InstallOptions & { image: string }, ns: string): Manifest {
+  const { image, admission = 'webhook', events, watchNamespace, placement = {} } = options;
   const eventsPart = eventsPod(events);
   const probe = (path: string) => ({
     httpGet: { path, port: 'metrics' },
@@ -421,7 +457,7 @@ function controllerDeployment(image: string, admission: AdmissionMode, events: b
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { ...namespaced, labels: { ...labels, [VERSION_LABEL]: buildInfo().version } },
+    metadata: { ...namespaced(ns), labels: { ...labels, [VERSION_LABEL]: buildInfo().version } },
     spec: {
       replicas: 2,
       selector: { matchLabels: labels },
@@ -448,6 +484,8 @@ function controllerDeployment(image: string, admission: AdmissionMode, events: b
               ],
             },
           },
+          ...(placement.nodeSelector ? { nodeSelector: placement.nodeSelector } : {}),
+          ...(placement.tolerations ? { tolerations: placement.tolerations } : {}),
           containers: [
             {
               name: 'controller',
@@ -459,6 +497,7 @@ function controllerDeployment(image: string, admission: AdmissionMode, events: b
                 `--metrics-bind-address=:${METRICS_PORT}`,
                 '--log-format=json',
                 `--admission=${admission}`,
+                ...(watchNamespace === undefined ? [] : [`--namespace=${watchNamespace}`]),
                 ...eventsPart.args,
               ],
               // The Lease's namespace (the controller's default for --leader-elect-namespace).
@@ -484,21 +523,21 @@ function controllerDeployment(image: string, admission: AdmissionMode, events: b
 }
 
 /** `--events`: the Service registries post their notifications to, in front of every replica. */
-function eventsService(): Manifest {
+function eventsService(ns: string): Manifest {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: EVENTS_SERVICE, namespace: INSTALL_NAMESPACE, labels },
+    metadata: { name: EVENTS_SERVICE, namespace: ns, labels },
     spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: EVENTS_PORT }] },
   };
 }
 
-function controllerAvailability(): Manifest[] {
+function controllerAvailability(ns: string): Manifest[] {
   return [
     {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: `${CONTROLLER_NAME}-metrics`, namespace: INSTALL_NAMESPACE, labels },
+      metadata: { name: `${CONTROLLER_NAME}-metrics`, namespace: ns, labels },
       spec: {
         selector: labels,
         ports: [{ name: 'metrics', port: METRICS_PORT, targetPort: 'metrics', protocol: 'TCP' }],
@@ -508,7 +547,7 @@ function controllerAvailability(): Manifest[] {
     {
       apiVersion: 'policy/v1',
       kind: 'PodDisruptionBudget',
-      metadata: namespaced,
+      metadata: namespaced(ns),
       spec: { minAvailable: 1, selector: { matchLabels: labels } },
     },
   ];
@@ -518,20 +557,18 @@ function controllerAvailability(): Manifest[] {
  * Everything install applies, in order (what a later object needs comes first); uninstall deletes
  * the same list backwards. A new part (webhooks, say) is one more entry here.
  */
-const PARTS: Array<(options: InstallOptions) => Manifest[]> = [
+const PARTS: Array<(options: InstallOptions, ns: string) => Manifest[]> = [
   (o) => (o.includeCrd ? [imageStreamCrd()] : []),
-  () => [namespace()],
-  () => rbac(),
-  (o) =>
-    o.image === undefined
-      ? []
-      : [controllerDeployment(o.image, o.admission ?? 'webhook', o.events), ...controllerAvailability()],
-  (o) => admissionManifests(o.admission ?? 'webhook'),
-  (o) => (o.events && o.image !== undefined ? [eventsService()] : []),
+  (_, ns) => [namespace(ns)],
+  (_, ns) => rbac(ns),
+  (o, ns) =>
+    o.image === undefined ? [] : [controllerDeployment({ ...o, image: o.image }, ns), ...controllerAvailability(ns)],
+  (o, ns) => admissionManifests(o.admission ?? 'webhook', ns),
+  (o, ns) => (o.events && o.image !== undefined ? [eventsService(ns)] : []),
 ];
 
 export function installManifests(options: InstallOptions): Manifest[] {
-  return PARTS.flatMap((part) => part(options));
+  return PARTS.flatMap((part) => part(options, options.namespace ?? INSTALL_NAMESPACE));
 }
 
 /** How kubectl names an object in its messages: `kind.group/name` (`deployment.apps/x`). */
@@ -542,12 +579,12 @@ export function qualifiedName(m: Manifest): string {
 }
 
 /** What the controller creates itself in its namespace, which uninstall removes with the rest. */
-export function controllerCreatedObjects(): Manifest[] {
+export function controllerCreatedObjects(ns = INSTALL_NAMESPACE): Manifest[] {
   return [
     {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
-      metadata: { name: CONTROLLER_NAME, namespace: INSTALL_NAMESPACE },
+      metadata: { name: CONTROLLER_NAME, namespace: ns },
     },
   ];
 }

@@ -157,4 +157,14 @@ describe('real node', () => {
       /^HTTP\/1\.0 400 Bad Request\r?\n[^]*Client sent an HTTP request to an HTTPS server/,
     );
   });
+
+  // The pause image is imported, not pullable: garbage-collected once (this machine's disk is above
+  // the default 85%), it made every later pod fail to start. The kubelet's own configz says GC is off.
+  test('the kubelet never garbage-collects images, so the imported pause image stays', async () => {
+    const [cluster, node] = await Promise.all([sharedCluster(), sharedRealNode()]);
+    const configz = await cluster.kubectl(['get', '--raw', `/api/v1/nodes/${node.name}/proxy/configz`]);
+    assert.equal(configz.code, 0, configz.stderr);
+    const config = (JSON.parse(configz.stdout) as { kubeletconfig: Record<string, unknown> }).kubeletconfig;
+    assert.equal(config.imageGCHighThresholdPercent, 100);
+  });
 });

@@ -12,7 +12,14 @@ import {
 } from '@istream/core/cluster';
 import { CliError } from '../errors.js';
 import { parseDryRun } from '../flags.js';
-import { installManifests, qualifiedName, type AdmissionMode, type Manifest } from '../install-manifests.js';
+import {
+  INSTALL_NAMESPACE,
+  installManifests,
+  qualifiedName,
+  type AdmissionMode,
+  type Manifest,
+} from '../install-manifests.js';
+import { checkNamespace, parsePlacement } from '../install-placement.js';
 import { toJson, toYaml } from '../printers/objects.js';
 import type { Factory } from '../factory.js';
 
@@ -24,6 +31,12 @@ export interface InstallOptions {
   controller: boolean;
   admission?: AdmissionMode;
   events?: boolean;
+  installNamespace?: string;
+  watchNamespace?: string;
+  /** KEY=VALUE items, checked by parsePlacement. */
+  nodeSelector?: string[];
+  /** KEY[=VALUE][:EFFECT] items, checked by parsePlacement. */
+  toleration?: string[];
 }
 
 const NO_CONTROLLER_NOTE =
@@ -56,15 +69,31 @@ async function requireMutatingAdmissionPolicy(connection: ClusterConnection): Pr
 export async function runInstall(options: InstallOptions, factory: Factory): Promise<void> {
   const dryRun = parseDryRun(options.dryRun);
   if (dryRun === 'server') throw new CliError('install supports --dry-run=client only');
+  // Flags are checked before anything is read or applied: a typo must not leave half an install.
+  const namespace = checkNamespace('--install-namespace', options.installNamespace ?? INSTALL_NAMESPACE);
+  const watchNamespace =
+    options.watchNamespace === undefined ? undefined : checkNamespace('--watch-namespace', options.watchNamespace);
+  const placement = parsePlacement(options.nodeSelector ?? [], options.toleration ?? []);
   const image = options.controller ? { image: options.image } : {};
   const mode = options.admission ?? 'webhook';
   // The webhook is served by the controller's pods: without them (--no-controller) its objects
   // would point at nothing. The policy backend needs no pod, only a controller somewhere.
   const admission = (openshift: boolean): AdmissionMode =>
     openshift || (mode === 'webhook' && !options.controller) ? 'none' : mode;
+  // The admission objects are cluster-wide under fixed names: a second install would take them
+  // over, and its uninstall would delete the first one's.
+  if (namespace !== INSTALL_NAMESPACE && admission(false) !== 'none') {
+    throw new CliError(
+      `--install-namespace ${namespace}: image lookup at admission is cluster-wide and served from ${INSTALL_NAMESPACE}; ` +
+        'add --admission=none',
+    );
+  }
   const manifestsFor = (openshift: boolean): Manifest[] =>
     installManifests({
       includeCrd: !openshift,
+      namespace,
+      watchNamespace,
+      placement,
       ...image,
       admission: admission(openshift),
       events: options.events,

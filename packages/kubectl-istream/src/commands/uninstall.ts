@@ -12,22 +12,31 @@ import {
   qualifiedName,
   type Manifest,
 } from '../install-manifests.js';
+import { checkNamespace } from '../install-placement.js';
 import type { Factory } from '../factory.js';
 
 export interface UninstallOptions {
   dryRun?: unknown;
   deleteStreams: boolean;
+  installNamespace?: string;
 }
 
 export async function runUninstall(options: UninstallOptions, factory: Factory): Promise<void> {
   const dryRun = parseDryRun(options.dryRun);
   if (dryRun === 'server') throw new CliError('uninstall supports --dry-run=client only');
+  const namespace = checkNamespace('--install-namespace', options.installNamespace ?? INSTALL_NAMESPACE);
   const { streams } = await factory.cluster();
   const apiKind = await streams.apiKind();
   const kept: string[] = [];
   const everything = [
-    ...installManifests({ includeCrd: apiKind !== 'openshift', image: 'any' }),
-    ...controllerCreatedObjects(),
+    // Outside istream-system, install refuses admission (its objects are cluster-wide): leave them alone.
+    ...installManifests({
+      includeCrd: apiKind !== 'openshift',
+      image: 'any',
+      namespace,
+      ...(namespace === INSTALL_NAMESPACE ? {} : { admission: 'none' as const }),
+    }),
+    ...controllerCreatedObjects(namespace),
   ].reverse();
   const doomed: Manifest[] = [];
   for (const manifest of everything) {
@@ -37,7 +46,7 @@ export async function runUninstall(options: UninstallOptions, factory: Factory):
       manifest.kind === 'Namespace' &&
       !options.deleteStreams &&
       apiKind !== 'absent' &&
-      (await streams.list(INSTALL_NAMESPACE)).length > 0
+      (await streams.list(namespace)).length > 0
     ) {
       kept.push(`${qualifiedName(manifest)} kept: image streams live in it (--delete-streams to delete them too)`);
     } else doomed.push(manifest);

@@ -1,10 +1,6 @@
 import type { SetTriggersOptions } from '../commands/set-triggers.js';
-import { addDryRunFlag, addOutputFlag, addShowManagedFieldsFlag, parseDryRun } from '../flags.js';
+import { addDryRunFlag, addOutputFlag, addShowManagedFieldsFlag, collect, parseDryRun } from '../flags.js';
 import type { CommandModule } from './command-module.js';
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 export const setTriggersCommand: CommandModule = {
   register(program, factory) {

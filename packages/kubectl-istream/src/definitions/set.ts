@@ -1,11 +1,7 @@
 import type { SetImageLookupOptions } from '../commands/set-image-lookup.js';
 import { CliError } from '../errors.js';
-import { addDryRunFlag, addOutputFlag, parseDryRun } from '../flags.js';
+import { addDryRunFlag, addOutputFlag, collect, parseDryRun } from '../flags.js';
 import type { CommandModule } from './command-module.js';
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 function parseBool(value: string): boolean {
   if (value === 'true') return true;

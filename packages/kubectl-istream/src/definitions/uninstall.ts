@@ -12,6 +12,10 @@ export const uninstallCommand: CommandModule = {
         '--delete-streams',
         'also delete the ImageStream CRD, and with it every image stream in the cluster',
         false,
+      )
+      .option(
+        '--install-namespace <namespace>',
+        'the namespace install put the controller in (default: istream-system)',
       );
     addDryRunFlag(cmd);
     hideNamespaceFlag(cmd);

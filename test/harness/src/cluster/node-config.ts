@@ -175,10 +175,10 @@ export function kubeletConfig(layout: NodeLayout, settings: KubeletSettings): st
         'imagefs.available': '1%',
         'nodefs.inodesFree': '1%',
       },
-      // The kubelet measures usage against the whole disk, so a busy shared machine sits above its
-      // default 85% mark and image GC deletes the preloaded pause image, which no registry serves:
-      // every later pod then fails in RunPodSandbox (a cold CI run saw it). The test images are
-      // small and the node lives for one run: nothing here needs the kubelet to collect them.
+      // No image garbage collection. Above 85% disk use (this machine's shared disk is there) it
+      // deleted the pause image, which is imported, not pullable: every later pod then failed with
+      // `failed to get sandbox image "istream.test/pause:1"`. containerd 1.6 does not pin it. The
+      // images live in the node's directory and go with it.
       imageGCHighThresholdPercent: 100,
       imageGCLowThresholdPercent: 99,
       serializeImagePulls: false,

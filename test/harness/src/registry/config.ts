@@ -32,6 +32,8 @@ export interface RegistryConfigOptions {
   tls?: RegistryTls;
   auth?: RegistryHtpasswdAuth | RegistryTokenAuth;
   notify?: RegistryNotificationEndpoint;
+  /** Blobs and manifests on disk under this directory; absent: in memory. */
+  storageDir?: string;
 }
 
 /** The `docker-registry serve` configuration (Distribution 2.8 schema) as YAML text. */
@@ -43,7 +45,10 @@ export function registryConfigYaml(options: RegistryConfigOptions): string {
     // Access logs double every request line; the app log alone explains a failed start.
     log: { level: 'info', formatter: 'text', accesslog: { disabled: true } },
     // Deleting manifests is on so tests can make a tag disappear, as registries allow.
-    storage: { inmemory: {}, delete: { enabled: true } },
+    storage: {
+      ...(options.storageDir ? { filesystem: { rootdirectory: options.storageDir } } : { inmemory: {} }),
+      delete: { enabled: true },
+    },
     http,
   };
   if (options.notify) {

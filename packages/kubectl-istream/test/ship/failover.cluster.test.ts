@@ -1,0 +1,219 @@
+// The controller image as `install` runs it, for real: two pods pulled and started on the sandbox's
+// real node (placed there with install's --node-selector and --toleration), one holding the Lease.
+// Deleting the leader pod, as a node drain or `kubectl delete pod` does, hands the Lease to the
+// standby within the Lease duration, and the standby then rolls the triggered Deployment.
+// The install has a namespace of its own (--install-namespace) and acts on the test's namespace
+// only (--watch-namespace), so it shares the sandbox with every other test.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { connectCluster, kubeClient, resourcePath } from '@istream/core/cluster';
+import { defer, startRegistry } from '@istream/test-harness';
+import { REAL_NODE_KEY, sharedRealNode, trustRegistry } from '@istream/test-harness/cluster/index';
+import {
+  cli,
+  clusterWithCrd,
+  containerImage,
+  deployment,
+  digestA,
+  digestB,
+  getJson,
+  ok,
+  putStream,
+  setItems,
+  triggerAnnotation,
+  waitFor,
+  type Cluster,
+} from '../controller/support.js';
+import { packageDir } from './support.js';
+
+const repo = 'registry.test/team/ubi';
+const digestC = `sha256:${'c3'.repeat(32)}`;
+const A = { ref: `${repo}@${digestA}`, image: digestA };
+const B = { ref: `${repo}@${digestB}`, image: digestB };
+const C = { ref: `${repo}@${digestC}`, image: digestC };
+
+interface Pod {
+  metadata: { name: string; deletionTimestamp?: string };
+  spec: { nodeName?: string };
+  status: {
+    phase?: string;
+    conditions?: Array<{ type: string; status: string }>;
+    containerStatuses?: Array<{ state?: Record<string, { reason?: string; message?: string }> }>;
+  };
+}
+
+/** Where a pod is and why it is not ready, for a timeout's message. */
+function podSummary(pod: Pod): string {
+  const state = pod.status.containerStatuses?.[0]?.state ?? {};
+  const detail = Object.entries(state).map(([k, v]) => `${k} ${v.reason ?? ''} ${v.message ?? ''}`.trim());
+  return `${pod.metadata.name} on ${pod.spec.nodeName ?? '(unscheduled)'}: ${pod.status.phase ?? ''} ${detail.join(', ')}`;
+}
+
+interface Lease {
+  spec: { holderIdentity?: string; leaseDurationSeconds?: number; leaseTransitions?: number };
+}
+
+/** The controller's pods that are not going away, once there are two and both are Ready. */
+async function twoReadyPods(cluster: Cluster, ns: string, timeoutMs: number): Promise<Pod[]> {
+  return waitFor(
+    'two Ready controller pods',
+    async () => {
+      const pods = (await getJson<{ items: Pod[] }>(cluster, ns, 'pods')).items.filter(
+        (p) => !p.metadata.deletionTimestamp,
+      );
+      const ready = pods.filter((p) => p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+      if (pods.length === 2 && ready.length === 2) return pods;
+      throw new Error(pods.map(podSummary).join('; ') || 'no pods');
+    },
+    timeoutMs,
+  );
+}
+
+/**
+ * Waits until the controller in `pod` has logged exactly these rollouts ([workload, image] per
+ * `rolled` line of its JSON log). The line is written after the update it reports, and reaches
+ * `kubectl logs` later still.
+ */
+async function rolledBy(cluster: Cluster, ns: string, pod: Pod, expected: string[][]): Promise<void> {
+  let seen: string[][] = [];
+  await waitFor(`${pod.metadata.name} to log its rollouts`, async () => {
+    seen = (await ok(cluster, ['logs', pod.metadata.name], { namespace: ns }))
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { msg: string; workload?: string; to?: string })
+      .filter((l) => l.msg === 'rolled')
+      .map((l) => [l.workload ?? '', l.to ?? '']);
+    return seen.length >= expected.length || undefined;
+  }).catch(() => undefined); // on a timeout, the assertion says what was logged
+  assert.deepEqual(seen, expected, `what ${pod.metadata.name} rolled`);
+}
+
+test('two controller pods on the real node: deleting the leader hands the Lease to the other within the Lease duration, and it keeps rolling', async (t) => {
+  // On disk: the in-memory registry takes about a minute for the image's two 48 MB layers.
+  const registry = await startRegistry({ mode: 'plain', storage: 'disk' });
+  defer(t, () => registry.stop());
+  const [node, cluster] = await Promise.all([sharedRealNode(), clusterWithCrd()]);
+  await trustRegistry(node, registry);
+
+  // The build reuses ~/.cache/istream/ship (Node packages, Debian packages, compressed layers).
+  const image = `${registry.host}/istream/istream-controller:failover`;
+  const buildStart = Date.now();
+  const { stderr: imageLog } = await promisify(execFile)(process.execPath, [
+    join(packageDir, 'ship/image.mjs'),
+    '--out',
+    mkdtempSync(join(tmpdir(), 'istream-image-')),
+    '--push',
+    image,
+    '--plain-http',
+  ]);
+  const buildMs = Date.now() - buildStart;
+
+  const installNs = await cluster.createNamespace('istream-ha');
+  const appNs = await cluster.createNamespace('ha-app');
+  const kube = ['--kubeconfig', cluster.kubeconfig];
+  defer(t, async () => {
+    await cli(['uninstall', '--install-namespace', installNs, ...kube]);
+    await cluster.kubectl(['delete', 'namespace', appNs, '--wait=false']);
+  });
+  const installStart = Date.now();
+  await cli([
+    'install',
+    '--image',
+    image,
+    '--admission=none',
+    '--install-namespace',
+    installNs,
+    '--watch-namespace',
+    appNs,
+    '--node-selector',
+    `${REAL_NODE_KEY}=true`,
+    '--toleration',
+    `${REAL_NODE_KEY}:NoSchedule`,
+    ...kube,
+  ]);
+  const pods = await twoReadyPods(cluster, installNs, 180_000);
+  const readyMs = Date.now() - installStart;
+  assert.deepEqual(
+    pods.map((p) => p.spec.nodeName),
+    [node.name, node.name],
+    'both replicas run on the real node, not on a kwok node',
+  );
+
+  const connection = connectCluster({ kubeconfig: cluster.kubeconfig }, {});
+  const leasePath = resourcePath('coordination.k8s.io/v1', 'leases', installNs, 'istream-controller');
+  const holder = async (): Promise<Pod | undefined> => {
+    const lease = await kubeClient(connection).call<Lease>(leasePath);
+    return pods.find((p) => lease.spec.holderIdentity?.startsWith(`${p.metadata.name}_`));
+  };
+  const leader = await waitFor('one of the pods to hold the Lease', holder, 60_000);
+  const standby = pods.find((p) => p !== leader)!;
+
+  await putStream(cluster, appNs, 'ubi', '8', `${repo}:8`, [A]);
+  await ok(cluster, ['apply', '-f', '-'], {
+    namespace: appNs,
+    input: JSON.stringify(
+      deployment(
+        'myapp',
+        [{ name: 'myapp', image: 'busybox' }],
+        triggerAnnotation([{ stream: 'ubi:8', container: 'myapp' }]),
+      ),
+    ),
+  });
+  const imageOf = async (item: { ref: string }) =>
+    (await containerImage(cluster, appNs, 'deployment/myapp', 'myapp')) === item.ref || undefined;
+  await waitFor('myapp at A', () => imageOf(A), 60_000);
+  await setItems(cluster, appNs, 'ubi', '8', [B, A]);
+  await waitFor('myapp at B', () => imageOf(B), 60_000);
+  const workload = `Deployment/${appNs}/myapp`;
+  await rolledBy(cluster, installNs, leader, [
+    [workload, A.ref],
+    [workload, B.ref],
+  ]);
+
+  const lease = await kubeClient(connection).call<Lease>(leasePath);
+  const durationMs = (lease.spec.leaseDurationSeconds ?? 0) * 1000;
+  const deleted = Date.now();
+  await ok(cluster, ['delete', 'pod', leader.metadata.name, '--wait=false'], { namespace: installNs });
+  const newHolder = await waitFor(
+    'the standby to take the Lease',
+    async () => {
+      const pod = await holder();
+      if (pod && pod !== leader) return pod;
+      const { spec } = await kubeClient(connection).call<Lease>(leasePath);
+      const now = (await getJson<{ items: Pod[] }>(cluster, installNs, 'pods')).items.map(podSummary);
+      throw new Error(`the Lease is held by "${spec.holderIdentity ?? ''}"; pods: ${now.join('; ')}`);
+    },
+    durationMs + 30_000,
+  );
+  const takeoverMs = Date.now() - deleted;
+  assert.equal(newHolder.metadata.name, standby.metadata.name);
+  assert.ok(
+    takeoverMs < durationMs,
+    `the standby took the Lease ${takeoverMs} ms after the leader pod was deleted; the Lease lasts ${durationMs} ms`,
+  );
+  assert.equal(
+    (await kubeClient(connection).call<Lease>(leasePath)).spec.leaseTransitions,
+    (lease.spec.leaseTransitions ?? 0) + 1,
+  );
+
+  await setItems(cluster, appNs, 'ubi', '8', [C, B, A]);
+  await waitFor('myapp at C', () => imageOf(C), 60_000);
+  const rolledMs = Date.now() - deleted;
+  await rolledBy(cluster, installNs, standby, [[workload, C.ref]]);
+
+  // The Deployment brings the controller back to two replicas, the new one standing by.
+  const replaced = await twoReadyPods(cluster, installNs, 120_000);
+  assert.ok(replaced.some((p) => p.metadata.name === standby.metadata.name));
+  assert.equal((await holder())?.metadata.name, standby.metadata.name, 'the replacement stands by');
+
+  t.diagnostic(
+    `controller failover: image build+push ${buildMs} ms (${/ in [\d.]+ s/.exec(imageLog)?.[0].trim() ?? '?'}); install to 2 Ready pods ${readyMs} ms; ` +
+      `leader pod deleted -> standby holds the Lease ${takeoverMs} ms (Lease ${durationMs} ms); ` +
+      `-> Deployment rolled by it ${rolledMs} ms`,
+  );
+});
