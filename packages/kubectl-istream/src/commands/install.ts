@@ -10,6 +10,7 @@ import {
   waitForCrdEstablished,
   type ClusterConnection,
 } from '@istream/core/cluster';
+import { buildInfo } from '../build-info.js';
 import { CliError } from '../errors.js';
 import { parseDryRun } from '../flags.js';
 import { installManifests, qualifiedName, type AdmissionMode, type Manifest } from '../install-manifests.js';
@@ -19,11 +20,27 @@ import type { Factory } from '../factory.js';
 export interface InstallOptions {
   dryRun?: unknown;
   output?: 'yaml' | 'json' | 'name';
-  image: string;
+  /** Required with the controller: no image is published to default to. */
+  image?: string;
   /** false with --no-controller. */
   controller: boolean;
   admission?: AdmissionMode;
   events?: boolean;
+}
+
+/**
+ * No controller image is published anywhere, so a default would make a Deployment whose pods can
+ * never pull: refuse before anything is written, and say how to get an image.
+ */
+function missingImage(version: string): CliError {
+  const ref = `REGISTRY/istream-controller:${version}`;
+  return new CliError(
+    'install needs --image: istream publishes no controller image.\n' +
+      'Build one and push it to a registry your cluster pulls from (in a clone of istream), then install it:\n' +
+      `  npm run image -- --push ${ref}\n` +
+      `  kubectl istream install --image ${ref}\n` +
+      'Or install --no-controller and run `kubectl istream controller` where a kubeconfig reaches the cluster.',
+  );
 }
 
 const NO_CONTROLLER_NOTE =
@@ -56,7 +73,11 @@ async function requireMutatingAdmissionPolicy(connection: ClusterConnection): Pr
 export async function runInstall(options: InstallOptions, factory: Factory): Promise<void> {
   const dryRun = parseDryRun(options.dryRun);
   if (dryRun === 'server') throw new CliError('install supports --dry-run=client only');
-  const image = options.controller ? { image: options.image } : {};
+  let image: { image?: string } = {};
+  if (options.controller) {
+    if (!options.image) throw missingImage(buildInfo().version);
+    image = { image: options.image };
+  }
   const mode = options.admission ?? 'webhook';
   // The webhook is served by the controller's pods: without them (--no-controller) its objects
   // would point at nothing. The policy backend needs no pod, only a controller somewhere.
