@@ -103,10 +103,10 @@ test('why pod/NAME and why deployment/NAME: lookup applied, lookupPolicy.local f
     'the ReplicaSet to create the pod',
     async () =>
       (
-        await ok(cluster, ['get', 'pods', '-l', 'app=shop', '-o', 'jsonpath={.items[0].metadata.name}'], {
+        await ok(cluster, ['get', 'pods', '-l', 'app=shop', '-o', 'jsonpath={.items[*].metadata.name}'], {
           namespace: ns,
         })
-      ).trim() || undefined,
+      ).split(' ')[0] || undefined,
     60_000,
   );
   const owned = await why(cluster, ns, `pod/${podName}`);
