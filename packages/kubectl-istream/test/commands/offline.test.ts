@@ -102,15 +102,11 @@ const WEBHOOK_KINDS = [
   'ValidatingAdmissionPolicyBinding',
 ];
 
+/** install's manifests as it would apply them, with an image (none is published to default to). */
+const PRINT_INSTALL = ['install', '--dry-run=client', '-o', 'yaml', '--image', 'registry.example/istream:dev'];
+
 test('install --dry-run=client -o yaml prints installable manifests without a cluster', async () => {
-  const { code, out } = await cli([
-    'install',
-    '--dry-run=client',
-    '-o',
-    'yaml',
-    '--image',
-    'registry.example/istream:dev',
-  ]);
+  const { code, out } = await cli(PRINT_INSTALL);
   assert.equal(code, 0);
   const docs = out.split(/^---\n/m).map((d) => parse(d));
   assert.deepEqual(
@@ -144,14 +140,7 @@ test('install --dry-run=client -o yaml prints installable manifests without a cl
 });
 
 test('install runs 2 replicas with Lease election, probes, a metrics Service, a PodDisruptionBudget and the restricted profile', async () => {
-  const { code, out } = await cli([
-    'install',
-    '--dry-run=client',
-    '-o',
-    'yaml',
-    '--image',
-    'registry.example/istream:dev',
-  ]);
+  const { code, out } = await cli(PRINT_INSTALL);
   assert.equal(code, 0);
   const docs = out.split(/^---\n/m).map((d) => parse(d));
   // The first of a kind: the controller's Role and metrics Service come before the admission ones.
