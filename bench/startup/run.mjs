@@ -1,7 +1,8 @@
 // Start-up benchmark: the plugin's quick commands against kubectl's and skopeo's, interleaved
 // round by round in one run so machine load hits every command alike.
-// Usage: ISTREAM_SANDBOX_STATE=<state.json> node bench/startup/run.mjs [--runs 20] [--exe PATH]
-//   --exe adds a single executable (ship/executables.mjs) next to the bundled and unbundled CLI.
+// Usage: ISTREAM_SANDBOX_STATE=<state.json> node bench/startup/run.mjs [--runs 20] [--exe PATH] [--baseline DIR]
+//   --exe adds a single executable (ship/executables.mjs) next to the bundled and unbundled CLI;
+//   --baseline adds another build's bundle (a copy of dist/bundle) to compare in the same run.
 // Needs `npm run build` (the bundle) and a sandbox (the registry ref for `digest` and skopeo, and
 // the kubectl binary).
 import { spawnSync } from 'node:child_process';
@@ -12,7 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, exe: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '20' }, exe: { type: 'string' }, baseline: { type: 'string' } },
+});
 const runs = Number(values.runs);
 
 const statePath = process.env.ISTREAM_SANDBOX_STATE;
@@ -34,6 +37,7 @@ const clis = {
   bundled: [process.execPath, join(plugin, 'dist/bundle/esm/kubectl-istream.mjs')],
   unbundled: [process.execPath, join(plugin, 'bin/kubectl-istream')],
   ...(values.exe ? { executable: [values.exe] } : {}),
+  ...(values.baseline ? { baseline: [process.execPath, join(values.baseline, 'esm/kubectl-istream.mjs')] } : {}),
 };
 const cases = [
   ...Object.entries(clis).flatMap(([name, cli]) => [
@@ -41,6 +45,8 @@ const cases = [
     { name: `kubectl istream lint one-file.yaml (${name})`, argv: [...cli, 'lint', manifest] },
     { name: `kubectl istream digest REF (${name})`, argv: [...cli, 'digest', '--insecure', ref] },
   ]),
+  // The floor for every Node-run row: Node starting and exiting with nothing to do.
+  { name: 'node -e 0 (Node alone)', argv: [process.execPath, '-e', '0'] },
   { name: 'kubectl version --client', argv: [state.cluster.kubectlPath, 'version', '--client'] },
   { name: 'skopeo inspect --raw REF', argv: ['skopeo', 'inspect', '--raw', '--tls-verify=false', `docker://${ref}`] },
 ];

@@ -47,11 +47,3 @@ export function buildInfo(): BuildInfo {
 export function clientVersionText(info: BuildInfo): string {
   return `Client Version: ${info.version}\nGit Commit: ${info.gitCommit}`;
 }
-
-/** Where the controller image is published; `install` runs this plugin's version of it. */
-export const CONTROLLER_IMAGE_REPOSITORY = 'ghcr.io/istream-project/istream-controller';
-
-/** The controller image of this plugin's version (`npm run image` tags its layout with the version). */
-export function defaultControllerImage(info: BuildInfo = buildInfo()): string {
-  return `${CONTROLLER_IMAGE_REPOSITORY}:${info.version}`;
-}

@@ -3,11 +3,11 @@
 // cluster and registry clients. The clients are built on first use, and their modules loaded only
 // then: a command that never talks to a cluster never loads the Kubernetes client.
 import type { ClusterConnection, ImageStreamClient } from '@istream/core/cluster';
-import type { ImportSession } from '@istream/core/imagestream';
 import type { PullSecretData, RegistryClient } from '@istream/core/registry';
 import type { ClusterFlags } from './flags.js';
 import type { IOStreams } from './io.js';
 import { requestLog, type RequestLog } from './request-log.js';
+import type { CliImportSession } from './stream-import.js';
 
 /** The flags kubectl takes anywhere on the command line: where the cluster is, and -v. */
 export interface GlobalFlags extends ClusterFlags {
@@ -40,7 +40,7 @@ export interface Factory {
   /** A registry client that logs through the request log; the caller closes it. */
   registry(options: RegistryOptions): Promise<RegistryClient>;
   /** Imports into `namespace` with its pull secrets; the caller closes it. */
-  importSession(namespace: string): Promise<ImportSession>;
+  importSession(namespace: string): Promise<CliImportSession>;
 }
 
 export interface FactoryOptions {

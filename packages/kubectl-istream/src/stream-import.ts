@@ -16,16 +16,27 @@ import {
   type TagImportRequest,
   type TagImportResult,
 } from '@istream/core/imagestream';
-import type { PullSecretData, RegistryClient } from '@istream/core/registry';
+import { imageDetails, type ImageDetails, type PullSecretData, type RegistryClient } from '@istream/core/registry';
+import type { ImportedImage } from './printers/describe-image.js';
+
+/** An import session that can also describe what it imported (import-image's per-image report). */
+export interface CliImportSession extends ImportSession {
+  /** The manifest and config of an imported image, with the same credentials as the import. */
+  details(reference: string, insecure: boolean): Promise<ImageDetails>;
+}
 
 /** A registry session whose credentials are the namespace's pull secrets (`registryFor` builds the client for them). */
 export async function openImportSession(
   client: ImageStreamClient,
   namespace: string,
   registryFor: (pullSecrets: PullSecretData[]) => Promise<RegistryClient>,
-): Promise<ImportSession> {
+): Promise<CliImportSession> {
   const registry = await registryFor(await client.pullSecrets(namespace));
-  return { source: registryImageSource(registry), close: () => registry.close() };
+  return {
+    source: registryImageSource(registry),
+    details: (reference, insecure) => imageDetails(registry, reference, { insecure }),
+    close: () => registry.close(),
+  };
 }
 
 export interface RecordedImport {
@@ -88,4 +99,41 @@ export async function importIntoStream(
   }
   const stream = await client.update(namespace, name, change);
   return { results, stream };
+}
+
+/** An imported tag's image as oc's report shows it, or why it could not be read. */
+export type DescribedImport = { tag: string; image: ImportedImage } | { tag: string; error: string };
+
+/**
+ * Reads each imported image's manifest and config for the report (two GETs each; OpenShift's
+ * server reads them as it imports). A read that fails is reported, not fatal: the import stands.
+ */
+export async function describeImports(
+  session: CliImportSession,
+  stream: ImageStream | undefined,
+  results: TagImportResult[],
+): Promise<DescribedImport[]> {
+  return Promise.all(
+    results.flatMap((r) => {
+      if (!r.outcome.ok) return [];
+      const { image, dockerImageReference } = r.outcome;
+      const { tag } = r.request;
+      const item = stream?.status?.tags?.find((t) => t.tag === tag)?.items?.find((i) => i.image === image);
+      return [
+        session.details(dockerImageReference, r.request.importPolicy?.insecure === true).then(
+          (details): DescribedImport => ({
+            tag,
+            image: {
+              name: `${stream?.metadata.name ?? ''}:${tag}`,
+              dockerImageReference,
+              digest: image,
+              created: item?.created,
+              details,
+            },
+          }),
+          (e: unknown): DescribedImport => ({ tag, error: e instanceof Error ? e.message : String(e) }),
+        ),
+      ];
+    }),
+  );
 }

@@ -69,7 +69,7 @@ export class WorkloadClient {
     this.api = kubeClient(connection);
   }
 
-  get(type: WorkloadType, namespace: string, name: string): Promise<WorkloadObject> {
+  get(type: WorkloadKind, namespace: string, name: string): Promise<WorkloadObject> {
     return this.call(type, name, () =>
       this.api.call<WorkloadObject>(resourcePath(type.apiVersion, type.resource, namespace, name)),
     );
@@ -114,7 +114,7 @@ export class WorkloadClient {
     );
   }
 
-  private async call<T>(type: WorkloadType, name: string | undefined, request: () => Promise<T>): Promise<T> {
+  private async call<T>(type: WorkloadKind, name: string | undefined, request: () => Promise<T>): Promise<T> {
     try {
       return await request();
     } catch (error) {

@@ -1,6 +1,7 @@
 // The admission objects `install` applies and the tests register: the mutating webhooks (image
 // lookup, image stream strategy) and the ValidatingAdmissionPolicy that keeps lookup closed when
 // the webhook does not answer. Why each fails open or closed: docs/architecture.md, "Admission".
+import type { KubeObject } from '../cluster/index.js';
 import { WORKLOAD_KINDS, type WorkloadKind } from '../workloads/index.js';
 import { RESOLVE_NAMES_ANNOTATION } from './image-lookup.js';
 
@@ -12,6 +13,9 @@ export const IMAGE_STREAM_STRATEGY_PATH = '/imagestream-strategy';
 export const IMAGE_LOOKUP_LABEL = 'istream.io/image-lookup';
 export const IMAGE_LOOKUP_LABEL_VALUE = 'enabled';
 export const ADMISSION_CONFIGURATION_NAME = 'istream-admission';
+export const IMAGE_LOOKUP_WEBHOOK_NAME = 'image-lookup.istream.io';
+/** Never intercepted, whatever their labels say (with istream's own namespace). */
+export const NEVER_INTERCEPTED_NAMESPACES: readonly string[] = ['kube-system'];
 export const LOOKUP_GUARD_POLICY_NAME = 'istream-image-lookup-guard';
 
 export type WebhookEndpoint = { url: string } | { service: { namespace: string; name: string; port: number } };
@@ -37,7 +41,7 @@ function neverIntercepted(istreamNamespace: string): Record<string, unknown> {
   return {
     key: 'kubernetes.io/metadata.name',
     operator: 'NotIn',
-    values: [...new Set(['kube-system', istreamNamespace])],
+    values: [...new Set([...NEVER_INTERCEPTED_NAMESPACES, istreamNamespace])],
   };
 }
 
@@ -120,7 +124,7 @@ export function admissionWebhookConfiguration(options: AdmissionConfigurationOpt
     metadata: { name: ADMISSION_CONFIGURATION_NAME, labels: { 'app.kubernetes.io/managed-by': 'istream' } },
     webhooks: [
       {
-        name: 'image-lookup.istream.io',
+        name: IMAGE_LOOKUP_WEBHOOK_NAME,
         ...common,
         clientConfig: clientConfig(options.endpoint, IMAGE_LOOKUP_PATH, options.caBundle),
         rules: workloadRules(),
@@ -292,4 +296,91 @@ export function lookupPolicies(istreamNamespace: string, table: LookupTable = {}
       },
     ];
   });
+}
+
+interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+}
+
+/** The API server's reading of a label selector; an absent selector matches everything. */
+export function selectorMatches(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
+  const pairs = Object.entries(selector?.matchLabels ?? {});
+  if (!pairs.every(([key, value]) => labels[key] === value)) return false;
+  return (selector?.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
+    const has = Object.hasOwn(labels, key);
+    if (operator === 'In') return has && values.includes(labels[key]!);
+    if (operator === 'NotIn') return !has || !values.includes(labels[key]!);
+    if (operator === 'Exists') return has;
+    return operator === 'DoesNotExist' && !has;
+  });
+}
+
+/** One installed image lookup backend: a webhook of a MutatingWebhookConfiguration, or a policy. */
+export interface LookupBackend {
+  kind: 'MutatingWebhookConfiguration' | 'MutatingAdmissionPolicy';
+  name: string;
+  /** Whether it admits objects of the namespace asked about. */
+  intercepts: boolean;
+}
+
+/** The admission objects on a cluster, as listed: any of them, istream's or not. */
+export interface InstalledAdmission {
+  webhookConfigurations: readonly KubeObject[];
+  policies: readonly KubeObject[];
+  policyBindings: readonly KubeObject[];
+}
+
+const nameOf = (o: KubeObject): string => o.metadata?.name ?? '';
+
+/**
+ * istream's image lookup backends for `resource` (`pods`, `deployments`) among the installed
+ * admission objects (found by the webhook's and the policies' names, so renamed or narrowed copies
+ * count), each with whether its namespace selectors admit a namespace with these labels, as the
+ * API server decides it.
+ */
+export function lookupBackends(
+  installed: InstalledAdmission,
+  namespaceLabels: Record<string, string>,
+  resource: string,
+): LookupBackend[] {
+  const webhooks = installed.webhookConfigurations.flatMap((config) => {
+    const hooks = ((config as { webhooks?: unknown }).webhooks ?? []) as Array<{
+      name?: string;
+      namespaceSelector?: LabelSelector;
+    }>;
+    return hooks
+      .filter((w) => w.name === IMAGE_LOOKUP_WEBHOOK_NAME)
+      .map((w) => ({
+        kind: 'MutatingWebhookConfiguration' as const,
+        name: nameOf(config),
+        intercepts: selectorMatches(w.namespaceSelector, namespaceLabels),
+      }));
+  });
+  const policies = installed.policies
+    .filter((p) => nameOf(p).startsWith(LOOKUP_POLICY_NAME))
+    .flatMap((policy) => {
+      const spec = (policy as { spec?: unknown }).spec as
+        | { matchConstraints?: { namespaceSelector?: LabelSelector; resourceRules?: Array<{ resources?: string[] }> } }
+        | undefined;
+      const forResource = (spec?.matchConstraints?.resourceRules ?? []).some((r) => r.resources?.includes(resource));
+      const bound = installed.policyBindings.some((b) => {
+        const binding = (b as { spec?: unknown }).spec as
+          | { policyName?: string; matchResources?: { namespaceSelector?: LabelSelector } }
+          | undefined;
+        return (
+          binding?.policyName === nameOf(policy) &&
+          selectorMatches(binding.matchResources?.namespaceSelector, namespaceLabels)
+        );
+      });
+      if (!forResource) return [];
+      return [
+        {
+          kind: 'MutatingAdmissionPolicy' as const,
+          name: nameOf(policy),
+          intercepts: bound && selectorMatches(spec?.matchConstraints?.namespaceSelector, namespaceLabels),
+        },
+      ];
+    });
+  return [...webhooks, ...policies];
 }

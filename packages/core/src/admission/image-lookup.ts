@@ -9,6 +9,7 @@ import {
   resolveTagEvent,
   withoutTagOrDigest,
   type ImageStream,
+  type TagEvent,
 } from '../imagestream/index.js';
 import { isImageReference } from '../reference/index.js';
 import type { WorkloadKind } from '../workloads/index.js';
@@ -39,10 +40,12 @@ export type LookupOutcome =
   | { allowed: true; patch: JsonPatchOperation[]; resolutions: Resolution[] }
   | { allowed: false; message: string };
 
-interface ContainerSlot {
+export interface ImageSlot {
+  /** JSON pointer to the image field. */
   pointer: string;
   name: string;
   image: string;
+  init: boolean;
 }
 
 /** The stream tag an image names, read as OpenShift reads a pull spec for local lookup. */
@@ -61,12 +64,60 @@ export function streamTagOfImage(image: string, resolveAllNames: boolean): { str
   return { stream: rest.length === 1 ? rest[0]! : rest.slice(1).join('/'), tag };
 }
 
+/** The pull spec lookup writes for one event of a tag: the resolved reference, pinned to the image digest. */
+function eventPullSpec(stream: ImageStream, tag: string, event: TagEvent): string {
+  const resolved = resolveTagEvent(stream, tag, event);
+  return event.image ? `${withoutTagOrDigest(resolved)}@${event.image}` : resolved;
+}
+
 /** What OpenShift's ImageStreamTag lookup yields for `tag`: the resolved reference, pinned to the image digest. */
 export function lookupPullSpec(stream: ImageStream, tag: string): string | undefined {
   const event = latestTagEvent(stream, tag);
-  if (!event) return undefined;
-  const resolved = resolveTagEvent(stream, tag, event);
-  return event.image ? `${withoutTagOrDigest(resolved)}@${event.image}` : resolved;
+  return event && eventPullSpec(stream, tag, event);
+}
+
+/**
+ * Which lookup stream tag, if any, gave a digest-pinned image: the tag and whether it is still the
+ * tag's current image. For telling a resolved image from one written by hand after the fact.
+ */
+export function lookupOrigin(
+  image: string,
+  streams: readonly ImageStream[],
+): { stream: string; tag: string; current: boolean } | undefined {
+  for (const stream of streams) {
+    if (stream.spec.lookupPolicy?.local !== true) continue;
+    for (const { tag, items } of stream.status?.tags ?? []) {
+      const index = (items ?? []).findIndex((event) => eventPullSpec(stream, tag, event) === image);
+      if (index >= 0) return { stream: stream.metadata.name, tag, current: index === 0 };
+    }
+  }
+  return undefined;
+}
+
+/** Why lookup rewrites one image or leaves it, by the rules lookupImages applies. */
+export type ImageLookupVerdict =
+  | { outcome: 'pinned' }
+  | { outcome: 'not-a-stream-name' }
+  | { outcome: 'no-stream'; stream: string; tag: string }
+  | { outcome: 'lookup-off'; stream: string; tag: string }
+  | { outcome: 'no-image'; stream: string; tag: string }
+  | { outcome: 'resolved'; stream: string; tag: string; pullSpec: string };
+
+/** The verdict for one image of an object in `namespace` (resolveAll: the resolve-names annotation). */
+export function lookupImage(
+  image: string,
+  namespace: string,
+  resolveAll: boolean,
+  streams: StreamLookup,
+): ImageLookupVerdict {
+  if (image.includes('@')) return { outcome: 'pinned' };
+  const named = streamTagOfImage(image, resolveAll);
+  if (named === undefined) return { outcome: 'not-a-stream-name' };
+  const stream = streams(namespace, named.stream);
+  if (stream === undefined) return { outcome: 'no-stream', ...named };
+  if (!resolveAll && stream.spec.lookupPolicy?.local !== true) return { outcome: 'lookup-off', ...named };
+  const pullSpec = lookupPullSpec(stream, named.tag);
+  return pullSpec === undefined ? { outcome: 'no-image', ...named } : { outcome: 'resolved', ...named, pullSpec };
 }
 
 function nested(obj: unknown, path: readonly string[]): unknown {
@@ -75,7 +126,8 @@ function nested(obj: unknown, path: readonly string[]): unknown {
   return at;
 }
 
-function containerSlots(obj: KubeObject | undefined, kind: WorkloadKind): ContainerSlot[] {
+/** Every init container and container with an image, in the order admission visits them. */
+export function imageSlots(obj: KubeObject | undefined, kind: WorkloadKind): ImageSlot[] {
   const spec = nested(obj, kind.podSpecPath);
   const base = `/${kind.podSpecPath.join('/')}`;
   return (['initContainers', 'containers'] as const).flatMap((list) => {
@@ -84,7 +136,7 @@ function containerSlots(obj: KubeObject | undefined, kind: WorkloadKind): Contai
     return containers.flatMap((c: unknown, i) => {
       const { name, image } = (c ?? {}) as { name?: unknown; image?: unknown };
       return typeof image === 'string'
-        ? [{ pointer: `${base}/${list}/${i}/image`, name: String(name ?? ''), image }]
+        ? [{ pointer: `${base}/${list}/${i}/image`, name: String(name ?? ''), image, init: list === 'initContainers' }]
         : [];
     });
   });
@@ -101,9 +153,13 @@ export function resolvesAllNames(obj: KubeObject | undefined, kind: WorkloadKind
   return templateAnnotations(obj, kind) === '*' || obj?.metadata?.annotations?.[RESOLVE_NAMES_ANNOTATION] === '*';
 }
 
-function controlled(obj: KubeObject): boolean {
-  const refs = (obj.metadata as { ownerReferences?: Array<{ controller?: boolean }> } | undefined)?.ownerReferences;
-  return refs?.some((r) => r.controller === true) ?? false;
+/** The owner that creates this object from its own template (a ReplicaSet's Deployment, a pod's ReplicaSet). */
+export function controllerOwner(obj: KubeObject): { kind: string; name: string } | undefined {
+  const refs = (
+    obj.metadata as { ownerReferences?: Array<{ controller?: boolean; kind: string; name: string }> } | undefined
+  )?.ownerReferences;
+  const owner = refs?.find((r) => r.controller === true);
+  return owner && { kind: owner.kind, name: owner.name };
 }
 
 /**
@@ -115,32 +171,30 @@ export function lookupImages(request: LookupRequest, streams: StreamLookup): Loo
   const { kind, object, oldObject, namespace } = request;
   if ((request.operation !== 'CREATE' && request.operation !== 'UPDATE') || request.subResource) return none;
   // Replicas made by a controller carry the template their owner was admitted with.
-  if (controlled(object)) return none;
+  if (controllerOwner(object) !== undefined) return none;
   const isUpdate = request.operation === 'UPDATE';
   // A Job's pod template is immutable: an update never rewrites it.
   if (isUpdate && kind.kind === 'Job') return none;
   const resolveAll = resolvesAllNames(object, kind);
   const annotationChanged = isUpdate && resolveAll !== resolvesAllNames(oldObject, kind);
-  const old = new Map(isUpdate ? containerSlots(oldObject, kind).map((s) => [s.name, s.image]) : []);
+  const old = new Map(isUpdate ? imageSlots(oldObject, kind).map((s) => [s.name, s.image]) : []);
   const patch: JsonPatchOperation[] = [];
   const resolutions: Resolution[] = [];
-  for (const slot of containerSlots(object, kind)) {
+  for (const slot of imageSlots(object, kind)) {
     if (isUpdate && !annotationChanged && old.get(slot.name) === slot.image) continue;
-    const named = streamTagOfImage(slot.image, resolveAll);
-    const stream = named && streams(namespace, named.stream);
-    if (!named || !stream || !(resolveAll || stream.spec.lookupPolicy?.local === true)) continue;
-    const pullSpec = lookupPullSpec(stream, named.tag);
-    if (pullSpec === undefined) {
+    const verdict = lookupImage(slot.image, namespace, resolveAll, streams);
+    if (verdict.outcome === 'no-image') {
       return {
         allowed: false,
         message:
-          `istream: container "${slot.name}" names image "${slot.image}", which is tag "${named.tag}" of ImageStream ` +
-          `${namespace}/${named.stream} (local lookup), but that tag has no image yet; import it ` +
-          `(kubectl istream import-image ${named.stream}:${named.tag} -n ${namespace}) or name the image by its full reference`,
+          `istream: container "${slot.name}" names image "${slot.image}", which is tag "${verdict.tag}" of ImageStream ` +
+          `${namespace}/${verdict.stream} (local lookup), but that tag has no image yet; import it ` +
+          `(kubectl istream import-image ${verdict.stream}:${verdict.tag} -n ${namespace}) or name the image by its full reference`,
       };
     }
-    patch.push({ op: 'replace', path: slot.pointer, value: pullSpec });
-    resolutions.push({ container: slot.name, from: slot.image, to: pullSpec });
+    if (verdict.outcome !== 'resolved') continue;
+    patch.push({ op: 'replace', path: slot.pointer, value: verdict.pullSpec });
+    resolutions.push({ container: slot.name, from: slot.image, to: verdict.pullSpec });
   }
   return { allowed: true, patch, resolutions };
 }

@@ -30,6 +30,7 @@ import {
   type IndexEntry,
   type IndexManifest,
 } from './media-types.js';
+import { parseImageConfig } from './image-details.js';
 import { formatPlatform, platformMatches, selectLegacy, selectPlatform, type Platform } from './platform.js';
 import { defaultRetryPolicy, Transport, type HttpRequest, type HttpResponse, type RetryPolicy } from './transport.js';
 
@@ -309,6 +310,33 @@ export class RegistryClient {
       );
     }
     const configDigest = manifest.image.config.digest;
+    const body = await this.configBlob(ref, configDigest, options);
+    const config = parseImageConfig(ref.domain, `the config ${configDigest} of ${ref.path}`, body);
+    const text = (v: unknown) => (typeof v === 'string' ? v : '');
+    const labels =
+      typeof config.config?.Labels === 'object' && config.config.Labels !== null
+        ? (config.config.Labels as Record<string, string>)
+        : {};
+    return {
+      digest: manifest.digest,
+      configDigest,
+      ...(typeof config.created === 'string' ? { created: config.created } : {}),
+      platform: {
+        os: text(config.os),
+        architecture: text(config.architecture),
+        ...(config.variant ? { variant: text(config.variant) } : {}),
+      },
+      labels,
+    };
+  }
+
+  /** An image's config blob, digest verified: one GET. */
+  async configBlob(
+    reference: ImageReference | string,
+    configDigest: string,
+    options: CallOptions = {},
+  ): Promise<Buffer> {
+    const ref = toReference(reference);
     const what = `the config ${configDigest} of ${ref.path}`;
     const response = await this.request(
       {
@@ -330,34 +358,7 @@ export class RegistryClient {
     }
     expectOk(ref, response, `GET ${what}`);
     verifyDigest(ref.domain, what, response.body, configDigest);
-    let config: {
-      created?: unknown;
-      os?: unknown;
-      architecture?: unknown;
-      variant?: unknown;
-      config?: { Labels?: unknown };
-    };
-    try {
-      config = JSON.parse(response.body.toString('utf8')) as typeof config;
-    } catch {
-      throw new RegistryResponseError(ref.domain, response.status, `GET ${what}`, 'the config is not JSON');
-    }
-    const text = (v: unknown) => (typeof v === 'string' ? v : '');
-    const labels =
-      typeof config.config?.Labels === 'object' && config.config.Labels !== null
-        ? (config.config.Labels as Record<string, string>)
-        : {};
-    return {
-      digest: manifest.digest,
-      configDigest,
-      ...(typeof config.created === 'string' ? { created: config.created } : {}),
-      platform: {
-        os: text(config.os),
-        architecture: text(config.architecture),
-        ...(config.variant ? { variant: text(config.variant) } : {}),
-      },
-      labels,
-    };
+    return response.body;
   }
 
   /**

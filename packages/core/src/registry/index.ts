@@ -8,6 +8,7 @@
 //   await client.resolveTags(repo, ['a', 'b'], { importMode })      -> per tag: result | error, request counts
 //   await client.listTags(repo, { maxTags })                        -> { tags, truncated }  (follows Link)
 //   await client.imageConfig(ref)                                   -> { created, platform, labels }
+//   await imageDetails(client, ref)                                 -> layers, sizes, config (import-image's report)
 //   client.requestCounts(); await client.close();
 //
 // Every failure is a RegistryError subclass with a `code`; messages never contain credentials.
@@ -26,6 +27,7 @@ export {
   type ImageConfigInfo,
   type TagList,
 } from './client.js';
+export { imageDetails, parseImageConfig, type ImageDetails, type ImageConfigDocument } from './image-details.js';
 export {
   type CredentialSource,
   type FoundCredential,

@@ -1,10 +1,11 @@
 // The HTTP layer under the registry client: one pooled dispatcher per registry (its own CAs, the
 // environment's proxies), bounded concurrency per host, per-request timeouts, retries of 429, 5xx
 // and resets with backoff and jitter, redirects, the insecure plain-HTTP fallback, and request
-// accounting. Requests go through undici's dispatcher API, not fetch(): fetch refuses the ports the
-// WHATWG fetch spec blocks for browsers (6000, 6665-6669, 10080, ...), where real registries run.
+// accounting. Requests go through a dispatcher (node:http/https, or undici's EnvHttpProxyAgent when a
+// proxy is configured), not fetch(): fetch refuses the ports the WHATWG fetch spec blocks for
+// browsers (6000, 6665-6669, 10080, ...), where real registries run, and loading it (undici) costs
+// a one-request command more than the request.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import { countEvent, emptyCounts, type RequestCounts, type RequestEvent, type RequestKind } from './counts.js';
 import {
   RateLimitedError,
@@ -14,6 +15,7 @@ import {
   RegistryTlsError,
   RegistryUnreachableError,
 } from './errors.js';
+import { nodeDispatcher, type DispatchAnswer, type HttpDispatcher } from './node-dispatcher.js';
 import { Semaphore } from './semaphore.js';
 import { hostTrust, type TrustOptions } from './trust.js';
 
@@ -60,9 +62,14 @@ export interface HttpRequest {
   signal?: AbortSignal;
 }
 
+/** What the client reads of response headers: case-insensitive, repeated values joined by ", " (as WHATWG Headers). */
+export interface ResponseHeaders {
+  get(name: string): string | null;
+}
+
 export interface HttpResponse {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   body: Buffer;
   /** The URL that answered (after redirects): the base for relative Link headers. */
   url: string;
@@ -96,7 +103,7 @@ interface HostState {
 export class Transport {
   readonly countsByRegistry = new Map<string, RequestCounts>();
   private readonly hosts = new Map<string, HostState>();
-  private readonly dispatchers = new Map<string, Promise<Dispatcher>>();
+  private readonly dispatchers = new Map<string, Promise<HttpDispatcher>>();
 
   constructor(private readonly options: TransportOptions) {}
 
@@ -238,9 +245,9 @@ export class Transport {
     request: HttpRequest,
     state: HostState,
     signal: AbortSignal,
-  ): Promise<Dispatcher.ResponseData & { url: URL }> {
+  ): Promise<DispatchAnswer & { url: URL }> {
     let url = first;
-    let method: Dispatcher.HttpMethod = request.method;
+    let method: string = request.method;
     let body = request.body;
     let headers: Record<string, string> = { 'user-agent': this.options.userAgent, ...request.headers };
     for (let hops = 0; ; hops++) {
@@ -287,7 +294,7 @@ export class Transport {
     this.options.onRequest?.(event);
   }
 
-  private dispatcher(host: string, insecure: boolean, systemBundle: boolean): Promise<Dispatcher> {
+  private dispatcher(host: string, insecure: boolean, systemBundle: boolean): Promise<HttpDispatcher> {
     const key = dispatcherKey(host, insecure, systemBundle);
     let dispatcher = this.dispatchers.get(key);
     if (!dispatcher) {
@@ -298,18 +305,25 @@ export class Transport {
     return dispatcher;
   }
 
-  private async createDispatcher(host: string, insecure: boolean, systemBundle: boolean): Promise<Dispatcher> {
+  private async createDispatcher(host: string, insecure: boolean, systemBundle: boolean): Promise<HttpDispatcher> {
     const { env } = this.options;
     const tls = insecure
-      ? { rejectUnauthorized: false }
+      ? { rejectUnauthorized: false as const }
       : {
           ...(await hostTrust(host, this.options.trust, systemBundle).then(
             (t) => t.secureContext && { secureContext: t.secureContext },
           )),
         };
+    const httpProxy = env.http_proxy ?? env.HTTP_PROXY ?? '';
+    const httpsProxy = env.https_proxy ?? env.HTTPS_PROXY ?? '';
+    if (httpProxy === '' && httpsProxy === '') {
+      return nodeDispatcher({ connections: this.options.maxConcurrencyPerRegistry, tls });
+    }
+    // Proxies (CONNECT for HTTPS, NO_PROXY) are undici's; loaded only when one is configured.
+    const { EnvHttpProxyAgent } = await import('undici');
     return new EnvHttpProxyAgent({
-      httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
-      httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
+      httpProxy,
+      httpsProxy,
       noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
       connections: this.options.maxConcurrencyPerRegistry,
       connect: tls,
@@ -365,7 +379,7 @@ function hostOf(request: HttpRequest): string {
   return 'url' in request.target ? new URL(request.target.url).host : request.target.registry;
 }
 
-/** The error and its causes, outermost first (undici may wrap the socket's error, which may wrap a proxy's). */
+/** The error and its causes, outermost first (a dispatcher may wrap the socket's error, which may wrap a proxy's). */
 function causeChain(e: unknown): Array<{ code?: unknown; message?: unknown }> {
   const chain: Array<{ code?: unknown; message?: unknown; cause?: unknown }> = [];
   for (
@@ -409,21 +423,21 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** undici's raw header record as the WHATWG Headers the client reads. */
-function toHeaders(raw: Dispatcher.ResponseData['headers']): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(raw)) {
-    for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, item);
-  }
-  return headers;
+/**
+ * The dispatcher's raw header record as the client reads it. Not WHATWG Headers: the global
+ * `Headers` loads Node's internal copy of undici on first use, tens of milliseconds for `digest`.
+ */
+function toHeaders(raw: DispatchAnswer['headers']): ResponseHeaders {
+  const byName = new Map(Object.entries(raw).map(([name, value]) => [name.toLowerCase(), value]));
+  return {
+    get: (name) => {
+      const value = byName.get(name.toLowerCase());
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    },
+  };
 }
 
-async function readCapped(
-  response: Dispatcher.ResponseData,
-  max: number,
-  request: HttpRequest,
-  host: string,
-): Promise<Buffer> {
+async function readCapped(response: DispatchAnswer, max: number, request: HttpRequest, host: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of response.body) {

@@ -10,6 +10,7 @@ import {
   waitForCrdEstablished,
   type ClusterConnection,
 } from '@istream/core/cluster';
+import { buildInfo } from '../build-info.js';
 import { CliError } from '../errors.js';
 import { parseDryRun } from '../flags.js';
 import {
@@ -26,7 +27,8 @@ import type { Factory } from '../factory.js';
 export interface InstallOptions {
   dryRun?: unknown;
   output?: 'yaml' | 'json' | 'name';
-  image: string;
+  /** Required with the controller: no image is published to default to. */
+  image?: string;
   /** false with --no-controller. */
   controller: boolean;
   admission?: AdmissionMode;
@@ -37,6 +39,21 @@ export interface InstallOptions {
   nodeSelector?: string[];
   /** KEY[=VALUE][:EFFECT] items, checked by parsePlacement. */
   toleration?: string[];
+}
+
+/**
+ * No controller image is published anywhere, so a default would make a Deployment whose pods can
+ * never pull: refuse before anything is written, and say how to get an image.
+ */
+function missingImage(version: string): CliError {
+  const ref = `REGISTRY/istream-controller:${version}`;
+  return new CliError(
+    'install needs --image: istream publishes no controller image.\n' +
+      'Build one and push it to a registry your cluster pulls from (in a clone of istream), then install it:\n' +
+      `  npm run image -- --push ${ref}\n` +
+      `  kubectl istream install --image ${ref}\n` +
+      'Or install --no-controller and run `kubectl istream controller` where a kubeconfig reaches the cluster.',
+  );
 }
 
 const NO_CONTROLLER_NOTE =
@@ -74,7 +91,11 @@ export async function runInstall(options: InstallOptions, factory: Factory): Pro
   const watchNamespace =
     options.watchNamespace === undefined ? undefined : checkNamespace('--watch-namespace', options.watchNamespace);
   const placement = parsePlacement(options.nodeSelector ?? [], options.toleration ?? []);
-  const image = options.controller ? { image: options.image } : {};
+  let image: { image?: string } = {};
+  if (options.controller) {
+    if (!options.image) throw missingImage(buildInfo().version);
+    image = { image: options.image };
+  }
   const mode = options.admission ?? 'webhook';
   // The webhook is served by the controller's pods: without them (--no-controller) its objects
   // would point at nothing. The policy backend needs no pod, only a controller somewhere.

@@ -1,5 +1,4 @@
 import { Help, Option, type Command } from 'commander';
-import { defaultControllerImage } from '../build-info.js';
 import type { InstallOptions } from '../commands/install.js';
 import { addDryRunFlag, addOutputFlag, collect } from '../flags.js';
 import type { CommandModule } from './command-module.js';
@@ -30,8 +29,7 @@ export const installCommand: CommandModule = {
       .description('Install (or upgrade in place) the ImageStream CRD (not on OpenShift) and the istream controller')
       .option(
         '--image <image>',
-        'controller image (entrypoint kubectl-istream, as `npm run image` builds it)',
-        defaultControllerImage(),
+        'controller image, as `npm run image -- --push REF` builds and pushes it (needed unless --no-controller: none is published)',
       )
       .option(
         '--no-controller',

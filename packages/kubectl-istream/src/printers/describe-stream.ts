@@ -16,12 +16,12 @@ import { formatTabbed, OC_DESCRIBE } from './tabwriter.js';
 
 const NONE = '<none>';
 
-function field(label: string, value: string): string {
+export function field(label: string, value: string): string {
   const lines = (value.length === 0 ? NONE : value).split('\n');
   return `${label}:${lines.map((l) => `\t${l}\n`).join('')}`;
 }
 
-function mapField(label: string, values: Record<string, string> | undefined): string {
+export function mapField(label: string, values: Record<string, string> | undefined): string {
   const keys = Object.keys(values ?? {}).sort();
   if (keys.length === 0) return field(label, '');
   return keys.map((k, i) => (i === 0 ? field(label, `${k}=${values![k]}`) : `\t${k}=${values![k]}\n`)).join('');

@@ -102,15 +102,11 @@ const WEBHOOK_KINDS = [
   'ValidatingAdmissionPolicyBinding',
 ];
 
+/** install's manifests as it would apply them, with an image (none is published to default to). */
+const PRINT_INSTALL = ['install', '--dry-run=client', '-o', 'yaml', '--image', 'registry.example/istream:dev'];
+
 test('install --dry-run=client -o yaml prints installable manifests without a cluster', async () => {
-  const { code, out } = await cli([
-    'install',
-    '--dry-run=client',
-    '-o',
-    'yaml',
-    '--image',
-    'registry.example/istream:dev',
-  ]);
+  const { code, out } = await cli(PRINT_INSTALL);
   assert.equal(code, 0);
   const docs = out.split(/^---\n/m).map((d) => parse(d));
   assert.deepEqual(
@@ -144,7 +140,7 @@ test('install --dry-run=client -o yaml prints installable manifests without a cl
 });
 
 test('install runs 2 replicas with Lease election, probes, a metrics Service, a PodDisruptionBudget and the restricted profile', async () => {
-  const { code, out } = await cli(['install', '--dry-run=client', '-o', 'yaml']);
+  const { code, out } = await cli(PRINT_INSTALL);
   assert.equal(code, 0);
   const docs = out.split(/^---\n/m).map((d) => parse(d));
   // The first of a kind: the controller's Role and metrics Service come before the admission ones.
@@ -211,17 +207,17 @@ test('install --help offers no -n/--namespace: what it installs does not depend 
   assert.doesNotMatch(out, /--namespace|-n,/);
 });
 
-test("install without --image runs this version's published image; --no-controller leaves the controller out", async () => {
-  const { code, out } = await cli(['install', '--dry-run=client', '-o', 'yaml']);
-  assert.equal(code, 0);
-  const deployment = out
-    .split(/^---\n/m)
-    .map((d) => parse(d))
-    .find((d) => d.kind === 'Deployment');
-  assert.equal(
-    deployment.spec.template.spec.containers[0].image,
-    `ghcr.io/istream-project/istream-controller:${deployment.metadata.labels['app.kubernetes.io/version']}`,
-  );
+test('install without --image refuses before printing or applying anything, saying how to build and push one; --no-controller needs none', async () => {
+  // No controller image is published: a default would be a Deployment whose pods never pull.
+  for (const args of [['install', '--dry-run=client', '-o', 'yaml'], ['install']]) {
+    const { code, out, err } = await cli(args);
+    assert.equal(code, 1, args.join(' '));
+    assert.equal(out, '', 'nothing printed or applied');
+    assert.match(
+      err,
+      /^error: install needs --image: istream publishes no controller image\.\n.*\n {2}npm run image -- --push REGISTRY\/istream-controller:\S+\n {2}kubectl istream install --image REGISTRY\/istream-controller:\S+\nOr install --no-controller /,
+    );
+  }
 
   const without = await cli(['install', '--dry-run=client', '-o', 'yaml', '--no-controller']);
   assert.equal(without.code, 0);

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { admissionWebhookConfiguration, IMAGE_LOOKUP_LABEL, IMAGE_LOOKUP_LABEL_VALUE } from '@istream/core/admission';
 import type { AdmissionOptions, RunningController } from '@istream/core/controller';
-import { clusterWithCrd, ok, runController, type Cluster } from './support.js';
+import { clusterWithCrd, digestA, ok, runController, setItems, type Cluster } from './support.js';
 
 export interface Scope {
   cluster: Cluster;
@@ -113,4 +113,26 @@ export async function admittedImage(
     { namespace, input: JSON.stringify(pod) },
   );
   return result.code === 0 ? { image: result.stdout } : { error: result.stderr.trim() };
+}
+
+/** Stream NAME with tag latest at `127.0.0.1:5000/team/NAME@digestA`, lookupPolicy.local as given. */
+export async function lookupStream(cluster: Cluster, ns: string, name: string, local: boolean): Promise<void> {
+  const stream = {
+    apiVersion: 'image.openshift.io/v1',
+    kind: 'ImageStream',
+    metadata: { name, namespace: ns },
+    spec: {
+      lookupPolicy: { local },
+      tags: [
+        {
+          name: 'latest',
+          from: { kind: 'DockerImage', name: `127.0.0.1:5000/team/${name}:latest` },
+          generation: 1,
+          referencePolicy: { type: 'Source' },
+        },
+      ],
+    },
+  };
+  await ok(cluster, ['apply', '-f', '-'], { input: JSON.stringify(stream) });
+  await setItems(cluster, ns, name, 'latest', [{ ref: `127.0.0.1:5000/team/${name}@${digestA}`, image: digestA }]);
 }

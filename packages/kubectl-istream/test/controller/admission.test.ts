@@ -12,31 +12,17 @@ import {
   IMAGE_LOOKUP_LABEL_VALUE,
   pemCertificates,
 } from '@istream/core/admission';
-import { admissionScope, admittedImage, applyNarrowed, startWithAdmission, type Scope } from './admission-support.js';
-import { deployment, digestA, ok, runController, setItems, waitFor, type Cluster } from './support.js';
+import {
+  admissionScope,
+  admittedImage,
+  applyNarrowed,
+  lookupStream,
+  startWithAdmission,
+  type Scope,
+} from './admission-support.js';
+import { deployment, digestA, ok, runController, waitFor } from './support.js';
 
 const pinned = `127.0.0.1:5000/team/myapp@${digestA}`;
-
-async function lookupStream(cluster: Cluster, ns: string, name: string, local: boolean): Promise<void> {
-  const stream = {
-    apiVersion: 'image.openshift.io/v1',
-    kind: 'ImageStream',
-    metadata: { name, namespace: ns },
-    spec: {
-      lookupPolicy: { local },
-      tags: [
-        {
-          name: 'latest',
-          from: { kind: 'DockerImage', name: `127.0.0.1:5000/team/${name}:latest` },
-          generation: 1,
-          referencePolicy: { type: 'Source' },
-        },
-      ],
-    },
-  };
-  await ok(cluster, ['apply', '-f', '-'], { input: JSON.stringify(stream) });
-  await setItems(cluster, ns, name, 'latest', [{ ref: `127.0.0.1:5000/team/${name}@${digestA}`, image: digestA }]);
-}
 
 /** An admission scope whose `myapp` stream resolves names to {@link pinned}. */
 async function setUp(t: { after(fn: () => Promise<void>): void }, prefix: string): Promise<Scope> {
