@@ -15,11 +15,14 @@ export function hideNamespaceFlag(cmd: Command): void {
 
 const INSTALL_HELP = `
 Examples:
+  # The controller image you built and pushed with \`npm run image -- --push REF\`
+  kubectl istream install --image registry.example.com/istream-controller:0.1.0
+
   # On dedicated nodes, labelled and tainted dedicated=istream
-  kubectl istream install --node-selector dedicated=istream --toleration dedicated=istream:NoSchedule
+  kubectl istream install --image registry.example.com/istream-controller:0.1.0 --node-selector dedicated=istream --toleration dedicated=istream:NoSchedule
 
   # A second install, in a namespace of its own, that acts on the namespace team-a only
-  kubectl istream install --install-namespace team-a-istream --watch-namespace team-a --admission=none
+  kubectl istream install --image registry.example.com/istream-controller:0.1.0 --install-namespace team-a-istream --watch-namespace team-a --admission=none
 `;
 
 export const installCommand: CommandModule = {

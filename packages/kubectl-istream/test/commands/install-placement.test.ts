@@ -30,7 +30,16 @@ interface Doc {
 }
 
 async function dryRun(...flags: string[]): Promise<Doc[]> {
-  const { code, out, err } = await cli(['install', '--dry-run', '-o', 'yaml', '--admission=none', ...flags]);
+  const { code, out, err } = await cli([
+    'install',
+    '--dry-run',
+    '-o',
+    'yaml',
+    '--admission=none',
+    '--image',
+    'registry.example/istream:dev',
+    ...flags,
+  ]);
   assert.equal(code, 0, err);
   return parseAllDocuments(out).map((d) => d.toJS() as Doc);
 }
@@ -111,7 +120,7 @@ test('install refuses a bad namespace, node selector or toleration, naming the f
   ];
   for (const [flags, message] of cases) {
     for (const dry of [['--dry-run'], []]) {
-      const { code, out, err } = await cli(['install', ...dry, ...flags]);
+      const { code, out, err } = await cli(['install', '--image', 'registry.example/istream:dev', ...dry, ...flags]);
       assert.equal(code, 1, flags.join(' '));
       assert.match(err, message);
       assert.equal(out, '', flags.join(' '));
@@ -122,14 +131,14 @@ test('install refuses a bad namespace, node selector or toleration, naming the f
   assert.match(uninstall.err, /^error: --install-namespace: "Istream" is not a namespace name/);
 });
 
-test('install --help has examples for dedicated nodes and a second install whose flags all parse', async () => {
+test('install --help has examples for an image, dedicated nodes and a second install whose flags all parse', async () => {
   const { code, out } = await cli(['install', '--help']);
   assert.equal(code, 0);
   const examples = out
     .slice(out.indexOf('\nExamples:\n'))
     .split('\n')
     .filter((l) => l.startsWith('  kubectl istream install '));
-  assert.equal(examples.length, 2, out);
+  assert.equal(examples.length, 3, out);
   for (const example of examples) {
     // Every flag is known and every value valid: the only complaint is the missing cluster.
     const { err } = await cli(example.trim().split(/\s+/).slice(2));
