@@ -25,7 +25,11 @@ export async function openImportSession(
   registryFor: (pullSecrets: PullSecretData[]) => Promise<RegistryClient>,
 ): Promise<ImportSession> {
   const registry = await registryFor(await client.pullSecrets(namespace));
-  return { source: registryImageSource(registry), close: () => registry.close() };
+  return {
+    source: registryImageSource(registry),
+    close: () => registry.close(),
+    requestCounts: () => registry.requestCounts(),
+  };
 }
 
 export interface RecordedImport {
