@@ -32,6 +32,15 @@ interface QueuedEvent {
  */
 const eventWriters = 2;
 
+/**
+ * What an Event names of its object. A roll of 10,000 workloads queues 10,000 Events behind the
+ * writes; each holds this, not the whole object the write answered with.
+ */
+function involvedObject(obj: KubeObject): KubeObject {
+  const { name, namespace, uid, resourceVersion } = obj.metadata ?? {};
+  return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name, namespace, uid, resourceVersion } };
+}
+
 /** How long a repeat bumps the count of the Event already written instead of adding another. */
 const aggregationWindowMs = 10 * 60_000;
 
@@ -62,7 +71,7 @@ export class KubeEventRecorder implements EventRecorder {
       waiting.occurrences += 1;
       return;
     }
-    this.queued.set(key, { key, obj, type, reason, message, occurrences: 1 });
+    this.queued.set(key, { key, obj: involvedObject(obj), type, reason, message, occurrences: 1 });
     if (this.writers.size >= eventWriters) return;
     const writer = this.drain();
     this.writers.add(writer);
