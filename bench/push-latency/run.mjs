@@ -9,7 +9,6 @@
 //
 // Usage: node bench/push-latency/run.mjs [--pushes 50] [--peer-interval 5s] [--no-write]
 // On the test sandbox: ISTREAM_SANDBOX_STATE=/root/.cache/istream/sandbox/state.json node bench/push-latency/run.mjs
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -31,6 +30,7 @@ const { sharedCluster } = await import(join(root, 'test/harness/dist/src/cluster
 const { sampleImage } = await import(join(root, 'test/harness/dist/src/registry/fixture-set.js'));
 const { ManifestPusher } = await import(join(root, 'test/harness/dist/src/registry/push-client.js'));
 const { parseDuration } = await import(join(root, 'packages/core/dist/src/controller/duration.js'));
+const { startControllerProcess } = await import(join(root, 'bench/support/controller.mjs'));
 const { imageStreamCrd } = await import(join(root, 'packages/kubectl-istream/dist/src/install-manifests.js'));
 const { connectCluster, KubeClient, startInformer } = await import(
   join(root, 'packages/core/dist/src/cluster/index.js')
@@ -42,49 +42,6 @@ async function kubectlOk(cluster, argv, input) {
   const r = await cluster.kubectl(argv, { input });
   if (r.code !== 0) throw new Error(`kubectl ${argv.join(' ')}: ${r.stderr}`);
   return r.stdout;
-}
-
-/** `kubectl istream controller` for one namespace, as its own process; resolves once it leads. */
-async function startController(cluster, ns, extra) {
-  const dir = mkdtempSync(join(tmpdir(), 'istream-push-bench-'));
-  const allowed = join(dir, 'allowed.json');
-  // The harness registry listens on loopback, which imports refuse unless an operator allows it.
-  writeFileSync(allowed, JSON.stringify([{ domainName: '127.0.0.1:*', insecure: true }]));
-  const child = spawn(
-    process.execPath,
-    [
-      join(root, 'packages/kubectl-istream/bin/kubectl-istream'),
-      'controller',
-      '--namespace',
-      ns,
-      '--kubeconfig',
-      cluster.kubeconfig,
-      '--metrics-bind-address',
-      '0',
-      '--allowed-registries-file',
-      allowed,
-      ...extra,
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let output = '';
-  child.stderr.on('data', (d) => {
-    output += d;
-  });
-  const deadline = Date.now() + 60_000;
-  while (!/reconciling workloads with triggers/.test(output)) {
-    if (child.exitCode !== null) throw new Error(`controller exited ${child.exitCode}:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`controller not running after 60 s:\n${output}`);
-    await sleep(50);
-  }
-  return {
-    log: () => output,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    },
-  };
 }
 
 /** One stream tag following `repository:v`, and one Deployment triggered by it. */
@@ -204,7 +161,7 @@ try {
     for (const image of images) await pusher.pushBlobs(repository, image);
     await pusher.push(repository, 'v', images[0]);
     const events = phase === 'events';
-    controller = await startController(
+    controller = await startControllerProcess(
       cluster,
       ns,
       events
