@@ -41,3 +41,32 @@ test('a burst of Events all land, and repeats fold into one Event with their cou
   assert.equal(refused.length, 1, 'repeats are one Event');
   assert.equal(refused[0]?.count, 6, 'five folded while queued, one more bumped after it was written');
 });
+
+test('Events wait while the writes they report are still going on, then land', async (t) => {
+  const cluster = await sharedCluster();
+  const ns = await cluster.createNamespace('events-yield');
+  const api = kubeClient(connectCluster({ kubeconfig: cluster.kubeconfig }, {}));
+  defer(t, () => api.close());
+  const target = await api.call<KubeObject>(`/api/v1/namespaces/${ns}/configmaps`, {
+    method: 'POST',
+    body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'target' } },
+  });
+  const errors: unknown[] = [];
+  const recorder = new KubeEventRecorder(api, 'test-host', (e) => errors.push(e));
+  let rolling = true;
+  recorder.yieldTo(() => rolling);
+  for (let i = 0; i < 3; i++) recorder.record(target, 'Normal', 'ImageTriggered', `change ${i}`);
+  const written = async () =>
+    (await api.call<EventList>(`/api/v1/namespaces/${ns}/events`)).items.filter(
+      (e) => e.involvedObject.uid === target.metadata?.uid,
+    ).length;
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  assert.equal(await written(), 0, 'nothing written while the roll goes on');
+  rolling = false;
+  for (const deadline = Date.now() + 10_000; (await written()) < 3; ) {
+    assert.ok(Date.now() < deadline, 'the Events land once the roll is done');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await recorder.flush();
+  assert.deepEqual(errors, []);
+});
