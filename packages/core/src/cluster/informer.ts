@@ -13,7 +13,8 @@ export interface ResourceInformer<T extends KubeObject> {
 }
 
 export interface InformerHandlers<T> {
-  onChange(obj: T): void;
+  /** `previous` is the cached version it replaces (client-go's UpdateFunc(old, new)), if any. */
+  onChange(obj: T, previous?: T): void;
   onDelete(obj: T): void;
   onError?(error: unknown): void;
 }
@@ -65,7 +66,7 @@ export function startInformer<T extends KubeObject>(
     const known = cache.get(key);
     if (known && known.metadata?.resourceVersion === obj.metadata?.resourceVersion) return;
     cache.set(key, obj);
-    handlers.onChange(obj);
+    handlers.onChange(obj, known);
   };
   const remove = (obj: T): void => {
     if (cache.delete(cacheKey(obj))) handlers.onDelete(obj);

@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { defer } from '@istream/test-harness';
 import {
   clusterWithCrd,
+  containerImage,
+  deployment,
   digestA,
   digestB,
   getJson,
@@ -93,4 +95,47 @@ test('a roll from the trimmed cache changes the image and the triggered-images r
   assert.deepEqual(comparable(atB), comparable(expected));
   assert.equal(atB.metadata.annotations['team.example/owner'], 'web-team');
   assert.ok(atB.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration']?.includes('MODE'));
+});
+
+test('status writes and edits of fields triggers do not read cost no reconcile; an image edit does', async (t) => {
+  const cluster = await clusterWithCrd();
+  const ns = await cluster.createNamespace('trimmed-quiet');
+  await putStream(cluster, ns, 'app', 'v', `${repo}:v`, [A]);
+  const controller = await runController(cluster.kubeconfig, ns);
+  defer(t, () => controller.stop());
+  await ok(cluster, ['apply', '-f', '-'], {
+    namespace: ns,
+    input: JSON.stringify(
+      deployment(
+        'quiet',
+        [{ name: 'app', image: `${repo}:v` }],
+        triggerAnnotation([{ stream: 'app:v', container: 'app' }]),
+      ),
+    ),
+  });
+  await waitFor('quiet at A', async () => (await containerImage(cluster, ns, 'deployment/quiet', 'app')) === A.ref);
+  const reconciles = async () =>
+    Number(
+      /^istream_reconciles_total\{queue="triggers",result="success"\} (\d+)$/m.exec(
+        await (await fetch(`http://${controller.metricsAddress}/metrics`)).text(),
+      )?.[1] ?? 0,
+    );
+  // The deployment controller's own status writes after the roll settle first.
+  let before = await reconciles();
+  for (let settled = 0; settled < 3; ) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const now = await reconciles();
+    settled = now === before ? settled + 1 : 0;
+    before = now;
+  }
+  await ok(cluster, ['label', 'deployment/quiet', 'tier=web'], { namespace: ns });
+  await ok(cluster, ['scale', 'deployment/quiet', '--replicas=0'], { namespace: ns });
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  assert.equal(await reconciles(), before, 'a label, a scale and the status writes they cause reconcile nothing');
+  await ok(cluster, ['set', 'image', 'deployment/quiet', 'app=registry.test/hand:1'], { namespace: ns });
+  await waitFor(
+    'the hand edit reverted',
+    async () => (await containerImage(cluster, ns, 'deployment/quiet', 'app')) === A.ref,
+  );
+  assert.ok((await reconciles()) > before);
 });
