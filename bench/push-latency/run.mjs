@@ -10,7 +10,7 @@
 // Usage: node bench/push-latency/run.mjs [--pushes 50] [--peer-interval 5s] [--no-write]
 // On the test sandbox: ISTREAM_SANDBOX_STATE=/root/.cache/istream/sandbox/state.json node bench/push-latency/run.mjs
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -18,6 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+const { kubectlOk, quantile, recordSection } = await import(join(root, 'bench/support/benchmarks.mjs'));
 const args = process.argv.slice(2);
 const flag = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const pushes = Number(flag('--pushes', '50'));
@@ -35,14 +36,6 @@ const { imageStreamCrd } = await import(join(root, 'packages/kubectl-istream/dis
 const { connectCluster, KubeClient, startInformer } = await import(
   join(root, 'packages/core/dist/src/cluster/index.js')
 );
-
-const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-
-async function kubectlOk(cluster, argv, input) {
-  const r = await cluster.kubectl(argv, { input });
-  if (r.code !== 0) throw new Error(`kubectl ${argv.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
 
 /** One stream tag following `repository:v`, and one Deployment triggered by it. */
 async function followTag(cluster, ns, name, source, { events, scheduled }) {
@@ -234,13 +227,4 @@ ${row(`scheduled import every ${peerInterval} (peer)`, result.scheduled)}
 p99 events / p99 peer: ${(result.events.p99 / result.scheduled.p99).toFixed(2)}.
 `;
 process.stdout.write(`\n${section}`);
-if (write) {
-  const file = join(root, 'BENCHMARKS.md');
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const pattern = /## Push latency\n[\s\S]*?(?=\n## |$)/;
-  writeFileSync(
-    file,
-    pattern.test(text) ? text.replace(pattern, section.trimEnd() + '\n') : `${text.trimEnd()}\n\n${section}`,
-  );
-  log(`wrote ${file}`);
-}
+if (write) log(`wrote ${recordSection('Push latency', section)}`);

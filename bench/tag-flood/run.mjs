@@ -6,7 +6,6 @@
 //
 // Usage: node bench/tag-flood/run.mjs [--tags 9000] [--no-write]
 // On the test sandbox: ISTREAM_SANDBOX_STATE=/root/.cache/istream/sandbox/state.json node bench/tag-flood/run.mjs
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -14,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+const { kubectlOk, recordSection } = await import(join(root, 'bench/support/benchmarks.mjs'));
 const args = process.argv.slice(2);
 const tags = Number(args.includes('--tags') ? args[args.indexOf('--tags') + 1] : '9000');
 const write = !args.includes('--no-write');
@@ -23,12 +23,6 @@ const harness = await import(join(root, 'test/harness/dist/src/index.js'));
 const { sharedCluster } = await import(join(root, 'test/harness/dist/src/cluster/index.js'));
 const { startControllerProcess } = await import(join(root, 'bench/support/controller.mjs'));
 const { imageStreamCrd } = await import(join(root, 'packages/kubectl-istream/dist/src/install-manifests.js'));
-
-async function kubectlOk(cluster, argv, input) {
-  const r = await cluster.kubectl(argv, { input });
-  if (r.code !== 0) throw new Error(`kubectl ${argv.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
 
 const counter = (metrics, labels) =>
   Number(
@@ -130,13 +124,4 @@ ${results
 Peak RSS ${tags} tags / 60 tags: ${(big.peak / peer.peak).toFixed(2)}.
 `;
 process.stdout.write(`\n${section}`);
-if (write) {
-  const file = join(root, 'BENCHMARKS.md');
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const pattern = /## Repository import under the cap\n[\s\S]*?(?=\n## |$)/;
-  writeFileSync(
-    file,
-    pattern.test(text) ? text.replace(pattern, section.trimEnd() + '\n') : `${text.trimEnd()}\n\n${section}`,
-  );
-  log(`wrote ${file}`);
-}
+if (write) log(`wrote ${recordSection('Repository import under the cap', section)}`);

@@ -7,7 +7,7 @@
 // Usage: node bench/trigger-latency/run.mjs [--sizes 1,100,1000,10000] [--unannotated-per-annotated 1] [--no-write]
 // On the test sandbox: ISTREAM_SANDBOX_STATE=/root/.cache/istream/sandbox/state.json node bench/trigger-latency/run.mjs
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+const { kubectlOk, quantile, recordSection } = await import(join(root, 'bench/support/benchmarks.mjs'));
 const args = process.argv.slice(2);
 const sizesArg = args.indexOf('--sizes');
 const sizes = (sizesArg >= 0 ? args[sizesArg + 1] : '1,100,1000,10000').split(',').map(Number);
@@ -31,14 +32,6 @@ const { connectCluster, KubeClient, startInformer } = await import(
 
 const digest = (n) => `sha256:${n.toString(16).padStart(64, '0')}`;
 const ref = (n) => `registry.bench/team/app@${digest(n)}`;
-const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-
-function kubectlOk(cluster, argv, input) {
-  return cluster.kubectl(argv, { input }).then((r) => {
-    if (r.code !== 0) throw new Error(`kubectl ${argv.join(' ')}: ${r.stderr}`);
-    return r.stdout;
-  });
-}
 
 function rssKiB(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -340,13 +333,4 @@ Command: \`ISTREAM_SANDBOX_STATE=/root/.cache/istream/sandbox/state.json node be
 ${table}
 `;
 process.stdout.write(`\n${section}`);
-if (write) {
-  const file = join(root, 'BENCHMARKS.md');
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const pattern = /## Trigger latency\n[\s\S]*?(?=\n## |$)/;
-  writeFileSync(
-    file,
-    pattern.test(text) ? text.replace(pattern, section.trimEnd() + '\n') : `${text.trimEnd()}\n\n${section}`,
-  );
-  log(`wrote ${file}`);
-}
+if (write) log(`wrote ${recordSection('Trigger latency', section)}`);
