@@ -1,7 +1,7 @@
 // Events are written behind the reconciles that record them: every one lands on the real apiserver,
 // and a repeat recorded while the first is still waiting or being written bumps its count instead
 // of adding a second Event, as `kubectl describe` shows it.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { sharedCluster } from '@istream/test-harness/cluster/index';
 import { KubeEventRecorder } from '../../src/controller/events.js';
@@ -12,15 +12,21 @@ interface EventList {
   items: Array<{ reason: string; message: string; count: number; involvedObject: { uid: string } }>;
 }
 
-test('a burst of Events all land, and repeats fold into one Event with their count', async (t) => {
+/** A fresh namespace, a client, and a ConfigMap in it for Events to name. */
+async function eventTarget(t: TestContext, prefix: string) {
   const cluster = await sharedCluster();
-  const ns = await cluster.createNamespace('events');
+  const ns = await cluster.createNamespace(prefix);
   const api = kubeClient(connectCluster({ kubeconfig: cluster.kubeconfig }, {}));
   defer(t, () => api.close());
   const target = await api.call<KubeObject>(`/api/v1/namespaces/${ns}/configmaps`, {
     method: 'POST',
     body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'target' } },
   });
+  return { ns, api, target };
+}
+
+test('a burst of Events all land, and repeats fold into one Event with their count', async (t) => {
+  const { ns, api, target } = await eventTarget(t, 'events');
   const errors: unknown[] = [];
   const recorder = new KubeEventRecorder(api, 'test-host', (e) => errors.push(e));
 
@@ -43,14 +49,7 @@ test('a burst of Events all land, and repeats fold into one Event with their cou
 });
 
 test('Events wait while the writes they report are still going on, then land', async (t) => {
-  const cluster = await sharedCluster();
-  const ns = await cluster.createNamespace('events-yield');
-  const api = kubeClient(connectCluster({ kubeconfig: cluster.kubeconfig }, {}));
-  defer(t, () => api.close());
-  const target = await api.call<KubeObject>(`/api/v1/namespaces/${ns}/configmaps`, {
-    method: 'POST',
-    body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'target' } },
-  });
+  const { ns, api, target } = await eventTarget(t, 'events-yield');
   const errors: unknown[] = [];
   const recorder = new KubeEventRecorder(api, 'test-host', (e) => errors.push(e));
   let rolling = true;
