@@ -4,7 +4,8 @@
 // `kubectl istream controller`, a separate process, so its RSS is its own; its time from start to
 // first reconcile is measured too. Results go into BENCHMARKS.md, section "Trigger latency".
 //
-// Usage: node bench/trigger-latency/run.mjs [--sizes 1,100,1000,10000] [--unannotated-per-annotated 1] [--no-write]
+// Usage: node bench/trigger-latency/run.mjs [--sizes 1,100,1000,10000] [--unannotated-per-annotated 1]
+//   [--controller-heap-mib N] [--no-write]
 // On the test sandbox: ISTREAM_SANDBOX_STATE=/root/.cache/istream/sandbox/state.json node bench/trigger-latency/run.mjs
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -21,6 +22,10 @@ const sizesArg = args.indexOf('--sizes');
 const sizes = (sizesArg >= 0 ? args[sizesArg + 1] : '1,100,1000,10000').split(',').map(Number);
 const ratioArg = args.indexOf('--unannotated-per-annotated');
 const unannotatedPerAnnotated = ratioArg >= 0 ? Number(args[ratioArg + 1]) : 1;
+// V8's old-space cap for the controller, as a container memory limit would set it (Node sizes its
+// heap to the cgroup's limit); unset, V8 grows the heap with the allocation rate.
+const heapArg = args.indexOf('--controller-heap-mib');
+const controllerHeapMiB = heapArg >= 0 ? Number(args[heapArg + 1]) : undefined;
 const write = !args.includes('--no-write');
 const log = (line) => process.stderr.write(`bench: ${line}\n`);
 
@@ -166,6 +171,7 @@ async function measure(cluster, api, size) {
   const controller = spawn(
     process.execPath,
     [
+      ...(controllerHeapMiB ? [`--max-old-space-size=${controllerHeapMiB}`] : []),
       join(root, 'packages/kubectl-istream/bin/kubectl-istream'),
       'controller',
       '--namespace',
