@@ -8,6 +8,7 @@ import { connectCluster, kubeClient, startInformer, type KubeObject } from '../.
 test('a list in pages of 2 caches all 5 objects, each as the transform trimmed it, and so are watched changes', async (t) => {
   const cluster = await sharedCluster();
   const ns = await cluster.createNamespace('informer-pages');
+  defer(t, () => cluster.kubectl(['delete', 'namespace', ns, '--wait=false']));
   const lists: string[] = [];
   const api = kubeClient(
     connectCluster(

@@ -16,6 +16,7 @@ interface EventList {
 async function eventTarget(t: TestContext, prefix: string) {
   const cluster = await sharedCluster();
   const ns = await cluster.createNamespace(prefix);
+  defer(t, () => cluster.kubectl(['delete', 'namespace', ns, '--wait=false']));
   const api = kubeClient(connectCluster({ kubeconfig: cluster.kubeconfig }, {}));
   defer(t, () => api.close());
   const target = await api.call<KubeObject>(`/api/v1/namespaces/${ns}/configmaps`, {

@@ -34,6 +34,7 @@ test('a 9,000-tag repository imports its first 50 tags by priority, HEADs nothin
   assert.equal(flood.tags.length, 9000);
   const cluster = await clusterWithCrd();
   const ns = await cluster.createNamespace('repo-cap');
+  defer(t, () => cluster.kubectl(['delete', 'namespace', ns, '--wait=false']));
   const controller = await runController(cluster.kubeconfig, ns, { imports: cliImports(cluster.kubeconfig) });
   defer(t, () => controller.stop());
 

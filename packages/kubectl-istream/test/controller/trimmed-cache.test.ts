@@ -31,6 +31,7 @@ interface Deployment {
 test('a roll from the trimmed cache changes the image and the triggered-images record, nothing else', async (t) => {
   const cluster = await clusterWithCrd();
   const ns = await cluster.createNamespace('trimmed');
+  defer(t, () => cluster.kubectl(['delete', 'namespace', ns, '--wait=false']));
   await putStream(cluster, ns, 'app', 'v', `${repo}:v`, [A]);
   const controller = await runController(cluster.kubeconfig, ns);
   defer(t, () => controller.stop());
@@ -100,6 +101,7 @@ test('a roll from the trimmed cache changes the image and the triggered-images r
 test('status writes and edits of fields triggers do not read cost no reconcile; an image edit does', async (t) => {
   const cluster = await clusterWithCrd();
   const ns = await cluster.createNamespace('trimmed-quiet');
+  defer(t, () => cluster.kubectl(['delete', 'namespace', ns, '--wait=false']));
   await putStream(cluster, ns, 'app', 'v', `${repo}:v`, [A]);
   const controller = await runController(cluster.kubeconfig, ns);
   defer(t, () => controller.stop());
