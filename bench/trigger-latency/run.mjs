@@ -1,11 +1,14 @@
 // Trigger latency: from an image stream status write (what an import does) to every annotated
-// Deployment's pod template showing the new image, with 1, 100 and 1,000 Deployments on a real
-// control plane (kwok nodes). The controller runs as `kubectl istream controller`, a separate
-// process, so its RSS is its own. Results go into BENCHMARKS.md, section "Trigger latency".
+// Deployment's pod template showing the new image, with 1 to 10,000 annotated Deployments (and as
+// many unannotated ones beside them) on a real control plane (kwok nodes). The controller runs as
+// `kubectl istream controller`, a separate process, so its RSS is its own; its time from start to
+// first reconcile is measured too. Results go into BENCHMARKS.md, section "Trigger latency".
 //
-// Usage: node bench/trigger-latency/run.mjs [--sizes 1,100,1000] [--no-write]
+// Usage: node bench/trigger-latency/run.mjs [--sizes 1,100,1000,10000] [--unannotated-per-annotated 1]
+//   [--controller-heap-mib N] [--no-write]
+// On the test sandbox: ISTREAM_SANDBOX_STATE=/root/.cache/istream/sandbox/state.json node bench/trigger-latency/run.mjs
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,13 +16,20 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+const { kubectlOk, quantile, recordSection } = await import(join(root, 'bench/support/benchmarks.mjs'));
 const args = process.argv.slice(2);
 const sizesArg = args.indexOf('--sizes');
-const sizes = (sizesArg >= 0 ? args[sizesArg + 1] : '1,100,1000').split(',').map(Number);
+const sizes = (sizesArg >= 0 ? args[sizesArg + 1] : '1,100,1000,10000').split(',').map(Number);
+const ratioArg = args.indexOf('--unannotated-per-annotated');
+const unannotatedPerAnnotated = ratioArg >= 0 ? Number(args[ratioArg + 1]) : 1;
+// V8's old-space cap for the controller, as a container memory limit would set it (Node sizes its
+// heap to the cgroup's limit); unset, V8 grows the heap with the allocation rate.
+const heapArg = args.indexOf('--controller-heap-mib');
+const controllerHeapMiB = heapArg >= 0 ? Number(args[heapArg + 1]) : undefined;
 const write = !args.includes('--no-write');
 const log = (line) => process.stderr.write(`bench: ${line}\n`);
 
-const { startCluster } = await import(join(root, 'test/harness/dist/src/cluster/index.js'));
+const { sharedCluster } = await import(join(root, 'test/harness/dist/src/cluster/index.js'));
 const { imageStreamCrd } = await import(join(root, 'packages/kubectl-istream/dist/src/install-manifests.js'));
 const { connectCluster, KubeClient, startInformer } = await import(
   join(root, 'packages/core/dist/src/cluster/index.js')
@@ -27,14 +37,6 @@ const { connectCluster, KubeClient, startInformer } = await import(
 
 const digest = (n) => `sha256:${n.toString(16).padStart(64, '0')}`;
 const ref = (n) => `registry.bench/team/app@${digest(n)}`;
-const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-
-function kubectlOk(cluster, argv, input) {
-  return cluster.kubectl(argv, { input }).then((r) => {
-    if (r.code !== 0) throw new Error(`kubectl ${argv.join(' ')}: ${r.stderr}`);
-    return r.stdout;
-  });
-}
 
 function rssKiB(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -45,25 +47,46 @@ function rssKiB(pid) {
 /** The controller's default worker count: the peer keeps as many writes in flight. */
 const writesInFlight = 16;
 
-async function peerWrite(api, ns, deployments, image) {
-  const todo = [...deployments];
-  const writeOne = async (d) => {
-    const path = `/apis/apps/v1/namespaces/${ns}/deployments/${d.metadata.name}`;
-    for (let current = d; ; ) {
-      const next = JSON.parse(JSON.stringify({ ...current, apiVersion: 'apps/v1', kind: 'Deployment' }));
-      next.spec.template.spec.containers[0].image = image;
-      try {
-        return await api.call(path, { method: 'PUT', body: next });
-      } catch (error) {
-        if (error.status !== 409) throw error;
-        current = await api.call(path);
-      }
-    }
-  };
+/** Requests in flight while creating Deployments: the apiserver's default max-requests-inflight is 400. */
+const createsInFlight = 32;
+
+async function inParallel(items, width, work) {
+  const todo = [...items];
   const worker = async () => {
-    for (let d = todo.shift(); d; d = todo.shift()) await writeOne(d);
+    for (let item = todo.shift(); item !== undefined; item = todo.shift()) await work(item);
   };
-  await Promise.all(Array.from({ length: writesInFlight }, worker));
+  await Promise.all(Array.from({ length: width }, worker));
+}
+
+async function peerWrite(api, ns, names, image) {
+  await inParallel(names, writesInFlight, (name) =>
+    api.call(`/apis/apps/v1/namespaces/${ns}/deployments/${name}`, {
+      method: 'PATCH',
+      contentType: 'application/json-patch+json',
+      body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: image }],
+    }),
+  );
+}
+
+/**
+ * The smallest Deployment that rolls (replicas 0: the template write is measured, not pod churn;
+ * no old ReplicaSets kept, so 10,000 rolls leave no 10,000 ReplicaSets behind).
+ */
+function benchDeployment(name, annotations) {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, ...(annotations ? { annotations } : {}) },
+    spec: {
+      replicas: 0,
+      revisionHistoryLimit: 0,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name: 'app', image: 'registry.bench/team/app:v' }] },
+      },
+    },
+  };
 }
 
 async function measure(cluster, api, size) {
@@ -98,44 +121,57 @@ async function measure(cluster, api, size) {
       fieldPath: 'spec.template.spec.containers[?(@.name=="app")].image',
     },
   ]);
-  // replicas 0: the benchmark measures the template write, not pod churn on the fake nodes.
-  for (let start = 0; start < size; start += 200) {
-    const items = [];
-    for (let i = start; i < Math.min(size, start + 200); i++) {
-      items.push({
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: `app-${i}`, annotations: { 'image.openshift.io/triggers': triggers } },
-        spec: {
-          replicas: 0,
-          selector: { matchLabels: { app: `app-${i}` } },
-          template: {
-            metadata: { labels: { app: `app-${i}` } },
-            spec: { containers: [{ name: 'app', image: 'registry.bench/team/app:v' }] },
-          },
-        },
-      });
-    }
-    await kubectlOk(cluster, ['apply', '-n', ns, '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
-  }
+  const annotated = Array.from({ length: size }, (_, i) => `app-${i}`);
+  const unannotated = Array.from({ length: size * unannotatedPerAnnotated }, (_, i) => `other-${i}`);
+  const createStarted = performance.now();
+  const collection = `/apis/apps/v1/namespaces/${ns}/deployments`;
+  await inParallel(annotated, createsInFlight, (name) =>
+    api.call(collection, {
+      method: 'POST',
+      body: benchDeployment(name, { 'image.openshift.io/triggers': triggers }),
+    }),
+  );
+  await inParallel(unannotated, createsInFlight, (name) =>
+    api.call(collection, { method: 'POST', body: benchDeployment(name) }),
+  );
+  log(
+    `${size} + ${unannotated.length} Deployments created in ${((performance.now() - createStarted) / 1000).toFixed(0)} s`,
+  );
 
   const seen = new Map();
   let waiting;
-  const informer = startInformer(api, `/apis/apps/v1/namespaces/${ns}/deployments`, {
-    onChange: (d) => {
-      const image = d.spec.template.spec.containers[0].image;
-      if (waiting && image === waiting.image && !seen.has(d.metadata.name)) {
-        seen.set(d.metadata.name, performance.now() - waiting.t0);
-        if (seen.size === size) waiting.done();
-      }
+  // The bench's own cache keeps names and images only, so its process stays small too.
+  const informer = startInformer(
+    api,
+    `/apis/apps/v1/namespaces/${ns}/deployments`,
+    {
+      onChange: (d) => {
+        if (waiting && d.image === waiting.image && !seen.has(d.metadata.name)) {
+          seen.set(d.metadata.name, performance.now() - waiting.t0);
+          if (seen.size === 1) waiting.first?.();
+          if (seen.size === size) waiting.done();
+        }
+      },
+      onDelete: () => undefined,
     },
-    onDelete: () => undefined,
-  });
+    {
+      transform: (d) => ({
+        metadata: {
+          name: d.metadata.name,
+          namespace: d.metadata.namespace,
+          resourceVersion: d.metadata.resourceVersion,
+        },
+        image: d.spec.template.spec.containers[0].image,
+      }),
+    },
+  );
   await informer.synced();
 
+  const spawnedAt = performance.now();
   const controller = spawn(
     process.execPath,
     [
+      ...(controllerHeapMiB ? [`--max-old-space-size=${controllerHeapMiB}`] : []),
       join(root, 'packages/kubectl-istream/bin/kubectl-istream'),
       'controller',
       '--namespace',
@@ -151,6 +187,8 @@ async function measure(cluster, api, size) {
   controller.stderr.on('data', (d) => {
     controllerLog += d;
   });
+  // This machine rolls some 50-200 Deployments a second: allow 100 ms each, and 2 minutes at least.
+  const roundTimeoutMs = Math.max(120_000, size * 100);
   const round = async (n) => {
     seen.clear();
     history = [item(n, 0), ...history].slice(0, 10);
@@ -159,24 +197,34 @@ async function measure(cluster, api, size) {
     });
     waiting.t0 = performance.now();
     await writeStatus();
-    const timeout = sleep(120_000).then(() => {
-      throw new Error(`round ${n}: ${seen.size}/${size} updated after 120 s\n${controllerLog}`);
+    const timeout = sleep(roundTimeoutMs).then(() => {
+      throw new Error(`round ${n}: ${seen.size}/${size} updated after ${roundTimeoutMs / 1000} s\n${controllerLog}`);
     });
     await Promise.race([done, timeout]);
     return [...seen.values()];
   };
   try {
-    // The first item is applied as the controller starts (a resync, not a stream change): wait it out.
+    // The first item is applied as the controller starts (a resync, not a stream change): wait it
+    // out, timing the start: from spawning the process to its first and its last write.
+    let firstReconcileMs;
     const settled = new Promise((resolve) => {
-      waiting = { image: ref(1), t0: performance.now(), done: resolve };
+      waiting = {
+        image: ref(1),
+        t0: spawnedAt,
+        first: () => {
+          firstReconcileMs = performance.now() - spawnedAt;
+        },
+        done: resolve,
+      };
     });
     await Promise.race([
       settled,
-      sleep(300_000).then(() => {
+      sleep(Math.max(300_000, size * 200)).then(() => {
         throw new Error(`initial sync incomplete: ${seen.size}/${size}\n${controllerLog}`);
       }),
     ]);
-    const rounds = size === 1 ? 30 : size <= 100 ? 10 : 5;
+    const allReconciledMs = performance.now() - spawnedAt;
+    const rounds = size === 1 ? 30 : size <= 100 ? 10 : size <= 1000 ? 5 : 2;
     const samples = [];
     for (let n = 2; n < 2 + rounds; n++) {
       samples.push(...(await round(n)));
@@ -197,11 +245,11 @@ async function measure(cluster, api, size) {
       const done = new Promise((resolve) => {
         waiting = { image, t0: performance.now(), done: resolve };
       });
-      await peerWrite(api, ns, informer.list(ns), image);
+      await peerWrite(api, ns, annotated, image);
       await Promise.race([
         done,
-        sleep(120_000).then(() => {
-          throw new Error(`peer round ${n}: ${seen.size}/${size} updated after 120 s`);
+        sleep(roundTimeoutMs).then(() => {
+          throw new Error(`peer round ${n}: ${seen.size}/${size} updated after ${roundTimeoutMs / 1000} s`);
         }),
       ]);
       peerSamples.push(...seen.values());
@@ -210,6 +258,9 @@ async function measure(cluster, api, size) {
     peerSamples.sort((a, b) => a - b);
     return {
       size,
+      unannotated: unannotated.length,
+      firstReconcileMs,
+      allReconciledMs,
       rounds,
       samples: samples.length,
       p50: quantile(samples, 0.5),
@@ -231,7 +282,7 @@ async function measure(cluster, api, size) {
 }
 
 const loadAtStart = loadavg()[0];
-const cluster = await startCluster({ log });
+const cluster = await sharedCluster({ log });
 const results = [];
 try {
   await kubectlOk(cluster, ['apply', '-f', '-'], JSON.stringify(imageStreamCrd()));
@@ -251,43 +302,41 @@ try {
 }
 
 const table = [
-  '| Deployments | rounds | samples | p50 | p99 | max | peer p50 | peer p99 | p99 / peer p99 | controller RSS (peak) |',
-  '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  '| Deployments (annotated + unannotated) | rounds | samples | p50 | p99 | max | peer p50 | peer p99 | p99 / peer p99 | controller RSS (peak) | first reconcile after start | all reconciled after start |',
+  '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...results.map(
     (r) =>
-      `| ${r.size} | ${r.rounds} | ${r.samples} | ${r.p50.toFixed(0)} ms | ${r.p99.toFixed(0)} ms | ${r.max.toFixed(0)} ms | ` +
-      `${r.peerP50.toFixed(0)} ms | ${r.peerP99.toFixed(0)} ms | ${(r.p99 / r.peerP99).toFixed(2)} | ${r.rssMiB.toFixed(0)} MiB (${r.peakMiB.toFixed(0)} MiB) |`,
+      `| ${r.size} + ${r.unannotated} | ${r.rounds} | ${r.samples} | ${r.p50.toFixed(0)} ms | ${r.p99.toFixed(0)} ms | ${r.max.toFixed(0)} ms | ` +
+      `${r.peerP50.toFixed(0)} ms | ${r.peerP99.toFixed(0)} ms | ${(r.p99 / r.peerP99).toFixed(2)} | ${r.rssMiB.toFixed(0)} MiB (${r.peakMiB.toFixed(0)} MiB) | ` +
+      `${(r.firstReconcileMs / 1000).toFixed(1)} s | ${(r.allReconciledMs / 1000).toFixed(1)} s |`,
   ),
 ].join('\n');
 const section = `## Trigger latency
 
 From an ImageStream status write (what an import does) to each annotated Deployment's pod template
 showing the new image, observed through a watch. One stream, N Deployments with one trigger each
-(replicas 0: the template write is measured, not pod churn), \`kubectl istream controller\` as its own
-process; each round prepends one item to the tag's history. Real control plane (kube-apiserver,
-etcd, kwok) on loopback; ${cpus().length} cores shared with other work (1-minute load average
-${loadAtStart.toFixed(1)} at the start); ${new Date().toISOString().slice(0, 10)}. Every template write also makes the
-deployment controller create a ReplicaSet, so the apiserver does several writes per trigger.
+and, beside them in the same namespace, ${unannotatedPerAnnotated} times as many without triggers (the controller
+watches and caches those too), replicas 0 and no old ReplicaSets kept (the template write is
+measured, not pod churn); \`kubectl istream controller\` as its own process; each round prepends
+one item to the tag's history. Real control plane (kube-apiserver, etcd, kube-controller-manager,
+kwok) on loopback, shared with the other test runs of the machine; ${cpus().length} cores shared with other work
+(1-minute load average ${loadAtStart.toFixed(1)} at the start); ${new Date().toISOString().slice(0, 10)}. Every template write also makes
+the deployment controller create a ReplicaSet (and delete the old one), so the apiserver does
+several writes per trigger.
 The peer, measured in the same run on the same Deployments after the controller has stopped, is a
-plain client that PUTs each new template from its watch cache with as many requests in flight as
-the controller has workers (16), with no trigger logic and no Events: the floor this apiserver sets.
-Kubernetes has no batch write, so rolling N Deployments is N writes (and the ReplicaSet writes they
-cause) whoever makes them; the goal of p99 < 1 s at 1,000 needs a control plane that takes that many
-in a second, which the peer column shows this machine does not. With 1 Deployment the controller's
-extra time is the stream watch event that wakes it; the peer starts writing at once.
+plain client that patches each template's image with as many requests in flight as the controller
+has workers (16), with no trigger logic and no Events: the floor this apiserver sets. Kubernetes
+has no batch write, so rolling N Deployments is N writes (and the ReplicaSet writes they cause)
+whoever makes them. With 1 Deployment the controller's extra time is the stream watch event that
+wakes it; the peer starts writing at once.
+Start: from spawning the controller to the first, and to the last, Deployment showing the stream's
+image (the first item is applied at start, as a resync). Goals: p99 / peer p99 within 1.1 at every
+size, controller RSS under 300 MiB at 10,000 + 10,000.
 
-Command: \`node bench/trigger-latency/run.mjs\` (after \`npm run build\`).
+Command: \`ISTREAM_SANDBOX_STATE=/root/.cache/istream/sandbox/state.json node bench/trigger-latency/run.mjs\`
+(after \`npm run build\`; without the variable it starts its own control plane).
 
 ${table}
 `;
 process.stdout.write(`\n${section}`);
-if (write) {
-  const file = join(root, 'BENCHMARKS.md');
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const pattern = /## Trigger latency\n[\s\S]*?(?=\n## |$)/;
-  writeFileSync(
-    file,
-    pattern.test(text) ? text.replace(pattern, section.trimEnd() + '\n') : `${text.trimEnd()}\n\n${section}`,
-  );
-  log(`wrote ${file}`);
-}
+if (write) log(`wrote ${recordSection('Trigger latency', section)}`);

@@ -36,6 +36,7 @@ export async function openImportSession(
     source: registryImageSource(registry),
     details: (reference, insecure) => imageDetails(registry, reference, { insecure }),
     close: () => registry.close(),
+    requestCounts: () => registry.requestCounts(),
   };
 }
 

@@ -32,6 +32,7 @@ export * from './informer.js';
 export * from './secrets.js';
 export * from './streams.js';
 export * from './apply.js';
+export * from './json-patch.js';
 export * from './events.js';
 export * from './service-cidrs.js';
 export * from './request-event.js';

@@ -13,9 +13,22 @@ export interface ResourceInformer<T extends KubeObject> {
 }
 
 export interface InformerHandlers<T> {
-  onChange(obj: T): void;
+  /** `previous` is the cached version it replaces (client-go's UpdateFunc(old, new)), if any. */
+  onChange(obj: T, previous?: T): void;
   onDelete(obj: T): void;
   onError?(error: unknown): void;
+}
+
+export interface InformerOptions<T> {
+  /**
+   * What the cache keeps of each object, applied to every listed and watched object before it is
+   * cached or handed to the handlers (client-go's SetTransform): a controller that reads a few
+   * fields of 20,000 workloads need not hold their managedFields, status and whole specs. It must
+   * keep `metadata.name`, `namespace` and `resourceVersion`.
+   */
+  transform?(obj: T): T;
+  /** Objects per list page (client-go's reflector uses 500), so a list is never one huge answer. */
+  pageSize?: number;
 }
 
 const firstRestartDelayMs = 500;
@@ -24,7 +37,7 @@ const maxRestartDelayMs = 30_000;
 const cacheKey = (obj: KubeObject): string => `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
 
 /**
- * Lists `collectionPath` into a cache, then watches from the list's resourceVersion. A watch the
+ * Lists `collectionPath` into a cache, page by page, then watches from the list's resourceVersion. A watch the
  * server ends is resumed from the last resourceVersion seen; one answered with 410 Gone (the
  * version was compacted away) lists again, reporting what vanished meanwhile as deleted. Any other
  * failure is retried after a delay that doubles up to 30 s, so a restarted or unreachable apiserver
@@ -34,7 +47,10 @@ export function startInformer<T extends KubeObject>(
   client: KubeClient,
   collectionPath: string,
   handlers: InformerHandlers<T>,
+  options: InformerOptions<T> = {},
 ): ResourceInformer<T> {
+  const transform = options.transform ?? ((obj: T): T => obj);
+  const pageSize = String(options.pageSize ?? 500);
   const cache = new Map<string, T>();
   let resourceVersion = '';
   let synced = false;
@@ -50,18 +66,33 @@ export function startInformer<T extends KubeObject>(
     const known = cache.get(key);
     if (known && known.metadata?.resourceVersion === obj.metadata?.resourceVersion) return;
     cache.set(key, obj);
-    handlers.onChange(obj);
+    handlers.onChange(obj, known);
   };
   const remove = (obj: T): void => {
     if (cache.delete(cacheKey(obj))) handlers.onDelete(obj);
   };
 
+  // Each page is transformed and cached before the next is asked for, so a list of 20,000
+  // workloads never sits in memory whole. An expired continue token (410) lists again.
   const relist = async (): Promise<void> => {
-    const answer = await client.call<KubeList<T>>(collectionPath, { signal: abort.signal });
-    const listed = new Set(answer.items.map(cacheKey));
+    const listed = new Set<string>();
+    let listedVersion = '';
+    let next: string | undefined;
+    do {
+      const page = await client.call<KubeList<T>>(collectionPath, {
+        query: { limit: pageSize, continue: next },
+        signal: abort.signal,
+      });
+      for (const item of page.items) {
+        const obj = transform(item);
+        listed.add(cacheKey(obj));
+        upsert(obj);
+      }
+      listedVersion = page.metadata?.resourceVersion ?? listedVersion;
+      next = page.metadata?.continue || undefined;
+    } while (next !== undefined);
     for (const obj of [...cache.values()]) if (!listed.has(cacheKey(obj))) remove(obj);
-    for (const obj of answer.items) upsert(obj);
-    resourceVersion = answer.metadata?.resourceVersion ?? '';
+    resourceVersion = listedVersion;
     if (!synced) {
       synced = true;
       markSynced();
@@ -70,7 +101,7 @@ export function startInformer<T extends KubeObject>(
 
   const onEvent = (event: WatchEvent<T>): void => {
     resourceVersion = event.object.metadata?.resourceVersion ?? resourceVersion;
-    if (event.type === 'ADDED' || event.type === 'MODIFIED') upsert(event.object);
+    if (event.type === 'ADDED' || event.type === 'MODIFIED') upsert(transform(event.object));
     else if (event.type === 'DELETED') remove(event.object);
   };
 

@@ -163,19 +163,20 @@ export async function startController(options: ControllerOptions): Promise<Runni
   });
 
   const access = new StreamAccessChecker(api);
-  manager.add(
-    new TriggerController({
-      api,
-      caches,
-      events: recorder,
-      metrics,
-      log,
-      mayRead: (from, to) => access.mayRead(from, to),
-      namespace: options.namespace,
-      workers: options.workers,
-      resyncIntervalMs: options.resyncIntervalMs,
-    }),
-  );
+  const triggers = new TriggerController({
+    api,
+    caches,
+    events: recorder,
+    metrics,
+    log,
+    mayRead: (from, to) => access.mayRead(from, to),
+    namespace: options.namespace,
+    workers: options.workers,
+    resyncIntervalMs: options.resyncIntervalMs,
+  });
+  manager.add(triggers);
+  // Workload writes first: a roll's Events are written once the roll is done.
+  recorder.yieldTo(() => triggers.busy);
   let events: EventReceiver | undefined;
   if (options.imports) {
     const serviceRanges = await listServiceCidrs(api, log);

@@ -32,6 +32,18 @@ interface QueuedEvent {
  */
 const eventWriters = 2;
 
+/**
+ * What an Event names of its object. A roll of 10,000 workloads queues 10,000 Events behind the
+ * writes; each holds this, not the whole object the write answered with.
+ */
+function involvedObject(obj: KubeObject): KubeObject {
+  const { name, namespace, uid, resourceVersion } = obj.metadata ?? {};
+  return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name, namespace, uid, resourceVersion } };
+}
+
+/** How often a writer held back by `yieldTo` looks again. */
+const yieldPollMs = 100;
+
 /** How long a repeat bumps the count of the Event already written instead of adding another. */
 const aggregationWindowMs = 10 * 60_000;
 
@@ -48,6 +60,8 @@ export class KubeEventRecorder implements EventRecorder {
   /** Keys being written now: their repeats wait, so they bump this Event rather than race it. */
   private readonly writing = new Set<string>();
   private readonly writers = new Set<Promise<void>>();
+  private busy: () => boolean = () => false;
+  private flushing = false;
 
   constructor(
     private readonly api: KubeClient,
@@ -62,15 +76,25 @@ export class KubeEventRecorder implements EventRecorder {
       waiting.occurrences += 1;
       return;
     }
-    this.queued.set(key, { key, obj, type, reason, message, occurrences: 1 });
+    this.queued.set(key, { key, obj: involvedObject(obj), type, reason, message, occurrences: 1 });
     if (this.writers.size >= eventWriters) return;
     const writer = this.drain();
     this.writers.add(writer);
     void writer.finally(() => this.writers.delete(writer));
   }
 
+  /**
+   * Events wait while `busy` says the writes they report are still going on: a roll of 10,000
+   * workloads then reaches the API server alone, and its Events follow it (on shutdown they are
+   * written at once).
+   */
+  yieldTo(busy: () => boolean): void {
+    this.busy = busy;
+  }
+
   /** Waits for the Events still queued or being written (on shutdown). */
   async flush(): Promise<void> {
+    this.flushing = true;
     while (this.writers.size > 0) await Promise.all([...this.writers]);
   }
 
@@ -85,7 +109,10 @@ export class KubeEventRecorder implements EventRecorder {
   }
 
   private async drain(): Promise<void> {
-    for (let event = this.next(); event; event = this.next()) {
+    for (;;) {
+      while (!this.flushing && this.busy()) await new Promise((resolve) => setTimeout(resolve, yieldPollMs));
+      const event = this.next();
+      if (!event) return;
       this.writing.add(event.key);
       try {
         await this.write(event);

@@ -92,6 +92,7 @@ export class ImportController implements Runnable {
       intervalMs: options.intervalMs ?? 15 * 60_000,
       now: () => new Date(),
       random: Math.random,
+      onRegistryRequests: (counts) => metrics.countRegistryRequests(counts),
       onImport: (kind, { request, outcome }, stream) => {
         metrics.imports.inc({ kind, result: outcome.ok ? 'success' : 'failure' });
         const fields = { stream: `${stream.namespace}/${stream.name}`, tag: request.tag, from: request.from, kind };

@@ -7,6 +7,7 @@ import {
   latestObservedGeneration,
   normaliseSpec,
   planRepositoryImport,
+  DEFAULT_MAX_TAGS_PER_IMPORT,
   recordObservedSpec,
   REPOSITORY_CHECK_ANNOTATION,
   statusTag,
@@ -22,6 +23,7 @@ import {
   type TagImportResult,
 } from '../imagestream/index.js';
 import { parseImageReference } from '../reference/index.js';
+import type { RequestCounts } from '../registry/index.js';
 import type { RegistryBudget } from './registry-budget.js';
 
 /** `event`: a registry event named the tag (core/events), so it is re-resolved now. */
@@ -61,6 +63,8 @@ export interface ImportReconcilerDeps {
   /** In [0, 1): spreads scheduled imports so streams imported together drift apart. */
   random(): number;
   onImport?(kind: ImportKind, result: TagImportResult, stream: { namespace: string; name: string }): void;
+  /** What one import session asked of each registry, once the session is closed. */
+  onRegistryRequests?(counts: Record<string, RequestCounts>): void;
 }
 
 const time = (value: string | undefined): number => (value ? Date.parse(value) : 0) || 0;
@@ -241,6 +245,7 @@ export class ImportReconciler {
         results = await this.importAllowed(source, requests);
       } finally {
         await session.close();
+        if (session.requestCounts) this.deps.onRegistryRequests?.(session.requestCounts());
       }
       for (const r of results) this.attempts.set(`${key}:${r.request.tag}`, nowMs);
       const now = this.deps.now();
@@ -321,10 +326,13 @@ export class ImportReconciler {
     }
     const specTags = new Set((stream.spec.tags ?? []).map((t) => t.name));
     try {
-      const plan = await planRepositoryImport(source, repository, {
-        importPolicy: { insecure },
-        referencePolicy: { type: 'Source' },
-      });
+      const plan = await planRepositoryImport(
+        source,
+        repository,
+        { importPolicy: { insecure }, referencePolicy: { type: 'Source' } },
+        DEFAULT_MAX_TAGS_PER_IMPORT,
+        { namesBeyondCap: false },
+      );
       const taken = new Set(specRequests.map((r) => r.tag));
       return plan.requests.filter((r) => !taken.has(r.tag) && !specTags.has(r.tag));
     } catch (error) {

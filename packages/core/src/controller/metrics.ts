@@ -1,3 +1,5 @@
+import type { RequestCounts } from '../registry/index.js';
+
 /**
  * The few Prometheus series the controller exposes, rendered in the text exposition format
  * (version 0.0.4). Small enough that a client library would be more code than it saves.
@@ -124,6 +126,25 @@ export class ControllerMetrics {
     '1 while this replica holds the leader lease and runs the controllers, else 0.',
   );
 
+  /** Every registry request of the imports (HEAD and GET of manifests, blobs and tag lists; tokens), by registry host. */
+  readonly registryRequests = new Counter(
+    'istream_registry_requests_total',
+    'Requests made to registries, by registry host and request (head, get, token, or failed: no answer arrived).',
+  );
+  readonly registryRetries = new Counter(
+    'istream_registry_request_retries_total',
+    'Registry requests that were retries (after a 429, a 5xx or a dropped connection), by registry host.',
+  );
+
+  countRegistryRequests(byRegistry: Record<string, RequestCounts>): void {
+    for (const [registry, counts] of Object.entries(byRegistry)) {
+      for (const request of ['head', 'get', 'token', 'failed'] as const) {
+        if (counts[request] > 0) this.registryRequests.inc({ registry, request }, counts[request]);
+      }
+      if (counts.retries > 0) this.registryRetries.inc({ registry }, counts.retries);
+    }
+  }
+
   render(): string {
     return (
       [
@@ -135,6 +156,8 @@ export class ControllerMetrics {
         this.admissionReviews,
         this.admissionDuration,
         this.leader,
+        this.registryRequests,
+        this.registryRetries,
       ]
         .map((m) => m.render())
         .join('\n') + '\n'

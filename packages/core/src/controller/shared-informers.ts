@@ -7,8 +7,24 @@ import {
 } from '../cluster/index.js';
 import { IMAGE_API_VERSION, IMAGE_STREAM_PLURAL, type ImageStream } from '../imagestream/index.js';
 import { workloadKinds, type WorkloadKind } from './workload-kinds.js';
+import { trimWorkload } from './workload-trim.js';
 
 export type StreamObject = ImageStream & KubeObject;
+
+/**
+ * Streams are cached whole (imports, admission and the event index read spec, status and
+ * annotations) but for the API server's bookkeeping: managedFields and kubectl's last-applied copy,
+ * which no reader needs and which double a stream's size. Every stream write reads the stream afresh.
+ */
+function trimStream(stream: StreamObject): StreamObject {
+  const metadata: StreamObject['metadata'] & { managedFields?: unknown } = { ...stream.metadata };
+  delete metadata.managedFields;
+  if (metadata.annotations) {
+    metadata.annotations = { ...metadata.annotations };
+    delete metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'];
+  }
+  return { ...stream, metadata };
+}
 
 /**
  * What the controllers read from the shared caches and how they hear of changes. The manager
@@ -30,6 +46,13 @@ export interface SharedCaches extends InformerSource {
   synced(): Promise<void>;
   hasSynced(): boolean;
   stop(): Promise<void>;
+}
+
+/** Whether two trimmed versions of a workload hold the same (resourceVersion aside). */
+function sameBesidesVersion(a: KubeObject, b: KubeObject): boolean {
+  const unversioned = (o: KubeObject): string =>
+    JSON.stringify({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
+  return unversioned(a) === unversioned(b);
 }
 
 /** Image streams and the four workload kinds, in one namespace or all, from list+watch. */
@@ -81,19 +104,28 @@ export class SharedInformers implements SharedCaches {
         },
         onError: (e) => this.onError(IMAGE_STREAM_PLURAL, e),
       },
+      { transform: trimStream },
     );
     for (const kind of workloadKinds) {
       this.workloads.set(
         kind,
-        startInformer<KubeObject>(this.api, resourcePath(kind.apiVersion, kind.resource, this.namespace), {
-          onChange: (obj) => {
-            for (const h of this.changeHandlers) h(kind, obj);
+        startInformer<KubeObject>(
+          this.api,
+          resourcePath(kind.apiVersion, kind.resource, this.namespace),
+          {
+            onChange: (obj, previous) => {
+              // The deployment controller's status writes change nothing the trimmed copy holds:
+              // at 10,000 workloads they were most of the reconciles.
+              if (previous && sameBesidesVersion(previous, obj)) return;
+              for (const h of this.changeHandlers) h(kind, obj);
+            },
+            onDelete: (obj) => {
+              for (const h of this.deleteHandlers) h(kind, obj);
+            },
+            onError: (e) => this.onError(kind.resource, e),
           },
-          onDelete: (obj) => {
-            for (const h of this.deleteHandlers) h(kind, obj);
-          },
-          onError: (e) => this.onError(kind.resource, e),
-        }),
+          { transform: (obj) => trimWorkload(kind, obj) },
+        ),
       );
     }
   }

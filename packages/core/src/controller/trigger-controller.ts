@@ -88,6 +88,11 @@ export class TriggerController implements Runnable {
     };
   }
 
+  /** Workloads are queued or being reconciled. */
+  get busy(): boolean {
+    return !this.queue.idle;
+  }
+
   async start(signal: AbortSignal): Promise<void> {
     const { metrics, log } = this.options;
     const everything = (): void => {

@@ -1,4 +1,12 @@
-import { isNotFound, resourcePath, retryOnConflict, type KubeClient, type KubeObject } from '../cluster/index.js';
+import {
+  isNotFound,
+  jsonPatch,
+  JSON_PATCH_CONTENT_TYPE,
+  resourcePath,
+  retryOnConflict,
+  type KubeClient,
+  type KubeObject,
+} from '../cluster/index.js';
 import { readTriggers, TRIGGER_ANNOTATION, type WorkloadObject } from '../triggers/index.js';
 import type { EventRecorder } from './events.js';
 import type { Logger } from './log.js';
@@ -13,7 +21,7 @@ export interface TriggerReconcilerDeps {
   warnings: RateLimitedWarnings;
   log: Logger;
   inputs: ReactorInputs;
-  /** The informer's copy of a workload (may lag the apiserver). */
+  /** The informer's copy of a workload (may lag the apiserver; trimmed to what triggers read). */
   cached(kind: WorkloadKind, namespace: string, name: string): KubeObject | undefined;
   onWrite?(key: string, plan: TriggerPlan): void;
 }
@@ -80,7 +88,7 @@ function reportRefusals(deps: TriggerReconcilerDeps, key: string, obj: KubeObjec
 }
 
 /**
- * One reconcile of one workload: apply what its triggers resolve to in a single update guarded by
+ * One reconcile of one workload: apply what its triggers resolve to in a single patch guarded by
  * resourceVersion, then tell the workload's Events and the log what changed and why. Idempotent:
  * a workload that already shows every resolved image is left alone.
  */
@@ -108,7 +116,12 @@ export async function reconcileWorkload(deps: TriggerReconcilerDeps, key: string
     const plan = await planTriggers(current, deps.inputs);
     reportRefusals(deps, key, current, plan);
     if (!plan.updated) return plan;
-    const written = await deps.api.call<KubeObject>(path, { method: 'PUT', body: plan.updated });
+    // A patch of what changed, not a PUT: the cached copy holds only what triggers read.
+    const written = await deps.api.call<KubeObject>(path, {
+      method: 'PATCH',
+      contentType: JSON_PATCH_CONTENT_TYPE,
+      body: jsonPatch(current, plan.updated),
+    });
     deps.onWrite?.(key, plan);
     for (const change of plan.changes) {
       deps.events.record(

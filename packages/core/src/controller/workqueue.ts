@@ -33,6 +33,11 @@ export class WorkQueue {
     return this.queue.length;
   }
 
+  /** Nothing queued and nothing being handled. */
+  get idle(): boolean {
+    return this.queue.length === 0 && this.processing.size === 0;
+  }
+
   add(key: string): void {
     if (this.shuttingDown) return;
     if (this.processing.has(key)) {

@@ -2,7 +2,8 @@
 // that the stream rules do not depend on the HTTP client (the real one lives in ../registry).
 import type { TagImportOutcome, TagImportRequest, TagImportResult } from './record.js';
 import { digestReference, withTag } from './resolve.js';
-import { selectTagsForImport, DEFAULT_MAX_TAGS_PER_IMPORT } from './priority.js';
+import { TagSelector, DEFAULT_MAX_TAGS_PER_IMPORT } from './priority.js';
+import type { RequestCounts } from '../registry/index.js';
 import { InvalidReferenceError, parseImageReference, repositoryName, type ImageReference } from '../reference/index.js';
 import {
   DEFAULT_TAG,
@@ -38,14 +39,22 @@ export interface ResolvedImage {
  */
 export interface ImageSource {
   resolve(reference: string, options: ResolveOptions): Promise<SourceAnswer<ResolvedImage>>;
-  /** Every tag of the repository `reference` names (its tag, if any, ignored). */
-  listTags(reference: string, options: { insecure: boolean }): Promise<SourceAnswer<string[]>>;
+  /**
+   * Every tag of the repository `reference` names (its tag, if any, ignored), handed to `onPage`
+   * a page at a time as the registry sends them, so the caller decides what to keep.
+   */
+  listTags(
+    reference: string,
+    options: { insecure: boolean; onPage(tags: readonly string[]): void },
+  ): Promise<SourceAnswer<void>>;
 }
 
 /** A registry connection for one import: the source, and closing its connections when done. */
 export interface ImportSession {
   source: ImageSource;
   close(): Promise<void>;
+  /** The registry requests this session made, per registry host (for metrics). */
+  requestCounts?(): Record<string, RequestCounts>;
 }
 
 export type ImportErrorKind = 'not-found' | 'unauthorized' | 'invalid-reference' | 'other';
@@ -177,25 +186,35 @@ async function importOne(
 
 export interface RepositoryImportPlan {
   requests: TagImportRequest[];
-  /** Tags beyond the cap, in priority order, to report as not imported. */
+  /** Tags beyond the cap, in priority order, to report as not imported (empty when only counted). */
   additionalTags: string[];
+  /** How many tags were beyond the cap. */
+  additionalCount: number;
 }
 
 /**
  * `import-image --all`: lists the repository's tags and plans an import of the first `maxTags` by
- * OpenShift's priority, each into a stream tag of the same name from `<repository>:<tag>`.
+ * OpenShift's priority, each into a stream tag of the same name from `<repository>:<tag>`. With
+ * `namesBeyondCap: false` (the controller, which reports no names) the listing is held a page
+ * at a time, never whole.
  */
 export async function planRepositoryImport(
   source: ImageSource,
   repository: string,
   policies: { importPolicy: TagImportPolicy; referencePolicy: TagReferencePolicy },
   maxTags = DEFAULT_MAX_TAGS_PER_IMPORT,
+  { namesBeyondCap = true }: { namesBeyondCap?: boolean } = {},
 ): Promise<RepositoryImportPlan> {
-  const listed = await source.listTags(repository, { insecure: policies.importPolicy.insecure === true });
+  const selector = new TagSelector(maxTags, namesBeyondCap);
+  const listed = await source.listTags(repository, {
+    insecure: policies.importPolicy.insecure === true,
+    onPage: (tags) => selector.add(tags),
+  });
   if (listed.kind !== 'ok') throw new ImageSourceError(listed);
-  const { selected, additional } = selectTagsForImport(listed.value, maxTags);
+  const { selected, additional, additionalCount } = selector.selection();
   return {
     requests: selected.map((tag) => ({ tag, from: withTag(repository, tag), ...policies })),
     additionalTags: additional,
+    additionalCount,
   };
 }

@@ -97,16 +97,62 @@ export const DEFAULT_MAX_TAGS_PER_IMPORT = 50;
 export interface TagSelection {
   /** The tags to import, in priority order. */
   selected: string[];
-  /** The tags left out, in priority order, to be reported. */
+  /** The tags left out, in priority order, to be reported (empty when only counted). */
   additional: string[];
+  /** How many tags were left out. */
+  additionalCount: number;
+}
+
+/** Priority order, and by name among equals: the same order whatever order the tags come in. */
+function compareForSelection(a: RankedTag, b: RankedTag): number {
+  return compareRanked(a, b) || (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0);
 }
 
 /**
- * Picks the first `max` tags by priority from a repository's tag list (duplicates dropped, an empty
- * tag read as `latest`, as OpenShift does for old Hub images).
+ * Picks the first `max` tags by priority from a tag list that arrives page by page (duplicates
+ * dropped, an empty tag read as `latest`, as OpenShift does for old Hub images). With
+ * `namesBeyondCap: false` it holds at most `max` tags plus one page, so a 9,000-tag repository
+ * costs no more memory than a 50-tag one; the tags beyond the cap are only counted.
  */
+export class TagSelector {
+  private ranked: RankedTag[] = [];
+  private readonly held = new Set<string>();
+  private dropped = 0;
+
+  constructor(
+    private readonly max = DEFAULT_MAX_TAGS_PER_IMPORT,
+    private readonly namesBeyondCap = true,
+  ) {}
+
+  add(tags: readonly string[]): void {
+    for (const listed of tags) {
+      const tag = listed === '' ? 'latest' : listed;
+      if (this.held.has(tag)) continue;
+      this.held.add(tag);
+      this.ranked.push(rank(tag));
+    }
+    if (this.namesBeyondCap || this.ranked.length <= this.max) return;
+    this.ranked.sort(compareForSelection);
+    // A registry lists a tag once, so a tag let go here does not come back in a later page.
+    const beyond = this.ranked.splice(this.max);
+    for (const left of beyond) this.held.delete(left.tag);
+    this.dropped += beyond.length;
+  }
+
+  selection(): TagSelection {
+    const ordered = [...this.ranked].sort(compareForSelection).map((r) => r.tag);
+    const additional = ordered.slice(this.max);
+    return {
+      selected: ordered.slice(0, this.max),
+      additional,
+      additionalCount: this.dropped + additional.length,
+    };
+  }
+}
+
+/** Picks the first `max` tags by priority from a repository's whole tag list. */
 export function selectTagsForImport(tags: readonly string[], max = DEFAULT_MAX_TAGS_PER_IMPORT): TagSelection {
-  const unique = [...new Set(tags.map((t) => (t === '' ? 'latest' : t)))].sort();
-  const ordered = prioritizeTags(unique);
-  return { selected: ordered.slice(0, max), additional: ordered.slice(max) };
+  const selector = new TagSelector(max);
+  selector.add(tags);
+  return selector.selection();
 }

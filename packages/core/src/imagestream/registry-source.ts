@@ -39,6 +39,8 @@ export function registryImageSource(client: RegistryClient): ImageSource {
         return { digest: resolved.digest, mediaType: resolved.mediaType };
       }),
     listTags: (reference, options) =>
-      answer(async () => (await client.listTags(reference, { insecure: options.insecure })).tags),
+      answer(async () => {
+        for await (const page of client.tagPages(reference, { insecure: options.insecure })) options.onPage(page.tags);
+      }),
   };
 }

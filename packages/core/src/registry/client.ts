@@ -137,6 +137,12 @@ export interface TagList {
   truncated: boolean;
 }
 
+/** One page of a tag list, and whether the registry offered another. */
+export interface TagPage {
+  tags: string[];
+  more: boolean;
+}
+
 const manifestMaxBytes = 4 * 1024 * 1024; // containerd's limit for manifests
 const configMaxBytes = 16 * 1024 * 1024;
 const tagListMaxBytes = 16 * 1024 * 1024;
@@ -369,9 +375,25 @@ export class RegistryClient {
     repository: ImageReference | string,
     options: CallOptions & { maxTags?: number } = {},
   ): Promise<TagList> {
-    const ref = toReference(repository);
     const maxTags = options.maxTags ?? 10_000;
     const tags: string[] = [];
+    for await (const page of this.tagPages(repository, options)) {
+      for (const tag of page.tags) {
+        if (tags.length >= maxTags) return { tags, truncated: true };
+        tags.push(tag);
+      }
+      if (page.more && tags.length >= maxTags) return { tags, truncated: true };
+    }
+    return { tags, truncated: false };
+  }
+
+  /**
+   * The repository's tags one page at a time, as the registry sends them: a caller that keeps
+   * only some of them (an import under a cap) holds one page at a time, not a 9,000-tag list.
+   * Stopping the iteration stops the paging.
+   */
+  async *tagPages(repository: ImageReference | string, options: CallOptions = {}): AsyncGenerator<TagPage> {
+    const ref = toReference(repository);
     const seen = new Set<string>();
     let next: { path: string } | { url: string } = { path: `/v2/${ref.path}/tags/list` };
     for (;;) {
@@ -391,13 +413,10 @@ export class RegistryClient {
       } catch {
         throw new RegistryResponseError(ref.domain, response.status, what, 'the tag list is not JSON');
       }
-      for (const tag of Array.isArray(page.tags) ? page.tags : []) {
-        if (typeof tag !== 'string') continue;
-        if (tags.length >= maxTags) return { tags, truncated: true };
-        tags.push(tag);
-      }
       const link = nextLink(response.headers.get('link'), response.url);
-      if (!link) return { tags, truncated: false };
+      const tags = (Array.isArray(page.tags) ? page.tags : []).filter((tag): tag is string => typeof tag === 'string');
+      yield { tags, more: link !== undefined };
+      if (!link) return;
       if (link.origin !== new URL(response.url).origin) {
         throw new RegistryResponseError(
           ref.domain,
@@ -414,7 +433,6 @@ export class RegistryClient {
           'the Link header points back to a page already read',
         );
       seen.add(link.href);
-      if (tags.length >= maxTags) return { tags, truncated: true };
       next = { url: link.href };
     }
   }

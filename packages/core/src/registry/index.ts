@@ -7,6 +7,7 @@
 //   await client.resolveForImport(ref, { importMode: 'Legacy' | 'PreserveOriginal', preferred })
 //   await client.resolveTags(repo, ['a', 'b'], { importMode })      -> per tag: result | error, request counts
 //   await client.listTags(repo, { maxTags })                        -> { tags, truncated }  (follows Link)
+//   for await (const page of client.tagPages(repo)) ...             -> { tags, more }, one page at a time
 //   await client.imageConfig(ref)                                   -> { created, platform, labels }
 //   await imageDetails(client, ref)                                 -> layers, sizes, config (import-image's report)
 //   client.requestCounts(); await client.close();
@@ -26,6 +27,7 @@ export {
   type TagResolution,
   type ImageConfigInfo,
   type TagList,
+  type TagPage,
 } from './client.js';
 export { imageDetails, parseImageConfig, type ImageDetails, type ImageConfigDocument } from './image-details.js';
 export {

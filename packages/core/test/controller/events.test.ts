@@ -1,7 +1,7 @@
 // Events are written behind the reconciles that record them: every one lands on the real apiserver,
 // and a repeat recorded while the first is still waiting or being written bumps its count instead
 // of adding a second Event, as `kubectl describe` shows it.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { sharedCluster } from '@istream/test-harness/cluster/index';
 import { KubeEventRecorder } from '../../src/controller/events.js';
@@ -12,15 +12,22 @@ interface EventList {
   items: Array<{ reason: string; message: string; count: number; involvedObject: { uid: string } }>;
 }
 
-test('a burst of Events all land, and repeats fold into one Event with their count', async (t) => {
+/** A fresh namespace, a client, and a ConfigMap in it for Events to name. */
+async function eventTarget(t: TestContext, prefix: string) {
   const cluster = await sharedCluster();
-  const ns = await cluster.createNamespace('events');
+  const ns = await cluster.createNamespace(prefix);
+  defer(t, () => cluster.kubectl(['delete', 'namespace', ns, '--wait=false']));
   const api = kubeClient(connectCluster({ kubeconfig: cluster.kubeconfig }, {}));
   defer(t, () => api.close());
   const target = await api.call<KubeObject>(`/api/v1/namespaces/${ns}/configmaps`, {
     method: 'POST',
     body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'target' } },
   });
+  return { ns, api, target };
+}
+
+test('a burst of Events all land, and repeats fold into one Event with their count', async (t) => {
+  const { ns, api, target } = await eventTarget(t, 'events');
   const errors: unknown[] = [];
   const recorder = new KubeEventRecorder(api, 'test-host', (e) => errors.push(e));
 
@@ -40,4 +47,26 @@ test('a burst of Events all land, and repeats fold into one Event with their cou
   const refused = events.filter((e) => e.reason === 'ImageTriggerForbidden');
   assert.equal(refused.length, 1, 'repeats are one Event');
   assert.equal(refused[0]?.count, 6, 'five folded while queued, one more bumped after it was written');
+});
+
+test('Events wait while the writes they report are still going on, then land', async (t) => {
+  const { ns, api, target } = await eventTarget(t, 'events-yield');
+  const errors: unknown[] = [];
+  const recorder = new KubeEventRecorder(api, 'test-host', (e) => errors.push(e));
+  let rolling = true;
+  recorder.yieldTo(() => rolling);
+  for (let i = 0; i < 3; i++) recorder.record(target, 'Normal', 'ImageTriggered', `change ${i}`);
+  const written = async () =>
+    (await api.call<EventList>(`/api/v1/namespaces/${ns}/events`)).items.filter(
+      (e) => e.involvedObject.uid === target.metadata?.uid,
+    ).length;
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  assert.equal(await written(), 0, 'nothing written while the roll goes on');
+  rolling = false;
+  for (const deadline = Date.now() + 10_000; (await written()) < 3; ) {
+    assert.ok(Date.now() < deadline, 'the Events land once the roll is done');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await recorder.flush();
+  assert.deepEqual(errors, []);
 });

@@ -39,7 +39,7 @@ test('a spec generation the status has not answered is imported once and recorde
           resolved.push(reference);
           return { kind: 'ok' as const, value: { digest } };
         },
-        listTags: async () => ({ kind: 'ok' as const, value: [] }),
+        listTags: async () => ({ kind: 'ok' as const, value: undefined }),
       },
       close: async () => undefined,
     }),

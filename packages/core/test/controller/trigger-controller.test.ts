@@ -3,7 +3,7 @@
 // is reported without a write. What the writes do on a real apiserver is the cluster tests' job.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubeClient, KubeObject } from '../../src/cluster/index.js';
+import type { JsonPatchOperation, KubeClient, KubeObject } from '../../src/cluster/index.js';
 import type { ImageStream } from '../../src/imagestream/index.js';
 import { createLogger } from '../../src/controller/log.js';
 import { ControllerMetrics } from '../../src/controller/metrics.js';
@@ -55,13 +55,21 @@ const follows = (s: string) =>
 test('a stream change reconciles exactly the workloads that follow it; a broken annotation gets a Warning and no write', async () => {
   const caches = new FakeCaches();
   const writes: string[] = [];
+  // The controller writes JSON patches; the fake applies their add/replace operations.
   const api = {
-    call: async (path: string, req: { method?: string; body?: KubeObject }) => {
-      if (req.method === 'PUT' && req.body) {
-        writes.push(path);
-        caches.workloads.set(req.body.metadata!.name!, req.body);
+    call: async (path: string, req: { method?: string; body?: JsonPatchOperation[] }) => {
+      if (req.method !== 'PATCH' || !req.body) return undefined;
+      writes.push(path);
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      const written = structuredClone(caches.workloads.get(name)) as Record<string, unknown>;
+      for (const op of req.body) {
+        if (op.op === 'remove') continue;
+        const keys = op.path.split('/').slice(1);
+        const parent = keys.slice(0, -1).reduce<Record<string, unknown>>((node, key) => node[key] as never, written);
+        parent[keys.at(-1)!.replace(/~1/g, '/')] = op.value;
       }
-      return req.body;
+      caches.workloads.set(name, written);
+      return written;
     },
   } as unknown as KubeClient;
   const events: string[] = [];

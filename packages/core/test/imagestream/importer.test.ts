@@ -17,8 +17,9 @@ function source(
       if (digest === undefined) return { kind: 'not-found', message: 'manifest unknown' };
       return { kind: 'ok', value: { digest } };
     },
-    async listTags() {
-      return { kind: 'ok', value: tags };
+    async listTags(_reference, { onPage }) {
+      onPage(tags);
+      return { kind: 'ok', value: undefined };
     },
   };
 }

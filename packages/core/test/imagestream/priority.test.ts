@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { prioritizeTags, selectTagsForImport } from '../../src/imagestream/index.js';
+import { prioritizeTags, selectTagsForImport, TagSelector } from '../../src/imagestream/index.js';
 
 test('latest first, then minor versions newest first, then full versions, then the rest by name', () => {
   assert.deepEqual(
@@ -30,4 +30,16 @@ test('the cap keeps the first 50 by priority and reports the rest in order', () 
   assert.equal(additional.length, 210 - 49);
   assert.equal(additional[0], '1.160.0');
   assert.equal(new Set([...selected, ...additional]).size, 211, 'the empty tag reads as latest');
+});
+
+test('a selector fed page by page that keeps no names beyond the cap picks what the whole list picks, and counts the rest', () => {
+  const tags = Array.from({ length: 3000 }, (_, i) => `${i % 7}.${i % 11}.${i}`).concat(['latest', 'zeta', 'v2.1']);
+  const whole = selectTagsForImport(tags);
+  const paged = new TagSelector(50, false);
+  // Pages in an order unlike the priority order, as a registry sends them.
+  for (let i = 0; i < tags.length; i += 100) paged.add(tags.slice(i, i + 100).reverse());
+  const { selected, additional, additionalCount } = paged.selection();
+  assert.deepEqual(selected, whole.selected);
+  assert.deepEqual(additional, []);
+  assert.equal(additionalCount, whole.additional.length);
 });

@@ -182,7 +182,7 @@ function ubiImage(release: string, created: string): BuiltManifest {
   });
 }
 
-function sampleImage(
+export function sampleImage(
   format: ManifestFormat,
   platform: Platform,
   name: string,

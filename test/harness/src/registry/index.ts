@@ -9,6 +9,7 @@ export { RegistryStartError } from './registry-process.js';
 export { PRIVATE_REPOSITORY_PREFIX, type AccessEntry } from './token-access.js';
 export type { TokenRequestRecord } from './token-server.js';
 export { pushFixtures, type Fixtures, type FixtureTarget } from './push-fixtures.js';
+export { pushTagFlood, type TagFlood } from './tag-flood.js';
 export {
   allManifestFixtures,
   fixtureSet,

@@ -36,6 +36,11 @@ export class ManifestPusher {
     this.present.add(`${repository}@${manifest.digest}`);
   }
 
+  /** Uploads the manifest's blobs only (not yet present), so a later push is one manifest PUT. */
+  async pushBlobs(repository: string, manifest: BuiltManifest): Promise<void> {
+    for (const blob of manifest.blobs) await this.pushBlobOnce(repository, blob);
+  }
+
   private async pushOnce(repository: string, manifest: BuiltManifest): Promise<void> {
     if (!this.present.has(`${repository}@${manifest.digest}`)) await this.push(repository, manifest.digest, manifest);
   }
