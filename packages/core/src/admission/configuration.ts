@@ -334,7 +334,7 @@ export interface InstalledAdmission {
 const nameOf = (o: KubeObject): string => o.metadata?.name ?? '';
 
 /**
- * istream's image lookup backends for `resource` (`pods`, `deployments`) among the installed
+ * istream's image lookup backends for `resource` (a plural resource name) among the installed
  * admission objects (found by the webhook's and the policies' names, so renamed or narrowed copies
  * count), each with whether its namespace selectors admit a namespace with these labels, as the
  * API server decides it.

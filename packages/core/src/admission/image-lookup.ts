@@ -152,7 +152,7 @@ function templateAnnotations(obj: KubeObject | undefined, kind: WorkloadKind): u
 export function resolvesAllNames(obj: KubeObject | undefined, kind: WorkloadKind): boolean {
   return templateAnnotations(obj, kind) === '*' || obj?.metadata?.annotations?.[RESOLVE_NAMES_ANNOTATION] === '*';
 }
-
+/** The owner that creates this object from its own template (the controller owner reference). */
 /** The owner that creates this object from its own template (a ReplicaSet's Deployment, a pod's ReplicaSet). */
 export function controllerOwner(obj: KubeObject): { kind: string; name: string } | undefined {
   const refs = (
