@@ -94,7 +94,8 @@ function plan(options: SetTriggersOptions, defaultNamespace: string): Plan {
   if (remove && count < 1) throw new CliError('--remove requires a flag defining a trigger type to be specified');
   if (count > 1) throw new CliError('you may only set one trigger type at a time');
   if (list) return { mode: 'list' };
-  const names = options.containers ? options.containers.split(',') : undefined;
+  // A name given twice is one container: oc would write its trigger twice, which OpenShift refuses.
+  const names = options.containers ? [...new Set(options.containers.split(','))] : undefined;
   return {
     mode: 'edit',
     removeAll,
