@@ -1,7 +1,8 @@
 // Streams istream writes on the sandbox (imports, moved tags, a rollback, reference and alias tags,
 // a failed import, a manifest list), then what `oc describe is` and `oc get is -o yaml` print for
 // them. The replay gives the same stored objects to istream's printers; the registry's address is
-// replaced by REGISTRY so the vectors do not depend on the sandbox's ports.
+// replaced by placeholders of the same length so the vectors do not depend on the sandbox's ports.
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { run, runOc } from './_oc-tool.mjs';
 
@@ -41,7 +42,9 @@ const STREAMS = ['app', 'multi', 'local'];
 
 export async function recordStreams({ root, oc, sandbox, work, log }) {
   const registry = sandbox.registries.plain.host;
-  const namespace = `istream-peer-is-${process.pid}`;
+  // Fixed-length names, and placeholders as long as what they replace: `oc get -o yaml` folds
+  // long lines, and the replay must see them folded where oc folded them.
+  const namespace = `istream-peer-is-${randomBytes(3).toString('hex')}`;
   const env = { KUBECONFIG: sandbox.cluster.kubeconfig, HOME: work };
   const istream = join(root, 'packages/kubectl-istream/bin/kubectl-istream');
   await run(oc, ['create', 'namespace', namespace], env);
@@ -60,7 +63,12 @@ export async function recordStreams({ root, oc, sandbox, work, log }) {
       const describe = await runOc(oc, ['describe', 'is', name, '-n', namespace], env);
       const after = new Date().toISOString();
       const yaml = await runOc(oc, ['get', 'is', name, '-n', namespace, '-o', 'yaml'], env);
-      const anonymise = (text) => text.split(registry).join('REGISTRY').split(namespace).join('NAMESPACE');
+      const anonymise = (text) =>
+        text
+          .split(registry)
+          .join('registry.example'.padEnd(registry.length, '0').slice(0, registry.length))
+          .split(namespace)
+          .join('peer-namespace'.padEnd(namespace.length, '0'));
       streams.push({
         name,
         stored: JSON.parse(anonymise(stored.stdout)),
