@@ -250,7 +250,8 @@ export async function runSetTriggers(options: SetTriggersOptions, factory: Facto
   }
 
   // Compute every edit before writing anything, so a refusal leaves all objects untouched.
-  const editFor = (target: Target & { type: WorkloadType }): Edit => {
+  // `report`: say which triggers are dropped; not again when a conflict makes us redo the edit.
+  const editFor = (target: Target & { type: WorkloadType }, report = true): Edit => {
     if (p.removeAll) return writeDefinition({ configChange: false, images: [] }, target.object, target.type);
     const reading = readDefinition(target.object, target.type);
     if ('error' in reading)
@@ -262,7 +263,7 @@ export async function runSetTriggers(options: SetTriggersOptions, factory: Facto
       target.object,
       target.type,
     );
-    if (changed(target.object, edit))
+    if (report && changed(target.object, edit))
       for (const d of reading.dropped) warn(`${target.type.resource}/${target.name}: dropping ${d}`);
     return edit;
   };
@@ -304,7 +305,7 @@ export async function runSetTriggers(options: SetTriggersOptions, factory: Facto
         async (attempt) => {
           if (attempt > 1) {
             target.object = await cluster.get(target.type, target.namespace, target.name);
-            edit = withLabel(target, () => editFor(target));
+            edit = withLabel(target, () => editFor(target, false));
             if (!changed(target.object, edit)) return target.object;
           }
           return cluster.patch(target, edit, dryRun === 'server');
