@@ -214,7 +214,8 @@ const DELIBERATE: Deliberate[] = [
     readme: 'takes the only container when `-c` is left out',
     expect(oc, c, mine) {
       if (
-        oc.err.replace(/^error: \S+(?:\n | )you must specify --containers when setting --from-image\n\n?/gm, '') !== '' ||
+        oc.err.replace(/^error: \S+(?:\n | )you must specify --containers when setting --from-image\n\n?/gm, '') !==
+          '' ||
         mine.code !== 0
       )
         return undefined;
