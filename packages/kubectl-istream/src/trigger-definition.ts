@@ -74,8 +74,8 @@ export function readDefinition(object: WorkloadObject, type: WorkloadType): Read
 }
 
 /**
- * oc's updateTriggers, except that naming a container gives it this stream instead of failing with
- * "only one trigger may reference each container": its old trigger is replaced in place.
+ * oc's updateTriggers, except that naming a container that another trigger updates gives it this
+ * stream instead of failing with "only one trigger may reference each container".
  */
 export function updateDefinition(d: Definition, p: EditPlan, object: WorkloadObject, type: WorkloadType): Definition {
   if (p.removeAll) return { configChange: false, images: [] };
@@ -91,6 +91,18 @@ export function updateDefinition(d: Definition, p: EditPlan, object: WorkloadObj
   if (!image) return next;
   const names = p.names ?? defaultContainers(d, image, object, type);
   const wanted = { name: image.name, namespace: image.namespace, auto: p.auto };
+  // As oc: -c gives the stream's first trigger exactly the named containers, where it stands.
+  const first = p.names ? next.images.findIndex((t) => t.name === image.name && t.namespace === image.namespace) : -1;
+  if (first >= 0) {
+    const images = next.images
+      .map((t, i) =>
+        i === first
+          ? { ...wanted, containers: names }
+          : { ...t, containers: t.containers.filter((c) => !names.includes(c)) },
+      )
+      .filter((t) => t.containers.length > 0);
+    return { ...next, images };
+  }
   const replaced = next.images.map((t) =>
     t.containers.some((c) => names.includes(c))
       ? { ...wanted, containers: t.containers.filter((c) => names.includes(c)) }
@@ -117,6 +129,9 @@ export type { Edit } from './trigger-edit.js';
 /** The annotation (and Deployment spec.paused) that write the definition back, as oc's Apply does. */
 export function writeDefinition(d: Definition, object: WorkloadObject, type: WorkloadType): Edit {
   const all = listContainers(podSpecOf(object, type.kind)).map((c) => c.name);
+  // Checked trigger by trigger, in oc's order. Two triggers on one container would be two
+  // fieldPaths for one image, which OpenShift's controller refuses.
+  const triggered = new Set<string>();
   for (const t of d.images) {
     const missing = [...new Set(t.containers.filter((n) => !all.includes(n)))].sort();
     if (missing.length > 0) {
@@ -124,6 +139,9 @@ export function writeDefinition(d: Definition, object: WorkloadObject, type: Wor
         `not all container names exist: ${missing.join(', ')} (accepts: ${[...new Set(all)].sort().join(', ')})`,
       );
     }
+    const again = [...new Set(t.containers.filter((c) => triggered.has(c)))].sort();
+    if (again.length > 0) throw new CliError(`only one trigger may reference each container: ${again.join(', ')}`);
+    for (const c of t.containers) triggered.add(c);
   }
   const annotation = formatTriggers(
     d.images.flatMap((t) =>

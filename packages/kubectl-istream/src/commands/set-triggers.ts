@@ -94,7 +94,8 @@ function plan(options: SetTriggersOptions, defaultNamespace: string): Plan {
   if (remove && count < 1) throw new CliError('--remove requires a flag defining a trigger type to be specified');
   if (count > 1) throw new CliError('you may only set one trigger type at a time');
   if (list) return { mode: 'list' };
-  const names = options.containers ? options.containers.split(',') : undefined;
+  // A name given twice is one container: oc would write its trigger twice, which OpenShift refuses.
+  const names = options.containers ? [...new Set(options.containers.split(','))] : undefined;
   return {
     mode: 'edit',
     removeAll,
@@ -249,7 +250,8 @@ export async function runSetTriggers(options: SetTriggersOptions, factory: Facto
   }
 
   // Compute every edit before writing anything, so a refusal leaves all objects untouched.
-  const editFor = (target: Target & { type: WorkloadType }): Edit => {
+  // `report`: say which triggers are dropped; not again when a conflict makes us redo the edit.
+  const editFor = (target: Target & { type: WorkloadType }, report = true): Edit => {
     if (p.removeAll) return writeDefinition({ configChange: false, images: [] }, target.object, target.type);
     const reading = readDefinition(target.object, target.type);
     if ('error' in reading)
@@ -261,7 +263,7 @@ export async function runSetTriggers(options: SetTriggersOptions, factory: Facto
       target.object,
       target.type,
     );
-    if (changed(target.object, edit))
+    if (report && changed(target.object, edit))
       for (const d of reading.dropped) warn(`${target.type.resource}/${target.name}: dropping ${d}`);
     return edit;
   };
@@ -303,7 +305,7 @@ export async function runSetTriggers(options: SetTriggersOptions, factory: Facto
         async (attempt) => {
           if (attempt > 1) {
             target.object = await cluster.get(target.type, target.namespace, target.name);
-            edit = withLabel(target, () => editFor(target));
+            edit = withLabel(target, () => editFor(target, false));
             if (!changed(target.object, edit)) return target.object;
           }
           return cluster.patch(target, edit, dryRun === 'server');
