@@ -152,8 +152,8 @@ function templateAnnotations(obj: KubeObject | undefined, kind: WorkloadKind): u
 export function resolvesAllNames(obj: KubeObject | undefined, kind: WorkloadKind): boolean {
   return templateAnnotations(obj, kind) === '*' || obj?.metadata?.annotations?.[RESOLVE_NAMES_ANNOTATION] === '*';
 }
-/** The owner that creates this object from its own template (the controller owner reference). */
-/** The owner that creates this object from its own template (a ReplicaSet's Deployment, a pod's ReplicaSet). */
+
+/** The owner that creates this object from its own template (its controller owner reference). */
 export function controllerOwner(obj: KubeObject): { kind: string; name: string } | undefined {
   const refs = (
     obj.metadata as { ownerReferences?: Array<{ controller?: boolean; kind: string; name: string }> } | undefined
