@@ -3,13 +3,12 @@
 import { test } from 'node:test';
 import { defer, pushFixtures, startRegistry } from '@istream/test-harness';
 import {
+  applyTriggeredDeployment,
   cliImports,
   clusterWithCrd,
   containerImage,
-  deployment,
   ok,
   runController,
-  triggerAnnotation,
   waitFor,
 } from './support.js';
 
@@ -36,16 +35,7 @@ test('the controller imports a spec tag from a registry on port 6668 and rolls t
     },
   };
   await ok(cluster, ['apply', '-f', '-'], { input: JSON.stringify(stream) });
-  await ok(cluster, ['apply', '-f', '-'], {
-    namespace: ns,
-    input: JSON.stringify(
-      deployment(
-        'myapp',
-        [{ name: 'myapp', image: floating }],
-        triggerAnnotation([{ stream: 'ubi:8', container: 'myapp' }]),
-      ),
-    ),
-  });
+  await applyTriggeredDeployment(cluster, ns, 'myapp', { stream: 'ubi:8' }, floating);
   const aRef = fixtures.digestReference(fixtures.floating.A, fixtures.floating.repository);
   await waitFor(
     `myapp at ${aRef}`,

@@ -10,6 +10,7 @@ import { CONTROLLER_RULES, LEADER_ELECTION_RULES } from '../../src/install-manif
 import { bufferIO } from '../../src/io.js';
 import { runCli } from '../../src/program.js';
 import {
+  applyTriggeredDeployment,
   cliImports,
   clusterWithCrd,
   containerImage,
@@ -122,16 +123,7 @@ test('with --leader-elect only one of two replicas acts; the other takes over wh
   );
   await first.stop();
   await waitFor('the standby to lead', async () => secondLeads, 10_000);
-  await ok(cluster, ['apply', '-f', '-'], {
-    namespace: ns,
-    input: JSON.stringify(
-      deployment(
-        'myapp',
-        [{ name: 'myapp', image: 'busybox' }],
-        triggerAnnotation([{ stream: 'ubi:8', container: 'myapp' }]),
-      ),
-    ),
-  });
+  await applyTriggeredDeployment(cluster, ns, 'myapp', { stream: 'ubi:8' });
   await waitFor(
     'myapp at A via the new leader',
     async () => (await containerImage(cluster, ns, 'deployment/myapp', 'myapp')) === A.ref,
@@ -221,16 +213,7 @@ test('a scheduled import with a short interval rolls the Deployment with no comm
     imports: cliImports(cluster.kubeconfig),
   });
   defer(t, () => controller.stop());
-  await ok(cluster, ['apply', '-f', '-'], {
-    namespace: ns,
-    input: JSON.stringify(
-      deployment(
-        'myapp',
-        [{ name: 'myapp', image: floating }],
-        triggerAnnotation([{ stream: 'ubi:8', container: 'myapp' }]),
-      ),
-    ),
-  });
+  await applyTriggeredDeployment(cluster, ns, 'myapp', { stream: 'ubi:8' }, floating);
   const aRef = fixtures.digestReference(fixtures.floating.A, fixtures.floating.repository);
   const bRef = fixtures.digestReference(fixtures.floating.B, fixtures.floating.repository);
   await waitFor('myapp at A', async () => (await containerImage(cluster, ns, 'deployment/myapp', 'myapp')) === aRef);

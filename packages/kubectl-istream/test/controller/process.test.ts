@@ -8,15 +8,14 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { defer } from '@istream/test-harness';
 import {
+  applyTriggeredDeployment,
   clusterWithCrd,
   containerImage,
-  deployment,
   digestA,
   digestB,
   ok,
   putStream,
   setItems,
-  triggerAnnotation,
   waitFor,
 } from './support.js';
 
@@ -85,16 +84,7 @@ test('the controller logs each decision as a JSON line, reports leadership in is
   assert.ok(lines().every((l) => typeof l.ts === 'string' && ['info', 'warning', 'error'].includes(l.level)));
   assert.match(await (await fetch(`http://${address}/metrics`)).text(), /^istream_leader 1$/m);
 
-  await ok(cluster, ['apply', '-f', '-'], {
-    namespace: ns,
-    input: JSON.stringify(
-      deployment(
-        'myapp',
-        [{ name: 'myapp', image: 'busybox' }],
-        triggerAnnotation([{ stream: 'ubi:8', container: 'myapp' }]),
-      ),
-    ),
-  });
+  await applyTriggeredDeployment(cluster, ns, 'myapp', { stream: 'ubi:8' });
   await waitFor(
     'myapp at A',
     async () => (await containerImage(cluster, ns, 'deployment/myapp', 'myapp')) === A.ref,

@@ -14,14 +14,13 @@ import { createFactory } from '../../src/factory.js';
 import { bufferIO } from '../../src/io.js';
 import { runCli } from '../../src/program.js';
 import {
+  applyTriggeredDeployment,
   cliImports,
   clusterWithCrd,
   containerImage,
-  deployment,
   getJson,
   ok,
   runController,
-  triggerAnnotation,
   waitFor,
 } from './support.js';
 
@@ -78,16 +77,7 @@ test('a push to a followed tag rolls its Deployment through Distribution notific
     },
   };
   await ok(cluster, ['apply', '-f', '-'], { namespace: ns, input: JSON.stringify(stream) });
-  await ok(cluster, ['apply', '-f', '-'], {
-    namespace: ns,
-    input: JSON.stringify(
-      deployment(
-        'app',
-        [{ name: 'app', image: 'placeholder' }],
-        triggerAnnotation([{ stream: 'ubi:8', container: 'app' }]),
-      ),
-    ),
-  });
+  await applyTriggeredDeployment(cluster, ns, 'app', { stream: 'ubi:8' }, 'placeholder');
   await waitFor('app at A (the spec import)', async () =>
     (await containerImage(cluster, ns, 'deployment/app', 'app'))?.endsWith(A.digest),
   );

@@ -190,6 +190,23 @@ export function deployment(
   };
 }
 
+/**
+ * Applies Deployment `name` with one container of that name whose image follows `trigger.stream`,
+ * the workload most controller tests roll.
+ */
+export async function applyTriggeredDeployment(
+  cluster: Cluster,
+  namespace: string,
+  name: string,
+  trigger: { stream: string; namespace?: string; paused?: boolean },
+  image = 'busybox',
+): Promise<void> {
+  await ok(cluster, ['apply', '-f', '-'], {
+    namespace,
+    input: JSON.stringify(deployment(name, [{ name, image }], triggerAnnotation([{ ...trigger, container: name }]))),
+  });
+}
+
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;

@@ -6,6 +6,8 @@ import { bufferIO } from '../../src/io.js';
 import { runCli } from '../../src/program.js';
 import type { RunningController } from '@istream/core/controller';
 import {
+  applyTriggeredDeployment,
+  type Cluster,
   clusterWithCrd,
   containerImage,
   deployment,
@@ -18,7 +20,6 @@ import {
   setItems,
   triggerAnnotation,
   waitFor,
-  type Cluster,
 } from './support.js';
 import { defer } from '@istream/test-harness';
 
@@ -411,16 +412,7 @@ test('a revoked cross-namespace grant stops at the next reconcile: no roll, a Wa
   );
   const controller = await runController(cluster.kubeconfig, '');
   defer(t, () => controller.stop());
-  await ok(cluster, ['apply', '-f', '-'], {
-    namespace: team,
-    input: JSON.stringify(
-      deployment(
-        'app',
-        [{ name: 'app', image: 'busybox' }],
-        triggerAnnotation([{ stream: 'ubi:8', container: 'app', namespace: shared }]),
-      ),
-    ),
-  });
+  await applyTriggeredDeployment(cluster, team, 'app', { stream: 'ubi:8', namespace: shared });
   await waitFor(
     'app at A while granted',
     async () => (await containerImage(cluster, team, 'deployment/app', 'app')) === A.ref,

@@ -6,7 +6,9 @@ import { defer, pushFixtures, startRegistry } from '@istream/test-harness';
 import { bufferIO } from '../../src/io.js';
 import { runCli } from '../../src/program.js';
 import {
+  applyTriggeredDeployment,
   cliImports,
+  type Cluster,
   clusterWithCrd,
   deployment,
   digestA,
@@ -16,7 +18,6 @@ import {
   runController,
   triggerAnnotation,
   waitFor,
-  type Cluster,
 } from './support.js';
 
 const repo = 'registry.test/team/ubi';
@@ -79,16 +80,7 @@ test('why: a failed import, for the workload and for the stream tag', async (t) 
       spec: { tags: [{ name: '1', from: { kind: 'DockerImage', name: missing }, importPolicy: { insecure: true } }] },
     }),
   });
-  await ok(cluster, ['apply', '-f', '-'], {
-    namespace: ns,
-    input: JSON.stringify(
-      deployment(
-        'web',
-        [{ name: 'web', image: 'busybox' }],
-        triggerAnnotation([{ stream: 'app:1', container: 'web' }]),
-      ),
-    ),
-  });
+  await applyTriggeredDeployment(cluster, ns, 'web', { stream: 'app:1' });
   await waitFor('the failed import recorded', async () => {
     const text = await why(cluster, ns, 'app:1');
     return text.includes('import failed') ? text : undefined;
@@ -120,16 +112,7 @@ test("why: a cross-namespace stream the workload's namespace may not pull from",
   await putStream(cluster, shared, 'ubi', '8', `${repo}:8`, [A]);
   const controller = await runController(cluster.kubeconfig, '');
   defer(t, () => controller.stop());
-  await ok(cluster, ['apply', '-f', '-'], {
-    namespace: ns,
-    input: JSON.stringify(
-      deployment(
-        'web',
-        [{ name: 'web', image: 'busybox' }],
-        triggerAnnotation([{ stream: 'ubi:8', container: 'web', namespace: shared }]),
-      ),
-    ),
-  });
+  await applyTriggeredDeployment(cluster, ns, 'web', { stream: 'ubi:8', namespace: shared });
   await waitFor('the refusal event', async () =>
     (await eventsFor(cluster, ns, 'web')).find((e) => e.reason === 'ImageTriggerForbidden'),
   );

@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sharedCluster, type ClusterInstance } from '@istream/test-harness/cluster/index';
@@ -65,6 +65,8 @@ function kubectlIstream(path: string, args: string[]) {
 
 after(async () => {
   await registry?.stop();
+  // The npm tarball, the executables and the install prefixes: hundreds of MB per run.
+  rmSync(work, { recursive: true, force: true });
 });
 
 function smoke(path: string): void {

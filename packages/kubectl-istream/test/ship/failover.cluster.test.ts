@@ -6,30 +6,24 @@
 // only (--watch-namespace), so it shares the sandbox with every other test.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { connectCluster, kubeClient, resourcePath } from '@istream/core/cluster';
 import { defer, startRegistry } from '@istream/test-harness';
 import { REAL_NODE_KEY, sharedRealNode, trustRegistry } from '@istream/test-harness/cluster/index';
 import {
+  applyTriggeredDeployment,
   cli,
+  type Cluster,
   clusterWithCrd,
   containerImage,
-  deployment,
   digestA,
   digestB,
   getJson,
   ok,
   putStream,
   setItems,
-  triggerAnnotation,
   waitFor,
-  type Cluster,
 } from '../controller/support.js';
-import { packageDir } from './support.js';
+import { pushControllerImage } from './support.js';
 
 const repo = 'registry.test/team/ubi';
 const digestC = `sha256:${'c3'.repeat(32)}`;
@@ -103,14 +97,7 @@ test('two controller pods on the real node: deleting the leader hands the Lease 
   // The build reuses ~/.cache/istream/ship (Node packages, Debian packages, compressed layers).
   const image = `${registry.host}/istream/istream-controller:failover`;
   const buildStart = Date.now();
-  const { stderr: imageLog } = await promisify(execFile)(process.execPath, [
-    join(packageDir, 'ship/image.mjs'),
-    '--out',
-    mkdtempSync(join(tmpdir(), 'istream-image-')),
-    '--push',
-    image,
-    '--plain-http',
-  ]);
+  const { log: imageLog } = await pushControllerImage(t, image);
   const buildMs = Date.now() - buildStart;
 
   const installNs = await cluster.createNamespace('istream-ha');
@@ -154,16 +141,7 @@ test('two controller pods on the real node: deleting the leader hands the Lease 
   const standby = pods.find((p) => p !== leader)!;
 
   await putStream(cluster, appNs, 'ubi', '8', `${repo}:8`, [A]);
-  await ok(cluster, ['apply', '-f', '-'], {
-    namespace: appNs,
-    input: JSON.stringify(
-      deployment(
-        'myapp',
-        [{ name: 'myapp', image: 'busybox' }],
-        triggerAnnotation([{ stream: 'ubi:8', container: 'myapp' }]),
-      ),
-    ),
-  });
+  await applyTriggeredDeployment(cluster, appNs, 'myapp', { stream: 'ubi:8' });
   const imageOf = async (item: { ref: string }) =>
     (await containerImage(cluster, appNs, 'deployment/myapp', 'myapp')) === item.ref || undefined;
   await waitFor('myapp at A', () => imageOf(A), 60_000);

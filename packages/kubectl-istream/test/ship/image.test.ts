@@ -1,15 +1,17 @@
 // The controller image: reproducible, one index for amd64 and arm64, non-root, and what it runs.
 // Built the way `npm run image` builds it (layer compression is cached across builds, the layers'
 // tar streams are rebuilt and hashed every time).
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildImageLayout, OciLayout } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'istream-image-test-'));
+// Two OCI layouts of about 100 MB each.
+after(() => rmSync(dir, { recursive: true, force: true }));
 const first = new OciLayout(join(dir, 'first'));
 const second = new OciLayout(join(dir, 'second'));
 const firstDigest = buildImageLayout(first.dir);

@@ -5,17 +5,13 @@
 // and an uninstall that leaves the streams and nothing else.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { defer } from '@istream/test-harness';
 import { startCluster } from '@istream/test-harness/cluster/index';
 import { startRegistry } from '@istream/test-harness/registry/index';
 import { bufferIO } from '../../src/io.js';
 import { runCli } from '../../src/program.js';
 import { getJson, ok, waitFor } from '../controller/support.js';
-import { packageDir } from './support.js';
+import { pushControllerImage } from './support.js';
 
 const INSTALLED = [
   'customresourcedefinition.apiextensions.k8s.io/imagestreams.image.openshift.io',
@@ -52,18 +48,7 @@ test('install runs the pushed controller image; re-run is unchanged, a new image
   };
 
   const image = `${registry.host}/istream/istream-controller:0.1.0`;
-  const pushed = execFileSync(
-    process.execPath,
-    [
-      join(packageDir, 'ship/image.mjs'),
-      '--out',
-      mkdtempSync(join(tmpdir(), 'istream-image-')),
-      '--push',
-      image,
-      '--plain-http',
-    ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
-  ).trim();
+  const { pushed } = await pushControllerImage(t, image);
   const resolved = await cli('digest', '--insecure', image);
   assert.equal(resolved.out.trim(), pushed, 'the registry serves the index the build wrote');
 

@@ -14,16 +14,15 @@ import { defer } from '@istream/test-harness';
 import { freePort } from '@istream/test-harness/cluster/ports';
 import { CONTROLLER_RULES, LEADER_ELECTION_RULES } from '../../src/install-manifests.js';
 import {
+  applyTriggeredDeployment,
   clusterWithCrd,
   containerImage,
-  deployment,
   digestA,
   digestB,
   getJson,
   ok,
   putStream,
   setItems,
-  triggerAnnotation,
   waitFor,
 } from '../controller/support.js';
 import { buildImageLayout, OciLayout } from './support.js';
@@ -182,16 +181,7 @@ test('the image, run by runc as a pod would run it, loads the in-cluster config,
   assert.equal((await fetch(`http://127.0.0.1:${metricsPort}/readyz`)).status, 200);
 
   await putStream(cluster, ns, 'ubi', '8', `${repo}:8`, [A]);
-  await ok(cluster, ['apply', '-f', '-'], {
-    namespace: ns,
-    input: JSON.stringify(
-      deployment(
-        'myapp',
-        [{ name: 'myapp', image: 'busybox' }],
-        triggerAnnotation([{ stream: 'ubi:8', container: 'myapp' }]),
-      ),
-    ),
-  });
+  await applyTriggeredDeployment(cluster, ns, 'myapp', { stream: 'ubi:8' });
   await waitFor(
     'myapp at A',
     async () => (await containerImage(cluster, ns, 'deployment/myapp', 'myapp')) === A.ref || undefined,

@@ -1,9 +1,11 @@
 // The controller image as `npm run image` builds it, and the parts of its OCI layout tests read.
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { defer } from '@istream/test-harness';
 
 export const packageDir = fileURLToPath(new URL('../../../', import.meta.url));
 const imageScript = join(packageDir, 'ship/image.mjs');
@@ -28,6 +30,28 @@ export function buildImageLayout(out: string): string {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   }).trim();
+}
+
+/**
+ * Builds the controller image (reusing ~/.cache/istream/ship) and pushes it to `ref` over plain
+ * HTTP. The OCI layout, about 100 MB, goes in a folder removed when `t` ends. Returns the
+ * `REF@DIGEST` the script prints and its log.
+ */
+export async function pushControllerImage(
+  t: Parameters<typeof defer>[0],
+  ref: string,
+): Promise<{ pushed: string; log: string }> {
+  const out = mkdtempSync(join(tmpdir(), 'istream-image-'));
+  defer(t, () => rmSync(out, { recursive: true, force: true }));
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, [
+    imageScript,
+    '--out',
+    out,
+    '--push',
+    ref,
+    '--plain-http',
+  ]);
+  return { pushed: stdout.trim(), log: stderr };
 }
 
 export class OciLayout {
