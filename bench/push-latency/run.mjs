@@ -18,7 +18,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const { kubectlOk, quantile, recordSection } = await import(join(root, 'bench/support/benchmarks.mjs'));
+const { benchDeployment, kubectlOk, quantile, recordSection } = await import(
+  join(root, 'bench/support/benchmarks.mjs')
+);
 const args = process.argv.slice(2);
 const flag = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const pushes = Number(flag('--pushes', '50'));
@@ -67,20 +69,7 @@ async function followTag(cluster, ns, name, source, { events, scheduled }) {
   await kubectlOk(
     cluster,
     ['apply', '-n', ns, '-f', '-'],
-    JSON.stringify({
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name, annotations: { 'image.openshift.io/triggers': triggers } },
-      spec: {
-        replicas: 0,
-        revisionHistoryLimit: 0,
-        selector: { matchLabels: { app: name } },
-        template: {
-          metadata: { labels: { app: name } },
-          spec: { containers: [{ name: 'app', image: 'placeholder' }] },
-        },
-      },
-    }),
+    JSON.stringify(benchDeployment(name, { 'image.openshift.io/triggers': triggers }, 'placeholder')),
   );
 }
 

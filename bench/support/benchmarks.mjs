@@ -27,3 +27,24 @@ export function recordSection(heading, section) {
   );
   return file;
 }
+
+/**
+ * The smallest Deployment that rolls (replicas 0: the template write is measured, not pod churn;
+ * no old ReplicaSets kept, so 10,000 rolls leave no 10,000 ReplicaSets behind).
+ */
+export function benchDeployment(name, annotations, image = 'registry.bench/team/app:v') {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, ...(annotations ? { annotations } : {}) },
+    spec: {
+      replicas: 0,
+      revisionHistoryLimit: 0,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name: 'app', image }] },
+      },
+    },
+  };
+}

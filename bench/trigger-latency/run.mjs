@@ -16,7 +16,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const { kubectlOk, quantile, recordSection } = await import(join(root, 'bench/support/benchmarks.mjs'));
+const { benchDeployment, kubectlOk, quantile, recordSection } = await import(
+  join(root, 'bench/support/benchmarks.mjs')
+);
 const args = process.argv.slice(2);
 const sizesArg = args.indexOf('--sizes');
 const sizes = (sizesArg >= 0 ? args[sizesArg + 1] : '1,100,1000,10000').split(',').map(Number);
@@ -66,27 +68,6 @@ async function peerWrite(api, ns, names, image) {
       body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: image }],
     }),
   );
-}
-
-/**
- * The smallest Deployment that rolls (replicas 0: the template write is measured, not pod churn;
- * no old ReplicaSets kept, so 10,000 rolls leave no 10,000 ReplicaSets behind).
- */
-function benchDeployment(name, annotations) {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, ...(annotations ? { annotations } : {}) },
-    spec: {
-      replicas: 0,
-      revisionHistoryLimit: 0,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: { containers: [{ name: 'app', image: 'registry.bench/team/app:v' }] },
-      },
-    },
-  };
 }
 
 async function measure(cluster, api, size) {
