@@ -1,3 +1,4 @@
 export * from './editor/index.js';
 export * from './registry/index.js';
 export * from './defer.js';
+export * from './scratch-dir.js';

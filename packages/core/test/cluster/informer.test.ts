@@ -6,10 +6,11 @@ import assert from 'node:assert/strict';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectCluster, KubeClient, startInformer, type KubeObject } from '../../src/cluster/index.js';
-import { defer } from '@istream/test-harness';
+import { defer, scratchDir } from '@istream/test-harness';
+
+const scratch = scratchDir();
 
 const deployment = (name: string, rv: string): KubeObject => ({
   apiVersion: 'apps/v1',
@@ -19,7 +20,7 @@ const deployment = (name: string, rv: string): KubeObject => ({
 
 /** A client for a plain-HTTP test server, configured through a kubeconfig file as a user's would be. */
 function clientFor(server: string): KubeClient {
-  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'informer-')), 'config');
+  const kubeconfig = join(mkdtempSync(join(scratch, 'informer-')), 'config');
   writeFileSync(
     kubeconfig,
     JSON.stringify({

@@ -1,12 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Buffer } from 'node:buffer';
+import { scratchDir } from '@istream/test-harness';
 import { connectCluster, KubeconfigError, pullSecretData } from '../../src/cluster/index.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'istream-kubeconfig-'));
+const scratch = scratchDir();
+
+const dir = mkdtempSync(join(scratch, 'istream-kubeconfig-'));
 
 function kubeconfig(
   file: string,

@@ -6,9 +6,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defer } from '@istream/test-harness';
+import { defer, scratchDir } from '@istream/test-harness';
 import { sharedCluster } from '@istream/test-harness/cluster/index';
 import {
   applyObject,
@@ -20,6 +19,8 @@ import {
   retryOnConflict,
   type KubeRequestEvent,
 } from '../../src/cluster/index.js';
+
+const scratch = scratchDir();
 
 const summary = (e: KubeRequestEvent): string => `${e.method} ${new URL(e.url).pathname} ${e.status}`;
 
@@ -58,7 +59,7 @@ test('requests for streams, discovery and apply are each reported with method, U
 });
 
 test('a request that gets no answer is reported without a status and fails naming the server', async () => {
-  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'requests-')), 'config');
+  const kubeconfig = join(mkdtempSync(join(scratch, 'requests-')), 'config');
   writeFileSync(
     kubeconfig,
     JSON.stringify({
@@ -140,7 +141,7 @@ test('an answer of 429 with Retry-After is waited out and the request sent again
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   defer(t, () => new Promise<void>((resolve) => server.close(() => resolve())));
   const { port } = server.address() as AddressInfo;
-  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'requests-')), 'config');
+  const kubeconfig = join(mkdtempSync(join(scratch, 'requests-')), 'config');
   writeFileSync(
     kubeconfig,
     JSON.stringify({

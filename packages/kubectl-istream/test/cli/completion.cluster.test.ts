@@ -5,13 +5,15 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scratchDir } from '@istream/test-harness';
 import { sharedCluster } from '@istream/test-harness/cluster/index';
 
+const scratch = scratchDir();
+
 const binDir = fileURLToPath(new URL('../../../bin/', import.meta.url));
-const pathDir = mkdtempSync(join(tmpdir(), 'istream-completion-'));
+const pathDir = mkdtempSync(join(scratch, 'istream-completion-'));
 let kubectlPath: string;
 
 before(async () => {

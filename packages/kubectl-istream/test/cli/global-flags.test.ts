@@ -3,9 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scratchDir } from '@istream/test-harness';
 import { cli, unreachableKubeconfig } from './support.js';
+
+const scratch = scratchDir();
 
 const kubeconfig = unreachableKubeconfig();
 
@@ -34,7 +36,7 @@ test('a context that does not exist is named, wherever --context was given', asy
 });
 
 test("-n before the command reaches it, in each of kubectl's spellings", async () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'istream-flags-')), 'deploy.yaml');
+  const file = join(mkdtempSync(join(scratch, 'istream-flags-')), 'deploy.yaml');
   writeFileSync(file, 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: other\n');
   const refusal =
     'error: the namespace from the provided object "other" does not match the namespace "team". ' +
@@ -52,7 +54,7 @@ test("-n before the command reaches it, in each of kubectl's spellings", async (
 });
 
 test("without -n the context's namespace is used (the flag is not given a default that hides it)", async () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'istream-flags-')), 'deploy.yaml');
+  const file = join(mkdtempSync(join(scratch, 'istream-flags-')), 'deploy.yaml');
   writeFileSync(
     file,
     'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n' +

@@ -5,12 +5,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scratchDir } from '@istream/test-harness';
+
+const scratch = scratchDir();
 
 const bin = fileURLToPath(new URL('../../../bin/kubectl-istream', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'istream-lazy-'));
+const dir = mkdtempSync(join(scratch, 'istream-lazy-'));
 const hooks = join(dir, 'record-resolve.mjs');
 const preload = join(dir, 'register.mjs');
 writeFileSync(

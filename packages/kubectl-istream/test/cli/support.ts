@@ -1,10 +1,12 @@
 // What the CLI tests share: running the CLI in-process, a kubeconfig that points nowhere, and the
 // version the plugin should report.
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scratchDir } from '@istream/test-harness';
 import { bufferIO } from '../../src/io.js';
 import { runCli } from '../../src/program.js';
+
+const scratch = scratchDir();
 
 /** Runs `kubectl istream ARGS` with an environment that holds no kubeconfig unless given one. */
 export async function cli(args: string[], options: { env?: NodeJS.ProcessEnv; stdin?: string } = {}) {
@@ -19,7 +21,7 @@ export async function cli(args: string[], options: { env?: NodeJS.ProcessEnv; st
  * namespace `ns-one`, https://127.0.0.1:1) and `two` (https://127.0.0.1:2).
  */
 export function unreachableKubeconfig(): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'istream-kubeconfig-')), 'config');
+  const path = join(mkdtempSync(join(scratch, 'istream-kubeconfig-')), 'config');
   writeFileSync(
     path,
     JSON.stringify({

@@ -3,8 +3,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scratchDir } from '@istream/test-harness';
 import type { ImageStream } from '@istream/core/imagestream';
 import { sharedCluster, type ClusterInstance } from '@istream/test-harness/cluster/index';
 import {
@@ -16,11 +16,13 @@ import {
 import { bufferIO } from '../../src/io.js';
 import { runCli } from '../../src/program.js';
 
+const scratch = scratchDir();
+
 let cluster: ClusterInstance;
 let registry: RegistryInstance;
 let fixtures: Fixtures;
 let namespace: string;
-const home = mkdtempSync(join(tmpdir(), 'istream-blocked-port-'));
+const home = mkdtempSync(join(scratch, 'istream-blocked-port-'));
 
 async function cli(...args: string[]) {
   const io = bufferIO();

@@ -1,13 +1,16 @@
-import { existsSync, mkdtempSync, writeFileSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { scratchDir } from '@istream/test-harness';
 import { createLanguageService } from '@istream/core/language';
 import { bufferIO } from '../../src/io.js';
 import { runCli } from '../../src/program.js';
 import type { LintFinding } from '../../src/commands/lint.js';
+
+const scratch = scratchDir();
 
 const corpus = fileURLToPath(new URL('../../../../core/test/fixtures/manifests/', import.meta.url));
 
@@ -103,7 +106,7 @@ test('SARIF 2.1.0 names the rules and places results', async () => {
 });
 
 test('directories are searched recursively for .yaml and .yml, standard input with -', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lint-'));
+  const dir = mkdtempSync(join(scratch, 'lint-'));
   mkdirSync(join(dir, 'nested', 'deeper'), { recursive: true });
   const broken = readFileSync(join(corpus, 'from-name-no-tag.yaml'), 'utf8');
   writeFileSync(join(dir, 'nested', 'deeper', 'a.yml'), broken);
@@ -132,7 +135,7 @@ test('an unknown output format is refused', async () => {
 });
 
 test('a single-segment image naming a stream of another file without lookupPolicy.local is a warning; with it, nothing', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'istream-lint-lookup-'));
+  const dir = mkdtempSync(join(scratch, 'istream-lint-lookup-'));
   const streams = (local: boolean) =>
     [
       'apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: myapp\nspec:\n' +

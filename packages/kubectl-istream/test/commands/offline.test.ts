@@ -1,11 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scratchDir } from '@istream/test-harness';
 import { parse } from 'yaml';
 import { runCli } from '../../src/program.js';
 import { bufferIO } from '../../src/io.js';
+
+const scratch = scratchDir();
 
 // Input errors are reported before any cluster is contacted: an empty environment proves it.
 async function cli(args: string[]) {
@@ -334,7 +336,7 @@ test('install --events runs the receiver in the controller pod with the token Se
 });
 
 test('an API server that does not answer is named in the error', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'istream-offline-'));
+  const dir = mkdtempSync(join(scratch, 'istream-offline-'));
   const kubeconfig = join(dir, 'config');
   writeFileSync(
     kubeconfig,

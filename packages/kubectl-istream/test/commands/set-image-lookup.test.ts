@@ -2,13 +2,15 @@
 // (pkg/cli/set/imagelookup.go: "pass files with -f when using --local"; without names, -o or --all
 // the objects are listed, NAME LOCAL).
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { scratchDir } from '@istream/test-harness';
 import { parseAllDocuments } from 'yaml';
 import { bufferIO } from '../../src/io.js';
 import { runCli } from '../../src/program.js';
+
+const scratch = scratchDir();
 
 const manifests = [
   'apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: mysql\nspec:\n  tags: []\n',
@@ -16,7 +18,7 @@ const manifests = [
 ].join('---\n');
 
 async function cli(...args: string[]) {
-  const dir = mkdtempSync(join(tmpdir(), 'istream-image-lookup-'));
+  const dir = mkdtempSync(join(scratch, 'istream-image-lookup-'));
   const file = join(dir, 'app.yaml');
   writeFileSync(file, manifests);
   const io = bufferIO();

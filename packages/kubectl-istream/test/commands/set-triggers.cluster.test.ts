@@ -2,12 +2,14 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scratchDir } from '@istream/test-harness';
 import type { ClusterInstance } from '@istream/test-harness/cluster/index';
 import { clusterWithCrd } from '../controller/support.js';
 import { bufferIO } from '../../src/io.js';
 import { runCli } from '../../src/program.js';
+
+const scratch = scratchDir();
 
 const ANNOTATION = 'image.openshift.io/triggers';
 const path = (kind: string, name: string) =>
@@ -170,7 +172,7 @@ describe('set-triggers on a cluster', () => {
   });
 
   test('-f FILE edits the live object it names; --all lists every object of the types', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'set-triggers-')), 'sts.yaml');
+    const file = join(mkdtempSync(join(scratch, 'set-triggers-')), 'sts.yaml');
     writeFileSync(file, JSON.stringify(workload('StatefulSet', 'db', ['db'])));
     assert.deepEqual(await cli('-f', file, '--from-image', 'pg:17', '-c', 'db'), {
       code: 0,

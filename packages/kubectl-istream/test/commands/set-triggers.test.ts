@@ -1,12 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scratchDir } from '@istream/test-harness';
 import { parse } from 'yaml';
 import { bufferIO } from '../../src/io.js';
 import { runCli } from '../../src/program.js';
+
+const scratch = scratchDir();
 
 const fixture = (name: string) =>
   fileURLToPath(new URL(`../../../test/fixtures/set-triggers/${name}`, import.meta.url));
@@ -27,7 +29,7 @@ async function edit(file: string, ...args: string[]): Promise<string> {
   const r = await cli(['--local', '-f', file, ...args, '-o', 'yaml']);
   assert.equal(r.err, '');
   assert.equal(r.code, 0);
-  const out = join(mkdtempSync(join(tmpdir(), 'set-triggers-')), 'out.yaml');
+  const out = join(mkdtempSync(join(scratch, 'set-triggers-')), 'out.yaml');
   writeFileSync(out, r.out);
   return out;
 }
@@ -213,7 +215,7 @@ for (const [name, args, message] of refusals) {
 }
 
 test("a Pod does not support triggers: oc's refusal, and <error> in the list", async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'set-triggers-'));
+  const dir = mkdtempSync(join(scratch, 'set-triggers-'));
   const pod = join(dir, 'pod.yaml');
   writeFileSync(pod, readFileSync(WORKLOADS, 'utf8').split('---\n')[3] ?? '');
   const r = await cli(['--local', '-f', pod, '--from-image', 'ubi:8', '-c', 'c']);
@@ -223,7 +225,7 @@ test("a Pod does not support triggers: oc's refusal, and <error> in the list", a
 });
 
 test('a broken annotation: listed as <error> with the reason; edits refuse; --remove-all repairs it; quoting style kept', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'set-triggers-'));
+  const dir = mkdtempSync(join(scratch, 'set-triggers-'));
   const file = join(dir, 'broken.yaml');
   const broken = SEED.replace(/}]$/, ',"paused":"false"}]');
   writeFileSync(
@@ -247,7 +249,7 @@ test('a broken annotation: listed as <error> with the reason; edits refuse; --re
 });
 
 test('entries with another from.kind or an apiVersion are kept and listed, and --auto writes them back repaired, as oc does', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'set-triggers-'));
+  const dir = mkdtempSync(join(scratch, 'set-triggers-'));
   const file = join(dir, 'odd.yaml');
   const path = (c: string) => `spec.template.spec.containers[?(@.name==\\"${c}\\")].image`;
   const odd =
@@ -280,7 +282,7 @@ test('entries with another from.kind or an apiVersion are kept and listed, and -
 });
 
 test('--local -o yaml keeps flow maps, block scalars and empty annotations in their style', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'set-triggers-'));
+  const dir = mkdtempSync(join(scratch, 'set-triggers-'));
   const write = (name: string, text: string) => {
     writeFileSync(join(dir, name), text);
     return join(dir, name);
@@ -349,7 +351,7 @@ test('--local -o yaml prints every document of the file byte for byte but the ne
 });
 
 test('--local -o yaml edits several objects of one List document in place', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'set-triggers-'));
+  const dir = mkdtempSync(join(scratch, 'set-triggers-'));
   const item = (name: string) =>
     `- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: ${name}  # ${name}\n  spec:\n    template: {spec: {containers: [{name: c, image: x}]}}\n`;
   const file = join(dir, 'list.yaml');

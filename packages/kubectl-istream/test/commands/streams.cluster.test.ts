@@ -2,8 +2,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scratchDir } from '@istream/test-harness';
 import { prioritizeTags, type ImageStream } from '@istream/core/imagestream';
 import { sharedCluster } from '@istream/test-harness/cluster/index';
 import {
@@ -16,11 +16,13 @@ import type { ClusterInstance } from '@istream/test-harness/cluster/index';
 import { runCli } from '../../src/program.js';
 import { bufferIO } from '../../src/io.js';
 
+const scratch = scratchDir();
+
 let cluster: ClusterInstance;
 let registry: RegistryInstance;
 let fixtures: Fixtures;
 let namespace: string;
-const home = mkdtempSync(join(tmpdir(), 'istream-cli-home-'));
+const home = mkdtempSync(join(scratch, 'istream-cli-home-'));
 
 async function cli(...args: string[]) {
   return run(false, args);

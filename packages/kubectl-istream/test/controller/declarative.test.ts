@@ -6,10 +6,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defer, pushFixtures, startRegistry } from '@istream/test-harness';
+import { defer, pushFixtures, scratchDir, startRegistry } from '@istream/test-harness';
 import { importStatusGraceMs } from '@istream/core/controller';
 import { bufferIO } from '../../src/io.js';
 import { runCli } from '../../src/program.js';
@@ -26,6 +25,8 @@ import {
   waitFor,
   type Cluster,
 } from './support.js';
+
+const scratch = scratchDir();
 
 interface TagEvent {
   created: string;
@@ -467,7 +468,7 @@ test('kubectl istream controller with an allowedRegistriesForImport file imports
   const cluster = await currentCrd();
   const ns = await cluster.createNamespace('decl-process');
   // OpenShift's cluster image config, as an operator would copy it.
-  const config = join(mkdtempSync(join(tmpdir(), 'istream-allowed-')), 'image-config.yaml');
+  const config = join(mkdtempSync(join(scratch, 'istream-allowed-')), 'image-config.yaml');
   writeFileSync(
     config,
     `apiVersion: config.openshift.io/v1\nkind: Image\nmetadata:\n  name: cluster\nspec:\n  allowedRegistriesForImport:\n  - domainName: ${fixtures.host}\n    insecure: true\n`,
@@ -521,7 +522,7 @@ test('kubectl istream controller with an allowedRegistriesForImport file imports
 });
 
 test('a bad allowed-registries file is refused before the controller starts, naming the file and the problem', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'istream-allowed-'));
+  const dir = mkdtempSync(join(scratch, 'istream-allowed-'));
   const bad = join(dir, 'bad.yaml');
   writeFileSync(bad, '- insecure: true\n');
   const cases: Array<[string, RegExp]> = [

@@ -5,13 +5,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scratchDir } from '@istream/test-harness';
 import { sharedCluster, type ClusterInstance } from '@istream/test-harness/cluster/index';
 import { answerOf, type PrintedObject } from './oc-answer.js';
 import { inputHash, liveManifest, ocCase } from './oc-corpus.js';
 import { SAME, explainDifference, assertListedInReadme, inputObjects, type Tally } from './oc-differences.js';
 import { istream, readVectors, type RecordedCase, type SetTriggersVectors } from './oc-vectors.js';
+
+const scratch = scratchDir();
 
 interface LiveCase extends RecordedCase {
   /** The corpus index. */
@@ -23,7 +25,7 @@ interface LiveCase extends RecordedCase {
 const vectors = readVectors<SetTriggersVectors<LiveCase>>('oc-set-triggers-cluster.json.gz');
 let cluster: ClusterInstance;
 let namespace: string;
-const work = mkdtempSync(join(tmpdir(), 'istream-peer-oc-live-'));
+const work = mkdtempSync(join(scratch, 'istream-peer-oc-live-'));
 
 before(async () => {
   cluster = await sharedCluster();

@@ -4,12 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scratchDir } from '@istream/test-harness';
 import { answerOf } from './oc-answer.js';
 import { ocCase, inputHash, offlineKubeconfig } from './oc-corpus.js';
 import { explainDifference, assertListedInReadme, type Tally } from './oc-differences.js';
 import { istream, readVectors, type SetTriggersVectors } from './oc-vectors.js';
+
+const scratch = scratchDir();
 
 const vectors = readVectors<SetTriggersVectors>('oc-set-triggers.json.gz');
 
@@ -18,7 +20,7 @@ test('the recorded corpus has at least 2,000 cases', () => {
 });
 
 test("set-triggers --local answers every recorded case as oc did, but for README's deliberate differences", async (t) => {
-  const work = mkdtempSync(join(tmpdir(), 'istream-peer-oc-'));
+  const work = mkdtempSync(join(scratch, 'istream-peer-oc-'));
   const kubeconfig = join(work, 'kubeconfig');
   writeFileSync(kubeconfig, offlineKubeconfig());
   const file = join(work, 'case.yaml');
