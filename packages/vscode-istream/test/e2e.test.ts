@@ -269,6 +269,17 @@ spec:
       }
     };
 
+    /** The hover of the failing-sources file's image once it has a `Cluster:` line, saved as a screenshot. */
+    const hoverSourcesImage = async (screenshot: string): Promise<string> => {
+      await open(sourcesFile);
+      const at = positionOf(sourcesText, sourcesImage);
+      await goTo(page, { line: at.line, character: at.character + 3 });
+      const text = await hoverText(page, /Cluster: /);
+      await editor.screenshot(screenshot);
+      await closeWidgets(page);
+      return text;
+    };
+
     await t.test(
       '"paused":"false" is flagged on that text, with its message, as kubectl istream lint reports it',
       async () => {
@@ -488,12 +499,7 @@ spec:
     await t.test(
       'with the registry and the cluster unreachable the hover names both; once they are back it clears within seconds',
       async () => {
-        await open(sourcesFile);
-        const at = positionOf(sourcesText, sourcesImage);
-        await goTo(page, { line: at.line, character: at.character + 3 });
-        const failed = await hoverText(page, /Cluster: /);
-        await editor.screenshot('failing-sources-hover');
-        await closeWidgets(page);
+        const failed = await hoverSourcesImage('failing-sources-hover');
         assert.match(
           failed,
           new RegExp(`Registry: cannot reach registry ${escapeRegExp(registryLink.host)}: connection refused`),
@@ -726,12 +732,7 @@ spec:
           JSON.stringify({ 'istream.cluster.context': 'staging' }),
         );
         await statusBarEntry(page, 'istream: no cluster');
-        await open(sourcesFile);
-        const at = positionOf(sourcesText, sourcesImage);
-        await goTo(page, { line: at.line, character: at.character + 3 });
-        const shown = await hoverText(page, /Cluster: /);
-        await editor.screenshot('cluster-setting-in-message');
-        await closeWidgets(page);
+        const shown = await hoverSourcesImage('cluster-setting-in-message');
         assert.match(
           shown,
           /Cluster: context "staging" does not exist in the kubeconfig \(contexts: admin\): name one of them in the istream\.cluster\.context setting/,

@@ -100,14 +100,12 @@ test('kubectl apply of a stream with no generations imports within 10 s; a patch
   const floating = `${fixtures.host}/${fixtures.floating.repository}:${fixtures.floating.tag}`;
   const schema2 = fixtures.reference(fixtures.dockerSchema2);
   const insecure = { insecure: true };
+  // The manifest as a user keeps it in git, applied again below.
+  const manifest = imageStream('app', {
+    tags: [{ name: '8', from: { kind: 'DockerImage', name: floating }, importPolicy: insecure }],
+  });
   const applied = Date.now();
-  await apply(
-    cluster,
-    ns,
-    imageStream('app', {
-      tags: [{ name: '8', from: { kind: 'DockerImage', name: floating }, importPolicy: insecure }],
-    }),
-  );
+  await apply(cluster, ns, manifest);
   const imported = await waitFor(
     'the digest in status.tags',
     async () => {
@@ -204,13 +202,7 @@ test('kubectl apply of a stream with no generations imports within 10 s; a patch
 
   // Re-applying the unchanged manifest (JSON merge patch drops the generations) imports nothing.
   const settled = await readStream(cluster, ns, 'app');
-  await apply(
-    cluster,
-    ns,
-    imageStream('app', {
-      tags: [{ name: '8', from: { kind: 'DockerImage', name: floating }, importPolicy: insecure }],
-    }),
-  );
+  await apply(cluster, ns, manifest);
   // Within the grace after the last import's stamp the controller waits for a status that may be on its way.
   const after = await waitFor(
     'the generation restored, as OpenShift keeps it',
