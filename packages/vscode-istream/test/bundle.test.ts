@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile, rename, rm, stat } from 'node:fs/promises';
+import { readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startLanguageWorker } from '../src/language-client.js';
@@ -16,7 +16,6 @@ const downRegistry = '127.0.0.1:1';
 // requires its own files at run time) breaks only there, so the bundled worker is exercised here.
 test('the bundled language worker validates a manifest', async (t) => {
   const out = await bundleExtension();
-  defer(t, () => rm(out, { recursive: true, force: true }));
   const remote = startLanguageWorker(
     join(out, 'language-worker.cjs'),
     { settings: defaults, workspaceFolders: [] },
@@ -31,7 +30,6 @@ test('the bundled language worker validates a manifest', async (t) => {
 // first diagnostic: neither may carry the Kubernetes client or the registry client (2 MB together).
 test('diagnostics need neither the Kubernetes client nor the registry client; both load on the first lookup', async (t) => {
   const out = await bundleExtension();
-  defer(t, () => rm(out, { recursive: true, force: true }));
   for (const name of ['extension.cjs', 'language-worker.cjs']) {
     const { size } = await stat(join(out, name));
     t.diagnostic(`${name}: ${size} bytes`);

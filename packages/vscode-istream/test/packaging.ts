@@ -2,22 +2,24 @@
 // package: esbuild bundle + vsce), and the test-only probe extension.
 import { execFile } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { scratchDir } from '@istream/test-harness';
 
 const run = promisify(execFile);
 export const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
 const vsce = join(packageRoot, 'node_modules/.bin/vsce');
+const scratch = scratchDir();
 
 /**
  * Bundles the extension as it ships (extension.cjs, language-worker.cjs) into a new directory of
  * its own and returns it: test files run in parallel, and a worker loading out/ while another test
- * rewrites it dies on a half-written bundle. The caller removes the directory.
+ * rewrites it dies on a half-written bundle. The directory goes with the test file's scratch
+ * directory, also when the bundle fails.
  */
 export async function bundleExtension(): Promise<string> {
-  const outdir = await mkdtemp(join(tmpdir(), 'istream-vscode-bundle-'));
+  const outdir = await mkdtemp(join(scratch, 'bundle-'));
   // esbuild takes the last --outdir, so the package's own bundle script is reused as it is.
   await run('npm', ['run', '--silent', 'bundle', '--', `--outdir=${outdir}`], {
     cwd: packageRoot,

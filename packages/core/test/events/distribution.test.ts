@@ -2,12 +2,14 @@
 // (docs/notifications.md), its shared token, and what is refused before anything is imported.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { scratchDir } from '@istream/test-harness';
 import { DISTRIBUTION_EVENTS_MEDIA_TYPE, loadEventToken } from '../../src/events/index.js';
 import type { KubeClient } from '../../src/cluster/index.js';
 import { optIn, startReceiver, stream } from './receiver-support.js';
+
+const scratch = scratchDir();
 
 const token = 'secret-token-1';
 const digest = `sha256:${'ab'.repeat(32)}`;
@@ -217,16 +219,17 @@ test('a replica that does not import answers 503 so the sender retries, and does
 });
 
 test('the token comes from a file or a Secret key; a missing one is an error naming it', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'istream-token-'));
-  await writeFile(join(dir, 'token'), `${token}\n`);
+  await writeFile(join(scratch, 'token'), `${token}\n`);
   const noApi = {} as KubeClient;
-  assert.ok((await loadEventToken(noApi, { file: join(dir, 'token') })).accepts({ authorization: `Bearer ${token}` }));
+  assert.ok(
+    (await loadEventToken(noApi, { file: join(scratch, 'token') })).accepts({ authorization: `Bearer ${token}` }),
+  );
   await assert.rejects(
-    loadEventToken(noApi, { file: join(dir, 'absent') }),
+    loadEventToken(noApi, { file: join(scratch, 'absent') }),
     /cannot read the registry event token file .*absent/,
   );
-  await writeFile(join(dir, 'empty'), '\n');
-  await assert.rejects(loadEventToken(noApi, { file: join(dir, 'empty') }), /token is empty/);
+  await writeFile(join(scratch, 'empty'), '\n');
+  await assert.rejects(loadEventToken(noApi, { file: join(scratch, 'empty') }), /token is empty/);
   const api = {
     call: async () => ({ data: { token: Buffer.from(token).toString('base64') } }),
   } as unknown as KubeClient;

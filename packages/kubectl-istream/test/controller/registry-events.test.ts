@@ -5,10 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { defer, freeLoopbackPort, pushFixtures, startRegistry } from '@istream/test-harness';
+import { defer, freeLoopbackPort, pushFixtures, scratchDir, startRegistry } from '@istream/test-harness';
 import { runController as runControllerCommand } from '../../src/commands/controller.js';
 import { createFactory } from '../../src/factory.js';
 import { bufferIO } from '../../src/io.js';
@@ -23,6 +22,8 @@ import {
   runController,
   waitFor,
 } from './support.js';
+
+const scratch = scratchDir();
 
 const eventImports = (metrics: string, result: string): number =>
   Number(
@@ -40,15 +41,14 @@ interface StreamStatus {
 
 test('a push to a followed tag rolls its Deployment through Distribution notifications; a forged event with the right token writes nothing', async (t) => {
   const token = randomBytes(16).toString('hex');
-  const dir = await mkdtemp(join(tmpdir(), 'istream-events-'));
-  await writeFile(join(dir, 'token'), `${token}\n`);
+  await writeFile(join(scratch, 'token'), `${token}\n`);
   const cluster = await clusterWithCrd();
   const ns = await cluster.createNamespace('reg-events');
   // Hours between scheduled imports: only the event can explain a prompt import.
   const controller = await runController(cluster.kubeconfig, ns, {
     imports: cliImports(cluster.kubeconfig),
     importIntervalMs: 3_600_000,
-    events: { bindAddress: '127.0.0.1:0', token: { file: join(dir, 'token') } },
+    events: { bindAddress: '127.0.0.1:0', token: { file: join(scratch, 'token') } },
   });
   defer(t, () => controller.stop());
   const receiver = await controller.events!.listening;
