@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { admissionWebhookConfiguration, IMAGE_LOOKUP_LABEL, IMAGE_LOOKUP_LABEL_VALUE } from '@istream/core/admission';
 import type { AdmissionOptions, RunningController } from '@istream/core/controller';
-import { clusterWithCrd, digestA, ok, runController, setItems, type Cluster } from './support.js';
+import { clusterWithCrd, digestA, itemAt, ok, runController, setItems, type Cluster } from './support.js';
 
 export interface Scope {
   cluster: Cluster;
@@ -134,5 +134,5 @@ export async function lookupStream(cluster: Cluster, ns: string, name: string, l
     },
   };
   await ok(cluster, ['apply', '-f', '-'], { input: JSON.stringify(stream) });
-  await setItems(cluster, ns, name, 'latest', [{ ref: `127.0.0.1:5000/team/${name}@${digestA}`, image: digestA }]);
+  await setItems(cluster, ns, name, 'latest', [itemAt(`127.0.0.1:5000/team/${name}`, digestA)]);
 }

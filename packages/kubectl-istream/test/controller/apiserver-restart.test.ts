@@ -12,6 +12,7 @@ import {
   digestA,
   digestB,
   installCrd,
+  itemAt,
   ok,
   putStream,
   setItems,
@@ -21,8 +22,8 @@ import {
 import { defer } from '@istream/test-harness';
 
 const repo = 'registry.test/team/ubi';
-const A = { ref: `${repo}@${digestA}`, image: digestA };
-const B = { ref: `${repo}@${digestB}`, image: digestB };
+const A = itemAt(repo, digestA);
+const B = itemAt(repo, digestB);
 const cliBin = fileURLToPath(new URL('../../../bin/kubectl-istream', import.meta.url));
 
 test('a controller whose apiserver restarts under it reconnects and rolls the Deployment', async (t) => {

@@ -19,6 +19,7 @@ import {
   digestB,
   eventsFor,
   getJson,
+  itemAt,
   ok,
   putStream,
   runController,
@@ -28,8 +29,8 @@ import {
 } from './support.js';
 
 const repo = 'registry.test/team/ubi';
-const A = { ref: `${repo}@${digestA}`, image: digestA };
-const B = { ref: `${repo}@${digestB}`, image: digestB };
+const A = itemAt(repo, digestA);
+const B = itemAt(repo, digestB);
 const cliBin = fileURLToPath(new URL('../../../bin/kubectl-istream', import.meta.url));
 
 test('the controller works under the install RBAC with its own ServiceAccount token', async (t) => {

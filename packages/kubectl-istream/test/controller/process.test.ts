@@ -13,6 +13,7 @@ import {
   containerImage,
   digestA,
   digestB,
+  itemAt,
   ok,
   putStream,
   setItems,
@@ -20,8 +21,8 @@ import {
 } from './support.js';
 
 const repo = 'registry.test/team/ubi';
-const A = { ref: `${repo}@${digestA}`, image: digestA };
-const B = { ref: `${repo}@${digestB}`, image: digestB };
+const A = itemAt(repo, digestA);
+const B = itemAt(repo, digestB);
 const cliBin = fileURLToPath(new URL('../../../bin/kubectl-istream', import.meta.url));
 
 async function freePort(): Promise<number> {

@@ -103,6 +103,11 @@ export interface Item {
   image: string;
 }
 
+/** The history item an import of `repository` at `digest` writes: pulled by digest, named by it. */
+export function itemAt(repository: string, digest: string): Item {
+  return { ref: `${repository}@${digest}`, image: digest };
+}
+
 /** Creates or updates a stream with tag `tag` from `source`, its status listing `items` (newest first). */
 export async function putStream(
   cluster: Cluster,

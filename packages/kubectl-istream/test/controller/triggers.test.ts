@@ -14,6 +14,7 @@ import {
   digestA,
   digestB,
   eventsFor,
+  itemAt,
   ok,
   putStream,
   runController,
@@ -24,8 +25,8 @@ import {
 import { defer } from '@istream/test-harness';
 
 const repo = 'registry.test/team/ubi';
-const A = { ref: `${repo}@${digestA}`, image: digestA };
-const B = { ref: `${repo}@${digestB}`, image: digestB };
+const A = itemAt(repo, digestA);
+const B = itemAt(repo, digestB);
 
 /**
  * The seed's setup: stream ubi:8 at A, a controller for a fresh namespace, and Deployment myapp

@@ -11,6 +11,7 @@ import {
   digestA,
   digestB,
   getJson,
+  itemAt,
   ok,
   putStream,
   runController,
@@ -20,8 +21,8 @@ import {
 } from './support.js';
 
 const repo = 'registry.test/team/app';
-const A = { ref: `${repo}@${digestA}`, image: digestA };
-const B = { ref: `${repo}@${digestB}`, image: digestB };
+const A = itemAt(repo, digestA);
+const B = itemAt(repo, digestB);
 
 interface Deployment {
   metadata: { labels?: Record<string, string>; annotations: Record<string, string> };

@@ -13,6 +13,7 @@ import {
   deployment,
   digestA,
   eventsFor,
+  itemAt,
   ok,
   putStream,
   runController,
@@ -21,7 +22,7 @@ import {
 } from './support.js';
 
 const repo = 'registry.test/team/ubi';
-const A = { ref: `${repo}@${digestA}`, image: digestA };
+const A = itemAt(repo, digestA);
 
 async function why(cluster: Cluster, ns: string, target: string): Promise<string> {
   const io = bufferIO();

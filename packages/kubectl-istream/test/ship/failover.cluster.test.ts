@@ -19,6 +19,7 @@ import {
   digestA,
   digestB,
   getJson,
+  itemAt,
   ok,
   putStream,
   setItems,
@@ -28,9 +29,9 @@ import { pushControllerImage } from './support.js';
 
 const repo = 'registry.test/team/ubi';
 const digestC = `sha256:${'c3'.repeat(32)}`;
-const A = { ref: `${repo}@${digestA}`, image: digestA };
-const B = { ref: `${repo}@${digestB}`, image: digestB };
-const C = { ref: `${repo}@${digestC}`, image: digestC };
+const A = itemAt(repo, digestA);
+const B = itemAt(repo, digestB);
+const C = itemAt(repo, digestC);
 
 interface Pod {
   metadata: { name: string; deletionTimestamp?: string };

@@ -20,6 +20,7 @@ import {
   digestA,
   digestB,
   getJson,
+  itemAt,
   ok,
   putStream,
   setItems,
@@ -28,8 +29,8 @@ import {
 import { buildImageLayout, OciLayout } from './support.js';
 
 const repo = 'registry.test/team/ubi';
-const A = { ref: `${repo}@${digestA}`, image: digestA };
-const B = { ref: `${repo}@${digestB}`, image: digestB };
+const A = itemAt(repo, digestA);
+const B = itemAt(repo, digestB);
 const serviceAccountDir = '/var/run/secrets/kubernetes.io/serviceaccount';
 const hostname = 'istream-controller-runc';
 
