@@ -13,10 +13,12 @@ import {
   readlinkSync,
   rmSync,
   rmdirSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { nodeLayout } from './node-config.js';
 
 /** What cleaning up after a node needs to know; JSON-able, as the sandbox's state file records it. */
 export interface NodeHostState {
@@ -189,9 +191,12 @@ function removeServiceDnat(bridge: string, dnat: ServiceDnat): void {
  */
 const serviceProxyOwner = join(tmpdir(), 'istream-kube-proxy-owner');
 
+/** A claim this young counts even before its kube-proxy runs: the node starts it right after. */
+const claimGraceMs = 60_000;
+
 /**
  * Makes the node in `dir` the one that runs kube-proxy on this host, unless another running node
- * is: then returns that node's directory. An owner whose directory is gone (a node killed before
+ * is: then returns that node's directory. An owner whose kube-proxy is gone (a node killed before
  * its cleanup) is replaced; the new kube-proxy rewrites the chains it left.
  */
 export function claimServiceProxy(dir: string): string | undefined {
@@ -207,11 +212,31 @@ export function claimServiceProxy(dir: string): string | undefined {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
       const owner = readOwner();
-      if (owner && existsSync(owner)) return owner;
+      if (owner && ownerAlive(owner)) return owner;
       rmSync(serviceProxyOwner, { force: true });
     }
   } finally {
     rmSync(claim, { force: true });
+  }
+}
+
+function ownerAlive(owner: string): boolean {
+  if (!existsSync(owner)) return false;
+  const config = `--config=${nodeLayout(owner).kubeProxyConfig}`;
+  const running = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .some((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(config);
+      } catch {
+        return false;
+      }
+    });
+  if (running) return true;
+  try {
+    return Date.now() - statSync(serviceProxyOwner).mtimeMs < claimGraceMs;
+  } catch {
+    return false;
   }
 }
 
