@@ -15,9 +15,10 @@ fi
 # Debian packages the harnesses start for real: the registry, htpasswd, openssl for test certs,
 # skopeo as the peer the registry client is checked against, chromium and ripgrep for code-server;
 # containerd, runc and the CNI plugins for the sandbox's real node (runc also runs the controller
-# image as a pod would), busybox-static for the fixture images that really run there.
+# image as a pod would), iptables for its kube-proxy and the `kubernetes` Service's NAT rule,
+# busybox-static for the fixture images that really run there.
 debs=(docker-registry apache2-utils openssl skopeo chromium ripgrep libkrb5-dev ca-certificates
-  containerd runc containernetworking-plugins busybox-static)
+  containerd runc containernetworking-plugins iptables busybox-static)
 missing=()
 for d in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$d" 2>/dev/null | grep -q 'install ok installed' || missing+=("$d")

@@ -272,7 +272,7 @@ export function imageStreamCrd(): Manifest {
 }
 
 /** The port /healthz, /readyz and /metrics are served on in the pod. */
-const METRICS_PORT = 8080;
+export const METRICS_PORT = 8080;
 /** The image's user (ship/image.mjs): distroless's "nonroot". */
 const NONROOT = 65532;
 

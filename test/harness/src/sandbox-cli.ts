@@ -39,8 +39,9 @@ function describe(state: SandboxState): string {
   }
   if (state.node)
     lines.push(
-      `node:     ${state.node.name} (real: containerd + kubelet; pods select and tolerate istream.io/real-node)`,
+      `node:     ${state.node.name} (real: containerd + kubelet${state.node.kubeProxy ? ' + kube-proxy' : ''}; pods select and tolerate istream.io/real-node)`,
     );
+  if (state.node?.servicesNotRouted) lines.push(`          Services not routed: ${state.node.servicesNotRouted}`);
   if (state.nodeError) lines.push(`node:     none, it failed to start: ${state.nodeError.split('\n')[0]}`);
   for (const r of Object.values(state.registries)) {
     const auth = r.username ? `  user ${r.username} password ${r.password}` : '';

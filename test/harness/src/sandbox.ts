@@ -75,8 +75,20 @@ function registryState(r: RegistryInstance): RegistryState {
 }
 
 function nodeState(node: StartedNode): NodeState {
-  const { name, dir, pids, cgroupRoot, bridge, containerdSocket, apiServerService } = node;
-  return { name, dir, pids, cgroupRoot, bridge, containerdSocket, apiServerService };
+  const { name, address, dir, pids, cgroupRoot, bridge, containerdSocket, apiServerService } = node;
+  const { kubeProxy, servicesNotRouted } = node;
+  return {
+    name,
+    address,
+    dir,
+    pids,
+    cgroupRoot,
+    bridge,
+    containerdSocket,
+    apiServerService,
+    ...(kubeProxy ? { kubeProxy } : {}),
+    ...(servicesNotRouted ? { servicesNotRouted } : {}),
+  };
 }
 
 export async function startSandbox(options: StartSandboxOptions): Promise<Sandbox> {

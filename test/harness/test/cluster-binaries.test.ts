@@ -20,6 +20,7 @@ async function withScratchCache(body: (scratch: string, cached: KubeBinaries) =>
       cached.kubeScheduler,
       cached.kubectl,
       cached.kubelet,
+      cached.kubeProxy,
       cached.kwok,
     ];
     await Promise.all(binaries.map((bin) => link(bin, join(scratch, basename(bin)))));

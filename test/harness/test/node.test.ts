@@ -1,14 +1,18 @@
 // The real node: pods pull fixture images by digest from each kind of sandbox registry (plain
 // HTTP, TLS with the test CA and basic auth, token auth), with the account coming from an image
 // pull Secret, and really run: what they print is the content of the image they were given. And
-// they reach the API server where in-cluster clients look for it, the `kubernetes` Service.
+// they reach the API server where in-cluster clients look for it, the `kubernetes` Service, and
+// the node's kube-proxy routes other Services to their pods, from pods and from the host.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import {
   type ClusterInstance,
   realNodePlacement,
+  requireServiceRouting,
   sharedCluster,
   sharedRealNode,
+  startNode,
   trustRegistry,
 } from '../src/cluster/index.js';
 import { type RegistryInstance, type RegistryMode, defer, pushFixtures, startRegistry } from '../src/index.js';
@@ -155,6 +159,79 @@ describe('real node', () => {
     assert.match(
       answer.join('\n'),
       /^HTTP\/1\.0 400 Bad Request\r?\n[^]*Client sent an HTTP request to an HTTPS server/,
+    );
+  });
+
+  test("kube-proxy routes a Service's ClusterIP to its pod on the node, from another pod and from the host", async (t) => {
+    const { cluster, registry, fixtures, namespace } = await setUp(t, 'plain');
+    requireServiceRouting(await sharedRealNode());
+    const index = fixtures.runnableIndex;
+    const image = `${registry.host}/${index.repository}@${index.digest}`;
+    const server = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'server', labels: { app: 'server' } },
+      spec: {
+        ...realNodePlacement,
+        terminationGracePeriodSeconds: 0,
+        // busybox's httpd serves /etc, so GET /istream-fixture answers the image's fixture file.
+        containers: [{ name: 'main', image, command: ['/bin/busybox', 'httpd', '-f', '-p', '8080', '-h', '/etc'] }],
+      },
+    };
+    const service = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'server' },
+      spec: { selector: { app: 'server' }, ports: [{ port: 80, targetPort: 8080 }] },
+    };
+    for (const object of [server, service]) {
+      const created = await cluster.kubectl(['create', '-f', '-'], { namespace, input: JSON.stringify(object) });
+      assert.equal(created.code, 0, created.stderr);
+    }
+    const ip = await cluster.kubectl(['get', 'service', 'server', '-o', 'jsonpath={.spec.clusterIP}'], { namespace });
+    assert.match(ip.stdout, /^10\.96\.0\.\d+$/);
+
+    // The rules follow the server pod's readiness: the client retries until they are there.
+    // (busybox's wget crashes in this static build; nc speaks the HTTP by hand.)
+    const request = `printf 'GET /istream-fixture HTTP/1.0\\r\\n\\r\\n' | nc -w 2 ${ip.stdout} 80`;
+    const client = await runPod(cluster, namespace, 'client', {
+      image,
+      command: [
+        '/bin/sh',
+        '-c',
+        `for i in $(seq 60); do out=$(${request}) && echo "$out" && exit 0; sleep 1; done; exit 1`,
+      ],
+    });
+    assert.equal(client.phase, 'Succeeded', JSON.stringify(client));
+    assert.match(
+      (client as { log: string }).log,
+      /^HTTP\/1\.1 200 OK\r?\n[^]*\r?\n\r?\nmultiarch\/runnable linux\/amd64\n$/,
+    );
+    const fromHost = await fetch(`http://${ip.stdout}/istream-fixture`, { signal: AbortSignal.timeout(5000) });
+    assert.equal(await fromHost.text(), 'multiarch/runnable linux/amd64\n');
+  });
+
+  // kube-proxy's chains have fixed names: a second one on this host would rewrite the first's.
+  test('a second node on this host runs no kube-proxy, says why, and leaves the first one its chains when it stops', async () => {
+    const [cluster, node] = await Promise.all([sharedCluster(), sharedRealNode()]);
+    requireServiceRouting(node);
+    const second = await startNode({ cluster, log: () => {}, name: 'istream-second-node' });
+    try {
+      assert.equal(second.kubeProxy, undefined);
+      assert.match(
+        second.servicesNotRouted ?? '',
+        new RegExp(`the real node of ${node.dir} runs this host's kube-proxy`),
+      );
+      assert.throws(
+        () => requireServiceRouting(second),
+        /istream-second-node does not route Services: the real node of/,
+      );
+    } finally {
+      await second.stop();
+    }
+    assert.match(
+      execFileSync('iptables-save', ['-t', 'nat'], { encoding: 'utf8' }),
+      /^-A PREROUTING .*-j KUBE-SERVICES$/m,
     );
   });
 

@@ -17,7 +17,9 @@ import {
   cliImports,
   clusterWithCrd,
   containerImage,
+  eventFollowingStream,
   getJson,
+  importCount,
   ok,
   runController,
   waitFor,
@@ -25,15 +27,8 @@ import {
 
 const scratch = scratchDir();
 
-const eventImports = (metrics: string, result: string): number =>
-  Number(
-    new RegExp(`^istream_imports_total\\{kind="event",result="${result}"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0,
-  );
-const scheduledImports = (metrics: string): number =>
-  [...metrics.matchAll(/^istream_imports_total\{kind="scheduled",result="\w+"\} (\d+)$/gm)].reduce(
-    (sum, m) => sum + Number(m[1]),
-    0,
-  );
+const eventImports = (metrics: string, result: string): number => importCount(metrics, 'event', result);
+const scheduledImports = (metrics: string): number => importCount(metrics, 'scheduled');
 
 interface StreamStatus {
   status?: { tags?: Array<{ tag: string; items?: Array<{ image: string }> }> };
@@ -61,21 +56,7 @@ test('a push to a followed tag rolls its Deployment through Distribution notific
   const { A, B } = fixtures.floating;
   const source = `${registry.host}/${fixtures.floating.repository}:${fixtures.floating.tag}`;
 
-  const stream = {
-    apiVersion: 'image.openshift.io/v1',
-    kind: 'ImageStream',
-    metadata: { name: 'ubi', annotations: { 'istream.io/registry-events': 'true' } },
-    spec: {
-      tags: [
-        {
-          name: '8',
-          from: { kind: 'DockerImage', name: source },
-          importPolicy: { insecure: true },
-          referencePolicy: { type: 'Source' },
-        },
-      ],
-    },
-  };
+  const stream = eventFollowingStream('ubi', source);
   await ok(cluster, ['apply', '-f', '-'], { namespace: ns, input: JSON.stringify(stream) });
   await applyTriggeredDeployment(cluster, ns, 'app', { stream: 'ubi:8' }, 'placeholder');
   await waitFor('app at A (the spec import)', async () =>

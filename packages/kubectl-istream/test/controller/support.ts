@@ -264,3 +264,29 @@ export async function eventsFor(
   });
   return (JSON.parse(text) as { items: Array<{ type: string; reason: string; message: string }> }).items;
 }
+
+/** How many imports the controller's `/metrics` text counts for a kind (`event`, `scheduled`) and result. */
+export function importCount(metrics: string, kind: string, result?: string): number {
+  return [...metrics.matchAll(/^istream_imports_total\{kind="(\w+)",result="(\w+)"\} (\d+)$/gm)]
+    .filter((m) => m[1] === kind && (result === undefined || m[2] === result))
+    .reduce((sum, m) => sum + Number(m[3]), 0);
+}
+
+/** An ImageStream whose tag `8` follows `source` and takes registry events (`istream.io/registry-events`). */
+export function eventFollowingStream(name: string, source: string): object {
+  return {
+    apiVersion: 'image.openshift.io/v1',
+    kind: 'ImageStream',
+    metadata: { name, annotations: { 'istream.io/registry-events': 'true' } },
+    spec: {
+      tags: [
+        {
+          name: '8',
+          from: { kind: 'DockerImage', name: source },
+          importPolicy: { insecure: true },
+          referencePolicy: { type: 'Source' },
+        },
+      ],
+    },
+  };
+}

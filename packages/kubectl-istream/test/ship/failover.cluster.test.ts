@@ -9,10 +9,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connectCluster, kubeClient, resourcePath } from '@istream/core/cluster';
 import { defer, startRegistry } from '@istream/test-harness';
-import { REAL_NODE_KEY, sharedRealNode, trustRegistry } from '@istream/test-harness/cluster/index';
+import { sharedRealNode, trustRegistry } from '@istream/test-harness/cluster/index';
 import {
   applyTriggeredDeployment,
-  cli,
   type Cluster,
   clusterWithCrd,
   containerImage,
@@ -25,7 +24,13 @@ import {
   setItems,
   waitFor,
 } from '../controller/support.js';
-import { pushControllerImage } from './support.js';
+import {
+  type ControllerPod as Pod,
+  installOnRealNode,
+  podSummary,
+  pushControllerImage,
+  twoReadyPods,
+} from './support.js';
 
 const repo = 'registry.test/team/ubi';
 const digestC = `sha256:${'c3'.repeat(32)}`;
@@ -33,41 +38,8 @@ const A = itemAt(repo, digestA);
 const B = itemAt(repo, digestB);
 const C = itemAt(repo, digestC);
 
-interface Pod {
-  metadata: { name: string; deletionTimestamp?: string };
-  spec: { nodeName?: string };
-  status: {
-    phase?: string;
-    conditions?: Array<{ type: string; status: string }>;
-    containerStatuses?: Array<{ state?: Record<string, { reason?: string; message?: string }> }>;
-  };
-}
-
-/** Where a pod is and why it is not ready, for a timeout's message. */
-function podSummary(pod: Pod): string {
-  const state = pod.status.containerStatuses?.[0]?.state ?? {};
-  const detail = Object.entries(state).map(([k, v]) => `${k} ${v.reason ?? ''} ${v.message ?? ''}`.trim());
-  return `${pod.metadata.name} on ${pod.spec.nodeName ?? '(unscheduled)'}: ${pod.status.phase ?? ''} ${detail.join(', ')}`;
-}
-
 interface Lease {
   spec: { holderIdentity?: string; leaseDurationSeconds?: number; leaseTransitions?: number };
-}
-
-/** The controller's pods that are not going away, once there are two and both are Ready. */
-async function twoReadyPods(cluster: Cluster, ns: string, timeoutMs: number): Promise<Pod[]> {
-  return waitFor(
-    'two Ready controller pods',
-    async () => {
-      const pods = (await getJson<{ items: Pod[] }>(cluster, ns, 'pods')).items.filter(
-        (p) => !p.metadata.deletionTimestamp,
-      );
-      const ready = pods.filter((p) => p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
-      if (pods.length === 2 && ready.length === 2) return pods;
-      throw new Error(pods.map(podSummary).join('; ') || 'no pods');
-    },
-    timeoutMs,
-  );
 }
 
 /**
@@ -104,34 +76,10 @@ test('two controller pods on the real node: deleting the leader hands the Lease 
 
   const installNs = await cluster.createNamespace('istream-ha');
   const appNs = await cluster.createNamespace('ha-app');
-  const kube = ['--kubeconfig', cluster.kubeconfig];
-  defer(t, async () => {
-    await cli(['uninstall', '--install-namespace', installNs, ...kube]);
-    await cluster.kubectl(['delete', 'namespace', appNs, '--wait=false']);
-  });
+  defer(t, () => cluster.kubectl(['delete', 'namespace', appNs, '--wait=false']));
   const installStart = Date.now();
-  await cli([
-    'install',
-    '--image',
-    image,
-    '--admission=none',
-    '--install-namespace',
-    installNs,
-    '--watch-namespace',
-    appNs,
-    '--node-selector',
-    `${REAL_NODE_KEY}=true`,
-    '--toleration',
-    `${REAL_NODE_KEY}:NoSchedule`,
-    ...kube,
-  ]);
-  const pods = await twoReadyPods(cluster, installNs, 180_000);
+  const pods = await installOnRealNode(t, cluster, { image, installNs, watchNs: appNs, node: node.name });
   const readyMs = Date.now() - installStart;
-  assert.deepEqual(
-    pods.map((p) => p.spec.nodeName),
-    [node.name, node.name],
-    'both replicas run on the real node, not on a kwok node',
-  );
 
   const connection = connectCluster({ kubeconfig: cluster.kubeconfig }, {});
   const leasePath = resourcePath('coordination.k8s.io/v1', 'leases', installNs, 'istream-controller');

@@ -1,4 +1,5 @@
 // The controller image as `npm run image` builds it, and the parts of its OCI layout tests read.
+import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -6,6 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { defer } from '@istream/test-harness';
+import { REAL_NODE_KEY } from '@istream/test-harness/cluster/index';
+import { cli, type Cluster, getJson, waitFor } from '../controller/support.js';
 
 export const packageDir = fileURLToPath(new URL('../../../', import.meta.url));
 const imageScript = join(packageDir, 'ship/image.mjs');
@@ -52,6 +55,78 @@ export async function pushControllerImage(
     '--plain-http',
   ]);
   return { pushed: stdout.trim(), log: stderr };
+}
+
+/**
+ * Installs the controller `image` in `installNs`, acting in `watchNs` only (so it leaves other
+ * tests' streams alone), with both replicas on the real node (its label and taint) and no
+ * admission webhook (that one is cluster-wide); uninstalls when `t` ends. Returns the two pods once
+ * both are Ready, having checked they run on `node`, not on a kwok node.
+ */
+export async function installOnRealNode(
+  t: Parameters<typeof defer>[0],
+  cluster: Cluster,
+  options: { image: string; installNs: string; watchNs: string; node: string; flags?: string[] },
+): Promise<ControllerPod[]> {
+  const kube = ['--kubeconfig', cluster.kubeconfig];
+  defer(t, () => cli(['uninstall', '--install-namespace', options.installNs, ...kube]));
+  await cli([
+    'install',
+    '--image',
+    options.image,
+    '--admission=none',
+    '--install-namespace',
+    options.installNs,
+    '--watch-namespace',
+    options.watchNs,
+    '--node-selector',
+    `${REAL_NODE_KEY}=true`,
+    '--toleration',
+    `${REAL_NODE_KEY}:NoSchedule`,
+    ...(options.flags ?? []),
+    ...kube,
+  ]);
+  const pods = await twoReadyPods(cluster, options.installNs, 180_000);
+  assert.deepEqual(
+    pods.map((p) => p.spec.nodeName),
+    [options.node, options.node],
+    'both replicas run on the real node, not on a kwok node',
+  );
+  return pods;
+}
+
+export interface ControllerPod {
+  metadata: { name: string; deletionTimestamp?: string };
+  spec: { nodeName?: string };
+  status: {
+    phase?: string;
+    podIP?: string;
+    conditions?: Array<{ type: string; status: string }>;
+    containerStatuses?: Array<{ state?: Record<string, { reason?: string; message?: string }> }>;
+  };
+}
+
+/** Where a pod is and why it is not ready, for a timeout's message. */
+export function podSummary(pod: ControllerPod): string {
+  const state = pod.status.containerStatuses?.[0]?.state ?? {};
+  const detail = Object.entries(state).map(([k, v]) => `${k} ${v.reason ?? ''} ${v.message ?? ''}`.trim());
+  return `${pod.metadata.name} on ${pod.spec.nodeName ?? '(unscheduled)'}: ${pod.status.phase ?? ''} ${detail.join(', ')}`;
+}
+
+/** The controller's pods that are not going away, once there are two and both are Ready. */
+export async function twoReadyPods(cluster: Cluster, ns: string, timeoutMs: number): Promise<ControllerPod[]> {
+  return waitFor(
+    'two Ready controller pods',
+    async () => {
+      const pods = (await getJson<{ items: ControllerPod[] }>(cluster, ns, 'pods')).items.filter(
+        (p) => !p.metadata.deletionTimestamp,
+      );
+      const ready = pods.filter((p) => p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+      if (pods.length === 2 && ready.length === 2) return pods;
+      throw new Error(pods.map(podSummary).join('; ') || 'no pods');
+    },
+    timeoutMs,
+  );
 }
 
 export class OciLayout {

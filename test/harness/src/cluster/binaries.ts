@@ -22,6 +22,8 @@ export interface KubeBinaries {
   kubectl: string;
   /** The real node's agent (startNode); the control plane does not need it. */
   kubelet: string;
+  /** Implements the cluster's Services on the real node (startNode). */
+  kubeProxy: string;
   kwok: string;
   /** kwok's default node and pod stages (kwok v0.8 ships them as YAML, not inside the binary). */
   kwokStages: string;
@@ -52,6 +54,7 @@ function binariesIn(dir: string): KubeBinaries {
     kubeScheduler: join(dir, 'kube-scheduler'),
     kubectl: join(dir, 'kubectl'),
     kubelet: join(dir, 'kubelet'),
+    kubeProxy: join(dir, 'kube-proxy'),
     kwok: join(dir, 'kwok'),
     kwokStages: join(dir, 'kwok-stages.yaml'),
   };
@@ -71,6 +74,7 @@ const goPackages: Record<string, string> = {
   'kube-scheduler': 'k8s.io/kubernetes/cmd/kube-scheduler',
   kubectl: 'k8s.io/kubernetes/cmd/kubectl',
   kubelet: 'k8s.io/kubernetes/cmd/kubelet',
+  'kube-proxy': 'k8s.io/kubernetes/cmd/kube-proxy',
   kwok: 'sigs.k8s.io/kwok/cmd/kwok',
 };
 

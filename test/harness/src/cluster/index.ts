@@ -27,6 +27,7 @@ export {
   type StartedNode,
   REAL_NODE_KEY,
   realNodePlacement,
+  requireServiceRouting,
   startNode,
   trustRegistry,
 } from './node.js';

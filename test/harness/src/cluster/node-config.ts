@@ -1,5 +1,5 @@
 // The configuration files of the real node: containerd's, the registry hosts it pulls from, the
-// CNI network and the kubelet's. Everything points into the node's own directory, so two nodes (or
+// CNI network, the kubelet's and kube-proxy's. Everything points into the node's own directory, so two nodes (or
 // a system containerd) never share a socket, state, image store or log directory.
 import { join } from 'node:path';
 
@@ -15,6 +15,8 @@ export interface NodeLayout {
   kubeletKubeconfig: string;
   kubeletRoot: string;
   podLogs: string;
+  kubeProxyConfig: string;
+  kubeProxyKubeconfig: string;
 }
 
 export function nodeLayout(dir: string): NodeLayout {
@@ -28,6 +30,8 @@ export function nodeLayout(dir: string): NodeLayout {
     kubeletKubeconfig: join(dir, 'kubelet.kubeconfig'),
     kubeletRoot: join(dir, 'kubelet'),
     podLogs: join(dir, 'pod-logs'),
+    kubeProxyConfig: join(dir, 'kube-proxy.yaml'),
+    kubeProxyKubeconfig: join(dir, 'kube-proxy.kubeconfig'),
   };
 }
 
@@ -97,11 +101,16 @@ export interface NodeNetwork {
   bridge: string;
   /** `10.244.N.0/24` */
   subnet: string;
-  /** The Service CIDR, routed through the bridge (where the host DNATs the `kubernetes` Service). */
+  /** The Service CIDR, routed through the bridge (where kube-proxy and the `kubernetes` Service's DNAT take over). */
   serviceRange: string;
+  /** The node's address, routed through the bridge too: pods reach servers on the host there. */
+  hostAddress: string;
 }
 
-/** A bridge network: pods get an address on the node's own bridge and a route to the Services. */
+/**
+ * A bridge network: pods get an address on the node's own bridge and routes to the Services and
+ * the host. No default route: nothing masquerades pod traffic to the outside.
+ */
 export function cniConfig(layout: NodeLayout, network: NodeNetwork): string {
   return JSON.stringify(
     {
@@ -116,7 +125,7 @@ export function cniConfig(layout: NodeLayout, network: NodeNetwork): string {
           ipam: {
             type: 'host-local',
             ranges: [[{ subnet: network.subnet }]],
-            routes: [{ dst: network.serviceRange }],
+            routes: [{ dst: network.serviceRange }, { dst: `${network.hostAddress}/32` }],
             dataDir: join(layout.dir, 'cni-ipam'),
           },
         },
@@ -184,6 +193,45 @@ export function kubeletConfig(layout: NodeLayout, settings: KubeletSettings): st
       serializeImagePulls: false,
       // Pods start and stop within a test: report their status promptly.
       syncFrequency: '10s',
+    },
+    null,
+    2,
+  );
+}
+
+export interface KubeProxySettings {
+  nodeName: string;
+  /** The node's pod subnet: traffic from elsewhere to a Service is masqueraded, so replies come back. */
+  podSubnet: string;
+  /** A loopback `IP:PORT` for its metrics (the default port would clash with a second node's). */
+  metricsBindAddress: string;
+}
+
+/**
+ * kube-proxy in iptables mode (this host has iptables 1.8 with the nf_tables backend but no `nft`
+ * command, which the nftables mode needs), changing nothing on the host beyond its own chains: no
+ * NodePorts on loopback (they need `route_localnet` on every interface) and no conntrack sysctls
+ * (a zero leaves the kernel's value alone).
+ */
+export function kubeProxyConfig(layout: NodeLayout, settings: KubeProxySettings): string {
+  return JSON.stringify(
+    {
+      apiVersion: 'kubeproxy.config.k8s.io/v1alpha1',
+      kind: 'KubeProxyConfiguration',
+      clientConnection: { kubeconfig: layout.kubeProxyKubeconfig },
+      hostnameOverride: settings.nodeName,
+      mode: 'iptables',
+      detectLocalMode: 'ClusterCIDR',
+      clusterCIDR: settings.podSubnet,
+      // No health server: nothing here probes it (the metrics say when the rules are written).
+      healthzBindAddress: '',
+      metricsBindAddress: settings.metricsBindAddress,
+      nodePortAddresses: ['primary'],
+      iptables: { localhostNodePorts: false },
+      conntrack: { maxPerCore: 0, min: 0, tcpEstablishedTimeout: '0s', tcpCloseWaitTimeout: '0s' },
+      // root here lacks CAP_SYS_RESOURCE, so the default -999 cannot be written (see containerd's
+      // restrict_oom_score_adj above).
+      oomScoreAdj: 0,
     },
     null,
     2,

@@ -1,20 +1,24 @@
 // What a real node changes on the host outside its directory, and how to undo it: cgroups under a
-// root of its own, its CNI bridge and the NAT rule that gives it the API server, the kernel settings the kubelet insists on, mounts (pod volumes,
+// root of its own, its CNI bridge and the NAT rule that gives it the API server, kube-proxy's
+// chains, the kernel settings the kubelet insists on, mounts (pod volumes,
 // rootfs overlays, network namespaces) and the processes containerd forks (shims and containers,
 // which leave containerd's process group). Synchronous, so that an 'exit' hook can run it too.
 import { execFileSync } from 'node:child_process';
 import {
   existsSync,
+  linkSync,
   mkdirSync,
   readFileSync,
   readdirSync,
   readlinkSync,
   rmSync,
   rmdirSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { nodeLayout } from './node-config.js';
 
 /** What cleaning up after a node needs to know; JSON-able, as the sandbox's state file records it. */
 export interface NodeHostState {
@@ -25,6 +29,11 @@ export interface NodeHostState {
   containerdSocket: string;
   /** The `kubernetes` Service as the node's pods reach it: DNATed from the bridge to the API server. */
   apiServerService?: ServiceDnat;
+  /**
+   * The kube-proxy binary, when this node runs the host's kube-proxy (`claimServiceProxy`):
+   * cleanup runs its `--cleanup`, which removes every KUBE-* chain and jump it added.
+   */
+  kubeProxy?: string;
 }
 
 export interface ServiceDnat {
@@ -152,10 +161,13 @@ function serviceDnatRule(bridge: string, dnat: ServiceDnat): string[] {
 
 /**
  * In-cluster clients on the node (a controller pod) find the API server at the `kubernetes`
- * Service, but it listens on loopback and nothing here implements Services (no kube-proxy). So the
- * host creates the node's bridge itself (the CNI plugin adopts it), lets packets from it reach
- * 127.0.0.1 (`route_localnet`) and DNATs the Service's address to the API server; the CNI config
- * routes the Service CIDR into the bridge.
+ * Service, but it listens on loopback, and kube-proxy cannot route there: an EndpointSlice may not
+ * name a loopback address, so the API server keeps the Service without endpoints
+ * (`--endpoint-reconciler-type=none`). So the host creates the node's bridge itself (the CNI
+ * plugin adopts it), lets packets from it reach 127.0.0.1 (`route_localnet`, on this bridge only)
+ * and DNATs the Service's address to the API server; the CNI config routes the Service CIDR into
+ * the bridge. kube-proxy leaves an endpoint-less Service alone in the nat table, so the rule
+ * applies; its REJECT for such a Service (filter table) sees the packet after the DNAT.
  */
 export function routeApiServerService(bridge: string, dnat: ServiceDnat): void {
   execFileSync('ip', ['link', 'add', 'name', bridge, 'type', 'bridge']);
@@ -170,6 +182,83 @@ function removeServiceDnat(bridge: string, dnat: ServiceDnat): void {
   } catch {
     // Not there: the node stopped before adding it, or a cleanup already ran.
   }
+}
+
+/**
+ * The node running the host's kube-proxy writes its directory here. kube-proxy owns fixed chain
+ * names (KUBE-SERVICES, KUBE-POSTROUTING, ...) in the host's tables, and two (two nodes of two
+ * clusters, whose Service ranges are the same) would rewrite and delete each other's rules.
+ */
+const serviceProxyOwner = join(tmpdir(), 'istream-kube-proxy-owner');
+
+/** A claim this young counts even before its kube-proxy runs: the node starts it right after. */
+const claimGraceMs = 60_000;
+
+/**
+ * Makes the node in `dir` the one that runs kube-proxy on this host, unless another running node
+ * is: then returns that node's directory. An owner whose kube-proxy is gone (a node killed before
+ * its cleanup) is replaced; the new kube-proxy rewrites the chains it left.
+ */
+export function claimServiceProxy(dir: string): string | undefined {
+  const claim = `${serviceProxyOwner}.${process.pid}`;
+  writeFileSync(claim, dir);
+  try {
+    for (;;) {
+      try {
+        // link() creates the name with its content at once, or fails if another node holds it.
+        linkSync(claim, serviceProxyOwner);
+        return undefined;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+      const owner = readOwner();
+      if (owner && ownerAlive(owner)) return owner;
+      rmSync(serviceProxyOwner, { force: true });
+    }
+  } finally {
+    rmSync(claim, { force: true });
+  }
+}
+
+function ownerAlive(owner: string): boolean {
+  if (!existsSync(owner)) return false;
+  const config = `--config=${nodeLayout(owner).kubeProxyConfig}`;
+  const running = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .some((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(config);
+      } catch {
+        return false;
+      }
+    });
+  if (running) return true;
+  try {
+    return Date.now() - statSync(serviceProxyOwner).mtimeMs < claimGraceMs;
+  } catch {
+    return false;
+  }
+}
+
+function readOwner(): string | undefined {
+  try {
+    return readFileSync(serviceProxyOwner, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Removes kube-proxy's chains (it must have stopped) and gives up the host's kube-proxy. */
+function releaseServiceProxy(state: NodeHostState & { kubeProxy: string }): string | undefined {
+  let failure: string | undefined;
+  try {
+    execFileSync(state.kubeProxy, ['--cleanup'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (err) {
+    const stderr = String((err as { stderr?: Buffer }).stderr ?? '').trim();
+    failure = `${state.kubeProxy} --cleanup failed (${(err as Error).message.split('\n')[0]}): ${stderr.slice(-2000)}`;
+  }
+  if (readOwner() === state.dir) rmSync(serviceProxyOwner, { force: true });
+  return failure;
 }
 
 function sleepSync(ms: number): void {
@@ -261,9 +350,10 @@ function removeCgroups(cgroupRoot: string): void {
 const processExitWaitMs = 5000;
 
 /**
- * Undoes everything of a node whose containerd and kubelet are already stopped: kills its shims
- * and containers, unmounts what is mounted under its directory, removes its cgroups and bridge,
- * deletes the directory and, when it was the last node, restores the kernel settings.
+ * Undoes everything of a node whose containerd, kubelet and kube-proxy are already stopped: kills
+ * its shims and containers, unmounts what is mounted under its directory, removes its cgroups,
+ * kube-proxy's chains and its bridge, deletes the directory and, when it was the last node,
+ * restores the kernel settings.
  */
 export function cleanUpNodeHost(state: NodeHostState): void {
   const sockets = shimSockets(shimProcesses(state.containerdSocket));
@@ -282,6 +372,7 @@ export function cleanUpNodeHost(state: NodeHostState): void {
   // Lazy: a mount still busy for a moment is detached now and freed when the last user goes.
   for (const point of ours) execFileSync('umount', ['-l', point]);
   removeCgroups(state.cgroupRoot);
+  const proxyFailure = state.kubeProxy ? releaseServiceProxy({ ...state, kubeProxy: state.kubeProxy }) : undefined;
   if (state.apiServerService) removeServiceDnat(state.bridge, state.apiServerService);
   if (existsSync(`/sys/class/net/${state.bridge}`)) execFileSync('ip', ['link', 'delete', state.bridge]);
   for (const socket of sockets) rmSync(socket, { force: true });
@@ -295,4 +386,5 @@ export function cleanUpNodeHost(state: NodeHostState): void {
       // Not empty (another containerd) or not there.
     }
   }
+  if (proxyFailure) throw new Error(proxyFailure);
 }

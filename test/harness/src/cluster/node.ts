@@ -1,5 +1,6 @@
-// One real node next to the kwok ones: Debian's containerd (with runc) and a kubelet built with the
-// control plane, registered with the sandbox's apiserver and pulling from the sandbox registries.
+// One real node next to the kwok ones: Debian's containerd (with runc), a kubelet and kube-proxy
+// built with the control plane, registered with the sandbox's apiserver and pulling from the
+// sandbox registries.
 // Tests pick it with a label and a NoSchedule taint, so pods that only need to exist stay on kwok.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -16,6 +17,7 @@ import {
   type NodeTaint,
   cniConfig,
   containerdConfig,
+  kubeProxyConfig,
   kubeletConfig,
   nodeLayout,
   registryHostsToml,
@@ -23,6 +25,7 @@ import {
 import {
   BRIDGE_PREFIX,
   type NodeHostState,
+  claimServiceProxy,
   cleanUpNodeHost,
   createCgroupRoot,
   freePodSubnet,
@@ -32,7 +35,7 @@ import {
   saveHostSysctls,
 } from './node-host.js';
 import { PAUSE_IMAGE, pauseImageArchive } from './pause-image.js';
-import { clusterCaFile, issueKubeletCertificate } from './pki.js';
+import { type KeyPair, clusterCaFile, issueKubeProxyCertificate, issueKubeletCertificate } from './pki.js';
 import { serviceIp, serviceRange } from './start.js';
 import { freePort } from './ports.js';
 import { type ComponentProcess, killGroupsNow, logTail, startComponent, stopGroups, waitUntil } from './processes.js';
@@ -65,8 +68,12 @@ export interface StartNodeOptions {
 /** JSON-able: what another process needs to use or stop the node. */
 export interface NodeState extends NodeHostState {
   name: string;
-  /** containerd's and the kubelet's process groups, in start order. */
+  /** The host's first non-loopback IPv4 address: the node's InternalIP, where its pods reach the host. */
+  address: string;
+  /** containerd's, the kubelet's and kube-proxy's process groups, in start order. */
   pids: number[];
+  /** Why this node runs no kube-proxy, so that its cluster's Services (but `kubernetes`) lead nowhere. */
+  servicesNotRouted?: string;
 }
 
 export interface StartedNode extends NodeState {
@@ -78,15 +85,18 @@ const binaries = {
   ctr: '/usr/bin/ctr',
   runc: '/usr/sbin/runc',
   bridgePlugin: '/usr/lib/cni/bridge',
+  // The `kubernetes` Service's NAT rule, and kube-proxy's rules (through iptables-restore).
+  iptablesRestore: '/usr/sbin/iptables-restore',
 };
 const readyTimeoutMs = 120_000;
+const kubeProxySyncTimeoutMs = 60_000;
 const kubeletStopGraceMs = 5000;
 
 function checkPrerequisites(): void {
   const missing = Object.values(binaries).filter((path) => !existsSync(path));
   if (missing.length > 0) {
     throw new Error(
-      `the real node needs ${missing.join(', ')}: install Debian's containerd, runc and containernetworking-plugins (scripts/bootstrap.sh does)`,
+      `the real node needs ${missing.join(', ')}: install Debian's containerd, runc, containernetworking-plugins and iptables (scripts/bootstrap.sh does)`,
     );
   }
   if (process.getuid?.() !== 0)
@@ -139,10 +149,17 @@ export async function startNode(options: StartNodeOptions): Promise<StartedNode>
 
   try {
     const address = hostAddress();
-    const [kubeletPort, kubeletCert] = await Promise.all([
+    const podSubnet = freePodSubnet();
+    const [kubeletPort, kubeletCert, kubeProxyCert] = await Promise.all([
       freePort(),
       issueKubeletCertificate(cluster.dir, dir, name),
-      writeNodeFiles(layout, options.registries ?? [], { bridge: host.bridge, subnet: freePodSubnet(), serviceRange }),
+      issueKubeProxyCertificate(cluster.dir, dir),
+      writeNodeFiles(layout, options.registries ?? [], {
+        bridge: host.bridge,
+        subnet: podSubnet,
+        serviceRange,
+        hostAddress: address,
+      }),
     ]);
     await writeKubeconfig(layout.kubeletKubeconfig, {
       name,
@@ -203,8 +220,39 @@ export async function startNode(options: StartNodeOptions): Promise<StartedNode>
       components,
       readyTimeoutMs,
     );
+
+    const proxyOwner = claimServiceProxy(dir);
+    let servicesNotRouted: string | undefined;
+    if (proxyOwner) {
+      servicesNotRouted = `the real node of ${proxyOwner} runs this host's kube-proxy (two would rewrite each other's KUBE-* chains), so node ${name} runs none`;
+      log(servicesNotRouted);
+    } else {
+      host.kubeProxy = bins.kubeProxy;
+      const kubeProxy = await startKubeProxy({
+        binary: bins.kubeProxy,
+        layout,
+        cluster,
+        cert: kubeProxyCert,
+        nodeName: name,
+        podSubnet,
+      });
+      components.push(kubeProxy.process);
+      await waitUntil(
+        "kube-proxy's first sync of the Services",
+        () => kubeProxySynced(kubeProxy.metrics),
+        components,
+        kubeProxySyncTimeoutMs,
+      );
+    }
     log(`node ${name} ready in ${formatElapsed(Date.now() - started)}`);
-    return { ...host, name, pids: components.map((c) => c.pid), stop };
+    return {
+      ...host,
+      name,
+      address,
+      pids: components.map((c) => c.pid),
+      ...(servicesNotRouted ? { servicesNotRouted } : {}),
+      stop,
+    };
   } catch (err) {
     const tails = await Promise.all(
       components.map(async (c) => `--- ${c.name} (${c.logFile}) ---\n${await logTail(c)}`),
@@ -212,6 +260,19 @@ export async function startNode(options: StartNodeOptions): Promise<StartedNode>
     await stop();
     throw new Error(`real node failed to start: ${(err as Error).message}\n${tails.join('\n')}`, { cause: err });
   }
+}
+
+/**
+ * Throws unless the node's kube-proxy routes its cluster's Services (ClusterIPs reach their pods,
+ * from the host and from the node's pods), naming why not.
+ */
+export function requireServiceRouting(node: NodeState): void {
+  if (node.kubeProxy) return;
+  throw new Error(
+    `the real node ${node.name} does not route Services: ${
+      node.servicesNotRouted ?? 'it was started by a harness without kube-proxy; restart the sandbox'
+    }`,
+  );
 }
 
 /**
@@ -235,6 +296,41 @@ async function writeNodeFiles(
     writeFile(join(layout.cniConfigDir, '10-istream.conflist'), cniConfig(layout, network)),
     ...registries.map((r) => trustRegistry(layout, r)),
   ]);
+}
+
+async function startKubeProxy(settings: {
+  binary: string;
+  layout: ReturnType<typeof nodeLayout>;
+  cluster: StartNodeOptions['cluster'];
+  cert: KeyPair;
+  nodeName: string;
+  podSubnet: string;
+}): Promise<{ process: ComponentProcess; metrics: string }> {
+  const { layout, cluster, nodeName } = settings;
+  await writeKubeconfig(layout.kubeProxyKubeconfig, {
+    name: 'kube-proxy',
+    server: cluster.server,
+    caPem: cluster.caPem,
+    user: { clientCertificate: settings.cert.cert, clientKey: settings.cert.key },
+  });
+  const metrics = `127.0.0.1:${await freePort()}`;
+  await writeFile(
+    layout.kubeProxyConfig,
+    kubeProxyConfig(layout, { nodeName, podSubnet: settings.podSubnet, metricsBindAddress: metrics }),
+  );
+  const process = startComponent('kube-proxy', settings.binary, [`--config=${layout.kubeProxyConfig}`], layout.dir);
+  return { process, metrics };
+}
+
+/**
+ * kube-proxy sets this gauge after each sync that wrote the rules; its health endpoints answer
+ * healthy from the start, before the first one.
+ */
+async function kubeProxySynced(metrics: string): Promise<boolean> {
+  const res = await fetch(`http://${metrics}/metrics`).catch(() => undefined);
+  const text = res?.ok ? await res.text() : '';
+  const synced = /^kubeproxy_sync_proxy_rules_last_timestamp_seconds\{ip_family="IPv4"\} (\S+)$/m.exec(text);
+  return Number(synced?.[1] ?? 0) > 0;
 }
 
 const run = promisify(execFile);

@@ -163,6 +163,18 @@ export function issueKubeletCertificate(clusterDir: string, outDir: string, node
   });
 }
 
+/**
+ * kube-proxy's client certificate: user `system:kube-proxy`, which the API server's default
+ * ClusterRoleBinding `system:node-proxier` lets read Services, EndpointSlices and Nodes.
+ */
+export function issueKubeProxyCertificate(clusterDir: string, outDir: string): Promise<KeyPair> {
+  return issue(outDir, caFiles(clusterDir), {
+    name: 'kube-proxy-client',
+    subject: '/CN=system:kube-proxy',
+    usage: 'clientAuth',
+  });
+}
+
 /** The cluster CA's certificate file in a cluster's directory. */
 export function clusterCaFile(clusterDir: string): string {
   return caFiles(clusterDir).cert;

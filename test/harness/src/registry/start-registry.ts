@@ -33,11 +33,17 @@ export interface StartRegistryOptions {
    * controller image's) took 50 s at load 20, and 0.6 s on disk. Default `memory`.
    */
   storage?: 'memory' | 'disk';
+  /**
+   * The IPv4 address to listen on instead of 127.0.0.1, for clients that are not on this host's
+   * loopback: pods on the real node reach its `address`. Plain mode only (the TLS certificate and
+   * the token server are for 127.0.0.1).
+   */
+  address?: string;
 }
 
 export interface RegistryInstance {
   readonly mode: RegistryMode;
-  /** `127.0.0.1:PORT`, the registry part of image references. */
+  /** `127.0.0.1:PORT` (`ADDRESS:PORT` with `address`), the registry part of image references. */
   readonly host: string;
   /** `http://HOST` or `https://HOST`, without a trailing slash. */
   readonly url: string;
@@ -70,6 +76,9 @@ const PORT_ATTEMPTS = 3;
  * storage, in one of three auth modes, and resolves once it answers `/v2/`.
  */
 export async function startRegistry(options: StartRegistryOptions): Promise<RegistryInstance> {
+  const address = options.address ?? '127.0.0.1';
+  if (address !== '127.0.0.1' && options.mode !== 'plain')
+    throw new Error(`startRegistry: address ${address} needs mode 'plain'; ${options.mode} serves 127.0.0.1 only`);
   const dir = await mkdtemp(join(tmpdir(), `istream-registry-${options.mode}-`));
   const forgetDir = onProcessExit(() => rmSync(dir, { recursive: true, force: true }));
   const cleanups: (() => Promise<unknown>)[] = [() => rm(dir, { recursive: true, force: true }).finally(forgetDir)];
@@ -87,7 +96,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     let host = '';
     let registry: RegistryProcess | undefined;
     for (let attempt = 1; !registry; attempt++) {
-      host = `127.0.0.1:${options.port ?? (await freeLoopbackPort())}`;
+      host = `${address}:${options.port ?? (await freeLoopbackPort(address))}`;
       await writeFile(
         configFile,
         registryConfigYaml({
