@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { AdmissionServer } from '../admission/server.js';
 import { TlsRotator } from '../admission/tls-rotator.js';
+import { recordImportRequests } from '../events/import-requests.js';
 import { EventReceiver } from '../events/receiver.js';
 import { loadEventToken, type EventTokenSource } from '../events/token-source.js';
 import { imageStreamClient, KubeClient, serviceCidrs, type ClusterConnection } from '../cluster/index.js';
@@ -201,6 +202,8 @@ export async function startController(options: ControllerOptions): Promise<Runni
         streams: caches,
         token: eventToken,
         importNow: (tags) => imports.importNow(tags),
+        recordForLeader: (tags) =>
+          recordImportRequests(tags, (namespace, name, change) => streams.update(namespace, name, change), new Date()),
       });
       manager.add(events);
     }

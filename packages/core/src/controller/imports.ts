@@ -21,7 +21,9 @@ import {
   type StreamLookup,
   type TagImportRequest,
   type TagImportResult,
+  type TagReference,
 } from '../imagestream/index.js';
+import { importRequests, withoutServedRequests } from '../events/import-requests.js';
 import { parseImageReference } from '../reference/index.js';
 import type { RequestCounts } from '../registry/index.js';
 import type { RegistryBudget } from './registry-budget.js';
@@ -80,6 +82,13 @@ function lastImportTime(stream: ImageStream, tag: string): number {
   );
 }
 
+/** A spec tag the controller imports from a registry (not a reference-only tag, not a copy of another stream). */
+const fromRegistry = (ref: TagReference): ref is TagReference & { from: { kind: 'DockerImage'; name: string } } =>
+  ref.from?.kind === 'DockerImage' && ref.reference !== true && Boolean(ref.from.name);
+
+const importsFromRegistry = (stream: ImageStream, tag: string): boolean =>
+  (stream.spec.tags ?? []).some((ref) => ref.name === tag && fromRegistry(ref));
+
 function registryOf(reference: string): string {
   try {
     return parseImageReference(reference).domain;
@@ -130,7 +139,7 @@ export function dueImports(
   let statusWait: number | undefined;
   const grace = statusWaitMs(stream, nowMs);
   for (const ref of stream.spec.tags ?? []) {
-    if (ref.from?.kind !== 'DockerImage' || ref.reference === true || !ref.from.name) continue;
+    if (!fromRegistry(ref)) continue;
     const request: TagImportRequest = {
       tag: ref.name,
       from: ref.from.name,
@@ -209,12 +218,14 @@ export class ImportReconciler {
     if (syncAliases(stream)?.changed) await this.deps.update(namespace, name, syncAliases);
     const lastAttempt = (tag: string): number => this.attempts.get(`${key}:${tag}`) ?? 0;
     const hinted = this.hints.get(key);
+    // Events another replica received and recorded on the stream count as hints given here.
+    const requested = importRequests(stream);
     const { due, nextDueInMs, statusWaitMs } = dueImports(
       stream,
       nowMs,
       this.deps.intervalMs,
       lastAttempt,
-      (tag) => hinted?.has(tag) ?? false,
+      (tag) => (hinted?.has(tag) ?? false) || Object.hasOwn(requested, tag),
     );
     // A hint for a tag the stream no longer imports from a registry is spent.
     for (const tag of hinted ?? []) if (!due.some((d) => d.request.tag === tag)) hinted?.delete(tag);
@@ -226,7 +237,11 @@ export class ImportReconciler {
       return wait === 0;
     };
     const granted = due.filter((d) => take(d.registry));
-    for (const d of granted) hinted?.delete(d.request.tag);
+    const served: Record<string, string> = {};
+    for (const d of granted) {
+      hinted?.delete(d.request.tag);
+      if (Object.hasOwn(requested, d.request.tag)) served[d.request.tag] = requested[d.request.tag]!;
+    }
     if (hinted?.size === 0) this.hints.delete(key);
     const wholeRepository = repository !== undefined && take(registryOf(repository));
     if (granted.length > 0 || wholeRepository) {
@@ -254,7 +269,9 @@ export class ImportReconciler {
         // A client changed the spec since it was read: the strategy first, the imports again after.
         const strategy = normaliseSpec(current, now, sources);
         if (strategy.applied) return strategy.change;
-        return recordObservedSpec(applyImportResults(current, results, now));
+        return withoutServedRequests(recordObservedSpec(applyImportResults(current, results, now)), served, (tag) =>
+          importsFromRegistry(current, tag),
+        );
       });
       results.forEach((r, i) => this.deps.onImport?.(kinds[i]!, r, { namespace, name }));
       if (granted.some((d) => d.request.importPolicy.scheduled))

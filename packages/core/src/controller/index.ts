@@ -10,6 +10,7 @@ export type {
 export { parseBindAddress } from './health-server.js';
 export { Manager, MetricsBindError } from './manager.js';
 export { EventTokenError } from '../events/token-source.js';
+export { IMPORT_REQUESTS_ANNOTATION } from '../events/import-requests.js';
 export type { Runnable, ManagerParts } from './manager.js';
 export { createLogger, logFormats } from './log.js';
 export type { Logger, LogFormat, LogFields } from './log.js';

@@ -5,3 +5,11 @@ export { REGISTRY_EVENTS_ANNOTATION, RepositoryIndex, type FollowedTag } from '.
 export { SharedToken } from './token.js';
 export { EventTokenError, loadEventToken, type EventTokenSource } from './token-source.js';
 export { CLOUDEVENTS_BATCH_MEDIA_TYPE, CLOUDEVENTS_MEDIA_TYPE } from './cloudevents.js';
+export {
+  IMPORT_REQUESTS_ANNOTATION,
+  importRequests,
+  recordImportRequests,
+  withImportRequests,
+  withoutServedRequests,
+  type ImportRequests,
+} from './import-requests.js';

@@ -1,9 +1,10 @@
 // The registry event receiver: an HTTP listener on every controller replica that turns registry
-// notifications into "import these stream tags now". It writes nothing itself: the import
-// controller re-resolves each tag by HEAD, so an event is never more than a hint.
+// notifications into "import these stream tags now". It writes no image data: the import
+// controller re-resolves each tag by HEAD, so an event is never more than a hint. A replica that
+// does not import records the hint on the stream for the one that does (import-requests.ts).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { BodyTooLargeError, listenOn, readBody } from '../controller/listen.js';
-import type { Logger } from '../controller/log.js';
+import { errorText, type Logger } from '../controller/log.js';
 import type { StreamObject } from '../controller/shared-informers.js';
 import { cloudEventHints, CLOUDEVENTS_BATCH_MEDIA_TYPE, CLOUDEVENTS_MEDIA_TYPE } from './cloudevents.js';
 import { distributionHints, DISTRIBUTION_EVENTS_MEDIA_TYPE } from './distribution.js';
@@ -61,6 +62,11 @@ export interface EventReceiverOptions {
   };
   /** The import controller's importNow: false when this replica does not import. */
   importNow(tags: readonly FollowedTag[]): boolean;
+  /**
+   * When importNow says no: records the tags on their streams for the leader (import-requests.ts).
+   * Rejects when that cannot be written; the sender is then told to retry.
+   */
+  recordForLeader(tags: readonly FollowedTag[]): Promise<void>;
   /** Events naming the same tag and digest within this window are one event (default 10 s). */
   duplicateWindowMs?: number;
   now?: () => number;
@@ -75,6 +81,8 @@ export interface ReceiptSummary {
   duplicates: number;
   /** Stream tags asked to re-import. */
   imports: number;
+  /** Of those, how many were recorded on their streams for the leader (this replica does not import). */
+  recorded: number;
 }
 
 const maxBodyBytes = 1024 * 1024;
@@ -168,14 +176,23 @@ export class EventReceiver {
       log.warning('registry event refused: malformed', { path: url.pathname, error: error.message });
       return reply(res, 400, { error: error.message });
     }
-    const summary = this.accept(hints);
-    if (summary === 'not-importing')
-      return reply(res, 503, { error: 'this replica does not run imports (not the leader); retry' });
+    let summary: ReceiptSummary;
+    try {
+      summary = await this.accept(hints);
+    } catch (error) {
+      log.warning('registry event not recorded for the leader', { path: url.pathname, error: errorText(error) });
+      return reply(res, 503, {
+        error: `this replica does not import and could not record the event: ${errorText(error)}; retry`,
+      });
+    }
     reply(res, 202, summary);
   }
 
-  /** Hands the followed tags of new hints to the import controller. */
-  private accept(hints: readonly RegistryHint[]): ReceiptSummary | 'not-importing' {
+  /**
+   * Hands the followed tags of new hints to the import controller, or on a replica that does not
+   * import, to the leader through their streams.
+   */
+  private async accept(hints: readonly RegistryHint[]): Promise<ReceiptSummary> {
     const now = (this.options.now ?? Date.now)();
     const window = this.options.duplicateWindowMs ?? 10_000;
     for (const [key, at] of this.recent) if (now - at >= window) this.recent.delete(key);
@@ -191,10 +208,15 @@ export class EventReceiver {
       for (const t of this.index.tagsFollowing(hint.registry, hint.repository, hint.tag))
         tags.set(`${t.namespace}/${t.stream}:${t.tag}`, t);
     }
-    if (tags.size > 0 && !this.options.importNow([...tags.values()])) return 'not-importing';
+    const followed = [...tags.values()];
+    const recorded = followed.length > 0 && !this.options.importNow(followed);
+    if (recorded) await this.options.recordForLeader(followed);
     for (const key of fresh.keys()) this.recent.set(key, now);
-    for (const t of tags.values())
-      this.options.log.info('registry event: importing', { stream: `${t.namespace}/${t.stream}`, tag: t.tag });
-    return { events: hints.length, duplicates, imports: tags.size };
+    for (const t of followed)
+      this.options.log.info(recorded ? 'registry event: recorded for the leader' : 'registry event: importing', {
+        stream: `${t.namespace}/${t.stream}`,
+        tag: t.tag,
+      });
+    return { events: hints.length, duplicates, imports: followed.length, recorded: recorded ? followed.length : 0 };
   }
 }

@@ -77,7 +77,7 @@ test('a tag push names exactly the opted-in stream tags that follow that reposit
 
   const answer = await post(r.url, { events: [pushEvent('team/app', '1')] });
   assert.equal(answer.status, 202);
-  assert.deepEqual(answer.body, { events: 1, duplicates: 0, imports: 2 });
+  assert.deepEqual(answer.body, { events: 1, duplicates: 0, imports: 2, recorded: 0 });
   assert.deepEqual(
     r.asked
       .flat()
@@ -94,12 +94,13 @@ test('pulls, deletes and pushes by digest alone move no tag and ask for nothing;
   const pull = { ...pushEvent('team/app', '1'), action: 'pull' };
   const answer = await post(r.url, { events: [pull, pushEvent('team/app', undefined)] });
   assert.equal(answer.status, 202);
-  assert.deepEqual(answer.body, { events: 0, duplicates: 0, imports: 0 });
+  assert.deepEqual(answer.body, { events: 0, duplicates: 0, imports: 0, recorded: 0 });
   r.deleteStream(app);
   assert.deepEqual((await post(r.url, { events: [pushEvent('team/app', '1')] })).body, {
     events: 1,
     duplicates: 0,
     imports: 0,
+    recorded: 0,
   });
   assert.deepEqual(r.asked, []);
 });
@@ -183,39 +184,47 @@ test('duplicates within the window ask once; after it, or for another digest, ag
   const r = await startReceiver(t, token, { duplicateWindowMs: 10_000, now: () => now });
   r.putStream(stream('app', [{ name: 'prod', from: 'registry.example.com:5000/team/app:1' }], optIn));
   const first = await post(r.url, { events: [pushEvent('team/app', '1'), pushEvent('team/app', '1')] });
-  assert.deepEqual(first.body, { events: 2, duplicates: 1, imports: 1 });
+  assert.deepEqual(first.body, { events: 2, duplicates: 1, imports: 1, recorded: 0 });
   now += 5_000;
   assert.deepEqual((await post(r.url, { events: [pushEvent('team/app', '1')] })).body, {
     events: 1,
     duplicates: 1,
     imports: 0,
+    recorded: 0,
   });
   const other = `sha256:${'cd'.repeat(32)}`;
   assert.deepEqual((await post(r.url, { events: [pushEvent('team/app', '1', undefined, other)] })).body, {
     events: 1,
     duplicates: 0,
     imports: 1,
+    recorded: 0,
   });
   now += 10_000;
   assert.deepEqual((await post(r.url, { events: [pushEvent('team/app', '1')] })).body, {
     events: 1,
     duplicates: 0,
     imports: 1,
+    recorded: 0,
   });
   assert.equal(r.asked.length, 3);
 });
 
-test('a replica that does not import answers 503 so the sender retries, and does not count the event as seen', async (t) => {
-  let importing = false;
-  const r = await startReceiver(t, token, { importing: () => importing });
-  r.putStream(stream('app', [{ name: 'prod', from: 'registry.example.com:5000/team/app:1' }], optIn));
-  assert.equal((await post(r.url, { events: [pushEvent('team/app', '1')] })).status, 503);
-  importing = true;
-  assert.deepEqual((await post(r.url, { events: [pushEvent('team/app', '1')] })).body, {
-    events: 1,
-    duplicates: 0,
-    imports: 1,
+test('a replica that does not import records the event for the leader and answers 202; when it cannot record, 503 so the sender retries, and the event is not counted as seen', async (t) => {
+  let apiDown = true;
+  const r = await startReceiver(t, token, {
+    importing: () => false,
+    recordError: () => (apiDown ? 'connect ECONNREFUSED 10.96.0.1:443' : undefined),
   });
+  r.putStream(stream('app', [{ name: 'prod', from: 'registry.example.com:5000/team/app:1' }], optIn));
+  const refused = await post(r.url, { events: [pushEvent('team/app', '1')] });
+  assert.equal(refused.status, 503);
+  assert.match(String(refused.body.error), /could not record the event: connect ECONNREFUSED 10\.96\.0\.1:443; retry/);
+  apiDown = false;
+  const accepted = await post(r.url, { events: [pushEvent('team/app', '1')] });
+  assert.equal(accepted.status, 202);
+  assert.deepEqual(accepted.body, { events: 1, duplicates: 0, imports: 1, recorded: 1 });
+  assert.deepEqual(r.recorded, [[{ namespace: 'ns', stream: 'app', tag: 'prod' }]]);
+  assert.deepEqual(r.asked, [], 'nothing was imported on this replica');
 });
 
 test('the token comes from a file or a Secret key; a missing one is an error naming it', async () => {

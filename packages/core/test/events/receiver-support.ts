@@ -1,5 +1,6 @@
 // An event receiver over HTTP on loopback, with streams put straight into its index and the
-// import controller replaced by a list of what it was asked to import.
+// import controller (and the hand-off to it through streams) replaced by lists of what they were
+// asked.
 import type { TestContext } from 'node:test';
 import { createLogger } from '../../src/controller/log.js';
 import type { StreamObject } from '../../src/controller/shared-informers.js';
@@ -11,17 +12,25 @@ export interface ReceiverUnderTest {
   deleteStream(stream: StreamObject): void;
   /** Every importNow call, in order. */
   asked: FollowedTag[][];
+  /** Every recordForLeader call that succeeded, in order. */
+  recorded: FollowedTag[][];
   log: string[];
 }
 
 export async function startReceiver(
   t: TestContext,
   token: string,
-  extra: Partial<EventReceiverOptions> & { tokenHeader?: string; importing?: () => boolean } = {},
+  extra: Partial<EventReceiverOptions> & {
+    tokenHeader?: string;
+    importing?: () => boolean;
+    /** Why recording for the leader fails (the API server cannot be written), while it does. */
+    recordError?: () => string | undefined;
+  } = {},
 ): Promise<ReceiverUnderTest> {
   const change: Array<(s: StreamObject) => void> = [];
   const remove: Array<(s: StreamObject) => void> = [];
   const asked: FollowedTag[][] = [];
+  const recorded: FollowedTag[][] = [];
   const log: string[] = [];
   const receiver = new EventReceiver({
     bindAddress: '127.0.0.1:0',
@@ -36,6 +45,11 @@ export async function startReceiver(
       asked.push([...tags]);
       return true;
     },
+    recordForLeader: async (tags) => {
+      const error = extra.recordError?.();
+      if (error !== undefined) throw new Error(error);
+      recorded.push([...tags]);
+    },
     log: createLogger((l) => log.push(l)),
     ...extra,
   });
@@ -49,6 +63,7 @@ export async function startReceiver(
   return {
     url: `http://${address}`,
     asked,
+    recorded,
     log,
     putStream: (s) => {
       for (const h of change) h(s);

@@ -63,6 +63,7 @@ test('Harbor PUSH_ARTIFACT with its Auth Header: the pushed tag of resource_url;
     events: 1,
     duplicates: 0,
     imports: 1,
+    recorded: 0,
   });
   assert.deepEqual(asked(r), ['app:prod']);
   const pull = { ...push, type: 'PULL_ARTIFACT' };
@@ -70,6 +71,7 @@ test('Harbor PUSH_ARTIFACT with its Auth Header: the pushed tag of resource_url;
     events: 0,
     duplicates: 0,
     imports: 0,
+    recorded: 0,
   });
   const broken = await post(
     r,
@@ -110,7 +112,12 @@ test('Docker Hub: the token in the webhook URL, repository.repo_name and push_da
     401,
     'Docker Hub sends no header of ours: only the URL counts',
   );
-  assert.deepEqual((await post(r, `/dockerhub?token=${token}`, hook)).body, { events: 1, duplicates: 0, imports: 1 });
+  assert.deepEqual((await post(r, `/dockerhub?token=${token}`, hook)).body, {
+    events: 1,
+    duplicates: 0,
+    imports: 1,
+    recorded: 0,
+  });
   assert.deepEqual(asked(r), ['app:prod']);
   assert.equal((await post(r, `/dockerhub?token=${token}`, { push_data: { tag: 'x' } })).status, 400);
 });
@@ -126,7 +133,12 @@ test('Quay Repository Push: the token in the URL, each of updated_tags at docker
     updated_tags: ['latest', 'other'],
   };
   assert.equal((await post(r, '/quay?token=guess', push)).status, 401);
-  assert.deepEqual((await post(r, `/quay?token=${token}`, push)).body, { events: 2, duplicates: 0, imports: 2 });
+  assert.deepEqual((await post(r, `/quay?token=${token}`, push)).body, {
+    events: 2,
+    duplicates: 0,
+    imports: 2,
+    recorded: 0,
+  });
   assert.deepEqual(asked(r), ['app:prod', 'other:prod']);
   const older = {
     ...push,
@@ -134,7 +146,7 @@ test('Quay Repository Push: the token in the URL, each of updated_tags at docker
   };
   assert.deepEqual(
     (await post(r, `/quay?token=${token}`, older)).body,
-    { events: 1, duplicates: 1, imports: 0 },
+    { events: 1, duplicates: 1, imports: 0, recorded: 0 },
     'the same tag again within the window',
   );
   const broken = await post(r, `/quay?token=${token}`, { ...push, updated_tags: 'latest' });
@@ -189,10 +201,11 @@ test('GitHub registry_package: X-Hub-Signature-256 over the exact body; a forged
     events: 1,
     duplicates: 0,
     imports: 1,
+    recorded: 0,
   });
   assert.deepEqual(
     (await post(r, '/github', body, headers(sign(body)))).body,
-    { events: 1, duplicates: 1, imports: 0 },
+    { events: 1, duplicates: 1, imports: 0, recorded: 0 },
     'a replay within the window',
   );
   assert.deepEqual(asked(r), ['app:prod']);
@@ -201,6 +214,7 @@ test('GitHub registry_package: X-Hub-Signature-256 over the exact body; a forged
     events: 0,
     duplicates: 0,
     imports: 0,
+    recorded: 0,
   });
   const broken = JSON.stringify({ action: 'published', registry_package: {} });
   assert.equal((await post(r, '/github', broken, headers(sign(broken)))).status, 400);
@@ -241,6 +255,7 @@ test('CloudEvents: ACR ImagePushed through Event Grid, single and batch, with th
     events: 1,
     duplicates: 0,
     imports: 1,
+    recorded: 0,
   });
   const deleted = { ...pushed, id: 'x', type: 'Microsoft.ContainerRegistry.ImageDeleted' };
   const other = {
@@ -252,6 +267,7 @@ test('CloudEvents: ACR ImagePushed through Event Grid, single and batch, with th
     events: 1,
     duplicates: 0,
     imports: 1,
+    recorded: 0,
   });
   assert.deepEqual(asked(r), ['app:prod', 'other:prod']);
   const notCloudEvent = await post(r, '/cloudevents', { type: 'x' }, auth, CLOUDEVENTS_MEDIA_TYPE);
