@@ -362,6 +362,8 @@ export const EVENTS_SECRET = 'istream-registry-events';
 /** The port the controller serves registry events on in its pod. */
 export const EVENTS_PORT = 8088;
 const eventsTokenDir = '/etc/istream/registry-events';
+/** Well past kube-proxy's sync of a terminating pod's endpoints (about a second), inside the 30 s grace period. */
+const EVENTS_SHUTDOWN_DELAY = '5s';
 
 /** What `--events` adds to the controller's pod: the listener and the token Secret, mounted (no API read, no RBAC). */
 function eventsPod(events: boolean | undefined): {
@@ -372,7 +374,12 @@ function eventsPod(events: boolean | undefined): {
 } {
   if (!events) return { args: [] };
   return {
-    args: [`--events-bind-address=:${EVENTS_PORT}`, `--events-token-file=${eventsTokenDir}/token`],
+    // The Service routes to a deleted pod until its endpoints are gone: keep answering meanwhile.
+    args: [
+      `--events-bind-address=:${EVENTS_PORT}`,
+      `--events-token-file=${eventsTokenDir}/token`,
+      `--events-shutdown-delay=${EVENTS_SHUTDOWN_DELAY}`,
+    ],
     ports: [{ name: 'registry-events', containerPort: EVENTS_PORT }],
     volumeMounts: [{ name: 'registry-events-token', mountPath: eventsTokenDir, readOnly: true }],
     volumes: [{ name: 'registry-events-token', secret: { secretName: EVENTS_SECRET } }],

@@ -65,6 +65,8 @@ export interface EventsOptions {
   tokenHeader?: string;
   /** Events naming the same tag and digest within this window are one (default 10 s). */
   duplicateWindowMs?: number;
+  /** How long the receiver keeps answering after stop is asked (default 0; `install` sets 5 s). */
+  shutdownDelayMs?: number;
 }
 
 export interface AdmissionOptions {
@@ -198,6 +200,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
       events = new EventReceiver({
         bindAddress: e.bindAddress,
         duplicateWindowMs: e.duplicateWindowMs,
+        shutdownDelayMs: e.shutdownDelayMs,
         log,
         streams: caches,
         token: eventToken,

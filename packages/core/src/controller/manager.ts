@@ -130,11 +130,13 @@ export class Manager {
       this.acting = false;
       metrics.leader.set(0);
       this.stopping.abort();
-      await Promise.all(everyReplica);
+      // The leader-only parts have stopped: the Lease goes first, so a standby takes over while
+      // the every-replica parts drain (the event receiver answers through its shutdown delay).
       if (this.parts.elector) {
         if (reason === 'lost-leadership') this.parts.elector.stop();
         else await this.parts.elector.release();
       }
+      await Promise.all(everyReplica);
       await this.parts.flushEvents();
       await caches.stop();
       await this.health?.close();

@@ -69,6 +69,12 @@ export interface EventReceiverOptions {
   recordForLeader(tags: readonly FollowedTag[]): Promise<void>;
   /** Events naming the same tag and digest within this window are one event (default 10 s). */
   duplicateWindowMs?: number;
+  /**
+   * How long the receiver keeps answering once stop is asked (default 0). In a pod, kube-proxy
+   * routes new connections to it until the Service's endpoints drop the terminating pod; closing
+   * at once refuses them, and senders that do not retry lose their events.
+   */
+  shutdownDelayMs?: number;
   now?: () => number;
   log: Logger;
 }
@@ -121,6 +127,11 @@ export class EventReceiver {
     await new Promise<void>((resolve) =>
       signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
     );
+    const delay = this.options.shutdownDelayMs ?? 0;
+    if (delay > 0) {
+      this.options.log.info('registry events: answering until the shutdown delay ends', { delayMs: delay });
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }

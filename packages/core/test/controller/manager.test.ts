@@ -182,3 +182,51 @@ test('a taken metrics address fails start with one message naming it and the fla
   assert.equal(caches.started, false);
   assert.equal(closed, true);
 });
+
+test('on stop the leader gives the Lease up before the every-replica parts have drained, so a standby need not wait for them', async () => {
+  const caches = fakeCaches();
+  caches.markSynced();
+  const journal: string[] = [];
+  let drain!: () => void;
+  // A receiver that keeps answering after stop until told it may close (its shutdown delay).
+  const receiver: Runnable = {
+    name: 'receiver',
+    needsLeaderElection: false,
+    start: (signal) =>
+      new Promise<void>((resolve) => {
+        signal.addEventListener('abort', () => {
+          journal.push('receiver draining');
+          drain = () => {
+            journal.push('receiver closed');
+            resolve();
+          };
+        });
+      }),
+  };
+  const elector: Elector = {
+    acquire: async () => true,
+    holdUntilLost: () => new Promise<boolean>(() => undefined),
+    release: async () => {
+      journal.push('released');
+    },
+    stop: () => undefined,
+  };
+  const manager = new Manager({
+    caches,
+    metrics: new ControllerMetrics(),
+    log: createLogger(() => undefined),
+    elector,
+    flushEvents: async () => undefined,
+    close: () => undefined,
+  });
+  manager.add(receiver);
+  manager.add(part('imports', true, journal));
+  await manager.start();
+  await manager.leading;
+  const stopped = manager.stop();
+  await tick();
+  assert.deepEqual(journal, ['imports started', 'receiver draining', 'imports stopped', 'released']);
+  drain();
+  assert.equal(await stopped, 'stopped');
+  assert.equal(journal.at(-1), 'receiver closed');
+});

@@ -227,6 +227,17 @@ test('a replica that does not import records the event for the leader and answer
   assert.deepEqual(r.asked, [], 'nothing was imported on this replica');
 });
 
+test('after stop the receiver answers through its shutdown delay (a terminating pod still gets connections), then closes', async (t) => {
+  const r = await startReceiver(t, token, { importing: () => false, shutdownDelayMs: 1000 });
+  r.putStream(stream('app', [{ name: 'prod', from: 'registry.example.com:5000/team/app:1' }], optIn));
+  const closed = r.stop();
+  const during = await post(r.url, { events: [pushEvent('team/app', '1')] });
+  assert.equal(during.status, 202);
+  assert.equal(during.body.recorded, 1, 'recorded for the leader: this replica no longer imports');
+  await closed;
+  await assert.rejects(post(r.url, { events: [pushEvent('team/app', '1')] }), /fetch failed/);
+});
+
 test('the token comes from a file or a Secret key; a missing one is an error naming it', async () => {
   await writeFile(join(scratch, 'token'), `${token}\n`);
   const noApi = {} as KubeClient;

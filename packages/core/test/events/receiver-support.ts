@@ -15,6 +15,8 @@ export interface ReceiverUnderTest {
   /** Every recordForLeader call that succeeded, in order. */
   recorded: FollowedTag[][];
   log: string[];
+  /** Asks the receiver to stop; resolves once it has closed. */
+  stop(): Promise<void>;
 }
 
 export async function startReceiver(
@@ -53,18 +55,20 @@ export async function startReceiver(
     log: createLogger((l) => log.push(l)),
     ...extra,
   });
-  const stop = new AbortController();
-  const running = receiver.start(stop.signal);
-  t.after(async () => {
-    stop.abort();
+  const scope = new AbortController();
+  const running = receiver.start(scope.signal);
+  const stop = async () => {
+    scope.abort();
     await running;
-  });
+  };
+  t.after(stop);
   const address = await receiver.listening;
   return {
     url: `http://${address}`,
     asked,
     recorded,
     log,
+    stop,
     putStream: (s) => {
       for (const h of change) h(s);
     },

@@ -40,6 +40,8 @@ export interface ControllerOptions {
   /** `[namespace/]name` of a Secret with the token under `token`. */
   eventsTokenSecret?: string;
   eventsTokenHeader?: string;
+  /** How long the receiver answers after SIGTERM (a duration); none when absent. */
+  eventsShutdownDelay?: string;
   /** Stops the controller (the command wires SIGTERM and SIGINT to it). */
   signal?: AbortSignal;
 }
@@ -67,11 +69,12 @@ function eventsSettings(options: ControllerOptions, namespace: string): Pick<Sta
     eventsTokenFile: file,
     eventsTokenSecret: secret,
     eventsTokenHeader: header,
+    eventsShutdownDelay: delay,
   } = options;
   if (bind === undefined || bind === '0') {
-    if (file !== undefined || secret !== undefined || header !== undefined) {
+    if (file !== undefined || secret !== undefined || header !== undefined || delay !== undefined) {
       throw new CliError(
-        '--events-token-*: registry events are off; turn them on with --events-bind-address (e.g. ":8088")',
+        '--events-token-* and --events-shutdown-delay: registry events are off; turn them on with --events-bind-address (e.g. ":8088")',
       );
     }
     return {};
@@ -88,12 +91,17 @@ function eventsSettings(options: ControllerOptions, namespace: string): Pick<Sta
   }
   if (header !== undefined && !/^[A-Za-z0-9-]+$/.test(header))
     throw new CliError(`--events-token-header: "${header}" is not a header name`);
-  if (file !== undefined) return { events: { bindAddress: bind, token: { file }, tokenHeader: header } };
+  let shutdownDelayMs = 0;
+  try {
+    if (delay !== undefined) shutdownDelayMs = parseDuration(delay);
+  } catch (e) {
+    throw new CliError(`--events-shutdown-delay: ${(e as Error).message}`);
+  }
+  const listener = { bindAddress: bind, tokenHeader: header, shutdownDelayMs };
+  if (file !== undefined) return { events: { ...listener, token: { file } } };
   const [ns, name] = secret!.includes('/') ? secret!.split('/', 2) : [namespace, secret!];
   if (!ns || !name) throw new CliError(`--events-token-secret: "${secret}" is not [namespace/]name`);
-  return {
-    events: { bindAddress: bind, token: { secret: { namespace: ns, name, key: 'token' } }, tokenHeader: header },
-  };
+  return { events: { ...listener, token: { secret: { namespace: ns, name, key: 'token' } } } };
 }
 
 /** Runs the controller until the signal fires; resolves with why it stopped. */

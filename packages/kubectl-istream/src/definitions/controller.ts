@@ -49,6 +49,10 @@ export const controllerCommand: CommandModule = {
         'header carrying the token: Authorization (as "Bearer TOKEN", the default) or a custom header holding the token alone',
       )
       .option(
+        '--events-shutdown-delay <duration>',
+        'keep answering registry events this long after SIGTERM, while the Service stops routing to this pod; none by default (install sets 5s)',
+      )
+      .option(
         '--log-format <format>',
         'log line format: text or json (json: one object per line with ts, level, msg and fields)',
         'text',

@@ -301,9 +301,10 @@ test('install --events runs the receiver in the controller pod with the token Se
   const docs = out.split(/^---\n/m).map((d) => parse(d));
   const pod = docs.find((d) => d.kind === 'Deployment').spec.template.spec;
   const container = pod.containers[0];
-  assert.deepEqual(container.args.slice(-2), [
+  assert.deepEqual(container.args.slice(-3), [
     '--events-bind-address=:8088',
     '--events-token-file=/etc/istream/registry-events/token',
+    '--events-shutdown-delay=5s',
   ]);
   // Beside the metrics port every install has.
   assert.deepEqual(

@@ -81,6 +81,14 @@ test('controller refuses --events-* flags that cannot serve registry events, bef
     await refused(['--events-bind-address', ':8088', '--events-token-file', 't', '--events-token-header', 'X Token']),
     /--events-token-header: "X Token" is not a header name/,
   );
+  assert.match(
+    await refused(['--events-shutdown-delay', '5s']),
+    /--events-shutdown-delay: registry events are off; turn them on with --events-bind-address/,
+  );
+  assert.match(
+    await refused(['--events-bind-address', ':8088', '--events-token-file', 't', '--events-shutdown-delay', '5']),
+    /--events-shutdown-delay: invalid duration "5": use a number with a unit/,
+  );
   const help = bufferIO();
   assert.equal(await runCli(['controller', '--help'], { io: help, env: {} }), 0);
   assert.match(help.stdout(), /--events-bind-address <address>[\s\S]*off by default/);

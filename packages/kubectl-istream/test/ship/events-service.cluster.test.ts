@@ -2,10 +2,16 @@
 // the sandbox's real node, whose kube-proxy routes the Service `istream-registry-events` to its
 // pods. A registry on the host sends its push notifications to the Service's ClusterIP, and a push
 // to a followed tag rolls the triggered Deployment with no import command; a POST without the
-// token gets 401 through the same Service.
+// token gets 401 through the same Service. The Service picks either replica: every authenticated
+// event that needs an import is accepted whichever it reaches (the standby records it on the
+// stream for the leader), and so is every event sent while the leader pod is deleted and another
+// replica takes the Lease.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
+import { connectCluster, kubeClient, resourcePath } from '@istream/core/cluster';
+import { IMPORT_REQUESTS_ANNOTATION } from '@istream/core/controller';
 import { defer, pushFixtures, startRegistry } from '@istream/test-harness';
 import { requireServiceRouting, sharedRealNode, trustRegistry } from '@istream/test-harness/cluster/index';
 import { EVENTS_SECRET, EVENTS_SERVICE, METRICS_PORT } from '../../src/install-manifests.js';
@@ -19,11 +25,53 @@ import {
   ok,
   waitFor,
 } from '../controller/support.js';
-import { installOnRealNode, pushControllerImage } from './support.js';
+import { type ControllerPod, installOnRealNode, pushControllerImage } from './support.js';
 
 interface Service {
   spec: { clusterIP: string; ports: Array<{ port: number }> };
 }
+
+interface Answer {
+  status?: number;
+  body?: { imports?: number; recorded?: number };
+  /** The connection failed (refused, reset, timed out). */
+  error?: string;
+}
+
+/**
+ * POSTs one Distribution push notification on a connection of its own, as a registry sends each
+ * one, so kube-proxy picks a replica for every event.
+ */
+function notify(url: string, token: string, host: string, repository: string, tag: string, digest: string) {
+  const body = JSON.stringify({ events: [{ action: 'push', target: { repository, tag, digest }, request: { host } }] });
+  return new Promise<Answer>((resolve) => {
+    const req = request(url, {
+      method: 'POST',
+      agent: false,
+      timeout: 5000,
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/vnd.docker.distribution.events.v1+json',
+        'content-length': Buffer.byteLength(body),
+      },
+    });
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode, body: JSON.parse(text) as Answer['body'] }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', (error) => resolve({ error: error.message }));
+    req.end(body);
+  });
+}
+
+/** A digest no event has named yet, so no event is another's duplicate and each asks for an import. */
+const freshDigest = (() => {
+  let n = 0;
+  return () => `sha256:${(++n).toString(16).padStart(64, 'e')}`;
+})();
 
 test('install --events: registry notifications reach the controller through the Service ClusterIP and roll a Deployment; an unauthenticated POST gets 401', async (t) => {
   // On disk: the in-memory registry takes about a minute for the image's two 48 MB layers.
@@ -103,8 +151,78 @@ test('install --events: registry notifications reach the controller through the 
   assert.ok(total('event', 'success') >= 1, 'the tag was imported because of the notification');
   assert.equal(total('scheduled'), 0, 'no scheduled import ran');
 
+  // Twenty notifications through the ClusterIP: kube-proxy sends about half to the standby.
+  const event = () => notify(receiver, token, registry.host, repository, tag, freshDigest());
+  const answers: Answer[] = [];
+  for (let i = 0; i < 20; i++) answers.push(await event());
+  assert.deepEqual(
+    answers.map((a) => [a.status, a.body?.imports]),
+    answers.map(() => [202, 1]),
+    `every event accepted and asking for an import of the followed tag; first other answer: ${JSON.stringify(
+      answers.find((a) => a.status !== 202),
+    )}`,
+  );
+  const recorded = answers.filter((a) => a.body?.recorded === 1).length;
+  assert.ok(recorded > 0 && recorded < 20, `both replicas answered (${recorded} of 20 by the standby)`);
+  const requests = async () =>
+    (await getJson<{ metadata: { annotations?: Record<string, string> } }>(cluster, appNs, 'imagestream/ubi')).metadata
+      .annotations?.[IMPORT_REQUESTS_ANNOTATION];
+  await waitFor('the leader to serve what the standby recorded', async () => (await requests()) === undefined, 30_000);
+
+  // The leader pod goes (a drain, an upgrade): events keep coming through the Service meanwhile.
+  const connection = connectCluster({ kubeconfig: cluster.kubeconfig }, {});
+  const leasePath = resourcePath('coordination.k8s.io/v1', 'leases', installNs, 'istream-controller');
+  const holder = async () =>
+    (await kubeClient(connection).call<{ spec: { holderIdentity?: string } }>(leasePath)).spec.holderIdentity ?? '';
+  const leaderPod = await waitFor('the leader', async () => {
+    const identity = await holder();
+    return pods.find((p: ControllerPod) => identity.startsWith(`${p.metadata.name}_`));
+  });
+  const during: Answer[] = [];
+  let sending = true;
+  const sender = (async () => {
+    while (sending) {
+      during.push(await event());
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  const deleted = Date.now();
+  await ok(cluster, ['delete', 'pod', leaderPod.metadata.name, '--wait=false'], { namespace: installNs });
+  const newHolder = await waitFor(
+    'another replica to take the Lease',
+    async () => {
+      const identity = await holder();
+      return identity !== '' && !identity.startsWith(`${leaderPod.metadata.name}_`) ? identity : undefined;
+    },
+    30_000,
+  );
+  const takeoverMs = Date.now() - deleted;
+  // Until the deleted pod has stopped, so events cross its shutdown and the new leader's start.
+  await waitFor(
+    'the deleted pod to stop',
+    async () =>
+      !(await getJson<{ items: ControllerPod[] }>(cluster, installNs, 'pods')).items.some(
+        (p) => p.metadata.name === leaderPod.metadata.name,
+      ),
+    60_000,
+  );
+  sending = false;
+  await sender;
+  const refused = during.filter((a) => a.status !== 202);
+  assert.deepEqual(refused, [], `every one of ${during.length} events sent through the failover was accepted`);
+  await waitFor('the new leader to serve every recorded event', async () => (await requests()) === undefined, 30_000);
+
+  // And the new leader acts on the registry's own next notification.
+  const movedAgain = Date.now();
+  await fixtures.moveFloatingTag('A');
+  await waitFor('app back at A (rolled by the new leader)', async () => (await imageOf())?.endsWith(A.digest), 60_000);
+  const rolledAgainMs = Date.now() - movedAgain;
+
   t.diagnostic(
     `install --events: install to 2 Ready pods ${readyMs} ms; Service routed ${routedMs} ms after; ` +
-      `push to rolled Deployment through the ClusterIP ${rolledMs} ms`,
+      `push to rolled Deployment through the ClusterIP ${rolledMs} ms; ` +
+      `20 events through the ClusterIP: 20 accepted, ${recorded} recorded by the standby for the leader; ` +
+      `leader pod deleted: Lease taken by ${newHolder} in ${takeoverMs} ms, ${during.length} events sent ` +
+      `until the old pod was gone, all accepted; next push rolled by the new leader in ${rolledAgainMs} ms`,
   );
 });
