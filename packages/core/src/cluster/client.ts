@@ -3,9 +3,11 @@
 // would drop them); credentials come from the kubeconfig per call; connections are kept alive.
 import { Buffer } from 'node:buffer';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { Agent, request, type RequestOptions } from 'node:https';
+import { KubeConfig } from '@kubernetes/client-node';
 import { apiError, KubeUnreachableError } from './errors.js';
-import type { ClusterConnection, KubeConfig } from './kubeconfig.js';
+import type { ClusterConnection } from './kubeconfig.js';
 import type { KubeObject } from './object.js';
 import type { KubeRequestEvent } from './request-event.js';
 
@@ -48,8 +50,34 @@ function retryAfterSeconds(res: IncomingMessage, method: string): number | undef
   return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, maxRetryAfterSeconds) : undefined;
 }
 
+/**
+ * The kubeconfig with its certificate and key files read once: client-node's applyToHTTPSOptions
+ * reads every file it names on each call, which at thousands of writes a second was a tenth of the
+ * controller's CPU. The connection pool holds the TLS material of its first call anyway; tokens,
+ * token files and exec plugins are still asked per call (client-node caches those by their expiry).
+ */
+function withFilesRead(kc: KubeConfig): KubeConfig {
+  const read = (file: string | undefined, data: string | undefined): string | undefined =>
+    file ? readFileSync(file).toString('base64') : data;
+  const copy = new KubeConfig();
+  copy.loadFromOptions({
+    clusters: kc.clusters.map((c) => ({ ...c, caFile: undefined, caData: read(c.caFile, c.caData) })),
+    users: kc.users.map((u) => ({
+      ...u,
+      certFile: undefined,
+      certData: read(u.certFile, u.certData),
+      keyFile: undefined,
+      keyData: read(u.keyFile, u.keyData),
+    })),
+    contexts: kc.contexts,
+    currentContext: kc.currentContext,
+  });
+  return copy;
+}
+
 export class KubeClient {
   private readonly agents = new Map<string, Agent | HttpAgent>();
+  private credentials?: KubeConfig;
 
   constructor(
     readonly kubeConfig: KubeConfig,
@@ -143,9 +171,10 @@ export class KubeClient {
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
     const method = req.method ?? 'GET';
     const opts: RequestOptions = { method, headers: {} };
-    // Fills in credentials (token, client cert, exec plugin output) fresh for each call, so
-    // rotating tokens keep working; the connection pool below is ours and long-lived.
-    await this.kubeConfig.applyToHTTPSOptions(opts);
+    // Fills in credentials (token, client cert, exec plugin output) for each call, so rotating
+    // tokens keep working; the connection pool below is ours and long-lived.
+    this.credentials ??= withFilesRead(this.kubeConfig);
+    await this.credentials.applyToHTTPSOptions(opts);
     const headers: Record<string, string> = { accept: 'application/json' };
     for (const [k, v] of Object.entries(opts.headers ?? {})) if (v !== undefined) headers[k] = String(v);
     if (opts.auth) headers.authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
