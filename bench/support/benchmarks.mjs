@@ -1,5 +1,7 @@
-// What the cluster benchmarks share: kubectl that fails loudly, quantiles, and writing a result
+// What the cluster benchmarks share: kubectl that fails loudly, bounded parallel work, processes
+// under test, quantiles, and writing a result
 // section into BENCHMARKS.md.
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +12,15 @@ export async function kubectlOk(cluster, argv, input) {
   const r = await cluster.kubectl(argv, { input });
   if (r.code !== 0) throw new Error(`kubectl ${argv.join(' ')}: ${r.stderr}`);
   return r.stdout;
+}
+
+/** Runs `work` on each item with at most `width` at once. */
+export async function inParallel(items, width, work) {
+  const todo = [...items];
+  const worker = async () => {
+    for (let item = todo.shift(); item !== undefined; item = todo.shift()) await work(item);
+  };
+  await Promise.all(Array.from({ length: width }, worker));
 }
 
 /** The q-quantile of ascending samples (nearest rank). */
@@ -45,6 +56,48 @@ export function benchDeployment(name, annotations, image = 'registry.bench/team/
         metadata: { labels: { app: name } },
         spec: { containers: [{ name: 'app', image }] },
       },
+    },
+  };
+}
+
+/**
+ * A Node process under test (`argv` after the node binary): started now, `ready` once its output
+ * (stdout and stderr) matches `readyWhen`, rejected if it exits first. Its memory is its own.
+ */
+export function benchProcess(argv, readyWhen) {
+  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  let becameReady;
+  const ready = new Promise((resolve, reject) => {
+    becameReady = resolve;
+    child.once('exit', (code) => reject(new Error(`${argv.at(-1)} exited ${code}:\n${output}`)));
+  });
+  ready.catch(() => undefined);
+  let waiting = true;
+  // Matched until it is ready only: a process logging a line per request must not make this
+  // process, often the one timing it, rescan a growing log on every line.
+  const collect = (d) => {
+    output += d;
+    if (waiting && readyWhen.test(output)) {
+      waiting = false;
+      becameReady();
+    }
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  return {
+    ready,
+    log: () => output,
+    /** Resident memory now and at its peak (VmRSS, VmHWM), in MiB. */
+    memoryMiB: () => {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const field = (name) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
+      return { rss: field('VmRSS'), peak: field('VmHWM') };
+    },
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
     },
   };
 }

@@ -1,23 +1,26 @@
 // `kubectl istream controller` for one namespace as its own process (so its RSS is its own), for
 // benchmarks that time what the controller does.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { benchProcess } from './benchmarks.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Resolves once the controller leads (it has logged that it reconciles); `extra` are more flags. */
-export async function startControllerProcess(cluster, namespace, extra = []) {
+/**
+ * The controller, spawned now; `ready` once it leads and reconciles. `flags` are more controller
+ * flags, `nodeOptions` go to node itself (a heap cap, a CPU profile).
+ */
+export function controllerProcess(cluster, namespace, { flags = [], nodeOptions = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'istream-bench-controller-'));
   const allowed = join(dir, 'allowed.json');
   // The harness registry listens on loopback, which imports refuse unless an operator allows it.
   writeFileSync(allowed, JSON.stringify([{ domainName: '127.0.0.1:*', insecure: true }]));
-  const child = spawn(
-    process.execPath,
+  const controller = benchProcess(
     [
+      ...nodeOptions,
       join(root, 'packages/kubectl-istream/bin/kubectl-istream'),
       'controller',
       '--namespace',
@@ -26,33 +29,33 @@ export async function startControllerProcess(cluster, namespace, extra = []) {
       cluster.kubeconfig,
       '--allowed-registries-file',
       allowed,
-      ...(extra.includes('--metrics-bind-address') ? [] : ['--metrics-bind-address', '0']),
-      ...extra,
+      ...(flags.includes('--metrics-bind-address') ? [] : ['--metrics-bind-address', '0']),
+      ...flags,
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    /reconciling workloads with triggers/,
   );
-  let output = '';
-  child.stderr.on('data', (d) => {
-    output += d;
-  });
-  const deadline = Date.now() + 60_000;
-  while (!/reconciling workloads with triggers/.test(output)) {
-    if (child.exitCode !== null) throw new Error(`controller exited ${child.exitCode}:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`controller not running after 60 s:\n${output}`);
-    await sleep(50);
-  }
   return {
-    log: () => output,
-    /** Resident memory now and at its peak (VmRSS, VmHWM), in MiB. */
-    memoryMiB: () => {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const field = (name) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
-      return { rss: field('VmRSS'), peak: field('VmHWM') };
-    },
+    ...controller,
     stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await controller.stop();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Resolves once the controller leads (it has logged that it reconciles); `flags` are more flags. */
+export async function startControllerProcess(cluster, namespace, flags = []) {
+  const controller = controllerProcess(cluster, namespace, { flags });
+  try {
+    await Promise.race([
+      controller.ready,
+      sleep(60_000).then(() => {
+        throw new Error(`controller not running after 60 s:\n${controller.log()}`);
+      }),
+    ]);
+  } catch (error) {
+    await controller.stop();
+    throw error;
+  }
+  return controller;
 }

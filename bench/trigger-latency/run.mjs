@@ -5,10 +5,8 @@
 // first reconcile is measured too. Results go into BENCHMARKS.md, section "Trigger latency".
 //
 // Usage: node bench/trigger-latency/run.mjs [--sizes 1,100,1000,10000] [--unannotated-per-annotated 1]
-//   [--controller-heap-mib N] [--no-write]
+//   [--controller-heap-mib N] [--controller-cpu-prof DIR] [--no-write]
 // On the test sandbox: ISTREAM_SANDBOX_STATE=/root/.cache/istream/sandbox/state.json node bench/trigger-latency/run.mjs
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,9 +14,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const { benchDeployment, kubectlOk, quantile, recordSection } = await import(
+const { benchDeployment, benchProcess, inParallel, kubectlOk, quantile, recordSection } = await import(
   join(root, 'bench/support/benchmarks.mjs')
 );
+const { controllerProcess } = await import(join(root, 'bench/support/controller.mjs'));
 const args = process.argv.slice(2);
 const sizesArg = args.indexOf('--sizes');
 const sizes = (sizesArg >= 0 ? args[sizesArg + 1] : '1,100,1000,10000').split(',').map(Number);
@@ -28,6 +27,8 @@ const unannotatedPerAnnotated = ratioArg >= 0 ? Number(args[ratioArg + 1]) : 1;
 // heap to the cgroup's limit); unset, V8 grows the heap with the allocation rate.
 const heapArg = args.indexOf('--controller-heap-mib');
 const controllerHeapMiB = heapArg >= 0 ? Number(args[heapArg + 1]) : undefined;
+const profileArg = args.indexOf('--controller-cpu-prof');
+const controllerProfileDir = profileArg >= 0 ? args[profileArg + 1] : undefined;
 const write = !args.includes('--no-write');
 const log = (line) => process.stderr.write(`bench: ${line}\n`);
 
@@ -40,35 +41,11 @@ const { connectCluster, KubeClient, startInformer } = await import(
 const digest = (n) => `sha256:${n.toString(16).padStart(64, '0')}`;
 const ref = (n) => `registry.bench/team/app@${digest(n)}`;
 
-function rssKiB(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const field = (name) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { rss: field('VmRSS'), peak: field('VmHWM') };
-}
-
 /** The controller's default worker count: the peer keeps as many writes in flight. */
 const writesInFlight = 16;
 
 /** Requests in flight while creating Deployments: the apiserver's default max-requests-inflight is 400. */
 const createsInFlight = 32;
-
-async function inParallel(items, width, work) {
-  const todo = [...items];
-  const worker = async () => {
-    for (let item = todo.shift(); item !== undefined; item = todo.shift()) await work(item);
-  };
-  await Promise.all(Array.from({ length: width }, worker));
-}
-
-async function peerWrite(api, ns, names, image) {
-  await inParallel(names, writesInFlight, (name) =>
-    api.call(`/apis/apps/v1/namespaces/${ns}/deployments/${name}`, {
-      method: 'PATCH',
-      contentType: 'application/json-patch+json',
-      body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: image }],
-    }),
-  );
-}
 
 async function measure(cluster, api, size) {
   const ns = await cluster.createNamespace(`bench-${size}`);
@@ -148,29 +125,37 @@ async function measure(cluster, api, size) {
   );
   await informer.synced();
 
-  const spawnedAt = performance.now();
-  const controller = spawn(
-    process.execPath,
-    [
-      ...(controllerHeapMiB ? [`--max-old-space-size=${controllerHeapMiB}`] : []),
-      join(root, 'packages/kubectl-istream/bin/kubectl-istream'),
-      'controller',
-      '--namespace',
-      ns,
-      '--metrics-bind-address',
-      '0',
-      '--kubeconfig',
-      cluster.kubeconfig,
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let controllerLog = '';
-  controller.stderr.on('data', (d) => {
-    controllerLog += d;
-  });
+  const startController = () =>
+    controllerProcess(cluster, ns, {
+      nodeOptions: [
+        ...(controllerHeapMiB ? [`--max-old-space-size=${controllerHeapMiB}`] : []),
+        ...(controllerProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${controllerProfileDir}`] : []),
+      ],
+    });
+  const startPeer = () =>
+    benchProcess(
+      [
+        join(root, 'bench/trigger-latency/peer-process.mjs'),
+        JSON.stringify({
+          kubeconfig: cluster.kubeconfig,
+          namespace: ns,
+          stream: 'app',
+          tag: 'v',
+          deployments: annotated,
+          writesInFlight,
+        }),
+      ],
+      /^ready$/m,
+    );
   // This machine rolls some 50-200 Deployments a second: allow 100 ms each, and 2 minutes at least.
   const roundTimeoutMs = Math.max(120_000, size * 100);
-  const round = async (n) => {
+  // Each round starts on a settled cluster, as stream moves (minutes apart) do: the deployment
+  // controller's ReplicaSet churn and the controller's Events for the last round are over.
+  const settleMs = Math.max(1_000, size * 10);
+  let n = 1;
+  /** Moves the stream to its next item and resolves with each Deployment's time to show it. */
+  const round = async (writer) => {
+    n += 1;
     seen.clear();
     history = [item(n, 0), ...history].slice(0, 10);
     const done = new Promise((resolve) => {
@@ -179,14 +164,18 @@ async function measure(cluster, api, size) {
     waiting.t0 = performance.now();
     await writeStatus();
     const timeout = sleep(roundTimeoutMs).then(() => {
-      throw new Error(`round ${n}: ${seen.size}/${size} updated after ${roundTimeoutMs / 1000} s\n${controllerLog}`);
+      throw new Error(`round ${n}: ${seen.size}/${size} updated after ${roundTimeoutMs / 1000} s\n${writer.log()}`);
     });
     await Promise.race([done, timeout]);
     return [...seen.values()];
   };
+  const running = new Set();
   try {
     // The first item is applied as the controller starts (a resync, not a stream change): wait it
     // out, timing the start: from spawning the process to its first and its last write.
+    const spawnedAt = performance.now();
+    let controller = startController();
+    running.add(controller);
     let firstReconcileMs;
     const settled = new Promise((resolve) => {
       waiting = {
@@ -201,62 +190,65 @@ async function measure(cluster, api, size) {
     await Promise.race([
       settled,
       sleep(Math.max(300_000, size * 200)).then(() => {
-        throw new Error(`initial sync incomplete: ${seen.size}/${size}\n${controllerLog}`);
+        throw new Error(`initial sync incomplete: ${seen.size}/${size}\n${controller.log()}`);
       }),
     ]);
     const allReconciledMs = performance.now() - spawnedAt;
-    const rounds = size === 1 ? 30 : size <= 100 ? 10 : size <= 1000 ? 5 : 2;
+    await controller.ready;
+
+    // Controller and peer take turns, a block of rounds each, so slow spells of this shared machine
+    // fall on both; each stops before the other starts, so only one of them writes.
+    const blocks = size >= 10_000 ? 2 : 3;
+    const roundsPerBlock = size === 1 ? 20 : size <= 100 ? 10 : size <= 1000 ? 2 : 1;
     const samples = [];
-    for (let n = 2; n < 2 + rounds; n++) {
-      samples.push(...(await round(n)));
-      await sleep(200);
+    const peerSamples = [];
+    let peakMiB = 0;
+    let rssMiB = 0;
+    for (let block = 0; block < blocks; block++) {
+      if (block > 0) {
+        controller = startController();
+        running.add(controller);
+        await controller.ready;
+      }
+      for (let r = 0; r < roundsPerBlock; r++) {
+        samples.push(...(await round(controller)));
+        await sleep(settleMs);
+      }
+      const memory = controller.memoryMiB();
+      peakMiB = Math.max(peakMiB, memory.peak);
+      rssMiB = Math.max(rssMiB, memory.rss);
+      await controller.stop();
+      running.delete(controller);
+
+      const peer = startPeer();
+      running.add(peer);
+      await peer.ready;
+      for (let r = 0; r < roundsPerBlock; r++) {
+        peerSamples.push(...(await round(peer)));
+        await sleep(settleMs);
+      }
+      await peer.stop();
+      running.delete(peer);
     }
     samples.sort((a, b) => a - b);
-    const mem = rssKiB(controller.pid);
-    controller.kill('SIGTERM');
-    await new Promise((r) => controller.once('exit', r));
-
-    // The peer: the same template writes by a plain client in this process, with no trigger logic
-    // and no Events, from the same watch cache with as many requests in flight as the controller's
-    // workers. What the apiserver (and the deployment controller it wakes) allows at best.
-    const peerSamples = [];
-    for (let n = 2 + rounds; n < 2 + 2 * rounds; n++) {
-      seen.clear();
-      const image = ref(n);
-      const done = new Promise((resolve) => {
-        waiting = { image, t0: performance.now(), done: resolve };
-      });
-      await peerWrite(api, ns, annotated, image);
-      await Promise.race([
-        done,
-        sleep(roundTimeoutMs).then(() => {
-          throw new Error(`peer round ${n}: ${seen.size}/${size} updated after ${roundTimeoutMs / 1000} s`);
-        }),
-      ]);
-      peerSamples.push(...seen.values());
-      await sleep(200);
-    }
     peerSamples.sort((a, b) => a - b);
     return {
       size,
       unannotated: unannotated.length,
       firstReconcileMs,
       allReconciledMs,
-      rounds,
+      rounds: blocks * roundsPerBlock,
       samples: samples.length,
       p50: quantile(samples, 0.5),
       p99: quantile(samples, 0.99),
       max: samples.at(-1),
       peerP50: quantile(peerSamples, 0.5),
       peerP99: quantile(peerSamples, 0.99),
-      rssMiB: mem.rss / 1024,
-      peakMiB: mem.peak / 1024,
+      rssMiB,
+      peakMiB,
     };
   } finally {
-    if (controller.exitCode === null && controller.signalCode === null) {
-      controller.kill('SIGTERM');
-      await new Promise((r) => controller.once('exit', r));
-    }
+    await Promise.all([...running].map((p) => p.stop()));
     await informer.stop();
     await kubectlOk(cluster, ['delete', 'namespace', ns, '--wait=false']);
   }
