@@ -12,7 +12,7 @@ export { Manager, MetricsBindError } from './manager.js';
 export { EventTokenError } from '../events/token-source.js';
 export { IMPORT_REQUESTS_ANNOTATION } from '../events/import-requests.js';
 export type { Runnable, ManagerParts } from './manager.js';
-export { createLogger, logFormats } from './log.js';
+export { batchedLines, createLogger, logFormats } from './log.js';
 export type { Logger, LogFormat, LogFields } from './log.js';
 export { WorkQueue } from './workqueue.js';
 export { workloadKinds } from './workload-kinds.js';

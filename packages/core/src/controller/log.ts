@@ -44,3 +44,29 @@ export function createLogger(
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * Lines logged in one turn of the event loop, written together: a roll of 10,000 workloads logs
+ * 10,000 lines, and a write each is as many system calls and as many wake-ups of whatever reads
+ * the log (a container runtime's pipe), on the CPU the roll's writes need.
+ */
+export function batchedLines(write: (text: string) => void): { log(line: string): void; flush(): void } {
+  let pending: string[] = [];
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    write(text);
+  };
+  return {
+    log: (line) => {
+      pending.push(`${line}\n`);
+      if (scheduled) return;
+      scheduled = true;
+      setImmediate(flush);
+    },
+    flush,
+  };
+}

@@ -40,6 +40,12 @@ export class TriggerController implements Runnable {
   private readonly queue = new WorkQueue();
   /** When the stream change that queued a workload was observed, for the latency histogram. */
   private readonly queuedForStreamAt = new Map<string, number>();
+  /**
+   * The resourceVersion each workload write of ours stored, until the watch brings it back. That
+   * echo is the object this controller just computed, so reconciling it again would only repeat
+   * the plan: in a roll of 10,000 workloads, 10,000 reconciles that change nothing.
+   */
+  private readonly ownWrites = new Map<string, string | undefined>();
   private readonly deps: TriggerReconcilerDeps;
 
   constructor(private readonly options: TriggerControllerOptions) {
@@ -61,12 +67,17 @@ export class TriggerController implements Runnable {
         key,
         named.map((s) => streamKey(s.namespace, s.stream)),
       );
+      const ours = this.ownWrites.get(key);
+      this.ownWrites.delete(key);
+      if (ours !== undefined && ours === obj.metadata?.resourceVersion) return;
       // An annotation OpenShift would ignore names no stream, but its owner still hears why.
       if (annotated) this.queue.add(key);
     });
     caches.onWorkloadDelete((kind, obj) => {
       const { namespace, name } = objectKey(obj);
-      this.index.remove(workloadKey(kind.kind, namespace, name));
+      const key = workloadKey(kind.kind, namespace, name);
+      this.index.remove(key);
+      this.ownWrites.delete(key);
     });
     const watched = options.namespace;
     this.deps = {
@@ -80,7 +91,8 @@ export class TriggerController implements Runnable {
         ...(watched === undefined ? {} : { watches: (namespace: string) => namespace === watched }),
       },
       cached: (kind, namespace, name) => caches.workload(kind, namespace, name),
-      onWrite: (key: string) => {
+      onWrite: (key, _plan, written) => {
+        this.ownWrites.set(key, written.metadata?.resourceVersion);
         metrics.triggerUpdates.inc({ kind: key.split('/')[0] ?? '' });
         const seen = this.queuedForStreamAt.get(key);
         if (seen !== undefined) metrics.triggerLatency.observe((performance.now() - seen) / 1000);

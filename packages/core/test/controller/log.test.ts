@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLogger } from '../../src/controller/log.js';
+import { batchedLines, createLogger } from '../../src/controller/log.js';
 
 const at = new Date('2026-12-01T12:00:00.123Z');
 
@@ -39,4 +39,19 @@ test('json log lines are one object each with ts, level, msg and the fields', ()
     lease: 'ns/istream-controller',
     retry: 2,
   });
+});
+
+test('lines logged in one turn of the event loop are written together, in order; flush writes what waits at once', async () => {
+  const writes: string[] = [];
+  const lines = batchedLines((text) => writes.push(text));
+  lines.log('first');
+  lines.log('second');
+  assert.deepEqual(writes, [], 'nothing is written within the turn');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(writes, ['first\nsecond\n']);
+  lines.log('third');
+  lines.flush();
+  assert.deepEqual(writes, ['first\nsecond\n', 'third\n']);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(writes.length, 2, 'a flushed line is not written twice');
 });

@@ -131,3 +131,43 @@ test('a stream change reconciles exactly the workloads that follow it; a broken 
   scope.abort();
   await running;
 });
+
+test('the watch bringing back a write of its own reconciles nothing; a change by anyone else is reconciled', async () => {
+  const caches = new FakeCaches();
+  let version = 0;
+  const api = {
+    call: async (path: string, req: { method?: string }) => {
+      if (req.method !== 'PATCH') return undefined;
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      const stored = structuredClone(caches.workloads.get(name)!);
+      stored.metadata!.resourceVersion = String(++version);
+      return stored;
+    },
+  } as unknown as KubeClient;
+  const metrics = new ControllerMetrics();
+  const reconciles = () => metrics.reconciles.get({ queue: 'triggers', result: 'success' });
+  const controller = new TriggerController({
+    api,
+    caches,
+    metrics,
+    log: createLogger(() => undefined),
+    events: { record: () => undefined },
+    mayRead: async () => true,
+  });
+  caches.putStream(stream('ubi', [ref('a')]));
+  caches.putWorkload(workload('one', follows('ubi')));
+  const scope = new AbortController();
+  const running = controller.start(scope.signal);
+  await until('the first reconcile', () => reconciles() === 1 && version === 1);
+  const echo = structuredClone(caches.workloads.get('one')!);
+  echo.metadata!.resourceVersion = '1';
+  caches.putWorkload(echo);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(reconciles(), 1, 'the echo of its own write was not reconciled');
+  const someoneElses = structuredClone(echo);
+  someoneElses.metadata!.resourceVersion = '7';
+  caches.putWorkload(someoneElses);
+  await until('the change by someone else reconciled', () => reconciles() === 2);
+  scope.abort();
+  await running;
+});

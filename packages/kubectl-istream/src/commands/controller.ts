@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import {
+  batchedLines,
   EventTokenError,
   logFormats,
   MetricsBindError,
@@ -127,6 +128,7 @@ export async function runController(options: ControllerOptions, factory: Factory
   const admission = admissionSettings(options.admission ?? 'none', factory.env.POD_NAMESPACE ?? INSTALL_NAMESPACE);
   const events = eventsSettings(options, factory.env.POD_NAMESPACE ?? INSTALL_NAMESPACE);
   const { connection } = await factory.cluster();
+  const lines = batchedLines((text) => err.write(text));
   const running = await startController({
     connection,
     // -n narrows what is watched; without it the controller watches all namespaces.
@@ -138,10 +140,11 @@ export async function runController(options: ControllerOptions, factory: Factory
     leaderElection: options.leaderElect
       ? { namespace: options.leaderElectNamespace ?? factory.env.POD_NAMESPACE ?? 'istream-system' }
       : undefined,
-    log: (line) => err.write(`${line}\n`),
+    log: lines.log,
     ...admission,
     ...events,
   }).catch((e: unknown) => {
+    lines.flush();
     if (e instanceof MetricsBindError) throw new CliError(e.message);
     if (e instanceof EventTokenError) throw new CliError(`${e.message} (--events-token-file / --events-token-secret)`);
     throw e;
@@ -154,7 +157,7 @@ export async function runController(options: ControllerOptions, factory: Factory
     },
     { once: true },
   );
-  return running.done;
+  return running.done.finally(lines.flush);
 }
 
 /** Runs the controller until SIGTERM or SIGINT; losing the leader lease is a failure (exit 1). */
