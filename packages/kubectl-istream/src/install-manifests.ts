@@ -276,6 +276,16 @@ export const METRICS_PORT = 8080;
 /** The image's user (ship/image.mjs): distroless's "nonroot". */
 const NONROOT = 65532;
 
+/** The controller container's memory limit. */
+const CONTROLLER_MEMORY_LIMIT_MIB = 256;
+/**
+ * V8's old-space cap in that container. Node sizes its heap to the cgroup's limit (a 259 MiB heap
+ * in a 256 MiB cgroup, measured), leaving no room for code, buffers and native memory, so a roll
+ * of 10,000 workloads could be OOM-killed before V8 collects. Half the limit keeps the controller's
+ * peak at 228 MiB with 10,000 + 10,000 Deployments (BENCHMARKS.md, "Trigger latency").
+ */
+export const CONTROLLER_HEAP_MIB = CONTROLLER_MEMORY_LIMIT_MIB / 2;
+
 /** A pod toleration, as `install --toleration` writes it. */
 export interface Toleration {
   key: string;
@@ -507,8 +517,11 @@ function controllerDeployment(options: InstallOptions & { image: string }, ns: s
                 ...(watchNamespace === undefined ? [] : [`--namespace=${watchNamespace}`]),
                 ...eventsPart.args,
               ],
-              // The Lease's namespace (the controller's default for --leader-elect-namespace).
-              env: [{ name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } }],
+              // POD_NAMESPACE: the Lease's namespace (the default of --leader-elect-namespace).
+              env: [
+                { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                { name: 'NODE_OPTIONS', value: `--max-old-space-size=${CONTROLLER_HEAP_MIB}` },
+              ],
               ports: [{ name: 'metrics', containerPort: METRICS_PORT, protocol: 'TCP' }, ...(eventsPart.ports ?? [])],
               ...(eventsPart.volumeMounts ? { volumeMounts: eventsPart.volumeMounts } : {}),
               readinessProbe: probe('/readyz'),
@@ -519,7 +532,10 @@ function controllerDeployment(options: InstallOptions & { image: string }, ns: s
                 runAsNonRoot: true,
                 capabilities: { drop: ['ALL'] },
               },
-              resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { cpu: '1', memory: '256Mi' } },
+              resources: {
+                requests: { cpu: '20m', memory: '64Mi' },
+                limits: { cpu: '1', memory: `${CONTROLLER_MEMORY_LIMIT_MIB}Mi` },
+              },
             },
           ],
           ...(eventsPart.volumes ? { volumes: eventsPart.volumes } : {}),

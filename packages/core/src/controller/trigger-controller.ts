@@ -28,6 +28,9 @@ export interface TriggerControllerOptions {
   resyncIntervalMs?: number;
 }
 
+/** How long the controller counts as busy after its queue empties. */
+const busyAfterIdleMs = 1_000;
+
 /**
  * The image-change trigger controller: an index from stream to the workloads whose triggers name
  * it, and a work queue that reconciles one workload at a time. A stream change wakes exactly its
@@ -47,6 +50,7 @@ export class TriggerController implements Runnable {
    */
   private readonly ownWrites = new Map<string, string | undefined>();
   private readonly deps: TriggerReconcilerDeps;
+  private lastBusyAt = -Infinity;
 
   constructor(private readonly options: TriggerControllerOptions) {
     const { caches, metrics } = options;
@@ -100,9 +104,15 @@ export class TriggerController implements Runnable {
     };
   }
 
-  /** Workloads are queued or being reconciled. */
+  /**
+   * Workloads are queued or being reconciled, or were less than a second ago: every template
+   * write sets the deployment controller creating a ReplicaSet, so a roll's last writes are still
+   * being acted on when the queue empties. What waits for this (the roll's Events) comes after.
+   */
   get busy(): boolean {
-    return !this.queue.idle;
+    const now = performance.now();
+    if (!this.queue.idle) this.lastBusyAt = now;
+    return now - this.lastBusyAt < busyAfterIdleMs;
   }
 
   async start(signal: AbortSignal): Promise<void> {

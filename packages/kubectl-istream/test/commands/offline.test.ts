@@ -165,6 +165,10 @@ test('install runs 2 replicas with Lease election, probes, a metrics Service, a 
   assert.ok(
     container.resources.requests.cpu && container.resources.requests.memory && container.resources.limits.memory,
   );
+  // Node would size its heap to the whole memory limit; V8 is held to half of it.
+  const env = Object.fromEntries(container.env.map((e: { name: string; value?: string }) => [e.name, e.value]));
+  assert.equal(container.resources.limits.memory, '256Mi');
+  assert.equal(env.NODE_OPTIONS, '--max-old-space-size=128');
   assert.deepEqual(pod.securityContext.seccompProfile, { type: 'RuntimeDefault' });
   assert.equal(pod.securityContext.runAsNonRoot, true);
   assert.deepEqual(container.securityContext, {
