@@ -154,7 +154,7 @@ async function measure(cluster, api, size) {
   const roundTimeoutMs = Math.max(120_000, size * 100);
   // Each round starts on a settled cluster, as stream moves (minutes apart) do: the deployment
   // controller's ReplicaSet churn and the controller's Events for the last round are over.
-  const settleMs = Math.max(1_000, size * 10);
+  const settleMs = Math.max(2_000, size * 10);
   let n = 1;
   /** Moves the stream to its next item and resolves with each Deployment's time to show it. */
   const round = async (writer) => {
@@ -317,7 +317,7 @@ cache, no Events, no logs. Kubernetes has no batch write, so rolling N Deploymen
 blocks of rounds (3 blocks each, 2 at 10,000; only one of them runs at a time), so slow
 spells of this shared machine fall on both; up to 1,000 Deployments each block starts with one
 round that is not counted (a fresh process's first change runs code V8 has not compiled yet),
-for both alike; each round starts after a settle time (1 s, or 10 ms
+for both alike; each round starts after a settle time (2 s, or 10 ms
 per Deployment), as stream moves minutes apart do, so the ReplicaSet churn and Events of the last
 round are over.
 The controller runs ${controllerHeapMiB ? `with the V8 heap cap \`install\` gives it (\`--max-old-space-size=${controllerHeapMiB}\`, beside its memory limit)` : "with Node's default heap (sized to the machine's memory)"}.
