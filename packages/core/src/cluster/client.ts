@@ -3,11 +3,9 @@
 // would drop them); credentials come from the kubeconfig per call; connections are kept alive.
 import { Buffer } from 'node:buffer';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { readFileSync } from 'node:fs';
 import { Agent, request, type RequestOptions } from 'node:https';
-import { KubeConfig } from '@kubernetes/client-node';
 import { apiError, KubeUnreachableError } from './errors.js';
-import type { ClusterConnection } from './kubeconfig.js';
+import { withFilesRead, type ClusterConnection, type KubeConfig } from './kubeconfig.js';
 import type { KubeObject } from './object.js';
 import type { KubeRequestEvent } from './request-event.js';
 
@@ -48,31 +46,6 @@ function retryAfterSeconds(res: IncomingMessage, method: string): number | undef
   if (status !== 429 && !(status >= 500 && method === 'GET')) return undefined;
   const seconds = Number(header(res, 'retry-after'));
   return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, maxRetryAfterSeconds) : undefined;
-}
-
-/**
- * The kubeconfig with its certificate and key files read once: client-node's applyToHTTPSOptions
- * reads every file it names on each call, which at thousands of writes a second was a tenth of the
- * controller's CPU. The connection pool holds the TLS material of its first call anyway; tokens,
- * token files and exec plugins are still asked per call (client-node caches those by their expiry).
- */
-function withFilesRead(kc: KubeConfig): KubeConfig {
-  const read = (file: string | undefined, data: string | undefined): string | undefined =>
-    file ? readFileSync(file).toString('base64') : data;
-  const copy = new KubeConfig();
-  copy.loadFromOptions({
-    clusters: kc.clusters.map((c) => ({ ...c, caFile: undefined, caData: read(c.caFile, c.caData) })),
-    users: kc.users.map((u) => ({
-      ...u,
-      certFile: undefined,
-      certData: read(u.certFile, u.certData),
-      keyFile: undefined,
-      keyData: read(u.keyFile, u.keyData),
-    })),
-    contexts: kc.contexts,
-    currentContext: kc.currentContext,
-  });
-  return copy;
 }
 
 export class KubeClient {

@@ -106,8 +106,9 @@ export class TriggerController implements Runnable {
 
   /**
    * Workloads are queued or being reconciled, or were less than a second ago: every template
-   * write sets the deployment controller creating a ReplicaSet, so a roll's last writes are still
-   * being acted on when the queue empties. What waits for this (the roll's Events) comes after.
+   * write starts a rollout that the cluster's own controllers carry out, so a roll's last writes
+   * are still being acted on when the queue empties. What waits for this (the roll's Events)
+   * comes after.
    */
   get busy(): boolean {
     const now = performance.now();
