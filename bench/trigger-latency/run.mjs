@@ -210,6 +210,14 @@ async function measure(cluster, api, size) {
       await sleep(settleMs);
     };
     const roundsPerBlock = size === 1 ? 20 : size <= 100 ? 10 : size <= 1000 ? 2 : 1;
+    /** One writer's block: its warm-up, then its counted rounds into `into`. */
+    const measureBlock = async (writer, into) => {
+      await warmUp(writer);
+      for (let r = 0; r < roundsPerBlock; r++) {
+        into.push(...(await round(writer)));
+        await sleep(settleMs);
+      }
+    };
     const samples = [];
     const peerSamples = [];
     let peakMiB = 0;
@@ -220,11 +228,7 @@ async function measure(cluster, api, size) {
         running.add(controller);
         await controller.ready;
       }
-      await warmUp(controller);
-      for (let r = 0; r < roundsPerBlock; r++) {
-        samples.push(...(await round(controller)));
-        await sleep(settleMs);
-      }
+      await measureBlock(controller, samples);
       const memory = controller.memoryMiB();
       peakMiB = Math.max(peakMiB, memory.peak);
       rssMiB = Math.max(rssMiB, memory.rss);
@@ -234,11 +238,7 @@ async function measure(cluster, api, size) {
       const peer = startPeer();
       running.add(peer);
       await peer.ready;
-      await warmUp(peer);
-      for (let r = 0; r < roundsPerBlock; r++) {
-        peerSamples.push(...(await round(peer)));
-        await sleep(settleMs);
-      }
+      await measureBlock(peer, peerSamples);
       await peer.stop();
       running.delete(peer);
     }
