@@ -50,7 +50,6 @@ export class TriggerController implements Runnable {
    */
   private readonly ownWrites = new Map<string, string | undefined>();
   private readonly deps: TriggerReconcilerDeps;
-  private lastBusyAt = -Infinity;
 
   constructor(private readonly options: TriggerControllerOptions) {
     const { caches, metrics } = options;
@@ -111,9 +110,7 @@ export class TriggerController implements Runnable {
    * comes after.
    */
   get busy(): boolean {
-    const now = performance.now();
-    if (!this.queue.idle) this.lastBusyAt = now;
-    return now - this.lastBusyAt < busyAfterIdleMs;
+    return this.queue.idleForMs() < busyAfterIdleMs;
   }
 
   async start(signal: AbortSignal): Promise<void> {

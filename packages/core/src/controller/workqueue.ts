@@ -21,6 +21,8 @@ export class WorkQueue {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly wakers: Array<() => void> = [];
   private shuttingDown = false;
+  /** When the last handled key left the queue empty (performance.now()). */
+  private idleSince = -Infinity;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
 
@@ -36,6 +38,11 @@ export class WorkQueue {
   /** Nothing queued and nothing being handled. */
   get idle(): boolean {
     return this.queue.length === 0 && this.processing.size === 0;
+  }
+
+  /** How long (ms) the queue has been idle; 0 while it holds work, Infinity if it never did. */
+  idleForMs(now = performance.now()): number {
+    return this.idle ? now - this.idleSince : 0;
   }
 
   add(key: string): void {
@@ -124,5 +131,6 @@ export class WorkQueue {
   private done(key: string): void {
     this.processing.delete(key);
     if (this.dirtyWhileProcessing.delete(key)) this.add(key);
+    if (this.idle) this.idleSince = performance.now();
   }
 }

@@ -75,3 +75,28 @@ test('a failing key is retried with growing delays until it succeeds', async () 
   assert.ok(c - b >= 19, `second retry after ${c - b} ms, before its doubled 20 ms backoff`);
   assert.equal(q.retries('x'), 0, 'success forgets the failures');
 });
+
+test('idleForMs is 0 while a key waits or is handled, and counts from when the last one was done', async () => {
+  const q = new WorkQueue();
+  assert.equal(q.idleForMs(), Infinity, 'a queue that never held work');
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  q.add('a');
+  assert.equal(q.idleForMs(), 0, 'waiting');
+  const run = q.run(
+    1,
+    () => held,
+    () => undefined,
+  );
+  await tick();
+  assert.equal(q.idleForMs(), 0, 'being handled');
+  const releasedAt = performance.now();
+  release();
+  await tick();
+  const doneAt = performance.now();
+  // It went idle between the release and now.
+  const idle = q.idleForMs(doneAt + 1000);
+  assert.ok(idle >= 1000 && idle <= doneAt + 1000 - releasedAt, `idle for ${idle} ms`);
+  q.shutDown();
+  await run;
+});
