@@ -23,6 +23,8 @@ interface QueuedEvent {
   message: string;
   /** How often it was recorded while it waited. */
   occurrences: number;
+  /** When it was first recorded (performance.now()). */
+  queuedAt: number;
 }
 
 /**
@@ -44,6 +46,12 @@ function involvedObject(obj: KubeObject): KubeObject {
 /** How often a writer held back by `yieldTo` looks again. */
 const yieldPollMs = 100;
 
+/**
+ * The longest an Event yields to a busy controller. A cluster whose workloads change more often
+ * than once a second keeps the controller busy for good; its Events must still be written.
+ */
+const defaultMaxYieldMs = 5_000;
+
 /** How long a repeat bumps the count of the Event already written instead of adding another. */
 const aggregationWindowMs = 10 * 60_000;
 
@@ -61,6 +69,7 @@ export class KubeEventRecorder implements EventRecorder {
   private readonly writing = new Set<string>();
   private readonly writers = new Set<Promise<void>>();
   private busy: () => boolean = () => false;
+  private maxYieldMs = defaultMaxYieldMs;
   private flushing = false;
 
   constructor(
@@ -76,7 +85,15 @@ export class KubeEventRecorder implements EventRecorder {
       waiting.occurrences += 1;
       return;
     }
-    this.queued.set(key, { key, obj: involvedObject(obj), type, reason, message, occurrences: 1 });
+    this.queued.set(key, {
+      key,
+      obj: involvedObject(obj),
+      type,
+      reason,
+      message,
+      occurrences: 1,
+      queuedAt: performance.now(),
+    });
     if (this.writers.size >= eventWriters) return;
     const writer = this.drain();
     this.writers.add(writer);
@@ -86,16 +103,24 @@ export class KubeEventRecorder implements EventRecorder {
   /**
    * Events wait while `busy` says the writes they report are still going on: a roll of 10,000
    * workloads then reaches the API server alone, and its Events follow it (on shutdown they are
-   * written at once).
+   * written at once). An Event waits at most `maxYieldMs`, so a controller that never stops being
+   * busy still reports what it did.
    */
-  yieldTo(busy: () => boolean): void {
+  yieldTo(busy: () => boolean, maxYieldMs = defaultMaxYieldMs): void {
     this.busy = busy;
+    this.maxYieldMs = maxYieldMs;
   }
 
   /** Waits for the Events still queued or being written (on shutdown). */
   async flush(): Promise<void> {
     this.flushing = true;
     while (this.writers.size > 0) await Promise.all([...this.writers]);
+  }
+
+  /** The oldest queued Event has yielded as long as it may. */
+  private oldestOverdue(): boolean {
+    const oldest = this.queued.values().next().value;
+    return oldest !== undefined && performance.now() - oldest.queuedAt >= this.maxYieldMs;
   }
 
   /** The oldest queued Event whose key is not being written; a writer that finds none stops. */
@@ -110,7 +135,9 @@ export class KubeEventRecorder implements EventRecorder {
 
   private async drain(): Promise<void> {
     for (;;) {
-      while (!this.flushing && this.busy()) await new Promise((resolve) => setTimeout(resolve, yieldPollMs));
+      while (!this.flushing && this.busy() && !this.oldestOverdue()) {
+        await new Promise((resolve) => setTimeout(resolve, yieldPollMs));
+      }
       const event = this.next();
       if (!event) return;
       this.writing.add(event.key);

@@ -23,7 +23,12 @@ async function eventTarget(t: TestContext, prefix: string) {
     method: 'POST',
     body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'target' } },
   });
-  return { ns, api, target };
+  /** How many Events name the ConfigMap so far. */
+  const written = async (): Promise<number> =>
+    (await api.call<EventList>(`/api/v1/namespaces/${ns}/events`)).items.filter(
+      (e) => e.involvedObject.uid === target.metadata?.uid,
+    ).length;
+  return { ns, api, target, written };
 }
 
 test('a burst of Events all land, and repeats fold into one Event with their count', async (t) => {
@@ -50,21 +55,33 @@ test('a burst of Events all land, and repeats fold into one Event with their cou
 });
 
 test('Events wait while the writes they report are still going on, then land', async (t) => {
-  const { ns, api, target } = await eventTarget(t, 'events-yield');
+  const { api, target, written } = await eventTarget(t, 'events-yield');
   const errors: unknown[] = [];
   const recorder = new KubeEventRecorder(api, 'test-host', (e) => errors.push(e));
   let rolling = true;
   recorder.yieldTo(() => rolling);
   for (let i = 0; i < 3; i++) recorder.record(target, 'Normal', 'ImageTriggered', `change ${i}`);
-  const written = async () =>
-    (await api.call<EventList>(`/api/v1/namespaces/${ns}/events`)).items.filter(
-      (e) => e.involvedObject.uid === target.metadata?.uid,
-    ).length;
   await new Promise((resolve) => setTimeout(resolve, 1000));
   assert.equal(await written(), 0, 'nothing written while the roll goes on');
   rolling = false;
   for (const deadline = Date.now() + 10_000; (await written()) < 3; ) {
     assert.ok(Date.now() < deadline, 'the Events land once the roll is done');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await recorder.flush();
+  assert.deepEqual(errors, []);
+});
+
+test('Events yield to a controller that never stops being busy only so long, then land', async (t) => {
+  const { api, target, written } = await eventTarget(t, 'events-busy');
+  const errors: unknown[] = [];
+  const recorder = new KubeEventRecorder(api, 'test-host', (e) => errors.push(e));
+  recorder.yieldTo(() => true, 1500);
+  for (let i = 0; i < 3; i++) recorder.record(target, 'Normal', 'ImageTriggered', `change ${i}`);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  assert.equal(await written(), 0, 'they yield first');
+  for (const deadline = Date.now() + 10_000; (await written()) < 3; ) {
+    assert.ok(Date.now() < deadline, 'the Events land although the controller stays busy');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await recorder.flush();
