@@ -1,7 +1,7 @@
 // The sandbox: one real registry per auth mode with the fixtures pushed, and one real control
 // plane. The test runner starts it once per run (tests attach through ISTREAM_SANDBOX_STATE), and
 // `npm run sandbox -- up` keeps one running for a person.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   clusterState,
@@ -150,7 +150,9 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
     const stateFile = join(options.dir, 'state.json');
     // Manifest bytes stay in this process: readers of the file need names and digests only.
     const json = JSON.stringify(state, (key, value: unknown) => (key === 'bytes' ? undefined : value), 2);
-    await writeFile(stateFile, json, { mode: 0o600 });
+    // Renamed in whole: `sandbox up` polls this file while the daemon writes it.
+    await writeFile(`${stateFile}.tmp`, json, { mode: 0o600 });
+    await rename(`${stateFile}.tmp`, stateFile);
     return { state, stateFile, registries, cluster, node, env: { [sandboxStateEnv]: stateFile }, stop };
   } catch (e) {
     await stop();

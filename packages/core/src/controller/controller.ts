@@ -179,7 +179,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
   });
   manager.add(triggers);
   // Workload writes first: a roll's Events are written once the roll is done.
-  recorder.yieldTo(() => triggers.busy);
+  recorder.yieldTo((waitedMs) => triggers.holdsEventsBack(waitedMs));
   let events: EventReceiver | undefined;
   if (options.imports) {
     const serviceRanges = await listServiceCidrs(api, log);

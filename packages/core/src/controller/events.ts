@@ -46,12 +46,6 @@ function involvedObject(obj: KubeObject): KubeObject {
 /** How often a writer held back by `yieldTo` looks again. */
 const yieldPollMs = 100;
 
-/**
- * The longest an Event yields to a busy controller. A cluster whose workloads change more often
- * than once a second keeps the controller busy for good; its Events must still be written.
- */
-const defaultMaxYieldMs = 5_000;
-
 /** How long a repeat bumps the count of the Event already written instead of adding another. */
 const aggregationWindowMs = 10 * 60_000;
 
@@ -68,8 +62,7 @@ export class KubeEventRecorder implements EventRecorder {
   /** Keys being written now: their repeats wait, so they bump this Event rather than race it. */
   private readonly writing = new Set<string>();
   private readonly writers = new Set<Promise<void>>();
-  private busy: () => boolean = () => false;
-  private maxYieldMs = defaultMaxYieldMs;
+  private holdsBack: (waitedMs: number) => boolean = () => false;
   private flushing = false;
 
   constructor(
@@ -101,14 +94,13 @@ export class KubeEventRecorder implements EventRecorder {
   }
 
   /**
-   * Events wait while `busy` says the writes they report are still going on: a roll of 10,000
-   * workloads then reaches the API server alone, and its Events follow it (on shutdown they are
-   * written at once). An Event waits at most `maxYieldMs`, so a controller that never stops being
-   * busy still reports what it did.
+   * Events wait while `holdsBack` says so, given how long the oldest queued one has waited: a roll
+   * of 10,000 workloads then reaches the API server alone and its Events follow it (on shutdown
+   * they are written at once). The caller bounds the wait; a writer that never stops being busy
+   * must still report what it did.
    */
-  yieldTo(busy: () => boolean, maxYieldMs = defaultMaxYieldMs): void {
-    this.busy = busy;
-    this.maxYieldMs = maxYieldMs;
+  yieldTo(holdsBack: (waitedMs: number) => boolean): void {
+    this.holdsBack = holdsBack;
   }
 
   /** Waits for the Events still queued or being written (on shutdown). */
@@ -117,10 +109,10 @@ export class KubeEventRecorder implements EventRecorder {
     while (this.writers.size > 0) await Promise.all([...this.writers]);
   }
 
-  /** The oldest queued Event has yielded as long as it may. */
-  private oldestOverdue(): boolean {
+  /** How long the oldest queued Event has waited (0 if none waits). */
+  private oldestWaitedMs(): number {
     const oldest = this.queued.values().next().value;
-    return oldest !== undefined && performance.now() - oldest.queuedAt >= this.maxYieldMs;
+    return oldest === undefined ? 0 : performance.now() - oldest.queuedAt;
   }
 
   /** The oldest queued Event whose key is not being written; a writer that finds none stops. */
@@ -135,7 +127,7 @@ export class KubeEventRecorder implements EventRecorder {
 
   private async drain(): Promise<void> {
     for (;;) {
-      while (!this.flushing && this.busy() && !this.oldestOverdue()) {
+      while (!this.flushing && this.holdsBack(this.oldestWaitedMs())) {
         await new Promise((resolve) => setTimeout(resolve, yieldPollMs));
       }
       const event = this.next();

@@ -32,6 +32,26 @@ export interface TriggerControllerOptions {
 const busyAfterIdleMs = 1_000;
 
 /**
+ * The longest an Event waits for a queue that keeps emptying and filling again: a cluster whose
+ * workloads change more often than once a second is never a second idle.
+ */
+const eventWaitWhileSettlingMs = 5_000;
+
+/** The longest an Event waits for a backlog of queued workloads (a roll of thousands takes seconds). */
+const eventWaitBehindBacklogMs = 60_000;
+
+/**
+ * Whether an Event that has waited `waitedMs` should wait longer, given the trigger queue. Every
+ * template write starts a rollout that the cluster's own controllers carry out, so Events wait
+ * while workloads are queued (a roll under way, up to a minute) and for a second after the queue
+ * empties (the roll's last writes are still being acted on, up to five seconds), then go.
+ */
+export function eventsWait(queue: { queued: number; idleForMs: number }, waitedMs: number): boolean {
+  if (queue.queued > 0) return waitedMs < eventWaitBehindBacklogMs;
+  return queue.idleForMs < busyAfterIdleMs && waitedMs < eventWaitWhileSettlingMs;
+}
+
+/**
  * The image-change trigger controller: an index from stream to the workloads whose triggers name
  * it, and a work queue that reconciles one workload at a time. A stream change wakes exactly its
  * workloads; a workload change (or a resync) wakes itself. Leader only: it writes workloads.
@@ -103,14 +123,9 @@ export class TriggerController implements Runnable {
     };
   }
 
-  /**
-   * Workloads are queued or being reconciled, or were less than a second ago: every template
-   * write starts a rollout that the cluster's own controllers carry out, so a roll's last writes
-   * are still being acted on when the queue empties. What waits for this (the roll's Events)
-   * comes after.
-   */
-  get busy(): boolean {
-    return this.queue.idleForMs() < busyAfterIdleMs;
+  /** Whether an Event that has waited `waitedMs` should wait longer (see `eventsWait`). */
+  holdsEventsBack(waitedMs: number): boolean {
+    return eventsWait({ queued: this.queue.length, idleForMs: this.queue.idleForMs() }, waitedMs);
   }
 
   async start(signal: AbortSignal): Promise<void> {

@@ -8,7 +8,7 @@ import type { ImageStream } from '../../src/imagestream/index.js';
 import { createLogger } from '../../src/controller/log.js';
 import { ControllerMetrics } from '../../src/controller/metrics.js';
 import type { StreamObject } from '../../src/controller/shared-informers.js';
-import { TriggerController } from '../../src/controller/trigger-controller.js';
+import { eventsWait, TriggerController } from '../../src/controller/trigger-controller.js';
 import { FakeCaches, until } from './fake-caches.js';
 const ref = (digest: string) => `reg.test/ubi@sha256:${digest.repeat(64)}`;
 
@@ -170,4 +170,14 @@ test('the watch bringing back a write of its own reconciles nothing; a change by
   await until('the change by someone else reconciled', () => reconciles() === 2);
   scope.abort();
   await running;
+});
+
+test('Events wait behind a backlog up to a minute, for a settling queue up to five seconds, not for an idle one', () => {
+  assert.equal(eventsWait({ queued: 500, idleForMs: 0 }, 30_000), true, 'a roll under way');
+  assert.equal(eventsWait({ queued: 500, idleForMs: 0 }, 60_000), false, 'a backlog that never clears');
+  assert.equal(eventsWait({ queued: 0, idleForMs: 0 }, 1_000), true, 'the last reconciles run');
+  assert.equal(eventsWait({ queued: 0, idleForMs: 400 }, 4_000), true, 'the roll settles');
+  assert.equal(eventsWait({ queued: 0, idleForMs: 400 }, 5_000), false, 'workloads that change every second');
+  assert.equal(eventsWait({ queued: 0, idleForMs: 1_000 }, 10), false, 'idle');
+  assert.equal(eventsWait({ queued: 0, idleForMs: Infinity }, 0), false, 'never busy');
 });
