@@ -67,7 +67,10 @@ export interface EventReceiverOptions {
    * Rejects when that cannot be written; the sender is then told to retry.
    */
   recordForLeader(tags: readonly FollowedTag[]): Promise<void>;
-  /** Events naming the same tag and digest within this window are one event (default 10 s). */
+  /**
+   * An event claiming the digest that the last acted-on event for its tag claimed, within this
+   * window, is that event again (default 10 s).
+   */
   duplicateWindowMs?: number;
   /**
    * How long the receiver keeps answering once stop is asked (default 0). In a pod, kube-proxy
@@ -83,7 +86,7 @@ export interface EventReceiverOptions {
 export interface ReceiptSummary {
   /** Tag pushes the request named. */
   events: number;
-  /** Of those, seen within the duplicate window: no import asked. */
+  /** Of those, repeats of an event already acted on (same tag, same claimed digest, within the window): no import asked. */
   duplicates: number;
   /** Stream tags asked to re-import. */
   imports: number;
@@ -97,13 +100,15 @@ function reply(res: ServerResponse, status: number, body: object): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(`${JSON.stringify(body)}\n`);
 }
 
+const tagKeyOf = (hint: RegistryHint): string => `${hint.registry}/${hint.repository}:${hint.tag ?? ''}`;
+
 /** The manager Runnable serving registry events on every replica. */
 export class EventReceiver {
   readonly name = 'registry-events';
   readonly needsLeaderElection = false;
   private readonly index = new RepositoryIndex();
-  /** Duplicate key -> when it was last handed on. */
-  private readonly recent = new Map<string, number>();
+  /** `registry/repository:tag` -> the digest its last acted-on event claimed, and when. */
+  private readonly lastClaims = new Map<string, { digest: string; at: number }>();
   private resolveListening!: (address: string) => void;
   /** Resolves with `host:port` once the server accepts events. */
   readonly listening = new Promise<string>((resolve) => {
@@ -206,23 +211,35 @@ export class EventReceiver {
   private async accept(hints: readonly RegistryHint[]): Promise<ReceiptSummary> {
     const now = (this.options.now ?? Date.now)();
     const window = this.options.duplicateWindowMs ?? 10_000;
-    for (const [key, at] of this.recent) if (now - at >= window) this.recent.delete(key);
+    for (const [key, claim] of this.lastClaims) if (now - claim.at >= window) this.lastClaims.delete(key);
+    // A repeat is only recognised by its claimed digest: an event without one cannot be told from
+    // the next push of the same tag, so it always asks (the import queue folds a burst into one
+    // HEAD). A tag moved away and back within the window claims a digest other than the last one.
     const fresh = new Map<string, RegistryHint>();
     let duplicates = 0;
     for (const hint of hints) {
-      const key = `${hint.registry}/${hint.repository}:${hint.tag ?? ''}@${hint.claimedDigest ?? ''}`;
-      if (this.recent.has(key) || fresh.has(key)) duplicates++;
-      else fresh.set(key, hint);
+      const claimKey = `${tagKeyOf(hint)}@${hint.claimedDigest ?? ''}`;
+      const repeat =
+        hint.claimedDigest !== undefined && this.lastClaims.get(tagKeyOf(hint))?.digest === hint.claimedDigest;
+      if (repeat || fresh.has(claimKey)) duplicates++;
+      else fresh.set(claimKey, hint);
     }
     const tags = new Map<string, FollowedTag>();
+    const actedOn: RegistryHint[] = [];
     for (const hint of fresh.values()) {
-      for (const t of this.index.tagsFollowing(hint.registry, hint.repository, hint.tag))
-        tags.set(`${t.namespace}/${t.stream}:${t.tag}`, t);
+      const following = this.index.tagsFollowing(hint.registry, hint.repository, hint.tag);
+      // An event nothing followed is not remembered: its repeat may come after a stream follows the tag.
+      if (following.length > 0) actedOn.push(hint);
+      for (const t of following) tags.set(`${t.namespace}/${t.stream}:${t.tag}`, t);
     }
     const followed = [...tags.values()];
     const recorded = followed.length > 0 && !this.options.importNow(followed);
     if (recorded) await this.options.recordForLeader(followed);
-    for (const key of fresh.keys()) this.recent.set(key, now);
+    for (const hint of actedOn) {
+      if (hint.claimedDigest === undefined) this.lastClaims.delete(tagKeyOf(hint));
+      else this.lastClaims.set(tagKeyOf(hint), { digest: hint.claimedDigest, at: now });
+    }
+    if (duplicates > 0) this.options.log.info('registry event: repeats of events already acted on', { duplicates });
     for (const t of followed)
       this.options.log.info(recorded ? 'registry event: recorded for the leader' : 'registry event: importing', {
         stream: `${t.namespace}/${t.stream}`,

@@ -179,7 +179,7 @@ test('malformed bodies: 400 naming what is wrong, and nothing asked', async (t) 
   assert.deepEqual(r.asked, [], 'a batch with one bad event is refused whole');
 });
 
-test('duplicates within the window ask once; after it, or for another digest, again', async (t) => {
+test('duplicates within the window ask once; after it, for another digest, or for the tag moved back, again', async (t) => {
   let now = 1_000_000;
   const r = await startReceiver(t, token, { duplicateWindowMs: 10_000, now: () => now });
   r.putStream(stream('app', [{ name: 'prod', from: 'registry.example.com:5000/team/app:1' }], optIn));
@@ -199,6 +199,13 @@ test('duplicates within the window ask once; after it, or for another digest, ag
     imports: 1,
     recorded: 0,
   });
+  // The tag moved back within the first event's window: not a repeat of it.
+  assert.deepEqual((await post(r.url, { events: [pushEvent('team/app', '1')] })).body, {
+    events: 1,
+    duplicates: 0,
+    imports: 1,
+    recorded: 0,
+  });
   now += 10_000;
   assert.deepEqual((await post(r.url, { events: [pushEvent('team/app', '1')] })).body, {
     events: 1,
@@ -206,7 +213,24 @@ test('duplicates within the window ask once; after it, or for another digest, ag
     imports: 1,
     recorded: 0,
   });
-  assert.equal(r.asked.length, 3);
+  assert.equal(r.asked.length, 4);
+});
+
+test('a push nothing followed is not remembered: the same push again once a stream follows the tag asks an import', async (t) => {
+  const r = await startReceiver(t, token, { duplicateWindowMs: 10_000 });
+  assert.deepEqual((await post(r.url, { events: [pushEvent('team/app', '1')] })).body, {
+    events: 1,
+    duplicates: 0,
+    imports: 0,
+    recorded: 0,
+  });
+  r.putStream(stream('app', [{ name: 'prod', from: 'registry.example.com:5000/team/app:1' }], optIn));
+  assert.deepEqual((await post(r.url, { events: [pushEvent('team/app', '1')] })).body, {
+    events: 1,
+    duplicates: 0,
+    imports: 1,
+    recorded: 0,
+  });
 });
 
 test('a replica that does not import records the event for the leader and answers 202; when it cannot record, 503 so the sender retries, and the event is not counted as seen', async (t) => {

@@ -144,11 +144,13 @@ test('Quay Repository Push: the token in the URL, each of updated_tags at docker
     ...push,
     updated_tags: { latest: 'b750fe79269d2ec9a3c593ef05b4332b1d1a02a62b4accb2c21d589ff2f5f2dc' },
   };
-  assert.deepEqual(
-    (await post(r, `/quay?token=${token}`, older)).body,
-    { events: 1, duplicates: 1, imports: 0, recorded: 0 },
-    'the same tag again within the window',
-  );
+  // Quay claims no digest: the same tag again may be the next push, so it asks again.
+  assert.deepEqual((await post(r, `/quay?token=${token}`, older)).body, {
+    events: 1,
+    duplicates: 0,
+    imports: 1,
+    recorded: 0,
+  });
   const broken = await post(r, `/quay?token=${token}`, { ...push, updated_tags: 'latest' });
   assert.equal(broken.status, 400);
   assert.match(String(broken.body.error), /updated_tags is neither a list nor an object/);

@@ -122,8 +122,10 @@ test('install --events: registry notifications reach the controller through the 
 
   // The app registry listens on the node's address, where the controller pods reach the host;
   // its notifications go to the ClusterIP, as a registry inside the cluster would send them.
+  const registryLog: string[] = [];
   const registry = await startRegistry({
     mode: 'plain',
+    log: (line) => registryLog.push(line),
     address: node.address,
     notify: { url: receiver, headers: { Authorization: `Bearer ${token}` } },
   });
@@ -215,7 +217,19 @@ test('install --events: registry notifications reach the controller through the 
   // And the new leader acts on the registry's own next notification.
   const movedAgain = Date.now();
   await fixtures.moveFloatingTag('A');
-  await waitFor('app back at A (rolled by the new leader)', async () => (await imageOf())?.endsWith(A.digest), 60_000);
+  await waitFor(
+    'app back at A (rolled by the new leader)',
+    async () => (await imageOf())?.endsWith(A.digest),
+    60_000,
+  ).catch(async (error: unknown) => {
+    // What each side saw: the controllers' logs and the registry's (its notification errors).
+    for (const p of (await getJson<{ items: ControllerPod[] }>(cluster, installNs, 'pods')).items) {
+      const log = await ok(cluster, ['logs', p.metadata.name, '--tail=20'], { namespace: installNs });
+      t.diagnostic(`${p.metadata.name}:\n${log}`);
+    }
+    t.diagnostic(`registry:\n${registryLog.slice(-20).join('\n')}`);
+    throw error;
+  });
   const rolledAgainMs = Date.now() - movedAgain;
 
   t.diagnostic(
