@@ -6,7 +6,7 @@
 // listener standing in for the stream's registry: admission must make none. Results go into
 // BENCHMARKS.md, section "Admission".
 //
-// Usage: node bench/admission/run.mjs [--pods 1000] [--no-write]
+// Usage: node bench/admission/run.mjs [--pods 1000] [--no-write] [--webhook-cpu-prof DIR]
 // Uses the sandbox named by ISTREAM_SANDBOX_STATE when set, else starts its own control plane.
 import { createServer } from 'node:http';
 import { cpus, loadavg } from 'node:os';
@@ -20,6 +20,9 @@ const args = process.argv.slice(2);
 const podsArg = args.indexOf('--pods');
 const pods = podsArg >= 0 ? Number(args[podsArg + 1]) : 1000;
 const write = !args.includes('--no-write');
+const profileArg = args.indexOf('--webhook-cpu-prof');
+/** Where the webhook process writes a V8 CPU profile when it stops. */
+const webhookProfileDir = profileArg >= 0 ? args[profileArg + 1] : undefined;
 const log = (line) => process.stderr.write(`bench: ${line}\n`);
 
 const { benchProcess, kubectlOk, quantile, recordSection } = await import(join(root, 'bench/support/benchmarks.mjs'));
@@ -61,7 +64,11 @@ function narrowed(object, ns) {
 /** The webhook's server as its own process; resolves once it answers. */
 async function startWebhookProcess(settings) {
   const webhook = benchProcess(
-    [join(root, 'bench/admission/webhook-process.mjs'), JSON.stringify(settings)],
+    [
+      ...(webhookProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${webhookProfileDir}`] : []),
+      join(root, 'bench/admission/webhook-process.mjs'),
+      JSON.stringify(settings),
+    ],
     /^ready$/m,
   );
   try {

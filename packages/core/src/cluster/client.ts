@@ -5,7 +5,7 @@ import { Buffer } from 'node:buffer';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent, request, type RequestOptions } from 'node:https';
 import { apiError, KubeUnreachableError } from './errors.js';
-import { withFilesRead, type ClusterConnection, type KubeConfig } from './kubeconfig.js';
+import type { ClusterConnection, KubeConfig } from './kubeconfig.js';
 import type { KubeObject } from './object.js';
 import type { KubeRequestEvent } from './request-event.js';
 
@@ -32,6 +32,23 @@ export interface KubeClientOptions {
 const requestTimeoutMs = 30_000;
 
 /**
+ * How long one reading of the kubeconfig's credentials serves calls. client-node's
+ * applyToHTTPSOptions builds an https.Agent and decodes the CA, certificate and key on every
+ * call (a tenth of the controller's CPU in a roll of 1,000 workloads); tokens and exec plugin
+ * output rotate in minutes, not within a second.
+ */
+const credentialsTtlMs = 1_000;
+
+/** Calls in flight per API server: as many as the controller has workers. */
+const callSockets = 16;
+
+/** What a call carries of the kubeconfig: TLS material for the pool, headers for each request. */
+interface Credentials {
+  tls: RequestOptions;
+  headers: Record<string, string>;
+}
+
+/**
  * An answer that asks for a wait is sent again after it, ten times at the most, as client-go does:
  * a 429 (API Priority and Fairness, or a CRD whose storage is re-initialising: 'storage is
  * (re)initializing' with one second) was not acted on, whatever the method. A 5xx with Retry-After
@@ -49,8 +66,10 @@ function retryAfterSeconds(res: IncomingMessage, method: string): number | undef
 }
 
 export class KubeClient {
+  /** Calls share one pool per host; watches, which hold their connection for minutes, another. */
   private readonly agents = new Map<string, Agent | HttpAgent>();
-  private credentials?: KubeConfig;
+  private credentials?: Promise<Credentials>;
+  private credentialsReadAt = 0;
 
   constructor(
     readonly kubeConfig: KubeConfig,
@@ -94,7 +113,7 @@ export class KubeClient {
     const query = { watch: 'true', resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds };
     let res: IncomingMessage;
     try {
-      res = await this.send(path, { query }, undefined, undefined, signal);
+      res = await this.send(path, { query }, undefined, undefined, signal, 'watch');
     } catch (error) {
       if (signal.aborted) return;
       throw error;
@@ -139,24 +158,24 @@ export class KubeClient {
     payload: Buffer | undefined,
     timeoutMs?: number,
     signal?: AbortSignal,
+    pool: 'call' | 'watch' = 'call',
   ): Promise<IncomingMessage> {
     const url = new URL(this.server + path);
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
     const method = req.method ?? 'GET';
-    const opts: RequestOptions = { method, headers: {} };
-    // Fills in credentials (token, client cert, exec plugin output) for each call, so rotating
-    // tokens keep working; the connection pool below is ours and long-lived.
-    this.credentials ??= withFilesRead(this.kubeConfig);
-    await this.credentials.applyToHTTPSOptions(opts);
-    const headers: Record<string, string> = { accept: 'application/json' };
-    for (const [k, v] of Object.entries(opts.headers ?? {})) if (v !== undefined) headers[k] = String(v);
-    if (opts.auth) headers.authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
+    const credentials = await this.currentCredentials();
+    const headers: Record<string, string> = { accept: 'application/json', ...credentials.headers };
     if (payload) {
       headers['content-type'] = req.contentType ?? 'application/json';
       headers['content-length'] = String(payload.length);
     }
     const secure = url.protocol === 'https:';
-    const agent = this.agentFor(url.host, secure, opts);
+    const agent = this.agentFor(
+      `${pool} ${url.host}`,
+      secure,
+      credentials.tls,
+      pool === 'call' ? callSockets : Infinity,
+    );
     const started = performance.now();
     let reported = false;
     // Once per request: an error after the answer began (a watch cut off) is the caller's to see.
@@ -168,7 +187,7 @@ export class KubeClient {
     return new Promise<IncomingMessage>((resolve, reject) => {
       const r = (secure ? request : httpRequest)(
         url,
-        { method, headers, agent, servername: opts.servername, signal },
+        { method, headers, agent, servername: credentials.tls.servername, signal },
         (res) => {
           report(res.statusCode);
           resolve(res);
@@ -186,23 +205,49 @@ export class KubeClient {
     });
   }
 
-  private agentFor(host: string, secure: boolean, opts: RequestOptions): Agent | HttpAgent {
-    let agent = this.agents.get(host);
+  /**
+   * Token, exec plugin output and client certificate as the kubeconfig gives them now, read at most
+   * once a second; calls made while they are read share that reading.
+   */
+  private currentCredentials(): Promise<Credentials> {
+    const now = performance.now();
+    if (this.credentials && now - this.credentialsReadAt < credentialsTtlMs) return this.credentials;
+    const reading = this.readCredentials();
+    this.credentials = reading;
+    this.credentialsReadAt = now;
+    // A failed reading (an exec plugin that exits 1) is not kept: the next call tries again.
+    reading.catch(() => {
+      if (this.credentials === reading) this.credentials = undefined;
+    });
+    return reading;
+  }
+
+  private async readCredentials(): Promise<Credentials> {
+    const tls: RequestOptions = { headers: {} };
+    await this.kubeConfig.applyToHTTPSOptions(tls);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(tls.headers ?? {})) if (v !== undefined) headers[k] = String(v);
+    if (tls.auth) headers.authorization = `Basic ${Buffer.from(tls.auth).toString('base64')}`;
+    return { tls, headers };
+  }
+
+  private agentFor(key: string, secure: boolean, tls: RequestOptions, maxSockets: number): Agent | HttpAgent {
+    let agent = this.agents.get(key);
     if (!agent) {
       agent = secure
         ? new Agent({
             keepAlive: true,
-            maxSockets: 16,
-            ca: opts.ca,
-            cert: opts.cert,
-            key: opts.key,
-            pfx: opts.pfx,
-            passphrase: opts.passphrase,
-            rejectUnauthorized: opts.rejectUnauthorized,
-            servername: opts.servername,
+            maxSockets,
+            ca: tls.ca,
+            cert: tls.cert,
+            key: tls.key,
+            pfx: tls.pfx,
+            passphrase: tls.passphrase,
+            rejectUnauthorized: tls.rejectUnauthorized,
+            servername: tls.servername,
           })
-        : new HttpAgent({ keepAlive: true, maxSockets: 16 });
-      this.agents.set(host, agent);
+        : new HttpAgent({ keepAlive: true, maxSockets });
+      this.agents.set(key, agent);
     }
     return agent;
   }

@@ -104,28 +104,3 @@ export function connectCluster(
   const namespace = selection.namespace || context?.namespace || 'default';
   return { kubeConfig: kc, namespace, server: cluster.server, onRequest: options.onRequest };
 }
-
-/**
- * The kubeconfig with its certificate and key files read once: client-node's applyToHTTPSOptions
- * reads every file it names on each call, which at thousands of writes a second was a tenth of the
- * controller's CPU. The connection pool holds the TLS material of its first call anyway; tokens,
- * token files and exec plugins are still asked per call (client-node caches those by their expiry).
- */
-export function withFilesRead(kc: KubeConfig): KubeConfig {
-  const read = (file: string | undefined, data: string | undefined): string | undefined =>
-    file ? readFileSync(file).toString('base64') : data;
-  const copy = new KubeConfig();
-  copy.loadFromOptions({
-    clusters: kc.clusters.map((c) => ({ ...c, caFile: undefined, caData: read(c.caFile, c.caData) })),
-    users: kc.users.map((u) => ({
-      ...u,
-      certFile: undefined,
-      certData: read(u.certFile, u.certData),
-      keyFile: undefined,
-      keyData: read(u.keyFile, u.keyData),
-    })),
-    contexts: kc.contexts,
-    currentContext: kc.currentContext,
-  });
-  return copy;
-}
