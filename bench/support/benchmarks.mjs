@@ -2,7 +2,9 @@
 // under test, quantiles, and writing a result
 // section into BENCHMARKS.md.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { clearInterval, setInterval } from 'node:timers';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -60,34 +62,38 @@ export function benchDeployment(name, annotations, image = 'registry.bench/team/
   };
 }
 
+/** How often a starting process's log is read for its ready line. */
+const readyPollMs = 50;
+
 /**
  * A Node process under test (`argv` after the node binary): started now, `ready` once its output
  * (stdout and stderr) matches `readyWhen`, rejected if it exits first. Its memory is its own.
+ * Its output goes to a file, as a container runtime keeps a pod's log: through a pipe read by this
+ * process, which is busy timing it, a process logging a line per object would wait on every
+ * full pipe buffer for this one to read (Node writes to pipes synchronously).
  */
 export function benchProcess(argv, readyWhen) {
-  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  let becameReady;
+  const logDir = mkdtempSync(join(tmpdir(), 'istream-bench-'));
+  const logFile = join(logDir, 'output.log');
+  const fd = openSync(logFile, 'w');
+  const child = spawn(process.execPath, argv, { stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  const output = () => readFileSync(logFile, 'utf8');
   const ready = new Promise((resolve, reject) => {
-    becameReady = resolve;
-    child.once('exit', (code) => reject(new Error(`${argv.at(-1)} exited ${code}:\n${output}`)));
+    const poll = setInterval(() => {
+      if (!readyWhen.test(output())) return;
+      clearInterval(poll);
+      resolve();
+    }, readyPollMs);
+    child.once('exit', (code) => {
+      clearInterval(poll);
+      reject(new Error(`${argv.at(-1)} exited ${code}:\n${output()}`));
+    });
   });
   ready.catch(() => undefined);
-  let waiting = true;
-  // Matched until it is ready only: a process logging a line per request must not make this
-  // process, often the one timing it, rescan a growing log on every line.
-  const collect = (d) => {
-    output += d;
-    if (waiting && readyWhen.test(output)) {
-      waiting = false;
-      becameReady();
-    }
-  };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
   return {
     ready,
-    log: () => output,
+    log: output,
     /** Resident memory now and at its peak (VmRSS, VmHWM), in MiB. */
     memoryMiB: () => {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
@@ -95,9 +101,11 @@ export function benchProcess(argv, readyWhen) {
       return { rss: field('VmRSS'), peak: field('VmHWM') };
     },
     stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
+      rmSync(logDir, { recursive: true, force: true });
     },
   };
 }

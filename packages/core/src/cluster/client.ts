@@ -1,6 +1,7 @@
 // The one HTTP client istream talks to the Kubernetes API with. Objects travel as plain JSON exactly
 // as they arrive, so fields istream does not model survive an update untouched (a typed round trip
-// would drop them); credentials come from the kubeconfig per call; connections are kept alive.
+// would drop them); credentials are read from the kubeconfig at most once a second, so rotating
+// tokens keep working; calls and watches each have a keep-alive pool.
 import { Buffer } from 'node:buffer';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent, request, type RequestOptions } from 'node:https';
