@@ -35,7 +35,7 @@ const requestTimeoutMs = 30_000;
 /**
  * How long one reading of the kubeconfig's credentials serves calls. client-node's
  * applyToHTTPSOptions builds an https.Agent and decodes the CA, certificate and key on every
- * call (a tenth of the controller's CPU in a roll of 1,000 workloads); tokens and exec plugin
+ * call (4% of the controller's busy CPU in a roll of 1,000 workloads); tokens and exec plugin
  * output rotate in minutes, not within a second.
  */
 const credentialsTtlMs = 1_000;
