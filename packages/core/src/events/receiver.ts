@@ -218,9 +218,9 @@ export class EventReceiver {
     const fresh = new Map<string, RegistryHint>();
     let duplicates = 0;
     for (const hint of hints) {
-      const claimKey = `${tagKeyOf(hint)}@${hint.claimedDigest ?? ''}`;
-      const repeat =
-        hint.claimedDigest !== undefined && this.lastClaims.get(tagKeyOf(hint))?.digest === hint.claimedDigest;
+      const tagKey = tagKeyOf(hint);
+      const claimKey = `${tagKey}@${hint.claimedDigest ?? ''}`;
+      const repeat = hint.claimedDigest !== undefined && this.lastClaims.get(tagKey)?.digest === hint.claimedDigest;
       if (repeat || fresh.has(claimKey)) duplicates++;
       else fresh.set(claimKey, hint);
     }
