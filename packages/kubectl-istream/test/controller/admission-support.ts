@@ -78,22 +78,33 @@ export async function startWithAdmission(
   scope: Scope,
   extra: Partial<AdmissionOptions> = {},
 ): Promise<{ controller: RunningController; port: number }> {
-  // The webhook URL needs the port before the configuration exists, so the port is chosen first.
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  await register(scope, port);
-  const controller = await runController(scope.cluster.kubeconfig, scope.ns, {
-    admission: {
-      bindAddress: `127.0.0.1:${port}`,
-      secret: { namespace: scope.home, name: 'istream-admission-tls' },
-      hosts: ['127.0.0.1'],
-      webhookConfigurations: [scope.configName],
-      rotationCheckMs: 3_600_000,
-      bundlePropagationMs: 2_000,
-      ...extra,
-    },
-  });
-  await controller.admission!.listening;
-  return { controller, port };
+  // The webhook URL needs the port before the configuration exists, so the port is chosen first:
+  // below the kernel's ephemeral range (32768 and up), where no client socket or port-0 listener of
+  // a parallel test lands; another chooser may still hold it, so a taken port means another try.
+  for (let attempt = 1; ; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    await register(scope, port);
+    let controller: RunningController | undefined;
+    try {
+      controller = await runController(scope.cluster.kubeconfig, scope.ns, {
+        admission: {
+          bindAddress: `127.0.0.1:${port}`,
+          secret: { namespace: scope.home, name: 'istream-admission-tls' },
+          hosts: ['127.0.0.1'],
+          webhookConfigurations: [scope.configName],
+          rotationCheckMs: 3_600_000,
+          bundlePropagationMs: 2_000,
+          ...extra,
+        },
+      });
+      await controller.admission!.listening;
+      return { controller, port };
+    } catch (error) {
+      await controller?.stop();
+      // Either the listener's own error or the manager's report of it, whichever came first.
+      if (!String(error).includes('EADDRINUSE') || attempt === 5) throw error;
+    }
+  }
 }
 
 /** Server-side dry run of a Pod: what the API server would store, after every admission step. */

@@ -5,10 +5,9 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defer, pushFixtures, scratchDir, startRegistry } from '@istream/test-harness';
+import { defer, freeLoopbackPort, pushFixtures, scratchDir, startRegistry } from '@istream/test-harness';
 import { importStatusGraceMs } from '@istream/core/controller';
 import { bufferIO } from '../../src/io.js';
 import { runCli } from '../../src/program.js';
@@ -445,14 +444,6 @@ test('by default the controller refuses to import from loopback: the tag records
 
 const cliBin = fileURLToPath(new URL('../../../bin/kubectl-istream', import.meta.url));
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 test('kubectl istream controller with an allowedRegistriesForImport file imports a stream applied with kubectl within 10 s', async (t) => {
   const registry = await startRegistry({ mode: 'plain' });
   defer(t, () => registry.stop());
@@ -465,7 +456,7 @@ test('kubectl istream controller with an allowedRegistriesForImport file imports
     config,
     `apiVersion: config.openshift.io/v1\nkind: Image\nmetadata:\n  name: cluster\nspec:\n  allowedRegistriesForImport:\n  - domainName: ${fixtures.host}\n    insecure: true\n`,
   );
-  const address = `127.0.0.1:${await freePort()}`;
+  const address = `127.0.0.1:${await freeLoopbackPort()}`;
   const child = spawn(
     process.execPath,
     [

@@ -4,9 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { defer } from '@istream/test-harness';
+import { defer, freeLoopbackPort } from '@istream/test-harness';
 import {
   applyTriggeredDeployment,
   clusterWithCrd,
@@ -24,14 +23,6 @@ const repo = 'registry.test/team/ubi';
 const A = itemAt(repo, digestA);
 const B = itemAt(repo, digestB);
 const cliBin = fileURLToPath(new URL('../../../bin/kubectl-istream', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function run(args: string[]): { child: ChildProcess; stderr: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [cliBin, 'controller', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -54,7 +45,7 @@ test('the controller logs each decision as a JSON line, reports leadership in is
   const cluster = await clusterWithCrd();
   const ns = await cluster.createNamespace('process');
   await putStream(cluster, ns, 'ubi', '8', `${repo}:8`, [A]);
-  const address = `127.0.0.1:${await freePort()}`;
+  const address = `127.0.0.1:${await freeLoopbackPort()}`;
   const common = [
     '--namespace',
     ns,

@@ -10,8 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defer } from '@istream/test-harness';
-import { freePort } from '@istream/test-harness/cluster/ports';
+import { defer, freeLoopbackPort } from '@istream/test-harness';
 import { CONTROLLER_RULES, LEADER_ELECTION_RULES } from '../../src/install-manifests.js';
 import {
   applyTriggeredDeployment,
@@ -105,7 +104,7 @@ test('the image, run by runc as a pod would run it, loads the in-cluster config,
   writeFileSync(join(secrets, 'namespace'), ns);
 
   const apiserver = new URL(cluster.server);
-  const metricsPort = await freePort();
+  const metricsPort = await freeLoopbackPort();
   const [uid, gid] = config.config.User!.split(':').map(Number);
   execFileSync('runc', ['spec', '--bundle', join(work, 'bundle')]);
   const spec = JSON.parse(execFileSync('cat', [join(work, 'bundle/config.json')], { encoding: 'utf8' })) as {

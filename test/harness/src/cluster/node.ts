@@ -37,7 +37,7 @@ import {
 import { PAUSE_IMAGE, pauseImageArchive } from './pause-image.js';
 import { type KeyPair, clusterCaFile, issueKubeProxyCertificate, issueKubeletCertificate } from './pki.js';
 import { serviceIp, serviceRange } from './start.js';
-import { freePort } from './ports.js';
+import { freeLoopbackPort } from '../free-port.js';
 import { type ComponentProcess, killGroupsNow, logTail, startComponent, stopGroups, waitUntil } from './processes.js';
 
 export type { NodeRegistry, NodeTaint } from './node-config.js';
@@ -151,7 +151,7 @@ export async function startNode(options: StartNodeOptions): Promise<StartedNode>
     const address = hostAddress();
     const podSubnet = freePodSubnet();
     const [kubeletPort, kubeletCert, kubeProxyCert] = await Promise.all([
-      freePort(),
+      freeLoopbackPort(),
       issueKubeletCertificate(cluster.dir, dir, name),
       issueKubeProxyCertificate(cluster.dir, dir),
       writeNodeFiles(layout, options.registries ?? [], {
@@ -313,7 +313,7 @@ async function startKubeProxy(settings: {
     caPem: cluster.caPem,
     user: { clientCertificate: settings.cert.cert, clientKey: settings.cert.key },
   });
-  const metrics = `127.0.0.1:${await freePort()}`;
+  const metrics = `127.0.0.1:${await freeLoopbackPort()}`;
   await writeFile(
     layout.kubeProxyConfig,
     kubeProxyConfig(layout, { nodeName, podSubnet: settings.podSubnet, metricsBindAddress: metrics }),

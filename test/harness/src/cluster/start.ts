@@ -11,7 +11,7 @@ import { kubectlFor, kubectlOk } from './kubectl.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { type Log, formatElapsed } from './log.js';
 import { createClusterPki } from './pki.js';
-import { freePort } from './ports.js';
+import { freeLoopbackPort } from '../free-port.js';
 import { type ComponentProcess, killGroupsNow, logTail, startComponent, stopGroups, waitUntil } from './processes.js';
 
 export interface StartClusterOptions {
@@ -100,7 +100,7 @@ async function bootControlPlane(
   log: Log,
 ): Promise<Omit<ClusterInstance, 'stop' | 'dir'>> {
   const [etcdPort, etcdPeerPort, apiPort, kcmPort, schedulerPort, kwokPort] = await Promise.all(
-    Array.from({ length: 6 }, freePort),
+    Array.from({ length: 6 }, () => freeLoopbackPort()),
   );
   const start = (name: string, binary: string, args: string[]) => {
     const component = startComponent(name, binary, args, dir);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { ensureCodeServer, type CodeServerInstall } from './code-server-install.js';
-import { freeLoopbackPort } from '../registry/free-port.js';
+import { freeLoopbackPort } from '../free-port.js';
 import { runCommand } from './run-command.js';
 
 const chromiumPath = '/usr/bin/chromium';

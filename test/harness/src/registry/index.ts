@@ -29,5 +29,4 @@ export {
   type UrlRequest,
 } from './registry-http.js';
 export { sha256Digest } from './digest.js';
-export { freeLoopbackPort } from './free-port.js';
 export { skopeoFlags, skopeoInspectDigests, type SkopeoOptions } from './skopeo.js';

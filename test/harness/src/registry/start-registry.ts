@@ -7,7 +7,7 @@ import { Agent } from 'undici';
 import { certDerBase64, createTestCa, createTokenSigningCert, issueServerCert } from './certs.js';
 import { registryConfigYaml, type RegistryConfigOptions, type RegistryNotificationEndpoint } from './config.js';
 import { onProcessExit } from './exit-cleanup.js';
-import { freeLoopbackPort } from './free-port.js';
+import { freeLoopbackPort } from '../free-port.js';
 import { writeHtpasswd } from './htpasswd.js';
 import { RegistryStartError, runRegistryProcess, type RegistryProcess } from './registry-process.js';
 import { startTokenServer, type TokenRequestRecord, type TokenServer } from './token-server.js';
