@@ -1,4 +1,4 @@
-import { isConflict, isNotFound, resourcePath, type KubeClient } from '../cluster/index.js';
+import { isConflict, isNotFound, resourcePath, retryOnConflict, type KubeClient } from '../cluster/index.js';
 
 export interface LeaderElectionOptions {
   namespace: string;
@@ -40,6 +40,8 @@ export class LeaderElector {
   private readonly retryMs: number;
   private stopped = false;
   private wake?: () => void;
+  /** The acquire or renew being written now, which a release must not race. */
+  private writing: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly api: KubeClient,
@@ -59,7 +61,7 @@ export class LeaderElector {
     while (!this.stopped) {
       try {
         // The caller says so in its log: it knows what acquiring the lease starts.
-        if (await this.tryAcquireOrRenew()) return true;
+        if (await this.attempt()) return true;
       } catch (error) {
         this.opts.log?.(`leader election: ${(error as Error).message}`);
       }
@@ -78,7 +80,7 @@ export class LeaderElector {
       await this.sleep(this.retryMs);
       if (this.stopped) break;
       try {
-        if (await this.tryAcquireOrRenew()) lastRenew = Date.now();
+        if (await this.attempt()) lastRenew = Date.now();
         else return true;
       } catch (error) {
         this.opts.log?.(`leader election: renew failed: ${(error as Error).message}`);
@@ -88,16 +90,24 @@ export class LeaderElector {
     return false;
   }
 
-  /** Gives the lease up so a standby takes over without waiting for it to expire. */
+  /**
+   * Gives the lease up so a standby takes over without waiting for it to expire. A renewal still in
+   * flight when the stop came would make the release's write conflict, and a release lost that way
+   * keeps every standby waiting out the whole lease: so it waits for that write, and rereads on a
+   * conflict.
+   */
   async release(): Promise<void> {
     this.stopped = true;
     this.wake?.();
     try {
-      const lease = await this.api.call<Lease>(this.path);
-      if (lease.spec.holderIdentity !== this.opts.identity) return;
-      const now = microTime(new Date());
-      lease.spec = { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: now, acquireTime: now };
-      await this.api.call(this.path, { method: 'PUT', body: lease });
+      await this.writing.catch(() => undefined);
+      await retryOnConflict(async () => {
+        const lease = await this.api.call<Lease>(this.path);
+        if (lease.spec.holderIdentity !== this.opts.identity) return;
+        const now = microTime(new Date());
+        lease.spec = { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: now, acquireTime: now };
+        await this.api.call(this.path, { method: 'PUT', body: lease });
+      });
     } catch (error) {
       this.opts.log?.(`leader election: release failed: ${(error as Error).message}`);
     }
@@ -106,6 +116,12 @@ export class LeaderElector {
   stop(): void {
     this.stopped = true;
     this.wake?.();
+  }
+
+  private attempt(): Promise<boolean> {
+    const written = this.tryAcquireOrRenew();
+    this.writing = written;
+    return written;
   }
 
   private async tryAcquireOrRenew(): Promise<boolean> {
