@@ -3,7 +3,7 @@ import { resolveTagEvent, specTag, statusTag, type ImageStream } from '../images
 import { parseImageReference, referenceString } from '../reference/index.js';
 import {
   applyTriggers,
-  readTriggers,
+  readTriggersOf,
   resolveStreamTag,
   TRIGGER_ANNOTATION,
   type ImageChange,
@@ -84,7 +84,7 @@ export function triggerStreams(obj: KubeObject): Array<{ namespace: string; stre
   const value = obj.metadata?.annotations?.[TRIGGER_ANNOTATION];
   if (value === undefined) return [];
   const own = obj.metadata?.namespace ?? '';
-  return readTriggers(value, obj as WorkloadObject).triggers.map((t) => ({
+  return readTriggersOf(value, obj as WorkloadObject).triggers.map((t) => ({
     namespace: t.namespace ?? own,
     stream: t.stream,
     tag: t.tag,

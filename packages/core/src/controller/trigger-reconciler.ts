@@ -7,7 +7,7 @@ import {
   type KubeClient,
   type KubeObject,
 } from '../cluster/index.js';
-import { readTriggers, TRIGGER_ANNOTATION, type WorkloadObject } from '../triggers/index.js';
+import { readTriggersOf, TRIGGER_ANNOTATION, type WorkloadObject } from '../triggers/index.js';
 import type { EventRecorder } from './events.js';
 import type { Logger } from './log.js';
 import { planTriggers, type ReactorInputs, type TriggerChange, type TriggerPlan } from './reactor.js';
@@ -48,7 +48,7 @@ function changeMessage(kind: WorkloadKind, obj: KubeObject, c: TriggerChange): s
 function reportAnnotationErrors(deps: TriggerReconcilerDeps, key: string, obj: KubeObject): void {
   const value = obj.metadata?.annotations?.[TRIGGER_ANNOTATION];
   if (value === undefined) return;
-  for (const problem of readTriggers(value, obj as WorkloadObject).problems) {
+  for (const problem of readTriggersOf(value, obj as WorkloadObject).problems) {
     if (problem.severity !== 'error') continue;
     const at = typeof problem.path[0] === 'number' ? `trigger ${problem.path[0]}: ` : '';
     deps.warnings.warn(

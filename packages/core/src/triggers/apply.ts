@@ -1,6 +1,6 @@
 import { isTriggerableKind } from '../workloads/index.js';
 import { containerAt, podSpecOf } from './field-path.js';
-import { readTriggers } from './read.js';
+import { readTriggersOf } from './reading-memo.js';
 import { TRIGGER_ANNOTATION, type ContainerRef, type TriggerSource, type WorkloadObject } from './types.js';
 
 /** The image a stream tag resolves to now (resolveStreamTag of the stream); undefined: none yet. */
@@ -29,7 +29,7 @@ export type ApplyResult<T> =
 export function applyTriggers<T extends WorkloadObject>(object: T, resolve: TagResolver): ApplyResult<T> {
   const value = object.metadata?.annotations?.[TRIGGER_ANNOTATION];
   if (value === undefined || !isTriggerableKind(object.kind)) return { ok: true, object, changes: [] };
-  const reading = readTriggers(value, object);
+  const reading = readTriggersOf(value, object);
   if (!reading.accepted) {
     const first = reading.problems.find((p) => p.severity === 'error');
     return { ok: false, reason: `${TRIGGER_ANNOTATION} is ignored: ${first?.message ?? 'it cannot be read'}` };

@@ -19,6 +19,8 @@ export type {
 
 /** Read and validate an annotation value (optionally against its workload object). */
 export { readTriggers } from './read.js';
+/** The same, remembered across calls (the controller reads each annotation several times per roll). */
+export { readTriggersOf } from './reading-memo.js';
 /** Write an annotation value as `oc set triggers` does. */
 export { formatTriggers, type TriggerToWrite } from './write.js';
 /** Pod template paths, fieldPath generation and parsing, container lookup. */

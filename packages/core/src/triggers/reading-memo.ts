@@ -1,0 +1,55 @@
+import { isTriggerableKind } from '../workloads/index.js';
+import { podSpecOf } from './field-path.js';
+import { readTriggers } from './read.js';
+import type { TriggerReading, WorkloadObject } from './types.js';
+
+/**
+ * How many readings are kept. The controller reads one workload's annotation several times per
+ * roll within milliseconds (the error report, the plan, the apply, the watch event of its own
+ * write), and workloads stamped from one template share one reading; a few hundred covers that
+ * working set with 16 workers, at about a kilobyte each.
+ */
+const CAPACITY = 512;
+
+const remembered = new Map<string, TriggerReading>();
+
+/**
+ * What a reading depends on besides the annotation: the kind (which fieldPaths count) and the
+ * container and init container names of the pod template (which containers exist, and where). The
+ * raw names, so that names of other types, which name and index selectors read differently, stay apart.
+ */
+function readingKey(value: string, object: WorkloadObject): string {
+  const kind = object.kind;
+  const podSpec = isTriggerableKind(kind) ? podSpecOf(object, kind) : undefined;
+  const names = (list: unknown) =>
+    Array.isArray(list) ? list.map((c: unknown) => (c as { name?: unknown } | null)?.name ?? null) : null;
+  return JSON.stringify([kind ?? null, value, names(podSpec?.initContainers), names(podSpec?.containers)]);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/**
+ * `readTriggers(value, object)`, remembered: parsing the annotation is most of the controller's own
+ * work per rolled workload that a bare patcher does not do. The reading is shared and frozen, so a
+ * caller that changed it would fail at once instead of corrupting the next one's.
+ */
+export function readTriggersOf(value: string, object: WorkloadObject): TriggerReading {
+  const key = readingKey(value, object);
+  const known = remembered.get(key);
+  if (known !== undefined) {
+    // Least recently used goes first: a hit moves to the end of the Map's order.
+    remembered.delete(key);
+    remembered.set(key, known);
+    return known;
+  }
+  const reading = deepFreeze(readTriggers(value, object));
+  remembered.set(key, reading);
+  if (remembered.size > CAPACITY) remembered.delete(remembered.keys().next().value!);
+  return reading;
+}
