@@ -27,7 +27,7 @@ const log = (line) => process.stderr.write(`bench: ${line}\n`);
 
 const { benchProcess, kubectlOk, quantile, recordSection } = await import(join(root, 'bench/support/benchmarks.mjs'));
 const { sharedCluster } = await import(join(root, 'test/harness/dist/src/cluster/index.js'));
-const { freeLoopbackPort } = await import(join(root, 'test/harness/dist/src/registry/free-port.js'));
+const { freeLoopbackPort } = await import(join(root, 'test/harness/dist/src/free-port.js'));
 const { imageStreamCrd } = await import(join(root, 'packages/kubectl-istream/dist/src/install-manifests.js'));
 const { connectCluster, KubeClient } = await import(join(root, 'packages/core/dist/src/cluster/index.js'));
 const { startController } = await import(join(root, 'packages/core/dist/src/controller/index.js'));
