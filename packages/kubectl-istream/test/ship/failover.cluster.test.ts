@@ -7,6 +7,7 @@
 // only (--watch-namespace), so it shares the sandbox with every other test.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { connectCluster, kubeClient, resourcePath } from '@istream/core/cluster';
 import { defer, startRegistry } from '@istream/test-harness';
 import { sharedRealNode, trustRegistry } from '@istream/test-harness/cluster/index';
@@ -104,6 +105,16 @@ test('two controller pods on the real node: deleting the leader hands the Lease 
 
   const lease = await kubeClient(connection).call<Lease>(leasePath);
   const durationMs = (lease.spec.leaseDurationSeconds ?? 0) * 1000;
+  // The deleted pod's log is gone with it; what it said while stopping (its release of the Lease)
+  // is followed from before the deletion, for the assertion's message.
+  let leaderLog = '';
+  const follow = spawn(
+    cluster.kubectlPath,
+    ['--kubeconfig', cluster.kubeconfig, 'logs', '-f', '--tail=5', leader.metadata.name, '-n', installNs],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  follow.stdout.on('data', (chunk: Buffer) => (leaderLog += chunk.toString()));
+  defer(t, () => follow.kill());
   const deleted = Date.now();
   await ok(cluster, ['delete', 'pod', leader.metadata.name, '--wait=false'], { namespace: installNs });
   // Any replica but the deleted one may take over: the standby, or the replacement the ReplicaSet
@@ -127,7 +138,7 @@ test('two controller pods on the real node: deleting the leader hands the Lease 
   const takeoverMs = Date.now() - deleted;
   assert.ok(
     takeoverMs < durationMs,
-    `${newHolder.metadata.name} took the Lease ${takeoverMs} ms after the leader pod was deleted; the Lease lasts ${durationMs} ms`,
+    `${newHolder.metadata.name} took the Lease ${takeoverMs} ms after the leader pod was deleted; the Lease lasts ${durationMs} ms. The deleted leader's last lines:\n${leaderLog}`,
   );
   assert.equal(
     (await kubeClient(connection).call<Lease>(leasePath)).spec.leaseTransitions,
