@@ -5,7 +5,7 @@
 // first reconcile is measured too. Results go into BENCHMARKS.md, section "Trigger latency".
 //
 // Usage: node bench/trigger-latency/run.mjs [--sizes 1,100,1000,10000] [--unannotated-per-annotated 1]
-//   [--controller-heap-mib N (0: Node's default)] [--controller-cpu-prof DIR] [--no-write]
+//   [--controller-heap-mib N (0: Node's default)] [--controller-cpu-prof DIR] [--peer-cpu-prof DIR] [--no-write]
 // On the test sandbox: ISTREAM_SANDBOX_STATE=/root/.cache/istream/sandbox/state.json node bench/trigger-latency/run.mjs
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +33,9 @@ const heapArg = args.indexOf('--controller-heap-mib');
 const controllerHeapMiB = heapArg >= 0 ? Number(args[heapArg + 1]) : CONTROLLER_HEAP_MIB;
 const profileArg = args.indexOf('--controller-cpu-prof');
 const controllerProfileDir = profileArg >= 0 ? args[profileArg + 1] : undefined;
+const peerProfileArg = args.indexOf('--peer-cpu-prof');
+/** Where the peer writes V8 CPU profiles, to set its CPU per roll beside the controller's. */
+const peerProfileDir = peerProfileArg >= 0 ? args[peerProfileArg + 1] : undefined;
 const write = !args.includes('--no-write');
 const log = (line) => process.stderr.write(`bench: ${line}\n`);
 
@@ -138,6 +141,7 @@ async function measure(cluster, api, size) {
   const startPeer = () =>
     benchProcess(
       [
+        ...(peerProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${peerProfileDir}`] : []),
         join(root, 'bench/trigger-latency/peer-process.mjs'),
         JSON.stringify({
           kubeconfig: cluster.kubeconfig,

@@ -1,5 +1,5 @@
 import { isTriggerableKind } from '../workloads/index.js';
-import { containerAt, podSpecOf } from './field-path.js';
+import { containerAt, podSpecOf, withContainerImage } from './field-path.js';
 import { readTriggersOf } from './reading-memo.js';
 import { TRIGGER_ANNOTATION, type ContainerRef, type TriggerSource, type WorkloadObject } from './types.js';
 
@@ -16,7 +16,10 @@ export interface ImageChange {
 }
 
 export type ApplyResult<T> =
-  /** `object` is a changed copy when `changes` is non-empty, else the input itself. */
+  /**
+   * `object` is a new object when `changes` is non-empty (sharing what did not change with the
+   * input: replace its parts, do not change them in place), else the input itself.
+   */
   | { ok: true; object: T; changes: ImageChange[] }
   /** OpenShift would fail this update and change nothing; `reason` says why. */
   | { ok: false; reason: string };
@@ -59,9 +62,7 @@ export function applyTriggers<T extends WorkloadObject>(object: T, resolve: TagR
     const current = containerAt(podSpecOf(copy ?? object, object.kind), t.container);
     const oldImage = typeof current?.image === 'string' ? current.image : '';
     if (oldImage === image) continue;
-    copy ??= structuredClone(object);
-    const target = containerAt(podSpecOf(copy, object.kind), t.container);
-    if (target) target.image = image;
+    copy = current ? withContainerImage(copy ?? object, object.kind, t.container, image) : (copy ?? { ...object });
     changes.push({ trigger: t.index, source: sourceOf(t), container: t.container, oldImage, newImage: image });
   }
   return { ok: true, object: copy ?? object, changes };

@@ -120,6 +120,32 @@ export function findContainer(
   return listContainers(podSpec).find((c) => c.name === selector.name);
 }
 
+/**
+ * `object` with the image of container `ref` set to `image`: new objects along the path to that
+ * container, everything else shared with `object` (which is left as it was). A deep copy of the
+ * whole workload cost more than the rest of a roll's plan. `ref` must name a container the pod
+ * spec has (`containerAt` finds it).
+ */
+export function withContainerImage<T extends WorkloadObject>(
+  object: T,
+  kind: TriggerableKind,
+  ref: ContainerRef,
+  image: string,
+): T {
+  const path = triggerableKind(kind)!.podSpecPath;
+  const listKey = ref.init ? 'initContainers' : 'containers';
+  const along = (node: Record<string, unknown>, depth: number): Record<string, unknown> => {
+    if (depth === path.length) {
+      const list = [...containerList(node, ref.init)];
+      list[ref.index] = { ...list[ref.index], image };
+      return { ...node, [listKey]: list };
+    }
+    const key = path[depth]!;
+    return { ...node, [key]: along(node[key] as Record<string, unknown>, depth + 1) };
+  };
+  return along(object as Record<string, unknown>, 0) as T;
+}
+
 /** The image field of a container, read or written in place. */
 export function containerAt(
   podSpec: Record<string, unknown> | undefined,
