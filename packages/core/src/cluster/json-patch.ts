@@ -13,6 +13,8 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
 function diff(before: unknown, after: unknown, path: string, ops: JsonPatchOperation[]): void {
+  // A writer's new version shares what it did not change with the old one.
+  if (before === after) return;
   if (isRecord(before) && isRecord(after)) {
     for (const key of Object.keys(before)) if (!(key in after)) ops.push({ op: 'remove', path: pointer(path, key) });
     for (const [key, value] of Object.entries(after)) {
