@@ -62,6 +62,8 @@ export function applyTriggers<T extends WorkloadObject>(object: T, resolve: TagR
     const current = containerAt(podSpecOf(copy ?? object, object.kind), t.container);
     const oldImage = typeof current?.image === 'string' ? current.image : '';
     if (oldImage === image) continue;
+    // Even without a container to write, a recorded change comes with a new object: callers
+    // replace its metadata, which must not reach the (cached) input.
     copy = current ? withContainerImage(copy ?? object, object.kind, t.container, image) : (copy ?? { ...object });
     changes.push({ trigger: t.index, source: sourceOf(t), container: t.container, oldImage, newImage: image });
   }
