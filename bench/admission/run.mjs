@@ -1,15 +1,17 @@
 // Admission latency: 1,000 Pod creates naming `myapp:latest` per backend, measured in one run and
 // interleaved request by request: no admission (a namespace that did not opt in), the
-// controller's webhook (real kube-apiserver -> HTTPS -> the admission server), and the
-// MutatingAdmissionPolicy backend (CEL in the API server). The webhook's server runs in a process
-// of its own (webhook-process.mjs), as it does in the cluster. Registry requests are counted by a
-// listener standing in for the stream's registry: admission must make none. Results go into
-// BENCHMARKS.md, section "Admission".
+// controller's webhook (real kube-apiserver -> HTTPS -> the admission server), the
+// MutatingAdmissionPolicy backend (CEL in the API server), and the floor: a minimal Go webhook
+// (floor-webhook.go) that answers a fixed patch, the least any webhook costs on this machine. The
+// webhook servers run in processes of their own (webhook-process.mjs), as they do in the cluster.
+// Registry requests are counted by a listener standing in for the stream's registry: admission
+// must make none. Results go into BENCHMARKS.md, section "Admission".
 //
 // Usage: node bench/admission/run.mjs [--pods 1000] [--no-write] [--webhook-cpu-prof DIR]
 // Uses the sandbox named by ISTREAM_SANDBOX_STATE when set, else starts its own control plane.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -26,7 +28,7 @@ const webhookProfileDir = profileArg >= 0 ? args[profileArg + 1] : undefined;
 const log = (line) => process.stderr.write(`bench: ${line}\n`);
 
 const { benchProcess, kubectlOk, quantile, recordSection } = await import(join(root, 'bench/support/benchmarks.mjs'));
-const { sharedCluster } = await import(join(root, 'test/harness/dist/src/cluster/index.js'));
+const { runGo, sharedCluster } = await import(join(root, 'test/harness/dist/src/cluster/index.js'));
 const { freeLoopbackPort } = await import(join(root, 'test/harness/dist/src/free-port.js'));
 const { imageStreamCrd } = await import(join(root, 'packages/kubectl-istream/dist/src/install-manifests.js'));
 const { connectCluster, KubeClient } = await import(join(root, 'packages/core/dist/src/cluster/index.js'));
@@ -61,16 +63,9 @@ function narrowed(object, ns) {
   return copy;
 }
 
-/** The webhook's server as its own process; resolves once it answers. */
-async function startWebhookProcess(settings) {
-  const webhook = benchProcess(
-    [
-      ...(webhookProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${webhookProfileDir}`] : []),
-      join(root, 'bench/admission/webhook-process.mjs'),
-      JSON.stringify(settings),
-    ],
-    /^ready$/m,
-  );
+/** A webhook server as its own process; resolves once it answers. */
+async function startWebhookProcess(argv, command) {
+  const webhook = benchProcess(argv, /^ready$/m, command);
   try {
     await Promise.race([
       webhook.ready,
@@ -85,11 +80,27 @@ async function startWebhookProcess(settings) {
   return webhook;
 }
 
+/** The floor's binary and serving certificate (its CA goes into its webhook configuration). */
+async function prepareFloor(dir) {
+  const binary = join(dir, 'floor-webhook');
+  log('building the floor webhook (Go, standard library only)');
+  await runGo(['build', '-o', binary, join(root, 'bench/admission/floor-webhook.go')], dir);
+  const ca = await admission.createCertificateAuthority('istream-bench-floor', new Date());
+  const serving = await admission.issueServingCertificate(ca, ['127.0.0.1'], new Date());
+  writeFileSync(join(dir, 'tls.crt'), serving.certPem);
+  writeFileSync(join(dir, 'tls.key'), serving.keyPem, { mode: 0o600 });
+  return { binary, caPem: ca.certPem, certFile: join(dir, 'tls.crt'), keyFile: join(dir, 'tls.key') };
+}
+
+const FLOOR_WEBHOOK_NAME = 'image-lookup-floor.istream.io';
+const modes = ['none', 'webhook', 'policy', 'floor'];
+const floorDir = mkdtempSync(join(tmpdir(), 'istream-bench-floor-'));
 const cluster = await sharedCluster({ log });
 const created = [];
 const controllers = [];
 const namespaces = [];
 try {
+  const floor = await prepareFloor(floorDir);
   await kubectlOk(cluster, ['apply', '-f', '-'], JSON.stringify(imageStreamCrd()));
   await kubectlOk(cluster, [
     'wait',
@@ -98,7 +109,7 @@ try {
     'crd/imagestreams.image.openshift.io',
   ]);
   const ns = {};
-  for (const mode of ['none', 'webhook', 'policy']) {
+  for (const mode of modes) {
     ns[mode] = await cluster.createNamespace(`bench-admission-${mode}`);
     namespaces.push(ns[mode]);
     if (mode !== 'none')
@@ -148,28 +159,51 @@ try {
   }
   const home = await cluster.createNamespace('bench-admission-home');
   namespaces.push(home);
-  const apply = async (objects) => {
-    const items = objects.map((o) => narrowed(o, o.kind === 'MutatingWebhookConfiguration' ? ns.webhook : ns.policy));
+  const apply = async (objects, namespace) => {
+    const items = objects.map((o) => narrowed(o, namespace));
     created.push(...items.map((o) => `${o.kind.toLowerCase()}/${o.metadata.name}`));
     await kubectlOk(cluster, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
   };
 
-  const [port, metricsPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
-  await apply([
-    admission.admissionWebhookConfiguration({ endpoint: { url: `https://127.0.0.1:${port}` }, istreamNamespace: home }),
-  ]);
-  const policies = admission.lookupPolicies(home);
-  await apply(policies);
-  const connection = () => connectCluster({ kubeconfig: cluster.kubeconfig }, {});
-  const webhook = await startWebhookProcess({
-    kubeconfig: cluster.kubeconfig,
-    namespace: ns.webhook,
-    port,
-    metricsPort,
-    secret: { namespace: home, name: 'istream-admission-tls' },
-    configuration: `${admission.ADMISSION_CONFIGURATION_NAME}-${suffix}`,
+  const [port, metricsPort, floorPort] = [await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort()];
+  await apply(
+    [
+      admission.admissionWebhookConfiguration({
+        endpoint: { url: `https://127.0.0.1:${port}` },
+        istreamNamespace: home,
+      }),
+    ],
+    ns.webhook,
+  );
+  // The floor is called exactly as istream's lookup webhook is (rules, namespace selector, CEL
+  // match conditions, TLS, HTTP/1.1): only the server behind it differs.
+  const floorConfiguration = admission.admissionWebhookConfiguration({
+    endpoint: { url: `https://127.0.0.1:${floorPort}` },
+    istreamNamespace: home,
+    caBundle: floor.caPem,
   });
+  floorConfiguration.metadata.name = `${admission.ADMISSION_CONFIGURATION_NAME}-floor`;
+  floorConfiguration.webhooks = [{ ...floorConfiguration.webhooks[0], name: FLOOR_WEBHOOK_NAME }];
+  await apply([floorConfiguration], ns.floor);
+  const policies = admission.lookupPolicies(home);
+  await apply(policies, ns.policy);
+  const connection = () => connectCluster({ kubeconfig: cluster.kubeconfig }, {});
+  const webhook = await startWebhookProcess([
+    ...(webhookProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${webhookProfileDir}`] : []),
+    join(root, 'bench/admission/webhook-process.mjs'),
+    JSON.stringify({
+      kubeconfig: cluster.kubeconfig,
+      namespace: ns.webhook,
+      port,
+      metricsPort,
+      secret: { namespace: home, name: 'istream-admission-tls' },
+      configuration: `${admission.ADMISSION_CONFIGURATION_NAME}-${suffix}`,
+    }),
+  ]);
   controllers.push(webhook);
+  controllers.push(
+    await startWebhookProcess([`127.0.0.1:${floorPort}`, floor.certFile, floor.keyFile, pinned], floor.binary),
+  );
   const policy = await startController({
     connection: connection(),
     namespace: ns.policy,
@@ -197,9 +231,9 @@ try {
     });
     return { ms: performance.now() - start, image: stored.spec.containers[0].image };
   };
-  const expected = { none: 'myapp:latest', webhook: pinned, policy: pinned };
-  // Until both backends answer (caBundle and policy table propagated), then a warm-up.
-  for (const mode of ['webhook', 'policy']) {
+  const expected = { none: 'myapp:latest', webhook: pinned, policy: pinned, floor: pinned };
+  // Until every backend answers (caBundle and policy table propagated), then a warm-up.
+  for (const mode of modes.filter((m) => m !== 'none')) {
     const deadline = Date.now() + 60_000;
     // Refused meanwhile, by an installed guard policy, is also "not yet".
     while ((await create(ns[mode]).catch(() => ({}))).image !== pinned) {
@@ -207,7 +241,7 @@ try {
       await sleep(250);
     }
   }
-  for (let i = 0; i < 50; i++) for (const mode of ['none', 'webhook', 'policy']) await create(ns[mode]);
+  for (let i = 0; i < 50; i++) for (const mode of modes) await create(ns[mode]);
   const metrics = async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
   const answered = async () =>
     Number(
@@ -216,22 +250,23 @@ try {
       )?.[1] ?? NaN,
     );
   const reviewsBefore = await answered();
-  // The API server's own timing of its calls to the webhook, from its metrics: how many took 5 ms or less.
+  // The API server's own timing of its calls to each webhook, from its metrics: how many took 5 ms or less.
   const apiserverCalls = async () => {
     const text = await kubectlOk(cluster, ['get', '--raw', '/metrics']);
-    const bucket = (le) =>
+    const bucket = (webhookName, le) =>
       [...text.matchAll(/^apiserver_admission_webhook_admission_duration_seconds_bucket\{([^}]*)\} (\S+)$/gm)]
-        .filter(([, labels]) => labels.includes('name="image-lookup.istream.io"') && labels.includes(`le="${le}"`))
+        .filter(([, labels]) => labels.includes(`name="${webhookName}"`) && labels.includes(`le="${le}"`))
         .reduce((sum, [, , value]) => sum + Number(value), 0);
-    return { within5ms: bucket('0.005'), all: bucket('+Inf') };
+    const of = (webhookName) => ({ within5ms: bucket(webhookName, '0.005'), all: bucket(webhookName, '+Inf') });
+    return { webhook: of(admission.IMAGE_LOOKUP_WEBHOOK_NAME), floor: of(FLOOR_WEBHOOK_NAME) };
   };
   const callsBefore = await apiserverCalls();
   const loadAtStart = loadavg()[0];
-  const samples = { none: [], webhook: [], policy: [] };
+  const samples = Object.fromEntries(modes.map((m) => [m, []]));
   const wrong = [];
   log(`${pods} dry-run Pod creates per backend, interleaved`);
   for (let i = 0; i < pods; i++) {
-    for (const mode of ['none', 'webhook', 'policy']) {
+    for (const mode of modes) {
       const { ms, image } = await create(ns[mode]);
       samples[mode].push(ms);
       if (image !== expected[mode]) wrong.push(`${mode}: ${image}`);
@@ -239,8 +274,12 @@ try {
   }
   const reviews = (await answered()) - reviewsBefore;
   const callsAfter = await apiserverCalls();
-  const calls = callsAfter.all - callsBefore.all;
-  const callsWithin5ms = callsAfter.within5ms - callsBefore.within5ms;
+  /** "N of M calls (P%)" that the API server timed at 5 ms or less, for one webhook. */
+  const callsWithin5ms = (mode) => {
+    const all = callsAfter[mode].all - callsBefore[mode].all;
+    const within = callsAfter[mode].within5ms - callsBefore[mode].within5ms;
+    return `${within} of ${all} calls (${((within / all) * 100).toFixed(1)}%)`;
+  };
   // The server's own share, from its histogram (warm-up included): the mean and the bucket under 1 ms.
   const exposition = await metrics();
   const series = (name) =>
@@ -272,7 +311,9 @@ try {
     row('none', 'no admission'),
     row('webhook', 'webhook (HTTPS to the controller)'),
     row('policy', 'MutatingAdmissionPolicy (CEL)'),
+    row('floor', 'floor: minimal Go webhook (HTTPS, fixed patch)'),
   ].join('\n');
+  const addedP99 = (mode) => stats[mode].p99 - stats.none.p99;
   const section = `## Admission
 
 Time for the API server to admit a Pod naming \`myapp:latest\`: ${pods} server-side dry-run creates
@@ -280,8 +321,11 @@ Time for the API server to admit a Pod naming \`myapp:latest\`: ${pods} server-s
 backend, one at a time and interleaved request by request, from an in-process client. "No
 admission" is a namespace without the opt-in label; the webhook is the controller's admission
 server (its own process, as in the cluster; TLS with its own CA, answering from the informer cache); the policy is the
-MutatingAdmissionPolicy backend with the table the controller keeps. Each webhook and policy pod
-came back pinned to the stream's digest.
+MutatingAdmissionPolicy backend with the table the controller keeps; the floor is the least any
+webhook costs here: a Go server (\`bench/admission/floor-webhook.go\`, net/http, HTTP/1.1 over TLS
+as controller-runtime serves by default) in its own process that decodes the review and answers a
+fixed patch, registered with the same rules and match conditions as istream's. Each webhook,
+floor and policy pod came back pinned to the stream's digest.
 
 Registry requests during the run: ${registryRequests.length} (a listener stands in for the stream's registry
 and counts every request). Webhook reviews answered (and patched): ${reviews}. The admission
@@ -292,10 +336,11 @@ start); ${new Date().toISOString().slice(0, 10)}.
 
 Goal: p99 added latency under 5 ms for the webhook, read two ways. The API server's own timing of
 its calls to the webhook (apiserver_admission_webhook_admission_duration_seconds, whose first
-bucket ends at 5 ms): ${callsWithin5ms} of ${calls} calls (${((callsWithin5ms / calls) * 100).toFixed(1)}%) took 5 ms or less. End to end, the
-webhook's p99 create time minus no admission's is ${ms(stats.webhook.p99 - stats.none.p99)}. The per-round ("paired") column is the p99
-of the difference of two creates made back to back; it adds the jitter of both, which is why the
-policy, which makes no call, shows ${ms(paired('policy').p99)} there.
+bucket ends at 5 ms): ${callsWithin5ms('webhook')} took 5 ms or less; of its calls to the floor,
+${callsWithin5ms('floor')}. End to end, the webhook's p99 create time minus no admission's is
+${ms(addedP99('webhook'))}, the floor's ${ms(addedP99('floor'))}. The per-round ("paired") column is the p99 of the
+difference of two creates made back to back; it adds the jitter of both, which is why the policy,
+which makes no call, shows ${ms(paired('policy').p99)} there.
 
 Command: \`node bench/admission/run.mjs\` (after \`npm run build\`).
 
@@ -305,6 +350,7 @@ ${table}
   if (write) log(`wrote ${recordSection('Admission', section)}`);
 } finally {
   await Promise.all(controllers.map((c) => c.stop()));
+  rmSync(floorDir, { recursive: true, force: true });
   if (created.length > 0) await cluster.kubectl(['delete', ...created, '--ignore-not-found']);
   if (namespaces.length > 0) await cluster.kubectl(['delete', 'namespace', ...namespaces, '--wait=false']);
   registry.close();

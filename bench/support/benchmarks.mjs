@@ -66,17 +66,17 @@ export function benchDeployment(name, annotations, image = 'registry.bench/team/
 const readyPollMs = 50;
 
 /**
- * A Node process under test (`argv` after the node binary): started now, `ready` once its output
- * (stdout and stderr) matches `readyWhen`, rejected if it exits first. Its memory is its own.
+ * A process under test (`argv` after `command`, Node by default): started now, `ready` once its
+ * output (stdout and stderr) matches `readyWhen`, rejected if it exits first. Its memory is its own.
  * Its output goes to a file, as a container runtime keeps a pod's log: through a pipe read by this
  * process, which is busy timing it, a process logging a line per object would wait on every
  * full pipe buffer for this one to read (Node writes to pipes synchronously).
  */
-export function benchProcess(argv, readyWhen) {
+export function benchProcess(argv, readyWhen, command = process.execPath) {
   const logDir = mkdtempSync(join(tmpdir(), 'istream-bench-'));
   const logFile = join(logDir, 'output.log');
   const fd = openSync(logFile, 'w');
-  const child = spawn(process.execPath, argv, { stdio: ['ignore', fd, fd] });
+  const child = spawn(command, argv, { stdio: ['ignore', fd, fd] });
   closeSync(fd);
   const output = () => readFileSync(logFile, 'utf8');
   const ready = new Promise((resolve, reject) => {

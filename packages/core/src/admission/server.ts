@@ -30,6 +30,12 @@ export interface AdmissionServerOptions {
 
 const maxBodyBytes = 3 * 1024 * 1024;
 
+/** A review's answer, and what to log of it once the answer is on its way to the API server. */
+interface Decision {
+  answer: AdmissionReview;
+  log?: () => void;
+}
+
 /** The manager Runnable that serves admission on every replica. */
 export class AdmissionServer {
   readonly name = 'admission';
@@ -119,17 +125,23 @@ export class AdmissionServer {
       return;
     }
     const webhook = path === IMAGE_LOOKUP_PATH ? 'image-lookup' : 'imagestream-strategy';
-    const answer = webhook === 'image-lookup' ? this.lookup(review.request) : this.strategy(review.request);
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+    const { answer, log } =
+      webhook === 'image-lookup' ? this.lookup(review.request) : { answer: this.strategy(review.request) };
+    const body = JSON.stringify(answer);
+    // A length lets Node send headers and body in one TLS write; without it the answer goes chunked,
+    // in four pieces, on every review.
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
+    this.options.metrics.admissionDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    // The API server waits on the answer, not on the log line (a synchronous write to a pipe or file).
+    log?.();
     const outcome = !answer.response?.allowed ? 'refused' : answer.response.patch ? 'patched' : 'allowed';
     this.options.metrics.admissionReviews.inc({ webhook, outcome });
-    this.options.metrics.admissionDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
   }
 
-  private lookup(request: AdmissionRequest): AdmissionReview {
+  private lookup(request: AdmissionRequest): Decision {
     const kind = workloadKind(request.kind.kind);
     if (!kind || kind.group !== request.kind.group || !request.object)
-      return reviewResponse(request.uid, { allowed: true, patch: [] });
+      return { answer: reviewResponse(request.uid, { allowed: true, patch: [] }) };
     const outcome = lookupImages(
       {
         operation: request.operation,
@@ -142,13 +154,18 @@ export class AdmissionServer {
       this.options.streams,
     );
     const object = `${kind.kind}/${request.namespace ?? ''}/${request.name || (request.object.metadata as { generateName?: string } | undefined)?.generateName || ''}`;
-    if (!outcome.allowed) {
-      this.options.log.warning('refused unresolvable image', { object, reason: outcome.message });
-      return reviewResponse(request.uid, outcome);
-    }
-    for (const r of outcome.resolutions)
-      this.options.log.info('resolved image', { object, container: r.container, from: r.from, to: r.to });
-    return reviewResponse(request.uid, outcome);
+    if (!outcome.allowed)
+      return {
+        answer: reviewResponse(request.uid, outcome),
+        log: () => this.options.log.warning('refused unresolvable image', { object, reason: outcome.message }),
+      };
+    return {
+      answer: reviewResponse(request.uid, outcome),
+      log: () => {
+        for (const r of outcome.resolutions)
+          this.options.log.info('resolved image', { object, container: r.container, from: r.from, to: r.to });
+      },
+    };
   }
 
   private strategy(request: AdmissionRequest): AdmissionReview {

@@ -113,7 +113,7 @@ const kwokStageFiles = [
 
 /** kwok's version is the one `test/cluster/build/go.mod` requires. */
 async function writeKwokStages(out: string): Promise<void> {
-  const json = await goOutput(['mod', 'download', '-json', 'sigs.k8s.io/kwok'], buildModule);
+  const json = await runGo(['mod', 'download', '-json', 'sigs.k8s.io/kwok'], buildModule);
   const moduleDir = (JSON.parse(json) as { Dir: string }).Dir;
   const docs = await Promise.all(kwokStageFiles.map((f) => readFile(join(moduleDir, f), 'utf8')));
   await writeFile(out, docs.map((d) => d.trim()).join('\n---\n') + '\n');
@@ -128,10 +128,11 @@ const goBinary = (process.env['PATH'] ?? '').split(delimiter).some((dir) => dir 
     : 'go';
 
 function go(args: string[], cwd: string): Promise<void> {
-  return goOutput(args, cwd).then(() => undefined);
+  return runGo(args, cwd).then(() => undefined);
 }
 
-function goOutput(args: string[], cwd: string): Promise<string> {
+/** Runs the machine's Go in `cwd`; resolves with its stdout, rejects with its stderr's end. */
+export function runGo(args: string[], cwd: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(goBinary, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -1,4 +1,4 @@
-export { type KubeBinaries, KUBE_VERSION, ensureKubeBinaries, kubeCacheDir } from './binaries.js';
+export { type KubeBinaries, KUBE_VERSION, ensureKubeBinaries, kubeCacheDir, runGo } from './binaries.js';
 export type { ClusterInstance } from './instance.js';
 export {
   type CommandResult,
