@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { admissionWebhookConfiguration, IMAGE_LOOKUP_LABEL, IMAGE_LOOKUP_LABEL_VALUE } from '@istream/core/admission';
 import type { AdmissionOptions, RunningController } from '@istream/core/controller';
+import { freeLoopbackPort } from '@istream/test-harness';
 import { clusterWithCrd, digestA, itemAt, ok, runController, setItems, type Cluster } from './support.js';
 
 export interface Scope {
@@ -78,11 +79,11 @@ export async function startWithAdmission(
   scope: Scope,
   extra: Partial<AdmissionOptions> = {},
 ): Promise<{ controller: RunningController; port: number }> {
-  // The webhook URL needs the port before the configuration exists, so the port is chosen first:
-  // below the kernel's ephemeral range (32768 and up), where no client socket or port-0 listener of
-  // a parallel test lands; another chooser may still hold it, so a taken port means another try.
+  // The webhook URL needs the port before the configuration exists, so the port is chosen first
+  // (below the kernel's ephemeral range); another test process choosing the same way may still
+  // take it, so a taken port means another try.
   for (let attempt = 1; ; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const port = await freeLoopbackPort();
     await register(scope, port);
     let controller: RunningController | undefined;
     try {
