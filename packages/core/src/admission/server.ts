@@ -128,8 +128,8 @@ export class AdmissionServer {
     const { answer, log } =
       webhook === 'image-lookup' ? this.lookup(review.request) : { answer: this.strategy(review.request) };
     const body = JSON.stringify(answer);
-    // A length lets Node send headers and body in one TLS write; without it the answer goes chunked,
-    // in four pieces, on every review.
+    // With a length Node writes headers and body at once; without one it frames the answer as
+    // chunked transfer encoding, on every review.
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
     this.options.metrics.admissionDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
     // The API server waits on the answer, not on the log line (a synchronous write to a pipe or file).
