@@ -46,21 +46,33 @@ export class LookupPolicyController implements Runnable {
           this.dirty = true;
         });
       }
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        signal.addEventListener('abort', () => resolve(), { once: true });
-        // A failed write is retried after a pause; a stream change wakes the loop at once; and
-        // the policies are checked again now and then (a re-run of install resets their table).
-        setTimeout(
-          () => {
-            this.dirty = true;
-            resolve();
-          },
-          this.dirty ? 1_000 : resyncMs,
-        );
-      });
-      this.wake = undefined;
+      if (signal.aborted) break;
+      // A failed write is retried after a pause; a stream change wakes the loop at once; and the
+      // policies are checked again now and then (a re-run of install resets their table).
+      await this.pause(signal, this.dirty ? 1_000 : resyncMs);
     }
+  }
+
+  /**
+   * Waits for a stream change, the stop or `ms`. Whichever comes first takes the other two away: a
+   * timer left behind would hold a stopped process open for up to a minute, and a listener left on
+   * the signal per wake would pile up for as long as streams move.
+   */
+  private pause(signal: AbortSignal, ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.dirty = true;
+        done();
+      }, ms);
+      this.wake = done;
+      signal.addEventListener('abort', done, { once: true });
+    });
   }
 
   private table(): LookupTable {

@@ -128,3 +128,33 @@ test('the controller logs each decision as a JSON line, reports leadership in is
     'the stop cut no watch off loudly',
   );
 });
+
+test('with the policy backend the controller exits on SIGTERM within the pod grace period, not when its resync timer fires', async (t) => {
+  const cluster = await clusterWithCrd();
+  const ns = await cluster.createNamespace('process-policy');
+  await putStream(cluster, ns, 'ubi', '8', `${repo}:8`, [A]);
+  const controller = run([
+    '--namespace',
+    ns,
+    '--kubeconfig',
+    cluster.kubeconfig,
+    '--admission=policy',
+    '--metrics-bind-address=0',
+  ]);
+  defer(t, () => {
+    controller.child.kill('SIGKILL');
+  });
+  await waitFor('the controller to sync', async () => controller.stderr().includes('caches synced'), 90_000);
+  controller.child.kill('SIGTERM');
+  // The lookup policy loop waited a minute between checks on a timer it never cleared; the kubelet
+  // kills a pod 30 s (terminationGracePeriodSeconds) after SIGTERM.
+  let grace: NodeJS.Timeout | undefined;
+  const code = await Promise.race([
+    controller.exited,
+    new Promise<string>((resolve) => {
+      grace = setTimeout(resolve, 30_000, 'still running');
+    }),
+  ]);
+  clearTimeout(grace);
+  assert.equal(code, 0, `30 s after SIGTERM: ${code}\n${controller.stderr()}`);
+});
