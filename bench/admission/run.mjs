@@ -27,7 +27,9 @@ const profileArg = args.indexOf('--webhook-cpu-prof');
 const webhookProfileDir = profileArg >= 0 ? args[profileArg + 1] : undefined;
 const log = (line) => process.stderr.write(`bench: ${line}\n`);
 
-const { benchProcess, kubectlOk, quantile, recordSection } = await import(join(root, 'bench/support/benchmarks.mjs'));
+const { benchProcess, kubectlOk, quantile, recordSection, withDeadline } = await import(
+  join(root, 'bench/support/benchmarks.mjs')
+);
 const { runGo, sharedCluster } = await import(join(root, 'test/harness/dist/src/cluster/index.js'));
 const { freeLoopbackPort } = await import(join(root, 'test/harness/dist/src/free-port.js'));
 const { imageStreamCrd } = await import(join(root, 'packages/kubectl-istream/dist/src/install-manifests.js'));
@@ -67,12 +69,7 @@ function narrowed(object, ns) {
 async function startWebhookProcess(argv, command) {
   const webhook = benchProcess(argv, /^ready$/m, command);
   try {
-    await Promise.race([
-      webhook.ready,
-      sleep(60_000).then(() => {
-        throw new Error(`webhook process not ready after 60 s:\n${webhook.log()}`);
-      }),
-    ]);
+    await withDeadline(webhook.ready, 60_000, () => `webhook process not ready after 60 s:\n${webhook.log()}`);
   } catch (error) {
     await webhook.stop();
     throw error;

@@ -18,7 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const { benchDeployment, kubectlOk, quantile, recordSection } = await import(
+const { benchDeployment, kubectlOk, quantile, recordSection, withDeadline } = await import(
   join(root, 'bench/support/benchmarks.mjs')
 );
 const args = process.argv.slice(2);
@@ -86,12 +86,7 @@ async function measure(pusher, images, repository, seenAt, deployment, scheduleM
     const rolled = new Promise((resolve) => seenAt.set(`${deployment}@${image.digest}`, resolve));
     await pusher.push(repository, 'v', image);
     const answered = performance.now();
-    const at = await Promise.race([
-      rolled,
-      sleep(120_000).then(() => {
-        throw new Error(`${deployment}: ${image.digest} not rolled after 120 s`);
-      }),
-    ]);
+    const at = await withDeadline(rolled, 120_000, () => `${deployment}: ${image.digest} not rolled after 120 s`);
     samples.push(at - answered);
     // Registries coalesce nothing, but let the Deployment's ReplicaSet settle between pushes.
     await sleep(200);
@@ -159,12 +154,7 @@ try {
     );
     const firstRoll = new Promise((resolve) => seenAt.set(`${phase}@${images[0].digest}`, resolve));
     await followTag(cluster, ns, phase, `${registry.host}/${repository}:v`, { events, scheduled: !events });
-    await Promise.race([
-      firstRoll,
-      sleep(120_000).then(() => {
-        throw new Error(`${phase}: first import never rolled\n${controller.log()}`);
-      }),
-    ]);
+    await withDeadline(firstRoll, 120_000, () => `${phase}: first import never rolled\n${controller.log()}`);
     log(`${phase}: ${pushes} pushes`);
     const scheduleMs = events ? 0 : parseDuration(peerInterval);
     await measure(pusher, images.slice(1, 1 + warmup), repository, seenAt, phase, scheduleMs);

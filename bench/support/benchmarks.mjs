@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { clearInterval, setInterval } from 'node:timers';
+import { clearInterval, clearTimeout, setInterval, setTimeout } from 'node:timers';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,6 +14,23 @@ export async function kubectlOk(cluster, argv, input) {
   const r = await cluster.kubectl(argv, { input });
   if (r.code !== 0) throw new Error(`kubectl ${argv.join(' ')}: ${r.stderr}`);
   return r.stdout;
+}
+
+/**
+ * `promise`, or a rejection with `message()` once `ms` have passed. The timer goes with the race:
+ * a deadline left running keeps a finished bench alive until it fires (up to 17 minutes after a
+ * 10,000-Deployment round).
+ */
+export async function withDeadline(promise, ms, message) {
+  let timer;
+  const deadline = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message())), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Runs `work` on each item with at most `width` at once. */

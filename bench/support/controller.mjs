@@ -3,9 +3,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { benchProcess } from './benchmarks.mjs';
+import { benchProcess, withDeadline } from './benchmarks.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -47,12 +46,7 @@ export function controllerProcess(cluster, namespace, { flags = [], nodeOptions 
 export async function startControllerProcess(cluster, namespace, flags = []) {
   const controller = controllerProcess(cluster, namespace, { flags });
   try {
-    await Promise.race([
-      controller.ready,
-      sleep(60_000).then(() => {
-        throw new Error(`controller not running after 60 s:\n${controller.log()}`);
-      }),
-    ]);
+    await withDeadline(controller.ready, 60_000, () => `controller not running after 60 s:\n${controller.log()}`);
   } catch (error) {
     await controller.stop();
     throw error;

@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const { benchDeployment, benchProcess, inParallel, kubectlOk, quantile, recordSection } = await import(
+const { benchDeployment, benchProcess, inParallel, kubectlOk, quantile, recordSection, withDeadline } = await import(
   join(root, 'bench/support/benchmarks.mjs')
 );
 const { controllerProcess } = await import(join(root, 'bench/support/controller.mjs'));
@@ -170,10 +170,11 @@ async function measure(cluster, api, size) {
     });
     waiting.t0 = performance.now();
     await writeStatus();
-    const timeout = sleep(roundTimeoutMs).then(() => {
-      throw new Error(`round ${n}: ${seen.size}/${size} updated after ${roundTimeoutMs / 1000} s\n${writer.log()}`);
-    });
-    await Promise.race([done, timeout]);
+    await withDeadline(
+      done,
+      roundTimeoutMs,
+      () => `round ${n}: ${seen.size}/${size} updated after ${roundTimeoutMs / 1000} s\n${writer.log()}`,
+    );
     return [...seen.values()];
   };
   const running = new Set();
@@ -194,12 +195,11 @@ async function measure(cluster, api, size) {
         done: resolve,
       };
     });
-    await Promise.race([
+    await withDeadline(
       settled,
-      sleep(Math.max(300_000, size * 200)).then(() => {
-        throw new Error(`initial sync incomplete: ${seen.size}/${size}\n${controller.log()}`);
-      }),
-    ]);
+      Math.max(300_000, size * 200),
+      () => `initial sync incomplete: ${seen.size}/${size}\n${controller.log()}`,
+    );
     const allReconciledMs = performance.now() - spawnedAt;
     await controller.ready;
 
