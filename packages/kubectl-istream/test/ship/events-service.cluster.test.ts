@@ -102,17 +102,25 @@ test('install --events: registry notifications reach the controller through the 
 
   const service = await getJson<Service>(cluster, installNs, `service/${EVENTS_SERVICE}`);
   const receiver = `http://${service.spec.clusterIP}:${service.spec.ports[0]!.port}/distribution`;
-  const post = (headers: Record<string, string>) =>
+  // The receiver answers JSON. Until kube-proxy has written the Service's rules, a packet to the
+  // ClusterIP follows the host's default route, and what answers there (this machine's egress
+  // proxy says 404 to any address on port 80) is not the receiver: such an answer is undefined.
+  const postToReceiver = (headers: Record<string, string>) =>
     fetch(receiver, {
       method: 'POST',
       headers: { 'content-type': 'application/vnd.docker.distribution.events.v1+json', ...headers },
       body: JSON.stringify({ events: [] }),
       signal: AbortSignal.timeout(5000),
-    }).then((r) => r.status);
+    }).then((r) => (r.headers.get('content-type') === 'application/json' ? r.status : undefined));
+  const post = async (headers: Record<string, string>) => {
+    const status = await postToReceiver(headers);
+    assert.ok(status !== undefined, `${receiver} answered, but not as istream's receiver`);
+    return status;
+  };
   // kube-proxy writes the Service's rules once the pods are Ready endpoints.
   const routedStart = Date.now();
   assert.equal(
-    await waitFor(`${receiver} to answer`, () => post({}), 30_000),
+    await waitFor(`${receiver} to answer`, () => postToReceiver({}), 30_000),
     401,
     'an unauthenticated POST through the Service',
   );
