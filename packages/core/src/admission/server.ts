@@ -142,28 +142,28 @@ export class AdmissionServer {
     const kind = workloadKind(request.kind.kind);
     if (!kind || kind.group !== request.kind.group || !request.object)
       return { answer: reviewResponse(request.uid, { allowed: true, patch: [] }) };
+    const object = request.object;
     const outcome = lookupImages(
       {
         operation: request.operation,
         subResource: request.subResource,
         namespace: request.namespace ?? '',
         kind,
-        object: request.object,
+        object,
         oldObject: request.oldObject,
       },
       this.options.streams,
     );
-    const object = `${kind.kind}/${request.namespace ?? ''}/${request.name || (request.object.metadata as { generateName?: string } | undefined)?.generateName || ''}`;
-    if (!outcome.allowed)
-      return {
-        answer: reviewResponse(request.uid, outcome),
-        log: () => this.options.log.warning('refused unresolvable image', { object, reason: outcome.message }),
-      };
     return {
       answer: reviewResponse(request.uid, outcome),
       log: () => {
-        for (const r of outcome.resolutions)
-          this.options.log.info('resolved image', { object, container: r.container, from: r.from, to: r.to });
+        // Named here, after the answer: only the log line needs the name.
+        const named = `${kind.kind}/${request.namespace ?? ''}/${request.name || (object.metadata as { generateName?: string } | undefined)?.generateName || ''}`;
+        if (!outcome.allowed)
+          this.options.log.warning('refused unresolvable image', { object: named, reason: outcome.message });
+        else
+          for (const r of outcome.resolutions)
+            this.options.log.info('resolved image', { object: named, container: r.container, from: r.from, to: r.to });
       },
     };
   }
