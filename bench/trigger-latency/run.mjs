@@ -158,7 +158,8 @@ async function measure(cluster, api, size) {
   const roundTimeoutMs = Math.max(120_000, size * 100);
   // Each round starts on a settled cluster, as stream moves (minutes apart) do: the deployment
   // controller's ReplicaSet churn and the controller's Events for the last round are over.
-  const settleMs = Math.max(2_000, size * 10);
+  // One Deployment's churn is over within ~0.2 s; the shorter wait buys the samples a p99 needs.
+  const settleMs = size === 1 ? 1_000 : Math.max(2_000, size * 10);
   let n = 1;
   /** Moves the stream to its next item and resolves with each Deployment's time to show it. */
   const round = async (writer) => {
@@ -205,7 +206,9 @@ async function measure(cluster, api, size) {
 
     // Controller and peer take turns, a block of rounds each, so slow spells of this shared machine
     // fall on both; each stops before the other starts, so only one of them writes.
-    const blocks = size >= 10_000 ? 2 : 3;
+    // At one Deployment a round is one sample: 150 of them make the p99 more than the slowest one,
+    // and more, shorter blocks spread the machine's slow spells more evenly over both writers.
+    const blocks = size === 1 ? 6 : size >= 10_000 ? 2 : 3;
     // A process's first stream change runs code V8 has not compiled yet; up to 1,000 Deployments
     // each block starts with one round that is not counted, for the controller and the peer alike.
     const warmUp = async (writer) => {
@@ -213,7 +216,7 @@ async function measure(cluster, api, size) {
       await round(writer);
       await sleep(settleMs);
     };
-    const roundsPerBlock = size === 1 ? 20 : size <= 100 ? 10 : size <= 1000 ? 2 : 1;
+    const roundsPerBlock = size === 1 ? 25 : size <= 100 ? 10 : size <= 1000 ? 2 : 1;
     /** One writer's block: its warm-up, then its counted rounds into `into`. */
     const measureBlock = async (writer, into) => {
       await warmUp(writer);
@@ -318,10 +321,10 @@ that watches the stream and, when its tag moves, patches each named template's i
 requests in flight as the controller has workers (16); no trigger annotations read, no workload
 cache, no Events, no logs. Kubernetes has no batch write, so rolling N Deployments is N writes
 (and the ReplicaSet writes they cause) whoever makes them. Controller and peer take turns in
-blocks of rounds (3 blocks each, 2 at 10,000; only one of them runs at a time), so slow
+blocks of rounds (3 blocks each; 6 of 25 rounds at 1, 2 at 10,000; only one of them runs at a time), so slow
 spells of this shared machine fall on both; up to 1,000 Deployments each block starts with one
 round that is not counted (a fresh process's first change runs code V8 has not compiled yet),
-for both alike; each round starts after a settle time (2 s, or 10 ms
+for both alike; each round starts after a settle time (1 s at 1 Deployment, else 2 s or 10 ms
 per Deployment), as stream moves minutes apart do, so the ReplicaSet churn and Events of the last
 round are over.
 The controller runs ${controllerHeapMiB ? `with the V8 heap cap \`install\` gives it (\`--max-old-space-size=${controllerHeapMiB}\`, beside its memory limit)` : "with Node's default heap (sized to the machine's memory)"}.
