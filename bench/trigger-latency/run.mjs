@@ -5,8 +5,10 @@
 // first reconcile is measured too. Results go into BENCHMARKS.md, section "Trigger latency".
 //
 // Usage: node bench/trigger-latency/run.mjs [--sizes 1,100,1000,10000] [--unannotated-per-annotated 1]
-//   [--controller-heap-mib N (0: Node's default)] [--controller-cpu-prof DIR] [--peer-cpu-prof DIR] [--no-write]
+//   [--controller-heap-mib N (0: Node's default)] [--controller-cpu-prof DIR] [--peer-cpu-prof DIR]
+//   [--rounds-file FILE] [--no-write]
 // On the test sandbox: ISTREAM_SANDBOX_STATE=/root/.cache/istream/sandbox/state.json node bench/trigger-latency/run.mjs
+import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +38,14 @@ const controllerProfileDir = profileArg >= 0 ? args[profileArg + 1] : undefined;
 const peerProfileArg = args.indexOf('--peer-cpu-prof');
 /** Where the peer writes V8 CPU profiles, to set its CPU per roll beside the controller's. */
 const peerProfileDir = peerProfileArg >= 0 ? args[peerProfileArg + 1] : undefined;
+const roundsArg = args.indexOf('--rounds-file');
+/**
+ * Where to write every round as JSON: its writer, whether it counted, each Deployment's time and
+ * the API server's requests (apiserver_request_total) over the round and its settle time. For
+ * telling where in a round one writer loses to the other, and what else the cluster was doing.
+ */
+const roundsFile = roundsArg >= 0 ? args[roundsArg + 1] : undefined;
+const rounds = [];
 const write = !args.includes('--no-write');
 const log = (line) => process.stderr.write(`bench: ${line}\n`);
 
@@ -43,6 +53,19 @@ const { sharedCluster } = await import(join(root, 'test/harness/dist/src/cluster
 const { connectCluster, KubeClient, startInformer } = await import(
   join(root, 'packages/core/dist/src/cluster/index.js')
 );
+
+/** apiserver_request_total by `VERB group/resource[/subresource] code` (leases left out: every component renews them). */
+async function apiserverRequests(cluster) {
+  const counts = {};
+  const text = await kubectlOk(cluster, ['get', '--raw', '/metrics']);
+  for (const [, labels, value] of text.matchAll(/^apiserver_request_total\{([^}]*)\} (\S+)$/gm)) {
+    const l = Object.fromEntries([...labels.matchAll(/(\w+)="([^"]*)"/g)].map(([, k, v]) => [k, v]));
+    if (l.resource === 'leases') continue;
+    const resource = [l.group, l.resource, l.subresource].filter(Boolean).join('/');
+    counts[`${l.verb} ${resource} ${l.code}`] = Number(value);
+  }
+  return counts;
+}
 
 const digest = (n) => `sha256:${n.toString(16).padStart(64, '0')}`;
 const ref = (n) => `registry.bench/team/app@${digest(n)}`;
@@ -209,21 +232,31 @@ async function measure(cluster, api, size) {
     // At one Deployment a round is one sample: 150 of them make the p99 more than the slowest one,
     // and more, shorter blocks spread the machine's slow spells more evenly over both writers.
     const blocks = size === 1 ? 6 : size >= 10_000 ? 2 : 3;
-    // A process's first stream change runs code V8 has not compiled yet; up to 1,000 Deployments
-    // each block starts with one round that is not counted, for the controller and the peer alike.
-    const warmUp = async (writer) => {
-      if (size > 1000) return;
-      await round(writer);
+    /** One round and the settle time after it, recorded for --rounds-file. */
+    const roundAndSettle = async (writerName, writer, counted) => {
+      const before = roundsFile ? await apiserverRequests(cluster) : undefined;
+      const times = await round(writer);
+      const perDeploymentMs = Object.fromEntries(seen);
       await sleep(settleMs);
+      if (before) {
+        const after = await apiserverRequests(cluster);
+        const requests = Object.fromEntries(
+          Object.entries(after)
+            .map(([key, count]) => [key, count - (before[key] ?? 0)])
+            .filter(([, delta]) => delta > 0),
+        );
+        rounds.push({ size, writer: writerName, counted, perDeploymentMs, requests });
+      }
+      return times;
     };
     const roundsPerBlock = size === 1 ? 25 : size <= 100 ? 10 : size <= 1000 ? 2 : 1;
-    /** One writer's block: its warm-up, then its counted rounds into `into`. */
-    const measureBlock = async (writer, into) => {
-      await warmUp(writer);
-      for (let r = 0; r < roundsPerBlock; r++) {
-        into.push(...(await round(writer)));
-        await sleep(settleMs);
-      }
+    /**
+     * One writer's block. A process's first stream change runs code V8 has not compiled yet: up to
+     * 1,000 Deployments the block starts with a round that is not counted, for both writers alike.
+     */
+    const measureBlock = async (writerName, writer, into) => {
+      if (size <= 1000) await roundAndSettle(writerName, writer, false);
+      for (let r = 0; r < roundsPerBlock; r++) into.push(...(await roundAndSettle(writerName, writer, true)));
     };
     const samples = [];
     const peerSamples = [];
@@ -235,7 +268,7 @@ async function measure(cluster, api, size) {
         running.add(controller);
         await controller.ready;
       }
-      await measureBlock(controller, samples);
+      await measureBlock('controller', controller, samples);
       const memory = controller.memoryMiB();
       peakMiB = Math.max(peakMiB, memory.peak);
       rssMiB = Math.max(rssMiB, memory.rss);
@@ -245,7 +278,7 @@ async function measure(cluster, api, size) {
       const peer = startPeer();
       running.add(peer);
       await peer.ready;
-      await measureBlock(peer, peerSamples);
+      await measureBlock('peer', peer, peerSamples);
       await peer.stop();
       running.delete(peer);
     }
@@ -291,6 +324,7 @@ try {
   api.close();
 } finally {
   await cluster.stop();
+  if (roundsFile) writeFileSync(roundsFile, JSON.stringify(rounds));
 }
 
 const table = [
