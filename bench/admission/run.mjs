@@ -27,7 +27,7 @@ const profileArg = args.indexOf('--webhook-cpu-prof');
 const webhookProfileDir = profileArg >= 0 ? args[profileArg + 1] : undefined;
 const log = (line) => process.stderr.write(`bench: ${line}\n`);
 
-const { benchProcess, kubectlOk, quantile, recordSection, withDeadline } = await import(
+const { apiserverMetric, benchProcess, kubectlOk, quantile, recordSection, withDeadline } = await import(
   join(root, 'bench/support/benchmarks.mjs')
 );
 const { runGo, sharedCluster } = await import(join(root, 'test/harness/dist/src/cluster/index.js'));
@@ -249,11 +249,11 @@ try {
   const reviewsBefore = await answered();
   // The API server's own timing of its calls to each webhook, from its metrics: how many took 5 ms or less.
   const apiserverCalls = async () => {
-    const text = await kubectlOk(cluster, ['get', '--raw', '/metrics']);
+    const buckets = await apiserverMetric(cluster, 'apiserver_admission_webhook_admission_duration_seconds_bucket');
     const bucket = (webhookName, le) =>
-      [...text.matchAll(/^apiserver_admission_webhook_admission_duration_seconds_bucket\{([^}]*)\} (\S+)$/gm)]
-        .filter(([, labels]) => labels.includes(`name="${webhookName}"`) && labels.includes(`le="${le}"`))
-        .reduce((sum, [, , value]) => sum + Number(value), 0);
+      buckets
+        .filter(({ labels }) => labels.name === webhookName && labels.le === le)
+        .reduce((sum, { value }) => sum + value, 0);
     const of = (webhookName) => ({ within5ms: bucket(webhookName, '0.005'), all: bucket(webhookName, '+Inf') });
     return { webhook: of(admission.IMAGE_LOOKUP_WEBHOOK_NAME), floor: of(FLOOR_WEBHOOK_NAME) };
   };

@@ -1,5 +1,5 @@
-// What the cluster benchmarks share: kubectl that fails loudly, bounded parallel work, processes
-// under test, quantiles, and writing a result
+// What the cluster benchmarks share: kubectl that fails loudly, the API server's metrics, bounded
+// parallel work, processes under test, quantiles, and writing a result
 // section into BENCHMARKS.md.
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +14,15 @@ export async function kubectlOk(cluster, argv, input) {
   const r = await cluster.kubectl(argv, { input });
   if (r.code !== 0) throw new Error(`kubectl ${argv.join(' ')}: ${r.stderr}`);
   return r.stdout;
+}
+
+/** Every sample of one metric the API server exposes now, each with its labels. */
+export async function apiserverMetric(cluster, name) {
+  const text = await kubectlOk(cluster, ['get', '--raw', '/metrics']);
+  return [...text.matchAll(new RegExp(`^${name}\\{([^}]*)\\} (\\S+)$`, 'gm'))].map(([, labels, value]) => ({
+    labels: Object.fromEntries([...labels.matchAll(/(\w+)="([^"]*)"/g)].map(([, k, v]) => [k, v])),
+    value: Number(value),
+  }));
 }
 
 /**

@@ -16,9 +16,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const { benchDeployment, benchProcess, inParallel, kubectlOk, quantile, recordSection, withDeadline } = await import(
-  join(root, 'bench/support/benchmarks.mjs')
-);
+const { apiserverMetric, benchDeployment, benchProcess, inParallel, kubectlOk, quantile, recordSection, withDeadline } =
+  await import(join(root, 'bench/support/benchmarks.mjs'));
 const { controllerProcess } = await import(join(root, 'bench/support/controller.mjs'));
 const args = process.argv.slice(2);
 const sizesArg = args.indexOf('--sizes');
@@ -57,12 +56,10 @@ const { connectCluster, KubeClient, startInformer } = await import(
 /** apiserver_request_total by `VERB group/resource[/subresource] code` (leases left out: every component renews them). */
 async function apiserverRequests(cluster) {
   const counts = {};
-  const text = await kubectlOk(cluster, ['get', '--raw', '/metrics']);
-  for (const [, labels, value] of text.matchAll(/^apiserver_request_total\{([^}]*)\} (\S+)$/gm)) {
-    const l = Object.fromEntries([...labels.matchAll(/(\w+)="([^"]*)"/g)].map(([, k, v]) => [k, v]));
+  for (const { labels: l, value } of await apiserverMetric(cluster, 'apiserver_request_total')) {
     if (l.resource === 'leases') continue;
     const resource = [l.group, l.resource, l.subresource].filter(Boolean).join('/');
-    counts[`${l.verb} ${resource} ${l.code}`] = Number(value);
+    counts[`${l.verb} ${resource} ${l.code}`] = value;
   }
   return counts;
 }
