@@ -44,10 +44,18 @@ export function reviewResponse(
     ? {
         uid,
         allowed: true,
-        ...(answer.patch.length > 0
-          ? { patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(answer.patch)).toString('base64') }
-          : {}),
+        ...(answer.patch.length > 0 ? { patchType: 'JSONPatch', patch: base64(JSON.stringify(answer.patch)) } : {}),
       }
     : { uid, allowed: false, status: { code: answer.code ?? 403, message: answer.message } };
   return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response };
+}
+
+/**
+ * Base64 of the UTF-8 bytes of `text`. btoa costs a fraction of a Buffer round trip on the server's
+ * cold path (bench/admission), but it encodes each character as one byte: only right when every
+ * character is ASCII, as the image references in a patch are.
+ */
+function base64(text: string): string {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return Buffer.from(text).toString('base64');
+  return btoa(text);
 }

@@ -9,7 +9,8 @@ import type { ImageStream } from '../imagestream/index.js';
 import { workloadKind } from '../workloads/index.js';
 import type { KeyPair } from './certificates.js';
 import { IMAGE_LOOKUP_PATH, IMAGE_STREAM_STRATEGY_PATH } from './configuration.js';
-import { lookupImages, type StreamLookup } from './image-lookup.js';
+import { lookupImages, type ImageVerdicts, type StreamLookup } from './image-lookup.js';
+import { rememberedVerdicts } from './remembered-verdicts.js';
 import { reviewResponse, type AdmissionRequest, type AdmissionReview } from './review.js';
 import { imageStreamStrategy } from './strategy.js';
 import type { TlsRotator } from './tls-rotator.js';
@@ -42,6 +43,7 @@ export class AdmissionServer {
   readonly needsLeaderElection = false;
   private server?: Server;
   private served?: KeyPair;
+  private readonly verdicts: ImageVerdicts;
   private resolveListening!: (address: string) => void;
   private rejectListening!: (error: unknown) => void;
   /**
@@ -55,6 +57,7 @@ export class AdmissionServer {
   });
 
   constructor(private readonly options: AdmissionServerOptions) {
+    this.verdicts = rememberedVerdicts(options.streams);
     // The manager reports the failure too; nobody has to wait here for it to be handled.
     this.listening.catch(() => undefined);
   }
@@ -152,7 +155,7 @@ export class AdmissionServer {
         object,
         oldObject: request.oldObject,
       },
-      this.options.streams,
+      this.verdicts,
     );
     return {
       answer: reviewResponse(request.uid, outcome),

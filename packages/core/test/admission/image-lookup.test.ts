@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import {
   imageStreamStrategy,
   lookupImages,
+  verdictsFrom,
   RESOLVE_NAMES_ANNOTATION,
   type LookupRequest,
 } from '../../src/admission/index.js';
@@ -88,7 +89,7 @@ test('single-segment names of lookup streams become the digest a trigger would w
         'mirrored',
       ]),
     ),
-    lookup,
+    verdictsFrom(lookup),
   );
   assert.deepEqual(outcome, {
     allowed: true,
@@ -112,7 +113,7 @@ test('single-segment names of lookup streams become the digest a trigger would w
 test('resolve-names "*" resolves every image by its last segment, whatever the lookup policy', () => {
   const outcome = lookupImages(
     request(deployment(['quay.io/org/plain:latest', 'docker.io/nostream'], { [RESOLVE_NAMES_ANNOTATION]: '*' })),
-    lookup,
+    verdictsFrom(lookup),
   );
   assert.ok(outcome.allowed);
   assert.deepEqual(outcome.patch, [
@@ -130,17 +131,17 @@ test('controller-owned objects, subresources, deletes and unchanged images on up
     request(deployment(['myapp']), { operation: 'DELETE' }),
     request(deployment(['myapp']), { operation: 'UPDATE', oldObject: deployment(['myapp']) }),
   ]) {
-    assert.deepEqual(lookupImages(r, lookup), { allowed: true, patch: [], resolutions: [] });
+    assert.deepEqual(lookupImages(r, verdictsFrom(lookup)), { allowed: true, patch: [], resolutions: [] });
   }
   const changed = lookupImages(
     request(deployment(['myapp']), { operation: 'UPDATE', oldObject: deployment(['busybox']) }),
-    lookup,
+    verdictsFrom(lookup),
   );
   assert.equal(changed.allowed && changed.patch.length, 1);
 });
 
 test('a lookup stream whose tag has no image refuses the object with the fix instead of a Docker Hub pull', () => {
-  const outcome = lookupImages(request(deployment(['empty:latest'])), lookup);
+  const outcome = lookupImages(request(deployment(['empty:latest'])), verdictsFrom(lookup));
   assert.deepEqual(outcome, {
     allowed: false,
     message:
@@ -169,4 +170,22 @@ test('the strategy stamps generations on a new stream and stores its tags in nam
     },
     { op: 'replace', path: '/spec/tags', value: ['a:1', 'b:1'] },
   );
+});
+
+test('a Pod: init containers are pinned first, each at its own pointer; containers without an image are skipped', () => {
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p', namespace: 'app' },
+    spec: {
+      initContainers: [{ name: 'setup', image: 'myapp' }],
+      containers: [{ name: 'noimage' }, { name: 'app', image: 'mirrored:latest' }],
+    },
+  } as KubeObject;
+  const outcome = lookupImages(request(pod), verdictsFrom(lookup));
+  assert.ok(outcome.allowed);
+  assert.deepEqual(outcome.patch, [
+    { op: 'replace', path: '/spec/initContainers/0/image', value: `quay.io/team/myapp@${digest}` },
+    { op: 'replace', path: '/spec/containers/1/image', value: `registry.local:5000/app/mirrored@${digest}` },
+  ]);
 });
