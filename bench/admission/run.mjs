@@ -1,9 +1,10 @@
 // Admission latency: 1,000 Pod creates naming `myapp:latest` per backend, measured in one run and
 // interleaved request by request: no admission (a namespace that did not opt in), the
 // controller's webhook (real kube-apiserver -> HTTPS -> the admission server), the
-// MutatingAdmissionPolicy backend (CEL in the API server), and the floor: a minimal Go webhook
-// (floor-webhook.go) that answers a fixed patch, the least any webhook costs on this machine. The
-// webhook servers run in processes of their own (webhook-process.mjs), as they do in the cluster.
+// MutatingAdmissionPolicy backend (CEL in the API server), and two floors that answer a fixed patch:
+// a minimal Go webhook (floor-webhook.go), the least any webhook costs on this machine, and a
+// minimal Node one (floor-webhook.mjs), the least a webhook in istream's runtime costs. Every
+// webhook server runs in a process of its own (webhook-process.mjs for istream's), as in the cluster.
 // Registry requests are counted by a listener standing in for the stream's registry: admission
 // must make none. Results go into BENCHMARKS.md, section "Admission".
 //
@@ -89,8 +90,12 @@ async function prepareFloor(dir) {
   return { binary, caPem: ca.certPem, certFile: join(dir, 'tls.crt'), keyFile: join(dir, 'tls.key') };
 }
 
-const FLOOR_WEBHOOK_NAME = 'image-lookup-floor.istream.io';
-const modes = ['none', 'webhook', 'policy', 'floor'];
+/** The two floors: each mode's webhook name in the API server's metrics, and its configuration's suffix. */
+const floors = {
+  floor: { webhookName: 'image-lookup-floor.istream.io', configuration: 'floor' },
+  'node-floor': { webhookName: 'image-lookup-node-floor.istream.io', configuration: 'node-floor' },
+};
+const modes = ['none', 'webhook', 'policy', ...Object.keys(floors)];
 const floorDir = mkdtempSync(join(tmpdir(), 'istream-bench-floor-'));
 const cluster = await sharedCluster({ log });
 const created = [];
@@ -162,7 +167,8 @@ try {
     await kubectlOk(cluster, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
   };
 
-  const [port, metricsPort, floorPort] = [await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort()];
+  const [port, metricsPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
+  const floorPorts = { floor: await freeLoopbackPort(), 'node-floor': await freeLoopbackPort() };
   await apply(
     [
       admission.admissionWebhookConfiguration({
@@ -172,16 +178,18 @@ try {
     ],
     ns.webhook,
   );
-  // The floor is called exactly as istream's lookup webhook is (rules, namespace selector, CEL
-  // match conditions, TLS, HTTP/1.1): only the server behind it differs.
-  const floorConfiguration = admission.admissionWebhookConfiguration({
-    endpoint: { url: `https://127.0.0.1:${floorPort}` },
-    istreamNamespace: home,
-    caBundle: floor.caPem,
-  });
-  floorConfiguration.metadata.name = `${admission.ADMISSION_CONFIGURATION_NAME}-floor`;
-  floorConfiguration.webhooks = [{ ...floorConfiguration.webhooks[0], name: FLOOR_WEBHOOK_NAME }];
-  await apply([floorConfiguration], ns.floor);
+  // The floors are called exactly as istream's lookup webhook is (rules, namespace selector, CEL
+  // match conditions, TLS, HTTP/1.1): only the server behind each differs.
+  for (const [mode, { webhookName, configuration }] of Object.entries(floors)) {
+    const floorConfiguration = admission.admissionWebhookConfiguration({
+      endpoint: { url: `https://127.0.0.1:${floorPorts[mode]}` },
+      istreamNamespace: home,
+      caBundle: floor.caPem,
+    });
+    floorConfiguration.metadata.name = `${admission.ADMISSION_CONFIGURATION_NAME}-${configuration}`;
+    floorConfiguration.webhooks = [{ ...floorConfiguration.webhooks[0], name: webhookName }];
+    await apply([floorConfiguration], ns[mode]);
+  }
   const policies = admission.lookupPolicies(home);
   await apply(policies, ns.policy);
   const connection = () => connectCluster({ kubeconfig: cluster.kubeconfig }, {});
@@ -198,8 +206,10 @@ try {
     }),
   ]);
   controllers.push(webhook);
+  const floorArgs = (mode) => [`127.0.0.1:${floorPorts[mode]}`, floor.certFile, floor.keyFile, pinned];
+  controllers.push(await startWebhookProcess(floorArgs('floor'), floor.binary));
   controllers.push(
-    await startWebhookProcess([`127.0.0.1:${floorPort}`, floor.certFile, floor.keyFile, pinned], floor.binary),
+    await startWebhookProcess([join(root, 'bench/admission/floor-webhook.mjs'), ...floorArgs('node-floor')]),
   );
   const policy = await startController({
     connection: connection(),
@@ -228,7 +238,7 @@ try {
     });
     return { ms: performance.now() - start, image: stored.spec.containers[0].image };
   };
-  const expected = { none: 'myapp:latest', webhook: pinned, policy: pinned, floor: pinned };
+  const expected = { none: 'myapp:latest', webhook: pinned, policy: pinned, floor: pinned, 'node-floor': pinned };
   // Until every backend answers (caBundle and policy table propagated), then a warm-up.
   for (const mode of modes.filter((m) => m !== 'none')) {
     const deadline = Date.now() + 60_000;
@@ -255,7 +265,10 @@ try {
         .filter(({ labels }) => labels.name === webhookName && labels.le === le)
         .reduce((sum, { value }) => sum + value, 0);
     const of = (webhookName) => ({ within5ms: bucket(webhookName, '0.005'), all: bucket(webhookName, '+Inf') });
-    return { webhook: of(admission.IMAGE_LOOKUP_WEBHOOK_NAME), floor: of(FLOOR_WEBHOOK_NAME) };
+    return {
+      webhook: of(admission.IMAGE_LOOKUP_WEBHOOK_NAME),
+      ...Object.fromEntries(Object.entries(floors).map(([mode, { webhookName }]) => [mode, of(webhookName)])),
+    };
   };
   const callsBefore = await apiserverCalls();
   const loadAtStart = loadavg()[0];
@@ -309,6 +322,7 @@ try {
     row('webhook', 'webhook (HTTPS to the controller)'),
     row('policy', 'MutatingAdmissionPolicy (CEL)'),
     row('floor', 'floor: minimal Go webhook (HTTPS, fixed patch)'),
+    row('node-floor', 'Node floor: minimal Node webhook (HTTPS, fixed patch)'),
   ].join('\n');
   const addedP99 = (mode) => stats[mode].p99 - stats.none.p99;
   const section = `## Admission
@@ -321,8 +335,10 @@ server (its own process, as in the cluster; TLS with its own CA, answering from 
 MutatingAdmissionPolicy backend with the table the controller keeps; the floor is the least any
 webhook costs here: a Go server (\`bench/admission/floor-webhook.go\`, net/http, HTTP/1.1 over TLS
 as controller-runtime serves by default) in its own process that decodes the review and answers a
-fixed patch, registered with the same rules and match conditions as istream's. Each webhook,
-floor and policy pod came back pinned to the stream's digest.
+fixed patch, registered with the same rules and match conditions as istream's. The Node floor
+(\`bench/admission/floor-webhook.mjs\`) does the same in node:https, istream's runtime, with no
+controller beside it: the webhook's distance to it is istream's own server and process. Each
+webhook, floor and policy pod came back pinned to the stream's digest.
 
 Registry requests during the run: ${registryRequests.length} (a listener stands in for the stream's registry
 and counts every request). Webhook reviews answered (and patched): ${reviews}. The admission
@@ -334,8 +350,9 @@ start); ${new Date().toISOString().slice(0, 10)}.
 Goal: p99 added latency under 5 ms for the webhook, read two ways. The API server's own timing of
 its calls to the webhook (apiserver_admission_webhook_admission_duration_seconds, whose first
 bucket ends at 5 ms): ${callsWithin5ms('webhook')} took 5 ms or less; of its calls to the floor,
-${callsWithin5ms('floor')}. End to end, the webhook's p99 create time minus no admission's is
-${ms(addedP99('webhook'))}, the floor's ${ms(addedP99('floor'))}. The per-round ("paired") column is the p99 of the
+${callsWithin5ms('floor')}; to the Node floor, ${callsWithin5ms('node-floor')}. End to end, the webhook's
+p99 create time minus no admission's is ${ms(addedP99('webhook'))}, the floor's ${ms(addedP99('floor'))}, the Node
+floor's ${ms(addedP99('node-floor'))}. The per-round ("paired") column is the p99 of the
 difference of two creates made back to back; it adds the jitter of both, which is why the policy,
 which makes no call, shows ${ms(paired('policy').p99)} there.
 

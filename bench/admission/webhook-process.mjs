@@ -9,14 +9,16 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const { connectCluster } = await import(join(root, 'packages/core/dist/src/cluster/index.js'));
-const { startController } = await import(join(root, 'packages/core/dist/src/controller/index.js'));
+const { batchedLines, startController } = await import(join(root, 'packages/core/dist/src/controller/index.js'));
 
 const settings = JSON.parse(process.argv[2]);
+// Lines written once per turn of the event loop, as `kubectl istream controller` writes them.
+const lines = batchedLines((text) => process.stderr.write(text));
 const controller = await startController({
   connection: connectCluster({ kubeconfig: settings.kubeconfig }, {}),
   namespace: settings.namespace,
   metricsBindAddress: `127.0.0.1:${settings.metricsPort}`,
-  log: (line) => process.stderr.write(`${line}\n`),
+  log: lines.log,
   admission: {
     bindAddress: `127.0.0.1:${settings.port}`,
     secret: settings.secret,
@@ -29,3 +31,4 @@ process.once('SIGTERM', () => void controller.stop());
 await Promise.all([controller.leading, controller.admission.listening]);
 process.stdout.write('ready\n');
 await controller.done;
+lines.flush();
