@@ -24,9 +24,13 @@ export function rememberedVerdicts(streams: StreamLookup, capacity = 10_000): Im
     const key = `${resolveAll ? '*' : '-'}${namespace}/${image}`;
     const known = remembered.get(key);
     if (known !== undefined) {
-      const { verdict } = known;
+      const { verdict, stream } = known;
       // Pinned images and names that are no stream's depend on the image alone.
-      if (!('stream' in verdict) || streams(namespace, verdict.stream) === known.stream?.deref()) return verdict;
+      if (!('stream' in verdict)) return verdict;
+      const current = streams(namespace, verdict.stream);
+      // A collected stream derefs to undefined too: a deleted stream must not match it.
+      if (stream === undefined ? current === undefined : current !== undefined && current === stream.deref())
+        return verdict;
     }
     let read: ImageStream | undefined;
     const verdict = lookupImage(image, namespace, resolveAll, (ns, name) => (read = streams(ns, name)));

@@ -2,6 +2,8 @@
 // cache still holds the very stream object it was read from.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { rememberedVerdicts } from '../../src/admission/index.js';
 import type { ImageStream } from '../../src/imagestream/index.js';
 
@@ -82,4 +84,18 @@ test('past its capacity it starts over and keeps answering right', () => {
   assert.equal(now.outcome === 'resolved' && now.pullSpec, `quay.io/team/myapp@${digest('b')}`);
   assert.deepEqual(verdicts(`myapp@${digest('d')}`, 'app', false), { outcome: 'pinned' });
   assert.deepEqual(verdicts('quay.io/x/y:1', 'app', false), { outcome: 'not-a-stream-name' });
+});
+
+test('a stream deleted once its old object was collected is not taken for the stream the verdict read', async () => {
+  setFlagsFromString('--expose-gc');
+  const collectGarbage = runInNewContext('gc') as () => void;
+  const { objects, lookup } = cache();
+  const verdicts = rememberedVerdicts(lookup);
+  objects.set('myapp', stream(digest('a')));
+  assert.equal(verdicts('myapp', 'app', false).outcome, 'resolved');
+  objects.delete('myapp');
+  // A weakly held object stays alive until the current job ends.
+  await new Promise((resolve) => setImmediate(resolve));
+  collectGarbage();
+  assert.equal(verdicts('myapp', 'app', false).outcome, 'no-stream');
 });
