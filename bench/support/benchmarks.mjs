@@ -2,7 +2,16 @@
 // parallel work, processes under test, quantiles, and writing a result
 // section into BENCHMARKS.md.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { clearInterval, clearTimeout, setInterval, setTimeout } from 'node:timers';
 import { join } from 'node:path';
@@ -53,6 +62,37 @@ export async function inParallel(items, width, work) {
 
 /** The q-quantile of ascending samples (nearest rank). */
 export const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+
+/** Clock ticks per second of /proc/PID/stat's times (USER_HZ, 100 on Linux everywhere). */
+const ticksPerSecond = 100;
+
+/** CPU seconds (user + system) a process has used so far, from /proc; undefined once it is gone. */
+export function cpuSecondsOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name may hold spaces and parentheses: the fields are counted after its last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The pids of this machine's processes whose command (/proc/PID/comm) is one of `names`, by name. */
+export function pidsByCommand(names) {
+  const found = {};
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let command;
+    try {
+      command = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    if (names.includes(command)) (found[command] ??= []).push(Number(entry));
+  }
+  return found;
+}
 
 /** Replaces (or appends) the `## HEADING` section of BENCHMARKS.md with `section`; returns the file. */
 export function recordSection(heading, section) {
@@ -120,6 +160,8 @@ export function benchProcess(argv, readyWhen, command = process.execPath) {
   return {
     ready,
     log: output,
+    /** CPU seconds it has used so far. */
+    cpuSeconds: () => cpuSecondsOf(child.pid),
     /** Resident memory now and at its peak (VmRSS, VmHWM), in MiB. */
     memoryMiB: () => {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');

@@ -16,8 +16,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const { apiserverMetric, benchDeployment, benchProcess, inParallel, kubectlOk, quantile, recordSection, withDeadline } =
-  await import(join(root, 'bench/support/benchmarks.mjs'));
+const {
+  apiserverMetric,
+  benchDeployment,
+  benchProcess,
+  cpuSecondsOf,
+  inParallel,
+  kubectlOk,
+  pidsByCommand,
+  quantile,
+  recordSection,
+  withDeadline,
+} = await import(join(root, 'bench/support/benchmarks.mjs'));
 const { controllerProcess } = await import(join(root, 'bench/support/controller.mjs'));
 const args = process.argv.slice(2);
 const sizesArg = args.indexOf('--sizes');
@@ -39,9 +49,10 @@ const peerProfileArg = args.indexOf('--peer-cpu-prof');
 const peerProfileDir = peerProfileArg >= 0 ? args[peerProfileArg + 1] : undefined;
 const roundsArg = args.indexOf('--rounds-file');
 /**
- * Where to write every round as JSON: its writer, whether it counted, each Deployment's time and
- * the API server's requests (apiserver_request_total) over the round and its settle time. For
- * telling where in a round one writer loses to the other, and what else the cluster was doing.
+ * Where to write every round as JSON: its writer, whether it counted, each Deployment's time, the
+ * API server's requests (apiserver_request_total) over the round and its settle time, and the CPU
+ * seconds each process used in the round and in the settle time after it. For telling where in a
+ * round one writer loses to the other, and what else the cluster was doing.
  */
 const roundsFile = roundsArg >= 0 ? args[roundsArg + 1] : undefined;
 const rounds = [];
@@ -63,6 +74,24 @@ async function apiserverRequests(cluster) {
   }
   return counts;
 }
+
+/**
+ * The control plane's processes on this machine (the sandbox's or the bench's own), whose CPU a
+ * round costs, by /proc/PID/comm, which holds 15 characters (kube-controller-manager is 'kube-controller').
+ */
+const clusterCommands = ['kube-apiserver', 'etcd', 'kube-controller', 'kube-scheduler', 'kwok'];
+
+/** CPU seconds used so far by the writer, this bench and each control plane process (summed per command). */
+function cpuSnapshot(writer, clusterPids) {
+  const own = process.cpuUsage();
+  const snapshot = { writer: writer.cpuSeconds() ?? 0, bench: (own.user + own.system) / 1e6 };
+  for (const [command, pids] of Object.entries(clusterPids))
+    snapshot[command] = pids.reduce((sum, pid) => sum + (cpuSecondsOf(pid) ?? 0), 0);
+  return snapshot;
+}
+
+const cpuSpent = (before, after) =>
+  Object.fromEntries(Object.keys(after).map((k) => [k, Number((after[k] - before[k]).toFixed(2))]));
 
 const digest = (n) => `sha256:${n.toString(16).padStart(64, '0')}`;
 const ref = (n) => `registry.bench/team/app@${digest(n)}`;
@@ -229,20 +258,36 @@ async function measure(cluster, api, size) {
     // At one Deployment a round is one sample: 150 of them make the p99 more than the slowest one,
     // and more, shorter blocks spread the machine's slow spells more evenly over both writers.
     const blocks = size === 1 ? 6 : size >= 10_000 ? 2 : 3;
+    const clusterPids = roundsFile ? pidsByCommand(clusterCommands) : {};
     /** One round and the settle time after it, recorded for --rounds-file. */
     const roundAndSettle = async (writerName, writer, counted) => {
       const before = roundsFile ? await apiserverRequests(cluster) : undefined;
+      const cpuAtStart = roundsFile ? cpuSnapshot(writer, clusterPids) : undefined;
+      const startedAtUs = Number(process.hrtime.bigint() / 1000n);
       const times = await round(writer);
+      const endedAtUs = Number(process.hrtime.bigint() / 1000n);
       const perDeploymentMs = Object.fromEntries(seen);
+      const cpuAtEnd = roundsFile ? cpuSnapshot(writer, clusterPids) : undefined;
       await sleep(settleMs);
       if (before) {
+        const cpuAfterSettle = cpuSnapshot(writer, clusterPids);
         const after = await apiserverRequests(cluster);
         const requests = Object.fromEntries(
           Object.entries(after)
             .map(([key, count]) => [key, count - (before[key] ?? 0)])
             .filter(([, delta]) => delta > 0),
         );
-        rounds.push({ size, writer: writerName, counted, perDeploymentMs, requests });
+        rounds.push({
+          size,
+          writer: writerName,
+          counted,
+          perDeploymentMs,
+          // CLOCK_MONOTONIC in microseconds, the clock of V8's CPU profiles (--cpu-prof): a profile's
+          // samples in this window are the writer's work in this round.
+          monotonicUs: { start: startedAtUs, end: endedAtUs },
+          requests,
+          cpuSeconds: { round: cpuSpent(cpuAtStart, cpuAtEnd), settle: cpuSpent(cpuAtEnd, cpuAfterSettle) },
+        });
       }
       return times;
     };

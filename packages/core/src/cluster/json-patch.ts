@@ -6,8 +6,12 @@ export type JsonPatchOperation =
   | { op: 'add' | 'replace'; path: string; value: unknown }
   | { op: 'remove'; path: string };
 
-const pointer = (path: string, key: string | number): string =>
-  `${path}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+/** A JSON pointer one key deeper; keys need escaping only when they hold `~` or `/` (an annotation's). */
+function pointer(path: string, key: string | number): string {
+  const text = String(key);
+  if (!text.includes('~') && !text.includes('/')) return `${path}/${text}`;
+  return `${path}/${text.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+}
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -18,17 +22,21 @@ function diff(before: unknown, after: unknown, path: string, ops: JsonPatchOpera
   if (isRecord(before) && isRecord(after)) {
     for (const key of Object.keys(before)) if (!(key in after)) ops.push({ op: 'remove', path: pointer(path, key) });
     for (const [key, value] of Object.entries(after)) {
-      if (key in before) diff(before[key], value, pointer(path, key), ops);
-      else ops.push({ op: 'add', path: pointer(path, key), value });
+      if (!(key in before)) ops.push({ op: 'add', path: pointer(path, key), value });
+      else if (before[key] !== value) diff(before[key], value, pointer(path, key), ops);
     }
     return;
   }
   // Lists of the same length are patched item by item, so an item's fields the copy left out stay.
   if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
-    after.forEach((value, i) => diff(before[i], value, pointer(path, i), ops));
+    after.forEach((value, i) => {
+      if (before[i] !== value) diff(before[i], value, pointer(path, i), ops);
+    });
     return;
   }
-  if (JSON.stringify(before) !== JSON.stringify(after)) ops.push({ op: 'replace', path, value: after });
+  // Two scalars differ (they are not ===); only containers need a serialised comparison.
+  const scalars = (before === null || typeof before !== 'object') && (after === null || typeof after !== 'object');
+  if (scalars || JSON.stringify(before) !== JSON.stringify(after)) ops.push({ op: 'replace', path, value: after });
 }
 
 /**

@@ -22,11 +22,15 @@ function textValue(value: string | number | boolean): string {
 }
 
 function formatLogLine(format: LogFormat, at: Date, level: LogLevel, msg: string, fields: LogFields = {}): string {
-  const present = Object.entries(fields).filter(
-    (entry): entry is [string, string | number | boolean] => entry[1] !== undefined,
-  );
-  if (format === 'json') return JSON.stringify({ ts: at.toISOString(), level, msg, ...Object.fromEntries(present) });
-  return [at.toISOString(), level, msg, ...present.map(([k, v]) => `${k}=${textValue(v)}`)].join(' ');
+  // JSON.stringify leaves undefined fields out by itself.
+  if (format === 'json') return JSON.stringify({ ts: at.toISOString(), level, msg, ...fields });
+  // One line per rolled workload: built by concatenation, as arrays of parts cost a roll of 1,000 measurably.
+  let line = `${at.toISOString()} ${level} ${msg}`;
+  for (const key in fields) {
+    const value = fields[key];
+    if (value !== undefined) line += ` ${key}=${textValue(value)}`;
+  }
+  return line;
 }
 
 /** A logger writing whole lines (without the newline) to `write`. */

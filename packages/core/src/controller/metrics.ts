@@ -13,6 +13,16 @@ function labelText(labels: Labels): string {
   return parts.length ? `{${parts.join(',')}}` : '';
 }
 
+/**
+ * Which series labels pick, without the exposition format's escaping: a roll counts every
+ * workload, and the text is needed only when the metrics are scraped.
+ */
+function seriesKey(labels: Labels): string {
+  let key = '';
+  for (const name in labels) key += `${name}\u0000${labels[name]}\u0000`;
+  return key;
+}
+
 class Counter {
   private readonly values = new Map<string, { labels: Labels; value: number }>();
   constructor(
@@ -21,14 +31,14 @@ class Counter {
   ) {}
 
   inc(labels: Labels = {}, by = 1): void {
-    const key = labelText(labels);
-    const entry = this.values.get(key) ?? { labels, value: 0 };
-    entry.value += by;
-    this.values.set(key, entry);
+    const key = seriesKey(labels);
+    const entry = this.values.get(key);
+    if (entry) entry.value += by;
+    else this.values.set(key, { labels, value: by });
   }
 
   get(labels: Labels = {}): number {
-    return this.values.get(labelText(labels))?.value ?? 0;
+    return this.values.get(seriesKey(labels))?.value ?? 0;
   }
 
   render(): string {

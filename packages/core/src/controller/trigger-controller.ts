@@ -84,15 +84,17 @@ export class TriggerController implements Runnable {
     caches.onWorkloadChange((kind, obj) => {
       const { namespace, name } = objectKey(obj);
       const key = workloadKey(kind.kind, namespace, name);
+      const ours = this.ownWrites.get(key);
+      this.ownWrites.delete(key);
+      // The echo of an own write leaves the index as it is: the patch never touches the triggers
+      // annotation and applied to the very version (resourceVersion test) the index was built from.
+      if (ours !== undefined && ours === obj.metadata?.resourceVersion) return;
       const annotated = obj.metadata?.annotations?.[TRIGGER_ANNOTATION] !== undefined;
       const named = annotated ? triggerStreams({ ...obj, kind: kind.kind }) : [];
       this.index.set(
         key,
         named.map((s) => streamKey(s.namespace, s.stream)),
       );
-      const ours = this.ownWrites.get(key);
-      this.ownWrites.delete(key);
-      if (ours !== undefined && ours === obj.metadata?.resourceVersion) return;
       // An annotation OpenShift would ignore names no stream, but its owner still hears why.
       if (annotated) this.queue.add(key);
     });

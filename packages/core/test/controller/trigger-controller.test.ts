@@ -168,6 +168,9 @@ test('the watch bringing back a write of its own reconciles nothing; a change by
   someoneElses.metadata!.resourceVersion = '7';
   caches.putWorkload(someoneElses);
   await until('the change by someone else reconciled', () => reconciles() === 2);
+  // The echo left the stream index as it was: the stream's next move still reaches the workload.
+  caches.putStream(stream('ubi', [ref('b'), ref('a')]));
+  await until('the stream move reconciled', () => reconciles() === 3 && version === 3);
   scope.abort();
   await running;
 });

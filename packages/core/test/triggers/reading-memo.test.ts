@@ -56,3 +56,25 @@ test('a remembered reading is shared and cannot be changed by one of its callers
   }, TypeError);
   assert.equal(readTriggersOf(value, object).triggers[0]?.stream, 'ubi');
 });
+
+test('copies that share the annotations object but not the containers or the kind get their own reading', () => {
+  const annotations = { 'image.openshift.io/triggers': value };
+  const withApp: WorkloadObject = {
+    ...deployment([{ name: 'app', image: 'a' }]),
+    metadata: { name: 'web', annotations },
+  };
+  const copies: WorkloadObject[] = [
+    withApp,
+    // What a reconcile does: a copy with the same annotations and container lists.
+    { ...withApp, apiVersion: 'apps/v1' },
+    // The named container is gone from a new list, then becomes an init container.
+    { ...withApp, spec: { template: { spec: { containers: [{ name: 'web' }] } } } },
+    { ...withApp, spec: { template: { spec: { containers: [{ name: 'web' }], initContainers: [{ name: 'app' }] } } } },
+    { ...withApp, kind: 'ConfigMap' },
+    withApp,
+  ];
+  for (const object of copies)
+    assert.deepEqual(readTriggersOf(value, object), readTriggers(value, object), JSON.stringify(object));
+  // Another annotation value handed in with the same object is read for what it says.
+  assert.deepEqual(readTriggersOf(byIndex, withApp), readTriggers(byIndex, withApp));
+});
