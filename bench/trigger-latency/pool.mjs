@@ -24,12 +24,12 @@ function cpuPerRound(rounds, phase) {
   const sums = {};
   const counts = {};
   for (const round of rounds)
-    for (const [process, seconds] of Object.entries(round.cpuSeconds?.[phase] ?? {})) {
-      sums[process] = (sums[process] ?? 0) + seconds;
-      counts[process] = (counts[process] ?? 0) + 1;
+    for (const [command, seconds] of Object.entries(round.cpuSeconds?.[phase] ?? {})) {
+      sums[command] = (sums[command] ?? 0) + seconds;
+      counts[command] = (counts[command] ?? 0) + 1;
     }
   return Object.entries(sums)
-    .map(([process, seconds]) => `${process} ${(seconds / counts[process]).toFixed(3)}`)
+    .map(([command, seconds]) => `${command} ${(seconds / counts[command]).toFixed(3)}`)
     .join(', ');
 }
 
