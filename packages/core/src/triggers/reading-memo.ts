@@ -5,8 +5,9 @@ import type { TriggerReading, WorkloadObject } from './types.js';
 
 /**
  * How many readings are kept. The controller reads one workload's annotation several times per
- * roll within milliseconds (the error report, the plan, the apply), and workloads stamped from one template share one reading; a few hundred covers that
- * working set with 16 workers, at about a kilobyte each.
+ * roll within milliseconds (the error report, the plan, the apply), and workloads stamped from one
+ * template share one reading; a few hundred covers that working set with 16 workers, at about a
+ * kilobyte each.
  */
 const CAPACITY = 512;
 
@@ -43,9 +44,10 @@ function deepFreeze<T>(value: T): T {
 }
 
 /**
- * `readTriggers(value, object)`, remembered: one roll of a workload reads its annotation three times,
- * at several microseconds a parse, where a hit costs the key alone, or a lookup. The reading is shared and
- * frozen, so a caller that changed it would fail at once instead of corrupting the next one's.
+ * `readTriggers(value, object)`, remembered: one roll of a workload reads its annotation three
+ * times, at several microseconds a parse, where a hit costs the key alone, or a lookup. The reading
+ * is shared and frozen, so a caller that changed it would fail at once instead of corrupting the
+ * next one's.
  */
 export function readTriggersOf(value: string, object: WorkloadObject): TriggerReading {
   const kind = object.kind;
