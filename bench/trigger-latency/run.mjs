@@ -50,7 +50,8 @@ const peerProfileDir = peerProfileArg >= 0 ? args[peerProfileArg + 1] : undefine
 const roundsArg = args.indexOf('--rounds-file');
 /**
  * Where to write every round as JSON: its writer, whether it counted, each Deployment's time, the
- * API server's requests (apiserver_request_total) over the round and its settle time, and the CPU
+ * API server's requests (apiserver_request_total) over the round and its settle time and over the
+ * round alone, and the CPU
  * seconds each process used in the round and in the settle time after it. For telling where in a
  * round one writer loses to the other, and what else the cluster was doing.
  */
@@ -268,15 +269,17 @@ async function measure(cluster, api, size) {
       const endedAtUs = Number(process.hrtime.bigint() / 1000n);
       const perDeploymentMs = Object.fromEntries(seen);
       const cpuAtEnd = roundsFile ? cpuSnapshot(writer, clusterPids) : undefined;
+      const atEnd = roundsFile ? await apiserverRequests(cluster) : undefined;
       await sleep(settleMs);
       if (before) {
         const cpuAfterSettle = cpuSnapshot(writer, clusterPids);
         const after = await apiserverRequests(cluster);
-        const requests = Object.fromEntries(
-          Object.entries(after)
-            .map(([key, count]) => [key, count - (before[key] ?? 0)])
-            .filter(([, delta]) => delta > 0),
-        );
+        const since = (from, to) =>
+          Object.fromEntries(
+            Object.entries(to)
+              .map(([key, count]) => [key, count - (from[key] ?? 0)])
+              .filter(([, delta]) => delta > 0),
+          );
         rounds.push({
           size,
           writer: writerName,
@@ -285,7 +288,10 @@ async function measure(cluster, api, size) {
           // CLOCK_MONOTONIC in microseconds, the clock of V8's CPU profiles (--cpu-prof): a profile's
           // samples in this window are the writer's work in this round.
           monotonicUs: { start: startedAtUs, end: endedAtUs },
-          requests,
+          requests: since(before, after),
+          // What of those the API server had answered by the round's end: Events of the round
+          // before that reach into this one show here.
+          requestsInRound: since(before, atEnd),
           cpuSeconds: { round: cpuSpent(cpuAtStart, cpuAtEnd), settle: cpuSpent(cpuAtEnd, cpuAfterSettle) },
         });
       }

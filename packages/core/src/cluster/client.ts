@@ -101,12 +101,14 @@ export class KubeClient {
    * Watches a collection from `resourceVersion`, handing each event to `onEvent`. Resolves when the
    * server ends the watch (its timeout) or `signal` aborts it; rejects with KubeApiError for an
    * error answer or an ERROR event (410 Gone: the resourceVersion has expired, list again).
+   * `known`, if given, sees each event's line first: a line it claims is neither parsed nor handed on.
    */
   async watch<T extends KubeObject>(
     path: string,
     resourceVersion: string,
     onEvent: (event: WatchEvent<T>) => void,
     signal: AbortSignal,
+    known?: (line: string) => boolean,
   ): Promise<void> {
     // As client-go's reflector: the server ends the watch after 5 to 10 minutes, so a connection
     // that died without a word is noticed and replaced.
@@ -129,7 +131,7 @@ export class KubeClient {
         while ((newline = pending.indexOf('\n')) >= 0) {
           const line = pending.slice(0, newline).trim();
           pending = pending.slice(newline + 1);
-          if (!line) continue;
+          if (!line || known?.(line)) continue;
           const event = JSON.parse(line) as { type: string; object: unknown };
           if (event.type === 'ERROR') {
             const status = event.object as { code?: number };

@@ -38,6 +38,11 @@ export interface InformerSource {
   stream(namespace: string, name: string): StreamObject | undefined;
   /** The cached workload with `apiVersion` and `kind` filled in (list results lack them). */
   workload(kind: WorkloadKind, namespace: string, name: string): KubeObject | undefined;
+  /**
+   * A workload write of ours, conditional on the cached version `basedOn`: cached at once, and its
+   * watch event dropped unread (`ResourceInformer.assumeWritten`).
+   */
+  assumeWorkload(kind: WorkloadKind, written: KubeObject, basedOn: string): void;
 }
 
 export interface SharedCaches extends InformerSource {
@@ -136,7 +141,12 @@ export class SharedInformers implements SharedCaches {
 
   workload(kind: WorkloadKind, namespace: string, name: string): KubeObject | undefined {
     const obj = this.workloads.get(kind)?.get(name, namespace);
-    return obj ? { ...obj, apiVersion: kind.apiVersion, kind: kind.kind } : undefined;
+    // Trimmed annotated workloads carry their kind already.
+    return obj && obj.kind === undefined ? { ...obj, apiVersion: kind.apiVersion, kind: kind.kind } : obj;
+  }
+
+  assumeWorkload(kind: WorkloadKind, written: KubeObject, basedOn: string): void {
+    this.workloads.get(kind)?.assumeWritten(written, basedOn);
   }
 
   private all(): Array<ResourceInformer<KubeObject>> {

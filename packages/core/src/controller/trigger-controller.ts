@@ -63,12 +63,6 @@ export class TriggerController implements Runnable {
   private readonly queue = new WorkQueue();
   /** When the stream change that queued a workload was observed, for the latency histogram. */
   private readonly queuedForStreamAt = new Map<string, number>();
-  /**
-   * The resourceVersion each workload write of ours stored, until the watch brings it back. That
-   * echo is the object this controller just computed, so reconciling it again would only repeat
-   * the plan: in a roll of 10,000 workloads, 10,000 reconciles that change nothing.
-   */
-  private readonly ownWrites = new Map<string, string | undefined>();
   private readonly deps: TriggerReconcilerDeps;
 
   constructor(private readonly options: TriggerControllerOptions) {
@@ -84,11 +78,6 @@ export class TriggerController implements Runnable {
     caches.onWorkloadChange((kind, obj) => {
       const { namespace, name } = objectKey(obj);
       const key = workloadKey(kind.kind, namespace, name);
-      const ours = this.ownWrites.get(key);
-      this.ownWrites.delete(key);
-      // The echo of an own write leaves the index as it is: the patch never touches the triggers
-      // annotation and applied to the very version (resourceVersion test) the index was built from.
-      if (ours !== undefined && ours === obj.metadata?.resourceVersion) return;
       const annotated = obj.metadata?.annotations?.[TRIGGER_ANNOTATION] !== undefined;
       const named = annotated ? triggerStreams({ ...obj, kind: kind.kind }) : [];
       this.index.set(
@@ -102,7 +91,6 @@ export class TriggerController implements Runnable {
       const { namespace, name } = objectKey(obj);
       const key = workloadKey(kind.kind, namespace, name);
       this.index.remove(key);
-      this.ownWrites.delete(key);
     });
     const watched = options.namespace;
     this.deps = {
@@ -116,9 +104,14 @@ export class TriggerController implements Runnable {
         ...(watched === undefined ? {} : { watches: (namespace: string) => namespace === watched }),
       },
       cached: (kind, namespace, name) => caches.workload(kind, namespace, name),
-      onWrite: (key, _plan, written) => {
-        this.ownWrites.set(key, written.metadata?.resourceVersion);
-        metrics.triggerUpdates.inc({ kind: key.split('/')[0] ?? '' });
+      // The write goes into the cache, and its watch echo is dropped unread: it is the object this
+      // controller just computed, so reconciling it again would only repeat the plan (in a roll of
+      // 10,000 workloads, 10,000 reconciles that change nothing). The index stays as it is: the
+      // patch never touches the triggers annotation.
+      onWrite: (key, kind, written, basedOn) => {
+        const version = basedOn.metadata?.resourceVersion;
+        if (version) caches.assumeWorkload(kind, written, version);
+        metrics.triggerUpdates.inc({ kind: kind.kind });
         const seen = this.queuedForStreamAt.get(key);
         if (seen !== undefined) metrics.triggerLatency.observe((performance.now() - seen) / 1000);
       },

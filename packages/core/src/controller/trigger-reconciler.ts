@@ -23,8 +23,8 @@ export interface TriggerReconcilerDeps {
   inputs: ReactorInputs;
   /** The informer's copy of a workload (may lag the apiserver; trimmed to what triggers read). */
   cached(kind: WorkloadKind, namespace: string, name: string): KubeObject | undefined;
-  /** After a write, with what the API server stored. */
-  onWrite?(key: string, plan: TriggerPlan, written: KubeObject): void;
+  /** After a write: what the API server stored, and the version the write was conditional on. */
+  onWrite?(key: string, kind: WorkloadKind, written: KubeObject, basedOn: KubeObject): void;
 }
 
 function changeMessage(kind: WorkloadKind, obj: KubeObject, c: TriggerChange): string {
@@ -123,7 +123,7 @@ export async function reconcileWorkload(deps: TriggerReconcilerDeps, key: string
       contentType: JSON_PATCH_CONTENT_TYPE,
       body: jsonPatch(current, plan.updated),
     });
-    deps.onWrite?.(key, plan, written);
+    deps.onWrite?.(key, kind, written, current);
     for (const change of plan.changes) {
       deps.events.record(
         written,

@@ -60,5 +60,7 @@ export function trimWorkload(kind: WorkloadKind, obj: KubeObject): KubeObject {
   };
   // A workload without triggers is only remembered: an edit that adds the annotation arrives whole.
   if (annotations?.[TRIGGER_ANNOTATION] === undefined) return { metadata };
-  return { metadata, ...trimmedPodPath(obj, kind.podSpecPath) };
+  // What the trigger rules read as it is cached, with the kind (list items lack it) that decides
+  // which fieldPaths count: a reconcile reads it without a copy.
+  return { apiVersion: kind.apiVersion, kind: kind.kind, metadata, ...trimmedPodPath(obj, kind.podSpecPath) };
 }

@@ -1,5 +1,5 @@
 // Shared informers without a cluster: objects put here are what the caches hold, and putting one
-// calls the registered handlers as a watch event would.
+// calls the registered handlers as a watch event would (none for the version already cached).
 import type { KubeObject } from '../../src/cluster/index.js';
 import type { InformerSource, StreamObject } from '../../src/controller/shared-informers.js';
 import { workloadKinds, type WorkloadKind } from '../../src/controller/workload-kinds.js';
@@ -28,8 +28,14 @@ export class FakeCaches implements InformerSource {
     this.streams.set(s.metadata!.name!, s);
     for (const h of this.streamHandlers) h(s);
   }
+  assumeWorkload(_k: WorkloadKind, written: KubeObject, basedOn: string): void {
+    const name = written.metadata!.name!;
+    if (this.workloads.get(name)?.metadata?.resourceVersion === basedOn) this.workloads.set(name, written);
+  }
   /** A Deployment changed. */
   putWorkload(o: KubeObject): void {
+    const version = o.metadata?.resourceVersion;
+    if (version !== undefined && this.workloads.get(o.metadata!.name!)?.metadata?.resourceVersion === version) return;
     this.workloads.set(o.metadata!.name!, o);
     for (const h of this.changeHandlers) h(deploymentKind, o);
   }

@@ -41,17 +41,22 @@ test('json log lines are one object each with ts, level, msg and the fields', ()
   });
 });
 
-test('lines logged in one turn of the event loop are written together, in order; flush writes what waits at once', async () => {
+test('lines logged within the window are written together, in order; flush writes what waits at once', async () => {
   const writes: string[] = [];
-  const lines = batchedLines((text) => writes.push(text));
+  const lines = batchedLines((text) => writes.push(text), 20);
+  const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   lines.log('first');
-  lines.log('second');
-  assert.deepEqual(writes, [], 'nothing is written within the turn');
   await new Promise((resolve) => setImmediate(resolve));
+  lines.log('second');
+  assert.deepEqual(writes, [], 'nothing is written within the window, across turns of the event loop');
+  await later(40);
   assert.deepEqual(writes, ['first\nsecond\n']);
   lines.log('third');
   lines.flush();
   assert.deepEqual(writes, ['first\nsecond\n', 'third\n']);
-  await new Promise((resolve) => setImmediate(resolve));
+  await later(40);
   assert.equal(writes.length, 2, 'a flushed line is not written twice');
+  lines.log('fourth');
+  await later(40);
+  assert.deepEqual(writes.at(-1), 'fourth\n', 'a line after a flush opens a window of its own');
 });

@@ -27,6 +27,7 @@ function fakeCaches(): SharedCaches & { markSynced(): void; started: boolean; st
     onWorkloadDelete: () => undefined,
     stream: () => undefined,
     workload: () => undefined,
+    assumeWorkload: () => undefined,
     start() {
       this.started = true;
     },

@@ -132,7 +132,7 @@ test('a stream change reconciles exactly the workloads that follow it; a broken 
   await running;
 });
 
-test('the watch bringing back a write of its own reconciles nothing; a change by anyone else is reconciled', async () => {
+test('a write of its own is cached at once and its echo reconciles nothing; a change by anyone else is reconciled', async () => {
   const caches = new FakeCaches();
   let version = 0;
   const api = {
@@ -155,10 +155,17 @@ test('the watch bringing back a write of its own reconciles nothing; a change by
     mayRead: async () => true,
   });
   caches.putStream(stream('ubi', [ref('a')]));
-  caches.putWorkload(workload('one', follows('ubi')));
+  const created = workload('one', follows('ubi'));
+  created.metadata!.resourceVersion = '0';
+  caches.putWorkload(created);
   const scope = new AbortController();
   const running = controller.start(scope.signal);
   await until('the first reconcile', () => reconciles() === 1 && version === 1);
+  assert.equal(
+    caches.workloads.get('one')!.metadata!.resourceVersion,
+    '1',
+    'the cache holds the written version before its watch event comes',
+  );
   const echo = structuredClone(caches.workloads.get('one')!);
   echo.metadata!.resourceVersion = '1';
   caches.putWorkload(echo);

@@ -39,12 +39,14 @@ function deployment(annotations: Record<string, string>): object {
   };
 }
 
-test('an annotated workload keeps its identity, the two trigger annotations and its containers names and images, in order', () => {
+test('an annotated workload keeps its kind, identity, the two trigger annotations and its containers names and images, in order', () => {
   const trimmed = trimWorkload(
     kindByName('Deployment')!,
     deployment({ 'image.openshift.io/triggers': triggers, 'istream.io/triggered-images': '{"app":"x"}' }),
   );
   assert.deepEqual(trimmed, {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
     metadata: {
       name: 'app',
       namespace: 'ns',
