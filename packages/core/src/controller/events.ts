@@ -28,11 +28,20 @@ interface QueuedEvent {
 }
 
 /**
- * Events in flight at once. A stream move that rolls 1,000 workloads makes 1,000 Events; written
- * as they come they would take most of the connection pool and the apiserver's time from the
- * workload writes themselves. Like client-go's broadcaster, they are written behind, a few at a time.
+ * Events in flight at once while the controller may be busy. A stream move that rolls 1,000
+ * workloads makes 1,000 Events; written as they come they would take most of the connection pool
+ * and the apiserver's time from the workload writes themselves. Like client-go's broadcaster,
+ * they are written behind, a few at a time.
  */
 const eventWriters = 2;
+
+/**
+ * Events in flight at once while nothing holds them back (`yieldTo`): the controller is idle and
+ * the API server has no workload writes of ours to serve. Two at a time took longer than the next
+ * stream move 100 s later to post a roll of 10,000 (BENCHMARKS.md), and Events past their wait
+ * bound then went on during that roll.
+ */
+const idleEventWriters = 8;
 
 /**
  * What an Event names of its object. A roll of 10,000 workloads queues 10,000 Events behind the
@@ -62,6 +71,8 @@ export class KubeEventRecorder implements EventRecorder {
   /** Keys being written now: their repeats wait, so they bump this Event rather than race it. */
   private readonly writing = new Set<string>();
   private readonly writers = new Set<Promise<void>>();
+  /** Writers that have not returned: counted as they start and as they stop, not when they settle. */
+  private running = 0;
   private holdsBack: (waitedMs: number) => boolean = () => false;
   private flushing = false;
 
@@ -87,10 +98,17 @@ export class KubeEventRecorder implements EventRecorder {
       occurrences: 1,
       queuedAt: performance.now(),
     });
-    if (this.writers.size >= eventWriters) return;
-    const writer = this.drain();
-    this.writers.add(writer);
-    void writer.finally(() => this.writers.delete(writer));
+    this.addWriters(eventWriters);
+  }
+
+  /** Starts writers up to `limit`, no more than there are Events for. */
+  private addWriters(limit: number): void {
+    while (this.running < Math.min(limit, this.queued.size)) {
+      this.running += 1;
+      const writer = this.drain();
+      this.writers.add(writer);
+      void writer.finally(() => this.writers.delete(writer));
+    }
   }
 
   /**
@@ -126,20 +144,29 @@ export class KubeEventRecorder implements EventRecorder {
   }
 
   private async drain(): Promise<void> {
-    for (;;) {
-      while (!this.flushing && this.holdsBack(this.oldestWaitedMs())) {
-        await new Promise((resolve) => setTimeout(resolve, yieldPollMs));
+    try {
+      for (;;) {
+        while (!this.flushing && this.holdsBack(this.oldestWaitedMs())) {
+          await new Promise((resolve) => setTimeout(resolve, yieldPollMs));
+        }
+        // Past their wait bound, Events still go no more than two at a time while the controller
+        // is busy; once nothing holds them back, more writers join.
+        const idle = this.flushing || !this.holdsBack(0);
+        if (!idle && this.running > eventWriters) return;
+        if (idle) this.addWriters(idleEventWriters);
+        const event = this.next();
+        if (!event) return;
+        this.writing.add(event.key);
+        try {
+          await this.write(event);
+        } catch (error) {
+          this.onError(error);
+        } finally {
+          this.writing.delete(event.key);
+        }
       }
-      const event = this.next();
-      if (!event) return;
-      this.writing.add(event.key);
-      try {
-        await this.write(event);
-      } catch (error) {
-        this.onError(error);
-      } finally {
-        this.writing.delete(event.key);
-      }
+    } finally {
+      this.running -= 1;
     }
   }
 

@@ -5,7 +5,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { sharedCluster } from '@istream/test-harness/cluster/index';
 import { KubeEventRecorder } from '../../src/controller/events.js';
-import { connectCluster, kubeClient, type KubeObject } from '../../src/cluster/index.js';
+import { connectCluster, kubeClient, type KubeClient, type KubeObject } from '../../src/cluster/index.js';
 import { defer } from '@istream/test-harness';
 
 interface EventList {
@@ -86,4 +86,43 @@ test('Events yield only as long as the writer allows, then land although it stay
   }
   await recorder.flush();
   assert.deepEqual(errors, []);
+});
+
+test('Events of an idle controller go several at a time; while it is busy, two at most, even past their wait', async (t) => {
+  const { api, target, written } = await eventTarget(t, 'events-writers');
+  // The real client, counting the requests in flight through it.
+  let inFlight = 0;
+  let most = 0;
+  const counted = {
+    call: async (...args: Parameters<KubeClient['call']>) => {
+      most = Math.max(most, ++inFlight);
+      try {
+        return await api.call(...args);
+      } finally {
+        inFlight -= 1;
+      }
+    },
+  } as unknown as KubeClient;
+  const errors: unknown[] = [];
+  const writeAll = async (recorder: KubeEventRecorder, prefix: string, total: number) => {
+    most = 0;
+    for (let i = 0; i < 60; i++) recorder.record(target, 'Normal', 'ImageTriggered', `${prefix} ${i}`);
+    for (const deadline = Date.now() + 20_000; (await written()) < total; ) {
+      assert.ok(Date.now() < deadline, `${total} Events written`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await recorder.flush();
+    return most;
+  };
+
+  const idleMost = await writeAll(new KubeEventRecorder(counted, 'test-host', (e) => errors.push(e)), 'idle', 60);
+  const busy = new KubeEventRecorder(counted, 'test-host', (e) => errors.push(e));
+  // Busy throughout, but the Events' wait is bounded at 300 ms: past it they go, two at a time.
+  busy.yieldTo((waitedMs) => waitedMs < 300);
+  const busyMost = await writeAll(busy, 'busy', 120);
+
+  assert.deepEqual(errors, []);
+  assert.ok(idleMost > 2, `idle: ${idleMost} Events in flight at most`);
+  assert.ok(busyMost <= 2, `busy: ${busyMost} Events in flight at most`);
+  t.diagnostic(`Events in flight at most: idle ${idleMost}, busy ${busyMost}`);
 });
