@@ -51,9 +51,8 @@ const roundsArg = args.indexOf('--rounds-file');
 /**
  * Where to write every round as JSON: its writer, whether it counted, each Deployment's time, the
  * API server's requests (apiserver_request_total) over the round and its settle time and over the
- * round alone, and the CPU
- * seconds each process used in the round and in the settle time after it. For telling where in a
- * round one writer loses to the other, and what else the cluster was doing.
+ * round alone, and the CPU seconds each process used in the round and in the settle time after
+ * it. For telling where in a round one writer loses to the other, and what else the cluster was doing.
  */
 const roundsFile = roundsArg >= 0 ? args[roundsArg + 1] : undefined;
 const rounds = [];

@@ -3,3 +3,4 @@ export * from './registry/index.js';
 export * from './defer.js';
 export * from './scratch-dir.js';
 export * from './free-port.js';
+export * from './wait-for.js';

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sharedCluster } from '@istream/test-harness/cluster/index';
-import { defer } from '@istream/test-harness';
+import { defer, waitFor } from '@istream/test-harness';
 import {
   connectCluster,
   JSON_PATCH_CONTENT_TYPE,
@@ -13,15 +13,6 @@ import {
   type KubeClient,
   type KubeObject,
 } from '../../src/cluster/index.js';
-
-async function until<T>(what: string, probe: () => T | undefined): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const found = probe();
-    if (found !== undefined) return found;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting: ${what}`);
-}
 
 /** A JSON patch of `data.v`, conditional on `basedOn` as the trigger controller's writes are. */
 function writeValue(api: KubeClient, path: string, value: string, basedOn: string): Promise<KubeObject> {
@@ -80,7 +71,7 @@ test('an own write is cached at once and its echo never parsed; later writes by 
 
   // The watch is ordered: once a later change to `other` arrives, the echo of `mine` has passed.
   await cluster.kubectl(['-n', ns, 'patch', 'configmap', 'other', '--type=merge', '-p', '{"data":{"v":"1"}}']);
-  await until('the change to other', () => changes.find((c) => c.name === 'other' && c.value === '1'));
+  await waitFor('the change to other', () => changes.find((c) => c.name === 'other' && c.value === '1'));
   assert.deepEqual(decoded, ['0', '1'], 'listed, then assumed; the echo was dropped before parsing');
   assert.deepEqual(
     changes.filter((c) => c.name === 'mine'),
@@ -90,16 +81,18 @@ test('an own write is cached at once and its echo never parsed; later writes by 
 
   // Someone else's write is a change from what was assumed.
   await cluster.kubectl(['-n', ns, 'patch', 'configmap', 'mine', '--type=merge', '-p', '{"data":{"v":"2"}}']);
-  const byOthers = await until('the write by kubectl', () => changes.find((c) => c.name === 'mine' && c.value === '2'));
+  const byOthers = await waitFor('the write by kubectl', () =>
+    changes.find((c) => c.name === 'mine' && c.value === '2'),
+  );
   assert.equal(byOthers.previous, '1', 'the handler is told it replaced the assumed version');
 
   // A write whose answer is put in only after the watch brought it, and a change after that:
   // the late assumption must not take the cache back.
   const basedOn = informer.get('mine', ns)!.metadata!.resourceVersion!;
   const late = await writeValue(api, mine, '3', basedOn);
-  await until('the echo of the unassumed write', () => changes.find((c) => c.name === 'mine' && c.value === '3'));
+  await waitFor('the echo of the unassumed write', () => changes.find((c) => c.name === 'mine' && c.value === '3'));
   await cluster.kubectl(['-n', ns, 'patch', 'configmap', 'mine', '--type=merge', '-p', '{"data":{"v":"4"}}']);
-  await until('the next write by kubectl', () => changes.find((c) => c.name === 'mine' && c.value === '4'));
+  await waitFor('the next write by kubectl', () => changes.find((c) => c.name === 'mine' && c.value === '4'));
   informer.assumeWritten(late, basedOn);
   assert.equal(valueOf(informer.get('mine', ns)), '4', 'the cache keeps the newer version it watched');
 });

@@ -14,6 +14,8 @@ import { imageStreamCrd } from '../../src/install-manifests.js';
 import { bufferIO } from '../../src/io.js';
 import { runCli } from '../../src/program.js';
 
+export { waitFor } from '@istream/test-harness';
+
 export type Cluster = ClusterInstance;
 
 let crdReady: Promise<void> | undefined;
@@ -210,22 +212,6 @@ export async function applyTriggeredDeployment(
     namespace,
     input: JSON.stringify(deployment(name, [{ name, image }], triggerAnnotation([{ ...trigger, container: name }]))),
   });
-}
-
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 interface PodTemplateOwner {
