@@ -47,3 +47,12 @@ export function buildInfo(): BuildInfo {
 export function clientVersionText(info: BuildInfo): string {
   return `Client Version: ${info.version}\nGit Commit: ${info.gitCommit}`;
 }
+
+/**
+ * What the plugin's API requests say they are, in client-go's form (`kubectl/v1.31.0 (linux/amd64)
+ * kubernetes/0123abc`): audit logs and `managedFields` name `kubectl-istream`, not `unknown`.
+ */
+export function userAgent(info: BuildInfo): string {
+  const commit = info.gitCommit === UNKNOWN ? UNKNOWN : info.gitCommit.slice(0, 7);
+  return `kubectl-istream/${info.version} (${process.platform}/${process.arch}) istream/${commit}`;
+}

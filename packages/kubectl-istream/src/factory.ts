@@ -4,6 +4,7 @@
 // then: a command that never talks to a cluster never loads the Kubernetes client.
 import type { ClusterConnection, ImageStreamClient } from '@istream/core/cluster';
 import type { PullSecretData, RegistryClient } from '@istream/core/registry';
+import { buildInfo, userAgent } from './build-info.js';
 import type { ClusterFlags } from './flags.js';
 import type { IOStreams } from './io.js';
 import { requestLog, type RequestLog } from './request-log.js';
@@ -87,11 +88,10 @@ export function createFactory(options: FactoryOptions): Factory {
     const kube = await import('@istream/core/cluster');
     const { kubeconfig, context, namespace } = flags();
     const onRequest = factory.requestLog().kube;
-    const connection = kube.connectCluster(
-      { kubeconfig, context, namespace },
-      env,
-      onRequest ? { onRequest } : undefined,
-    );
+    const connection = kube.connectCluster({ kubeconfig, context, namespace }, env, {
+      userAgent: userAgent(buildInfo()),
+      ...(onRequest ? { onRequest } : {}),
+    });
     return { connection, namespace: connection.namespace, streams: kube.imageStreamClient(connection) };
   }
 

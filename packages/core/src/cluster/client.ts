@@ -28,6 +28,12 @@ export interface WatchEvent<T extends KubeObject = KubeObject> {
 export interface KubeClientOptions {
   /** Told about every request once it is answered or has failed. */
   onRequest?: (event: KubeRequestEvent) => void;
+  /**
+   * The User-Agent of every request, in client-go's form (`NAME/VERSION (OS/ARCH) ...`). The API
+   * server names a writer after it, up to the first `/`: the field manager in `managedFields` of
+   * what it wrote, and the user agent of audit events. Without one every write is `unknown`'s.
+   */
+  userAgent?: string;
 }
 
 const requestTimeoutMs = 30_000;
@@ -168,6 +174,7 @@ export class KubeClient {
     const method = req.method ?? 'GET';
     const credentials = await this.currentCredentials();
     const headers: Record<string, string> = { accept: 'application/json', ...credentials.headers };
+    if (this.options.userAgent) headers['user-agent'] = this.options.userAgent;
     if (payload) {
       headers['content-type'] = req.contentType ?? 'application/json';
       headers['content-length'] = String(payload.length);
@@ -262,7 +269,10 @@ const clients = new WeakMap<ClusterConnection, KubeClient>();
 export function kubeClient(connection: ClusterConnection): KubeClient {
   let client = clients.get(connection);
   if (!client) {
-    client = new KubeClient(connection.kubeConfig, { onRequest: connection.onRequest });
+    client = new KubeClient(connection.kubeConfig, {
+      onRequest: connection.onRequest,
+      userAgent: connection.userAgent,
+    });
     clients.set(connection, client);
   }
   return client;

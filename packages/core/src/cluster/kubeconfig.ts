@@ -23,10 +23,13 @@ export interface ClusterConnection {
   server: string;
   /** Told about every request made through this connection (`-v=6`). */
   onRequest?: (event: KubeRequestEvent) => void;
+  /** What this connection's requests say they are (see `KubeClientOptions.userAgent`). */
+  userAgent?: string;
 }
 
 export interface ConnectOptions {
   onRequest?: (event: KubeRequestEvent) => void;
+  userAgent?: string;
 }
 
 export class KubeconfigError extends Error {
@@ -102,5 +105,11 @@ export function connectCluster(
     throw new KubeconfigError('the kubeconfig has no current context: pass --context or set current-context');
   const context = kc.getContextObject(kc.getCurrentContext());
   const namespace = selection.namespace || context?.namespace || 'default';
-  return { kubeConfig: kc, namespace, server: cluster.server, onRequest: options.onRequest };
+  return {
+    kubeConfig: kc,
+    namespace,
+    server: cluster.server,
+    onRequest: options.onRequest,
+    userAgent: options.userAgent,
+  };
 }

@@ -126,7 +126,8 @@ export async function startController(options: ControllerOptions): Promise<Runni
   if (options.events && !options.imports)
     throw new Error('registry events need imports: they only ask the import controller to import now');
   const log = createLogger(options.log ?? (() => undefined), options.logFormat);
-  const api = new KubeClient(options.connection.kubeConfig, { onRequest: options.connection.onRequest });
+  const { kubeConfig, onRequest, userAgent } = options.connection;
+  const api = new KubeClient(kubeConfig, { onRequest, userAgent });
   // A missing token stops the start, not a running controller later.
   const eventToken =
     options.events &&

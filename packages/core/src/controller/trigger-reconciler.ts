@@ -27,6 +27,13 @@ export interface TriggerReconcilerDeps {
   onWrite?(key: string, kind: WorkloadKind, written: KubeObject, basedOn: KubeObject): void;
 }
 
+/**
+ * Who `managedFields` say set a triggered image (and the record beside it): the API server keeps
+ * the name with the fields a write changed, so `kubectl get -o yaml --show-managed-fields` and
+ * server-side apply conflicts name the trigger controller, not whoever the client said it was.
+ */
+const TRIGGER_FIELD_MANAGER = 'istream-controller';
+
 function changeMessage(kind: WorkloadKind, obj: KubeObject, c: TriggerChange): string {
   if (!c.revertsManualEdit) {
     return `Image of container ${c.container} changed to ${c.to} by image stream tag ${c.source.display} (was ${c.from || 'empty'})`;
@@ -121,6 +128,7 @@ export async function reconcileWorkload(deps: TriggerReconcilerDeps, key: string
     const written = await deps.api.call<KubeObject>(path, {
       method: 'PATCH',
       contentType: JSON_PATCH_CONTENT_TYPE,
+      query: { fieldManager: TRIGGER_FIELD_MANAGER },
       body: jsonPatch(current, plan.updated),
     });
     deps.onWrite?.(key, kind, written, current);

@@ -58,6 +58,21 @@ test('requests for streams, discovery and apply are each reported with method, U
   );
 });
 
+test("a connection's User-Agent names its writes: the API server makes it the field manager", async () => {
+  const cluster = await sharedCluster();
+  const ns = await cluster.createNamespace('user-agent');
+  const managersOf = async (userAgent: string | undefined, name: string): Promise<string[]> => {
+    const connection = connectCluster({ kubeconfig: cluster.kubeconfig, namespace: ns }, {}, { userAgent });
+    const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data: { a: '1' } };
+    const { object } = await applyObject(connection, configMap);
+    const { managedFields = [] } = object.metadata as { managedFields?: Array<{ manager: string }> };
+    return managedFields.map((m) => m.manager);
+  };
+  assert.deepEqual(await managersOf('istream-test/1.2.3 (linux/amd64) istream/0123abc', 'named'), ['istream-test']);
+  // What every write said before clients named themselves.
+  assert.deepEqual(await managersOf(undefined, 'anonymous'), ['unknown']);
+});
+
 test('a request that gets no answer is reported without a status and fails naming the server', async () => {
   const kubeconfig = join(mkdtempSync(join(scratch, 'requests-')), 'config');
   writeFileSync(

@@ -3,6 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
+import { createFactory } from '../../src/factory.js';
+import { bufferIO } from '../../src/io.js';
 import { cli, clientVersionLines, expectedBuild, unreachableKubeconfig } from './support.js';
 
 test('--version and version --client print the plugin version and commit, asking no cluster', async () => {
@@ -56,4 +58,17 @@ test('install labels the controller Deployment with the plugin version, which ve
     'app.kubernetes.io/name': 'istream',
     'app.kubernetes.io/component': 'controller',
   });
+});
+
+test("the plugin's API requests name it, its version and commit in client-go's User-Agent form", async () => {
+  const factory = createFactory({
+    io: bufferIO(),
+    env: { HOME: '/nonexistent' },
+    flags: () => ({ kubeconfig: unreachableKubeconfig(), verbosity: 0 }),
+  });
+  const commit = expectedBuild.gitCommit === 'unknown' ? 'unknown' : expectedBuild.gitCommit.slice(0, 7);
+  assert.equal(
+    (await factory.cluster()).connection.userAgent,
+    `kubectl-istream/${expectedBuild.version} (${process.platform}/${process.arch}) istream/${commit}`,
+  );
 });

@@ -68,6 +68,17 @@ test('a Deployment follows its stream tag: pinned to the current item, rolled wh
   assert.match(metrics, /istream_trigger_updates_total\{kind="Deployment"\} 2/);
   assert.match(metrics, /istream_trigger_latency_seconds_count [1-9]/);
   assert.equal((await fetch(`http://${controller.metricsAddress}/readyz`)).status, 200);
+  // Who set the image, as `kubectl get --show-managed-fields` and server-side apply conflicts tell it.
+  const shown = JSON.parse(
+    await ok(cluster, ['get', 'deployment/myapp', '-o', 'json', '--show-managed-fields'], { namespace: ns }),
+  ) as { metadata: { managedFields: Array<{ manager: string; fieldsV1?: unknown }> } };
+  const ownsImage = (fields: unknown): boolean =>
+    ['f:spec', 'f:template', 'f:spec', 'f:containers', 'k:{"name":"myapp"}', 'f:image'].reduce<unknown>(
+      (node, key) => (node as Record<string, unknown> | undefined)?.[key],
+      fields,
+    ) !== undefined;
+  const imageOwners = shown.metadata.managedFields.filter((m) => ownsImage(m.fieldsV1)).map((m) => m.manager);
+  assert.deepEqual(imageOwners, ['istream-controller']);
 });
 
 test('StatefulSet, DaemonSet and CronJob triggers, and an init container named in the containers[...] form', async (t) => {
