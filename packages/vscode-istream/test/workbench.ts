@@ -10,11 +10,20 @@ function plain(text: string): string {
 
 /** Moves the cursor to a 0-based position (as the language service counts) with Go to Line. */
 export async function goTo(page: Page, position: { line: number; character: number }): Promise<void> {
-  await closeWidgets(page);
-  await page.keyboard.press('Control+G');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: uiTimeoutMs });
-  await input.fill(`:${position.line + 1}:${position.character + 1}`);
+  // Go to Line closes when it loses the focus; just after a large file opens, the editor may take
+  // the focus back once its model is loaded. A user would press Ctrl+G again; so does this.
+  for (let attempt = 1; ; attempt++) {
+    await closeWidgets(page);
+    await page.keyboard.press('Control+G');
+    await input.waitFor({ timeout: uiTimeoutMs });
+    try {
+      await input.fill(`:${position.line + 1}:${position.character + 1}`, { timeout: 5_000 });
+      break;
+    } catch (err) {
+      if (attempt === 3) throw err;
+    }
+  }
   await page.keyboard.press('Enter');
   await input.waitFor({ state: 'hidden', timeout: uiTimeoutMs });
   // A key pressed before the editor has its focus back goes nowhere (Ctrl+. then seems slow).
