@@ -436,6 +436,7 @@ spec:
           JSON.stringify(filtered),
         );
         await page.keyboard.press('Enter');
+        await page.locator('.editor-widget.suggest-widget.visible').waitFor({ state: 'hidden', timeout: 30_000 });
         // The list closes before the accepted item's text is drawn; on a loaded machine a frame or more later.
         await waitForText(
           page,
