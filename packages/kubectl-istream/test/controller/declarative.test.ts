@@ -501,7 +501,12 @@ test('kubectl istream controller with an allowedRegistriesForImport file imports
     throw new Error(`${e.message}\n${stderr}`);
   });
   assert.ok(Date.now() - applied < 10_000);
-  assert.match(stderr, /imported stream=\S+\/app tag=8 /);
+  // The controller batches its log lines (50 ms), so the line may follow the status it reports.
+  await waitFor('the import in the log', () => /imported stream=\S+\/app tag=8 /.test(stderr), 2_000).catch(
+    (e: Error) => {
+      throw new Error(`${e.message}\n${stderr}`);
+    },
+  );
 });
 
 test('a bad allowed-registries file is refused before the controller starts, naming the file and the problem', async () => {
