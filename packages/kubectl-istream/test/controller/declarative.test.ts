@@ -477,6 +477,9 @@ test('kubectl istream controller with an allowedRegistriesForImport file imports
   child.stderr!.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
+  const withStderr = (e: Error): never => {
+    throw new Error(`${e.message}\n${stderr}`);
+  };
   defer(t, () => {
     child.kill('SIGTERM');
   });
@@ -497,16 +500,10 @@ test('kubectl istream controller with an allowedRegistriesForImport file imports
     'the digest in status.tags',
     async () => items(await readStream(cluster, ns, 'app'), '8')[0]?.image === fixtures.floating.A.digest,
     10_000,
-  ).catch((e: Error) => {
-    throw new Error(`${e.message}\n${stderr}`);
-  });
+  ).catch(withStderr);
   assert.ok(Date.now() - applied < 10_000);
   // The controller batches its log lines (50 ms), so the line may follow the status it reports.
-  await waitFor('the import in the log', () => /imported stream=\S+\/app tag=8 /.test(stderr), 2_000).catch(
-    (e: Error) => {
-      throw new Error(`${e.message}\n${stderr}`);
-    },
-  );
+  await waitFor('the import in the log', () => /imported stream=\S+\/app tag=8 /.test(stderr), 2_000).catch(withStderr);
 });
 
 test('a bad allowed-registries file is refused before the controller starts, naming the file and the problem', async () => {
