@@ -10,7 +10,7 @@ import type { Runnable } from './manager.js';
 import type { ControllerMetrics } from './metrics.js';
 import { RegistryBudget } from './registry-budget.js';
 import { RegistryPolicy, type AllowedRegistry } from './registry-policy.js';
-import type { InformerSource } from './shared-informers.js';
+import { afterTriggerWrites, type InformerSource } from './shared-informers.js';
 import { streamKey } from './stream-index.js';
 import { WorkQueue } from './workqueue.js';
 import { objectKey } from './workload-kinds.js';
@@ -59,10 +59,12 @@ export class ImportController implements Runnable {
 
   constructor(private readonly options: ImportControllerOptions) {
     const { caches, metrics, log } = options;
-    caches.onStreamChange((stream) => {
-      const { namespace, name } = objectKey(stream);
-      this.queue.add(streamKey(namespace, name));
-    });
+    caches.onStreamChange(
+      afterTriggerWrites((stream) => {
+        const { namespace, name } = objectKey(stream);
+        this.queue.add(streamKey(namespace, name));
+      }),
+    );
     const policy = new RegistryPolicy({ allowed: options.allowedRegistries, serviceCidrs: options.serviceCidrs });
     this.reconciler = new ImportReconciler({
       refusal: (registry, insecure) => policy.refusal(registry, insecure),

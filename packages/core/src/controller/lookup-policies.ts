@@ -6,7 +6,7 @@ import { isNotFound, resourcePath, retryOnConflict, type KubeClient, type KubeOb
 import { jsonEqual } from '../imagestream/index.js';
 import { errorText, type Logger } from './log.js';
 import type { Runnable } from './manager.js';
-import type { StreamObject } from './shared-informers.js';
+import { afterTriggerWrites, type StreamObject } from './shared-informers.js';
 
 const resyncMs = 60_000;
 
@@ -33,7 +33,7 @@ export class LookupPolicyController implements Runnable {
       this.dirty = true;
       this.wake?.();
     };
-    options.caches.onStreamChange(mark);
+    options.caches.onStreamChange(afterTriggerWrites(mark));
     options.caches.onStreamDelete(mark);
   }
 

@@ -12,6 +12,19 @@ import { trimWorkload } from './workload-trim.js';
 export type StreamObject = ImageStream & KubeObject;
 
 /**
+ * `handler`, called one turn of the event loop after the change it is given. For readers of stream
+ * changes that only tidy up (imports, lookup policies): the trigger controller reconciles in the
+ * turn a change arrives in, so the writes of a stream move are sent before these take the CPU.
+ * Ahead of the write, the import reconcile's spec check was a fifth of the controller's CPU per
+ * move at one workload (CPU profile, BENCHMARKS.md).
+ */
+export function afterTriggerWrites<T>(handler: (value: T) => void): (value: T) => void {
+  return (value) => {
+    setImmediate(handler, value);
+  };
+}
+
+/**
  * Streams are cached whole (imports, admission and the event index read spec, status and
  * annotations) but for the API server's bookkeeping: managedFields and kubectl's last-applied copy,
  * which no reader needs and which double a stream's size. Every stream write reads the stream afresh.
