@@ -22,6 +22,27 @@ test('a key added many times while waiting is handled once', async () => {
   assert.deepEqual(seen, ['a', 'b']);
 });
 
+test('keys are handled in the order added, each once, also while more arrive during a long backlog', async () => {
+  const q = new WorkQueue();
+  const seen: string[] = [];
+  const keys = Array.from({ length: 5000 }, (_, i) => `k${i}`);
+  for (const key of keys.slice(0, 3000)) q.add(key);
+  const run = q.run(
+    1,
+    async (k) => {
+      seen.push(k);
+      // Later keys arrive while the backlog is being worked off, as a stream move's do.
+      if (k === 'k1000') for (const key of keys.slice(3000)) q.add(key);
+    },
+    () => undefined,
+  );
+  while (seen.length < keys.length) await tick();
+  assert.equal(q.length, 0);
+  q.shutDown();
+  await run;
+  assert.deepEqual(seen, keys);
+});
+
 test('a key is never handled by two workers at once, and an add during handling runs it again after', async () => {
   const q = new WorkQueue();
   let inFlight = 0;
