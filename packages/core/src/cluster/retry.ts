@@ -14,6 +14,14 @@ export interface Backoff {
 export const DEFAULT_RETRY: Readonly<Backoff> = { steps: 5, durationMs: 10, factor: 1, jitter: 0.1 };
 
 /**
+ * client-go's retry.DefaultBackoff, for a write to an object another controller is busy with: a new
+ * Deployment's status is written several times as its ReplicaSet and pods come up, and each write
+ * moves the resourceVersion a conditional patch was read at. Pauses of 10, 50 and 250 ms outlast
+ * that churn; three attempts 10 ms apart lost to it on a loaded machine (CI).
+ */
+export const DEFAULT_BACKOFF: Readonly<Backoff> = { steps: 4, durationMs: 10, factor: 5, jitter: 0.1 };
+
+/**
  * Runs `fn` until it does not fail with a conflict, at most `backoff.steps` times; `fn` must read
  * the object afresh each time. The last conflict is thrown when every attempt lost.
  */

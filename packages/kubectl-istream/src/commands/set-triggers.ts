@@ -1,5 +1,5 @@
 import {
-  DEFAULT_RETRY,
+  DEFAULT_BACKOFF,
   ImageStreamApiMissingError,
   retryOnConflict,
   type ImageStreamClient,
@@ -301,17 +301,14 @@ export async function runSetTriggers(options: SetTriggersOptions, factory: Facto
     if (options.local || dryRun === 'client' || !cluster) result = applyEdit(target.object, edit);
     else {
       // A 409 means the object moved since it was read: read it again and redo the edit.
-      result = await retryOnConflict(
-        async (attempt) => {
-          if (attempt > 1) {
-            target.object = await cluster.get(target.type, target.namespace, target.name);
-            edit = withLabel(target, () => editFor(target, false));
-            if (!changed(target.object, edit)) return target.object;
-          }
-          return cluster.patch(target, edit, dryRun === 'server');
-        },
-        { ...DEFAULT_RETRY, steps: 3 },
-      );
+      result = await retryOnConflict(async (attempt) => {
+        if (attempt > 1) {
+          target.object = await cluster.get(target.type, target.namespace, target.name);
+          edit = withLabel(target, () => editFor(target, false));
+          if (!changed(target.object, edit)) return target.object;
+        }
+        return cluster.patch(target, edit, dryRun === 'server');
+      }, DEFAULT_BACKOFF);
     }
     results.set(target, result);
     const name = qualifiedName(target.type, target.name);
