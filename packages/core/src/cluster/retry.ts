@@ -15,8 +15,8 @@ export const DEFAULT_RETRY: Readonly<Backoff> = { steps: 5, durationMs: 10, fact
 
 /**
  * client-go's retry.DefaultBackoff, for a write to an object another controller is busy with: a new
- * Deployment's status is written several times as its ReplicaSet and pods come up, and each write
- * moves the resourceVersion a conditional patch was read at. Pauses of 10, 50 and 250 ms outlast
+ * workload's status is written several times as its controller brings it up, and each write moves
+ * the resourceVersion a conditional patch was read at. Pauses of 10, 50 and 250 ms outlast
  * that churn; three attempts 10 ms apart lost to it on a loaded machine (CI).
  */
 export const DEFAULT_BACKOFF: Readonly<Backoff> = { steps: 4, durationMs: 10, factor: 5, jitter: 0.1 };
