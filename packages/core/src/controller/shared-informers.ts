@@ -13,8 +13,9 @@ export type StreamObject = ImageStream & KubeObject;
 
 /**
  * `handler`, called one turn of the event loop after the change it is given. For readers of stream
- * changes that only tidy up (imports, lookup policies): the trigger controller reconciles in the
- * turn a change arrives in, so the writes of a stream move are sent before these take the CPU.
+ * changes whose work is not what a stream move waits for (imports, which go to a registry anyway,
+ * and lookup policies): the trigger controller reconciles in the turn a change arrives in, so the
+ * writes of a stream move are sent before these take the CPU.
  * Ahead of the write, the import reconcile's spec check was a fifth of the controller's CPU per
  * move at one workload (CPU profile, BENCHMARKS.md).
  */
