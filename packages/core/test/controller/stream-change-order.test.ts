@@ -1,6 +1,7 @@
 // One stream change wakes both the trigger controller and the import controller of one process.
 // The trigger write is what a user waits for, so it must be sent before the import reconcile of
-// the same change starts; that reconcile only tidies up, and its CPU used to delay the write.
+// the same change starts: that reconcile's work (a spec check, imports that go to a registry
+// anyway) is not what the move waits for, and its CPU used to delay the write.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeClient, KubeObject } from '../../src/cluster/index.js';
